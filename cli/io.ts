@@ -1,0 +1,22 @@
+import type { Command } from "commander";
+
+/** Where a command writes and what it may read of its process: injected so tests run commands in memory. */
+export interface CliIO {
+  /** Write to standard output; the text carries its own newlines. */
+  readonly stdout: (text: string) => void;
+  /** Write to standard error; the text carries its own newlines. */
+  readonly stderr: (text: string) => void;
+  /** The working directory that relative paths start from. */
+  readonly cwd: string;
+  /** The environment (`NATS_URL`, ...). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Exit codes every command uses: 0 done, 1 a finding (stale, invalid, breaking), 2 a failure to run. */
+export const ExitCode = { ok: 0, finding: 1, failure: 2 } as const;
+
+/** The exit code a command returns. */
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A subcommand: adds itself to the program and records its exit code through `done`. */
+export type CommandRegistration = (program: Command, io: CliIO, done: (code: ExitCodeValue) => void) => void;

@@ -1,0 +1,206 @@
+/**
+ * The only module that generated code imports. Everything here exists for `generated/` and is
+ * tagged `@private`: services use the generated classes and the registry, not these helpers.
+ * Keeping this surface small lets the runtime change without breaking old generated code.
+ */
+import type { ValidateFunction } from "ajv";
+import { ValidationError } from "./errors.js";
+
+export { createRegistry } from "./registry.js";
+export type { Registry, RegistryInput } from "./registry.js";
+export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+
+/** A JSON value, as `JSON.parse` returns it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON object, as `JSON.parse` returns it. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A JSON Schema (draft-07, the AsyncAPI schema format) in its JSON form. */
+export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
+
+/** Compatibility modes of Confluent Schema Registry, set per event in the spec. */
+export type CompatibilityMode =
+  | "BACKWARD"
+  | "BACKWARD_TRANSITIVE"
+  | "FORWARD"
+  | "FORWARD_TRANSITIVE"
+  | "FULL"
+  | "FULL_TRANSITIVE"
+  | "NONE";
+
+/** One `{name}` of a channel address and where its value is read from in the event. */
+export interface SubjectParameter {
+  readonly name: string;
+  /** JSON pointer into the event (from the parameter's `location`, or the property of the same name). */
+  readonly pointer: string;
+}
+
+/** The subject an event is published on: the channel address, with `{name}` parameters. */
+export interface SubjectTemplate {
+  /** The channel address, e.g. `latechforce.table.{aggregateId}`. */
+  readonly address: string;
+  readonly parameters: readonly SubjectParameter[];
+}
+
+/** Turns the JSON of version N-1 of an event into the JSON of version N. */
+export type Upcaster = (previous: JsonObject) => JsonObject;
+
+/** One declarative upcast step from the spec (`x-evc.upcast`), on JSON pointers into the event. */
+export type UpcastStep =
+  | { readonly op: "rename"; readonly from: string; readonly to: string }
+  | { readonly op: "move"; readonly from: string; readonly to: string }
+  | { readonly op: "default"; readonly path: string; readonly value: JsonValue }
+  | { readonly op: "drop"; readonly path: string };
+
+/** Everything the toolkit knows about one version of one event: the generated registry is a list of these. */
+export interface EventContract<T = unknown> {
+  /** The event type, e.g. `record-created`. */
+  readonly type: string;
+  readonly version: number;
+  /** The generated class, e.g. `RecordCreatedV2`. */
+  readonly className: string;
+  /** The system (spec document) the event belongs to, e.g. `latechforce`. */
+  readonly system: string;
+  /** The spec file the message is declared in, relative to the specs folder. */
+  readonly specFile: string;
+  /** The payload schema, self-contained (no external `$ref`). */
+  readonly schema: JsonSchema;
+  /** The precompiled ajv validator of `schema`. */
+  readonly validate: ValidateFunction;
+  /** Where the event is published; undefined for a message on no channel. */
+  readonly subject: SubjectTemplate | undefined;
+  /** The JetStream stream whose subjects cover `subject`, if the spec declares one. */
+  readonly stream: string | undefined;
+  /** True when the payload is an evc envelope (`id`, `type`, `version`, `aggregateId`, ...). */
+  readonly envelope: boolean;
+  /** The aggregate type the payload pins with `const`, if any. */
+  readonly aggregateType: string | undefined;
+  /** How this event may evolve, checked by `evc diff`. */
+  readonly compatibility: CompatibilityMode;
+  /** Brings version N-1 to this version; undefined for version 1. */
+  readonly upcast: Upcaster | undefined;
+  /** Builds the typed event from JSON that `validate` accepted, without validating again. */
+  readonly create: (json: JsonObject) => T;
+}
+
+/** The fields of a generated event class, without its methods: the shape of its JSON. */
+export type EventFields<T> = {
+  readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K];
+};
+
+/** What a generated class's constructor takes: its fields, less those the schema pins with `const`. */
+export type EventInit<T, Pinned extends keyof EventFields<T> = never> = Omit<EventFields<T>, Pinned>;
+
+/**
+ * Freeze and return a contract descriptor.
+ * @private
+ */
+export function defineContract<T>(contract: EventContract<T>): EventContract<T> {
+  return Object.freeze(contract);
+}
+
+/**
+ * Validate JSON against a contract and return it, or throw a `ValidationError` naming type, version and JSON paths.
+ * @private
+ */
+export function parseEvent(contract: EventContract, json: unknown): JsonObject {
+  if (contract.validate(json)) return json as JsonObject;
+  throw new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
+}
+
+/**
+ * Read an own property only, so that a missing `constructor` or `toString` is not taken from `Object.prototype`.
+ * @private
+ */
+export function own(json: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(json, key) ? json[key] : undefined;
+}
+
+/**
+ * Make an upcaster from the declarative steps of a spec.
+ * @private
+ */
+export function stepsUpcaster(steps: readonly UpcastStep[]): Upcaster {
+  return (previous) => {
+    const next = structuredClone(previous);
+    for (const step of steps) applyStep(next, step);
+    return next;
+  };
+}
+
+/**
+ * Make an upcaster from a hand-written, typed function of `upcasters/`.
+ * @private
+ */
+export function functionUpcaster<From, To>(upcast: (previous: From) => To): Upcaster {
+  return upcast as unknown as Upcaster;
+}
+
+function applyStep(event: JsonObject, step: UpcastStep): void {
+  switch (step.op) {
+    case "rename":
+    case "move": {
+      const value = removeAt(event, step.from);
+      if (value !== undefined) setAt(event, step.to, value);
+      return;
+    }
+    case "default":
+      if (getAt(event, step.path) === undefined) setAt(event, step.path, structuredClone(step.value));
+      return;
+    case "drop":
+      removeAt(event, step.path);
+      return;
+  }
+}
+
+function tokens(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parentOf(event: JsonObject, pointer: string, create: boolean): [JsonObject, string] | undefined {
+  const path = tokens(pointer);
+  const last = path.pop();
+  if (last === undefined) return undefined;
+  let node: JsonObject = event;
+  for (const token of path) {
+    const child = own(node, token);
+    if (isObject(child)) {
+      node = child;
+    } else if (create && child === undefined) {
+      const created: JsonObject = {};
+      node[token] = created;
+      node = created;
+    } else {
+      return undefined;
+    }
+  }
+  return [node, last];
+}
+
+function getAt(event: JsonObject, pointer: string): JsonValue | undefined {
+  const found = parentOf(event, pointer, false);
+  return found === undefined ? undefined : own(found[0], found[1]);
+}
+
+function setAt(event: JsonObject, pointer: string, value: JsonValue): void {
+  const found = parentOf(event, pointer, true);
+  if (found !== undefined) Object.defineProperty(found[0], found[1], { value, enumerable: true, writable: true, configurable: true });
+}
+
+function removeAt(event: JsonObject, pointer: string): JsonValue | undefined {
+  const found = parentOf(event, pointer, false);
+  if (found === undefined) return undefined;
+  const [parent, key] = found;
+  const value = own(parent, key);
+  delete parent[key];
+  return value;
+}

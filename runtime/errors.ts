@@ -1,0 +1,106 @@
+import type { ErrorObject } from "ajv";
+
+const contractErrorBrand = Symbol.for("evc.ContractError");
+
+/** Base class of every error this toolkit throws on purpose; the underlying error, if any, stays as `cause`. */
+export class ContractError extends Error {
+  /** Marks instances across package copies, where `instanceof` would fail (the dual-package hazard). */
+  readonly [contractErrorBrand] = true;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ContractError";
+  }
+}
+
+/** Tell whether a value is an error thrown by this toolkit, whichever copy of the package created it. */
+export function isContractError(error: unknown): error is ContractError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[contractErrorBrand] === true;
+}
+
+/** Render ajv issues as `"/path must …"` phrases joined by "; ". */
+export function formatIssues(issues: readonly ErrorObject[]): string {
+  if (issues.length === 0) return "does not match its schema";
+  return issues
+    .map((issue) => {
+      const path = issue.instancePath === "" ? "/" : issue.instancePath;
+      const extra =
+        issue.keyword === "additionalProperties"
+          ? ` ("${String((issue.params as { additionalProperty?: unknown }).additionalProperty)}")`
+          : issue.keyword === "enum"
+            ? ` (${JSON.stringify((issue.params as { allowedValues?: unknown }).allowedValues)})`
+            : "";
+      return `${path} ${issue.message ?? `fails "${issue.keyword}"`}${extra}`;
+    })
+    .join("; ");
+}
+
+/** Thrown when an event does not match the JSON Schema of its type and version; `issues` are ajv's, with JSON paths. */
+export class ValidationError extends ContractError {
+  readonly type: string;
+  readonly version: number;
+  readonly issues: readonly ErrorObject[];
+
+  constructor(type: string, version: number, issues: readonly ErrorObject[], options?: ErrorOptions) {
+    super(`invalid "${type}" v${version}: ${formatIssues(issues)}`, options);
+    this.name = "ValidationError";
+    this.type = type;
+    this.version = version;
+    this.issues = issues;
+  }
+}
+
+/** Thrown when a type, or a version of it, is not in the registry. */
+export class UnknownEventError extends ContractError {
+  readonly type: string;
+  readonly version: number | undefined;
+
+  constructor(type: string, version?: number, known?: readonly number[], options?: ErrorOptions) {
+    const which = version === undefined ? `"${type}"` : `"${type}" v${version}`;
+    const hint =
+      known === undefined || known.length === 0
+        ? "no such event type in the registry"
+        : `the registry knows versions ${known.join(", ")}`;
+    super(`unknown event ${which}: ${hint}`, options);
+    this.name = "UnknownEventError";
+    this.type = type;
+    this.version = version;
+  }
+}
+
+/** Thrown when an event cannot be brought from one version to another. */
+export class UpcastError extends ContractError {
+  readonly type: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+
+  constructor(type: string, fromVersion: number, toVersion: number, detail: string, options?: ErrorOptions) {
+    super(`cannot upcast "${type}" v${fromVersion} to v${toVersion}: ${detail}`, options);
+    this.name = "UpcastError";
+    this.type = type;
+    this.fromVersion = fromVersion;
+    this.toVersion = toVersion;
+  }
+}
+
+/** Thrown when a message body cannot be read as the event its headers announce. */
+export class DecodeError extends ContractError {
+  readonly subject: string;
+
+  constructor(subject: string, detail: string, options?: ErrorOptions) {
+    super(`cannot decode message on "${subject}": ${detail}`, options);
+    this.name = "DecodeError";
+    this.subject = subject;
+  }
+}
+
+/** Thrown when a function is called with an argument it cannot use; the message says what was expected. */
+export class ArgumentError extends ContractError {
+  readonly argument: string;
+
+  constructor(argument: string, expected: string, options?: ErrorOptions) {
+    super(`invalid argument "${argument}": ${expected}`, options);
+    this.name = "ArgumentError";
+    this.argument = argument;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The JetStream topology that a spec declares under `x-evc-jetstream`: streams, their dead-letter
+ * streams, and the defaults of consumers on them. The generator validates the extension, turns durations into
+ * milliseconds and emits this shape into the registry.
+ */
+
+/** One JetStream stream, as declared in a spec (durations in milliseconds). */
+export interface StreamSpec {
+  /** Stream name, e.g. `LATECHFORCE`. */
+  readonly name: string;
+  /** Subjects the stream captures, e.g. `["latechforce.>"]`. */
+  readonly subjects: readonly string[];
+  readonly description: string | undefined;
+  readonly storage: "file" | "memory";
+  readonly replicas: number;
+  readonly retention: "limits" | "interest" | "workqueue";
+  readonly discard: "old" | "new";
+  /** Oldest message age kept, 0 for unlimited. */
+  readonly maxAgeMs: number;
+  /** Messages kept, -1 for unlimited. */
+  readonly maxMsgs: number;
+  /** Bytes kept, -1 for unlimited. */
+  readonly maxBytes: number;
+  /** Window in which JetStream drops a repeated `Nats-Msg-Id`. */
+  readonly duplicateWindowMs: number;
+  /** Stream that receives what this stream's consumers cannot handle. */
+  readonly deadLetter: DeadLetterSpec;
+  /** Defaults for durable consumers on this stream. */
+  readonly consumer: ConsumerDefaults;
+}
+
+/** The dead-letter stream of one event stream. */
+export interface DeadLetterSpec {
+  readonly stream: string;
+  /** Subject prefix of dead letters; a dead letter of subject `s` is stored on `<prefix>.s`. */
+  readonly subjectPrefix: string;
+  readonly maxAgeMs: number;
+}
+
+/** Defaults for the durable consumers the runtime creates. */
+export interface ConsumerDefaults {
+  /** Time the server waits for an ack before it redelivers. */
+  readonly ackWaitMs: number;
+  /** Deliveries before a failing message is dead-lettered. */
+  readonly maxDeliver: number;
+  /** Delays between redeliveries of a failing message; the last one repeats. */
+  readonly backoffMs: readonly number[];
+  /** Unacknowledged messages a consumer may hold at once. */
+  readonly maxAckPending: number;
+}
+
+/** Everything `x-evc-jetstream` declares across all specs. */
+export interface JetStreamTopology {
+  readonly streams: readonly StreamSpec[];
+}
