@@ -84,6 +84,19 @@ export interface EventContract<T = unknown> {
   readonly create: (json: JsonObject) => T;
 }
 
+/** What every instance of a generated event class offers: its JSON, exactly as validated (unknown fields kept). */
+export interface EventInstance {
+  toJSON(): JsonObject;
+}
+
+/** What every generated event class offers besides its constructor. */
+export interface EventClass<T extends EventInstance = EventInstance> {
+  /** The contract of this type and version. */
+  readonly contract: EventContract<T>;
+  /** Validate JSON (a parsed object or a string) and build the event; throws `ValidationError`. */
+  fromJSON(json: unknown): T;
+}
+
 /** The fields of a generated event class, without its methods: the shape of its JSON. */
 export type EventFields<T> = {
   readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K];
