@@ -5,6 +5,7 @@
  */
 import type { ValidateFunction } from "ajv";
 import { ValidationError } from "./errors.js";
+import { isPlainObject, setOwn } from "./json.js";
 
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
@@ -113,13 +114,78 @@ export function defineContract<T>(contract: EventContract<T>): EventContract<T> 
   return Object.freeze(contract);
 }
 
+/** What `safeFromJSON` returns: the event, or the error `fromJSON` would have thrown. */
+export type SafeResult<T> = { readonly success: true; readonly data: T } | { readonly success: false; readonly error: ValidationError };
+
+const trusted = new WeakSet<object>();
+
+/**
+ * Mark JSON that was just validated, so that the constructor it is handed to does not validate it
+ * again; the mark is used up by that one construction.
+ * @private
+ */
+export function trust<T>(json: object): T {
+  trusted.add(json);
+  return json as T;
+}
+
 /**
  * Validate JSON against a contract and return it, or throw a `ValidationError` naming type, version and JSON paths.
  * @private
  */
 export function parseEvent(contract: EventContract, json: unknown): JsonObject {
+  if (typeof json === "object" && json !== null && trusted.delete(json)) return json as JsonObject;
   if (contract.validate(json)) return json as JsonObject;
   throw new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
+}
+
+/**
+ * Parse JSON text (objects pass through); throws a `ValidationError` when the text is not JSON.
+ * @private
+ */
+export function readJson(contract: EventContract, json: unknown): unknown {
+  if (typeof json !== "string") return json;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (error) {
+    const issue = { instancePath: "", schemaPath: "", keyword: "json", params: {}, message: `is not JSON (${(error as Error).message})` };
+    throw new ValidationError(contract.type, contract.version, [issue], { cause: error });
+  }
+}
+
+/**
+ * Add the values a schema pins with `const` where the input lacks them; a conflicting value is left for validation to report.
+ * @private
+ */
+export function pin(input: object, pins: JsonObject): object {
+  const missing = Object.keys(pins).filter((key) => !Object.hasOwn(input, key));
+  if (missing.length === 0) return input;
+  const pinned: JsonObject = { ...(input as JsonObject) };
+  for (const key of missing) setOwn(pinned, key, pins[key]);
+  return pinned;
+}
+
+/**
+ * Copy validated JSON onto an event instance as enumerable, read-only own properties.
+ * @private
+ */
+export function defineFields(target: object, json: JsonObject): void {
+  for (const key of Object.keys(json)) {
+    Object.defineProperty(target, key, { value: json[key], enumerable: true, writable: false, configurable: false });
+  }
+}
+
+/**
+ * Run a parse and return its result or its `ValidationError` instead of throwing.
+ * @private
+ */
+export function safely<T>(parse: () => T): SafeResult<T> {
+  try {
+    return { success: true, data: parse() };
+  } catch (error) {
+    if (error instanceof ValidationError) return { success: false, error };
+    throw error;
+  }
 }
 
 /**
@@ -175,10 +241,6 @@ function tokens(pointer: string): string[] {
     .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function parentOf(event: JsonObject, pointer: string, create: boolean): [JsonObject, string] | undefined {
   const path = tokens(pointer);
   const last = path.pop();
@@ -186,11 +248,11 @@ function parentOf(event: JsonObject, pointer: string, create: boolean): [JsonObj
   let node: JsonObject = event;
   for (const token of path) {
     const child = own(node, token);
-    if (isObject(child)) {
-      node = child;
+    if (isPlainObject(child)) {
+      node = child as JsonObject;
     } else if (create && child === undefined) {
       const created: JsonObject = {};
-      node[token] = created;
+      setOwn(node, token, created);
       node = created;
     } else {
       return undefined;
@@ -206,7 +268,7 @@ function getAt(event: JsonObject, pointer: string): JsonValue | undefined {
 
 function setAt(event: JsonObject, pointer: string, value: JsonValue): void {
   const found = parentOf(event, pointer, true);
-  if (found !== undefined) Object.defineProperty(found[0], found[1], { value, enumerable: true, writable: true, configurable: true });
+  if (found !== undefined) setOwn(found[0], found[1], value);
 }
 
 function removeAt(event: JsonObject, pointer: string): JsonValue | undefined {

@@ -1,0 +1,53 @@
+import { loadContracts } from "../../generator/load.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { printWarnings, reportFailure } from "../report.js";
+
+/** One line of `evc list`. */
+interface ContractRow {
+  readonly type: string;
+  readonly version: number;
+  readonly latestVersion: number;
+  readonly system: string;
+  readonly subject: string | null;
+  readonly stream: string | null;
+  readonly className: string;
+}
+
+/** `evc list [--json]`: every contract with its type, version, latest version, system and subject. */
+export const listCommand: CommandRegistration = (program, io, done) => {
+  program
+    .command("list")
+    .description("list every contract: type, version, latest version, system, subject")
+    .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
+    .option("--allow-remote-refs", "let the parser fetch http(s) $refs")
+    .option("--json", "print JSON")
+    .action(async (flags: { specs: string; json?: boolean; allowRemoteRefs?: boolean }) => {
+      try {
+        const { model, warnings } = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
+        printWarnings(io, warnings);
+        const latest = new Map<string, number>();
+        for (const event of model.events) latest.set(event.type, Math.max(latest.get(event.type) ?? 0, event.version));
+        const rows: ContractRow[] = model.events.map((event) => ({
+          type: event.type,
+          version: event.version,
+          latestVersion: latest.get(event.type) ?? event.version,
+          system: event.system,
+          subject: event.subject?.address ?? null,
+          stream: event.stream ?? null,
+          className: event.className,
+        }));
+        io.stdout(flags.json === true ? `${JSON.stringify(rows, null, 2)}\n` : table(rows));
+        done(ExitCode.ok);
+      } catch (error) {
+        done(reportFailure(io, error, "nothing listed"));
+      }
+    });
+};
+
+function table(rows: readonly ContractRow[]): string {
+  const header = ["TYPE", "VERSION", "LATEST", "SYSTEM", "SUBJECT"];
+  const cells = rows.map((row) => [row.type, `v${row.version}`, `v${row.latestVersion}`, row.system, row.subject ?? "-"]);
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => (cell[column] as string).length)));
+  const line = (cell: readonly string[]) => `${cell.map((text, column) => text.padEnd(widths[column] as number)).join("  ").trimEnd()}\n`;
+  return [line(header), ...cells.map(line)].join("");
+}

@@ -1,0 +1,26 @@
+import { formatDiagnostic, SpecError, type SpecDiagnostic } from "../generator/diagnostics.js";
+import { isContractError } from "../runtime/errors.js";
+import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
+
+/** Print spec warnings to standard error. */
+export function printWarnings(io: CliIO, warnings: readonly SpecDiagnostic[]): void {
+  for (const warning of warnings) if (warning.severity === "warning") io.stderr(`${formatDiagnostic(warning)}\n`);
+}
+
+/**
+ * Report what a command threw and choose its exit code: spec problems (every diagnostic) exit 1, a
+ * bad call or anything else exits 2. Errors that are not ours are rethrown.
+ */
+export function reportFailure(io: CliIO, error: unknown, consequence: string): ExitCodeValue {
+  if (error instanceof SpecError) {
+    for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+    const count = error.diagnostics.filter((d) => d.severity === "error").length;
+    io.stderr(`evc: ${count} error${count === 1 ? "" : "s"} in the specs; ${consequence}\n`);
+    return ExitCode.finding;
+  }
+  if (isContractError(error)) {
+    io.stderr(`evc: ${error.message}\n`);
+    return ExitCode.failure;
+  }
+  throw error;
+}

@@ -1,0 +1,250 @@
+/**
+ * From parsed AsyncAPI documents to the intermediate model: one `EventModel` per message version,
+ * one `SystemModel` per document. Problems go to the diagnostic sink with their `file:line:col`.
+ */
+import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
+import type { JsonObject, SubjectParameter, SubjectTemplate } from "../runtime/codegen.js";
+import { isPlainObject } from "../runtime/json.js";
+import type { StreamSpec } from "../runtime/topology.js";
+import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
+import { readJetStreamExtension, readMessageExtension, type ExtensionProblem } from "./extensions.js";
+import type { EventModel, ExampleModel, SystemModel } from "./model.js";
+import { className, typeName } from "./naming.js";
+import { bundleSchema, type ModelNamer } from "./schema-graph.js";
+import { isEnvelope, pinnedValue, propertySchemas } from "./schema-facts.js";
+import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
+import { subjectPattern, subjectCovers } from "./subjects.js";
+
+/** One parsed document with what it needs to be turned into the model. */
+export interface ParsedDocument {
+  readonly system: string;
+  readonly file: SourceFile;
+  readonly document: AsyncAPIDocumentInterface;
+}
+
+/** The events and system a document declares. */
+export interface DocumentModel {
+  readonly system: SystemModel;
+  readonly events: EventModel[];
+}
+
+/** Names the SDK's index declares besides the models: they must stay free. */
+const indexNames = ["EventType", "AnyEvent", "LatestEvents", "EventVersions"];
+
+/**
+ * Keep the names the SDK needs for every event away from models, before any model is named: the
+ * per-type union (`RecordCreated`), and the class, contract and JSON type of each version.
+ */
+export function reserveEventNames(documents: readonly ParsedDocument[], namer: ModelNamer): void {
+  for (const name of indexNames) namer.reserve(name);
+  for (const { document } of documents) {
+    for (const message of document.allMessages()) {
+      const type = typeOf(message, messagePointer(message));
+      const extension = readMessageExtension((message.json() as Record<string, unknown>)["x-evc"]);
+      const name = className(type, "value" in extension ? extension.value.version : 1);
+      for (const reserved of [typeName(type, "Event"), name, `${name}Contract`, `${name}Json`, `${name}Value`]) namer.reserve(reserved);
+    }
+  }
+}
+
+/** Turn one parsed document into its system and events. */
+export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles, namer: ModelNamer, sink: DiagnosticSink): DocumentModel {
+  const { file, document } = parsed;
+  const raw = isPlainObject(file.json) ? file.json : {};
+  const native = "x-evc-jetstream" in raw;
+  const streams = native ? readStreams(raw["x-evc-jetstream"], file, sources, sink) : [];
+  const info = document.info();
+  const system: SystemModel = {
+    name: parsed.system,
+    specFile: file.display,
+    title: info.title(),
+    version: info.version(),
+    native,
+    streams,
+  };
+  const channelsOf = channelsByMessage(document);
+  const events: EventModel[] = [];
+  const seen = new Set<unknown>();
+  for (const message of document.allMessages()) {
+    const json = message.json();
+    if (seen.has(json)) continue;
+    seen.add(json);
+    const event = buildEvent(message, channelsOf.get(json) ?? [], { system, file, sources, namer, sink });
+    if (event !== undefined) events.push(event);
+  }
+  return { system, events };
+}
+
+interface EventContext {
+  readonly system: SystemModel;
+  readonly file: SourceFile;
+  readonly sources: SourceFiles;
+  readonly namer: ModelNamer;
+  readonly sink: DiagnosticSink;
+}
+
+function buildEvent(message: MessageInterface, channels: readonly ChannelInterface[], context: EventContext): EventModel | undefined {
+  const { system, file, sources, namer, sink } = context;
+  const json = message.json() as Record<string, unknown>;
+  const pointer = messagePointer(message);
+  const at = (...path: (string | number)[]): SourceLocation => sources.locate(file, [...pointerTokens(pointer), ...path.map(String)]);
+  const read = readMessageExtension(json["x-evc"]);
+  if ("problems" in read) {
+    reportProblems(read.problems, "evc-invalid-extension", `invalid "x-evc" of message "${message.id()}"`, (p) => at("x-evc", ...pointerTokens(p)), sink);
+    return undefined;
+  }
+  const extension = read.value;
+  const type = typeOf(message, pointer);
+  const name = className(type, extension.version);
+  const bundled = bundleSchema(payloadSchema(message), name, namer);
+  const properties = propertySchemas(bundled.schema);
+  const aggregateType = pinnedValue(properties, "aggregateType");
+  const subject = subjectOf(channels[0], system.native, at, sink);
+  const stream = subject === undefined ? undefined : streamOf(subject, system.streams);
+  if (system.native) checkPlacement(`"${type}" v${extension.version}`, channels, subject, stream, at(), sink);
+  return {
+    type,
+    version: extension.version,
+    className: name,
+    system: system.name,
+    messageId: message.id(),
+    specFile: file.display,
+    location: at(),
+    title: text(json["title"]),
+    summary: text(json["summary"]),
+    description: text(json["description"]),
+    schema: bundled.schema,
+    namedSchema: bundled.named,
+    subject,
+    stream,
+    envelope: system.native && isEnvelope(properties),
+    aggregateType: typeof aggregateType === "string" ? aggregateType : undefined,
+    compatibility: extension.compatibility,
+    upcast: extension.upcast,
+    examples: examplesOf(message, at),
+  };
+}
+
+/** The payload schema of a message, unwrapped from an AsyncAPI 3 multi-format schema object. */
+function payloadSchema(message: MessageInterface): unknown {
+  const payload = message.payload()?.json() as unknown;
+  if (isPlainObject(payload) && "schemaFormat" in payload && "schema" in payload) return payload["schema"];
+  return payload ?? {};
+}
+
+/** The type of a message: its `name`, else its id, else (anonymous messages of AsyncAPI 2) its place in the document. */
+function typeOf(message: MessageInterface, pointer: string): string {
+  if (message.hasName()) return message.name() as string;
+  const id = message.id();
+  if (!id.startsWith("<")) return id;
+  return pointerTokens(pointer)
+    .filter((token) => token !== "channels" && token !== "message" && token !== "messages")
+    .join(".");
+}
+
+function messagePointer(message: MessageInterface): string {
+  const meta = message.meta() as { pointer?: string } | undefined;
+  return meta?.pointer ?? `/components/messages/${message.id()}`;
+}
+
+function channelsByMessage(document: AsyncAPIDocumentInterface): Map<unknown, ChannelInterface[]> {
+  const byMessage = new Map<unknown, ChannelInterface[]>();
+  for (const channel of document.channels()) {
+    for (const message of channel.messages()) {
+      const list = byMessage.get(message.json()) ?? [];
+      if (!list.includes(channel)) list.push(channel);
+      byMessage.set(message.json(), list);
+    }
+  }
+  return byMessage;
+}
+
+const payloadLocation = /^\$message\.payload#(\/.*)?$/;
+
+function subjectOf(
+  channel: ChannelInterface | undefined,
+  native: boolean,
+  at: (...path: string[]) => SourceLocation,
+  sink: DiagnosticSink,
+): SubjectTemplate | undefined {
+  const address = channel?.address();
+  if (channel === undefined || typeof address !== "string") return undefined;
+  const declared = new Map(channel.parameters().all().map((parameter) => [parameter.id(), parameter]));
+  const names = [...address.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+  const parameters: SubjectParameter[] = [...new Set(names)].map((name) => {
+    const parameter = declared.get(name);
+    const location = parameter?.hasLocation() ? parameter.location() : undefined;
+    const match = location === undefined ? null : payloadLocation.exec(location);
+    if (location !== undefined && match === null && native) {
+      sink.error(
+        "evc-parameter-location",
+        `parameter "${name}" of channel "${channel.id()}" is read from "${location}"; the runtime reads subject parameters from the payload ($message.payload#/...)`,
+        at(),
+      );
+    }
+    return { name, pointer: match?.[1] ?? `/${name.replace(/~/g, "~0").replace(/\//g, "~1")}` };
+  });
+  return { address, parameters };
+}
+
+/** Our own events are published on exactly one channel, whose subject one declared stream captures. */
+function checkPlacement(
+  label: string,
+  channels: readonly ChannelInterface[],
+  subject: SubjectTemplate | undefined,
+  stream: string | undefined,
+  location: SourceLocation,
+  sink: DiagnosticSink,
+): void {
+  if (channels.length !== 1) {
+    const on = channels.length === 0 ? "no channel" : `${channels.length} channels (${channels.map((c) => `"${c.id()}"`).join(", ")})`;
+    sink.error("evc-channel-count", `${label} is on ${on}; each of our events is published on exactly one channel`, location);
+  } else if (subject === undefined) {
+    sink.error("evc-channel-address", `${label}: its channel has no address, so it has no subject`, location);
+  } else if (stream === undefined) {
+    sink.error("evc-no-stream", `${label}: no stream of x-evc-jetstream captures subject "${subject.address}"`, location);
+  }
+}
+
+function streamOf(subject: SubjectTemplate, streams: readonly StreamSpec[]): string | undefined {
+  const pattern = subjectPattern(subject.address);
+  return streams.find((stream) => stream.subjects.some((covering) => subjectCovers(covering, pattern)))?.name;
+}
+
+function examplesOf(message: MessageInterface, at: (...path: (string | number)[]) => SourceLocation): ExampleModel[] {
+  return message
+    .examples()
+    .all()
+    .flatMap((example, index) =>
+      example.hasPayload()
+        ? [{ name: example.hasName() ? example.name() : undefined, payload: example.payload() as JsonObject, location: at("examples", index, "payload") }]
+        : [],
+    );
+}
+
+function readStreams(value: unknown, file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): StreamSpec[] {
+  const read = readJetStreamExtension(value);
+  if ("value" in read) return read.value;
+  reportProblems(
+    read.problems,
+    "evc-invalid-extension",
+    'invalid "x-evc-jetstream"',
+    (pointer) => sources.locate(file, ["x-evc-jetstream", ...pointerTokens(pointer)]),
+    sink,
+  );
+  return [];
+}
+
+function reportProblems(
+  problems: readonly ExtensionProblem[],
+  code: string,
+  context: string,
+  locate: (pointer: string) => SourceLocation,
+  sink: DiagnosticSink,
+): void {
+  for (const problem of problems) sink.error(code, `${context}: ${problem.message}`, locate(problem.pointer));
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}

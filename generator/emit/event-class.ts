@@ -1,0 +1,81 @@
+/**
+ * The text of an event class: typed read-only fields (the JSON's own properties, set once by the
+ * constructor after validation), the static contract, JSON in (`fromJSON`, `safeFromJSON`) and out
+ * (`toJSON`). Runtime helpers come from `runtime/codegen.ts`, imported as `$evc`.
+ */
+import type { JsonValue } from "../../runtime/codegen.js";
+import type { EventModel } from "../model.js";
+import { docComment, propertyKey } from "../naming.js";
+import { jsonLiteral } from "./literal.js";
+
+/** A top-level property of an event, as the class declares it. */
+export interface RootProperty {
+  readonly name: string;
+  /** False for names a class cannot declare (`constructor`, `toJSON`); they stay in the JSON, untyped. */
+  readonly declarable: boolean;
+  readonly optional: boolean;
+  readonly type: string;
+  /** The value the schema pins with `const`, filled in by the constructor. */
+  readonly pinned: JsonValue | undefined;
+  readonly doc: string | undefined;
+}
+
+/** The name of the JSON type alias of an event class. */
+export function jsonTypeName(event: EventModel): string {
+  return `${event.className}Json`;
+}
+
+/** The name of the contract constant of an event class. */
+export function contractName(event: EventModel): string {
+  return `${event.className}Contract`;
+}
+
+/**
+ * Render the class of an event. With `valueType`, the payload is not an object and the class wraps
+ * it in a `value` field; otherwise `properties` are its fields.
+ */
+export function renderEventClass(event: EventModel, properties: readonly RootProperty[], valueType?: string): string {
+  const name = event.className;
+  const contract = contractName(event);
+  const json = jsonTypeName(event);
+  const header = docComment(
+    [event.title, event.summary, event.description],
+    "",
+    [`@generated from message ${JSON.stringify(event.messageId)} (${JSON.stringify(event.type)} v${event.version}) in ${JSON.stringify(event.specFile)}`],
+  );
+  const members = [
+    `  /** The contract of ${JSON.stringify(event.type)} v${event.version}: its schema, validator, subject and upcast. */\n  static readonly contract: $evc.EventContract<${name}> = ${contract};`,
+    valueType === undefined ? fields(properties) : `  /** The payload. */\n  declare readonly value: ${valueType};`,
+    valueType === undefined ? objectConstructor(name, contract, properties) : wrapperConstructor(contract, valueType),
+    `  /** Validate JSON (a parsed value or its text) and build the event; throws \`ValidationError\`. */\n  static fromJSON(json: unknown): ${name} {\n    return ${
+      valueType === undefined
+        ? `new ${name}($evc.trust($evc.parseEvent(${contract}, $evc.readJson(${contract}, json))))`
+        : `new ${name}($evc.readJson(${contract}, json) as ${valueType})`
+    };\n  }`,
+    `  /** Like \`fromJSON\`, but returns the \`ValidationError\` instead of throwing it. */\n  static safeFromJSON(json: unknown): $evc.SafeResult<${name}> {\n    return $evc.safely(() => ${name}.fromJSON(json));\n  }`,
+    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType === undefined ? `{ ...this } as ${json}` : "this.value"};\n  }`,
+  ];
+  return `${header}class ${name} {\n${members.filter((member) => member !== "").join("\n\n")}\n}`;
+}
+
+function fields(properties: readonly RootProperty[]): string {
+  return properties
+    .map((property) =>
+      property.declarable
+        ? `${docComment([property.doc], "  ")}  declare readonly ${propertyKey(property.name)}${property.optional ? "?" : ""}: ${property.type};`
+        : `  // ${JSON.stringify(property.name)} is kept in the JSON but cannot be a typed field of a class.`,
+    )
+    .join("\n");
+}
+
+function objectConstructor(name: string, contract: string, properties: readonly RootProperty[]): string {
+  const pinned = properties.filter((property) => property.pinned !== undefined && property.declarable);
+  const pins = Object.fromEntries(pinned.map((property) => [property.name, property.pinned]));
+  const omitted = pinned.length === 0 ? "" : `, ${pinned.map((property) => JSON.stringify(property.name)).join(" | ")}`;
+  const input = pinned.length === 0 ? "input" : `$evc.pin(input, ${jsonLiteral(pins, "    ")})`;
+  return `  /** Build the event from its fields and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(input: $evc.EventInit<${name}${omitted}>) {\n    $evc.defineFields(this, $evc.parseEvent(${contract}, ${input}));\n  }`;
+}
+
+function wrapperConstructor(contract: string, valueType: string): string {
+  return `  /** Wrap a payload and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(value: ${valueType}) {\n    $evc.defineFields(this, { value: $evc.parseEvent(${contract}, value) });\n  }`;
+}

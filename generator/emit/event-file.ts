@@ -1,0 +1,66 @@
+/** The module of one event version: its contract, its class, the JSON type, and the nested models only it uses. */
+import type { EventModel } from "../model.js";
+import { className } from "../naming.js";
+import { contractName, jsonTypeName } from "./event-class.js";
+import { eventFile, importOfAbsolute, runtimeImport, upcasterFile, validatorFile, importBetween, type Layout } from "./layout.js";
+import { jsonLiteral } from "./literal.js";
+import type { EventModels, RenderedModel } from "./models.js";
+import { preamble } from "./preamble.js";
+import type { NamedImport, SourceFileSpec } from "./source-file.js";
+
+/** The name of the hand-written function that brings an event from the version before to this one. */
+export function upcasterName(event: EventModel): string {
+  return `upcast${className(event.type, event.version - 1)}ToV${event.version}`;
+}
+
+/** The file spec of an event module; `imports` are the other models it uses, each with the file that holds it. */
+export function eventModule(rendered: EventModels, models: readonly RenderedModel[], imports: readonly NamedImport[], layout: Layout): SourceFileSpec {
+  const { event, valueType } = rendered;
+  const file = eventFile(event);
+  const upcaster =
+    event.upcast.kind === "function"
+      ? [{ from: importOfAbsolute(layout, file, upcasterFile(layout, event)), names: [upcasterName(event)], typeOnly: false }]
+      : [];
+  return {
+    header: preamble(`${event.specFile} (message ${JSON.stringify(event.messageId)}, type ${JSON.stringify(event.type)}, version ${event.version})`),
+    namespaces: { $evc: runtimeImport(layout, file) },
+    defaults: { validate: importBetween(file, validatorFile(event)) },
+    named: [...imports, ...upcaster],
+    statements: [jsonType(event, valueType), contract(event, valueType), ...models.map((model) => model.code)],
+  };
+}
+
+function jsonType(event: EventModel, valueType: string | undefined): string {
+  const target = valueType ?? `$evc.EventFields<${event.className}>`;
+  return `/** The JSON of ${JSON.stringify(event.type)} v${event.version}, as \`toJSON()\` returns it. */\ntype ${jsonTypeName(event)} = ${target};`;
+}
+
+function contract(event: EventModel, valueType: string | undefined): string {
+  const upcast =
+    event.upcast.kind === "none"
+      ? "undefined"
+      : event.upcast.kind === "function"
+        ? `$evc.functionUpcaster(${upcasterName(event)})`
+        : `$evc.stepsUpcaster(${jsonLiteral(event.upcast.steps, "  ")})`;
+  const create =
+    valueType !== undefined
+    ? `(json) => new ${event.className}(json as unknown as ${jsonTypeName(event)})`
+    : `(json) => new ${event.className}($evc.trust(json))`;
+  const fields = [
+    `type: ${JSON.stringify(event.type)}`,
+    `version: ${event.version}`,
+    `className: ${JSON.stringify(event.className)}`,
+    `system: ${JSON.stringify(event.system)}`,
+    `specFile: ${JSON.stringify(event.specFile)}`,
+    `schema: ${jsonLiteral(event.schema, "  ")}`,
+    "validate",
+    `subject: ${event.subject === undefined ? "undefined" : jsonLiteral(event.subject, "  ")}`,
+    `stream: ${event.stream === undefined ? "undefined" : JSON.stringify(event.stream)}`,
+    `envelope: ${event.envelope}`,
+    `aggregateType: ${event.aggregateType === undefined ? "undefined" : JSON.stringify(event.aggregateType)}`,
+    `compatibility: ${JSON.stringify(event.compatibility)}`,
+    `upcast: ${upcast}`,
+    `create: ${create}`,
+  ];
+  return `/** The contract of ${JSON.stringify(event.type)} v${event.version}: schema, validator, subject, stream and upcast. */\nconst ${contractName(event)}: $evc.EventContract<${event.className}> = $evc.defineContract({\n${fields.map((field) => `  ${field},`).join("\n")}\n});`;
+}

@@ -1,0 +1,156 @@
+/**
+ * Runs Modelina over each event's named payload schema and renders, through presets (Modelina's
+ * extension point): the event class for the root object, readonly interfaces for nested objects,
+ * unions for enums. Every string that reaches code is escaped here: enum values and constants are
+ * JSON literals, property keys are quoted when they are not identifiers, descriptions are escaped
+ * for doc comments.
+ */
+import {
+  ConstrainedObjectModel,
+  TypeScriptGenerator,
+  type ConstrainedMetaModel,
+  type ConstrainedObjectPropertyModel,
+  type OutputModel,
+  type TypeScriptPreset,
+} from "@asyncapi/modelina";
+import type { JsonValue } from "../../runtime/codegen.js";
+import { isPlainObject } from "../../runtime/json.js";
+import type { EventModel } from "../model.js";
+import { docComment, propertyKey } from "../naming.js";
+import { pinnedValue, propertySchemas } from "../schema-facts.js";
+import { renderEventClass, type RootProperty } from "./event-class.js";
+
+/** One model rendered to TypeScript, without `export` (the file assembler adds it). */
+export interface RenderedModel {
+  readonly name: string;
+  readonly kind: "class" | "interface" | "type";
+  readonly code: string;
+  /** Names of the other models this one refers to. */
+  readonly uses: readonly string[];
+}
+
+/** The models of one event: its class first, then the nested models it uses. */
+export interface EventModels {
+  readonly event: EventModel;
+  readonly models: readonly RenderedModel[];
+  /** For a payload that is not an object: the type of the `value` its class wraps. */
+  readonly valueType: string | undefined;
+}
+
+/** Property names a class cannot declare: they stay in the JSON but get no typed field. */
+const undeclarableFields = new Set(["constructor", "toJSON"]);
+
+/** Render the models of every event with Modelina. */
+export async function renderModels(events: readonly EventModel[]): Promise<EventModels[]> {
+  const roots = new Map(events.map((event) => [event.className, event]));
+  const generator = createGenerator(roots);
+  const rendered: EventModels[] = [];
+  for (const event of events) {
+    const outputs = await generator.generate(event.namedSchema);
+    rendered.push(collect(event, outputs));
+  }
+  return rendered;
+}
+
+function collect(event: EventModel, outputs: readonly OutputModel[]): EventModels {
+  const models = outputs
+    .filter((output) => output.modelName !== "")
+    .map((output): RenderedModel => {
+      const model = output.model;
+      const kind = model instanceof ConstrainedObjectModel ? (model.name === event.className ? "class" : "interface") : "type";
+      const uses = model
+        .getNearestDependencies()
+        .map((dependency: ConstrainedMetaModel) => dependency.name)
+        .filter((name: string) => name !== model.name);
+      return { name: model.name, kind, code: output.result, uses: [...new Set(uses)].sort() };
+    });
+  if (models.some((model) => model.kind === "class")) return { event, models, valueType: undefined };
+  return wrapped(event, models);
+}
+
+/**
+ * An event whose payload is not an object (a string, a union) gets a class that wraps the value; the
+ * type Modelina rendered for the payload is renamed `<Class>Value`.
+ */
+function wrapped(event: EventModel, models: readonly RenderedModel[]): EventModels {
+  const root = models.find((model) => model.name === event.className);
+  const valueType = root === undefined ? "unknown" : `${event.className}Value`;
+  const others = models.filter((model) => model !== root);
+  const value: RenderedModel[] =
+    root === undefined ? [] : [{ ...root, name: valueType, code: root.code.replace(`type ${event.className} =`, `type ${valueType} =`) }];
+  const wrapper: RenderedModel = { name: event.className, kind: "class", code: renderEventClass(event, [], valueType), uses: root === undefined ? [] : [valueType] };
+  return { event, models: [wrapper, ...value, ...others], valueType };
+}
+
+function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGenerator {
+  const preset: TypeScriptPreset = {
+    class: {
+      self({ model, renderer }) {
+        const event = roots.get(model.name);
+        const properties = Object.values(model.properties);
+        if (event !== undefined) return renderEventClass(event, properties.map((property) => rootProperty(event, property)));
+        const body = properties.map((property) => `${docComment([description(property.property)], "  ")}  ${interfaceField(property)}`);
+        return `${docComment([description(model)])}interface ${model.name} {\n${body.join("\n")}\n}`;
+      },
+    },
+    enum: {
+      self({ model, content }) {
+        return `${docComment([description(model)])}${content}`;
+      },
+    },
+    type: {
+      self({ model, content }) {
+        return `${docComment([description(model)])}${content}`;
+      },
+    },
+  };
+  return new TypeScriptGenerator({
+    modelType: "class",
+    enumType: "union",
+    mapType: "record",
+    presets: [preset],
+    typeMapping: { Any: () => "unknown" },
+    constraints: {
+      enumValue: ({ enumValue }) => JSON.stringify(enumValue) ?? "null",
+      constant: ({ constrainedMetaModel }) => {
+        const value = constrainedMetaModel.options.const?.originalInput as unknown;
+        return value === undefined ? undefined : literalType(value as JsonValue);
+      },
+    },
+    processorOptions: { interpreter: { ignoreAdditionalProperties: true, ignoreAdditionalItems: true } },
+  });
+}
+
+function rootProperty(event: EventModel, property: ConstrainedObjectPropertyModel): RootProperty {
+  const name = property.unconstrainedPropertyName;
+  const pinned = pinnedValue(propertySchemas(event.schema), name);
+  return {
+    name,
+    declarable: !undeclarableFields.has(name),
+    optional: !property.required,
+    type: pinned !== undefined ? literalType(pinned) : fieldType(property),
+    pinned,
+    doc: description(property.property),
+  };
+}
+
+function interfaceField(property: ConstrainedObjectPropertyModel): string {
+  return `readonly ${propertyKey(property.unconstrainedPropertyName)}${property.required ? "" : "?"}: ${fieldType(property)};`;
+}
+
+/** The TypeScript type of a property: a literal for `const`, else what Modelina mapped. */
+function fieldType(property: ConstrainedObjectPropertyModel): string {
+  const input = property.property.originalInput as unknown;
+  if (isPlainObject(input) && "const" in input) return literalType(input["const"] as JsonValue);
+  return property.property.type;
+}
+
+/** A JSON value as a TypeScript literal type; JSON text is valid type syntax for every JSON value. */
+function literalType(value: JsonValue): string {
+  return JSON.stringify(value) ?? "unknown";
+}
+
+function description(model: ConstrainedMetaModel): string | undefined {
+  const input = model.originalInput as unknown;
+  return isPlainObject(input) && typeof input["description"] === "string" ? input["description"] : undefined;
+}

@@ -1,0 +1,157 @@
+/**
+ * Lays the whole SDK out: one module per event version (class, contract, the models only it uses),
+ * shared models in `<system>/models.ts` or `models.ts`, standalone validators, the registry, and the
+ * index with the unions and type constants.
+ */
+import type { SchemaCompiler } from "../compile.js";
+import type { ContractModel, EventModel } from "../model.js";
+import { typeName } from "../naming.js";
+import { contractName, jsonTypeName } from "./event-class.js";
+import { eventModule } from "./event-file.js";
+import { eventFile, importBetween, runtimeImport, validatorFile, type Layout } from "./layout.js";
+import { jsonLiteral } from "./literal.js";
+import { renderModels, type EventModels, type RenderedModel } from "./models.js";
+import { preamble } from "./preamble.js";
+import { SourcePrinter, type NamedImport } from "./source-file.js";
+import { validatorDeclarations, validatorModule } from "./validators.js";
+
+/** Every generated file, by path relative to the output folder. */
+export type GeneratedFiles = Map<string, string>;
+
+/** Emit the SDK for a model. */
+export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, layout: Layout): Promise<GeneratedFiles> {
+  const rendered = await renderModels(model.events);
+  const placement = placeModels(rendered);
+  const printer = new SourcePrinter();
+  const files: GeneratedFiles = new Map();
+
+  for (const entry of rendered) {
+    const file = eventFile(entry.event);
+    const models = placement.modelsOf(file);
+    files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), layout)));
+    const validator = validatorFile(entry.event);
+    const from = `${entry.event.specFile} (validator of ${JSON.stringify(entry.event.type)} v${entry.event.version})`;
+    files.set(validator, preamble(from) + validatorModule(entry.event, compiler));
+    files.set(validator.replace(/\.js$/, ".d.ts"), preamble(from) + validatorDeclarations());
+  }
+  for (const file of placement.sharedFiles()) {
+    const models = placement.modelsOf(file);
+    files.set(file, printer.print({ header: preamble("every spec (models shared by several events)"), named: placement.importsFor(file, models), statements: models.map((m) => m.code) }));
+  }
+  files.set("registry.ts", printer.print(registryModule(model, layout)));
+  files.set("index.ts", printer.print(indexModule(model, rendered, placement)));
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+interface Placement {
+  /** The models a file holds, the event class first. */
+  modelsOf(file: string): RenderedModel[];
+  /** The type imports a file's models need from other files. */
+  importsFor(file: string, models: readonly RenderedModel[]): NamedImport[];
+  /** The files of shared models. */
+  sharedFiles(): string[];
+  /** The file a model lives in. */
+  fileOf(name: string): string;
+}
+
+function placeModels(rendered: readonly EventModels[]): Placement {
+  const code = new Map<string, RenderedModel>();
+  const owners = new Map<string, Set<EventModel>>();
+  for (const { event, models } of rendered) {
+    for (const model of models) {
+      if (!code.has(model.name)) code.set(model.name, model);
+      owners.set(model.name, (owners.get(model.name) ?? new Set()).add(event));
+    }
+  }
+  const home = new Map<string, string>();
+  for (const [name, events] of owners) {
+    const list = [...events];
+    const systems = new Set(list.map((event) => event.system));
+    home.set(name, list.length === 1 ? eventFile(list[0] as EventModel) : systems.size === 1 ? `${[...systems][0]}/models.ts` : "models.ts");
+  }
+  const byFile = new Map<string, RenderedModel[]>();
+  for (const [name, file] of home) byFile.set(file, [...(byFile.get(file) ?? []), code.get(name) as RenderedModel]);
+  for (const [file, models] of byFile) {
+    byFile.set(
+      file,
+      models.sort((a, b) => (a.kind === "class" ? -1 : b.kind === "class" ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+  }
+  return {
+    modelsOf: (file) => byFile.get(file) ?? [],
+    fileOf: (name) => home.get(name) as string,
+    sharedFiles: () => [...byFile.keys()].filter((file) => file.endsWith("models.ts")).sort(),
+    importsFor(file, models) {
+      const needed = new Map<string, Set<string>>();
+      for (const model of models) {
+        for (const used of model.uses) {
+          const target = home.get(used);
+          if (target === undefined || target === file) continue;
+          needed.set(target, (needed.get(target) ?? new Set()).add(used));
+        }
+      }
+      return [...needed]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([target, names]) => ({ from: importBetween(file, target), names: [...names], typeOnly: true }));
+    },
+  };
+}
+
+function registryModule(model: ContractModel, layout: Layout) {
+  const topology = { streams: model.systems.flatMap((system) => system.streams) };
+  const imports = model.events.map((event) => ({ from: importBetween("registry.ts", eventFile(event)), names: [contractName(event)], typeOnly: false }));
+  return {
+    header: preamble("every spec (the registry)"),
+    namespaces: { $evc: runtimeImport(layout, "registry.ts") },
+    named: imports,
+    statements: [
+      `/** The JetStream streams, dead-letter streams and consumer defaults the specs declare. */\nconst topology: $evc.JetStreamTopology = ${jsonLiteral(topology)};`,
+      `/** Every contract, by type then version. */\nconst contracts: readonly $evc.EventContract[] = [\n${model.events.map((event) => `  ${contractName(event)},`).join("\n")}\n];`,
+      "/** Every event by type and version: class, schema, validator, subject, stream and upcasters. */\nconst registry: $evc.Registry = $evc.createRegistry({ contracts, topology });",
+    ],
+  };
+}
+
+function indexModule(model: ContractModel, rendered: readonly EventModels[], placement: Placement) {
+  const reexports = new Map<string, string[]>();
+  const add = (file: string, name: string) => reexports.set(file, [...(reexports.get(file) ?? []), name]);
+  for (const { event } of rendered) {
+    add(eventFile(event), event.className);
+    add(eventFile(event), contractName(event));
+    add(eventFile(event), `type ${jsonTypeName(event)}`);
+  }
+  for (const { event } of rendered) {
+    for (const model of placement.modelsOf(eventFile(event))) if (model.kind !== "class") add(eventFile(event), `type ${model.name}`);
+  }
+  for (const file of placement.sharedFiles()) for (const model of placement.modelsOf(file)) add(file, `type ${model.name}`);
+  const exports = [...reexports]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([file, names]) => `export { ${[...new Set(names)].join(", ")} } from ${JSON.stringify(importBetween("index.ts", file))};`);
+
+  const types = [...new Set(model.events.map((event) => event.type))];
+  const versionsOf = (type: string) => model.events.filter((event) => event.type === type);
+  const unionName = (type: string) => typeName(type, "Event");
+  const statements = [
+    'export { contracts, registry, topology } from "./registry.js";',
+    ...exports,
+    `/** Every event type, by name (seed 004's EventType). */\nconst EventType = {\n${types.map((type) => `  ${unionName(type)}: ${JSON.stringify(type)},`).join("\n")}\n} as const;`,
+    "/** An event type string. */\ntype EventType = (typeof EventType)[keyof typeof EventType];",
+    ...types.map(
+      (type) =>
+        `/** Every version of ${JSON.stringify(type)}, discriminated by \`version\`. */\ntype ${unionName(type)} = ${versionsOf(type)
+          .map((event) => event.className)
+          .join(" | ")};`,
+    ),
+    `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,
+    `/** The latest version of every event type, by type. */\ninterface LatestEvents {\n${types
+      .map((type) => `  ${JSON.stringify(type)}: ${(versionsOf(type).at(-1) as EventModel).className};`)
+      .join("\n")}\n}`,
+    `/** Every version of every event type, by type and version. */\ninterface EventVersions {\n${types
+      .map((type) => `  ${JSON.stringify(type)}: { ${versionsOf(type).map((event) => `${event.version}: ${event.className}`).join("; ")} };`)
+      .join("\n")}\n}`,
+  ];
+  const classes = new Map<string, string[]>();
+  for (const event of model.events) classes.set(eventFile(event), [...(classes.get(eventFile(event)) ?? []), event.className]);
+  const named = [...classes].map(([file, names]) => ({ from: importBetween("index.ts", file), names, typeOnly: true }));
+  return { header: preamble("every spec (the index)"), named, statements };
+}

@@ -1,0 +1,242 @@
+/**
+ * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast) and
+ * `x-evc-jetstream` at a document's root (streams, dead letters, consumer defaults). Both are
+ * checked against JSON Schemas here and normalised into the model's shapes.
+ */
+import { Ajv, type ErrorObject } from "ajv";
+import type { CompatibilityMode, JsonValue, UpcastStep } from "../runtime/codegen.js";
+import type { ConsumerDefaults, StreamSpec } from "../runtime/topology.js";
+import type { UpcastModel } from "./model.js";
+
+const compatibilityModes = [
+  "BACKWARD",
+  "BACKWARD_TRANSITIVE",
+  "FORWARD",
+  "FORWARD_TRANSITIVE",
+  "FULL",
+  "FULL_TRANSITIVE",
+  "NONE",
+] as const satisfies readonly CompatibilityMode[];
+
+const pointer = { type: "string", pattern: "^(/([^~/]|~[01])*)+$" };
+const duration = { anyOf: [{ type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" }, { const: 0 }] };
+const fromTo = { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: pointer, to: pointer } };
+
+const messageExtensionSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    version: { type: "integer", minimum: 1 },
+    compatibility: { enum: compatibilityModes },
+    upcast: {
+      anyOf: [
+        { const: "function" },
+        {
+          type: "array",
+          minItems: 1,
+          items: {
+            type: "object",
+            minProperties: 1,
+            maxProperties: 1,
+            additionalProperties: false,
+            properties: {
+              rename: fromTo,
+              move: fromTo,
+              default: { type: "object", required: ["path", "value"], additionalProperties: false, properties: { path: pointer, value: {} } },
+              drop: pointer,
+            },
+          },
+        },
+      ],
+    },
+  },
+};
+
+const streamSchema = {
+  type: "object",
+  required: ["subjects"],
+  additionalProperties: false,
+  properties: {
+    subjects: { type: "array", minItems: 1, items: { type: "string", pattern: "^[^\\s]+$" } },
+    description: { type: "string" },
+    storage: { enum: ["file", "memory"] },
+    replicas: { type: "integer", minimum: 1, maximum: 5 },
+    retention: { enum: ["limits", "interest", "workqueue"] },
+    discard: { enum: ["old", "new"] },
+    maxAge: duration,
+    maxMsgs: { type: "integer", minimum: -1 },
+    maxBytes: { type: "integer", minimum: -1 },
+    duplicateWindow: duration,
+    deadLetter: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        stream: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+        subjectPrefix: { type: "string", pattern: "^[^\\s*>]+$" },
+        maxAge: duration,
+      },
+    },
+    consumer: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        ackWait: duration,
+        maxDeliver: { type: "integer", minimum: 1 },
+        backoff: { type: "array", items: duration },
+        maxAckPending: { type: "integer", minimum: 1 },
+      },
+    },
+  },
+};
+
+const jetStreamExtensionSchema = {
+  type: "object",
+  required: ["streams"],
+  additionalProperties: false,
+  properties: {
+    streams: {
+      type: "object",
+      minProperties: 1,
+      propertyNames: { pattern: "^[A-Za-z0-9_-]+$" },
+      additionalProperties: streamSchema,
+    },
+  },
+};
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validateMessageExtension = ajv.compile(messageExtensionSchema);
+const validateJetStreamExtension = ajv.compile(jetStreamExtensionSchema);
+
+/** A problem in an extension: what is wrong and the JSON pointer below the extension where it is. */
+export interface ExtensionProblem {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** What reading an extension gives: its normalised value, or what is wrong with it. */
+export type ExtensionResult<T> = { readonly value: T } | { readonly problems: readonly ExtensionProblem[] };
+
+/** `x-evc` normalised: defaults applied. */
+export interface MessageExtension {
+  readonly version: number;
+  readonly compatibility: CompatibilityMode;
+  readonly upcast: UpcastModel;
+}
+
+/** Check and normalise the `x-evc` of a message (undefined when the message has none). */
+export function readMessageExtension(value: unknown): ExtensionResult<MessageExtension> {
+  if (value === undefined) return { value: { version: 1, compatibility: "BACKWARD", upcast: { kind: "none" } } };
+  if (!validateMessageExtension(value)) return { problems: problems(validateMessageExtension.errors) };
+  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[] };
+  return {
+    value: {
+      version: extension.version ?? 1,
+      compatibility: extension.compatibility ?? "BACKWARD",
+      upcast:
+        extension.upcast === undefined
+          ? { kind: "none" }
+          : extension.upcast === "function"
+            ? { kind: "function" }
+            : { kind: "steps", steps: extension.upcast.map(toStep) },
+    },
+  };
+}
+
+/** Check and normalise a document's `x-evc-jetstream` into stream specs, defaults applied. */
+export function readJetStreamExtension(value: unknown): ExtensionResult<StreamSpec[]> {
+  if (!validateJetStreamExtension(value)) return { problems: problems(validateJetStreamExtension.errors) };
+  const streams = (value as { streams: Record<string, RawStream> }).streams;
+  return {
+    value: Object.entries(streams)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, raw]) => toStreamSpec(name, raw)),
+  };
+}
+
+/** Milliseconds of a duration such as `500ms`, `30s`, `5m`, `2h`, `7d` (or 0). */
+export function durationMs(value: string | 0): number {
+  if (value === 0) return 0;
+  const match = /^([0-9]+)(ms|s|m|h|d)$/.exec(value);
+  if (match === null) throw new RangeError(`invalid duration "${value}"`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "ms" | "s" | "m" | "h" | "d"];
+  return Number(match[1]) * unit;
+}
+
+type RawStep = { rename: RawFromTo } | { move: RawFromTo } | { default: { path: string; value: JsonValue } } | { drop: string };
+interface RawFromTo {
+  from: string;
+  to: string;
+}
+type Duration = string | 0;
+interface RawStream {
+  subjects: string[];
+  description?: string;
+  storage?: "file" | "memory";
+  replicas?: number;
+  retention?: "limits" | "interest" | "workqueue";
+  discard?: "old" | "new";
+  maxAge?: Duration;
+  maxMsgs?: number;
+  maxBytes?: number;
+  duplicateWindow?: Duration;
+  deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration };
+  consumer?: { ackWait?: Duration; maxDeliver?: number; backoff?: Duration[]; maxAckPending?: number };
+}
+
+function toStep(raw: RawStep): UpcastStep {
+  if ("rename" in raw) return { op: "rename", from: raw.rename.from, to: raw.rename.to };
+  if ("move" in raw) return { op: "move", from: raw.move.from, to: raw.move.to };
+  if ("default" in raw) return { op: "default", path: raw.default.path, value: raw.default.value };
+  return { op: "drop", path: raw.drop };
+}
+
+function toStreamSpec(name: string, raw: RawStream): StreamSpec {
+  const consumer: ConsumerDefaults = {
+    ackWaitMs: durationMs(raw.consumer?.ackWait ?? "30s"),
+    maxDeliver: raw.consumer?.maxDeliver ?? 5,
+    backoffMs: (raw.consumer?.backoff ?? ["1s", "5s", "30s"]).map(durationMs),
+    maxAckPending: raw.consumer?.maxAckPending ?? 1_000,
+  };
+  return {
+    name,
+    subjects: raw.subjects,
+    description: raw.description,
+    storage: raw.storage ?? "file",
+    replicas: raw.replicas ?? 1,
+    retention: raw.retention ?? "limits",
+    discard: raw.discard ?? "old",
+    maxAgeMs: durationMs(raw.maxAge ?? 0),
+    maxMsgs: raw.maxMsgs ?? -1,
+    maxBytes: raw.maxBytes ?? -1,
+    duplicateWindowMs: durationMs(raw.duplicateWindow ?? "2m"),
+    deadLetter: {
+      stream: raw.deadLetter?.stream ?? `${name}_DLQ`,
+      subjectPrefix: raw.deadLetter?.subjectPrefix ?? `dlq.${name.toLowerCase()}`,
+      maxAgeMs: durationMs(raw.deadLetter?.maxAge ?? 0),
+    },
+    consumer,
+  };
+}
+
+function problems(errors: readonly ErrorObject[] | null | undefined): ExtensionProblem[] {
+  // anyOf reports every branch; the most specific problems are the deepest ones.
+  const all = (errors ?? []).filter((error) => error.keyword !== "anyOf");
+  const deepest = Math.max(...all.map((error) => error.instancePath.length));
+  return all
+    .filter((error) => error.instancePath.length === deepest || error.keyword === "additionalProperties")
+    .map((error) => ({ pointer: error.instancePath, message: describe(error) }));
+}
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath === "" ? "" : `${error.instancePath} `;
+  switch (error.keyword) {
+    case "additionalProperties":
+      return `${where}has unknown field "${String(error.params["additionalProperty"])}"`;
+    case "enum":
+      return `${where}must be one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "const":
+      return `${where}must be ${JSON.stringify(error.params["allowedValue"])}`;
+    default:
+      return `${where}${error.message ?? "is invalid"}`;
+  }
+}

@@ -1,0 +1,65 @@
+/** `evc generate` and `evc check`: specs in, SDK out (or compared). */
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import type { SpecDiagnostic } from "./diagnostics.js";
+import { emitSdk } from "./emit/sdk.js";
+import { emitUpcasters } from "./emit/upcasters.js";
+import type { Layout } from "./emit/layout.js";
+import { loadContracts } from "./load.js";
+import type { ContractModel } from "./model.js";
+import { staleFiles, writeOutput, type OutputPlan, type StaleFile } from "./output.js";
+
+/** Options of `generate` and `check`; every field has a default (`defaultGenerateOptions`). */
+export interface GenerateOptions {
+  /** A spec file or a folder of them. */
+  readonly specs: string;
+  /** The output folder, which evc owns entirely. */
+  readonly out: string;
+  /** The folder of hand-written upcasters. */
+  readonly upcasters: string;
+  /** The folder relative paths start from. */
+  readonly cwd: string;
+  /** Let the parser fetch `http(s)` `$ref`s. */
+  readonly allowRemoteRefs: boolean;
+  /** How generated code imports `runtime/codegen`; by default a relative path to this package's copy. */
+  readonly runtimeImport: string | undefined;
+}
+
+/** The defaults: `asyncapi/` to `generated/`, upcasters in `upcasters/`, remote refs refused. */
+export function defaultGenerateOptions(): GenerateOptions {
+  return { specs: "asyncapi", out: "generated", upcasters: "upcasters", cwd: process.cwd(), allowRemoteRefs: false, runtimeImport: undefined };
+}
+
+/** What a generation run found and did. */
+export interface GenerateResult {
+  readonly model: ContractModel;
+  readonly warnings: readonly SpecDiagnostic[];
+  /** Files written (or, for `check`, out of date). */
+  readonly files: readonly StaleFile[];
+}
+
+/** Read the specs and write the SDK; throws `SpecError` (with every problem) and leaves the output untouched on bad specs. */
+export async function generate(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
+  const { plan, model, warnings, cwd } = await planOutput(options);
+  return { model, warnings, files: writeOutput(plan, cwd) };
+}
+
+/** Read the specs and list the files of the SDK that are stale; writes nothing. */
+export async function check(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
+  const { plan, model, warnings, cwd } = await planOutput(options);
+  return { model, warnings, files: staleFiles(plan, cwd) };
+}
+
+async function planOutput(partial: Partial<GenerateOptions>) {
+  const options = { ...defaultGenerateOptions(), ...partial };
+  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs });
+  const outDir = resolve(options.cwd, options.out);
+  const layout: Layout = {
+    outDir,
+    upcastersDir: resolve(options.cwd, options.upcasters),
+    runtime: options.runtimeImport ?? fileURLToPath(new URL("../runtime/codegen.ts", import.meta.url)),
+  };
+  const generated = await emitSdk(loaded.model, loaded.compiler, layout);
+  const plan: OutputPlan = { outDir, generated, upcasters: emitUpcasters(loaded.model, layout) };
+  return { plan, model: loaded.model, warnings: loaded.warnings, cwd: options.cwd };
+}

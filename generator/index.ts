@@ -1,0 +1,9 @@
+/** The generator's public API: read AsyncAPI specs, build the model, emit or check the SDK. */
+export { check, defaultGenerateOptions, generate } from "./generate.js";
+export type { GenerateOptions, GenerateResult } from "./generate.js";
+export { loadContracts } from "./load.js";
+export type { LoadOptions, LoadedContracts } from "./load.js";
+export { SpecError, formatDiagnostic } from "./diagnostics.js";
+export type { SourceLocation, SpecDiagnostic } from "./diagnostics.js";
+export type { ContractModel, EventModel, ExampleModel, SystemModel, UpcastModel } from "./model.js";
+export type { StaleFile } from "./output.js";

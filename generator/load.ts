@@ -1,0 +1,66 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ArgumentError } from "../runtime/errors.js";
+import { isPlainObject } from "../runtime/json.js";
+import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
+import { SchemaCompiler } from "./compile.js";
+import { DiagnosticSink, SpecError, type SpecDiagnostic } from "./diagnostics.js";
+import { discoverDocuments } from "./discover.js";
+import type { ContractModel } from "./model.js";
+import { SpecParser } from "./parse.js";
+import { checkReferences } from "./refs.js";
+import { checkContracts } from "./rules.js";
+import { ModelNamer } from "./schema-graph.js";
+import { SourceFiles } from "./sources.js";
+
+/** Where the specs are and how to read them. */
+export interface LoadOptions {
+  /** A spec file, or a folder of them. */
+  readonly specs: string;
+  /** The folder relative paths start from. */
+  readonly cwd: string;
+  /** Let the parser fetch `http(s)` `$ref`s; off by default. */
+  readonly allowRemoteRefs: boolean;
+}
+
+/** The model read from the specs, with the warnings found on the way and the compiler that checked it. */
+export interface LoadedContracts {
+  readonly model: ContractModel;
+  readonly warnings: readonly SpecDiagnostic[];
+  readonly compiler: SchemaCompiler;
+}
+
+/**
+ * Read every spec, build the intermediate model and apply every rule. Gathers all problems of all
+ * files, then throws one `SpecError` carrying them; throws `ArgumentError` when `specs` does not exist.
+ */
+export async function loadContracts(options: LoadOptions): Promise<LoadedContracts> {
+  const root = resolve(options.cwd, options.specs);
+  if (!existsSync(root)) throw new ArgumentError("specs", `a spec file or folder, but "${options.specs}" does not exist`);
+  const sink = new DiagnosticSink();
+  const sources = new SourceFiles(options.cwd);
+  const entries = discoverDocuments(root, options.cwd, (path) => {
+    const file = sources.load(path, sink);
+    return file === undefined || (isPlainObject(file.json) && "asyncapi" in file.json);
+  });
+  if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${options.specs}" has none`);
+
+  const parser = new SpecParser();
+  const parsed: ParsedDocument[] = [];
+  for (const entry of entries) {
+    const file = sources.load(entry.path, sink);
+    if (file === undefined || !checkReferences(file, sources, sink, options.allowRemoteRefs)) continue;
+    const document = await parser.parse(file, sources, sink);
+    if (document !== undefined) parsed.push({ system: entry.system, file, document });
+  }
+
+  const namer = new ModelNamer();
+  reserveEventNames(parsed, namer);
+  const documents = parsed.map((document) => buildDocumentModel(document, sources, namer, sink));
+  const systems = documents.map((document) => document.system);
+  const compiler = new SchemaCompiler();
+  const events = checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink);
+  const diagnostics = sink.all();
+  if (sink.hasErrors()) throw new SpecError(diagnostics);
+  return { model: { systems, events }, warnings: diagnostics, compiler };
+}

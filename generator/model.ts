@@ -1,0 +1,71 @@
+/**
+ * The intermediate model: everything the emitters, `evc list`, `evc diff` and the tests need to
+ * know about the contracts, as plain data, independent of the parser that read the specs.
+ */
+import type { CompatibilityMode, JsonObject, JsonSchema, JsonValue, SubjectTemplate, UpcastStep } from "../runtime/codegen.js";
+import type { StreamSpec } from "../runtime/topology.js";
+import type { SourceLocation } from "./diagnostics.js";
+
+/** How an event version is reached from the version before it. */
+export type UpcastModel =
+  | { readonly kind: "none" }
+  | { readonly kind: "steps"; readonly steps: readonly UpcastStep[] }
+  | { readonly kind: "function" };
+
+/** One example of a message version, from the spec. */
+export interface ExampleModel {
+  readonly name: string | undefined;
+  readonly payload: JsonValue;
+  readonly location: SourceLocation;
+}
+
+/** One version of one event type. */
+export interface EventModel {
+  /** The event type, e.g. `record-created`. */
+  readonly type: string;
+  readonly version: number;
+  /** The class name, e.g. `RecordCreatedV2`. */
+  readonly className: string;
+  /** The system (document) it belongs to. */
+  readonly system: string;
+  /** The message's key in the document (`RecordCreatedV2`). */
+  readonly messageId: string;
+  /** The spec file, as shown in diagnostics and headers. */
+  readonly specFile: string;
+  /** Where the message is declared. */
+  readonly location: SourceLocation;
+  readonly title: string | undefined;
+  readonly summary: string | undefined;
+  readonly description: string | undefined;
+  /** The payload as a self-contained JSON Schema (no external `$ref`, cycles through `definitions`). */
+  readonly schema: JsonSchema;
+  /** The same schema with every object and enum titled with its model name, for the TypeScript emitter. */
+  readonly namedSchema: JsonObject;
+  readonly subject: SubjectTemplate | undefined;
+  readonly stream: string | undefined;
+  /** True when the payload is an evc envelope. */
+  readonly envelope: boolean;
+  readonly aggregateType: string | undefined;
+  readonly compatibility: CompatibilityMode;
+  readonly upcast: UpcastModel;
+  readonly examples: readonly ExampleModel[];
+}
+
+/** One spec document: a system. */
+export interface SystemModel {
+  /** The system's name: the document's file name without extension (its folder path when names repeat). */
+  readonly name: string;
+  readonly specFile: string;
+  readonly title: string;
+  readonly version: string;
+  /** True for our own documents (they declare `x-evc-jetstream`), held to the stricter rules. */
+  readonly native: boolean;
+  readonly streams: readonly StreamSpec[];
+}
+
+/** Every contract the specs declare. */
+export interface ContractModel {
+  readonly systems: readonly SystemModel[];
+  /** Every event version, sorted by type, then version. */
+  readonly events: readonly EventModel[];
+}

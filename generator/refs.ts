@@ -1,0 +1,66 @@
+import { dirname, resolve } from "node:path";
+import { isScalar, visit } from "yaml";
+import type { DiagnosticSink } from "./diagnostics.js";
+import type { SourceFile, SourceFiles } from "./sources.js";
+
+/**
+ * Walk every `$ref` a document reaches, before the parser sees it: load each referenced file through
+ * the guarded YAML reader (so an alias bomb in a referenced file is caught too), report files that do
+ * not exist, and refuse remote references unless they are allowed. Returns false when the document
+ * must not be handed to the parser.
+ */
+export function checkReferences(root: SourceFile, sources: SourceFiles, sink: DiagnosticSink, allowRemote: boolean): boolean {
+  let ok = true;
+  const visited = new Set<string>();
+  const pending: SourceFile[] = [root];
+  while (pending.length > 0) {
+    const file = pending.pop() as SourceFile;
+    if (visited.has(file.path)) continue;
+    visited.add(file.path);
+    for (const reference of referencesIn(file)) {
+      const [target] = reference.value.split("#", 1) as [string];
+      const location = { file: file.display, line: reference.line, column: reference.column };
+      if (target === "") continue;
+      if (/^(https?:)?\/\//i.test(target)) {
+        if (!allowRemote) {
+          sink.error("evc-remote-ref", `remote $ref "${reference.value}" is not fetched; pass --allow-remote-refs to let the parser fetch it`, location);
+          ok = false;
+        }
+        continue;
+      }
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) && !/^file:/i.test(target)) {
+        sink.error("evc-unsupported-ref", `$ref "${reference.value}" uses a scheme the generator does not read`, location);
+        ok = false;
+        continue;
+      }
+      const path = resolve(dirname(file.path), decodeURI(target.replace(/^file:\/\//i, "")));
+      const loaded = sources.load(path, sink);
+      if (loaded === undefined) {
+        sink.error("evc-unresolved-ref", `cannot resolve $ref "${reference.value}": "${sources.display(path)}" cannot be read`, location);
+        ok = false;
+        continue;
+      }
+      pending.push(loaded);
+    }
+  }
+  return ok;
+}
+
+interface Reference {
+  readonly value: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+function referencesIn(file: SourceFile): Reference[] {
+  const found: Reference[] = [];
+  visit(file.tree, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === "$ref" && isScalar(pair.value) && typeof pair.value.value === "string") {
+        const at = file.lines.linePos(pair.value.range?.[0] ?? 0);
+        found.push({ value: pair.value.value, line: at.line, column: at.col });
+      }
+    },
+  });
+  return found;
+}

@@ -1,0 +1,175 @@
+/**
+ * Rules over the whole model. Some hold for every document (one type and version once, versions
+ * without gaps, a path from each version to the latest, schemas that compile); our own documents
+ * (those that declare `x-evc-jetstream`) are held to more: the envelope, `const` pins, examples
+ * that validate, declarative upcasts that turn the previous version's examples into valid events.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { stepsUpcaster, type JsonObject } from "../runtime/codegen.js";
+import { formatIssues } from "../runtime/errors.js";
+import { isPlainObject } from "../runtime/json.js";
+import { knownFormats, type SchemaCompiler } from "./compile.js";
+import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
+import type { EventModel, SystemModel } from "./model.js";
+import { pinnedValue, propertySchemas } from "./schema-facts.js";
+
+/** Apply every rule; returns the events kept (duplicates of identical contracts folded), sorted by type and version. */
+export function checkContracts(systems: readonly SystemModel[], events: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink): EventModel[] {
+  const native = new Set(systems.filter((system) => system.native).map((system) => system.name));
+  const kept = foldDuplicates(events, sink);
+  checkClassNames(kept, sink);
+  const byType = groupBy(kept, (event) => event.type);
+  for (const versions of byType.values()) checkVersions(versions, sink);
+  for (const event of kept) {
+    const compiled = compileSchema(event, compiler, sink);
+    warnUnknownFormats(event, sink);
+    if (compiled && native.has(event.system)) checkNativeEvent(event, compiler, sink);
+  }
+  for (const versions of byType.values()) {
+    for (const event of versions) if (native.has(event.system)) checkStepUpcast(event, versions, compiler, sink);
+  }
+  return kept;
+}
+
+function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSink): EventModel[] {
+  const kept: EventModel[] = [];
+  for (const group of groupBy(events, (event) => `${event.type}\u0000${event.version}`).values()) {
+    const [first, ...others] = group as [EventModel, ...EventModel[]];
+    kept.push(first);
+    for (const other of others) {
+      if (isDeepStrictEqual(other.schema, first.schema) && isDeepStrictEqual(other.upcast, first.upcast)) continue;
+      sink.error(
+        "evc-duplicate-event",
+        `"${other.type}" v${other.version} is declared twice with different contracts; the other one is at ${where(first.location)}`,
+        other.location,
+      );
+    }
+  }
+  return kept.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.version - b.version));
+}
+
+function checkClassNames(events: readonly EventModel[], sink: DiagnosticSink): void {
+  for (const group of groupBy(events, (event) => event.className).values()) {
+    const types = [...new Set(group.map((event) => event.type))];
+    if (types.length < 2) continue;
+    for (const event of group.slice(1)) {
+      sink.error(
+        "evc-name-collision",
+        `"${event.type}" v${event.version} and "${(group[0] as EventModel).type}" would both generate class ${event.className}; rename one of the types`,
+        event.location,
+      );
+    }
+  }
+}
+
+function checkVersions(versions: readonly EventModel[], sink: DiagnosticSink): void {
+  versions.forEach((event, index) => {
+    const expected = index + 1;
+    if (event.version !== expected) {
+      sink.error(
+        "evc-version-gap",
+        `"${event.type}" has v${event.version} but no v${expected}; versions run 1, 2, 3, ... without gaps`,
+        event.location,
+      );
+    }
+    if (event.version === 1 && event.upcast.kind !== "none") {
+      sink.error("evc-upcast-on-first", `"${event.type}" v1 declares an upcast, but there is no version before it`, event.location);
+    }
+    if (event.version > 1 && event.upcast.kind === "none") {
+      sink.error(
+        "evc-missing-upcast",
+        `"${event.type}" v${event.version} declares no x-evc.upcast: events of v${event.version - 1} have no path to the latest version v${versions.length}`,
+        event.location,
+      );
+    }
+  });
+}
+
+function compileSchema(event: EventModel, compiler: SchemaCompiler, sink: DiagnosticSink): boolean {
+  try {
+    compiler.compile(event.schema);
+    return true;
+  } catch (error) {
+    sink.error("evc-invalid-schema", `the payload schema of "${event.type}" v${event.version} does not compile: ${(error as Error).message}`, event.location);
+    return false;
+  }
+}
+
+function warnUnknownFormats(event: EventModel, sink: DiagnosticSink): void {
+  const formats = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    if (!isPlainObject(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "format" && typeof value === "string" && !knownFormats.has(value)) formats.add(value);
+      else if (key !== "enum" && key !== "const" && key !== "examples" && key !== "default") visit(value);
+    }
+  };
+  visit(event.schema);
+  for (const format of [...formats].sort()) {
+    sink.warning("evc-unknown-format", `"${event.type}" v${event.version} uses format "${format}", which validators do not check`, event.location);
+  }
+}
+
+function checkNativeEvent(event: EventModel, compiler: SchemaCompiler, sink: DiagnosticSink): void {
+  const label = `"${event.type}" v${event.version}`;
+  if (!event.envelope) {
+    sink.error("evc-not-envelope", `${label}: the payload must be the evc envelope (allOf EventEnvelope and the event's part)`, event.location);
+  }
+  const properties = propertySchemas(event.schema);
+  const pins: [string, unknown][] = [
+    ["type", event.type],
+    ["version", event.version],
+  ];
+  for (const [field, expected] of pins) {
+    const pinned = pinnedValue(properties, field);
+    if (pinned !== expected) {
+      sink.error(
+        "evc-pin-mismatch",
+        `${label}: the payload must pin "${field}" with const ${JSON.stringify(expected)}${pinned === undefined ? "" : `, not ${JSON.stringify(pinned)}`}`,
+        event.location,
+      );
+    }
+  }
+  if (event.examples.length === 0) {
+    sink.error("evc-missing-example", `${label} has no example; every version of our own events needs at least one`, event.location);
+  }
+  const validate = compiler.compile(event.schema);
+  for (const example of event.examples) {
+    if (!validate(example.payload)) {
+      sink.error("evc-invalid-example", `example${example.name === undefined ? "" : ` "${example.name}"`} of ${label} is invalid: ${formatIssues(validate.errors ?? [])}`, example.location);
+    }
+  }
+}
+
+function checkStepUpcast(event: EventModel, versions: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink): void {
+  if (event.upcast.kind !== "steps") return;
+  const previous = versions[event.version - 2];
+  if (previous === undefined) return;
+  const upcast = stepsUpcaster(event.upcast.steps);
+  const validate = compiler.compile(event.schema);
+  for (const example of previous.examples) {
+    if (!isPlainObject(example.payload)) continue;
+    const result = { ...upcast(example.payload as JsonObject), version: event.version };
+    if (!validate(result)) {
+      sink.error(
+        "evc-upcast-invalid",
+        `the upcast of "${event.type}" v${event.version} turns the v${previous.version} example${example.name === undefined ? "" : ` "${example.name}"`} into an invalid v${event.version}: ${formatIssues(validate.errors ?? [])}`,
+        event.location,
+      );
+    }
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
+
+function where(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
+}
