@@ -90,7 +90,7 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
   const at = (...path: (string | number)[]): SourceLocation => sources.locate(file, [...pointerTokens(pointer), ...path.map(String)]);
   const read = readMessageExtension(json["x-evc"]);
   if ("problems" in read) {
-    reportProblems(read.problems, "evc-invalid-extension", `invalid "x-evc" of message "${message.id()}"`, (p) => at("x-evc", ...pointerTokens(p)), sink);
+    reportProblems(read.problems, "evc-invalid-extension", `invalid "x-evc" of message "${namedId(message) ?? pointer}"`, (p) => at("x-evc", ...pointerTokens(p)), sink);
     return undefined;
   }
   const extension = read.value;
@@ -107,7 +107,7 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
     version: extension.version,
     className: name,
     system: system.name,
-    messageId: message.id(),
+    messageId: namedId(message) ?? pointer,
     specFile: file.display,
     location: at(),
     title: text(json["title"]),
@@ -135,16 +135,22 @@ function payloadSchema(message: MessageInterface): unknown {
 /** The type of a message: its `name`, else its id, else (anonymous messages of AsyncAPI 2) its place in the document. */
 function typeOf(message: MessageInterface, pointer: string): string {
   if (message.hasName()) return message.name() as string;
-  const id = message.id();
-  if (!id.startsWith("<")) return id;
+  const id = namedId(message);
+  if (id !== undefined) return id;
   return pointerTokens(pointer)
     .filter((token) => token !== "channels" && token !== "message" && token !== "messages")
     .join(".");
 }
 
+/** The id of a message, unless it is missing or one the parser made up (`<anonymous-message-1>`). */
+function namedId(message: MessageInterface): string | undefined {
+  const id = message.id() as string | undefined;
+  return id === undefined || id === "" || id.startsWith("<") ? undefined : id;
+}
+
 function messagePointer(message: MessageInterface): string {
   const meta = message.meta() as { pointer?: string } | undefined;
-  return meta?.pointer ?? `/components/messages/${message.id()}`;
+  return meta?.pointer ?? `/components/messages/${namedId(message) ?? ""}`;
 }
 
 function channelsByMessage(document: AsyncAPIDocumentInterface): Map<unknown, ChannelInterface[]> {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isScalar, visit } from "yaml";
 import type { DiagnosticSink } from "./diagnostics.js";
@@ -34,13 +35,14 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
         continue;
       }
       const path = resolve(dirname(file.path), decodeURI(target.replace(/^file:\/\//i, "")));
-      const loaded = sources.load(path, sink);
-      if (loaded === undefined) {
-        sink.error("evc-unresolved-ref", `cannot resolve $ref "${reference.value}": "${sources.display(path)}" cannot be read`, location);
+      if (!existsSync(path)) {
+        sink.error("evc-unresolved-ref", `cannot resolve $ref "${reference.value}": "${sources.display(path)}" does not exist`, location);
         ok = false;
         continue;
       }
-      pending.push(loaded);
+      const loaded = sources.load(path, sink);
+      if (loaded === undefined) ok = false;
+      else pending.push(loaded);
     }
   }
   return ok;

@@ -15,7 +15,7 @@ export interface RootProperty {
   readonly declarable: boolean;
   readonly optional: boolean;
   readonly type: string;
-  /** The value the schema pins with `const`, filled in by the constructor. */
+  /** The value the schema pins with `const` on a required property, filled in by the constructor. */
   readonly pinned: JsonValue | undefined;
   readonly doc: string | undefined;
 }

@@ -129,7 +129,7 @@ function rootProperty(event: EventModel, property: ConstrainedObjectPropertyMode
     declarable: !undeclarableFields.has(name),
     optional: !property.required,
     type: pinned !== undefined ? literalType(pinned) : fieldType(property),
-    pinned,
+    pinned: property.required ? pinned : undefined,
     doc: description(property.property),
   };
 }

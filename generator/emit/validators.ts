@@ -1,27 +1,17 @@
 /**
  * Standalone ajv validators as ES modules. ajv's standalone output still `require()`s its runtime
- * helpers and formats even in ESM mode (ajv#1976); each `require("x")` becomes a hoisted default
- * import of `x.js` (the CommonJS `module.exports`), which works on Node 20 and for bundlers.
+ * helpers and formats even in ESM mode (ajv#1976). A default import of those CommonJS modules means
+ * `module.exports` under Node but `exports.default` under bundlers such as Vite, so the validator
+ * gets a `require` of its own from `createRequire`, which means the same everywhere Node runs.
  */
 import type { SchemaCompiler } from "../compile.js";
 import type { EventModel } from "../model.js";
 
-/** The `.js` source of an event's validator, imports hoisted. */
+/** The `.js` source of an event's validator. */
 export function validatorModule(event: EventModel, compiler: SchemaCompiler): string {
-  const imports = new Map<string, string>();
-  const body = compiler
-    .standalone(event.schema)
-    .replace(/^"use strict";\n?/, "")
-    .replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => {
-      let name = imports.get(specifier);
-      if (name === undefined) {
-        name = `$import${imports.size}`;
-        imports.set(specifier, name);
-      }
-      return name;
-    });
-  const header = [...imports].map(([specifier, name]) => `import ${name} from ${JSON.stringify(importPath(specifier))};`);
-  return `${header.join("\n")}${header.length > 0 ? "\n" : ""}${body.trimEnd()}\n`;
+  const body = compiler.standalone(event.schema).replace(/^"use strict";\n?/, "");
+  const header = body.includes("require(") ? 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n' : "";
+  return `${header}${body.trimEnd()}\n`;
 }
 
 /** The `.d.ts` of a validator module. */
@@ -35,8 +25,4 @@ export function validatorDeclarations(): string {
     "export default validate;",
     "",
   ].join("\n");
-}
-
-function importPath(specifier: string): string {
-  return /\.(c|m)?js$/.test(specifier) ? specifier : `${specifier}.js`;
 }

@@ -1,0 +1,165 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { specWorkspace } from "../helpers/spec-workspace.js";
+
+const valid = `asyncapi: 3.0.0
+info:
+  title: Lights
+  version: 1.0.0
+channels:
+  measured:
+    address: lights.measured
+    messages:
+      LightMeasured:
+        $ref: '#/components/messages/LightMeasured'
+components:
+  messages:
+    LightMeasured:
+      name: light.measured
+      payload:
+        type: object
+        properties:
+          lumens: { type: integer, minimum: 0 }
+`;
+
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), "utf8");
+  }
+  return files;
+}
+
+describe("generator - bad input", () => {
+  test("a YAML syntax error names file, line and column", async () => {
+    using ws = specWorkspace({ "specs/broken.yaml": "asyncapi: 3.0.0\ninfo:\n  title: [unclosed\n  version: 1.0.0\n" });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/broken\.yaml:\d+:\d+: error: invalid YAML: .+ \(evc-yaml-syntax\)$/m);
+  });
+
+  test("an invalid document is reported where the parser found it", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid.replace("  title: Lights\n", "") });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/lights\.yaml:2:\d+: error: .*"title".* \(asyncapi-document-/m);
+  });
+
+  test("an unresolved local and a missing file $ref are both reported, with every other problem, at once", async () => {
+    using ws = specWorkspace({
+      "specs/a.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: '#/components/schemas/Nope' }"),
+      "specs/b.yaml": valid.replace("Lights", "Other").replace("light.measured", "other.measured").replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: './missing.yaml' }"),
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/a\.yaml:\d+:\d+: error: .*#\/components\/schemas\/Nope.*$/m);
+    expect(stderr).toMatch(/^specs\/b\.yaml:18:27: error: cannot resolve \$ref "\.\/missing\.yaml": "specs\/missing\.yaml" does not exist \(evc-unresolved-ref\)$/m);
+    expect(stderr).toContain("evc: 2 errors in the specs");
+  });
+
+  test("the same type and version declared twice with different payloads is an error at the second", async () => {
+    using ws = specWorkspace({
+      "specs/a.yaml": valid,
+      "specs/b.yaml": valid.replace("Lights", "Copy").replace("minimum: 0", "minimum: 1"),
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/b\.yaml:\d+:\d+: error: "light\.measured" v1 is declared twice with different contracts; the other one is at specs\/a\.yaml:\d+:\d+ \(evc-duplicate-event\)$/m);
+  });
+
+  test("a failed run leaves the output exactly as it was", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid });
+    expect((await ws.evc("generate", "--specs", "specs")).code).toBe(0);
+    const before = snapshot(join(ws.dir, "generated"));
+    expect(Object.keys(before).length).toBeGreaterThan(3);
+    ws.write("specs/lights.yaml", valid.replace("type: integer", "type: [integer"));
+    expect((await ws.evc("generate", "--specs", "specs")).code).toBe(1);
+    expect(snapshot(join(ws.dir, "generated"))).toEqual(before);
+  });
+
+  test("a folder that holds files evc did not generate is refused, not overwritten", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid, "src/main.ts": "export const keep = 1;\n" });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs", "--out", "src");
+    expect(code).toBe(2);
+    expect(stderr).toContain('holds "main.ts", which evc did not generate; refusing to replace it');
+    expect(ws.read("src/main.ts")).toBe("export const keep = 1;\n");
+  });
+
+  test("a missing specs path is a bad call (exit 2)", async () => {
+    using ws = specWorkspace();
+    const { code, stderr } = await ws.evc("generate", "--specs", "nope");
+    expect(code).toBe(2);
+    expect(stderr).toBe('evc: invalid argument "specs": a spec file or folder, but "nope" does not exist\n');
+  });
+});
+
+describe("generator - yaml bombs", () => {
+  const laughs = (levels: number) => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let level = 1; level < levels; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(",")}]`);
+    }
+    return lines.join("\n");
+  };
+
+  test("a billion-laughs document is rejected before the parser sees it", async () => {
+    using ws = specWorkspace({ "specs/bomb.yaml": `asyncapi: 3.0.0\ninfo: { title: Bomb, version: 1.0.0 }\nx-bomb:\n${laughs(9).replace(/^/gm, "  ")}\n` });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/bomb\.yaml:\d+:\d+: error: YAML aliases expand past 1000 nodes .*\(evc-yaml-alias-bomb\)$/m);
+  });
+
+  test("a bomb in a $ref'd file is rejected too", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: './parts/bomb.yaml#/a' }"),
+      "specs/parts/bomb.yaml": laughs(9),
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/parts\/bomb\.yaml:\d+:\d+: error: YAML aliases expand past/m);
+  });
+
+  test("a few aliases, as real specs use them, are fine", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: &count { type: integer, minimum: 0 }\n          watts: *count"),
+    });
+    expect((await ws.evc("generate", "--specs", "specs")).code).toBe(0);
+    expect(ws.read("generated/lights/light-measured.v1.ts")).toContain("declare readonly watts?: number;");
+  });
+});
+
+describe("generator - remote $refs", () => {
+  let server: Server;
+  let requests = 0;
+  let url = "";
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      requests++;
+      response.setHeader("content-type", "application/yaml");
+      response.end("type: integer\nminimum: 0\n");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lumens.yaml`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test("are not fetched unless --allow-remote-refs is given", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", `lumens: { $ref: '${url}' }`) });
+    const refused = await ws.evc("generate", "--specs", "specs");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^specs\/lights\.yaml:18:27: error: remote \$ref ".+" is not fetched; pass --allow-remote-refs to let the parser fetch it \(evc-remote-ref\)$/m);
+    expect(requests).toBe(0);
+
+    const allowed = await ws.evc("generate", "--specs", "specs", "--allow-remote-refs");
+    expect(allowed.stderr).toBe("");
+    expect(allowed.code).toBe(0);
+    expect(requests).toBeGreaterThan(0);
+    expect(ws.read("generated/lights/light-measured.v1.ts")).toContain("declare readonly lumens?: number;");
+  });
+});

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Parser } from "@asyncapi/parser";
+import { describe, expect, test } from "vitest";
+import { generate } from "../../generator/index.js";
+import { specWorkspace } from "../helpers/spec-workspace.js";
+import { typecheck } from "../helpers/typecheck.js";
+
+const corpus = resolve(import.meta.dirname, "../../../shared/corpus/asyncapi");
+
+interface CorpusEntry {
+  readonly name: string;
+  readonly entry: string;
+}
+
+function manifest(): CorpusEntry[] {
+  const [, ...rows] = readFileSync(join(corpus, "MANIFEST.tsv"), "utf8").trim().split("\n");
+  return rows.map((row) => {
+    const cells = row.split("\t");
+    return { name: cells[0] as string, entry: join(corpus, cells[0] as string, cells[7] as string) };
+  });
+}
+
+async function parserAccepts(file: string): Promise<boolean> {
+  const { document } = await new Parser().parse(readFileSync(file, "utf8"), { source: file });
+  return document !== undefined;
+}
+
+describe("generator - real documents", () => {
+  test(
+    "every public document the parser accepts generates TypeScript that passes tsc --strict, with no anonymous names",
+    async () => {
+      const entries = manifest();
+      expect(entries.length).toBe(37);
+      using ws = specWorkspace();
+      const accepted: string[] = [];
+      const failures: string[] = [];
+      for (const { name, entry } of entries) {
+        if (!(await parserAccepts(entry))) continue;
+        accepted.push(name);
+        try {
+          const result = await generate({ specs: entry, out: `out/${name}`, upcasters: `upcasters/${name}`, cwd: ws.dir, allowRemoteRefs: true });
+          expect(result.model.events.length).toBeGreaterThan(0);
+        } catch (error) {
+          failures.push(`${name}: ${(error as Error).message}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(accepted.length).toBeGreaterThanOrEqual(35);
+      const files = readdirSync(join(ws.dir, "out"), { recursive: true, withFileTypes: true })
+        .filter((file) => file.isFile() && file.name.endsWith(".ts"))
+        .map((file) => join(file.parentPath, file.name));
+      expect(files.length).toBeGreaterThan(accepted.length * 3);
+      expect(typecheck(files)).toEqual([]);
+      const anonymous = files.filter((file) => /Anonymous/i.test(readFileSync(file, "utf8")));
+      expect(anonymous).toEqual([]);
+    },
+    300_000,
+  );
+});

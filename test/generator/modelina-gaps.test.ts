@@ -1,0 +1,197 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+import { typecheck } from "../helpers/typecheck.js";
+
+interface EventClass {
+  fromJSON(json: unknown): { toJSON(): Record<string, unknown> } & Record<string, unknown>;
+  safeFromJSON(json: unknown): { success: boolean; error?: Error };
+}
+
+function generatedTs(ws: SpecWorkspace): string[] {
+  return readdirSync(join(ws.dir, "generated"), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+async function generateClean(ws: SpecWorkspace): Promise<void> {
+  const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+  expect(stderr.replace(/^.*warning.*\n/gm, "")).toBe("");
+  expect(code).toBe(0);
+  expect(typecheck(generatedTs(ws))).toEqual([]);
+}
+
+describe("generator - where Modelina alone falls short", () => {
+  test("an AsyncAPI 3.1 document gets typed fields, not `any`", async () => {
+    using ws = specWorkspace({
+      "specs/signup.yaml": `asyncapi: 3.1.0
+info: { title: Accounts, version: 1.0.0 }
+channels:
+  signedUp:
+    address: user/signedup
+    messages:
+      UserSignedUp:
+        name: user.signed-up
+        payload:
+          type: object
+          properties:
+            displayName: { type: string }
+            email: { type: string, format: email }
+            age: { type: integer }
+operations:
+  onSignedUp: { action: receive, channel: { $ref: '#/channels/signedUp' } }
+`,
+    });
+    await generateClean(ws);
+    const text = ws.read("generated/signup/user-signed-up.v1.ts");
+    expect(text).toContain("declare readonly displayName?: string;");
+    expect(text).toContain("declare readonly age?: number;");
+    expect(text).not.toMatch(/\bany\b/);
+  });
+
+  test("operations with traits still produce their models", async () => {
+    using ws = specWorkspace({
+      "specs/traits.yaml": `asyncapi: 3.0.0
+info: { title: Traits, version: 1.0.0 }
+channels:
+  dim:
+    address: lights.{id}.dim
+    parameters: { id: {} }
+    messages:
+      DimLight: { $ref: '#/components/messages/DimLight' }
+operations:
+  dimLight:
+    action: send
+    channel: { $ref: '#/channels/dim' }
+    traits: [{ $ref: '#/components/operationTraits/kafka' }]
+components:
+  operationTraits:
+    kafka: { bindings: { kafka: { clientId: { type: string, enum: [my-app] } } } }
+  messages:
+    DimLight:
+      name: dimLight
+      traits: [{ $ref: '#/components/messageTraits/common' }]
+      payload:
+        type: object
+        properties:
+          percentage: { type: integer, minimum: 0, maximum: 100 }
+  messageTraits:
+    common: { headers: { type: object, properties: { my-app-header: { type: integer } } } }
+`,
+    });
+    await generateClean(ws);
+    expect(ws.read("generated/traits/dim-light.v1.ts")).toContain("declare readonly percentage?: number;");
+  });
+
+  test("enum values and constants are escaped: CR LF, quotes, backticks and template holes compile and validate exactly", async () => {
+    using ws = specWorkspace({
+      "specs/strange.yaml": `asyncapi: 3.0.0
+info: { title: Strange, version: 1.0.0 }
+channels:
+  c:
+    address: strange
+    messages:
+      Odd:
+        name: odd
+        payload:
+          type: object
+          required: [separator]
+          properties:
+            separator: { type: string, enum: ["\\r\\n", "it's", "say \\"hi\\"", "\`\${process.exit(1)}\`", "\\u2028"] }
+            marker: { const: "'; process.exit(1); '" }
+`,
+    });
+    await generateClean(ws);
+    const text = ws.read("generated/strange/odd.v1.ts");
+    expect(text).toContain('"\\r\\n" | "it\'s" | "say \\"hi\\"" | "`${process.exit(1)}`"');
+    const { OddV1 } = await ws.load<{ OddV1: EventClass }>("generated/strange/odd.v1.ts");
+    expect(OddV1.fromJSON({ separator: "\r\n" }).toJSON()).toEqual({ separator: "\r\n" });
+    expect(OddV1.safeFromJSON({ separator: "\n" }).success).toBe(false);
+  });
+
+  test("nested schemas are named from their path, never AnonymousSchema_N", async () => {
+    using ws = specWorkspace({
+      "specs/nested.yaml": `asyncapi: 3.0.0
+info: { title: Nested, version: 1.0.0 }
+channels:
+  c:
+    address: orders
+    messages:
+      Placed:
+        name: order.placed
+        payload:
+          type: object
+          properties:
+            customer: { type: object, properties: { address: { type: object, properties: { city: { type: string } } } } }
+            lines: { type: array, items: { type: object, properties: { sku: { type: string } } } }
+            status: { type: string, enum: [new, paid] }
+`,
+    });
+    await generateClean(ws);
+    const text = ws.read("generated/nested/order-placed.v1.ts");
+    for (const name of ["OrderPlacedV1Customer", "OrderPlacedV1CustomerAddress", "OrderPlacedV1LinesItem", "OrderPlacedV1Status"]) {
+      expect(text).toMatch(new RegExp(`export (interface|type) ${name}\\b`));
+    }
+    expect(text).not.toMatch(/Anonymous/i);
+  });
+
+  test("a description cannot close its doc comment and inject code", async () => {
+    const attack = "*/ (globalThis as any).injected = true; /*";
+    using ws = specWorkspace({
+      "specs/evil.yaml": `asyncapi: 3.0.0
+info: { title: Evil, version: 1.0.0 }
+channels:
+  c:
+    address: evil
+    messages:
+      Evil:
+        name: evil
+        title: "${attack}"
+        description: "${attack}"
+        payload:
+          type: object
+          description: "${attack}"
+          properties:
+            field: { type: string, description: "${attack}\\n@deprecated" }
+`,
+    });
+    await generateClean(ws);
+    await ws.load("generated/evil/evil.v1.ts");
+    expect((globalThis as { injected?: boolean }).injected).toBeUndefined();
+    expect(ws.read("generated/evil/evil.v1.ts")).toContain("*\\/ (globalThis as any).injected = true; /\\*");
+  });
+
+  test("property names such as constructor, toJSON and __proto__ are read as own properties only", async () => {
+    using ws = specWorkspace({
+      "specs/names.yaml": `asyncapi: 3.0.0
+info: { title: Names, version: 1.0.0 }
+channels:
+  c:
+    address: names
+    messages:
+      Named:
+        name: named
+        payload:
+          type: object
+          properties:
+            constructor: { type: string }
+            toJSON: { type: string }
+            "it's \\"quoted\\"": { type: integer }
+            nested:
+              type: object
+              properties:
+                constructor: { type: string }
+`,
+    });
+    await generateClean(ws);
+    const { NamedV1 } = await ws.load<{ NamedV1: EventClass }>("generated/names/named.v1.ts");
+    const empty = NamedV1.fromJSON({});
+    expect(JSON.parse(JSON.stringify(empty))).toEqual({});
+    expect(NamedV1.fromJSON('{"nested":{}}').toJSON()).toEqual({ nested: {} });
+    expect(NamedV1.safeFromJSON({ constructor: 1 }).success).toBe(false);
+    const named = NamedV1.fromJSON({ constructor: "c", "it's \"quoted\"": 2 });
+    expect(JSON.parse(JSON.stringify(named))).toEqual({ constructor: "c", "it's \"quoted\"": 2 });
+    expect(Object.getPrototypeOf(named)).toBe((NamedV1 as unknown as { prototype: object }).prototype);
+  });
+});

@@ -1,0 +1,45 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { runCli } from "../../cli/program.js";
+import type { CliIO } from "../../cli/io.js";
+
+/** A temporary folder holding spec files, for generator tests; removed by `[Symbol.dispose]`. */
+export interface SpecWorkspace extends Disposable {
+  readonly dir: string;
+  /** Write a file below the workspace. */
+  write(path: string, text: string): void;
+  /** Read a file below the workspace. */
+  read(path: string): string;
+  /** Run `evc` in the workspace; returns the exit code and what it printed. */
+  evc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Import a generated module (a path below the workspace). */
+  load<T>(path: string): Promise<T>;
+}
+
+/** Make a workspace, an ES module package that sees this project's node_modules, with the given files (path → text). */
+export function specWorkspace(files: Readonly<Record<string, string>> = {}): SpecWorkspace {
+  const dir = mkdtempSync(join(tmpdir(), "evc-spec-"));
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write("package.json", '{ "type": "module" }\n');
+  symlinkSync(join(import.meta.dirname, "../../node_modules"), join(dir, "node_modules"), "dir");
+  for (const [path, text] of Object.entries(files)) write(path, text);
+  return {
+    dir,
+    write,
+    read: (path) => readFileSync(join(dir, path), "utf8"),
+    async evc(...args) {
+      let stdout = "";
+      let stderr = "";
+      const io: CliIO = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd: dir, env: {} };
+      const code = await runCli(args, io);
+      return { code, stdout, stderr };
+    },
+    load: async <T>(path: string) => (await import(pathToFileURL(join(dir, path)).href)) as T,
+    [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
