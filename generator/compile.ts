@@ -54,6 +54,8 @@ interface Compiled {
  */
 export class SchemaCompiler {
   readonly #compiled = new Map<JsonSchema, Compiled>();
+  /** Checks schemas against the draft-07 meta-schema once, so that per-schema instances need not compile it each. */
+  readonly #checker = new Ajv({ ...ajvOptions, code: {} });
 
   /** Compile a schema (once); throws ajv's error when the schema itself is invalid. */
   compile(schema: JsonSchema): ValidateFunction {
@@ -69,7 +71,10 @@ export class SchemaCompiler {
   #get(schema: JsonSchema): Compiled {
     let compiled = this.#compiled.get(schema);
     if (compiled === undefined) {
-      const ajv = new Ajv(ajvOptions);
+      if (!this.#checker.validateSchema(schema as object | boolean)) {
+        throw new Error(`schema is invalid: ${this.#checker.errorsText(this.#checker.errors)}`);
+      }
+      const ajv = new Ajv({ ...ajvOptions, validateSchema: false });
       addFormats.default(ajv);
       compiled = { ajv, validate: ajv.compile(schema as object | boolean) };
       this.#compiled.set(schema, compiled);
