@@ -40,8 +40,7 @@ export function reserveEventNames(documents: readonly ParsedDocument[], namer: M
   for (const { document } of documents) {
     for (const message of document.allMessages()) {
       const type = typeOf(message, messagePointer(message));
-      const extension = readMessageExtension((message.json() as Record<string, unknown>)["x-evc"]);
-      const name = className(type, "value" in extension ? extension.value.version : 1);
+      const name = className(type, readMessageExtension((message.json() as Record<string, unknown>)["x-evc"]).value.version);
       for (const reserved of [typeName(type, "Event"), name, `${name}Contract`, `${name}Json`, `${name}Value`]) namer.reserve(reserved);
     }
   }
@@ -53,6 +52,7 @@ export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles,
   const raw = isPlainObject(file.json) ? file.json : {};
   const native = "x-evc-jetstream" in raw;
   const streams = native ? readStreams(raw["x-evc-jetstream"], file, sources, sink) : [];
+  const streamsKnown = !native || streams !== undefined;
   const info = document.info();
   const system: SystemModel = {
     name: parsed.system,
@@ -60,7 +60,7 @@ export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles,
     title: info.title(),
     version: info.version(),
     native,
-    streams,
+    streams: streams ?? [],
   };
   const channelsOf = channelsByMessage(document);
   const events: EventModel[] = [];
@@ -69,8 +69,7 @@ export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles,
     const json = message.json();
     if (seen.has(json)) continue;
     seen.add(json);
-    const event = buildEvent(message, channelsOf.get(json) ?? [], { system, file, sources, namer, sink });
-    if (event !== undefined) events.push(event);
+    events.push(buildEvent(message, channelsOf.get(json) ?? [], { system, file, sources, namer, sink, streamsKnown }));
   }
   return { system, events };
 }
@@ -81,18 +80,17 @@ interface EventContext {
   readonly sources: SourceFiles;
   readonly namer: ModelNamer;
   readonly sink: DiagnosticSink;
+  /** False when `x-evc-jetstream` is broken: which stream captures a subject is then unknown, not missing. */
+  readonly streamsKnown: boolean;
 }
 
-function buildEvent(message: MessageInterface, channels: readonly ChannelInterface[], context: EventContext): EventModel | undefined {
-  const { system, file, sources, namer, sink } = context;
+function buildEvent(message: MessageInterface, channels: readonly ChannelInterface[], context: EventContext): EventModel {
+  const { system, file, sources, namer, sink, streamsKnown } = context;
   const json = message.json() as Record<string, unknown>;
   const pointer = messagePointer(message);
   const at = (...path: (string | number)[]): SourceLocation => sources.locate(file, [...pointerTokens(pointer), ...path.map(String)]);
   const read = readMessageExtension(json["x-evc"]);
-  if ("problems" in read) {
-    reportProblems(read.problems, "evc-invalid-extension", `invalid "x-evc" of message "${namedId(message) ?? pointer}"`, (p) => at("x-evc", ...pointerTokens(p)), sink);
-    return undefined;
-  }
+  reportProblems(read.problems, "evc-invalid-extension", `invalid "x-evc" of message "${namedId(message) ?? pointer}"`, (p) => at("x-evc", ...pointerTokens(p)), sink);
   const extension = read.value;
   const type = typeOf(message, pointer);
   const name = className(type, extension.version);
@@ -101,7 +99,7 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
   const aggregateType = pinnedValue(properties, "aggregateType");
   const subject = subjectOf(channels[0], system.native, at, sink);
   const stream = subject === undefined ? undefined : streamOf(subject, system.streams);
-  if (system.native) checkPlacement(`"${type}" v${extension.version}`, channels, subject, stream, at(), sink);
+  if (system.native && streamsKnown) checkPlacement(`"${type}" v${extension.version}`, channels, subject, stream, at(), sink);
   return {
     type,
     version: extension.version,
@@ -228,7 +226,7 @@ function examplesOf(message: MessageInterface, at: (...path: (string | number)[]
     );
 }
 
-function readStreams(value: unknown, file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): StreamSpec[] {
+function readStreams(value: unknown, file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): StreamSpec[] | undefined {
   const read = readJetStreamExtension(value);
   if ("value" in read) return read.value;
   reportProblems(
@@ -238,7 +236,7 @@ function readStreams(value: unknown, file: SourceFile, sources: SourceFiles, sin
     (pointer) => sources.locate(file, ["x-evc-jetstream", ...pointerTokens(pointer)]),
     sink,
   );
-  return [];
+  return undefined;
 }
 
 function reportProblems(

@@ -19,7 +19,7 @@ const compatibilityModes = [
 ] as const satisfies readonly CompatibilityMode[];
 
 const pointer = { type: "string", pattern: "^(/([^~/]|~[01])*)+$" };
-const duration = { anyOf: [{ type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" }, { const: 0 }] };
+const duration = { description: "a duration such as 500ms, 30s, 5m, 2h or 7d", anyOf: [{ type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" }, { const: 0 }] };
 const fromTo = { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: pointer, to: pointer } };
 
 const messageExtensionSchema = {
@@ -29,6 +29,7 @@ const messageExtensionSchema = {
     version: { type: "integer", minimum: 1 },
     compatibility: { enum: compatibilityModes },
     upcast: {
+      description: '"function" or a list of steps (rename, move, default, drop)',
       anyOf: [
         { const: "function" },
         {
@@ -103,7 +104,7 @@ const jetStreamExtensionSchema = {
   },
 };
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
 const validateMessageExtension = ajv.compile(messageExtensionSchema);
 const validateJetStreamExtension = ajv.compile(jetStreamExtensionSchema);
 
@@ -116,6 +117,12 @@ export interface ExtensionProblem {
 /** What reading an extension gives: its normalised value, or what is wrong with it. */
 export type ExtensionResult<T> = { readonly value: T } | { readonly problems: readonly ExtensionProblem[] };
 
+/** What reading `x-evc` gives: a value (defaults where the extension is broken, so that one mistake does not cascade) and its problems. */
+export interface MessageExtensionResult {
+  readonly value: MessageExtension;
+  readonly problems: readonly ExtensionProblem[];
+}
+
 /** `x-evc` normalised: defaults applied. */
 export interface MessageExtension {
   readonly version: number;
@@ -124,9 +131,14 @@ export interface MessageExtension {
 }
 
 /** Check and normalise the `x-evc` of a message (undefined when the message has none). */
-export function readMessageExtension(value: unknown): ExtensionResult<MessageExtension> {
-  if (value === undefined) return { value: { version: 1, compatibility: "BACKWARD", upcast: { kind: "none" } } };
-  if (!validateMessageExtension(value)) return { problems: problems(validateMessageExtension.errors) };
+export function readMessageExtension(value: unknown): MessageExtensionResult {
+  if (value === undefined) return { value: { version: 1, compatibility: "BACKWARD", upcast: { kind: "none" } }, problems: [] };
+  if (!validateMessageExtension(value)) {
+    const raw = (value as { version?: unknown } | null)?.version;
+    const version = Number.isInteger(raw) && (raw as number) >= 1 ? (raw as number) : 1;
+    const fallback: MessageExtension = { version, compatibility: "BACKWARD", upcast: { kind: version > 1 ? "function" : "none" } };
+    return { value: fallback, problems: problems(validateMessageExtension.errors) };
+  }
   const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[] };
   return {
     value: {
@@ -139,6 +151,7 @@ export function readMessageExtension(value: unknown): ExtensionResult<MessageExt
             ? { kind: "function" }
             : { kind: "steps", steps: extension.upcast.map(toStep) },
     },
+    problems: [],
   };
 }
 
@@ -219,12 +232,18 @@ function toStreamSpec(name: string, raw: RawStream): StreamSpec {
 }
 
 function problems(errors: readonly ErrorObject[] | null | undefined): ExtensionProblem[] {
-  // anyOf reports every branch; the most specific problems are the deepest ones.
-  const all = (errors ?? []).filter((error) => error.keyword !== "anyOf");
-  const deepest = Math.max(...all.map((error) => error.instancePath.length));
+  // A failed anyOf reports each branch's errors too; one problem that says what was expected is clearer.
+  const all = errors ?? [];
+  const alternatives = all.filter((error) => error.keyword === "anyOf");
   return all
-    .filter((error) => error.instancePath.length === deepest || error.keyword === "additionalProperties")
-    .map((error) => ({ pointer: error.instancePath, message: describe(error) }));
+    .filter((error) => !alternatives.some((anyOf) => error !== anyOf && error.schemaPath.startsWith(`${anyOf.schemaPath}/`)))
+    .map((error) => ({
+      pointer:
+        error.keyword === "additionalProperties"
+          ? `${error.instancePath}/${String(error.params["additionalProperty"]).replace(/~/g, "~0").replace(/\//g, "~1")}`
+          : error.instancePath,
+      message: describe(error),
+    }));
 }
 
 function describe(error: ErrorObject): string {
@@ -236,6 +255,8 @@ function describe(error: ErrorObject): string {
       return `${where}must be one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
     case "const":
       return `${where}must be ${JSON.stringify(error.params["allowedValue"])}`;
+    case "anyOf":
+      return `${where}must be ${String((error.parentSchema as { description?: string } | undefined)?.description ?? "one of the allowed forms")}`;
     default:
       return `${where}${error.message ?? "is invalid"}`;
   }

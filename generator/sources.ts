@@ -113,6 +113,12 @@ export class SourceFiles {
         return best;
       }
     }
+    // A path that ends on a `$ref` means the thing it points to: report where that is defined.
+    const reference = refOf(node);
+    if (reference !== undefined && depth < 16) {
+      const target = this.#followRef(file, reference);
+      if (target !== undefined) return this.#locate(target.file, target.tokens, depth + 1);
+    }
     return best;
   }
 
