@@ -1,0 +1,98 @@
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import { describe, expect, expectTypeOf, test } from "vitest";
+import * as sdk from "../../generated/index.js";
+import { loadContracts } from "../../generator/load.js";
+import { ValidationError } from "../../runtime/errors.js";
+
+const envelope = {
+  id: "8f14e45f-ceea-467f-a8e0-7a4b1e0f7d11",
+  aggregateId: "tbl-contacts",
+  timestamp: "2025-12-04T10:30:00Z",
+  metadata: { correlationId: "c-1", userId: "user-ada" },
+};
+
+describe("generated SDK - types", () => {
+  test("a class takes its fields, pins type, version and aggregate type, and types every field", () => {
+    const event = new sdk.RecordCreatedV2({ ...envelope, data: { tableId: "tbl-contacts", recordId: "r-1", fields: { name: "Ada" }, createdBy: "user-ada" } });
+    expect(event).toMatchObject({ type: "record-created", version: 2, aggregateType: "table" });
+    expectTypeOf(event.type).toEqualTypeOf<"record-created">();
+    expectTypeOf(event.version).toEqualTypeOf<2>();
+    expectTypeOf(event.data.createdBy).toEqualTypeOf<string>();
+    expectTypeOf(event.data.fields).toEqualTypeOf<Record<string, unknown>>();
+    // @ts-expect-error v2 requires createdBy
+    expect(() => new sdk.RecordCreatedV2({ ...envelope, data: { tableId: "t", recordId: "r", fields: {} } })).toThrowError(ValidationError);
+  });
+
+  test("the union of every event is discriminated by type and version", () => {
+    const describe = (event: sdk.AnyEvent): string => {
+      if (event.type === "record-created") {
+        if (event.version === 2) {
+          expectTypeOf(event).toEqualTypeOf<sdk.RecordCreatedV2>();
+          return event.data.createdBy;
+        }
+        expectTypeOf(event).toEqualTypeOf<sdk.RecordCreatedV1>();
+        return "v1";
+      }
+      if (event.type === "model.registered" && event.version === 3) return event.data.model.id;
+      return event.type;
+    };
+    const v3 = sdk.ModelRegisteredV3.fromJSON({
+      ...envelope,
+      type: "model.registered",
+      version: 3,
+      aggregateId: "770e8400-e29b-41d4-a716-446655440003",
+      aggregateType: "model_catalog",
+      data: { model: { id: "m", version: "v1", checksum: "sha256:1" }, task_type: "txt2embed" },
+    });
+    expect(describe(v3)).toBe("m");
+    expectTypeOf<sdk.LatestEvents["record-created"]>().toEqualTypeOf<sdk.RecordCreatedV2>();
+    expectTypeOf<sdk.EventVersions["model.registered"][1]>().toEqualTypeOf<sdk.ModelRegisteredV1>();
+    expectTypeOf<sdk.RecordCreated>().toEqualTypeOf<sdk.RecordCreatedV1 | sdk.RecordCreatedV2>();
+    expect(sdk.EventType.ExecutionCompleted).toBe("execution_completed");
+  });
+
+  test("enums become unions of their values", () => {
+    expectTypeOf<sdk.CodegenStep>().toEqualTypeOf<"GET_OR_CREATE_GRAPH" | "GET_PROMPT" | "LLM_CALL" | "BUILD_KUBERNETES_GRAPH" | "VALIDATE_CONFIGURATIONS">();
+  });
+});
+
+describe("generated SDK - validators", () => {
+  test("every standalone validator agrees with ajv compiling the same schema, errors included, on examples and their mutations", async () => {
+    const { model } = await loadContracts({ specs: "asyncapi", cwd: process.cwd(), allowRemoteRefs: false });
+    const ajv = new Ajv({ allErrors: true, ownProperties: true, strict: false });
+    addFormats.default(ajv);
+    let compared = 0;
+    for (const event of model.events) {
+      const contract = sdk.registry.get(event.type, event.version);
+      if (contract === undefined) throw new Error(`no contract for ${event.type} v${event.version}`);
+      const reference = ajv.compile(contract.schema as object);
+      for (const example of event.examples) {
+        for (const sample of mutations(example.payload)) {
+          expect(contract.validate(sample)).toBe(reference(sample));
+          expect(contract.validate.errors ?? null).toEqual(reference.errors ?? null);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(model.events.length * 10);
+  });
+});
+
+/** The value, and variants of it that break one thing each: a field removed, retyped, or added. */
+function mutations(value: unknown): unknown[] {
+  const variants: unknown[] = [value, null, [], "text"];
+  const visit = (node: unknown, replace: (next: unknown) => unknown): void => {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return;
+    for (const key of Object.keys(node)) {
+      const record = node as Record<string, unknown>;
+      const { [key]: removed, ...rest } = record;
+      variants.push(replace(rest));
+      variants.push(replace({ ...record, [key]: typeof removed === "string" ? 42 : "42" }));
+      visit(removed, (next) => replace({ ...record, [key]: next }));
+    }
+    variants.push(replace({ ...(node as object), unexpected: true }));
+  };
+  visit(value, (next) => next);
+  return variants;
+}
