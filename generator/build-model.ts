@@ -13,7 +13,7 @@ import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
 import { isEnvelope, pinnedValue, propertySchemas } from "./schema-facts.js";
 import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
-import { subjectPattern, subjectCovers } from "./subjects.js";
+import { subjectCovers, subjectPattern } from "../runtime/subject.js";
 
 /** One parsed document with what it needs to be turned into the model. */
 export interface ParsedDocument {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import { pointerTokens as jsonPointerTokens } from "../runtime/json.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 
 /**
@@ -137,13 +138,10 @@ export class SourceFiles {
   }
 }
 
-/** Split a JSON pointer (`/a/b~1c`) into its unescaped tokens. */
+/** Split a JSON pointer (`/a/b~1c`), or the URI fragment of a `$ref`, into its unescaped tokens. */
 export function pointerTokens(pointer: string): string[] {
   if (pointer === "" || pointer === "/") return [];
-  return pointer
-    .replace(/^\//, "")
-    .split("/")
-    .map((token) => decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~"));
+  return jsonPointerTokens(decodeURIComponent(pointer.startsWith("/") ? pointer : `/${pointer}`));
 }
 
 function refOf(node: unknown): string | undefined {

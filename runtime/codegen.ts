@@ -5,7 +5,7 @@
  */
 import type { ValidateFunction } from "ajv";
 import { ValidationError } from "./errors.js";
-import { isPlainObject, setOwn } from "./json.js";
+import { isPlainObject, pointerTokens, setOwn, valueAt } from "./json.js";
 
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
@@ -225,7 +225,7 @@ function applyStep(event: JsonObject, step: UpcastStep): void {
       return;
     }
     case "default":
-      if (getAt(event, step.path) === undefined) setAt(event, step.path, structuredClone(step.value));
+      if (valueAt(event, step.path) === undefined) setAt(event, step.path, structuredClone(step.value));
       return;
     case "drop":
       removeAt(event, step.path);
@@ -233,16 +233,8 @@ function applyStep(event: JsonObject, step: UpcastStep): void {
   }
 }
 
-function tokens(pointer: string): string[] {
-  if (pointer === "") return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
 function parentOf(event: JsonObject, pointer: string, create: boolean): [JsonObject, string] | undefined {
-  const path = tokens(pointer);
+  const path = pointerTokens(pointer);
   const last = path.pop();
   if (last === undefined) return undefined;
   let node: JsonObject = event;
@@ -259,11 +251,6 @@ function parentOf(event: JsonObject, pointer: string, create: boolean): [JsonObj
     }
   }
   return [node, last];
-}
-
-function getAt(event: JsonObject, pointer: string): JsonValue | undefined {
-  const found = parentOf(event, pointer, false);
-  return found === undefined ? undefined : own(found[0], found[1]);
 }
 
 function setAt(event: JsonObject, pointer: string, value: JsonValue): void {

@@ -9,3 +9,23 @@ export function setOwn(target: object, key: string, value: unknown): void {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** The unescaped tokens of a JSON pointer (`/a/b~1c` → `["a", "b/c"]`). */
+export function pointerTokens(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** The value at a JSON pointer, reading own properties only; undefined when the path does not exist. */
+export function valueAt(value: unknown, pointer: string): unknown {
+  let node = value;
+  for (const token of pointerTokens(pointer)) {
+    if (Array.isArray(node)) node = /^\d+$/.test(token) ? node[Number(token)] : undefined;
+    else if (isPlainObject(node) && Object.hasOwn(node, token)) node = node[token];
+    else return undefined;
+  }
+  return node;
+}

@@ -1,0 +1,82 @@
+/**
+ * NATS subjects of events: building an event's subject from its channel address, matching subjects
+ * against wildcards, and matching event types against patterns with the same wildcard rules.
+ */
+import type { EventContract, JsonObject, SubjectTemplate } from "./codegen.js";
+import { ContractError } from "./errors.js";
+import { valueAt } from "./json.js";
+
+/** Thrown when an event's subject cannot be built: a parameter is missing or is not a valid subject token. */
+export class SubjectError extends ContractError {
+  constructor(type: string, version: number, detail: string) {
+    super(`cannot build the subject of "${type}" v${version}: ${detail}`);
+    this.name = "SubjectError";
+  }
+}
+
+const badToken = /[\s.*>]/;
+
+/**
+ * The subject of an event: its channel address with each `{parameter}` read from the event at the
+ * parameter's JSON pointer. A value that is not a non-empty string or number, or that holds `.`, `*`,
+ * `>` or whitespace, is refused: it would change which aggregate the subject names.
+ */
+export function subjectOf(contract: EventContract, event: JsonObject): string {
+  const template = contract.subject;
+  if (template === undefined) throw new SubjectError(contract.type, contract.version, "its message is on no channel");
+  let subject = template.address;
+  for (const parameter of template.parameters) {
+    const value = valueAt(event, parameter.pointer);
+    if ((typeof value !== "string" && typeof value !== "number") || value === "") {
+      throw new SubjectError(contract.type, contract.version, `parameter "${parameter.name}" (${parameter.pointer}) must be a non-empty string or a number, not ${JSON.stringify(value ?? null)}`);
+    }
+    const token = String(value);
+    if (badToken.test(token)) {
+      throw new SubjectError(contract.type, contract.version, `parameter "${parameter.name}" is ${JSON.stringify(token)}; a subject token holds no ".", "*", ">" or whitespace`);
+    }
+    subject = subject.split(`{${parameter.name}}`).join(token);
+  }
+  return subject;
+}
+
+/** The subject pattern of a channel address: each token holding a `{parameter}` becomes `*`. */
+export function subjectPattern(address: string): string {
+  return address
+    .split(".")
+    .map((token) => (/\{[^}]*\}/.test(token) ? "*" : token))
+    .join(".");
+}
+
+/** The wildcard pattern of the subjects a contract is published on. */
+export function contractPattern(template: SubjectTemplate): string {
+  return subjectPattern(template.address);
+}
+
+/** True when every subject matching `pattern` also matches `covering` (NATS `*` and `>` wildcards). */
+export function subjectCovers(covering: string, pattern: string): boolean {
+  const outer = covering.split(".");
+  const inner = pattern.split(".");
+  for (let index = 0; index < outer.length; index++) {
+    const token = outer[index];
+    if (token === ">") return inner.length > index;
+    const other = inner[index];
+    if (other === undefined || other === ">") return false;
+    if (token !== "*" && token !== other) return false;
+  }
+  return outer.length === inner.length;
+}
+
+/**
+ * True when a dot-separated name (a subject, or an event type such as `task.created`) matches a
+ * pattern with NATS wildcards: `*` one token, `>` one or more at the end. `task.*` and `*.created`
+ * match `task.created`; `>` matches everything; `record-created` matches only itself.
+ */
+export function matchesPattern(name: string, pattern: string): boolean {
+  return subjectCovers(pattern, name);
+}
+
+/** Of several subject patterns, those that no other one covers (the narrowest set of filters that catches all). */
+export function coveringPatterns(patterns: Iterable<string>): string[] {
+  const unique = [...new Set(patterns)].sort();
+  return unique.filter((pattern) => !unique.some((other) => other !== pattern && subjectCovers(other, pattern)));
+}
