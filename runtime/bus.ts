@@ -1,0 +1,206 @@
+/**
+ * The event bus: one NATS connection (NATS.js v3), the JetStream topology of the specs provisioned
+ * at connect, and the seeds' API over it: `publish`, `subscribe`, `unsubscribe`, `start`, `stop`.
+ */
+import { randomUUID } from "node:crypto";
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
+import { parseEvent, type EventInstance } from "./codegen.js";
+import { ArgumentError, ContractError } from "./errors.js";
+import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
+import { ensureTopology, type ProvisionAction } from "./provision.js";
+import type { Registry } from "./registry.js";
+import { parseServerVersion, type ServerVersion } from "./server-features.js";
+import { defaultSubscribeOptions, Subscription, type EventHandler, type SubscribeOptions } from "./subscribe.js";
+import { outgoingTrace } from "./trace.js";
+
+/** Options of `connect`; every field but `registry` has a default (`defaultConnectOptions`). */
+export interface ConnectOptions {
+  /** The generated registry. */
+  readonly registry: Registry;
+  /** Server URLs. */
+  readonly servers: string | readonly string[];
+  /** The connection's name, as the server shows it. */
+  readonly name: string;
+  /** The CloudEvents `source` of events whose metadata names none. */
+  readonly source: string;
+  /** Create or update the specs' streams and dead-letter streams at connect. */
+  readonly provision: boolean;
+  /** How long one publish attempt waits for the stream's ack. */
+  readonly publishTimeoutMs: number;
+  /** How long a publish keeps retrying (same event id) after timeouts and lost connections. */
+  readonly publishRetryMs: number;
+  /** Publishes a batch keeps in flight at once. */
+  readonly maxInFlight: number;
+  /** Further NATS.js connection options (credentials, TLS, ...). */
+  readonly connection: Partial<NodeConnectionOptions>;
+}
+
+/** The defaults: the local server, provisioning on, 1,000 publishes in flight. */
+export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
+  return {
+    servers: "nats://127.0.0.1:4222",
+    name: "evc",
+    source: "evc",
+    provision: true,
+    publishTimeoutMs: 5_000,
+    publishRetryMs: 60_000,
+    maxInFlight: 1_000,
+    connection: {},
+  };
+}
+
+/** Thrown when the server cannot serve the bus: no JetStream, or the connection failed. */
+export class ConnectError extends ContractError {
+  constructor(servers: string, detail: string, options?: ErrorOptions) {
+    super(`cannot connect to ${servers}: ${detail}`, options);
+    this.name = "ConnectError";
+  }
+}
+
+/** Connect to NATS, check the server, provision the topology, and return a started bus. */
+export async function connect(options: Partial<ConnectOptions> & { registry: Registry }): Promise<EventBus> {
+  const settings: ConnectOptions = { ...defaultConnectOptions(), ...options };
+  const servers = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
+  let nc: NatsConnection;
+  try {
+    nc = await natsConnect({
+      servers,
+      name: settings.name,
+      noAsyncTraces: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      ...settings.connection,
+    });
+  } catch (error) {
+    throw new ConnectError(servers.join(", "), (error as Error).message, { cause: error });
+  }
+  const server = parseServerVersion(nc.info?.version ?? "0.0.0");
+  let jsm: JetStreamManager;
+  try {
+    jsm = await jetstreamManager(nc);
+  } catch (error) {
+    await nc.close();
+    throw new ConnectError(servers.join(", "), `JetStream is not enabled on nats-server ${server.text} (start it with -js)`, { cause: error });
+  }
+  const bus = new EventBus(nc, jsm, settings, server);
+  if (settings.provision) await bus.provision();
+  return bus;
+}
+
+/** Publishes and subscribes to the events of a registry on JetStream. */
+export class EventBus {
+  /** The NATS connection, for what the bus does not cover. */
+  readonly connection: NatsConnection;
+  readonly jetstream: JetStreamClient;
+  readonly manager: JetStreamManager;
+  readonly registry: Registry;
+  /** The connected server's version, which decides the features the runtime uses. */
+  readonly server: ServerVersion;
+  readonly #settings: ConnectOptions;
+  readonly #subscriptions = new Set<Subscription>();
+  #stopped = false;
+
+  /** Use `connect`. */
+  constructor(nc: NatsConnection, jsm: JetStreamManager, settings: ConnectOptions, server: ServerVersion) {
+    this.connection = nc;
+    this.manager = jsm;
+    this.jetstream = jetstream(nc);
+    this.registry = settings.registry;
+    this.server = server;
+    this.#settings = settings;
+  }
+
+  /** Create or update every stream and dead-letter stream of the topology; idempotent. */
+  provision(): Promise<Map<string, ProvisionAction>> {
+    return ensureTopology(this.manager, this.registry.topology);
+  }
+
+  /**
+   * Publish one event (a generated event object, or an event's JSON) and return the stream's ack.
+   * An invalid event throws `ValidationError` and nothing is sent.
+   */
+  publish(event: Publishable): Promise<PublishAck> {
+    return publishEvent(this.jetstream, this.registry, event, { source: this.#settings.source, trace: outgoingTrace() }, this.#publishSettings());
+  }
+
+  /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
+  publishBatch(events: readonly Publishable[], options: { maxInFlight?: number } = {}): Promise<PublishResult[]> {
+    return publishEvents(
+      this.jetstream,
+      this.registry,
+      events,
+      () => ({ source: this.#settings.source, trace: outgoingTrace() }),
+      { ...this.#publishSettings(), maxInFlight: options.maxInFlight ?? this.#settings.maxInFlight },
+    );
+  }
+
+  /**
+   * Build the latest (or a given) version of an event from its fields, filling in a fresh id, the
+   * time, empty metadata and the pinned type, version and aggregate type; throws `ValidationError`,
+   * or `ArgumentError` for a type or version the registry does not have.
+   */
+  create<T extends EventInstance = EventInstance>(type: string, fields: { aggregateId: string; data: unknown; metadata?: object; version?: number }): T {
+    const contract = fields.version === undefined ? this.registry.latest(type) : this.registry.get(type, fields.version);
+    if (contract === undefined) {
+      throw new ArgumentError("type", `an event type of the registry, with an existing version, not "${type}"${fields.version === undefined ? "" : ` v${fields.version}`}`);
+    }
+    const { version: _version, ...rest } = fields;
+    const json = {
+      id: randomUUID(),
+      type: contract.type,
+      version: contract.version,
+      ...(contract.aggregateType === undefined ? {} : { aggregateType: contract.aggregateType }),
+      timestamp: new Date().toISOString(),
+      metadata: {},
+      ...rest,
+    };
+    return contract.create(parseEvent(contract, json)) as T;
+  }
+
+  /**
+   * Subscribe a handler to an event type (`record-created`) or a pattern with NATS wildcards over
+   * types (`task.*`, `*.created`, `>`); returns the running subscription.
+   */
+  async subscribe<T = EventInstance>(pattern: string, handler: EventHandler<T>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
+    const subscription = new Subscription(
+      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server },
+      pattern,
+      handler as EventHandler,
+      { ...defaultSubscribeOptions(pattern), ...options },
+    );
+    this.#subscriptions.add(subscription);
+    if (!this.#stopped) await subscription.start();
+    return subscription;
+  }
+
+  /** Stop a subscription (draining it) and forget it. */
+  async unsubscribe(subscription: Subscription): Promise<void> {
+    this.#subscriptions.delete(subscription);
+    await subscription.stop();
+  }
+
+  /** Resume every subscription that `stop` drained. */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    for (const subscription of this.#subscriptions) await subscription.start();
+  }
+
+  /** Drain every subscription: no new messages, in-flight handlers finish, buffered ones go back. The connection stays open. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.drain()));
+  }
+
+  /** End every subscription, then drain and close the connection. */
+  async close(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
+    this.#subscriptions.clear();
+    if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  #publishSettings() {
+    return { attemptTimeoutMs: this.#settings.publishTimeoutMs, retryForMs: this.#settings.publishRetryMs, maxInFlight: this.#settings.maxInFlight };
+  }
+}

@@ -1,0 +1,29 @@
+/** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry. */
+export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
+export type { ConnectOptions } from "./bus.js";
+export { createRegistry } from "./registry.js";
+export type { Registry, RegistryInput } from "./registry.js";
+export { defaultDurableName, defaultSubscribeOptions, Subscription } from "./subscribe.js";
+export type { EventHandler, HandlerContext, SubscribeOptions } from "./subscribe.js";
+export type { SubscriptionNotification } from "./notifications.js";
+export { PublishTimeoutError } from "./publish.js";
+export type { PublishAck, Publishable, PublishResult } from "./publish.js";
+export { DeadLetterHeader, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
+export type { DeadLetter, DeadLetterCause } from "./dead-letter.js";
+export { ProvisionError, ensureTopology } from "./provision.js";
+export type { ProvisionAction } from "./provision.js";
+export { parseServerVersion, requireFeature, ServerFeatureError, serverFeatures, supports } from "./server-features.js";
+export type { ServerFeature, ServerVersion } from "./server-features.js";
+export { Header, dataSchemaOf } from "./headers.js";
+export { SubjectError, matchesPattern, subjectOf } from "./subject.js";
+export {
+  ArgumentError,
+  ContractError,
+  DecodeError,
+  isContractError,
+  UnknownEventError,
+  UpcastError,
+  ValidationError,
+} from "./errors.js";
+export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonValue } from "./codegen.js";
+export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";

@@ -1,0 +1,52 @@
+/** A fan-out of notifications to whoever iterates `status()`; nothing is kept for nobody, and a slow listener loses the oldest. */
+
+/** Something a subscription reports while it runs, keyed by a snake_case `type`. */
+export type SubscriptionNotification =
+  | { readonly type: "handler_failed"; readonly error: Error; readonly eventType: string; readonly deliveryCount: number; readonly retryInMs: number }
+  | { readonly type: "invalid_event"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
+  | { readonly type: "dead_lettered"; readonly reason: string; readonly poison: boolean; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
+  | { readonly type: "dead_letter_failed"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
+  | { readonly type: "consumer_status"; readonly status: string; readonly data: unknown };
+
+const capacity = 1_000;
+
+/** Delivers each notification to every open `listen()` iterator. */
+export class Notifier<T> {
+  readonly #listeners = new Set<{ queue: T[]; wake: (() => void) | undefined }>();
+  #closed = false;
+
+  /** Send a notification to every listener. */
+  emit(notification: T): void {
+    for (const listener of this.#listeners) {
+      if (listener.queue.length >= capacity) listener.queue.shift();
+      listener.queue.push(notification);
+      listener.wake?.();
+    }
+  }
+
+  /** End every iterator. */
+  close(): void {
+    this.#closed = true;
+    for (const listener of this.#listeners) listener.wake?.();
+  }
+
+  /** Iterate notifications emitted from now on, until `close()`. */
+  async *listen(): AsyncIterable<T> {
+    const listener: { queue: T[]; wake: (() => void) | undefined } = { queue: [], wake: undefined };
+    this.#listeners.add(listener);
+    try {
+      for (;;) {
+        const next = listener.queue.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (this.#closed) return;
+        await new Promise<void>((resolve) => (listener.wake = resolve));
+        listener.wake = undefined;
+      }
+    } finally {
+      this.#listeners.delete(listener);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Publishing: validate, encode, send with the event id as `Nats-Msg-Id`, wait for the stream's ack.
+ * A publish that times out or loses its connection may still have been stored, so it is retried
+ * with the same id until it is acknowledged or the retry budget is spent: JetStream's duplicate
+ * window turns the retries into one stored event. A batch keeps a bounded number of publishes in
+ * flight and reports a result per event.
+ */
+import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
+import { JetStreamApiError } from "@nats-io/jetstream";
+import { ClosedConnectionError } from "@nats-io/transport-node";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { EventContract, EventInstance, JsonObject } from "./codegen.js";
+import { encodeEvent, type EncodeContext, type EncodedEvent } from "./codec.js";
+import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
+import { isPlainObject } from "./json.js";
+import type { Registry } from "./registry.js";
+
+/** What the stream said about a published event. */
+export interface PublishAck {
+  readonly id: string;
+  readonly type: string;
+  readonly version: number;
+  readonly subject: string;
+  readonly stream: string;
+  /** The event's sequence in the stream. */
+  readonly seq: number;
+  /** True when the stream already had this event id (in its duplicate window) and stored nothing. */
+  readonly duplicate: boolean;
+}
+
+/** The outcome of one event of a batch. */
+export type PublishResult = { readonly ok: true; readonly ack: PublishAck } | { readonly ok: false; readonly error: Error };
+
+/** Something `publish` accepts: a generated event object, or an event's JSON (its `type` and `version` name the contract). */
+export type Publishable = EventInstance | { readonly type: string; readonly version?: number };
+
+/** Thrown when a publish is not acknowledged within its retry budget; it may or may not have been stored, and retrying with the same id is safe. */
+export class PublishTimeoutError extends ContractError {
+  readonly id: string;
+
+  constructor(id: string, subject: string, budgetMs: number, options?: ErrorOptions) {
+    super(`publish of event "${id}" on "${subject}" was not acknowledged within ${budgetMs} ms; it may have been stored, publish it again with the same id`, options);
+    this.name = "PublishTimeoutError";
+    this.id = id;
+  }
+}
+
+/** How publishes are sent. */
+export interface PublishSettings {
+  /** How long one attempt waits for the stream's ack. */
+  readonly attemptTimeoutMs: number;
+  /** How long a publish keeps retrying after timeouts and lost connections. */
+  readonly retryForMs: number;
+  /** Publishes a batch keeps in flight at once. */
+  readonly maxInFlight: number;
+}
+
+/** The contract and JSON of something to publish; throws `UnknownEventError` or `ArgumentError`. */
+export function resolveEvent(registry: Registry, event: Publishable): { contract: EventContract; json: JsonObject } {
+  const owner = (Object.getPrototypeOf(event) as { constructor?: { contract?: EventContract } } | null)?.constructor;
+  if (owner?.contract !== undefined) return { contract: owner.contract, json: event as JsonObject };
+  if (!isPlainObject(event)) throw new ArgumentError("event", "a generated event object or an event's JSON object");
+  const json = event as JsonObject;
+  const type = json["type"];
+  if (typeof type !== "string") throw new ArgumentError("event", 'an event with a string "type" (or a generated event object)');
+  const version = json["version"];
+  const contract = typeof version === "number" ? registry.get(type, version) : registry.latest(type);
+  if (contract === undefined) throw new UnknownEventError(type, typeof version === "number" ? version : undefined, registry.versions(type).map((c) => c.version));
+  return { contract, json };
+}
+
+/** Send one encoded event and wait for its ack, retrying with the same id on timeouts and lost connections. */
+export async function sendEvent(js: JetStreamClient, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
+  const deadline = performance.now() + settings.retryForMs;
+  let pause = 50;
+  for (;;) {
+    let ack: PubAck;
+    try {
+      ack = await js.publish(encoded.subject, encoded.body, { msgID: encoded.id, headers: encoded.headers, timeout: settings.attemptTimeoutMs });
+    } catch (error) {
+      if (!retryable(error)) throw error;
+      if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
+      await sleep(pause);
+      pause = Math.min(pause * 2, 1_000);
+      continue;
+    }
+    return { id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+  }
+}
+
+/** Publish one event: validate and encode (throwing before anything is sent), then send. */
+export async function publishEvent(js: JetStreamClient, registry: Registry, event: Publishable, context: EncodeContext, settings: PublishSettings): Promise<PublishAck> {
+  const { contract, json } = resolveEvent(registry, event);
+  return sendEvent(js, encodeEvent(contract, json, context), contract, settings);
+}
+
+/** Publish many events with at most `settings.maxInFlight` unacknowledged at once; one result per event, in order. */
+export async function publishEvents(
+  js: JetStreamClient,
+  registry: Registry,
+  events: readonly Publishable[],
+  context: () => EncodeContext,
+  settings: PublishSettings,
+): Promise<PublishResult[]> {
+  const results: PublishResult[] = new Array<PublishResult>(events.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < events.length) {
+      const index = next++;
+      try {
+        results[index] = { ok: true, ack: await publishEvent(js, registry, events[index] as Publishable, context(), settings) };
+      } catch (error) {
+        results[index] = { ok: false, error: error as Error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.maxInFlight, events.length)) }, worker));
+  return results;
+}
+
+function retryable(error: unknown): boolean {
+  if (error instanceof ClosedConnectionError) return false;
+  if (error instanceof JetStreamApiError) return error.status === 503;
+  if (!(error instanceof Error)) return false;
+  return ["TimeoutError", "NoRespondersError", "RequestError", "ConnectionError", "JetStreamNotEnabled"].includes(error.name) || error.message.includes("timeout");
+}

@@ -1,0 +1,292 @@
+/**
+ * Subscriptions: a durable pull consumer per stream the matching event types live on, dispatching
+ * on the type and version in the headers. Each message is decoded, validated, upcast to the
+ * version the handler asks for, handed to the handler, and acknowledged on success. A failing
+ * handler is retried with backoff (`nak` with a delay) until the delivery limit, then the message
+ * is dead-lettered; a message that can never succeed is dead-lettered at once. Nothing that goes
+ * wrong with one message stops the loop. `stop()` drains: no new messages, in-flight handlers
+ * finish, messages already buffered are handed back to the server.
+ */
+import { context as otelContext } from "@opentelemetry/api";
+import type { ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import { nanos, type MsgHdrs } from "@nats-io/transport-node";
+import type { EventContract } from "./codegen.js";
+import { announcedType, decodeMessage } from "./codec.js";
+import { deadLetter } from "./dead-letter.js";
+import { ArgumentError } from "./errors.js";
+import { Header, readHeader } from "./headers.js";
+import { Notifier, type SubscriptionNotification } from "./notifications.js";
+import { ensureConsumer } from "./provision.js";
+import type { Registry } from "./registry.js";
+import { supports, type ServerVersion } from "./server-features.js";
+import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
+import type { StreamSpec } from "./topology.js";
+import { incomingContext } from "./trace.js";
+
+/** What a handler learns about the message besides the event. */
+export interface HandlerContext {
+  readonly subject: string;
+  readonly stream: string;
+  readonly streamSeq: number;
+  /** 1 on first delivery. */
+  readonly deliveryCount: number;
+  /** The version the producer wrote, before upcasting. */
+  readonly receivedVersion: number;
+  readonly headers: MsgHdrs | undefined;
+}
+
+/** A function that handles one event; throwing (or rejecting) means "retry later". */
+export type EventHandler<T = unknown> = (event: T, context: HandlerContext) => unknown;
+
+/** Options of a subscription; every field has a default (`defaultSubscribeOptions`). */
+export interface SubscribeOptions {
+  /** The durable consumer's name: instances with the same name share the work. */
+  readonly durable: string;
+  /** The version to upcast to; only for a subscription to one type. Default: the latest. */
+  readonly version: number | undefined;
+  /** Handlers running at once. */
+  readonly concurrency: number;
+  /** Messages pulled ahead of the handlers. */
+  readonly prefetch: number;
+  /** Deliveries before a failing message is dead-lettered; default: the stream's consumer defaults. */
+  readonly maxDeliver: number | undefined;
+  /** Delays between redeliveries (the last repeats); default: the stream's consumer defaults. */
+  readonly backoffMs: readonly number[] | undefined;
+  /** How long the server waits for an ack before it redelivers; default: the stream's consumer defaults. */
+  readonly ackWaitMs: number | undefined;
+  /** Where a new durable consumer starts: every stored event, or only new ones. */
+  readonly deliverPolicy: "all" | "new";
+}
+
+/** The defaults for a subscription to a type or pattern. */
+export function defaultSubscribeOptions(pattern: string): SubscribeOptions {
+  return {
+    durable: defaultDurableName(pattern),
+    version: undefined,
+    concurrency: 1,
+    prefetch: 64,
+    maxDeliver: undefined,
+    backoffMs: undefined,
+    ackWaitMs: undefined,
+    deliverPolicy: "all",
+  };
+}
+
+/** `task.*` → `evc-task_star`: a durable name derived from a pattern. */
+export function defaultDurableName(pattern: string): string {
+  return `evc-${pattern.replace(/\*/g, "star").replace(/>/g, "all").replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
+/** What a subscription needs of the bus. */
+export interface SubscriptionHost {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly registry: Registry;
+  readonly server: ServerVersion;
+}
+
+/** A running subscription. */
+export class Subscription {
+  /** The event type or pattern subscribed to. */
+  readonly pattern: string;
+  readonly options: SubscribeOptions;
+  /** Resolves when the subscription has stopped and every handler has finished. */
+  readonly closed: Promise<void>;
+  readonly #host: SubscriptionHost;
+  readonly #handler: EventHandler;
+  readonly #targets: Map<string, EventContract>;
+  readonly #streams: Map<StreamSpec, EventContract[]>;
+  readonly #notifier = new Notifier<SubscriptionNotification>();
+  readonly #iterators: ConsumerMessages[] = [];
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #waiting: (() => void)[] = [];
+  #running = 0;
+  #draining = false;
+  #loops: Promise<void>[] = [];
+  #resolveClosed: () => void = () => undefined;
+
+  /** Use `EventBus.subscribe`. */
+  constructor(host: SubscriptionHost, pattern: string, handler: EventHandler, options: SubscribeOptions) {
+    this.#host = host;
+    this.pattern = pattern;
+    this.#handler = handler;
+    this.options = options;
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    const types = host.registry.types().filter((type) => matchesPattern(type, pattern));
+    if (types.length === 0) throw new ArgumentError("pattern", `an event type or a pattern matching one, but "${pattern}" matches none of the registry's ${host.registry.types().length} types`);
+    if (options.version !== undefined && (types.length !== 1 || types[0] !== pattern)) {
+      throw new ArgumentError("version", `only for a subscription to one event type, but "${pattern}" is a pattern`);
+    }
+    this.#targets = new Map(types.map((type) => [type, targetOf(host.registry, type, options.version)]));
+    this.#streams = streamsOf(host.registry, [...this.#targets.values()]);
+  }
+
+  /** Iterate what happens to messages from now on: failures, retries, dead letters. */
+  status(): AsyncIterable<SubscriptionNotification> {
+    return this.#notifier.listen();
+  }
+
+  /** Create or update the durable consumers and start consuming (again, after `drain`). */
+  async start(): Promise<void> {
+    if (this.#loops.length > 0) return;
+    this.#draining = false;
+    for (const [spec, contracts] of this.#streams) {
+      const config = this.#consumerConfig(spec, contracts);
+      await ensureConsumer(this.#host.jsm, spec.name, config);
+      const consumer = await this.#host.js.consumers.get(spec.name, this.options.durable);
+      const messages = await consumer.consume({ max_messages: this.options.prefetch });
+      this.#iterators.push(messages);
+      this.#loops.push(this.#watch(messages), this.#consume(spec, messages));
+    }
+  }
+
+  /** Stop consuming, let in-flight handlers finish, hand buffered messages back; `start` resumes. */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    for (const messages of this.#iterators.splice(0)) messages.stop();
+    await Promise.all(this.#loops.splice(0));
+    await Promise.all([...this.#inflight]);
+  }
+
+  /** Drain and end the subscription for good: `closed` resolves and `status()` iterators end. */
+  async stop(): Promise<void> {
+    await this.drain();
+    this.#notifier.close();
+    this.#resolveClosed();
+    return this.closed;
+  }
+
+  #consumerConfig(spec: StreamSpec, contracts: readonly EventContract[]): Partial<ConsumerConfig> & { durable_name: string } {
+    const patterns = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
+    const filter =
+      patterns.length === 1
+        ? { filter_subject: patterns[0] as string }
+        : patterns.length > 1 && supports(this.#host.server, "multipleFilterSubjects")
+          ? { filter_subjects: patterns }
+          : {};
+    return {
+      durable_name: this.options.durable,
+      description: `evc subscription to "${this.pattern}"`,
+      ack_policy: "explicit",
+      deliver_policy: this.options.deliverPolicy,
+      ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
+      max_deliver: -1,
+      max_ack_pending: spec.consumer.maxAckPending,
+      ...filter,
+    };
+  }
+
+  async #consume(spec: StreamSpec, messages: ConsumerMessages): Promise<void> {
+    for await (const message of messages) {
+      if (this.#draining) {
+        message.nak();
+        continue;
+      }
+      await this.#slot();
+      const task = this.#handle(spec, message).finally(() => this.#release());
+      this.#inflight.add(task);
+      void task.finally(() => this.#inflight.delete(task));
+    }
+  }
+
+  async #watch(messages: ConsumerMessages): Promise<void> {
+    for await (const status of messages.status()) {
+      this.#notifier.emit({ type: "consumer_status", status: status.type, data: "data" in status ? status.data : undefined });
+    }
+  }
+
+  async #handle(spec: StreamSpec, message: JsMsg): Promise<void> {
+    const announced = announcedType(message.headers);
+    if (announced !== undefined && !this.#targets.has(announced.type)) {
+      message.ack();
+      return;
+    }
+    let event: unknown;
+    try {
+      const { contract, json } = decodeMessage(message.subject, message.headers, message.data, this.#host.registry);
+      const target = this.#targets.get(contract.type) as EventContract;
+      const upcast = target.version === contract.version ? json : this.#host.registry.upcast(json, contract.type, contract.version, target.version);
+      event = target.create(upcast);
+    } catch (error) {
+      this.#notifier.emit({ type: "invalid_event", error: error as Error, subject: message.subject, streamSeq: message.info.streamSequence });
+      await this.#deadLetter(spec, message, error as Error, true);
+      return;
+    }
+    const context: HandlerContext = {
+      subject: message.subject,
+      stream: message.info.stream,
+      streamSeq: message.info.streamSequence,
+      deliveryCount: message.info.deliveryCount,
+      receivedVersion: announced?.version ?? 1,
+      headers: message.headers,
+    };
+    try {
+      await otelContext.with(incomingContext(readHeader(message.headers, Header.traceparent)), () => this.#handler(event, context));
+      message.ack();
+    } catch (error) {
+      await this.#failed(spec, message, announced?.type ?? "", error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  async #failed(spec: StreamSpec, message: JsMsg, eventType: string, error: Error): Promise<void> {
+    const deliveries = message.info.deliveryCount;
+    const maxDeliver = this.options.maxDeliver ?? spec.consumer.maxDeliver;
+    if (deliveries >= maxDeliver) {
+      await this.#deadLetter(spec, message, error, false);
+      return;
+    }
+    const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
+    const delay = backoff.length === 0 ? 0 : (backoff[Math.min(deliveries - 1, backoff.length - 1)] as number);
+    message.nak(delay);
+    this.#notifier.emit({ type: "handler_failed", error, eventType, deliveryCount: deliveries, retryInMs: delay });
+  }
+
+  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean): Promise<void> {
+    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
+    try {
+      await deadLetter(this.#host.js, spec, message, cause);
+    } catch (failure) {
+      message.nak(1_000);
+      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject: message.subject, streamSeq: message.info.streamSequence });
+      return;
+    }
+    message.term();
+    this.#notifier.emit({ type: "dead_lettered", reason: error.message, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+  }
+
+  async #slot(): Promise<void> {
+    if (this.#running < this.options.concurrency) {
+      this.#running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next !== undefined) next();
+    else this.#running--;
+  }
+}
+
+function targetOf(registry: Registry, type: string, version: number | undefined): EventContract {
+  const target = version === undefined ? registry.latest(type) : registry.get(type, version);
+  if (target === undefined) {
+    throw new ArgumentError("version", `a version of "${type}" (${registry.versions(type).map((c) => c.version).join(", ")}), not ${String(version)}`);
+  }
+  return target;
+}
+
+function streamsOf(registry: Registry, targets: readonly EventContract[]): Map<StreamSpec, EventContract[]> {
+  const byStream = new Map<StreamSpec, EventContract[]>();
+  for (const target of targets) {
+    for (const contract of registry.versions(target.type)) {
+      const spec = contract.stream === undefined ? undefined : registry.stream(contract.stream);
+      if (spec === undefined) {
+        throw new ArgumentError("pattern", `event types whose streams the specs declare, but "${contract.type}" v${contract.version} is on no declared stream`);
+      }
+      byStream.set(spec, [...(byStream.get(spec) ?? []), contract]);
+    }
+  }
+  return byStream;
+}

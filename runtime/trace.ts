@@ -1,0 +1,29 @@
+/**
+ * W3C trace context for events, through `@opentelemetry/api`: the active span's context goes out
+ * in `traceparent`; without one, each event starts a trace of its own, so that producer and
+ * consumers of one event always share a trace id. Handlers run inside the incoming context.
+ */
+import { randomBytes } from "node:crypto";
+import { context, trace, TraceFlags, type Context, type SpanContext } from "@opentelemetry/api";
+
+/** The trace headers to send with an event published now. */
+export function outgoingTrace(): { traceparent: string; tracestate: string | undefined } {
+  const active = trace.getSpanContext(context.active());
+  if (active !== undefined && trace.isSpanContextValid(active)) {
+    return { traceparent: format(active), tracestate: active.traceState?.serialize() };
+  }
+  const bytes = randomBytes(24);
+  return { traceparent: `00-${bytes.subarray(0, 16).toString("hex")}-${bytes.subarray(16).toString("hex")}-01`, tracestate: undefined };
+}
+
+/** The context a handler of a received event runs in: the sender's span as remote parent, when the header is valid. */
+export function incomingContext(traceparent: string | undefined): Context {
+  const match = traceparent === undefined ? null : /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(traceparent);
+  if (match === null) return context.active();
+  const remote: SpanContext = { traceId: match[1] as string, spanId: match[2] as string, traceFlags: parseInt(match[3] as string, 16) & TraceFlags.SAMPLED, isRemote: true };
+  return trace.isSpanContextValid(remote) ? trace.setSpanContext(context.active(), remote) : context.active();
+}
+
+function format(span: SpanContext): string {
+  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, "0")}`;
+}

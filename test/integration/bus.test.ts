@@ -1,0 +1,305 @@
+import { randomUUID } from "node:crypto";
+import { headers as natsHeaders } from "@nats-io/transport-node";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import * as sdk from "../../generated/index.js";
+import {
+  Header,
+  listDeadLetters,
+  replayDeadLetter,
+  ValidationError,
+  type HandlerContext,
+  type Subscription,
+  type SubscriptionNotification,
+} from "../../runtime/index.js";
+import { startBus, type BusFixture } from "../helpers/bus.js";
+
+let fixture: BusFixture;
+
+beforeAll(async () => {
+  fixture = await startBus();
+});
+afterAll(() => fixture.close());
+beforeEach(() => fixture.reset());
+
+const table = (id = `tbl-${randomUUID().slice(0, 8)}`) => id;
+
+function recordCreatedV1(tableId: string, recordId = "r-1") {
+  return new sdk.RecordCreatedV1({
+    id: randomUUID(),
+    aggregateId: tableId,
+    timestamp: new Date().toISOString(),
+    metadata: { correlationId: "corr-1", causationId: "cause-1", userId: "user-ada" },
+    data: { tableId, recordId, fields: { name: "Ada" } },
+  });
+}
+
+/** Collect what a subscription hands its handler, and resolve when `count` have arrived. */
+function collector<T>(count: number) {
+  const seen: { event: T; context: HandlerContext }[] = [];
+  let done: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  return {
+    seen,
+    all,
+    handler: (event: T, context: HandlerContext) => {
+      seen.push({ event, context });
+      if (seen.length >= count) done();
+    },
+  };
+}
+
+async function next(subscription: Subscription, type: SubscriptionNotification["type"]): Promise<SubscriptionNotification> {
+  for await (const notification of subscription.status()) if (notification.type === type) return notification;
+  throw new Error(`subscription ended before a "${type}" notification`);
+}
+
+async function streamMessages(name: string): Promise<number> {
+  return (await fixture.bus.manager.streams.info(name)).state.messages;
+}
+
+describe("runtime - publish", () => {
+  test("the same event id published twice is stored once", async () => {
+    const event = recordCreatedV1(table());
+    const first = await fixture.bus.publish(event);
+    const second = await fixture.bus.publish(event);
+    expect(first).toMatchObject({ stream: "LATECHFORCE", seq: 1, duplicate: false, id: event.id, type: "record-created", version: 1 });
+    expect(second).toMatchObject({ seq: 1, duplicate: true });
+    expect(await streamMessages("LATECHFORCE")).toBe(1);
+  });
+
+  test("an invalid event throws a ValidationError naming type, version and path, and never reaches the stream", async () => {
+    const json = { ...recordCreatedV1(table()).toJSON(), data: { tableId: "t", recordId: 7, fields: {} } };
+    await expect(fixture.bus.publish(json)).rejects.toThrowError(ValidationError);
+    await expect(fixture.bus.publish(json)).rejects.toThrowError('invalid "record-created" v1: /data/recordId must be string');
+    expect(await streamMessages("LATECHFORCE")).toBe(0);
+  });
+
+  test("the body is the event as plain JSON, and the headers carry CloudEvents attributes, trace context and ids", async () => {
+    const event = recordCreatedV1(table("tbl-headers"));
+    const ack = await fixture.bus.publish(event);
+    const stored = await fixture.bus.manager.streams.getMessage("LATECHFORCE", { seq: ack.seq });
+    expect(stored?.subject).toBe("latechforce.table.tbl-headers");
+    expect(JSON.parse(new TextDecoder().decode(stored?.data))).toEqual(event.toJSON());
+    const header = (name: string) => stored?.header.get(name);
+    expect(header(Header.msgId)).toBe(event.id);
+    expect(header(Header.id)).toBe(event.id);
+    expect(header(Header.specVersion)).toBe("1.0");
+    expect(header(Header.type)).toBe("record-created");
+    expect(header(Header.eventVersion)).toBe("1");
+    expect(header(Header.source)).toBe("evc");
+    expect(header(Header.time)).toBe(event.timestamp);
+    expect(header(Header.subject)).toBe("tbl-headers");
+    expect(header(Header.dataSchema)).toBe("urn:evc:latechforce:record-created:v1");
+    expect(header(Header.correlationId)).toBe("corr-1");
+    expect(header(Header.causationId)).toBe("cause-1");
+    expect(header(Header.contentType)).toBe("application/json");
+    expect(header(Header.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  test("a batch keeps results per event, failures included, in order", async () => {
+    const tableId = table();
+    const events = Array.from({ length: 50 }, (_, index) => recordCreatedV1(tableId, `r-${index}`).toJSON());
+    const broken = { ...(events[7] as sdk.RecordCreatedV1Json), data: {} };
+    const results = await fixture.bus.publishBatch([...events.slice(0, 7), broken, ...events.slice(8)], { maxInFlight: 8 });
+    expect(results).toHaveLength(50);
+    expect(results.filter((result) => result.ok)).toHaveLength(49);
+    expect(results[7]).toMatchObject({ ok: false });
+    expect(await streamMessages("LATECHFORCE")).toBe(49);
+  });
+
+  test("create fills id, time, pinned fields and metadata, and validates", () => {
+    const event = fixture.bus.create<sdk.RecordCreatedV2>("record-created", {
+      aggregateId: "tbl-x",
+      data: { tableId: "tbl-x", recordId: "r", fields: {}, createdBy: "user-ada" },
+    });
+    expect(event).toBeInstanceOf(sdk.RecordCreatedV2);
+    expect(event).toMatchObject({ type: "record-created", version: 2, aggregateType: "table", metadata: {} });
+    expect(() => fixture.bus.create("record-created", { aggregateId: "tbl-x", data: {} })).toThrowError(/invalid "record-created" v2/);
+  });
+});
+
+describe("runtime - subscribe", () => {
+  test("a v1 message in the stream reaches a latest-version handler upcast, and v1 to v3 through declarative moves", async () => {
+    const v1 = recordCreatedV1(table());
+    await fixture.bus.publish(v1);
+    const catalog = "770e8400-e29b-41d4-a716-446655440003";
+    await fixture.bus.publish(
+      new sdk.ModelRegisteredV1({
+        id: randomUUID(),
+        aggregateId: catalog,
+        timestamp: "2025-12-04T10:30:00Z",
+        metadata: {},
+        data: { model_id: "m-1", task_type: "txt2embed", version: "v1" },
+      }),
+    );
+    const records = collector<sdk.RecordCreatedV2>(1);
+    const models = collector<sdk.ModelRegisteredV3>(1);
+    const recordSubscription = await fixture.bus.subscribe("record-created", records.handler);
+    const modelSubscription = await fixture.bus.subscribe("model.registered", models.handler);
+    await Promise.all([records.all, models.all]);
+    const [record] = records.seen;
+    expect(record?.event).toBeInstanceOf(sdk.RecordCreatedV2);
+    expect(record?.event.data.createdBy).toBe("unknown");
+    expect(record?.event.version).toBe(2);
+    expect(record?.event.id).toBe(v1.id);
+    expect(record?.context.receivedVersion).toBe(1);
+    expect(models.seen[0]?.event.data.model).toEqual({ id: "m-1", version: "v1", checksum: "unknown" });
+    await Promise.all([fixture.bus.unsubscribe(recordSubscription), fixture.bus.unsubscribe(modelSubscription)]);
+  });
+
+  test("a handler may ask for an older version", async () => {
+    await fixture.bus.publish(recordCreatedV1(table()));
+    const seen = collector<sdk.RecordCreatedV1>(1);
+    const subscription = await fixture.bus.subscribe("record-created", seen.handler, { version: 1, durable: "wants-v1" });
+    await seen.all;
+    expect(seen.seen[0]?.event).toBeInstanceOf(sdk.RecordCreatedV1);
+    await fixture.bus.unsubscribe(subscription);
+  });
+
+  test("wildcard subscriptions match event types: task.* and *.created", async () => {
+    const task = "task-1";
+    const base = { aggregateId: task, metadata: {} };
+    await fixture.bus.publish(fixture.bus.create("task.created", { ...base, data: { task_id: task, task_type: "deploy", priority: 5 } }));
+    await fixture.bus.publish(fixture.bus.create("agent.assigned", { ...base, data: { task_id: task, agent_id: "agent-7" } }));
+    await fixture.bus.publish(fixture.bus.create("task.completed", { ...base, data: { task_id: task, duration: 1, completed_by: "agent-7" } }));
+    await fixture.bus.publish(fixture.bus.create("context.created", { aggregateId: "ctx-1", data: { context_id: "ctx-1", agent_id: "agent-7", name: "n", created_by: "u" } }));
+    const tasks = collector<sdk.AnyEvent>(2);
+    const created = collector<sdk.AnyEvent>(2);
+    const taskSubscription = await fixture.bus.subscribe("task.*", tasks.handler);
+    const createdSubscription = await fixture.bus.subscribe("*.created", created.handler);
+    await Promise.all([tasks.all, created.all]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(tasks.seen.map((seen) => seen.event.type)).toEqual(["task.created", "task.completed"]);
+    expect(created.seen.map((seen) => seen.event.type).sort()).toEqual(["context.created", "task.created"]);
+    await Promise.all([fixture.bus.unsubscribe(taskSubscription), fixture.bus.unsubscribe(createdSubscription)]);
+  });
+
+  test("a handler that always fails is retried with backoff, then dead-lettered with why; dlq replay brings it back", async () => {
+    const event = recordCreatedV1(table());
+    await fixture.bus.publish(event);
+    const attempts: number[] = [];
+    const failing = await fixture.bus.subscribe(
+      "record-created",
+      (_event, context) => {
+        attempts.push(context.deliveryCount);
+        throw new Error("database is down");
+      },
+      { durable: "always-fails", maxDeliver: 3, backoffMs: [10, 20] },
+    );
+    const deadLettered = await next(failing, "dead_lettered");
+    expect(deadLettered).toMatchObject({ reason: "database is down", poison: false, deliveryCount: 3 });
+    expect(attempts).toEqual([1, 2, 3]);
+    await fixture.bus.unsubscribe(failing);
+
+    const [letter] = await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10);
+    expect(letter).toMatchObject({
+      reason: "database is down",
+      error: "Error",
+      poison: false,
+      deliveries: 3,
+      consumer: "always-fails",
+      stream: "LATECHFORCE",
+      streamSeq: 1,
+      subject: event.toJSON().aggregateId === undefined ? "" : `latechforce.table.${event.aggregateId}`,
+      type: "record-created",
+      version: 1,
+      eventId: event.id,
+    });
+    expect(JSON.parse(new TextDecoder().decode(letter?.payload))).toEqual(event.toJSON());
+    expect(letter?.headers.get(Header.correlationId)).toBe("corr-1");
+
+    await replayDeadLetter(fixture.bus.jetstream, fixture.bus.manager, "LATECHFORCE_DLQ", letter?.seq as number);
+    expect(await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10)).toEqual([]);
+    const fixed = collector<sdk.RecordCreatedV2>(2);
+    const healthy = await fixture.bus.subscribe("record-created", fixed.handler, { durable: "healthy" });
+    await fixed.all;
+    expect(fixed.seen.map((seen) => seen.event.id)).toEqual([event.id, event.id]);
+    await fixture.bus.unsubscribe(healthy);
+  });
+
+  test("a message that can never succeed is dead-lettered at once, and the loop goes on", async () => {
+    const tableId = table();
+    const valid = recordCreatedV1(tableId);
+    const unknownVersion = natsHeaders();
+    unknownVersion.set(Header.type, "record-created");
+    unknownVersion.set(Header.eventVersion, "9");
+    await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, JSON.stringify(valid.toJSON()), { headers: unknownVersion });
+    const liar = natsHeaders();
+    liar.set(Header.type, "record-created");
+    liar.set(Header.eventVersion, "2");
+    await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, JSON.stringify(valid.toJSON()), { headers: liar });
+    await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, "{not json", { headers: liar });
+    await fixture.bus.publish(valid);
+    const seen = collector<sdk.RecordCreatedV2>(1);
+    const subscription = await fixture.bus.subscribe("record-created", seen.handler, { durable: "poison" });
+    const invalid: SubscriptionNotification[] = [];
+    const watching = (async () => {
+      for await (const notification of subscription.status()) if (notification.type === "dead_lettered") invalid.push(notification);
+    })();
+    await seen.all;
+    await fixture.bus.unsubscribe(subscription);
+    await watching;
+    const letters = await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10);
+    expect(letters.map((letter) => [letter.poison, letter.deliveries, letter.error])).toEqual([
+      [true, 1, "UnknownEventError"],
+      [true, 1, "ValidationError"],
+      [true, 1, "DecodeError"],
+    ]);
+    expect(letters[1]?.reason).toMatch(/^invalid "record-created" v2: .*\/data must have required property 'createdBy'/);
+    expect(seen.seen[0]?.event.id).toBe(valid.id);
+  });
+
+  test("concurrency runs handlers side by side, and stop waits for the ones in flight", async () => {
+    const tableId = table();
+    await fixture.bus.publishBatch(Array.from({ length: 6 }, (_, index) => recordCreatedV1(tableId, `r-${index}`)));
+    let running = 0;
+    let peak = 0;
+    let finished = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started = collector<unknown>(3);
+    const subscription = await fixture.bus.subscribe(
+      "record-created",
+      async (event, context) => {
+        running++;
+        peak = Math.max(peak, running);
+        started.handler(event, context);
+        await gate;
+        running--;
+        finished++;
+      },
+      { durable: "parallel", concurrency: 3 },
+    );
+    await started.all;
+    const stopping = subscription.stop();
+    release();
+    await stopping;
+    expect(peak).toBe(3);
+    expect(finished).toBe(3);
+    const info = await fixture.bus.manager.consumers.info("LATECHFORCE", "parallel");
+    expect(info.ack_floor.stream_seq).toBe(3);
+  });
+});
+
+describe("runtime - provisioning", () => {
+  test("provisioning is idempotent and creates every stream with its dead-letter stream", async () => {
+    const again = await fixture.bus.provision();
+    expect([...again.values()].every((action) => action === "unchanged")).toBe(true);
+    expect([...again.keys()].sort()).toEqual([
+      "DEVOPS_MCP",
+      "DEVOPS_MCP_DLQ",
+      "INTEGR8SCODE",
+      "INTEGR8SCODE_DLQ",
+      "KUBEGRAM",
+      "KUBEGRAM_DLQ",
+      "LATECHFORCE",
+      "LATECHFORCE_DLQ",
+      "MODELMORA",
+      "MODELMORA_DLQ",
+    ]);
+    const info = await fixture.bus.manager.streams.info("LATECHFORCE");
+    expect(info.config).toMatchObject({ subjects: ["latechforce.>"], storage: "file", duplicate_window: 120_000_000_000, max_age: 30 * 86_400 * 1e9 });
+    await fixture.bus.manager.streams.update("LATECHFORCE", { ...info.config, max_age: 0 });
+    expect((await fixture.bus.provision()).get("LATECHFORCE")).toBe("updated");
+  });
+});
