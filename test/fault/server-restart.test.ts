@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import * as sdk from "../../generated/index.js";
+import { startBus, type BusFixture } from "../helpers/bus.js";
+
+let fixture: BusFixture;
+
+beforeAll(async () => {
+  fixture = await startBus();
+});
+afterAll(() => fixture.close());
+
+describe("fault - the server killed under a publish", () => {
+  test("a publish of 20,000 events through a SIGKILL and restart leaves exactly 20,000 distinct events", async () => {
+    const tableId = "tbl-restart";
+    const events = Array.from(
+      { length: 20_000 },
+      (_, index) =>
+        new sdk.RecordCreatedV2({
+          id: randomUUID(),
+          aggregateId: tableId,
+          timestamp: new Date().toISOString(),
+          metadata: {},
+          data: { tableId, recordId: `r-${index}`, fields: {}, createdBy: "restart" },
+        }),
+    );
+    const publishing = fixture.bus.publishBatch(events, { maxInFlight: 500 });
+    let stored = 0;
+    while (stored < 3_000) {
+      await sleep(10);
+      stored = (await fixture.bus.manager.streams.info("LATECHFORCE").catch(() => ({ state: { messages: 0 } }))).state.messages;
+    }
+    const storedAtKill = stored;
+    expect(storedAtKill).toBeLessThan(events.length);
+    await fixture.server.kill();
+    await sleep(300);
+    await fixture.server.restart();
+    const results = await publishing;
+    expect(results.filter((result) => !result.ok).map((result) => (result.ok ? "" : result.error.message))).toEqual([]);
+
+    const info = await fixture.bus.manager.streams.info("LATECHFORCE");
+    expect(info.state.messages).toBe(20_000);
+    const ids = new Set<string>();
+    const consumer = await fixture.bus.jetstream.consumers.get("LATECHFORCE");
+    const messages = await consumer.fetch({ max_messages: 20_000, expires: 10_000 });
+    for await (const message of messages) {
+      ids.add(message.headers?.get("ce-id") ?? "");
+      if (ids.size === 20_000 || message.info.pending === 0) break;
+    }
+    expect(ids.size).toBe(20_000);
+  }, 180_000);
+});
