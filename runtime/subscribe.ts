@@ -11,15 +11,13 @@ import { context as otelContext } from "@opentelemetry/api";
 import type { ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos, type MsgHdrs } from "@nats-io/transport-node";
 import type { EventContract } from "./codegen.js";
-import { announcedType, decodeMessage } from "./codec.js";
 import { deadLetter } from "./dead-letter.js";
-import { ArgumentError } from "./errors.js";
 import { Header, readHeader } from "./headers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
 import { ensureConsumer } from "./provision.js";
 import type { Registry } from "./registry.js";
-import { supports, type ServerVersion } from "./server-features.js";
-import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
+import { consumerFilter, receiveEvent, resolveTargets, streamsOf, type ReceivedEvent, type Targets } from "./routing.js";
+import type { ServerVersion } from "./server-features.js";
 import type { StreamSpec } from "./topology.js";
 import { incomingContext } from "./trace.js";
 
@@ -94,7 +92,7 @@ export class Subscription {
   readonly closed: Promise<void>;
   readonly #host: SubscriptionHost;
   readonly #handler: EventHandler;
-  readonly #targets: Map<string, EventContract>;
+  readonly #targets: Targets;
   readonly #streams: Map<StreamSpec, EventContract[]>;
   readonly #notifier = new Notifier<SubscriptionNotification>();
   readonly #iterators: ConsumerMessages[] = [];
@@ -112,13 +110,8 @@ export class Subscription {
     this.#handler = handler;
     this.options = options;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    const types = host.registry.types().filter((type) => matchesPattern(type, pattern));
-    if (types.length === 0) throw new ArgumentError("pattern", `an event type or a pattern matching one, but "${pattern}" matches none of the registry's ${host.registry.types().length} types`);
-    if (options.version !== undefined && (types.length !== 1 || types[0] !== pattern)) {
-      throw new ArgumentError("version", `only for a subscription to one event type, but "${pattern}" is a pattern`);
-    }
-    this.#targets = new Map(types.map((type) => [type, targetOf(host.registry, type, options.version)]));
-    this.#streams = streamsOf(host.registry, [...this.#targets.values()]);
+    this.#targets = resolveTargets(host.registry, pattern, options.version);
+    this.#streams = streamsOf(host.registry, this.#targets);
   }
 
   /** Iterate what happens to messages from now on: failures, retries, dead letters. */
@@ -157,13 +150,6 @@ export class Subscription {
   }
 
   #consumerConfig(spec: StreamSpec, contracts: readonly EventContract[]): Partial<ConsumerConfig> & { durable_name: string } {
-    const patterns = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
-    const filter =
-      patterns.length === 1
-        ? { filter_subject: patterns[0] as string }
-        : patterns.length > 1 && supports(this.#host.server, "multipleFilterSubjects")
-          ? { filter_subjects: patterns }
-          : {};
     return {
       durable_name: this.options.durable,
       description: `evc subscription to "${this.pattern}"`,
@@ -172,7 +158,7 @@ export class Subscription {
       ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
       max_deliver: -1,
       max_ack_pending: spec.consumer.maxAckPending,
-      ...filter,
+      ...consumerFilter(contracts, this.#host.server),
     };
   }
 
@@ -196,20 +182,16 @@ export class Subscription {
   }
 
   async #handle(spec: StreamSpec, message: JsMsg): Promise<void> {
-    const announced = announcedType(message.headers);
-    if (announced !== undefined && !this.#targets.has(announced.type)) {
-      message.ack();
-      return;
-    }
-    let event: unknown;
+    let received: ReceivedEvent | undefined;
     try {
-      const { contract, json } = decodeMessage(message.subject, message.headers, message.data, this.#host.registry);
-      const target = this.#targets.get(contract.type) as EventContract;
-      const upcast = target.version === contract.version ? json : this.#host.registry.upcast(json, contract.type, contract.version, target.version);
-      event = target.create(upcast);
+      received = receiveEvent(this.#host.registry, this.#targets, message.subject, message.headers, message.data);
     } catch (error) {
       this.#notifier.emit({ type: "invalid_event", error: error as Error, subject: message.subject, streamSeq: message.info.streamSequence });
       await this.#deadLetter(spec, message, error as Error, true);
+      return;
+    }
+    if (received === undefined) {
+      message.ack();
       return;
     }
     const context: HandlerContext = {
@@ -217,14 +199,14 @@ export class Subscription {
       stream: message.info.stream,
       streamSeq: message.info.streamSequence,
       deliveryCount: message.info.deliveryCount,
-      receivedVersion: announced?.version ?? 1,
+      receivedVersion: received.receivedVersion,
       headers: message.headers,
     };
     try {
-      await otelContext.with(incomingContext(readHeader(message.headers, Header.traceparent)), () => this.#handler(event, context));
+      await otelContext.with(incomingContext(readHeader(message.headers, Header.traceparent)), () => this.#handler(received.event, context));
       message.ack();
     } catch (error) {
-      await this.#failed(spec, message, announced?.type ?? "", error instanceof Error ? error : new Error(String(error)));
+      await this.#failed(spec, message, received.contract.type, error instanceof Error ? error : new Error(String(error)));
     }
   }
 
@@ -267,26 +249,4 @@ export class Subscription {
     if (next !== undefined) next();
     else this.#running--;
   }
-}
-
-function targetOf(registry: Registry, type: string, version: number | undefined): EventContract {
-  const target = version === undefined ? registry.latest(type) : registry.get(type, version);
-  if (target === undefined) {
-    throw new ArgumentError("version", `a version of "${type}" (${registry.versions(type).map((c) => c.version).join(", ")}), not ${String(version)}`);
-  }
-  return target;
-}
-
-function streamsOf(registry: Registry, targets: readonly EventContract[]): Map<StreamSpec, EventContract[]> {
-  const byStream = new Map<StreamSpec, EventContract[]>();
-  for (const target of targets) {
-    for (const contract of registry.versions(target.type)) {
-      const spec = contract.stream === undefined ? undefined : registry.stream(contract.stream);
-      if (spec === undefined) {
-        throw new ArgumentError("pattern", `event types whose streams the specs declare, but "${contract.type}" v${contract.version} is on no declared stream`);
-      }
-      byStream.set(spec, [...(byStream.get(spec) ?? []), contract]);
-    }
-  }
-  return byStream;
 }

@@ -1,0 +1,105 @@
+import type { Command } from "commander";
+import { listDeadLetters, readDeadLetter, replayDeadLetter, type DeadLetter } from "../../runtime/dead-letter.js";
+import { ArgumentError } from "../../runtime/errors.js";
+import type { EventBus } from "../../runtime/bus.js";
+import { busOptions, connectBus, type BusFlags } from "../bus.js";
+import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
+import { reportFailure } from "../report.js";
+
+interface DlqFlags extends BusFlags {
+  stream?: string;
+  limit: string;
+  json?: boolean;
+  all?: boolean;
+}
+
+/** `evc dlq list|show|replay`: what consumers could not handle, why, and sending it back. */
+export const dlqCommand: CommandRegistration = (program, io, done) => {
+  const dlq = program.command("dlq").description("list, show and replay dead letters");
+  const withStream = (command: Command) => busOptions(command.option("--stream <name>", "the dead-letter stream (default: every one, or the only one)"));
+
+  withStream(dlq.command("list").description("list dead letters, oldest first").option("--limit <n>", "at most n per stream", "100").option("--json", "print JSON")).action(
+    (flags: DlqFlags) =>
+      run(io, done, flags, async (bus) => {
+        const letters = (await Promise.all(streamsOf(bus, flags).map((stream) => listDeadLetters(bus.manager, stream, Number(flags.limit))))).flat();
+        if (flags.json === true) io.stdout(`${JSON.stringify(letters.map(summary))}\n`);
+        else if (letters.length === 0) io.stdout("no dead letters\n");
+        else for (const letter of letters) io.stdout(`${letter.deadLetterStream} #${letter.seq} ${letter.time} ${letter.type ?? "?"} v${letter.version ?? "?"} ${letter.subject} consumer=${letter.consumer} deliveries=${letter.deliveries}${letter.poison ? " poison" : ""}: ${letter.reason}\n`);
+      }),
+  );
+
+  withStream(dlq.command("show").description("show one dead letter, headers and payload").argument("<seq>", "its sequence in the dead-letter stream").option("--json", "print JSON")).action(
+    (seq: string, flags: DlqFlags) =>
+      run(io, done, flags, async (bus) => {
+        const stream = oneStream(bus, flags);
+        const letter = await readDeadLetter(bus.manager, stream, sequence(seq));
+        if (letter === undefined) throw new ArgumentError("seq", `a sequence of "${stream}", but it has no message at ${seq}`);
+        const payload = new TextDecoder().decode(letter.payload);
+        if (flags.json === true) {
+          io.stdout(`${JSON.stringify({ ...summary(letter), headers: Object.fromEntries([...letter.headers].map(([name, values]) => [name, values.join(", ")])), payload })}\n`);
+          return;
+        }
+        io.stdout(`${letter.deadLetterStream} #${letter.seq}: ${letter.type ?? "?"} v${letter.version ?? "?"} from ${letter.stream} #${letter.streamSeq} on ${letter.subject}\n`);
+        io.stdout(`reason: ${letter.error}: ${letter.reason}\nconsumer: ${letter.consumer}, deliveries: ${letter.deliveries}${letter.poison ? " (poison: never retried)" : ""}, at ${letter.time}\n`);
+        for (const [name, values] of letter.headers) io.stdout(`  ${name}: ${values.join(", ")}\n`);
+        io.stdout(`${payload}\n`);
+      }),
+  );
+
+  withStream(
+    dlq
+      .command("replay")
+      .description("republish dead letters to their subjects and remove them from the dead-letter stream")
+      .argument("[seq...]", "sequences in the dead-letter stream")
+      .option("--all", "replay every dead letter of the stream")
+      .option("--limit <n>", "with --all: at most n", "1000"),
+  ).action((seqs: string[], flags: DlqFlags) =>
+    run(io, done, flags, async (bus) => {
+      const stream = oneStream(bus, flags);
+      if (seqs.length === 0 && flags.all !== true) throw new ArgumentError("seq", "one or more sequences, or --all");
+      const chosen = flags.all === true ? (await listDeadLetters(bus.manager, stream, Number(flags.limit))).map((letter) => letter.seq) : seqs.map(sequence);
+      for (const seq of chosen) {
+        const published = await replayDeadLetter(bus.jetstream, bus.manager, stream, seq);
+        io.stdout(`replayed ${stream} #${seq} as stream sequence ${published}\n`);
+      }
+    }),
+  );
+};
+
+async function run(io: CliIO, done: (code: ExitCodeValue) => void, flags: DlqFlags, body: (bus: EventBus) => Promise<void>): Promise<void> {
+  try {
+    const bus = await connectBus(flags, io, false);
+    try {
+      await body(bus);
+    } finally {
+      await bus.close();
+    }
+    done(ExitCode.ok);
+  } catch (error) {
+    done(reportFailure(io, error, "nothing changed"));
+  }
+}
+
+function streamsOf(bus: EventBus, flags: DlqFlags): string[] {
+  const all = bus.registry.topology.streams.map((stream) => stream.deadLetter.stream);
+  if (flags.stream === undefined) return all;
+  if (!all.includes(flags.stream)) throw new ArgumentError("stream", `one of ${all.join(", ")}, not "${flags.stream}"`);
+  return [flags.stream];
+}
+
+function oneStream(bus: EventBus, flags: DlqFlags): string {
+  const streams = streamsOf(bus, flags);
+  if (streams.length !== 1) throw new ArgumentError("stream", `one dead-letter stream (--stream ${streams.join(" | ")})`);
+  return streams[0] as string;
+}
+
+function sequence(text: string): number {
+  const seq = Number(text);
+  if (!Number.isInteger(seq) || seq < 1) throw new ArgumentError("seq", `a positive integer, not "${text}"`);
+  return seq;
+}
+
+function summary(letter: DeadLetter) {
+  const { headers: _headers, payload: _payload, ...rest } = letter;
+  return rest;
+}

@@ -1,0 +1,53 @@
+import { isPlainObject } from "../../runtime/json.js";
+import { ArgumentError } from "../../runtime/errors.js";
+import { busOptions, connectBus, readJsonArgument, type BusFlags } from "../bus.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { reportFailure } from "../report.js";
+
+interface PublishFlags extends BusFlags {
+  version?: string;
+  data: string;
+  aggregateId?: string;
+  metadata?: string;
+  json?: boolean;
+}
+
+/**
+ * `evc publish <type> --data <json|@file>`: validate and publish one event. `--data` is the event's
+ * `data` (with `--aggregate-id`), or a whole event; id, time and metadata are filled in when missing.
+ */
+export const publishCommand: CommandRegistration = (program, io, done) => {
+  busOptions(
+    program
+      .command("publish")
+      .description("validate and publish one event")
+      .argument("<type>", "the event type, e.g. record-created")
+      .requiredOption("--data <json|@file>", "the event's data, or the whole event")
+      .option("--version <n>", "the version (default: the latest)")
+      .option("--aggregate-id <id>", "the aggregate, when --data is the event's data")
+      .option("--metadata <json|@file>", "the event's metadata")
+      .option("--json", "print the ack as JSON"),
+  ).action(async (type: string, flags: PublishFlags) => {
+    try {
+      const version = flags.version === undefined ? undefined : Number(flags.version);
+      if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new ArgumentError("version", `a positive integer, not "${flags.version}"`);
+      const data = await readJsonArgument("data", flags.data, io.cwd);
+      const metadata = flags.metadata === undefined ? undefined : await readJsonArgument("metadata", flags.metadata, io.cwd);
+      const whole = isPlainObject(data) && "data" in data && "aggregateId" in data ? data : undefined;
+      const aggregateId = whole?.["aggregateId"] ?? flags.aggregateId;
+      if (typeof aggregateId !== "string") throw new ArgumentError("aggregate-id", "the aggregate's id, when --data is the event's data (or a whole event with aggregateId)");
+      const bus = await connectBus(flags, io, true);
+      try {
+        const fields = { ...(whole ?? {}), aggregateId, data: whole === undefined ? data : whole["data"], ...(metadata === undefined ? {} : { metadata: metadata as object }), ...(version === undefined ? {} : { version }) };
+        const event = bus.create(type, fields);
+        const ack = await bus.publish(event);
+        io.stdout(flags.json === true ? `${JSON.stringify(ack)}\n` : `published ${ack.type} v${ack.version} ${ack.id} on ${ack.subject}: ${ack.stream} #${ack.seq}${ack.duplicate ? " (duplicate, not stored again)" : ""}\n`);
+      } finally {
+        await bus.close();
+      }
+      done(ExitCode.ok);
+    } catch (error) {
+      done(reportFailure(io, error, "nothing published"));
+    }
+  });
+};

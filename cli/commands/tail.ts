@@ -1,0 +1,71 @@
+import { receiveEvent, resolveTargets, streamsOf, consumerFilter } from "../../runtime/routing.js";
+import { ArgumentError } from "../../runtime/errors.js";
+import { busOptions, connectBus, type BusFlags } from "../bus.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { reportFailure } from "../report.js";
+
+interface TailFlags extends BusFlags {
+  count?: string;
+  json?: boolean;
+  fromStart?: boolean;
+}
+
+/**
+ * `evc tail <type|pattern>`: print events as they arrive (or from the start of their streams),
+ * decoded, validated and upcast to the latest version; messages that fail are reported on stderr
+ * and skipped. Uses ordered consumers, so it leaves no durable consumer behind.
+ */
+export const tailCommand: CommandRegistration = (program, io, done) => {
+  busOptions(
+    program
+      .command("tail")
+      .description("print events of a type or pattern, decoded, validated and upcast")
+      .argument("<pattern>", "an event type or a pattern with NATS wildcards over types (task.*, *.created, >)")
+      .option("--count <n>", "stop after n events")
+      .option("--from-start", "start from the oldest stored event instead of new ones")
+      .option("--json", "print one JSON event per line"),
+  ).action(async (pattern: string, flags: TailFlags) => {
+    try {
+      const count = flags.count === undefined ? Number.POSITIVE_INFINITY : Number(flags.count);
+      if (!(count > 0)) throw new ArgumentError("count", `a positive number, not "${flags.count}"`);
+      const bus = await connectBus(flags, io, false);
+      try {
+        const targets = resolveTargets(bus.registry, pattern, undefined);
+        let printed = 0;
+        const iterators: { stop(): void }[] = [];
+        const enough = () => {
+          if (printed >= count) for (const iterator of iterators) iterator.stop();
+        };
+        const all = [...streamsOf(bus.registry, targets)].map(async ([spec, contracts]) => {
+          const consumer = await bus.jetstream.consumers.get(spec.name, { deliver_policy: flags.fromStart === true ? "all" : "new", ...consumerFilter(contracts, bus.server) });
+          const messages = await consumer.consume();
+          iterators.push(messages);
+          enough();
+          for await (const message of messages) {
+            if (printed >= count) break;
+            try {
+              const received = receiveEvent(bus.registry, targets, message.subject, message.headers, message.data);
+              if (received === undefined) continue;
+              printed++;
+              const event = received.event as { toJSON(): object };
+              io.stdout(
+                flags.json === true
+                  ? `${JSON.stringify(event)}\n`
+                  : `${spec.name} #${message.info.streamSequence} ${message.subject} ${received.contract.type} v${received.contract.version}${received.receivedVersion === received.contract.version ? "" : ` (from v${received.receivedVersion})`} ${JSON.stringify(event)}\n`,
+              );
+            } catch (error) {
+              io.stderr(`skipped ${spec.name} #${message.info.streamSequence} on ${message.subject}: ${(error as Error).message}\n`);
+            }
+            enough();
+          }
+        });
+        await Promise.race([Promise.all(all), bus.connection.closed()]);
+      } finally {
+        await bus.close();
+      }
+      done(ExitCode.ok);
+    } catch (error) {
+      done(reportFailure(io, error, "tail stopped"));
+    }
+  });
+};

@@ -1,0 +1,74 @@
+/**
+ * Which event types a pattern names, which version each is delivered at, which streams hold them,
+ * and what consumer filter reaches them: shared by subscriptions and `evc tail`.
+ */
+import type { ConsumerConfig } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import type { EventContract } from "./codegen.js";
+import { announcedType, decodeMessage } from "./codec.js";
+import { ArgumentError } from "./errors.js";
+import type { Registry } from "./registry.js";
+import { supports, type ServerVersion } from "./server-features.js";
+import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
+import type { StreamSpec } from "./topology.js";
+
+/** The event types a pattern matches, each with the contract events are delivered as. */
+export type Targets = ReadonlyMap<string, EventContract>;
+
+/** Resolve a type or pattern to its targets; throws `ArgumentError` when it matches nothing or `version` does not fit. */
+export function resolveTargets(registry: Registry, pattern: string, version: number | undefined): Targets {
+  const types = registry.types().filter((type) => matchesPattern(type, pattern));
+  if (types.length === 0) throw new ArgumentError("pattern", `an event type or a pattern matching one, but "${pattern}" matches none of the registry's ${registry.types().length} types`);
+  if (version !== undefined && (types.length !== 1 || types[0] !== pattern)) {
+    throw new ArgumentError("version", `only for a subscription to one event type, but "${pattern}" is a pattern`);
+  }
+  return new Map(
+    types.map((type) => {
+      const target = version === undefined ? registry.latest(type) : registry.get(type, version);
+      if (target === undefined) throw new ArgumentError("version", `a version of "${type}" (${registry.versions(type).map((c) => c.version).join(", ")}), not ${String(version)}`);
+      return [type, target];
+    }),
+  );
+}
+
+/** The streams holding every version of the targets, with the contracts on each; throws when one is on no declared stream. */
+export function streamsOf(registry: Registry, targets: Targets): Map<StreamSpec, EventContract[]> {
+  const byStream = new Map<StreamSpec, EventContract[]>();
+  for (const type of targets.keys()) {
+    for (const contract of registry.versions(type)) {
+      const spec = contract.stream === undefined ? undefined : registry.stream(contract.stream);
+      if (spec === undefined) throw new ArgumentError("pattern", `event types whose streams the specs declare, but "${contract.type}" v${contract.version} is on no declared stream`);
+      byStream.set(spec, [...(byStream.get(spec) ?? []), contract]);
+    }
+  }
+  return byStream;
+}
+
+/** The narrowest consumer filter for contracts on one stream: one subject, several (2.10+), or none on 2.9. */
+export function consumerFilter(contracts: readonly EventContract[], server: ServerVersion): Pick<ConsumerConfig, "filter_subject"> | Pick<ConsumerConfig, "filter_subjects"> | object {
+  const patterns = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
+  if (patterns.length === 1) return { filter_subject: patterns[0] as string };
+  if (patterns.length > 1 && supports(server, "multipleFilterSubjects")) return { filter_subjects: patterns };
+  return {};
+}
+
+/** A received event, decoded, validated and upcast to its target version. */
+export interface ReceivedEvent {
+  readonly event: unknown;
+  readonly contract: EventContract;
+  readonly receivedVersion: number;
+}
+
+/**
+ * Decode a message into its target event; undefined when its headers name a type that is not a
+ * target (other events of the same channel), without parsing the body. Throws when the message
+ * can never be handled: `DecodeError`, `UnknownEventError`, `ValidationError`, `UpcastError`.
+ */
+export function receiveEvent(registry: Registry, targets: Targets, subject: string, headers: MsgHdrs | undefined, body: Uint8Array): ReceivedEvent | undefined {
+  const announced = announcedType(headers);
+  if (announced !== undefined && !targets.has(announced.type)) return undefined;
+  const { contract, json } = decodeMessage(subject, headers, body, registry);
+  const target = targets.get(contract.type) as EventContract;
+  const upcast = target.version === contract.version ? json : registry.upcast(json, contract.type, contract.version, target.version);
+  return { event: target.create(upcast), contract: target, receivedVersion: contract.version };
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { evc } from "../helpers/cli.js";
+import { startBus, type BusFixture } from "../helpers/bus.js";
+
+let fixture: BusFixture;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  fixture = await startBus();
+  env = { NATS_URL: fixture.server.url };
+});
+afterAll(() => fixture.close());
+beforeEach(() => fixture.reset());
+
+const data = { tableId: "tbl-cli", recordId: "r-1", fields: { name: "Ada" }, createdBy: "user-ada" };
+
+describe("evc publish, tail, dlq", () => {
+  test("publish validates and sends an event from --data and --aggregate-id, or from a file holding a whole event", async () => {
+    const published = await evc(env, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify(data), "--json");
+    expect(published.stderr).toBe("");
+    expect(published.code).toBe(0);
+    expect(JSON.parse(published.stdout)).toMatchObject({ type: "record-created", version: 2, stream: "LATECHFORCE", seq: 1, duplicate: false, subject: "latechforce.table.tbl-cli" });
+
+    const dir = mkdtempSync(join(tmpdir(), "evc-cli-"));
+    try {
+      writeFileSync(join(dir, "v1.json"), JSON.stringify({ aggregateId: "tbl-cli", data: { tableId: "tbl-cli", recordId: "r-2", fields: {} } }));
+      const fromFile = await evc(env, "publish", "record-created", "--version", "1", "--data", `@${join(dir, "v1.json")}`);
+      expect(fromFile.stdout).toMatch(/^published record-created v1 [0-9a-f-]{36} on latechforce\.table\.tbl-cli: LATECHFORCE #2\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("publish refuses an invalid event (exit 2, nothing sent) and says what is wrong", async () => {
+    const invalid = await evc(env, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify({ ...data, recordId: 5 }));
+    expect(invalid).toMatchObject({ code: 2, stdout: "" });
+    expect(invalid.stderr).toBe('evc: invalid "record-created" v2: /data/recordId must be string\n');
+    const noAggregate = await evc(env, "publish", "record-created", "--data", JSON.stringify(data));
+    expect(noAggregate.stderr).toContain('invalid argument "aggregate-id"');
+    const notJson = await evc(env, "publish", "record-created", "--aggregate-id", "x", "--data", "{oops");
+    expect(notJson.stderr).toContain('invalid argument "data": JSON or @file, but it is not JSON');
+    expect((await fixture.bus.manager.streams.info("LATECHFORCE")).state.messages).toBe(0);
+  });
+
+  test("tail prints stored events decoded and upcast, and stops after --count", async () => {
+    await evc(env, "publish", "record-created", "--version", "1", "--aggregate-id", "tbl-cli", "--data", JSON.stringify({ tableId: "tbl-cli", recordId: "r-1", fields: {} }));
+    await evc(env, "publish", "record-updated", "--aggregate-id", "tbl-cli", "--data", JSON.stringify({ tableId: "tbl-cli", recordId: "r-1", previousFields: {}, currentFields: {}, changedFields: [] }));
+    await evc(env, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify(data));
+    const tailed = await evc(env, "tail", "record-created", "--from-start", "--count", "2", "--json");
+    expect(tailed.code).toBe(0);
+    const events = tailed.stdout.trim().split("\n").map((line) => JSON.parse(line) as { version: number; data: { createdBy: string; recordId: string } });
+    expect(events.map((event) => [event.version, event.data.createdBy])).toEqual([
+      [2, "unknown"],
+      [2, "user-ada"],
+    ]);
+    const text = await evc(env, "tail", ">", "--from-start", "--count", "3");
+    expect(text.stdout.split("\n")[0]).toMatch(/^LATECHFORCE #1 latechforce\.table\.tbl-cli record-created v2 \(from v1\) \{/);
+    expect(text.stdout).toContain("record-updated v1");
+  });
+
+  test("dlq list, show and replay", async () => {
+    await evc(env, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify(data));
+    const failing = await fixture.bus.subscribe(
+      "record-created",
+      () => {
+        throw new Error("nope");
+      },
+      { durable: "cli-dlq", maxDeliver: 2, backoffMs: [5] },
+    );
+    for await (const notification of failing.status()) if (notification.type === "dead_lettered") break;
+    await fixture.bus.unsubscribe(failing);
+
+    const listed = await evc(env, "dlq", "list");
+    expect(listed.stdout).toMatch(/^LATECHFORCE_DLQ #1 \S+ record-created v2 latechforce\.table\.tbl-cli consumer=cli-dlq deliveries=2: nope\n$/);
+    const shown = await evc(env, "dlq", "show", "1", "--stream", "LATECHFORCE_DLQ", "--json");
+    expect(JSON.parse(shown.stdout)).toMatchObject({ seq: 1, reason: "nope", error: "Error", deliveries: 2, consumer: "cli-dlq", payload: expect.stringContaining('"createdBy":"user-ada"') });
+    expect((await evc(env, "dlq", "show", "1")).stderr).toContain('invalid argument "stream": one dead-letter stream');
+
+    const replayed = await evc(env, "dlq", "replay", "1", "--stream", "LATECHFORCE_DLQ");
+    expect(replayed.stdout).toBe("replayed LATECHFORCE_DLQ #1 as stream sequence 2\n");
+    expect((await evc(env, "dlq", "list", "--json")).stdout).toBe("[]\n");
+    expect((await fixture.bus.manager.streams.info("LATECHFORCE")).state.messages).toBe(2);
+  });
+
+  test("a server that is not there is a clear failure (exit 2)", async () => {
+    const result = await evc({ NATS_URL: "nats://127.0.0.1:1" }, "dlq", "list");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^evc: cannot connect to nats:\/\/127\.0\.0\.1:1: /);
+  });
+});
