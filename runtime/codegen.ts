@@ -5,7 +5,7 @@
  */
 import type { ValidateFunction } from "ajv";
 import { ValidationError } from "./errors.js";
-import { isPlainObject, pointerTokens, setOwn, valueAt } from "./json.js";
+import { isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";
 
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
@@ -166,13 +166,17 @@ export function pin(input: object, pins: JsonObject): object {
 }
 
 /**
- * Copy validated JSON onto an event instance as enumerable, read-only own properties.
+ * Copy validated JSON onto an event instance as enumerable own properties, then freeze it: an
+ * event never changes. A `__proto__` key becomes an own property, never a prototype change.
  * @private
  */
 export function defineFields(target: object, json: JsonObject): void {
+  const fields = target as Record<string, unknown>;
   for (const key of Object.keys(json)) {
-    Object.defineProperty(target, key, { value: json[key], enumerable: true, writable: false, configurable: false });
+    if (key === "__proto__") setOwn(target, key, json[key]);
+    else fields[key] = json[key];
   }
+  Object.freeze(target);
 }
 
 /**
@@ -197,13 +201,17 @@ export function own(json: JsonObject, key: string): JsonValue | undefined {
 }
 
 /**
- * Make an upcaster from the declarative steps of a spec.
+ * Make an upcaster from the declarative steps of a spec. The input is never changed: the objects on
+ * the paths the steps touch are copied, the rest is shared with the input.
  * @private
  */
 export function stepsUpcaster(steps: readonly UpcastStep[]): Upcaster {
+  const compiled = steps.map(compileStep);
   return (previous) => {
-    const next = structuredClone(previous);
-    for (const step of steps) applyStep(next, step);
+    const copies = new WeakSet<object>();
+    const next = { ...previous };
+    copies.add(next);
+    for (const step of compiled) applyStep(next, step, copies);
     return next;
   };
 }
@@ -216,50 +224,72 @@ export function functionUpcaster<From, To>(upcast: (previous: From) => To): Upca
   return upcast as unknown as Upcaster;
 }
 
-function applyStep(event: JsonObject, step: UpcastStep): void {
+/** An upcast step with its JSON pointers split into tokens once. */
+type CompiledStep =
+  | { readonly op: "move"; readonly from: readonly string[]; readonly to: readonly string[] }
+  | { readonly op: "default"; readonly path: readonly string[]; readonly value: JsonValue }
+  | { readonly op: "drop"; readonly path: readonly string[] };
+
+function compileStep(step: UpcastStep): CompiledStep {
   switch (step.op) {
     case "rename":
+    case "move":
+      return { op: "move", from: pointerTokens(step.from), to: pointerTokens(step.to) };
+    case "default":
+      return { op: "default", path: pointerTokens(step.path), value: step.value };
+    case "drop":
+      return { op: "drop", path: pointerTokens(step.path) };
+  }
+}
+
+function applyStep(event: JsonObject, step: CompiledStep, copies: WeakSet<object>): void {
+  switch (step.op) {
     case "move": {
-      const value = removeAt(event, step.from);
-      if (value !== undefined) setAt(event, step.to, value);
+      const value = removeAt(event, step.from, copies);
+      if (value !== undefined) setAt(event, step.to, value, copies);
       return;
     }
     case "default":
-      if (valueAt(event, step.path) === undefined) setAt(event, step.path, structuredClone(step.value));
+      if (valueAtPath(event, step.path) === undefined) setAt(event, step.path, typeof step.value === "object" && step.value !== null ? structuredClone(step.value) : step.value, copies);
       return;
     case "drop":
-      removeAt(event, step.path);
+      removeAt(event, step.path, copies);
       return;
   }
 }
 
-function parentOf(event: JsonObject, pointer: string, create: boolean): [JsonObject, string] | undefined {
-  const path = pointerTokens(pointer);
-  const last = path.pop();
+/** The object holding the last token of a path, copied (with every object above it) before it is changed. */
+function parentOf(event: JsonObject, path: readonly string[], create: boolean, copies: WeakSet<object>): [JsonObject, string] | undefined {
+  const last = path.at(-1);
   if (last === undefined) return undefined;
   let node: JsonObject = event;
-  for (const token of path) {
+  for (const token of path.slice(0, -1)) {
     const child = own(node, token);
+    let next: JsonObject;
     if (isPlainObject(child)) {
-      node = child as JsonObject;
+      next = copies.has(child) ? (child as JsonObject) : { ...(child as JsonObject) };
     } else if (create && child === undefined) {
-      const created: JsonObject = {};
-      setOwn(node, token, created);
-      node = created;
+      next = {};
     } else {
       return undefined;
     }
+    if (next !== child) {
+      copies.add(next);
+      setOwn(node, token, next);
+    }
+    node = next;
   }
   return [node, last];
 }
 
-function setAt(event: JsonObject, pointer: string, value: JsonValue): void {
-  const found = parentOf(event, pointer, true);
+function setAt(event: JsonObject, path: readonly string[], value: JsonValue, copies: WeakSet<object>): void {
+  const found = parentOf(event, path, true, copies);
   if (found !== undefined) setOwn(found[0], found[1], value);
 }
 
-function removeAt(event: JsonObject, pointer: string): JsonValue | undefined {
-  const found = parentOf(event, pointer, false);
+function removeAt(event: JsonObject, path: readonly string[], copies: WeakSet<object>): JsonValue | undefined {
+  if (valueAtPath(event, path) === undefined) return undefined;
+  const found = parentOf(event, path, false, copies);
   if (found === undefined) return undefined;
   const [parent, key] = found;
   const value = own(parent, key);

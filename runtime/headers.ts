@@ -40,17 +40,20 @@ export interface EventAttributes {
   readonly tracestate: string | undefined;
 }
 
-/** Build the headers of an event. */
+/**
+ * Build the headers of an event. `Nats-Msg-Id` is left to the publish call (its `msgID` option), so
+ * that it is written once. Each name is new, so values are appended: `set` would first search for
+ * the name among those already there.
+ */
 export function eventHeaders(attributes: EventAttributes): MsgHdrs {
   const headers = natsHeaders();
-  headers.set(Header.msgId, encodeValue(attributes.id));
-  headers.set(Header.contentType, "application/json");
-  headers.set(Header.specVersion, "1.0");
-  headers.set(Header.id, encodeValue(attributes.id));
-  headers.set(Header.source, encodeValue(attributes.source));
-  headers.set(Header.type, encodeValue(attributes.type));
-  headers.set(Header.eventVersion, String(attributes.version));
-  headers.set(Header.dataSchema, encodeValue(attributes.dataSchema));
+  headers.append(Header.contentType, "application/json");
+  headers.append(Header.specVersion, "1.0");
+  headers.append(Header.id, encodeValue(attributes.id));
+  headers.append(Header.source, encodeValue(attributes.source));
+  headers.append(Header.type, encodeValue(attributes.type));
+  headers.append(Header.eventVersion, String(attributes.version));
+  headers.append(Header.dataSchema, encodeValue(attributes.dataSchema));
   const optional: [string, string | undefined][] = [
     [Header.time, attributes.time],
     [Header.subject, attributes.subject],
@@ -59,14 +62,15 @@ export function eventHeaders(attributes: EventAttributes): MsgHdrs {
     [Header.traceparent, attributes.traceparent],
     [Header.tracestate, attributes.tracestate],
   ];
-  for (const [name, value] of optional) if (value !== undefined) headers.set(name, encodeValue(value));
+  for (const [name, value] of optional) if (value !== undefined) headers.append(name, encodeValue(value));
   return headers;
 }
 
-/** Read a header, decoded; undefined when absent. */
+/** Read a header, decoded; undefined when absent or empty. */
 export function readHeader(headers: MsgHdrs | undefined, name: string): string | undefined {
-  if (headers === undefined || !headers.has(name)) return undefined;
-  return decodeValue(headers.get(name));
+  if (headers === undefined) return undefined;
+  const value = headers.get(name);
+  return value === "" ? undefined : decodeValue(value);
 }
 
 /** The `dataschema` of a contract: a URN naming system, type and version. */

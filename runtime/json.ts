@@ -21,8 +21,13 @@ export function pointerTokens(pointer: string): string[] {
 
 /** The value at a JSON pointer, reading own properties only; undefined when the path does not exist. */
 export function valueAt(value: unknown, pointer: string): unknown {
+  return valueAtPath(value, pointerTokens(pointer));
+}
+
+/** The value at a path of unescaped pointer tokens, reading own properties only; undefined when the path does not exist. */
+export function valueAtPath(value: unknown, path: readonly string[]): unknown {
   let node = value;
-  for (const token of pointerTokens(pointer)) {
+  for (const token of path) {
     if (Array.isArray(node)) node = /^\d+$/.test(token) ? node[Number(token)] : undefined;
     else if (isPlainObject(node) && Object.hasOwn(node, token)) node = node[token];
     else return undefined;

@@ -98,6 +98,7 @@ export class Subscription {
   readonly #iterators: ConsumerMessages[] = [];
   readonly #inflight = new Set<Promise<void>>();
   readonly #waiting: (() => void)[] = [];
+  readonly #acks = new AckBatch();
   #running = 0;
   #draining = false;
   #loops: Promise<void>[] = [];
@@ -139,6 +140,7 @@ export class Subscription {
     for (const messages of this.#iterators.splice(0)) messages.stop();
     await Promise.all(this.#loops.splice(0));
     await Promise.all([...this.#inflight]);
+    this.#acks.flush();
   }
 
   /** Drain and end the subscription for good: `closed` resolves and `status()` iterators end. */
@@ -191,7 +193,7 @@ export class Subscription {
       return;
     }
     if (received === undefined) {
-      message.ack();
+      this.#acks.add(message);
       return;
     }
     const context: HandlerContext = {
@@ -204,7 +206,7 @@ export class Subscription {
     };
     try {
       await otelContext.with(incomingContext(readHeader(message.headers, Header.traceparent)), () => this.#handler(received.event, context));
-      message.ack();
+      this.#acks.add(message);
     } catch (error) {
       await this.#failed(spec, message, received.contract.type, error instanceof Error ? error : new Error(String(error)));
     }
@@ -248,5 +250,31 @@ export class Subscription {
     const next = this.#waiting.shift();
     if (next !== undefined) next();
     else this.#running--;
+  }
+}
+
+/**
+ * Acknowledgements of handled messages, sent together once the messages at hand are handled (on
+ * the next turn of the event loop): NATS.js writes to the socket once per batch of commands issued
+ * in one turn, so acknowledging as each handler returns costs one write per message.
+ */
+class AckBatch {
+  #pending: JsMsg[] = [];
+  #scheduled = false;
+
+  /** Acknowledge a message on the next turn of the event loop. */
+  add(message: JsMsg): void {
+    this.#pending.push(message);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Acknowledge every pending message now. */
+  flush(): void {
+    this.#scheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    for (const message of batch) message.ack();
   }
 }

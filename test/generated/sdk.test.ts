@@ -24,6 +24,15 @@ describe("generated SDK - types", () => {
     expect(() => new sdk.RecordCreatedV2({ ...envelope, data: { tableId: "t", recordId: "r", fields: {} } })).toThrowError(ValidationError);
   });
 
+  test("an event is frozen: its fields cannot be reassigned, deleted or added to", () => {
+    const event = new sdk.RecordCreatedV1({ ...envelope, data: { tableId: "tbl-contacts", recordId: "r-1", fields: {} } });
+    expect(Object.isFrozen(event)).toBe(true);
+    expect(() => Object.assign(event, { aggregateId: "other" })).toThrowError(TypeError);
+    expect(Reflect.deleteProperty(event, "id")).toBe(false);
+    expect(Reflect.set(event, "extra", 1)).toBe(false);
+    expect(event.aggregateId).toBe("tbl-contacts");
+  });
+
   test("the union of every event is discriminated by type and version", () => {
     const describe = (event: sdk.AnyEvent): string => {
       if (event.type === "record-created") {

@@ -123,4 +123,22 @@ describe("registry", () => {
     const upcast = stepsUpcaster([{ op: "move", from: "/constructor", to: "/data/c" }, { op: "default", path: "/toString", value: 1 }]);
     expect(upcast({ data: {} })).toEqual({ data: {}, toString: 1 });
   });
+
+  test("steps copy only the objects they change and leave their input as it was", () => {
+    const upcast = stepsUpcaster([
+      { op: "move", from: "/data/a/x", to: "/data/b/y" },
+      { op: "default", path: "/data/list", value: [1] },
+      { op: "drop", path: "/gone" },
+    ]);
+    const untouched = { deep: [1, 2] };
+    const input = { gone: true, data: { a: { x: 1, keep: 2 } }, other: untouched };
+    const snapshot = structuredClone(input);
+    const output = upcast(input);
+    expect(output).toEqual({ data: { a: { keep: 2 }, b: { y: 1 }, list: [1] }, other: { deep: [1, 2] } });
+    expect(input).toEqual(snapshot);
+    expect(output["other"]).toBe(untouched);
+    const again = upcast(input);
+    (again["data"] as { list: number[] }).list.push(2);
+    expect(upcast(input)).toEqual(output);
+  });
 });
