@@ -1,14 +1,27 @@
 /**
- * `npm run bench [-- --json] [-- --only generator]`: every benchmark of the project, each a ratio
- * or a time beside the plain library doing the same work in the same run. No test asserts on these.
+ * `npm run bench [-- --json] [-- --only generator|runtime]`: every benchmark of the project, each a
+ * ratio or a time beside the plain library doing the same work in the same run. No test asserts on
+ * these. With `--json`, one JSON object: the runtime's medians at the top (`publish`, `consume`),
+ * each run under `runtimeRuns`, and the other benchmarks under their names.
  */
 import { parseArgs } from "node:util";
 import { benchGenerator, benchSynthetic, type GeneratorFigures } from "./generator.js";
+import { benchRuntime, medianFigures, type Throughput } from "./runtime.js";
 
-const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string" } } });
+const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string" }, runs: { type: "string", default: "3" } } });
 
 const results: Record<string, unknown> = {};
 const wanted = (name: string) => values.only === undefined || values.only === name;
+
+if (wanted("runtime")) {
+  const runs = await benchRuntime(Number(values.runs));
+  const median = medianFigures(runs);
+  Object.assign(results, median, { runtimeRuns: runs });
+  if (!values.json) {
+    reportThroughput(`runtime publish, median of ${runs.length}`, median.publish);
+    reportThroughput(`runtime consume, median of ${runs.length}`, median.consume);
+  }
+}
 
 if (wanted("generator")) {
   const contracts = await benchGenerator("asyncapi");
@@ -26,4 +39,8 @@ function report(label: string, figures: GeneratorFigures): void {
   process.stdout.write(
     `${label}: ${figures.eventVersions} event versions in ${figures.generateMs} ms (specs read and checked in ${figures.loadMs} ms); Modelina alone on the same schemas: ${figures.modelinaMs} ms\n`,
   );
+}
+
+function reportThroughput(label: string, figures: Throughput): void {
+  process.stdout.write(`${label}: ${figures.runtime} events/s, raw client ${figures.raw} events/s (ratio ${figures.ratio}); raw client without headers ${figures.rawNoHeaders} events/s\n`);
 }
