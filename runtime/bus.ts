@@ -174,10 +174,13 @@ export class EventBus {
     return subscription;
   }
 
-  /** Stop a subscription (draining it) and forget it. */
-  async unsubscribe(subscription: Subscription): Promise<void> {
+  /**
+   * Stop a subscription (draining it) and forget it. Its durable consumers stay on the server, so a
+   * later subscription of the same name resumes where it stopped, unless `removeConsumers` is set.
+   */
+  async unsubscribe(subscription: Subscription, options: { removeConsumers?: boolean } = {}): Promise<void> {
     this.#subscriptions.delete(subscription);
-    await subscription.stop();
+    await (options.removeConsumers === true ? subscription.remove() : subscription.stop());
   }
 
   /** Resume every subscription that `stop` drained. */

@@ -104,6 +104,7 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, conf
   return "updated";
 }
 
-function isNotFound(error: unknown): boolean {
+/** True for JetStream's "stream not found" and "consumer not found" errors. */
+export function isNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && (error.code === 10059 || error.code === 10014);
 }

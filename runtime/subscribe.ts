@@ -14,7 +14,7 @@ import type { EventContract } from "./codegen.js";
 import { deadLetter } from "./dead-letter.js";
 import { Header, readHeader } from "./headers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
-import { ensureConsumer } from "./provision.js";
+import { ensureConsumer, isNotFound } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { consumerFilter, receiveEvent, resolveTargets, streamsOf, type ReceivedEvent, type Targets } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
@@ -149,6 +149,18 @@ export class Subscription {
     this.#notifier.close();
     this.#resolveClosed();
     return this.closed;
+  }
+
+  /** Stop, then delete the durable consumers, so that the server forgets the subscription's position. */
+  async remove(): Promise<void> {
+    await this.stop();
+    for (const spec of this.#streams.keys()) {
+      try {
+        await this.#host.jsm.consumers.delete(spec.name, this.options.durable);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
   }
 
   #consumerConfig(spec: StreamSpec, contracts: readonly EventContract[]): Partial<ConsumerConfig> & { durable_name: string } {

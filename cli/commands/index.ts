@@ -1,9 +1,10 @@
 import type { CommandRegistration } from "../io.js";
 import { checkCommand, generateCommand } from "./generate.js";
+import { demoCommand } from "./demo.js";
 import { dlqCommand } from "./dlq.js";
 import { listCommand } from "./list.js";
 import { publishCommand } from "./publish.js";
 import { tailCommand } from "./tail.js";
 
 /** Every `evc` subcommand, one module each, in the order `evc --help` lists them. */
-export const commands: readonly CommandRegistration[] = [generateCommand, checkCommand, listCommand, publishCommand, tailCommand, dlqCommand];
+export const commands: readonly CommandRegistration[] = [generateCommand, checkCommand, listCommand, publishCommand, tailCommand, dlqCommand, demoCommand];

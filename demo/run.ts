@@ -1,0 +1,34 @@
+/** The seeds' flows, run one after another on one bus: what `evc demo` (and `npm start`) shows. */
+import type { EventBus } from "../runtime/index.js";
+import { runCodegenJob } from "./kubegram-codegen.js";
+import { runFormChain } from "./latechforce-chain.js";
+import { runRetriesAndDeadLetters } from "./retries.js";
+import { DemoScope, type Log } from "./scope.js";
+
+/** One flow of the demo. */
+export interface DemoFlow {
+  readonly title: string;
+  readonly run: (scope: DemoScope) => Promise<unknown>;
+}
+
+/** Every flow, in the order the demo runs them. */
+export const demoFlows: readonly DemoFlow[] = [
+  { title: "Kubegram: a codegen job, its progress and its completion", run: runCodegenJob },
+  { title: "LaTeChforce: form submitted, record created, automation triggered, action executed", run: runFormChain },
+  { title: "LaTeChforce: a failing handler retried with backoff, dead-lettered, replayed", run: runRetriesAndDeadLetters },
+];
+
+/** Run every flow on a bus, printing progress; each flow removes its subscriptions when it ends. */
+export async function runDemo(bus: EventBus, log: Log, flows: readonly DemoFlow[] = demoFlows): Promise<void> {
+  for (const [index, flow] of flows.entries()) {
+    log(`[${index + 1}/${flows.length}] ${flow.title}`);
+    const scope = new DemoScope(bus, log);
+    const started = performance.now();
+    try {
+      await flow.run(scope);
+    } finally {
+      await scope.close();
+    }
+    log(`  done in ${Math.round(performance.now() - started)} ms`);
+  }
+}
