@@ -12,7 +12,8 @@ import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { parseServerVersion, type ServerVersion } from "./server-features.js";
 import { defaultSubscribeOptions, Subscription, type EventHandler, type SubscribeOptions } from "./subscribe.js";
-import { outgoingTrace } from "./trace.js";
+import { createMetrics, type RuntimeMetrics } from "./metrics.js";
+import { Telemetry } from "./telemetry.js";
 
 /** Options of `connect`; every field but `registry` has a default (`defaultConnectOptions`). */
 export interface ConnectOptions {
@@ -34,6 +35,8 @@ export interface ConnectOptions {
   readonly maxInFlight: number;
   /** Further NATS.js connection options (credentials, TLS, ...). */
   readonly connection: Partial<NodeConnectionOptions>;
+  /** Prometheus metrics (`createMetrics({ registry })` to use your registry); `false` records none. Default: a registry of the bus's own. */
+  readonly metrics: RuntimeMetrics | false;
 }
 
 /** The defaults: the local server, provisioning on, 1,000 publishes in flight. */
@@ -47,6 +50,7 @@ export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
     publishRetryMs: 60_000,
     maxInFlight: 1_000,
     connection: {},
+    metrics: createMetrics(),
   };
 }
 
@@ -97,6 +101,9 @@ export class EventBus {
   readonly registry: Registry;
   /** The connected server's version, which decides the features the runtime uses. */
   readonly server: ServerVersion;
+  /** The bus's Prometheus metrics (`await bus.metrics?.registry.metrics()`), unless turned off. */
+  readonly metrics: RuntimeMetrics | undefined;
+  readonly #telemetry: Telemetry;
   readonly #settings: ConnectOptions;
   readonly #subscriptions = new Set<Subscription>();
   #stopped = false;
@@ -108,6 +115,8 @@ export class EventBus {
     this.jetstream = jetstream(nc);
     this.registry = settings.registry;
     this.server = server;
+    this.metrics = settings.metrics === false ? undefined : settings.metrics;
+    this.#telemetry = new Telemetry(this.metrics);
     this.#settings = settings;
   }
 
@@ -121,7 +130,7 @@ export class EventBus {
    * An invalid event throws `ValidationError` and nothing is sent.
    */
   publish(event: Publishable): Promise<PublishAck> {
-    return publishEvent(this.jetstream, this.registry, event, { source: this.#settings.source, trace: outgoingTrace() }, this.#publishSettings());
+    return publishEvent(this.jetstream, this.registry, event, this.#settings.source, this.#publishSettings(), this.#telemetry);
   }
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
@@ -130,8 +139,9 @@ export class EventBus {
       this.jetstream,
       this.registry,
       events,
-      () => ({ source: this.#settings.source, trace: outgoingTrace() }),
+      this.#settings.source,
       { ...this.#publishSettings(), maxInFlight: options.maxInFlight ?? this.#settings.maxInFlight },
+      this.#telemetry,
     );
   }
 
@@ -164,7 +174,7 @@ export class EventBus {
    */
   async subscribe<T = EventInstance>(pattern: string, handler: EventHandler<T>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
     const subscription = new Subscription(
-      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server },
+      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server, telemetry: this.#telemetry, flush: () => this.connection.flush() },
       pattern,
       handler as EventHandler,
       { ...defaultSubscribeOptions(pattern), ...options },

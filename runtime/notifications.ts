@@ -1,3 +1,5 @@
+import type { CircuitState } from "./circuit-breaker.js";
+
 /** A fan-out of notifications to whoever iterates `status()`; nothing is kept for nobody, and a slow listener loses the oldest. */
 
 /** Something a subscription reports while it runs, keyed by a snake_case `type`. */
@@ -6,7 +8,8 @@ export type SubscriptionNotification =
   | { readonly type: "invalid_event"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
   | { readonly type: "dead_lettered"; readonly reason: string; readonly poison: boolean; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
   | { readonly type: "dead_letter_failed"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
-  | { readonly type: "consumer_status"; readonly status: string; readonly data: unknown };
+  | { readonly type: "consumer_status"; readonly status: string; readonly data: unknown }
+  | { readonly type: "circuit_state"; readonly state: CircuitState; readonly failures: number };
 
 const capacity = 1_000;
 

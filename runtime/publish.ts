@@ -10,10 +10,11 @@ import { JetStreamApiError } from "@nats-io/jetstream";
 import { ClosedConnectionError } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./codegen.js";
-import { encodeEvent, type EncodeContext, type EncodedEvent } from "./codec.js";
+import { encodeEvent, type EncodedEvent } from "./codec.js";
 import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
 import { isPlainObject } from "./json.js";
 import type { Registry } from "./registry.js";
+import type { Telemetry } from "./telemetry.js";
 
 /** What the stream said about a published event. */
 export interface PublishAck {
@@ -88,10 +89,10 @@ export async function sendEvent(js: JetStreamClient, encoded: EncodedEvent, cont
   }
 }
 
-/** Publish one event: validate and encode (throwing before anything is sent), then send. */
-export async function publishEvent(js: JetStreamClient, registry: Registry, event: Publishable, context: EncodeContext, settings: PublishSettings): Promise<PublishAck> {
+/** Publish one event: validate and encode (throwing before anything is sent), then send, inside a producer span. */
+export async function publishEvent(js: JetStreamClient, registry: Registry, event: Publishable, source: string, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
   const { contract, json } = resolveEvent(registry, event);
-  return sendEvent(js, encodeEvent(contract, json, context), contract, settings);
+  return telemetry.publish(contract, json, (trace) => sendEvent(js, encodeEvent(contract, json, { source, trace }), contract, settings));
 }
 
 /** Publish many events with at most `settings.maxInFlight` unacknowledged at once; one result per event, in order. */
@@ -99,8 +100,9 @@ export async function publishEvents(
   js: JetStreamClient,
   registry: Registry,
   events: readonly Publishable[],
-  context: () => EncodeContext,
+  source: string,
   settings: PublishSettings,
+  telemetry: Telemetry,
 ): Promise<PublishResult[]> {
   const results: PublishResult[] = new Array<PublishResult>(events.length);
   let next = 0;
@@ -108,7 +110,7 @@ export async function publishEvents(
     while (next < events.length) {
       const index = next++;
       try {
-        results[index] = { ok: true, ack: await publishEvent(js, registry, events[index] as Publishable, context(), settings) };
+        results[index] = { ok: true, ack: await publishEvent(js, registry, events[index] as Publishable, source, settings, telemetry) };
       } catch (error) {
         results[index] = { ok: false, error: error as Error };
       }

@@ -7,10 +7,9 @@
  * wrong with one message stops the loop. `stop()` drains: no new messages, in-flight handlers
  * finish, messages already buffered are handed back to the server.
  */
-import { context as otelContext } from "@opentelemetry/api";
 import type { ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos, type MsgHdrs } from "@nats-io/transport-node";
-import type { EventContract } from "./codegen.js";
+import type { EventContract, JsonObject } from "./codegen.js";
 import { deadLetter } from "./dead-letter.js";
 import { Header, readHeader } from "./headers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
@@ -19,7 +18,11 @@ import type { Registry } from "./registry.js";
 import { consumerFilter, receiveEvent, resolveTargets, streamsOf, type ReceivedEvent, type Targets } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
 import type { StreamSpec } from "./topology.js";
-import { incomingContext } from "./trace.js";
+import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
+import type { Telemetry } from "./telemetry.js";
+
+/** How many circuit-breaker deferrals a subscription remembers (the oldest are forgotten first). */
+const deferralsKept = 10_000;
 
 /** What a handler learns about the message besides the event. */
 export interface HandlerContext {
@@ -54,6 +57,8 @@ export interface SubscribeOptions {
   readonly ackWaitMs: number | undefined;
   /** Where a new durable consumer starts: every stored event, or only new ones. */
   readonly deliverPolicy: "all" | "new";
+  /** Stop calling a handler that keeps failing for a while; off (undefined) by default. */
+  readonly circuitBreaker: CircuitBreakerOptions | undefined;
 }
 
 /** The defaults for a subscription to a type or pattern. */
@@ -67,6 +72,7 @@ export function defaultSubscribeOptions(pattern: string): SubscribeOptions {
     backoffMs: undefined,
     ackWaitMs: undefined,
     deliverPolicy: "all",
+    circuitBreaker: undefined,
   };
 }
 
@@ -81,6 +87,9 @@ export interface SubscriptionHost {
   readonly jsm: JetStreamManager;
   readonly registry: Registry;
   readonly server: ServerVersion;
+  readonly telemetry: Telemetry;
+  /** Resolve once the server has everything sent so far (a round trip). */
+  readonly flush: () => Promise<void>;
 }
 
 /** A running subscription. */
@@ -99,6 +108,9 @@ export class Subscription {
   readonly #inflight = new Set<Promise<void>>();
   readonly #waiting: (() => void)[] = [];
   readonly #acks = new AckBatch();
+  readonly #breaker: CircuitBreaker | undefined;
+  /** Redeliveries that an open circuit caused, by stream and sequence: they do not count against `maxDeliver`. */
+  readonly #deferrals = new Map<string, number>();
   #running = 0;
   #draining = false;
   #loops: Promise<void>[] = [];
@@ -113,6 +125,13 @@ export class Subscription {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#targets = resolveTargets(host.registry, pattern, options.version);
     this.#streams = streamsOf(host.registry, this.#targets);
+    this.#breaker =
+      options.circuitBreaker === undefined
+        ? undefined
+        : new CircuitBreaker(options.circuitBreaker, (state, failures) => {
+            host.telemetry.metrics?.circuitOpen(options.durable, state !== "closed");
+            this.#notifier.emit({ type: "circuit_state", state, failures });
+          });
   }
 
   /** Iterate what happens to messages from now on: failures, retries, dead letters. */
@@ -134,13 +153,15 @@ export class Subscription {
     }
   }
 
-  /** Stop consuming, let in-flight handlers finish, hand buffered messages back; `start` resumes. */
+  /** Stop consuming, let in-flight handlers finish and their acks reach the server, hand buffered messages back; `start` resumes. */
   async drain(): Promise<void> {
     this.#draining = true;
     for (const messages of this.#iterators.splice(0)) messages.stop();
     await Promise.all(this.#loops.splice(0));
     await Promise.all([...this.#inflight]);
     this.#acks.flush();
+    // A closed connection loses the acks; the server then redelivers (at least once), so there is nothing to report.
+    await this.#host.flush().catch(() => undefined);
   }
 
   /** Drain and end the subscription for good: `closed` resolves and `status()` iterators end. */
@@ -208,6 +229,16 @@ export class Subscription {
       this.#acks.add(message);
       return;
     }
+    const type = received.contract.type;
+    const key = `${message.info.stream}:${message.info.streamSequence}`;
+    const wait = this.#breaker?.admit() ?? 0;
+    if (wait > 0) {
+      this.#deferrals.set(key, (this.#deferrals.get(key) ?? 0) + 1);
+      if (this.#deferrals.size > deferralsKept) this.#deferrals.delete(this.#deferrals.keys().next().value as string);
+      message.nak(wait);
+      this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
+      return;
+    }
     const context: HandlerContext = {
       subject: message.subject,
       stream: message.info.stream,
@@ -216,38 +247,45 @@ export class Subscription {
       receivedVersion: received.receivedVersion,
       headers: message.headers,
     };
-    try {
-      await otelContext.with(incomingContext(readHeader(message.headers, Header.traceparent)), () => this.#handler(received.event, context));
+    const event = received.event;
+    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, readHeader(message.headers, Header.traceparent), () =>
+      this.#handler(event, context),
+    );
+    if (run.error === undefined) {
+      this.#breaker?.success();
+      this.#deferrals.delete(key);
       this.#acks.add(message);
-    } catch (error) {
-      await this.#failed(spec, message, received.contract.type, error instanceof Error ? error : new Error(String(error)));
+      this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
+      return;
     }
-  }
-
-  async #failed(spec: StreamSpec, message: JsMsg, eventType: string, error: Error): Promise<void> {
-    const deliveries = message.info.deliveryCount;
+    this.#breaker?.failure();
+    const deliveries = message.info.deliveryCount - (this.#deferrals.get(key) ?? 0);
     const maxDeliver = this.options.maxDeliver ?? spec.consumer.maxDeliver;
     if (deliveries >= maxDeliver) {
-      await this.#deadLetter(spec, message, error, false);
+      this.#deferrals.delete(key);
+      if (await this.#deadLetter(spec, message, run.error, false)) this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", run.seconds);
       return;
     }
     const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
     const delay = backoff.length === 0 ? 0 : (backoff[Math.min(deliveries - 1, backoff.length - 1)] as number);
     message.nak(delay);
-    this.#notifier.emit({ type: "handler_failed", error, eventType, deliveryCount: deliveries, retryInMs: delay });
+    this.#host.telemetry.consumed(type, this.options.durable, "retried", run.seconds);
+    this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
   }
 
-  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean): Promise<void> {
+  /** Copy a message to the dead-letter stream and terminate it; false (and a later retry) when the copy failed. */
+  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean): Promise<boolean> {
     const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
     try {
       await deadLetter(this.#host.js, spec, message, cause);
     } catch (failure) {
       message.nak(1_000);
       this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject: message.subject, streamSeq: message.info.streamSequence });
-      return;
+      return false;
     }
     message.term();
     this.#notifier.emit({ type: "dead_lettered", reason: error.message, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    return true;
   }
 
   async #slot(): Promise<void> {

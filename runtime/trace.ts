@@ -6,9 +6,15 @@
 import { randomFillSync } from "node:crypto";
 import { context, trace, TraceFlags, type Context, type SpanContext } from "@opentelemetry/api";
 
-/** The trace headers to send with an event published now. */
-export function outgoingTrace(): { traceparent: string; tracestate: string | undefined } {
-  const active = trace.getSpanContext(context.active());
+/** W3C trace context headers of one event. */
+export interface TraceHeaders {
+  readonly traceparent: string;
+  readonly tracestate: string | undefined;
+}
+
+/** The trace headers to send with an event published in a context (the active one by default). */
+export function outgoingTrace(within: Context = context.active()): TraceHeaders {
+  const active = trace.getSpanContext(within);
   if (active !== undefined && trace.isSpanContextValid(active)) {
     return { traceparent: format(active), tracestate: active.traceState?.serialize() };
   }

@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import * as sdk from "../../generated/index.js";
+import { type Subscription, type SubscriptionNotification } from "../../runtime/index.js";
+import { startBus, type BusFixture } from "../helpers/bus.js";
+import { RecordingTracerProvider } from "../helpers/recording-tracer.js";
+
+let fixture: BusFixture;
+const tracing = new RecordingTracerProvider();
+
+beforeAll(async () => {
+  trace.setGlobalTracerProvider(tracing);
+  fixture = await startBus();
+});
+afterAll(async () => {
+  await fixture.close();
+  trace.disable();
+});
+beforeEach(() => fixture.reset());
+
+function connectionEstablished(connectionId = `c-${randomUUID().slice(0, 8)}`) {
+  return fixture.bus.create<sdk.ConnectionEstablishedV1>("connection-established", {
+    aggregateId: connectionId,
+    metadata: { correlationId: connectionId },
+    data: { connectionId, service: "salesforce", userId: "user-ada" },
+  });
+}
+
+async function collect(subscription: Subscription, until: (seen: SubscriptionNotification[]) => boolean): Promise<SubscriptionNotification[]> {
+  const seen: SubscriptionNotification[] = [];
+  for await (const notification of subscription.status()) {
+    seen.push(notification);
+    if (until(seen)) return seen;
+  }
+  throw new Error("subscription ended early");
+}
+
+async function metric(name: string, labels: Record<string, string>): Promise<number> {
+  const found = (await fixture.bus.metrics?.registry.getSingleMetric(name)?.get())?.values.filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted));
+  return (found ?? []).reduce((sum, value) => sum + value.value, 0);
+}
+
+describe("runtime - circuit breaker", () => {
+  test("opens after repeated failures, defers without dead-lettering, and closes after a good trial", async () => {
+    const events = [connectionEstablished(), connectionEstablished(), connectionEstablished()];
+    let failing = true;
+    const handled = new Set<string>();
+    const subscription = await fixture.bus.subscribe<sdk.ConnectionEstablishedV1>(
+      "connection-established",
+      (event) => {
+        if (failing) throw new Error("crm is down");
+        handled.add(event.id);
+      },
+      { durable: "breaker", maxDeliver: 2, backoffMs: [20], circuitBreaker: { failureThreshold: 2, openMs: 300 } },
+    );
+    const opened = collect(subscription, (seen) => seen.some((n) => n.type === "circuit_state" && n.state === "open"));
+    for (const event of events) await fixture.bus.publish(event);
+    await opened;
+    failing = false;
+    const closed = await collect(subscription, (seen) => seen.some((n) => n.type === "circuit_state" && n.state === "closed"));
+    expect(closed.filter((n) => n.type === "circuit_state").map((n) => (n.type === "circuit_state" ? n.state : ""))).toEqual(["half_open", "closed"]);
+    while (handled.size < events.length) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([...handled].sort()).toEqual(events.map((event) => event.id).sort());
+    expect((await fixture.bus.manager.streams.info("LATECHFORCE_DLQ")).state.messages).toBe(0);
+    expect(await metric("evc_events_consumed_total", { subscription: "breaker", outcome: "deferred" })).toBeGreaterThan(0);
+    expect(await metric("evc_circuit_open", { subscription: "breaker" })).toBe(0);
+    await fixture.bus.unsubscribe(subscription);
+  });
+});
+
+describe("runtime - metrics and tracing", () => {
+  test("publishes and handling are counted by outcome, and timed", async () => {
+    const published = (outcome: string) => metric("evc_events_published_total", { type: "connection-established", outcome });
+    const before = { stored: await published("stored"), duplicate: await published("duplicate"), invalid: await published("invalid") };
+    const good = [connectionEstablished(), connectionEstablished()];
+    for (const event of good) await fixture.bus.publish(event);
+    await fixture.bus.publish(good[0] as sdk.ConnectionEstablishedV1);
+    await expect(fixture.bus.publish({ ...good[0]?.toJSON(), id: "not-a-uuid" } as never)).rejects.toThrow(/\/id must match format "uuid"/);
+    expect({ stored: (await published("stored")) - before.stored, duplicate: (await published("duplicate")) - before.duplicate, invalid: (await published("invalid")) - before.invalid }).toEqual({
+      stored: 2,
+      duplicate: 1,
+      invalid: 1,
+    });
+
+    let calls = 0;
+    const subscription = await fixture.bus.subscribe("connection-established", () => {
+      if (++calls === 1) throw new Error("first call fails");
+    }, { durable: "counted", backoffMs: [10] });
+    while ((await metric("evc_events_consumed_total", { subscription: "counted", outcome: "handled" })) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    await fixture.bus.unsubscribe(subscription);
+    expect(await metric("evc_events_consumed_total", { subscription: "counted", outcome: "retried" })).toBe(1);
+    const text = await fixture.bus.metrics?.registry.metrics();
+    expect(text).toMatch(/evc_handler_duration_seconds_count\{type="connection-established",subscription="counted"\} 3/);
+    expect(text).toMatch(/evc_publish_duration_seconds_count\{type="connection-established"\} \d+/);
+  });
+
+  test("a consumer span continues the producer span's trace across the wire, and a failure is recorded on it", async () => {
+    tracing.spans.length = 0;
+    const event = connectionEstablished();
+    const ack = await fixture.bus.publish(event);
+    let calls = 0;
+    const subscription = await fixture.bus.subscribe("connection-established", () => {
+      if (++calls === 1) throw new Error("first call fails");
+    }, { durable: "traced", backoffMs: [10] });
+    while (tracing.spans.filter((span) => span.kind === SpanKind.CONSUMER && span.ended).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    await fixture.bus.unsubscribe(subscription);
+
+    const producer = tracing.spans.find((span) => span.kind === SpanKind.PRODUCER);
+    expect(producer).toMatchObject({ name: "publish latechforce.connection.{aggregateId}", ended: true });
+    expect(producer?.attributes).toMatchObject({ "messaging.system": "nats", "messaging.message.id": event.id, "messaging.destination.name": ack.subject, "cloudevents.event_type": "connection-established" });
+    const consumers = tracing.spans.filter((span) => span.kind === SpanKind.CONSUMER);
+    expect(consumers).toHaveLength(2);
+    for (const consumer of consumers) {
+      expect(consumer.context.traceId).toBe(producer?.context.traceId);
+      expect(consumer.parentSpanId).toBe(producer?.context.spanId);
+      expect(consumer.attributes["messaging.consumer.group.name"]).toBe("traced");
+    }
+    expect(consumers[0]?.status).toEqual({ code: SpanStatusCode.ERROR, message: "first call fails" });
+    expect(consumers[1]?.status).toBeUndefined();
+  });
+});
