@@ -27,3 +27,7 @@ export {
 } from "./errors.js";
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonValue } from "./codegen.js";
 export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+export { EventHistory } from "./history.js";
+export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";
+export { StoreHeader, StoredEventError } from "./stored-event.js";
+export type { StoredEvent } from "./stored-event.js";
