@@ -111,6 +111,11 @@ export class EventBus {
     this.#settings = settings;
   }
 
+  /** The options the bus was connected with, defaults filled in. */
+  get settings(): Readonly<ConnectOptions> {
+    return this.#settings;
+  }
+
   /** Create or update every stream and dead-letter stream of the topology; idempotent. */
   provision(): Promise<Map<string, ProvisionAction>> {
     return ensureTopology(this.manager, this.registry.topology);
