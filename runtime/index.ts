@@ -45,3 +45,5 @@ export {
 } from "./event-store.js";
 export type { AppendOptions, AppendResult, EventStoreOptions, LoadedEvents, LoadOptions, RecordedEvent } from "./event-store.js";
 export type { Snapshot } from "./snapshots.js";
+export { ResponseTimeoutError, SuspensionManager } from "./request-response.js";
+export type { SuspendOptions } from "./request-response.js";
