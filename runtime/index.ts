@@ -47,3 +47,6 @@ export type { AppendOptions, AppendResult, EventStoreOptions, LoadedEvents, Load
 export type { Snapshot } from "./snapshots.js";
 export { ResponseTimeoutError, SuspensionManager } from "./request-response.js";
 export type { SuspendOptions } from "./request-response.js";
+export { deterministicId } from "./deterministic-id.js";
+export { defaultSagaOptions, isFinal, SagaRunner, SagaTimeoutError, startSaga, waitForSaga } from "./saga.js";
+export type { SagaContext, SagaDefinition, SagaNotification, SagaOptions, SagaRecord, SagaStep, SagaStatus } from "./saga.js";
