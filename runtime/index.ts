@@ -1,4 +1,4 @@
-/** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry. */
+/** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry, store aggregates, read history, wait for responses, run sagas. */
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
 export type { ConnectOptions } from "./bus.js";
 export { createRegistry } from "./registry.js";

@@ -11,6 +11,7 @@ import {
   ConcurrencyError,
   connect,
   createEventStore,
+  PartialAppendError,
   Repository,
   StoreHeader,
   ValidationError,
@@ -155,6 +156,19 @@ describe("event store - append", () => {
     await until(async () => (await patient.version(ref)) === 2, "the unfinished append to count as abandoned");
     expect((await patient.load<ContextEvent>(ref)).events.map((event) => event.event.id)).toEqual([expect.any(String), orphan.id]);
     expect((await patient.append(ref, [next], { expectedVersion: 2 })).version).toBe(3);
+  });
+
+  test("an append whose later event reuses a stored id stops there with a PartialAppendError, and its stored part stays fenced off", async () => {
+    const ref = contextRef();
+    const reused = contextCreated(ref.aggregateId);
+    await store.append(ref, [reused], { expectedVersion: 0 });
+    const fresh = contextUpdated(ref.aggregateId, { name: "fresh" }, "u");
+    const stopped = await store.append(ref, [fresh, reused], { expectedVersion: 1 }).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(PartialAppendError);
+    expect(stopped).toMatchObject({ total: 2, stored: [{ id: fresh.id, duplicate: false }] });
+    expect((stopped as Error).message).toContain(`stopped after 1 of 2 events: event ${reused.id} was stored before (a reused event id)`);
+    expect(await store.load(ref)).toMatchObject({ version: 1, events: [{ aggregateVersion: 1 }] });
+    await expect(store.append(ref, [contextUpdated(ref.aggregateId, {}, "u")], { expectedVersion: 1 })).rejects.toMatchObject({ inProgress: true });
   });
 
   test("a message published on an aggregate's subject around the store is reported, not silently numbered", async () => {

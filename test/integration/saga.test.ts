@@ -10,6 +10,7 @@ import {
   ArgumentError,
   createEventStore,
   Repository,
+  SagaTimeoutError,
   startSaga,
   waitForSaga,
   type SagaDefinition,
@@ -87,6 +88,9 @@ describe("saga - runner", () => {
     await expect(startSaga(fixture.bus, { ...base, startOn: "no.such.type" })).rejects.toThrowError('"startOn": an event type of the registry, not "no.such.type"');
     await expect(startSaga(fixture.bus, { ...base, steps: [...base.steps, ...base.steps] })).rejects.toThrowError("distinct ids (a, a)");
     await expect(startSaga(fixture.bus, { ...base, steps: [] })).rejects.toThrowError(ArgumentError);
+    await expect(waitForSaga(fixture.bus, "ok", "nobody", { timeoutMs: 200 })).rejects.toThrowError(
+      new SagaTimeoutError("ok", "nobody", 200, undefined).message,
+    );
   });
 
   test("the task saga runs its steps in order on task.created and completes; a repeated start is ignored", async () => {
