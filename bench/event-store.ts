@@ -35,7 +35,7 @@ export async function benchEventStore(appends = 2_000, events = 10_000): Promise
   try {
     const store = await createEventStore(bus);
     const rounds: { store: number; raw: number }[] = [];
-    for (let round = 0; round < 4; round++) rounds.push({ store: await storeAppends(store, appends), raw: await rawAppends(bus, appends) });
+    for (let round = 0; round < 4; round++) rounds.push({ store: await storeAppends(store, appends), raw: await rawAppends(bus, store, appends) });
     rounds.shift();
     const storeAppendsPerSecond = middle(rounds.map((round) => round.store));
     const rawAppendsPerSecond = middle(rounds.map((round) => round.raw));
@@ -51,7 +51,7 @@ export async function benchEventStore(appends = 2_000, events = 10_000): Promise
         const fromSnapshot = await repository.load(aggregate);
         if (fromSnapshot.snapshotVersion === undefined) throw new Error("the snapshot was not used");
       }),
-      rawLoadMs: await median(() => rawLoad(bus, `devops-mcp.context.${aggregate}`, events)),
+      rawLoadMs: await median(() => rawLoad(bus, store.subjectOf(repository.ref(aggregate)).subject, events)),
     };
   } finally {
     await bus.close();
@@ -66,9 +66,9 @@ async function storeAppends(store: EventStore, count: number): Promise<number> {
   return Math.round(count / ((performance.now() - started) / 1_000));
 }
 
-async function rawAppends(bus: EventBus, count: number): Promise<number> {
+async function rawAppends(bus: EventBus, store: EventStore, count: number): Promise<number> {
   const aggregateId = `bench-raw-${randomUUID().slice(0, 8)}`;
-  const subject = `devops-mcp.context.${aggregateId}`;
+  const subject = store.subjectOf({ aggregateType: "context", aggregateId }).subject;
   const bodies = Array.from({ length: count }, (_, index) => {
     const event = contextUpdated(aggregateId, { name: `n${index}` }, "bench");
     return { id: event.id, body: JSON.stringify(event) };
