@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --json] [-- --only generator|runtime]`: every benchmark of the project, each a
+ * `npm run bench [-- --json] [-- --only generator|runtime|store]`: every benchmark of the project, each a
  * ratio or a time beside the plain library doing the same work in the same run. No test asserts on
  * these. With `--json`, one JSON object: the runtime's medians at the top (`publish`, `consume`),
  * each run under `runtimeRuns`, and the other benchmarks under their names.
  */
 import { parseArgs } from "node:util";
+import { benchEventStore, type StoreFigures } from "./event-store.js";
 import { benchGenerator, benchSynthetic, type GeneratorFigures } from "./generator.js";
 import { benchRuntime, medianFigures, type Throughput } from "./runtime.js";
 
@@ -33,6 +34,12 @@ if (wanted("generator")) {
   }
 }
 
+if (wanted("store")) {
+  const store = await benchEventStore();
+  results["store"] = store;
+  if (!values.json) reportStore(store);
+}
+
 if (values.json) process.stdout.write(`${JSON.stringify(results)}\n`);
 
 function report(label: string, figures: GeneratorFigures): void {
@@ -43,4 +50,11 @@ function report(label: string, figures: GeneratorFigures): void {
 
 function reportThroughput(label: string, figures: Throughput): void {
   process.stdout.write(`${label}: ${figures.runtime} events/s, raw client ${figures.raw} events/s (ratio ${figures.ratio}); raw client without headers ${figures.rawNoHeaders} events/s\n`);
+}
+
+function reportStore(figures: StoreFigures): void {
+  process.stdout.write(
+    `event store, appends: ${figures.storeAppendsPerSecond}/s (${figures.appends} single-event appends with the expected version, one writer); plain NATS.js publishes with the same expected-sequence header: ${figures.rawAppendsPerSecond}/s\n` +
+      `event store, load of ${figures.events} events: ${figures.fullLoadMs} ms in full, ${figures.snapshotLoadMs} ms from a snapshot 10 events before the end; a plain ordered consumer reading the subject (JSON.parse only): ${figures.rawLoadMs} ms\n`,
+  );
 }

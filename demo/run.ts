@@ -1,5 +1,6 @@
 /** The seeds' flows, run one after another on one bus: what `evc demo` (and `npm start`) shows. */
 import type { EventBus } from "../runtime/index.js";
+import { runTaskSagaDemo } from "./devops-task-saga.js";
 import { runCodegenJob } from "./kubegram-codegen.js";
 import { runFormChain } from "./latechforce-chain.js";
 import { runRetriesAndDeadLetters } from "./retries.js";
@@ -16,6 +17,10 @@ export const demoFlows: readonly DemoFlow[] = [
   { title: "Kubegram: a codegen job, its progress and its completion", run: runCodegenJob },
   { title: "LaTeChforce: form submitted, record created, automation triggered, action executed", run: runFormChain },
   { title: "LaTeChforce: a failing handler retried with backoff, dead-lettered, replayed", run: runRetriesAndDeadLetters },
+  {
+    title: "DevOps MCP: the task-processing saga on the event store, one task completed, one compensated",
+    run: (scope) => runTaskSagaDemo(scope.bus, (line) => scope.log(`  ${line}`), { durable: `demo-${scope.runId}-task-saga` }, true),
+  },
 ];
 
 /** Run every flow on a bus, printing progress; each flow removes its subscriptions when it ends. */

@@ -103,7 +103,8 @@ export class EventBus {
   readonly server: ServerVersion;
   /** The bus's Prometheus metrics (`await bus.metrics?.registry.metrics()`), unless turned off. */
   readonly metrics: RuntimeMetrics | undefined;
-  readonly #telemetry: Telemetry;
+  /** The spans and metrics the runtime records; for modules built on the bus (the event store). */
+  readonly telemetry: Telemetry;
   readonly #settings: ConnectOptions;
   readonly #subscriptions = new Set<Subscription>();
   #stopped = false;
@@ -116,8 +117,13 @@ export class EventBus {
     this.registry = settings.registry;
     this.server = server;
     this.metrics = settings.metrics === false ? undefined : settings.metrics;
-    this.#telemetry = new Telemetry(this.metrics);
+    this.telemetry = new Telemetry(this.metrics);
     this.#settings = settings;
+  }
+
+  /** The options the bus was connected with, defaults filled in. */
+  get settings(): Readonly<ConnectOptions> {
+    return this.#settings;
   }
 
   /** Create or update every stream and dead-letter stream of the topology; idempotent. */
@@ -130,7 +136,7 @@ export class EventBus {
    * An invalid event throws `ValidationError` and nothing is sent.
    */
   publish(event: Publishable): Promise<PublishAck> {
-    return publishEvent(this.jetstream, this.registry, event, this.#settings.source, this.#publishSettings(), this.#telemetry);
+    return publishEvent(this.jetstream, this.registry, event, this.#settings.source, this.#publishSettings(), this.telemetry);
   }
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
@@ -141,7 +147,7 @@ export class EventBus {
       events,
       this.#settings.source,
       { ...this.#publishSettings(), maxInFlight: options.maxInFlight ?? this.#settings.maxInFlight },
-      this.#telemetry,
+      this.telemetry,
     );
   }
 
@@ -174,7 +180,7 @@ export class EventBus {
    */
   async subscribe<T = EventInstance>(pattern: string, handler: EventHandler<T>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
     const subscription = new Subscription(
-      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server, telemetry: this.#telemetry, flush: () => this.connection.flush() },
+      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server, telemetry: this.telemetry, flush: () => this.connection.flush() },
       pattern,
       handler as EventHandler,
       { ...defaultSubscribeOptions(pattern), ...options },

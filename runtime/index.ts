@@ -1,4 +1,4 @@
-/** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry. */
+/** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry, store aggregates, read history, wait for responses, run sagas. */
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
 export type { ConnectOptions } from "./bus.js";
 export { createRegistry } from "./registry.js";
@@ -30,3 +30,26 @@ export {
 } from "./errors.js";
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonValue } from "./codegen.js";
 export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+export { EventHistory } from "./history.js";
+export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";
+export { StoreHeader, StoredEventError } from "./stored-event.js";
+export type { StoredEvent } from "./stored-event.js";
+export { AggregateLayoutError } from "./aggregate-subject.js";
+export type { AggregateRef, AggregateSubject } from "./aggregate-subject.js";
+export { Aggregate, Repository } from "./aggregate.js";
+export type { AggregateDefinition, SaveResult } from "./aggregate.js";
+export {
+  AggregateHistoryError,
+  ConcurrencyError,
+  createEventStore,
+  defaultEventStoreOptions,
+  EventStore,
+  PartialAppendError,
+} from "./event-store.js";
+export type { AppendOptions, AppendResult, EventStoreOptions, LoadedEvents, LoadOptions, RecordedEvent } from "./event-store.js";
+export type { Snapshot } from "./snapshots.js";
+export { ResponseTimeoutError, SuspensionManager } from "./request-response.js";
+export type { SuspendOptions } from "./request-response.js";
+export { deterministicId } from "./deterministic-id.js";
+export { defaultSagaOptions, isFinal, SagaRunner, SagaTimeoutError, startSaga, waitForSaga } from "./saga.js";
+export type { SagaContext, SagaDefinition, SagaNotification, SagaOptions, SagaRecord, SagaStep, SagaStatus } from "./saga.js";

@@ -1,0 +1,129 @@
+/**
+ * The event store beside the plain NATS.js client doing the same work on the same server: appends
+ * per second by one writer, each with its expected version, against raw publishes carrying the same
+ * `Nats-Expected-Last-Subject-Sequence` header; and the load of an aggregate of 10,000 events, in
+ * full and from a snapshot, against an ordered consumer reading the same subject (JSON.parse only).
+ */
+import { randomUUID } from "node:crypto";
+import { PubHeaders } from "@nats-io/jetstream";
+import { headers as natsHeaders } from "@nats-io/transport-node";
+import { registry } from "../generated/index.js";
+import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../demo/context-aggregate.js";
+import { connect, createEventStore, Repository, type EventBus, type EventStore } from "../runtime/index.js";
+import { startNatsServer } from "../cli/local-nats-server.js";
+
+/** Figures of the event store benchmark; times in milliseconds. */
+export interface StoreFigures {
+  readonly appends: number;
+  /** Single-event appends per second through `EventStore.append`, validation included. */
+  readonly storeAppendsPerSecond: number;
+  /** The same publishes with the same expected-sequence header through NATS.js. */
+  readonly rawAppendsPerSecond: number;
+  readonly events: number;
+  /** `Repository.load` from all 10,000 events (read, validate, upcast, fold). */
+  readonly fullLoadMs: number;
+  /** `Repository.load` from a snapshot 10 events before the end. */
+  readonly snapshotLoadMs: number;
+  /** An ordered consumer reading the same subject, parsing each body. */
+  readonly rawLoadMs: number;
+}
+
+/** Run the benchmark on a server of its own; appends run in alternating rounds per side, a warm-up round and then three whose median counts. */
+export async function benchEventStore(appends = 2_000, events = 10_000): Promise<StoreFigures> {
+  await using server = await startNatsServer();
+  const bus = await connect({ registry, servers: server.url, name: "bench-store" });
+  try {
+    const store = await createEventStore(bus);
+    const rounds: { store: number; raw: number }[] = [];
+    for (let round = 0; round < 4; round++) rounds.push({ store: await storeAppends(store, appends), raw: await rawAppends(bus, store, appends) });
+    rounds.shift();
+    const storeAppendsPerSecond = middle(rounds.map((round) => round.store));
+    const rawAppendsPerSecond = middle(rounds.map((round) => round.raw));
+    const repository = new Repository(store, contextAggregate(events - 10));
+    const aggregate = await fill(repository, events);
+    return {
+      appends,
+      storeAppendsPerSecond,
+      rawAppendsPerSecond,
+      events,
+      fullLoadMs: await median(() => repository.load(aggregate, { useSnapshot: false })),
+      snapshotLoadMs: await median(async () => {
+        const fromSnapshot = await repository.load(aggregate);
+        if (fromSnapshot.snapshotVersion === undefined) throw new Error("the snapshot was not used");
+      }),
+      rawLoadMs: await median(() => rawLoad(bus, store.subjectOf(repository.ref(aggregate)).subject, events)),
+    };
+  } finally {
+    await bus.close();
+  }
+}
+
+async function storeAppends(store: EventStore, count: number): Promise<number> {
+  const ref = { aggregateType: "context", aggregateId: `bench-store-${randomUUID().slice(0, 8)}` };
+  const events = Array.from({ length: count }, (_, index) => contextUpdated(ref.aggregateId, { name: `n${index}` }, "bench"));
+  const started = performance.now();
+  for (const [index, event] of events.entries()) await store.append(ref, [event], { expectedVersion: index });
+  return Math.round(count / ((performance.now() - started) / 1_000));
+}
+
+async function rawAppends(bus: EventBus, store: EventStore, count: number): Promise<number> {
+  const aggregateId = `bench-raw-${randomUUID().slice(0, 8)}`;
+  const subject = store.subjectOf({ aggregateType: "context", aggregateId }).subject;
+  const bodies = Array.from({ length: count }, (_, index) => {
+    const event = contextUpdated(aggregateId, { name: `n${index}` }, "bench");
+    return { id: event.id, body: JSON.stringify(event) };
+  });
+  let seq = 0;
+  const started = performance.now();
+  for (const { id, body } of bodies) {
+    const headers = natsHeaders();
+    headers.set(PubHeaders.ExpectedLastSubjectSequenceHdr, String(seq));
+    seq = (await bus.jetstream.publish(subject, body, { msgID: id, headers })).seq;
+  }
+  return Math.round(count / ((performance.now() - started) / 1_000));
+}
+
+/** A context of `count` events, saved 100 at a time, so that the repository's policy snapshots it at its `snapshotEvery`. */
+async function fill(repository: Repository<ContextState, ContextEvent>, count: number): Promise<string> {
+  const aggregateId = `bench-load-${randomUUID().slice(0, 8)}`;
+  const context = await repository.load(aggregateId);
+  createContext(context, { name: "bench", description: "", agentId: "agent-1", createdBy: "bench" });
+  const snapshotAt = repository.definition.snapshotEvery ?? count;
+  while (context.version < count) {
+    const boundary = context.version < snapshotAt ? snapshotAt : count;
+    while (context.version + context.pending.length < Math.min(boundary, context.version + 100)) context.record(contextUpdated(aggregateId, { name: `n${context.pending.length}` }, "bench"));
+    await repository.save(context);
+  }
+  if ((await repository.store.loadSnapshot(repository.ref(aggregateId)))?.version !== snapshotAt) throw new Error(`no snapshot at version ${snapshotAt}`);
+  return aggregateId;
+}
+
+async function rawLoad(bus: EventBus, subject: string, expected: number): Promise<void> {
+  const consumer = await bus.jetstream.consumers.get("DEVOPS_MCP", { filter_subjects: subject });
+  let read = 0;
+  try {
+    const messages = await consumer.consume({ max_messages: 1_000 });
+    for await (const message of messages) {
+      JSON.parse(message.string());
+      read++;
+      if (message.info.pending === 0) break;
+    }
+  } finally {
+    await consumer.delete();
+  }
+  if (read !== expected) throw new Error(`read ${read} events, not ${expected}`);
+}
+
+async function median(run: () => Promise<unknown>, times = 5): Promise<number> {
+  const durations: number[] = [];
+  for (let index = 0; index < times; index++) {
+    const started = performance.now();
+    await run();
+    durations.push(performance.now() - started);
+  }
+  return Math.round(middle(durations) * 10) / 10;
+}
+
+function middle(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+}

@@ -1,0 +1,195 @@
+/**
+ * Event history read from the streams themselves, with no second cache that could drift: the last
+ * events of a type, a replay from a sequence or a time, and queries across aggregates by type,
+ * aggregate type and time range. Types are matched by their `ce-type` header before any body is
+ * parsed; every event is validated and upcast to the latest version of its type. Reads from
+ * several streams (or several channels of one stream, since nats-server 2.9 takes one filter per
+ * consumer) are merged by the time the streams stored them.
+ */
+import type { EventBus } from "./bus.js";
+import type { EventInstance } from "./codegen.js";
+import { ArgumentError } from "./errors.js";
+import type { Registry } from "./registry.js";
+import { streamsOf, type Targets } from "./routing.js";
+import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
+import { readStream, type ReadRange } from "./stream-reader.js";
+import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
+
+/** What history reads need of the bus. */
+export type HistoryHost = Pick<EventBus, "jetstream" | "manager" | "registry">;
+
+/** Which events a query selects; every field is optional. */
+export interface EventQuery {
+  /** An event type, or a pattern over types with NATS wildcards (`task.*`); default every type. */
+  readonly type?: string;
+  /** Only events of this aggregate type (`task`, `model_catalog`). */
+  readonly aggregateType?: string;
+  /** Only events of this system (`devops-mcp`). */
+  readonly system?: string;
+  /** Only events stored at or after this time. */
+  readonly from?: Date;
+  /** Only events stored at or before this time. */
+  readonly to?: Date;
+  /** At most this many events, the oldest first; default 1,000. */
+  readonly limit?: number;
+}
+
+/** Where a replay starts: a stream sequence (for types on one stream) or a time; default the first stored event. */
+export interface ReplayOptions {
+  /** An event type, or a pattern over types with NATS wildcards. */
+  readonly type: string;
+  readonly fromSeq?: number;
+  readonly fromTime?: Date;
+}
+
+/** One consumer's worth of a selection: a stream and one subject filter on it. */
+interface Source {
+  readonly stream: string;
+  readonly filter: string | undefined;
+}
+
+/** The event types a selection matches, at their latest versions, and where to read them. */
+interface Selection {
+  readonly targets: Targets;
+  readonly sources: readonly Source[];
+}
+
+/** Reads the history of a bus's events from its JetStream streams. */
+export class EventHistory {
+  readonly #host: HistoryHost;
+
+  constructor(host: HistoryHost) {
+    this.#host = host;
+  }
+
+  /**
+   * The last `limit` events of a type (or pattern), oldest first and newest last, upcast to the
+   * latest version. Reads backwards from the end of each stream in growing windows, so the cost
+   * follows how far back the events are, not how long the stream is.
+   */
+  async getEventHistory<T = EventInstance>(type: string, limit: number): Promise<StoredEvent<T>[]> {
+    requireCount("limit", limit);
+    const selection = select(this.#host.registry, { type });
+    const found = await Promise.all(selection.sources.map((source) => this.#lastOf<T>(selection.targets, source, limit)));
+    return found.flat().sort(byStorageTime).slice(-limit);
+  }
+
+  /**
+   * Replay the stored events of a type (or pattern) from a sequence or a time up to the end of what
+   * the streams hold when the replay starts, oldest first, upcast to the latest version.
+   */
+  async *replay<T = EventInstance>(options: ReplayOptions): AsyncGenerator<StoredEvent<T>> {
+    if (options.fromSeq !== undefined && options.fromTime !== undefined) throw new ArgumentError("options", "either fromSeq or fromTime, not both");
+    if (options.fromSeq !== undefined) requireCount("fromSeq", options.fromSeq);
+    const selection = select(this.#host.registry, { type: options.type });
+    const streams = new Set(selection.sources.map((source) => source.stream));
+    if (options.fromSeq !== undefined && streams.size > 1) {
+      throw new ArgumentError("fromSeq", `a sequence of one stream, but "${options.type}" spans the streams ${[...streams].join(", ")}; replay from a time instead`);
+    }
+    const start = options.fromSeq !== undefined ? { seq: options.fromSeq } : options.fromTime !== undefined ? { time: options.fromTime } : undefined;
+    const ends = await this.#lastSeqs(streams);
+    yield* mergeByTime(selection.sources.map((source) => this.#read<T>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) })));
+  }
+
+  /** The events a query selects, oldest first, at most `limit`, upcast to the latest version. */
+  async query<T = EventInstance>(query: EventQuery): Promise<StoredEvent<T>[]> {
+    const limit = query.limit ?? 1_000;
+    requireCount("limit", limit);
+    const selection = select(this.#host.registry, query);
+    const ends = await this.#lastSeqs(new Set(selection.sources.map((source) => source.stream)));
+    const start = query.from === undefined ? undefined : { time: query.from };
+    const found: StoredEvent<T>[] = [];
+    const readers = selection.sources.map((source) => this.#read<T>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) }, query.to));
+    for await (const event of mergeByTime(readers)) {
+      found.push(event);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  async *#read<T>(targets: Targets, range: ReadRange, to?: Date): AsyncGenerator<StoredEvent<T>> {
+    if (range.endSeq === 0) return;
+    for await (const message of readStream(this.#host.jetstream, range)) {
+      if (to !== undefined && message.time > to) return;
+      const event = toStoredEvent<T>(this.#host.registry, targets, message);
+      if (event !== undefined) yield event;
+    }
+  }
+
+  async #lastOf<T>(targets: Targets, source: Source, limit: number): Promise<StoredEvent<T>[]> {
+    const { first_seq: first, last_seq: last } = (await this.#host.manager.streams.info(source.stream)).state;
+    const found: StoredEvent<T>[] = [];
+    let end = last;
+    let window = Math.max(64, limit * 4);
+    while (found.length < limit && end >= Math.max(first, 1)) {
+      const start = Math.max(first, end - window + 1);
+      const chunk: StoredEvent<T>[] = [];
+      for await (const event of this.#read<T>(targets, { ...source, start: { seq: start }, endSeq: end })) chunk.push(event);
+      found.unshift(...chunk);
+      end = start - 1;
+      window *= 4;
+    }
+    return found.slice(-limit);
+  }
+
+  async #lastSeqs(streams: Iterable<string>): Promise<Map<string, number>> {
+    const ends = new Map<string, number>();
+    for (const stream of streams) ends.set(stream, (await this.#host.manager.streams.info(stream)).state.last_seq);
+    return ends;
+  }
+}
+
+/** The types a query matches and the streams and channel filters to read them from; throws `ArgumentError` when it matches none. */
+function select(registry: Registry, query: Pick<EventQuery, "type" | "aggregateType" | "system">): Selection {
+  const pattern = query.type ?? ">";
+  const types = registry.types().filter((type) => {
+    const latest = registry.latest(type);
+    return (
+      matchesPattern(type, pattern) &&
+      (query.aggregateType === undefined || latest?.aggregateType === query.aggregateType) &&
+      (query.system === undefined || latest?.system === query.system)
+    );
+  });
+  if (types.length === 0) {
+    const asked = [`type "${pattern}"`, ...(query.aggregateType === undefined ? [] : [`aggregate type "${query.aggregateType}"`]), ...(query.system === undefined ? [] : [`system "${query.system}"`])];
+    throw new ArgumentError("query", `a selection matching event types of the registry, but no type has ${asked.join(", ")}`);
+  }
+  const targets = latestTargets(registry, types);
+  const sources: Source[] = [];
+  for (const [spec, contracts] of streamsOf(registry, targets)) {
+    const filters = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
+    if (filters.length === 0) sources.push({ stream: spec.name, filter: undefined });
+    for (const filter of filters) sources.push({ stream: spec.name, filter });
+  }
+  return { targets, sources };
+}
+
+/** Merge readers that each yield in storage order into one sequence ordered by storage time. */
+async function* mergeByTime<T extends StoredEvent<unknown>>(readers: readonly AsyncGenerator<T>[]): AsyncGenerator<T> {
+  if (readers.length === 1) {
+    yield* readers[0] as AsyncGenerator<T>;
+    return;
+  }
+  try {
+    const heads = await Promise.all(readers.map((reader) => reader.next()));
+    for (;;) {
+      let best: number | undefined;
+      heads.forEach((head, index) => {
+        if (head.done !== true && (best === undefined || byStorageTime(head.value, (heads[best] as IteratorYieldResult<T>).value) < 0)) best = index;
+      });
+      if (best === undefined) return;
+      yield (heads[best] as IteratorYieldResult<T>).value;
+      heads[best] = await (readers[best] as AsyncGenerator<T>).next();
+    }
+  } finally {
+    await Promise.all(readers.map((reader) => reader.return(undefined)));
+  }
+}
+
+function byStorageTime(a: StoredEvent<unknown>, b: StoredEvent<unknown>): number {
+  return a.time.getTime() - b.time.getTime() || a.stream.localeCompare(b.stream) || a.seq - b.seq;
+}
+
+function requireCount(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new ArgumentError(name, `a positive integer, not ${String(value)}`);
+}

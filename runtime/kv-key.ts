@@ -1,0 +1,13 @@
+/**
+ * Keys of JetStream key-value buckets built from ids the runtime does not control (aggregate ids,
+ * saga instance ids). A KV key token holds only letters, digits, `-`, `_`, `/` and `=`; an id made
+ * of letters, digits, `-` and `_` is used as it is, any other id is written `=` + its base64url
+ * form, so two ids never share a key.
+ */
+
+const plain = /^[-\w]+$/;
+
+/** The KV key token of an id: the id itself when it is plain, else `=` and its base64url form. */
+export function kvKeyToken(id: string): string {
+  return plain.test(id) ? id : `=${Buffer.from(id, "utf8").toString("base64url")}`;
+}

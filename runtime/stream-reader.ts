@@ -1,0 +1,82 @@
+/**
+ * Reading stored messages of a stream in order with an ordered consumer: from a sequence, a time
+ * or the start, through one subject filter (nats-server 2.9 takes one per consumer), up to a last
+ * sequence or the end of what is stored. The consumer is ephemeral, in memory, and deleted when the
+ * read ends, however it ends, so reads leave nothing behind on the server.
+ */
+import type { JetStreamClient, JsMsg, StoredMsg } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
+
+/** A stored message, however it was read. */
+export interface RawMessage {
+  readonly stream: string;
+  readonly subject: string;
+  readonly seq: number;
+  /** When the stream stored it. */
+  readonly time: Date;
+  readonly headers: MsgHdrs | undefined;
+  readonly data: Uint8Array;
+}
+
+/** Where a read starts: a stream sequence, a time, or (undefined) the first stored message. */
+export type ReadStart = { readonly seq: number } | { readonly time: Date } | undefined;
+
+/** What to read. */
+export interface ReadRange {
+  readonly stream: string;
+  /** One subject filter; undefined reads every subject of the stream. */
+  readonly filter: string | undefined;
+  readonly start: ReadStart;
+  /** The last sequence to read (inclusive); undefined reads to the end of what is stored when the read starts. */
+  readonly endSeq: number | undefined;
+  /** Messages the client buffers ahead. */
+  readonly batch?: number;
+}
+
+/** Read the messages of a range in stream order; the consumer is deleted when the iteration ends. */
+export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncGenerator<RawMessage> {
+  const consumer = await js.consumers.get(range.stream, {
+    ...(range.filter === undefined ? {} : { filter_subjects: range.filter }),
+    ...startOptions(range.start),
+    inactive_threshold: 30_000,
+  });
+  try {
+    const pending = (await consumer.info(true)).num_pending;
+    if (pending === 0) return;
+    const messages = await consumer.consume({ max_messages: Math.max(1, Math.min(pending, range.batch ?? 1_000)) });
+    try {
+      for await (const message of messages) {
+        if (range.endSeq !== undefined && message.seq > range.endSeq) return;
+        yield fromJsMsg(message);
+        if (message.info.pending === 0 || message.seq === range.endSeq) return;
+      }
+    } finally {
+      messages.stop();
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+}
+
+/** A message read by a consumer, as a `RawMessage`. */
+export function fromJsMsg(message: JsMsg): RawMessage {
+  return {
+    stream: message.info.stream,
+    subject: message.subject,
+    seq: message.seq,
+    time: new Date(Math.floor(message.info.timestampNanos / 1_000_000)),
+    headers: message.headers,
+    data: message.data,
+  };
+}
+
+/** A message read with a direct get by sequence or subject, as a `RawMessage`. */
+export function fromStoredMsg(stream: string, message: StoredMsg): RawMessage {
+  return { stream, subject: message.subject, seq: message.seq, time: message.time, headers: message.header, data: message.data };
+}
+
+function startOptions(start: ReadStart): { opt_start_seq: number } | { opt_start_time: string } | { deliver_policy: "all" } {
+  if (start === undefined) return { deliver_policy: "all" };
+  if ("seq" in start) return { opt_start_seq: Math.max(1, start.seq) };
+  return { opt_start_time: start.time.toISOString() };
+}

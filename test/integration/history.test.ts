@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import { headers as natsHeaders } from "@nats-io/transport-node";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import * as sdk from "../../generated/index.js";
+import { ArgumentError, EventHistory, StoredEventError, type StoredEvent } from "../../runtime/index.js";
+import { startBus, type BusFixture } from "../helpers/bus.js";
+
+let fixture: BusFixture;
+let history: EventHistory;
+
+beforeAll(async () => {
+  fixture = await startBus();
+  history = new EventHistory(fixture.bus);
+});
+afterAll(() => fixture.close());
+beforeEach(() => fixture.reset());
+
+const envelope = (jobId: string) => ({ id: randomUUID(), aggregateId: jobId, timestamp: new Date().toISOString(), metadata: { correlationId: jobId } });
+const completed = (jobId: string) => new sdk.CodegenCompletedV1({ ...envelope(jobId), data: { jobId, graphId: "graph-1", processingTime: 10, manifests: [] } });
+const progressV1 = (jobId: string, percent: number) => new sdk.CodegenProgressV1({ ...envelope(jobId), data: { jobId, step: "LLM_CALL", progress: percent, message: "thinking" } });
+const recordCreated = (tableId: string) => new sdk.RecordCreatedV2({ ...envelope(tableId), data: { tableId, recordId: randomUUID(), fields: {}, createdBy: "ada" } });
+
+/** Publish, in order: for each of `jobs` jobs, `progressPerJob` progress events then one completion. */
+async function publishJobs(jobs: number, progressPerJob: number): Promise<string[]> {
+  const completions: string[] = [];
+  for (let job = 0; job < jobs; job++) {
+    const jobId = `job-${job}`;
+    await fixture.bus.publishBatch(Array.from({ length: progressPerJob }, (_, step) => progressV1(jobId, step)));
+    const event = completed(jobId);
+    await fixture.bus.publish(event);
+    completions.push(event.id);
+  }
+  return completions;
+}
+
+const ids = (events: readonly StoredEvent<unknown>[]) => events.map((stored) => (stored.event as { id: string }).id);
+
+async function consumerCount(stream: string): Promise<number> {
+  let count = 0;
+  for await (const _ of fixture.bus.manager.consumers.list(stream)) count++;
+  return count;
+}
+
+describe("history - getEventHistory", () => {
+  test("returns the last n events of a type, oldest first, reading back past other types of the same channel", async () => {
+    const completions = await publishJobs(30, 12);
+    const last = await history.getEventHistory<sdk.CodegenCompletedV1>("codegen.completed", 10);
+    expect(ids(last)).toEqual(completions.slice(-10));
+    expect(last.map((stored) => stored.seq)).toEqual([...last.map((stored) => stored.seq)].sort((a, b) => a - b));
+    expect(last.every((stored) => stored.event instanceof sdk.CodegenCompletedV1 && stored.stream === "KUBEGRAM")).toBe(true);
+    expect(ids(await history.getEventHistory("codegen.completed", 500))).toEqual(completions);
+    expect(await history.getEventHistory("plan.completed", 5)).toEqual([]);
+    expect(await consumerCount("KUBEGRAM")).toBe(0);
+  });
+
+  test("upcasts what it returns: codegen.progress stored as v1 comes back as v2", async () => {
+    await publishJobs(1, 5);
+    const progress = await history.getEventHistory<sdk.CodegenProgressV2>("codegen.progress", 3);
+    expect(progress.map((stored) => [stored.storedVersion, stored.event.version, stored.event.data.fraction])).toEqual([
+      [1, 2, 0.02],
+      [1, 2, 0.03],
+      [1, 2, 0.04],
+    ]);
+  });
+
+  test("a pattern spanning streams returns the newest across them, ordered by storage time", async () => {
+    await fixture.bus.publish(recordCreated("tbl-1"));
+    await sleep(5);
+    const job = completed("job-x");
+    await fixture.bus.publish(job);
+    await sleep(5);
+    const table = recordCreated("tbl-2");
+    await fixture.bus.publish(table);
+    const newest = await history.getEventHistory(">", 2);
+    expect(ids(newest)).toEqual([job.id, table.id]);
+    expect(newest.map((stored) => stored.stream)).toEqual(["KUBEGRAM", "LATECHFORCE"]);
+    await expect(history.getEventHistory("codegen.completed", 0)).rejects.toThrowError(ArgumentError);
+    await expect(history.getEventHistory("no.such.type", 1)).rejects.toThrowError(ArgumentError);
+  });
+});
+
+describe("history - replay", () => {
+  test("replays from a stream sequence or from a time, up to the end when the replay started", async () => {
+    const completions = await publishJobs(6, 2);
+    const all: StoredEvent<{ id: string; version: number }>[] = [];
+    for await (const stored of history.replay<{ id: string; version: number }>({ type: "codegen.*" })) all.push(stored);
+    expect(all).toHaveLength(18);
+    expect(all.every((stored) => stored.type !== "codegen.progress" || stored.event.version === 2)).toBe(true);
+
+    const from = all[9] as StoredEvent<unknown>;
+    const fromSeq: StoredEvent[] = [];
+    for await (const stored of history.replay({ type: "codegen.*", fromSeq: from.seq })) {
+      fromSeq.push(stored);
+      if (fromSeq.length === 1) await fixture.bus.publish(completed("job-late"));
+    }
+    expect(ids(fromSeq)).toEqual(ids(all.slice(9)));
+
+    const since = (all[5] as StoredEvent<unknown>).time;
+    const completionsOnly: StoredEvent[] = [];
+    for await (const stored of history.replay({ type: "codegen.completed", fromTime: since })) completionsOnly.push(stored);
+    const expected = all.filter((stored) => stored.type === "codegen.completed" && stored.time >= since).map((stored) => stored.event.id);
+    expect(expected).toEqual(completions.slice(completions.indexOf(expected[0] as string)));
+    expect(ids(completionsOnly)).toEqual([...expected, expect.any(String)]);
+    expect(await consumerCount("KUBEGRAM")).toBe(0);
+  });
+
+  test("stops early without leaving a consumer, refuses a sequence for types on several streams, and reports unreadable messages", async () => {
+    await publishJobs(3, 3);
+    for await (const stored of history.replay({ type: "codegen.progress" })) {
+      expect(stored.type).toBe("codegen.progress");
+      break;
+    }
+    expect(await consumerCount("KUBEGRAM")).toBe(0);
+    await expect(history.replay({ type: ">", fromSeq: 1 }).next()).rejects.toThrowError('"fromSeq": a sequence of one stream, but ">" spans the streams');
+    await expect(history.replay({ type: ">", fromSeq: 1, fromTime: new Date() }).next()).rejects.toThrowError("either fromSeq or fromTime");
+
+    const headers = natsHeaders();
+    headers.set("ce-type", "codegen.completed");
+    headers.set("ce-eventversion", "1");
+    const broken = await fixture.bus.jetstream.publish("kubegram.codegen-job.job-0", "not json", { headers });
+    const read = async () => {
+      for await (const _ of history.replay({ type: "codegen.completed", fromSeq: broken.seq })) void _;
+    };
+    await expect(read()).rejects.toThrowError(StoredEventError);
+    await expect(read()).rejects.toThrowError(`cannot read "KUBEGRAM" #${broken.seq} on "kubegram.codegen-job.job-0"`);
+    expect(await consumerCount("KUBEGRAM")).toBe(0);
+  });
+});
