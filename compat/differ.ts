@@ -120,12 +120,11 @@ export class SchemaDiffer implements DiffContext {
 
   /** Compare what two schema objects constrain, part by part: a part only the update has narrows, one only the original has widens. */
   #compareParts(original: SchemaNode, update: SchemaNode): Difference[] {
-    const before = partsOf(original);
-    const after = partsOf(update);
+    const { before, after, found } = alignImpliedType(partsOf(original), partsOf(update));
     if (before.size === 1 && after.size === 1 && [...before.keys()][0] !== [...after.keys()][0]) {
       return [difference("TYPE_CHANGED", [], { before: describeNode(original), after: describeNode(update) })];
     }
-    const found = annotations(original, update);
+    found.push(...annotations(original, update));
     for (const [role, part] of before) {
       const other = after.get(role);
       if (other !== undefined) found.push(...this.#compareRole(part, other));
@@ -244,6 +243,31 @@ function annotations(original: SchemaNode, update: SchemaNode): Difference[] {
     if (!isDeepStrictEqual(old, now)) found.push(difference(rule, [], { before: old ?? null, after: now ?? null }));
   }
   return found;
+}
+
+/**
+ * Pair a declared type with keywords that imply the same type on the other side (`{type: string,
+ * maxLength: 3}` and `{maxLength: 5}`): the declared one rejects other types, the implied one lets
+ * them through, so going from declared to implied widens and back narrows.
+ */
+function alignImpliedType(
+  before: ReadonlyMap<string, SchemaNode>,
+  after: ReadonlyMap<string, SchemaNode>,
+): { before: ReadonlyMap<string, SchemaNode>; after: ReadonlyMap<string, SchemaNode>; found: Difference[] } {
+  const declared = (parts: ReadonlyMap<string, SchemaNode>) => {
+    const type = parts.get("type");
+    return type !== undefined && type.kind !== "types" ? type.kind : undefined;
+  };
+  const retitle = (parts: ReadonlyMap<string, SchemaNode>, role: string) => new Map([...parts].map(([key, part]) => [key === role ? "type" : key, part]));
+  const oldType = declared(before);
+  const newType = declared(after);
+  if (oldType !== undefined && !after.has("type") && after.has(`implied:${oldType}`)) {
+    return { before, after: retitle(after, `implied:${oldType}`), found: [difference("TYPE_EXTENDED", [], { before: oldType, after: `any value, ${oldType}s constrained` })] };
+  }
+  if (newType !== undefined && !before.has("type") && before.has(`implied:${newType}`)) {
+    return { before: retitle(before, `implied:${newType}`), after, found: [difference("TYPE_NARROWED", [], { before: `any value, ${newType}s constrained`, after: newType })] };
+  }
+  return { before, after, found: [] };
 }
 
 /** What a schema constrains, by role; a schema of one kind is its own only part. */
