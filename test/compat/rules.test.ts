@@ -3,12 +3,13 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { checkCompatibility, CompatibilityError, diffSchemas, ruleClass, ruleIds, type RuleId } from "../../compat/index.js";
 import { mirrorOf } from "../../compat/rules.js";
+import type { JsonSchema } from "../../runtime/codegen.js";
 import { isContractError } from "../../runtime/errors.js";
 
 interface Case {
   readonly description: string;
-  readonly old: unknown;
-  readonly new: unknown;
+  readonly old: JsonSchema;
+  readonly new: JsonSchema;
   readonly changes: readonly string[];
   readonly backward: boolean;
   readonly lenient?: boolean;
@@ -25,16 +26,16 @@ describe("compat - rules", () => {
   });
 
   test.each(cases.map((entry) => [entry.description, entry] as const))("%s", (_, entry) => {
-    expect(sorted(diffSchemas(entry.old as object, entry.new as object))).toEqual(sorted(entry.changes));
-    expect(checkCompatibility([entry.old as object], entry.new as object, { mode: "BACKWARD", policy: "strict" }).compatible).toBe(entry.backward);
-    expect(checkCompatibility([entry.old as object], entry.new as object, { mode: "BACKWARD", policy: "lenient" }).compatible).toBe(entry.lenient ?? entry.backward);
+    expect(sorted(diffSchemas(entry.old, entry.new))).toEqual(sorted(entry.changes));
+    expect(checkCompatibility([entry.old], entry.new, { mode: "BACKWARD", policy: "strict" }).compatible).toBe(entry.backward);
+    expect(checkCompatibility([entry.old], entry.new, { mode: "BACKWARD", policy: "lenient" }).compatible).toBe(entry.lenient ?? entry.backward);
   });
 
   test("every schema of the fixture is compatible with itself in every mode and both policies", () => {
     for (const entry of cases) {
       for (const schema of [entry.old, entry.new]) {
         for (const mode of ["FULL_TRANSITIVE", "FULL"] as const) {
-          expect(checkCompatibility([schema as object], structuredClone(schema) as object, { mode }).findings).toEqual([]);
+          expect(checkCompatibility([schema], structuredClone(schema), { mode }).findings).toEqual([]);
         }
       }
     }
