@@ -114,6 +114,10 @@ export class SchemaDiffer implements DiffContext {
     return undefined;
   }
 
+  #breaking(found: readonly Difference[]): number {
+    return found.filter((difference) => !isCompatibleUnder(difference.rule, this.#policy)).length;
+  }
+
   #ifCompatible(found: Difference[]): Difference[] | undefined {
     return this.compatible(found) ? found : undefined;
   }
@@ -188,7 +192,8 @@ export class SchemaDiffer implements DiffContext {
 
   /**
    * Two combinators: the criterion may only widen (to anyOf, or between one-alternative ones), and
-   * the alternatives are paired, each old one with a new one it fits, as many as possible.
+   * the alternatives are paired, each old one with a new one it fits, as many as possible; an old one
+   * left over is compared with the closest new one left over, whose differences say what broke.
    */
   #compareCombined(original: CombinedNode, update: CombinedNode): Difference[] {
     const criteria = { before: original.criterion, after: update.criterion };
@@ -207,22 +212,25 @@ export class SchemaDiffer implements DiffContext {
     const sizes = { before: describeNode(original), after: describeNode(update) };
     if (before.length < after.length) found.push(difference(update.criterion === "allOf" ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED", [], sizes));
     if (before.length > after.length) found.push(difference(original.criterion === "allOf" ? "PRODUCT_TYPE_NARROWED" : "SUM_TYPE_NARROWED", [], sizes));
-    const fits = before.map((branch, index) =>
+    const edges = before.map((branch, index) =>
       after
         .map((other, position) => ({ position, found: under([original.criterion, String(index)], this.compare(branch, other)) }))
-        .filter((edge) => this.compatible(edge.found))
-        .sort((a, b) => a.found.length - b.found.length),
+        .sort((a, b) => this.#breaking(a.found) - this.#breaking(b.found) || a.found.length - b.found.length),
     );
+    const fits = edges.map((list) => list.filter((edge) => this.compatible(edge.found)));
     const pairing = maximumMatching(
-      fits.map((edges) => edges.map((edge) => edge.position)),
+      fits.map((list) => list.map((edge) => edge.position)),
       after.length,
     );
+    // An old alternative no new one fits is explained by its closest unpaired new one (Confluent only says COMBINED_TYPE_SUBSCHEMAS_CHANGED).
+    const taken = new Set(pairing.filter((position) => position !== -1));
     pairing.forEach((position, index) => {
-      const edge = fits[index]?.find((candidate) => candidate.position === position);
-      if (edge !== undefined) found.push(...edge.found);
+      const candidates = edges[index] ?? [];
+      const edge = position !== -1 ? candidates.find((candidate) => candidate.position === position) : candidates.find((candidate) => !taken.has(candidate.position));
+      if (edge === undefined) return;
+      taken.add(edge.position);
+      found.push(...edge.found);
     });
-    const paired = pairing.filter((position) => position !== -1).length;
-    if (paired < Math.min(before.length, after.length)) found.push(difference("COMBINED_TYPE_SUBSCHEMAS_CHANGED", [], { after: update.criterion }));
     return found;
   }
 }

@@ -184,7 +184,6 @@ const specs = {
   PRODUCT_TYPE_NARROWED: { class: c, mirror: "PRODUCT_TYPE_EXTENDED", phrase: "constraint {before} removed" },
   SUM_TYPE_EXTENDED: { class: c, mirror: "SUM_TYPE_NARROWED", phrase: "alternatives extended from {before} to {after}" },
   SUM_TYPE_NARROWED: { class: b, mirror: "SUM_TYPE_EXTENDED", phrase: "alternatives narrowed from {before} to {after}" },
-  COMBINED_TYPE_SUBSCHEMAS_CHANGED: { class: b, mirror: "COMBINED_TYPE_SUBSCHEMAS_CHANGED", phrase: "subschemas of {after} changed: no old one fits a new one" },
   NOT_TYPE_EXTENDED: { class: b, mirror: "NOT_TYPE_NARROWED", phrase: "\"not\" schema widened: fewer values are allowed" },
   NOT_TYPE_NARROWED: { class: c, mirror: "NOT_TYPE_EXTENDED", phrase: "\"not\" schema narrowed: more values are allowed" },
 

@@ -132,7 +132,7 @@ describe("compat - modes", () => {
     expect(checkCompatibility([tree("string")], tree("string"), { mode: "FULL" }).compatible).toBe(true);
     const report = checkCompatibility([tree("string")], tree("number"), { mode: "BACKWARD" });
     expect(report.compatible).toBe(false);
-    expect(report.findings.map((finding) => finding.rule)).toContain("COMBINED_TYPE_SUBSCHEMAS_CHANGED");
+    expect(report.findings.map((finding) => [finding.rule, finding.path])).toEqual([["TYPE_CHANGED", "#/oneOf/0/properties/value"]]);
   });
 
   test("a $ref that does not resolve inside the schema is a CompatibilityError naming it", () => {
