@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { checkCompatibility } from "../../compat/index.js";
-import { DiagnosticSink } from "../../generator/diagnostics.js";
-import { SourceFiles, type SourceFile } from "../../generator/sources.js";
+import { DiagnosticSink, type SourceLocation } from "../../generator/diagnostics.js";
+import { SourceFiles } from "../../generator/sources.js";
 import type { JsonSchema } from "../../runtime/codegen.js";
 import { ArgumentError } from "../../runtime/errors.js";
 import { isPlainObject } from "../../runtime/json.js";
@@ -36,14 +38,14 @@ export const compatCommand: CommandRegistration = (program, io, done) => {
         const before = readSchema(sources, oldPath, "old");
         const after = readSchema(sources, newPath, "new");
         const report = checkCompatibility([before.schema], after.schema, { mode, policy });
-        const findings = report.findings.map((finding) => ({ ...finding, location: sources.locate(after.file, finding.tokens) }));
+        const findings = report.findings.map((finding) => ({ ...finding, location: after.locate(finding.tokens) }));
         if (flags.json === true) {
           const rows = findings.map(({ rule, path, breaks, message, location }) => ({ rule, path, breaks, message, location }));
           io.stdout(`${JSON.stringify({ compatible: report.compatible, mode, policy, findings: rows }, null, 2)}\n`);
         } else {
           for (const finding of findings) io.stdout(breakingLine(finding.location, finding.message, finding.rule, finding.breaks));
           const verdict = report.compatible ? "is" : `is not (${findings.length} breaking change${findings.length === 1 ? "" : "s"})`;
-          io.stdout(`"${after.file.display}" ${verdict} ${mode} compatible with "${before.file.display}" under the ${policy} policy\n`);
+          io.stdout(`"${after.display}" ${verdict} ${mode} compatible with "${before.display}" under the ${policy} policy\n`);
         }
         done(report.compatible ? ExitCode.ok : ExitCode.finding);
       } catch (error) {
@@ -52,22 +54,37 @@ export const compatCommand: CommandRegistration = (program, io, done) => {
     });
 };
 
-/** Read a schema file with positions (JSON is YAML) and parse it as JSON; throws `ArgumentError` saying why it is not a JSON Schema. */
-function readSchema(sources: SourceFiles, path: string, argument: string): { file: SourceFile; schema: JsonSchema } {
-  const sink = new DiagnosticSink();
-  const file = sources.load(path, sink);
-  if (file === undefined) {
-    const [problem] = sink.all();
-    throw new ArgumentError(argument, `a JSON Schema file, but ${problem?.message ?? `"${path}" cannot be read`}`);
+/** A schema file: its JSON, and where a path inside it is written. */
+interface SchemaFile {
+  readonly display: string;
+  readonly schema: JsonSchema;
+  locate(tokens: readonly string[]): SourceLocation;
+}
+
+/** Read a schema file as JSON, with positions (JSON is YAML); throws `ArgumentError` saying why it is not a JSON Schema. */
+function readSchema(sources: SourceFiles, path: string, argument: string): SchemaFile {
+  const display = sources.display(resolve(sources.cwd, path));
+  let text: string;
+  try {
+    text = readFileSync(resolve(sources.cwd, path), "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
+    throw new ArgumentError(argument, `a JSON Schema file, but cannot read "${display}": ${reason}`);
   }
   let schema: unknown;
   try {
-    schema = JSON.parse(file.text);
+    schema = JSON.parse(text);
   } catch (error) {
-    throw new ArgumentError(argument, `a JSON Schema file, but "${file.display}" is not JSON: ${(error as Error).message}`);
+    throw new ArgumentError(argument, `a JSON Schema file, but "${display}" is not JSON: ${(error as Error).message}`);
   }
   if (typeof schema !== "boolean" && !isPlainObject(schema)) {
-    throw new ArgumentError(argument, `a JSON Schema file, but "${file.display}" holds ${Array.isArray(schema) ? "an array" : JSON.stringify(schema)}, not an object or a boolean`);
+    throw new ArgumentError(argument, `a JSON Schema file, but "${display}" holds ${Array.isArray(schema) ? "an array" : JSON.stringify(schema)}, not an object or a boolean`);
   }
-  return { file, schema };
+  // JSON that YAML refuses (a repeated key) still compares; its findings point at the file's start.
+  const file = sources.load(path, new DiagnosticSink());
+  return {
+    display,
+    schema,
+    locate: (tokens) => (file === undefined ? sources.start({ display }) : sources.locate(file, tokens)),
+  };
 }
