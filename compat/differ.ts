@@ -13,6 +13,7 @@ import { compareEnums, compareNumbers, compareStrings } from "./compare-scalars.
 import { difference, under, type DiffContext, type Difference } from "./difference.js";
 import { CompatibilityError } from "./errors.js";
 import { describeNode } from "./describe.js";
+import { provablyDisjoint } from "./disjoint.js";
 import { maximumMatching } from "./matching.js";
 import { isCompatibleUnder, type RuleId } from "./rules.js";
 import type { CombinedNode, NotNode, SchemaNode, TypedNode, TypesNode } from "./schema-node.js";
@@ -94,7 +95,10 @@ export class SchemaDiffer implements DiffContext {
     }
     for (const branch of branches) {
       const found = this.compare(original, branch);
-      if (this.compatible(found)) return [...found, difference("SUM_TYPE_EXTENDED", [], { before: describeNode(original), after: describeNode(update) })];
+      if (!this.compatible(found)) continue;
+      const extended = difference("SUM_TYPE_EXTENDED", [], { before: describeNode(original), after: describeNode(update) });
+      const overlapping = update.criterion === "oneOf" && branches.some((other) => other !== branch && !provablyDisjoint(original, other));
+      return overlapping ? [...found, extended, overlap()] : [...found, extended];
     }
     return undefined;
   }
@@ -112,6 +116,22 @@ export class SchemaDiffer implements DiffContext {
       if (this.compatible(found)) return [...found, difference("PRODUCT_TYPE_NARROWED", [], { before: describeNode(original), after: describeNode(update) })];
     }
     return undefined;
+  }
+
+  /**
+   * Whether a value of an old alternative may match a new alternative besides the one it was paired
+   * with (oneOf wants exactly one): fine when the two are provably disjoint, or when the other new
+   * alternative lies within another old one, which the value did not match.
+   */
+  #overlapping(before: readonly SchemaNode[], after: readonly SchemaNode[], pairing: readonly number[]): boolean {
+    return before.some((old, index) =>
+      after.some(
+        (other, position) =>
+          position !== pairing[index] &&
+          !provablyDisjoint(old, other) &&
+          !before.some((another, at) => at !== index && this.compatible(this.compare(other, another))),
+      ),
+    );
   }
 
   #breaking(found: readonly Difference[]): number {
@@ -231,8 +251,13 @@ export class SchemaDiffer implements DiffContext {
       taken.add(edge.position);
       found.push(...edge.found);
     });
+    if (update.criterion === "oneOf" && this.#overlapping(before, after, pairing)) found.push(overlap());
     return found;
   }
+}
+
+function overlap(): Difference {
+  return difference("ONE_OF_ALTERNATIVES_OVERLAP", ["oneOf"]);
 }
 
 /** The differences between two schemas' annotations (`$id`, `title`, `description`, `default`), when both are whole schema objects. */

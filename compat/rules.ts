@@ -184,6 +184,11 @@ const specs = {
   PRODUCT_TYPE_NARROWED: { class: c, mirror: "PRODUCT_TYPE_EXTENDED", phrase: "constraint {before} removed" },
   SUM_TYPE_EXTENDED: { class: c, mirror: "SUM_TYPE_NARROWED", phrase: "alternatives extended from {before} to {after}" },
   SUM_TYPE_NARROWED: { class: b, mirror: "SUM_TYPE_EXTENDED", phrase: "alternatives narrowed from {before} to {after}" },
+  ONE_OF_ALTERNATIVES_OVERLAP: {
+    class: b,
+    mirror: "ONE_OF_ALTERNATIVES_OVERLAP",
+    phrase: "a value the writer's schema allows may match more than one alternative of the reader's oneOf",
+  },
   NOT_TYPE_EXTENDED: { class: b, mirror: "NOT_TYPE_NARROWED", phrase: "\"not\" schema widened: fewer values are allowed" },
   NOT_TYPE_NARROWED: { class: c, mirror: "NOT_TYPE_EXTENDED", phrase: "\"not\" schema narrowed: more values are allowed" },
 
