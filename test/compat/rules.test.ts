@@ -147,6 +147,11 @@ describe("compat - modes", () => {
     }
   });
 
+  test("docs/compatibility.md lists every rule", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../docs/compatibility.md"), "utf8");
+    expect(ruleIds.filter((rule) => !doc.includes(`| \`${rule}\` |`))).toEqual([]);
+  });
+
   test("every rule id is a stable upper-case name", () => {
     for (const rule of ruleIds) expect(rule).toMatch(/^[A-Z]+(_[A-Z]+)*$/);
     const sample: RuleId = "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL";
