@@ -4,6 +4,7 @@
  * readers read new events: walk from the new schema to each old one), FULL (both), each against
  * the latest earlier schema or, `_TRANSITIVE`, against all; NONE checks nothing.
  */
+import { compatibilityModes as specModes } from "../generator/extensions.js";
 import type { CompatibilityMode, JsonSchema } from "../runtime/codegen.js";
 import { SchemaDiffer, type CompatibilityPolicy } from "./differ.js";
 import type { Difference } from "./difference.js";
@@ -15,15 +16,7 @@ import { SchemaDocument } from "./schema-node.js";
 export type CompatibilityDirection = "BACKWARD" | "FORWARD";
 
 /** Every compatibility mode, in the order users know them. */
-export const compatibilityModes: readonly CompatibilityMode[] = [
-  "BACKWARD",
-  "BACKWARD_TRANSITIVE",
-  "FORWARD",
-  "FORWARD_TRANSITIVE",
-  "FULL",
-  "FULL_TRANSITIVE",
-  "NONE",
-];
+export const compatibilityModes: readonly CompatibilityMode[] = specModes;
 
 /** One breaking change: its rule (named as a change from old to new), where, which readers it breaks, and a message. */
 export interface CompatibilityFinding {

@@ -16,7 +16,7 @@ import { describeNode } from "./describe.js";
 import { provablyDisjoint } from "./disjoint.js";
 import { maximumMatching } from "./matching.js";
 import { isCompatibleUnder, type RuleId } from "./rules.js";
-import type { CombinedNode, NotNode, SchemaNode, TypedNode, TypesNode } from "./schema-node.js";
+import { isTypedNode, type CombinedNode, type NotNode, type SchemaNode, type TypedNode, type TypesNode } from "./schema-node.js";
 
 /** Which changes the reader tolerates: `strict` (Confluent's default) or `lenient`. */
 export type CompatibilityPolicy = "strict" | "lenient";
@@ -311,16 +311,10 @@ function partsOf(node: SchemaNode): ReadonlyMap<string, SchemaNode> {
 }
 
 function roleOf(node: SchemaNode): string {
+  if (isTypedNode(node)) return node.implied ? `implied:${node.kind}` : "type";
   switch (node.kind) {
     case "types":
       return "type";
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-    case "object":
-    case "array":
-      return node.implied ? `implied:${node.kind}` : "type";
     case "combined":
       return node.criterion;
     case "opaque":
@@ -331,7 +325,7 @@ function roleOf(node: SchemaNode): string {
 }
 
 function isTyped(node: SchemaNode): node is TypedNode | TypesNode {
-  return ["types", "string", "number", "boolean", "null", "object", "array"].includes(node.kind);
+  return node.kind === "types" || isTypedNode(node);
 }
 
 function membersOf(node: TypedNode | TypesNode): readonly TypedNode[] {

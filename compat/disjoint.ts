@@ -4,7 +4,7 @@
  * are disjoint, a closed object lacking a field the other requires). False means "cannot tell".
  */
 import { isDeepStrictEqual } from "node:util";
-import type { NumberNode, ObjectNode, SchemaNode } from "./schema-node.js";
+import { isTypedNode, type NumberNode, type ObjectNode, type SchemaNode } from "./schema-node.js";
 
 type JsonType = "null" | "boolean" | "number" | "string" | "object" | "array";
 
@@ -60,16 +60,10 @@ function objectsDisjoint(a: ObjectNode, b: ObjectNode, depth: number): boolean {
 function typesOf(node: SchemaNode, seen: ReadonlySet<SchemaNode> = new Set()): ReadonlySet<JsonType> {
   if (seen.has(node)) return allTypes;
   const inside = new Set([...seen, node]);
+  if (isTypedNode(node)) return node.implied ? allTypes : new Set([node.kind]);
   switch (node.kind) {
     case "false":
       return new Set();
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-    case "object":
-    case "array":
-      return node.implied ? allTypes : new Set([node.kind]);
     case "types":
       return new Set(node.members.map((member) => member.kind));
     case "enum":
@@ -108,7 +102,7 @@ function numberOf(node: SchemaNode): NumberNode | undefined {
 
 function declaredType(node: SchemaNode): SchemaNode | undefined {
   const typed = node.kind === "parts" ? node.parts.get("type") : node;
-  return typed !== undefined && "implied" in typed && !typed.implied ? typed : undefined;
+  return typed !== undefined && isTypedNode(typed) && !typed.implied ? typed : undefined;
 }
 
 function typeOfValue(value: unknown): JsonType {

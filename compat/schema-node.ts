@@ -414,6 +414,13 @@ function uniqueValues(values: readonly JsonValue[]): JsonValue[] {
   return unique;
 }
 
+const typedKinds: ReadonlySet<SchemaNode["kind"]> = new Set(["string", "number", "boolean", "null", "object", "array"]);
+
+/** True for a schema of one JSON type with its keywords. */
+export function isTypedNode(node: SchemaNode): node is TypedNode {
+  return typedKinds.has(node.kind);
+}
+
 /** Escape a JSON pointer token (`~` and `/`). */
 export function escape(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
