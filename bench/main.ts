@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --json] [-- --only generator|runtime|store]`: every benchmark of the project, each a
- * ratio or a time beside the plain library doing the same work in the same run. No test asserts on
- * these. With `--json`, one JSON object: the runtime's medians at the top (`publish`, `consume`),
- * each run under `runtimeRuns`, and the other benchmarks under their names.
+ * `npm run bench [-- --json] [-- --only generator|compat|runtime|store]`: every benchmark of the
+ * project, each a ratio or a time beside the plain library doing the same work in the same run. No
+ * test asserts on these. With `--json`, one JSON object: the runtime's medians at the top
+ * (`publish`, `consume`), each run under `runtimeRuns`, and the other benchmarks under their names.
  */
 import { parseArgs } from "node:util";
+import { benchCompat } from "./compat.js";
 import { benchEventStore, type StoreFigures } from "./event-store.js";
 import { benchGenerator, benchSynthetic, type GeneratorFigures } from "./generator.js";
 import { benchRuntime, medianFigures, type Throughput } from "./runtime.js";
@@ -38,6 +39,16 @@ if (wanted("store")) {
   const store = await benchEventStore();
   results["store"] = store;
   if (!values.json) reportStore(store);
+}
+
+if (wanted("compat")) {
+  const figures = await benchCompat("asyncapi");
+  results["compat"] = figures;
+  if (!values.json) {
+    process.stdout.write(
+      `compat, asyncapi/: ${figures.backwardChecksPerSecond} BACKWARD checks/s, ${figures.fullChecksPerSecond} FULL checks/s over ${figures.pairs} pairs of versions (ajv compiles the same schemas at ${figures.ajvCompilesPerSecond}/s); evc diff --against HEAD: ${figures.diffMs} ms in process, ${figures.diffCommandMs} ms as a command\n`,
+    );
+  }
 }
 
 if (values.json) process.stdout.write(`${JSON.stringify(results)}\n`);

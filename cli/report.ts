@@ -1,4 +1,4 @@
-import { formatDiagnostic, SpecError, type SpecDiagnostic } from "../generator/diagnostics.js";
+import { formatDiagnostic, SpecError, type SourceLocation, type SpecDiagnostic } from "../generator/diagnostics.js";
 import { isContractError } from "../runtime/errors.js";
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
 
@@ -23,4 +23,9 @@ export function reportFailure(io: CliIO, error: unknown, consequence: string): E
     return ExitCode.failure;
   }
   throw error;
+}
+
+/** A breaking change as a compiler prints a problem: `file:line:col: message (RULE, breaks BACKWARD, FORWARD)`. */
+export function breakingLine(location: SourceLocation, message: string, rule: string, breaks: readonly string[]): string {
+  return `${location.file}:${location.line}:${location.column}: ${message} (${rule}, breaks ${breaks.join(", ")})\n`;
 }

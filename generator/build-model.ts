@@ -108,6 +108,7 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
     messageId: namedId(message) ?? pointer,
     specFile: file.display,
     location: at(),
+    payloadPointer: `${pointer}/payload${isMultiFormat(message.payload()?.json()) ? "/schema" : ""}`,
     title: text(json["title"]),
     summary: text(json["summary"]),
     description: text(json["description"]),
@@ -126,8 +127,12 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
 /** The payload schema of a message, unwrapped from an AsyncAPI 3 multi-format schema object. */
 function payloadSchema(message: MessageInterface): unknown {
   const payload = message.payload()?.json() as unknown;
-  if (isPlainObject(payload) && "schemaFormat" in payload && "schema" in payload) return payload["schema"];
+  if (isMultiFormat(payload)) return payload["schema"];
   return payload ?? {};
+}
+
+function isMultiFormat(payload: unknown): payload is Record<string, unknown> {
+  return isPlainObject(payload) && "schemaFormat" in payload && "schema" in payload;
 }
 
 /** The type of a message: its `name`, else its id, else (anonymous messages of AsyncAPI 2) its place in the document. */

@@ -8,7 +8,8 @@ import type { CompatibilityMode, JsonValue, UpcastStep } from "../runtime/codege
 import type { ConsumerDefaults, StreamSpec } from "../runtime/topology.js";
 import type { UpcastModel } from "./model.js";
 
-const compatibilityModes = [
+/** Every compatibility mode, in the order users know them. */
+export const compatibilityModes = [
   "BACKWARD",
   "BACKWARD_TRANSITIVE",
   "FORWARD",

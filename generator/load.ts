@@ -4,14 +4,14 @@ import { ArgumentError } from "../runtime/errors.js";
 import { isPlainObject } from "../runtime/json.js";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
 import { SchemaCompiler } from "./compile.js";
-import { DiagnosticSink, SpecError, type SpecDiagnostic } from "./diagnostics.js";
+import { DiagnosticSink, SpecError, type SourceLocation, type SpecDiagnostic } from "./diagnostics.js";
 import { discoverDocuments } from "./discover.js";
-import type { ContractModel } from "./model.js";
+import type { ContractModel, EventModel } from "./model.js";
 import { SpecParser } from "./parse.js";
 import { checkReferences } from "./refs.js";
 import { checkContracts } from "./rules.js";
 import { ModelNamer } from "./schema-graph.js";
-import { SourceFiles } from "./sources.js";
+import { pointerTokens, SourceFiles } from "./sources.js";
 
 /** Where the specs are and how to read them. */
 export interface LoadOptions {
@@ -28,6 +28,8 @@ export interface LoadedContracts {
   readonly model: ContractModel;
   readonly warnings: readonly SpecDiagnostic[];
   readonly compiler: SchemaCompiler;
+  /** Where a path inside an event's payload schema (JSON pointer tokens) is written in the specs, following `$ref`s; the nearest enclosing node when the path goes further than the text. */
+  readonly locate: (event: EventModel, schemaPath: readonly string[]) => SourceLocation;
 }
 
 /**
@@ -62,5 +64,9 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const events = checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink);
   const diagnostics = sink.all();
   if (sink.hasErrors()) throw new SpecError(diagnostics);
-  return { model: { systems, events }, warnings: diagnostics, compiler };
+  const locate = (event: EventModel, schemaPath: readonly string[]): SourceLocation => {
+    const file = sources.load(resolve(options.cwd, event.specFile), new DiagnosticSink());
+    return file === undefined ? event.location : sources.locate(file, [...pointerTokens(event.payloadPointer), ...schemaPath]);
+  };
+  return { model: { systems, events }, warnings: diagnostics, compiler, locate };
 }

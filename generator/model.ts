@@ -34,6 +34,8 @@ export interface EventModel {
   readonly specFile: string;
   /** Where the message is declared. */
   readonly location: SourceLocation;
+  /** The JSON pointer of the payload schema in the spec file, from the document's root (through `$ref`s). */
+  readonly payloadPointer: string;
   readonly title: string | undefined;
   readonly summary: string | undefined;
   readonly description: string | undefined;

@@ -24,22 +24,23 @@ export interface SourceFile {
 
 /** Reads spec files once, guards them against YAML bombs, and maps JSON pointers back to `file:line:col`. */
 export class SourceFiles {
-  readonly #cwd: string;
+  /** The folder relative paths start from. */
+  readonly cwd: string;
   readonly #cache = new Map<string, SourceFile | undefined>();
 
   constructor(cwd: string) {
-    this.#cwd = cwd;
+    this.cwd = cwd;
   }
 
   /** The path shown for a file in diagnostics. */
   display(path: string): string {
-    const rel = relative(this.#cwd, path);
+    const rel = relative(this.cwd, path);
     return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
   }
 
   /** Read and parse a file; on a syntax error or an alias bomb, report it and return undefined. */
   load(path: string, sink: DiagnosticSink): SourceFile | undefined {
-    const absolute = resolve(this.#cwd, path);
+    const absolute = resolve(this.cwd, path);
     if (this.#cache.has(absolute)) return this.#cache.get(absolute);
     const file = this.#read(absolute, sink);
     this.#cache.set(absolute, file);

@@ -1,4 +1,6 @@
 import type { CommandRegistration } from "../io.js";
+import { compatCommand } from "./compat.js";
+import { diffCommand } from "./diff.js";
 import { checkCommand, generateCommand } from "./generate.js";
 import { demoCommand } from "./demo.js";
 import { dlqCommand } from "./dlq.js";
@@ -7,4 +9,14 @@ import { publishCommand } from "./publish.js";
 import { tailCommand } from "./tail.js";
 
 /** Every `evc` subcommand, one module each, in the order `evc --help` lists them. */
-export const commands: readonly CommandRegistration[] = [generateCommand, checkCommand, listCommand, publishCommand, tailCommand, dlqCommand, demoCommand];
+export const commands: readonly CommandRegistration[] = [
+  generateCommand,
+  checkCommand,
+  listCommand,
+  diffCommand,
+  compatCommand,
+  publishCommand,
+  tailCommand,
+  dlqCommand,
+  demoCommand,
+];

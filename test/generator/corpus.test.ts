@@ -1,36 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { Parser } from "@asyncapi/parser";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { generate } from "../../generator/index.js";
+import { corpusEntries, parserAccepts } from "../helpers/corpus.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
 import { typecheck } from "../helpers/typecheck.js";
-
-const corpus = resolve(import.meta.dirname, "../../../shared/corpus/asyncapi");
-
-interface CorpusEntry {
-  readonly name: string;
-  readonly entry: string;
-}
-
-function manifest(): CorpusEntry[] {
-  const [, ...rows] = readFileSync(join(corpus, "MANIFEST.tsv"), "utf8").trim().split("\n");
-  return rows.map((row) => {
-    const cells = row.split("\t");
-    return { name: cells[0] as string, entry: join(corpus, cells[0] as string, cells[7] as string) };
-  });
-}
-
-async function parserAccepts(file: string): Promise<boolean> {
-  const { document } = await new Parser().parse(readFileSync(file, "utf8"), { source: file });
-  return document !== undefined;
-}
 
 describe("generator - real documents", () => {
   test(
     "every public document the parser accepts generates TypeScript that passes tsc --strict, with no anonymous names",
     async () => {
-      const entries = manifest();
+      const entries = corpusEntries();
       expect(entries.length).toBe(37);
       using ws = specWorkspace();
       const accepted: string[] = [];

@@ -1,0 +1,72 @@
+/**
+ * The compatibility checker's speed on the contracts of `asyncapi/`: checks per second over every
+ * pair of versions of a type and every version against itself, beside ajv compiling the same
+ * schemas; and the time of `evc diff` over the whole folder against HEAD, in process and as a command.
+ */
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import { runCli } from "../cli/program.js";
+import { checkCompatibility } from "../compat/index.js";
+import { loadContracts } from "../generator/load.js";
+import type { JsonSchema } from "../runtime/codegen.js";
+
+/** Figures of the compatibility benchmark. */
+export interface CompatFigures {
+  /** Ordered pairs checked per round: every version against itself and against every other version of its type. */
+  readonly pairs: number;
+  readonly backwardChecksPerSecond: number;
+  /** FULL walks both directions, so it costs about two BACKWARD checks. */
+  readonly fullChecksPerSecond: number;
+  /** ajv compiling the pairs' new schemas, for scale: how long reading a schema takes at all. */
+  readonly ajvCompilesPerSecond: number;
+  /** `evc diff --against HEAD` over the folder, in process (both revisions loaded, every contract compared). */
+  readonly diffMs: number;
+  /** The same as a command, node and tsx start-up included. */
+  readonly diffCommandMs: number;
+}
+
+/** Measure the checker and `evc diff` on a specs folder of this repository. */
+export async function benchCompat(specs: string): Promise<CompatFigures> {
+  const { model } = await loadContracts({ specs: resolve(specs), cwd: process.cwd(), allowRemoteRefs: false });
+  const pairs: [JsonSchema, JsonSchema][] = [];
+  for (const old of model.events) {
+    for (const next of model.events) if (old.type === next.type) pairs.push([old.schema, next.schema]);
+  }
+  const rate = (work: (pair: [JsonSchema, JsonSchema]) => void) => perSecond(() => pairs.forEach(work)) * pairs.length;
+  const backward = rate(([old, next]) => checkCompatibility([old], next, { mode: "BACKWARD" }));
+  const full = rate(([old, next]) => checkCompatibility([old], next, { mode: "FULL" }));
+  const ajv = rate(([, next]) => {
+    const instance = new Ajv({ strict: false, logger: false });
+    addFormats.default(instance);
+    instance.compile(next as object);
+  });
+  let started = performance.now();
+  const code = await runCli(["diff", "--against", "HEAD", "--specs", specs], { stdout: () => {}, stderr: () => {}, cwd: process.cwd(), env: {} });
+  if (code !== 0) throw new Error(`evc diff --against HEAD exited ${code}`);
+  const diffMs = performance.now() - started;
+  started = performance.now();
+  execFileSync(process.execPath, ["bin/evc.js", "diff", "--against", "HEAD", "--specs", specs], { stdio: "ignore" });
+  const diffCommandMs = performance.now() - started;
+  return {
+    pairs: pairs.length,
+    backwardChecksPerSecond: Math.round(backward),
+    fullChecksPerSecond: Math.round(full),
+    ajvCompilesPerSecond: Math.round(ajv),
+    diffMs: Math.round(diffMs),
+    diffCommandMs: Math.round(diffCommandMs),
+  };
+}
+
+/** How many times per second `round` runs, measured over at least a second after a warm-up round. */
+function perSecond(round: () => void): number {
+  round();
+  let rounds = 0;
+  const started = performance.now();
+  while (performance.now() - started < 1_000) {
+    round();
+    rounds++;
+  }
+  return rounds / ((performance.now() - started) / 1_000);
+}

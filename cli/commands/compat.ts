@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { checkCompatibility } from "../../compat/index.js";
+import { DiagnosticSink, type SourceLocation } from "../../generator/diagnostics.js";
+import { SourceFiles } from "../../generator/sources.js";
+import type { JsonSchema } from "../../runtime/codegen.js";
+import { ArgumentError } from "../../runtime/errors.js";
+import { isPlainObject } from "../../runtime/json.js";
+import { parseMode, parsePolicy } from "../compat-flags.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { breakingLine, reportFailure } from "../report.js";
+
+interface CompatFlags {
+  mode: string;
+  policy: string;
+  json?: boolean;
+}
+
+/**
+ * `evc compat <old> <new> [--mode M] [--policy strict|lenient] [--json]`: exit 0 when the new JSON
+ * Schema is compatible with the old one, 1 printing every breaking change (located in the new
+ * file), 2 when a file cannot be read or a flag is wrong.
+ */
+export const compatCommand: CommandRegistration = (program, io, done) => {
+  program
+    .command("compat")
+    .description("tell whether a new JSON Schema is compatible with an old one, under Confluent Schema Registry's modes")
+    .argument("<old>", "the old schema, a JSON file")
+    .argument("<new>", "the new schema, a JSON file")
+    .option("--mode <mode>", "BACKWARD, FORWARD or FULL, each also _TRANSITIVE, or NONE", "BACKWARD")
+    .option("--policy <policy>", "strict (an optional property added to an open content model breaks BACKWARD) or lenient", "strict")
+    .option("--json", "print JSON")
+    .action((oldPath: string, newPath: string, flags: CompatFlags) => {
+      try {
+        const mode = parseMode(flags.mode);
+        const policy = parsePolicy(flags.policy);
+        const sources = new SourceFiles(io.cwd);
+        const before = readSchema(sources, oldPath, "old");
+        const after = readSchema(sources, newPath, "new");
+        const report = checkCompatibility([before.schema], after.schema, { mode, policy });
+        const findings = report.findings.map((finding) => ({ ...finding, location: after.locate(finding.tokens) }));
+        if (flags.json === true) {
+          const rows = findings.map(({ rule, path, breaks, message, location }) => ({ rule, path, breaks, message, location }));
+          io.stdout(`${JSON.stringify({ compatible: report.compatible, mode, policy, findings: rows }, null, 2)}\n`);
+        } else {
+          for (const finding of findings) io.stdout(breakingLine(finding.location, finding.message, finding.rule, finding.breaks));
+          const verdict = report.compatible ? "is" : `is not (${findings.length} breaking change${findings.length === 1 ? "" : "s"})`;
+          io.stdout(`"${after.display}" ${verdict} ${mode} compatible with "${before.display}" under the ${policy} policy\n`);
+        }
+        done(report.compatible ? ExitCode.ok : ExitCode.finding);
+      } catch (error) {
+        done(reportFailure(io, error, "nothing compared"));
+      }
+    });
+};
+
+/** A schema file: its JSON, and where a path inside it is written. */
+interface SchemaFile {
+  readonly display: string;
+  readonly schema: JsonSchema;
+  locate(tokens: readonly string[]): SourceLocation;
+}
+
+/** Read a schema file as JSON, with positions (JSON is YAML); throws `ArgumentError` saying why it is not a JSON Schema. */
+function readSchema(sources: SourceFiles, path: string, argument: string): SchemaFile {
+  const display = sources.display(resolve(sources.cwd, path));
+  let text: string;
+  try {
+    text = readFileSync(resolve(sources.cwd, path), "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
+    throw new ArgumentError(argument, `a JSON Schema file, but cannot read "${display}": ${reason}`);
+  }
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch (error) {
+    throw new ArgumentError(argument, `a JSON Schema file, but "${display}" is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof schema !== "boolean" && !isPlainObject(schema)) {
+    throw new ArgumentError(argument, `a JSON Schema file, but "${display}" holds ${Array.isArray(schema) ? "an array" : JSON.stringify(schema)}, not an object or a boolean`);
+  }
+  // JSON that YAML refuses (a repeated key) still compares; its findings point at the file's start.
+  const file = sources.load(path, new DiagnosticSink());
+  return {
+    display,
+    schema,
+    locate: (tokens) => (file === undefined ? sources.start({ display }) : sources.locate(file, tokens)),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Compatibility of a new schema with earlier ones under Confluent Schema Registry's modes:
+ * BACKWARD (new readers read old events: walk from each old schema to the new one), FORWARD (old
+ * readers read new events: walk from the new schema to each old one), FULL (both), each against
+ * the latest earlier schema or, `_TRANSITIVE`, against all; NONE checks nothing.
+ */
+import { compatibilityModes as specModes } from "../generator/extensions.js";
+import type { CompatibilityMode, JsonSchema } from "../runtime/codegen.js";
+import { SchemaDiffer, type CompatibilityPolicy } from "./differ.js";
+import type { Difference } from "./difference.js";
+import { findingMessage, pathText, type Roles } from "./format.js";
+import { isCompatibleUnder, mirrorOf, type RuleId } from "./rules.js";
+import { SchemaDocument } from "./schema-node.js";
+
+/** Which readers a change breaks: BACKWARD, readers of the new schema reading old events; FORWARD, readers of the old schema reading new ones. */
+export type CompatibilityDirection = "BACKWARD" | "FORWARD";
+
+/** Every compatibility mode, in the order users know them. */
+export const compatibilityModes: readonly CompatibilityMode[] = specModes;
+
+/** One breaking change: its rule (named as a change from old to new), where, which readers it breaks, and a message. */
+export interface CompatibilityFinding {
+  readonly rule: RuleId;
+  /** JSON pointer fragment into the schemas, `#/properties/data/properties/createdBy`. */
+  readonly path: string;
+  /** The path's tokens, to locate it in a source file. */
+  readonly tokens: readonly string[];
+  readonly breaks: readonly CompatibilityDirection[];
+  readonly message: string;
+  /** Which earlier schema it is about: an index into the `previous` list given to `checkCompatibility`. */
+  readonly against: number;
+}
+
+/** The answer of a compatibility check. */
+export interface CompatibilityReport {
+  readonly mode: CompatibilityMode;
+  readonly policy: CompatibilityPolicy;
+  readonly compatible: boolean;
+  readonly findings: readonly CompatibilityFinding[];
+}
+
+/** How to check: the mode and the policy. */
+export interface CheckOptions {
+  readonly mode: CompatibilityMode;
+  readonly policy: CompatibilityPolicy;
+}
+
+/** Confluent's defaults: BACKWARD, strict. */
+export function defaultCheckOptions(): CheckOptions {
+  return { mode: "BACKWARD", policy: "strict" };
+}
+
+/** The directions a mode checks. */
+export function directionsOf(mode: CompatibilityMode): CompatibilityDirection[] {
+  if (mode === "NONE") return [];
+  if (mode.startsWith("BACKWARD")) return ["BACKWARD"];
+  if (mode.startsWith("FORWARD")) return ["FORWARD"];
+  return ["BACKWARD", "FORWARD"];
+}
+
+/** True for the `_TRANSITIVE` modes, which check against every earlier schema, not only the latest. */
+export function isTransitive(mode: CompatibilityMode): boolean {
+  return mode.endsWith("_TRANSITIVE");
+}
+
+/**
+ * Check `next` against the earlier schemas (oldest first) under a mode and policy. Throws
+ * `CompatibilityError` when a schema has a `$ref` that does not resolve inside it.
+ */
+export function checkCompatibility(previous: readonly JsonSchema[], next: JsonSchema, options: Partial<CheckOptions> = {}): CompatibilityReport {
+  const { mode, policy } = { ...defaultCheckOptions(), ...options };
+  const directions = directionsOf(mode);
+  const first = isTransitive(mode) ? 0 : Math.max(0, previous.length - 1);
+  const nextRoot = new SchemaDocument(next).root();
+  const findings = new Map<string, { finding: CompatibilityFinding; breaks: Set<CompatibilityDirection> }>();
+  for (let against = first; against < previous.length && directions.length > 0; against++) {
+    const oldRoot = new SchemaDocument(previous[against]).root();
+    const differ = new SchemaDiffer(policy);
+    for (const direction of directions) {
+      const backward = direction === "BACKWARD";
+      const walked = backward ? differ.compare(oldRoot, nextRoot) : differ.compare(nextRoot, oldRoot);
+      for (const found of walked) {
+        if (isCompatibleUnder(found.rule, policy)) continue;
+        const finding = toFinding(found, direction, against);
+        const key = `${against}\u0000${finding.rule}\u0000${finding.path}`;
+        const known = findings.get(key);
+        if (known === undefined) findings.set(key, { finding, breaks: new Set([direction]) });
+        else known.breaks.add(direction);
+      }
+    }
+  }
+  const list = [...findings.values()]
+    .map(({ finding, breaks }) => ({ ...finding, breaks: directions.filter((direction) => breaks.has(direction)) }))
+    .sort((a, b) => a.against - b.against || compareText(a.path, b.path) || compareText(a.rule, b.rule));
+  return { mode, policy, compatible: list.length === 0, findings: list };
+}
+
+/**
+ * Every difference Confluent's checker would list from `original` (the writer's schema) to `update`
+ * (the reader's), compatible ones included, as `RULE #/path`: the form of its published test cases.
+ */
+export function diffSchemas(original: JsonSchema, update: JsonSchema, policy: CompatibilityPolicy = "strict"): string[] {
+  const differ = new SchemaDiffer(policy);
+  return differ.compare(new SchemaDocument(original).root(), new SchemaDocument(update).root()).map((found) => `${found.rule} ${pathText(found.path)}`);
+}
+
+function toFinding(found: Difference, direction: CompatibilityDirection, against: number): CompatibilityFinding {
+  const backward = direction === "BACKWARD";
+  const roles: Roles = backward ? { reader: "new", writer: "old" } : { reader: "old", writer: "new" };
+  const rule = backward ? found.rule : (found.mirror ?? mirrorOf(found.rule));
+  const before = backward ? found.before : found.after;
+  const after = backward ? found.after : found.before;
+  return {
+    rule,
+    path: pathText(found.path),
+    tokens: found.path,
+    breaks: [direction],
+    message: findingMessage(rule, found, before, after, roles),
+    against,
+  };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

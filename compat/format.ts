@@ -1,0 +1,50 @@
+/** Paths and messages of findings: `#/properties/data/properties/createdBy`, `"data.createdBy": required property added ...`. */
+import type { JsonValue } from "../runtime/codegen.js";
+import type { Difference } from "./difference.js";
+import { phraseOf, type RuleId } from "./rules.js";
+import { escape } from "./schema-node.js";
+
+/** The JSON pointer fragment of a path, as Confluent prints it: `#/` for the root, `#/properties/foo` below. */
+export function pathText(tokens: readonly string[]): string {
+  return `#/${tokens.map(escape).join("/")}`;
+}
+
+const combinators = new Set(["allOf", "anyOf", "oneOf"]);
+
+/** The field a path is about, as a reader of the event sees it: `data.createdBy`, `tags[]`, `items[0]`; `root` at the top. */
+export function fieldLabel(tokens: readonly string[]): string {
+  let label = "";
+  const field = (name: string) => (label = label === "" ? name : `${label}.${name}`);
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as string;
+    const next = tokens[index + 1];
+    if ((token === "properties" || token === "required" || token === "dependencies") && next !== undefined) {
+      field(next);
+      index++;
+    } else if (token === "patternProperties" && next !== undefined) {
+      field(`<${next}>`);
+      index++;
+    } else if (token === "additionalProperties") field("*");
+    else if (token === "items" && next !== undefined && /^\d+$/.test(next)) {
+      label += `[${next}]`;
+      index++;
+    } else if (token === "items" || token === "additionalItems") label += "[]";
+    else if (combinators.has(token) && next !== undefined && /^\d+$/.test(next)) index++;
+  }
+  return label === "" ? "root" : `"${label}"`;
+}
+
+/** Which side reads in a direction: the new schema reads old events (BACKWARD), the old schema reads new ones (FORWARD). */
+export interface Roles {
+  readonly reader: "old" | "new";
+  readonly writer: "old" | "new";
+}
+
+/** A finding's message: the field, what changed from old to new, and why it matters. */
+export function findingMessage(rule: RuleId, found: Difference, before: JsonValue | undefined, after: JsonValue | undefined, roles: Roles): string {
+  const plain = /^(TYPE_|SUM_TYPE|PRODUCT_TYPE|COMBINED_TYPE|UNSUPPORTED_KEYWORD|PATTERN_PROPERTY)/.test(rule);
+  const show = (value: JsonValue | undefined) => (value === undefined ? "nothing" : plain && typeof value === "string" ? value : JSON.stringify(value));
+  const phrase = phraseOf(rule).replace("{before}", show(before)).replace("{after}", show(after));
+  const detail = found.detail === undefined ? "" : `; ${found.detail.replace("{reader}", roles.reader).replace("{writer}", roles.writer)}`;
+  return `${fieldLabel(found.path)}: ${phrase}${detail}`;
+}

@@ -1,0 +1,7 @@
+/** The JSON Schema compatibility checker: Confluent Schema Registry's modes, policies and rule ids. */
+export { checkCompatibility, compatibilityModes, defaultCheckOptions, diffSchemas, directionsOf, isTransitive } from "./check.js";
+export type { CheckOptions, CompatibilityDirection, CompatibilityFinding, CompatibilityReport } from "./check.js";
+export type { CompatibilityPolicy } from "./differ.js";
+export { CompatibilityError } from "./errors.js";
+export { ruleClass, ruleIds } from "./rules.js";
+export type { RuleClass, RuleId } from "./rules.js";

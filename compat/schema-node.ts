@@ -1,0 +1,439 @@
+/**
+ * The checker's view of a JSON Schema (draft-07, the AsyncAPI schema dialect): each schema object
+ * becomes one node that says what it constrains, in the shapes Confluent's checker reasons about
+ * (a typed schema, a list of types, an enum, `not`, a combinator), or a conjunction of several
+ * when one object mixes them (`{type: string, enum: [...]}`). Local `$ref`s are followed lazily,
+ * so recursive schemas become cyclic graphs of nodes, each schema object one node.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { JsonValue } from "../runtime/codegen.js";
+import { isPlainObject, pointerTokens } from "../runtime/json.js";
+import { CompatibilityError } from "./errors.js";
+
+type Raw = Record<string, unknown>;
+
+/** The annotations of a schema object: they never change what validates, but Confluent reports their changes. */
+export interface Annotations {
+  readonly id: JsonValue | undefined;
+  readonly title: JsonValue | undefined;
+  readonly description: JsonValue | undefined;
+  readonly default: JsonValue | undefined;
+  readonly hasDefault: boolean;
+}
+
+/** A subschema, resolved on first use. */
+export interface Child {
+  /** The subschema as written (before `$ref` resolution); identical texts are the same alternative in a combinator. */
+  readonly key: string;
+  node(): SchemaNode;
+}
+
+interface Base {
+  /** Present on the node that stands for a whole schema object, absent on its parts. */
+  readonly meta?: Annotations;
+}
+
+/** `true`, `{}` or a schema object with nothing but annotations: every value. */
+export interface EmptyNode extends Base {
+  readonly kind: "empty";
+}
+/** `false`: no value. */
+export interface FalseNode extends Base {
+  readonly kind: "false";
+}
+/** A schema of one JSON type; `implied` when the object has no `type` and its keywords name one (`{maxLength: 3}`). */
+interface TypedBase extends Base {
+  readonly implied: boolean;
+}
+/** A string schema. */
+export interface StringNode extends TypedBase {
+  readonly kind: "string";
+  readonly minLength: number | undefined;
+  readonly maxLength: number | undefined;
+  readonly pattern: string | undefined;
+  readonly format: string | undefined;
+}
+/** A number or integer schema. */
+export interface NumberNode extends TypedBase {
+  readonly kind: "number";
+  readonly integer: boolean;
+  readonly minimum: number | undefined;
+  readonly maximum: number | undefined;
+  readonly exclusiveMinimum: number | undefined;
+  readonly exclusiveMaximum: number | undefined;
+  readonly multipleOf: number | undefined;
+  readonly format: string | undefined;
+}
+/** A boolean or null schema. */
+export interface LiteralTypeNode extends TypedBase {
+  readonly kind: "boolean" | "null";
+}
+/** An object schema. */
+export interface ObjectNode extends TypedBase {
+  readonly kind: "object";
+  readonly properties: ReadonlyMap<string, Child>;
+  readonly required: ReadonlySet<string>;
+  /** `additionalProperties`; undefined when absent. */
+  readonly additional: Child | undefined;
+  readonly patterns: ReadonlyMap<string, Child>;
+  readonly dependencyArrays: ReadonlyMap<string, readonly string[]>;
+  readonly dependencySchemas: ReadonlyMap<string, Child>;
+  readonly minProperties: number | undefined;
+  readonly maxProperties: number | undefined;
+}
+/** An array schema. */
+export interface ArrayNode extends TypedBase {
+  readonly kind: "array";
+  /** `items` as one schema for every item. */
+  readonly items: Child | undefined;
+  /** `items` as a list (a tuple). */
+  readonly tuple: readonly Child[];
+  readonly additionalItems: Child | undefined;
+  readonly minItems: number | undefined;
+  readonly maxItems: number | undefined;
+  readonly uniqueItems: boolean;
+}
+/** One JSON type with its keywords. */
+export type TypedNode = StringNode | NumberNode | LiteralTypeNode | ObjectNode | ArrayNode;
+/** `type: [a, b]`: any of several types, each with its keywords. */
+export interface TypesNode extends Base {
+  readonly kind: "types";
+  readonly members: readonly TypedNode[];
+}
+/** `enum`, or `const` (a one-value enum). */
+export interface EnumNode extends Base {
+  readonly kind: "enum";
+  readonly keyword: "enum" | "const";
+  readonly values: readonly JsonValue[];
+}
+/** `not`. */
+export interface NotNode extends Base {
+  readonly kind: "not";
+  readonly schema: Child;
+}
+/** `allOf`, `anyOf` or `oneOf`, with repeated alternatives dropped. */
+export interface CombinedNode extends Base {
+  readonly kind: "combined";
+  readonly criterion: Criterion;
+  readonly branches: readonly Child[];
+}
+/** A validation keyword the checker does not analyse (`contains`, `if`, `propertyNames`, ...): compared as a value. */
+export interface OpaqueNode extends Base {
+  readonly kind: "opaque";
+  readonly keyword: string;
+  readonly value: JsonValue;
+}
+/** A schema object that constrains in several ways at once: every part must hold. */
+export interface PartsNode extends Base {
+  readonly kind: "parts";
+  /** Each part under its role: `type`, `implied:<type>`, `enum`, `const`, `not`, `allOf`, `anyOf`, `oneOf`, or an opaque keyword. */
+  readonly parts: ReadonlyMap<string, SchemaNode>;
+}
+
+/** A schema as the checker sees it. */
+export type SchemaNode = EmptyNode | FalseNode | TypedNode | TypesNode | EnumNode | NotNode | CombinedNode | OpaqueNode | PartsNode;
+
+/** The three combinators. */
+export type Criterion = "allOf" | "anyOf" | "oneOf";
+
+const criteria: readonly Criterion[] = ["allOf", "anyOf", "oneOf"];
+const typeNames = ["string", "number", "integer", "boolean", "null", "object", "array"] as const;
+type TypeName = (typeof typeNames)[number];
+
+/** Keywords that imply a type when `type` is absent: `{maxLength: 3}` constrains strings only. */
+const impliedBy: Record<"string" | "number" | "object" | "array", readonly string[]> = {
+  string: ["minLength", "maxLength", "pattern", "format"],
+  number: ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+  object: ["properties", "required", "additionalProperties", "patternProperties", "dependencies", "minProperties", "maxProperties"],
+  array: ["items", "additionalItems", "minItems", "maxItems", "uniqueItems"],
+};
+
+/** Validation keywords of draft-07 and later that the checker does not analyse: any change to them is reported. */
+const opaqueKeywords = [
+  "contains",
+  "propertyNames",
+  "if",
+  "then",
+  "else",
+  "dependentRequired",
+  "dependentSchemas",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "prefixItems",
+  "minContains",
+  "maxContains",
+  "$recursiveRef",
+  "$dynamicRef",
+];
+
+const emptyKey = "true";
+const falseKey = "false";
+
+/** One schema document (old or new): its root, and a node per schema object, `$ref`s resolved inside it. */
+export class SchemaDocument {
+  readonly #root: unknown;
+  readonly #nodes = new Map<object, SchemaNode>();
+  readonly #following = new Set<object>();
+  readonly #keys = new Map<object, string>();
+
+  constructor(root: unknown) {
+    this.#root = root;
+  }
+
+  /** The node of the whole document. */
+  root(): SchemaNode {
+    return this.node(this.#root, "#");
+  }
+
+  /** The node of a schema value found at `at` (a JSON pointer, for messages). */
+  node(raw: unknown, at: string): SchemaNode {
+    if (raw === false) return falseNode;
+    if (!isPlainObject(raw)) return emptyNode;
+    const known = this.#nodes.get(raw);
+    if (known !== undefined) return known;
+    const reference = raw["$ref"];
+    if (typeof reference === "string") {
+      // A chain of $refs that leads back to itself validates nothing; everything else resolves to its target.
+      if (this.#following.has(raw)) return emptyNode;
+      this.#following.add(raw);
+      try {
+        const target = this.node(this.#resolve(reference, at), reference);
+        this.#nodes.set(raw, target);
+        return target;
+      } finally {
+        this.#following.delete(raw);
+      }
+    }
+    const built = buildNode(raw, (value, path) => this.#child(value, `${at}/${path}`));
+    this.#nodes.set(raw, built);
+    return built;
+  }
+
+  #child(raw: unknown, at: string): Child {
+    let node: SchemaNode | undefined;
+    return {
+      key: this.#keyOf(raw),
+      node: () => (node ??= this.node(raw, at)),
+    };
+  }
+
+  #keyOf(raw: unknown): string {
+    if (raw === false) return falseKey;
+    if (!isPlainObject(raw)) return emptyKey;
+    let key = this.#keys.get(raw);
+    if (key === undefined) {
+      key = stableText(raw);
+      this.#keys.set(raw, key);
+    }
+    return key;
+  }
+
+  #resolve(reference: string, at: string): unknown {
+    if (!reference.startsWith("#")) {
+      throw new CompatibilityError(`cannot resolve "$ref" "${reference}" at ${at}: only references inside the schema ("#/...") are supported`);
+    }
+    let node: unknown = this.#root;
+    let fragment: string;
+    try {
+      fragment = decodeURIComponent(reference.slice(1));
+    } catch {
+      throw new CompatibilityError(`cannot resolve "$ref" "${reference}" at ${at}: it is not a valid URI fragment`);
+    }
+    if (fragment !== "" && !fragment.startsWith("/")) {
+      throw new CompatibilityError(`cannot resolve "$ref" "${reference}" at ${at}: only JSON pointers ("#/...") are supported`);
+    }
+    for (const token of pointerTokens(fragment)) {
+      if (Array.isArray(node) && /^\d+$/.test(token)) node = node[Number(token)];
+      else if (isPlainObject(node) && Object.hasOwn(node, token)) node = node[token];
+      else throw new CompatibilityError(`cannot resolve "$ref" "${reference}" at ${at}: there is nothing at "${fragment}"`);
+    }
+    return node;
+  }
+}
+
+const emptyNode: EmptyNode = { kind: "empty" };
+const falseNode: FalseNode = { kind: "false" };
+
+type MakeChild = (raw: unknown, path: string) => Child;
+
+function buildNode(raw: Raw, child: MakeChild): SchemaNode {
+  const meta = annotationsOf(raw);
+  const parts = new Map<string, SchemaNode>();
+  const types = typeListOf(raw["type"]);
+  if (types !== undefined) {
+    const members = types.map((type) => typedNode(type, raw, child, false));
+    parts.set("type", members.length === 1 ? (members[0] as TypedNode) : { kind: "types", members });
+  } else {
+    for (const [type, keywords] of Object.entries(impliedBy)) {
+      if (keywords.some((keyword) => keyword in raw && !(keyword === "uniqueItems" && raw[keyword] !== true))) {
+        parts.set(`implied:${type}`, typedNode(type as TypeName, raw, child, true));
+      }
+    }
+  }
+  if (Array.isArray(raw["enum"])) parts.set("enum", { kind: "enum", keyword: "enum", values: uniqueValues(raw["enum"] as JsonValue[]) });
+  if ("const" in raw) parts.set(parts.has("enum") ? "const" : "enum", { kind: "enum", keyword: "const", values: [raw["const"] as JsonValue] });
+  if ("not" in raw) parts.set("not", { kind: "not", schema: child(raw["not"], "not") });
+  for (const criterion of criteria) {
+    const list = raw[criterion];
+    if (!Array.isArray(list) || list.length === 0) continue;
+    const seen = new Set<string>();
+    const branches: Child[] = [];
+    list.forEach((item, index) => {
+      const branch = child(item, `${criterion}/${index}`);
+      if (seen.has(branch.key)) return;
+      seen.add(branch.key);
+      branches.push(branch);
+    });
+    parts.set(criterion, { kind: "combined", criterion, branches });
+  }
+  for (const keyword of opaqueKeywords) {
+    if (keyword in raw) parts.set(keyword, { kind: "opaque", keyword, value: raw[keyword] as JsonValue });
+  }
+  const [only] = parts.values();
+  if (parts.size === 0) return { kind: "empty", meta };
+  if (parts.size === 1 && only !== undefined) return { ...only, meta };
+  return { kind: "parts", parts, meta };
+}
+
+/** The types of a `type` keyword, integer folded into number when both are listed; undefined when absent or unusable. */
+function typeListOf(value: unknown): TypeName[] | undefined {
+  const listed = (Array.isArray(value) ? value : [value]).filter((type): type is TypeName => typeNames.includes(type as TypeName));
+  const types = [...new Set(listed)];
+  if (types.length === 0) return undefined;
+  return types.includes("number") ? types.filter((type) => type !== "integer") : types;
+}
+
+function typedNode(type: TypeName, raw: Raw, child: MakeChild, implied: boolean): TypedNode {
+  switch (type) {
+    case "string":
+      return {
+        kind: "string",
+        implied,
+        minLength: numberOf(raw["minLength"]),
+        maxLength: numberOf(raw["maxLength"]),
+        pattern: stringOf(raw["pattern"]),
+        format: stringOf(raw["format"]),
+      };
+    case "number":
+    case "integer":
+      return numberNode(type === "integer", raw, implied);
+    case "boolean":
+    case "null":
+      return { kind: type, implied };
+    case "object":
+      return objectNode(raw, child, implied);
+    case "array":
+      return arrayNode(raw, child, implied);
+  }
+}
+
+function numberNode(integer: boolean, raw: Raw, implied: boolean): NumberNode {
+  // Draft-04 spelled exclusive bounds as booleans beside minimum and maximum.
+  const maximum = numberOf(raw["maximum"]);
+  const minimum = numberOf(raw["minimum"]);
+  const oldMax = raw["exclusiveMaximum"] === true;
+  const oldMin = raw["exclusiveMinimum"] === true;
+  return {
+    kind: "number",
+    implied,
+    integer,
+    maximum: oldMax ? undefined : maximum,
+    minimum: oldMin ? undefined : minimum,
+    exclusiveMaximum: oldMax ? maximum : numberOf(raw["exclusiveMaximum"]),
+    exclusiveMinimum: oldMin ? minimum : numberOf(raw["exclusiveMinimum"]),
+    multipleOf: numberOf(raw["multipleOf"]),
+    format: stringOf(raw["format"]),
+  };
+}
+
+function objectNode(raw: Raw, child: MakeChild, implied: boolean): ObjectNode {
+  const properties = new Map<string, Child>();
+  for (const [name, schema] of entriesOf(raw["properties"])) properties.set(name, child(schema, `properties/${escape(name)}`));
+  const patterns = new Map<string, Child>();
+  for (const [pattern, schema] of entriesOf(raw["patternProperties"])) patterns.set(pattern, child(schema, `patternProperties/${escape(pattern)}`));
+  const dependencyArrays = new Map<string, string[]>();
+  const dependencySchemas = new Map<string, Child>();
+  for (const [name, dependency] of entriesOf(raw["dependencies"])) {
+    if (Array.isArray(dependency)) dependencyArrays.set(name, dependency.filter((item): item is string => typeof item === "string"));
+    else dependencySchemas.set(name, child(dependency, `dependencies/${escape(name)}`));
+  }
+  const required = Array.isArray(raw["required"]) ? raw["required"].filter((name): name is string => typeof name === "string") : [];
+  return {
+    kind: "object",
+    implied,
+    properties,
+    required: new Set(required),
+    additional: "additionalProperties" in raw ? child(raw["additionalProperties"], "additionalProperties") : undefined,
+    patterns,
+    dependencyArrays,
+    dependencySchemas,
+    minProperties: numberOf(raw["minProperties"]),
+    maxProperties: numberOf(raw["maxProperties"]),
+  };
+}
+
+function arrayNode(raw: Raw, child: MakeChild, implied: boolean): ArrayNode {
+  const items = raw["items"];
+  return {
+    kind: "array",
+    implied,
+    items: items === undefined || Array.isArray(items) ? undefined : child(items, "items"),
+    tuple: Array.isArray(items) ? items.map((item, index) => child(item, `items/${index}`)) : [],
+    additionalItems: "additionalItems" in raw ? child(raw["additionalItems"], "additionalItems") : undefined,
+    minItems: numberOf(raw["minItems"]),
+    maxItems: numberOf(raw["maxItems"]),
+    uniqueItems: raw["uniqueItems"] === true,
+  };
+}
+
+function annotationsOf(raw: Raw): Annotations {
+  return {
+    id: (raw["$id"] ?? raw["id"]) as JsonValue | undefined,
+    title: raw["title"] as JsonValue | undefined,
+    description: raw["description"] as JsonValue | undefined,
+    default: raw["default"] as JsonValue | undefined,
+    hasDefault: "default" in raw,
+  };
+}
+
+function entriesOf(value: unknown): [string, unknown][] {
+  return isPlainObject(value) ? Object.entries(value) : [];
+}
+
+function numberOf(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function uniqueValues(values: readonly JsonValue[]): JsonValue[] {
+  const unique: JsonValue[] = [];
+  for (const value of values) if (!unique.some((seen) => isDeepStrictEqual(seen, value))) unique.push(value);
+  return unique;
+}
+
+const typedKinds: ReadonlySet<SchemaNode["kind"]> = new Set(["string", "number", "boolean", "null", "object", "array"]);
+
+/** True for a schema of one JSON type with its keywords. */
+export function isTypedNode(node: SchemaNode): node is TypedNode {
+  return typedKinds.has(node.kind);
+}
+
+/** Escape a JSON pointer token (`~` and `/`). */
+export function escape(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** A text of a JSON value with object keys sorted, so that equal values have equal texts. */
+export function stableText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableText).join(",")}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stableText(value[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
