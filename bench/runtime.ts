@@ -62,7 +62,8 @@ export async function benchRuntime(runs = 3, events = 20_000, inFlight = 1_000):
   }
 
   async function measure(events: number): Promise<RuntimeFigures> {
-    const runtimePublish = await phase(events, () => bus.publishBatch(makeEvents(events), { maxInFlight: inFlight }));
+    const batch = makeEvents(events);
+    const runtimePublish = await phase(events, () => bus.publishBatch(batch, { maxInFlight: inFlight }));
     const wire = encodeAll(makeEvents(events));
     const rawPublish = await phase(events, () => pool(wire, inFlight, (message) => js.publish(message.subject, message.body, { msgID: message.id, headers: message.headers })));
     const bare = encodeAll(makeEvents(events));
