@@ -1,19 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { evc } from "../helpers/cli.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 
-let fixture: BusFixture;
+const fixture = useBus({ reset: true });
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  fixture = await startBus();
   env = { NATS_URL: fixture.server.url };
 });
-afterAll(() => fixture.close());
-beforeEach(() => fixture.reset());
 
 const data = { tableId: "tbl-cli", recordId: "r-1", fields: { name: "Ada" }, createdBy: "user-ada" };
 

@@ -4,20 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 
-let fixture: BusFixture;
+const fixture = useBus({ reset: false });
 const dir = mkdtempSync(join(tmpdir(), "evc-fault-"));
 const record = join(dir, "handled.txt");
 const script = join(import.meta.dirname, "../fixtures/runtime/consumer.ts");
 
-beforeAll(async () => {
-  fixture = await startBus();
-});
 afterAll(async () => {
-  await fixture.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

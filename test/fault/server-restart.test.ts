@@ -1,15 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 
-let fixture: BusFixture;
-
-beforeAll(async () => {
-  fixture = await startBus();
-});
-afterAll(() => fixture.close());
+const fixture = useBus({ reset: false });
 
 describe("fault - the server killed under a publish", () => {
   test("a publish of 20,000 events through a SIGKILL and restart leaves exactly 20,000 distinct events", async () => {

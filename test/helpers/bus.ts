@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { registry } from "../../generated/index.js";
 import { connect, type EventBus } from "../../runtime/index.js";
 import { startNatsServer, type NatsServer } from "./nats-server.js";
@@ -28,5 +29,32 @@ export async function startBus(): Promise<BusFixture> {
       await bus.close();
       await server[Symbol.asyncDispose]();
     },
+  };
+}
+
+/**
+ * The bus fixture of one test file: started before its tests, closed after them, and, with
+ * `reset`, emptied before each test. Register it before the file's own hooks that use it.
+ */
+export function useBus(options: { reset: boolean }): BusFixture {
+  let current: BusFixture | undefined;
+  const started = (): BusFixture => {
+    if (current === undefined) throw new Error("the bus fixture is used before its beforeAll hook ran");
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startBus();
+  });
+  afterAll(() => current?.close());
+  if (options.reset) beforeEach(() => started().reset());
+  return {
+    get server() {
+      return started().server;
+    },
+    get bus() {
+      return started().bus;
+    },
+    reset: () => started().reset(),
+    close: () => started().close(),
   };
 }

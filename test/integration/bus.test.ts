@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import {
   Header,
@@ -11,15 +11,9 @@ import {
   type Subscription,
   type SubscriptionNotification,
 } from "../../runtime/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 
-let fixture: BusFixture;
-
-beforeAll(async () => {
-  fixture = await startBus();
-});
-afterAll(() => fixture.close());
-beforeEach(() => fixture.reset());
+const fixture = useBus({ reset: true });
 
 const table = (id = `tbl-${randomUUID().slice(0, 8)}`) => id;
 

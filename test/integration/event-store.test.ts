@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../../demo/context-aggregate.js";
 import { encodeEvent } from "../../runtime/codec.js";
@@ -19,17 +19,15 @@ import {
   type EventBus,
   type EventStore,
 } from "../../runtime/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 
-let fixture: BusFixture;
+const fixture = useBus({ reset: false });
 let store: EventStore;
 
 beforeAll(async () => {
-  fixture = await startBus();
   store = await createEventStore(fixture.bus);
 });
-afterAll(() => fixture.close());
 
 const contextRef = (aggregateId = `ctx-${randomUUID().slice(0, 8)}`): AggregateRef => ({ aggregateType: "context", aggregateId });
 

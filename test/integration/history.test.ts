@@ -1,20 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import { ArgumentError, EventHistory, StoredEventError, type StoredEvent } from "../../runtime/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 
-let fixture: BusFixture;
+const fixture = useBus({ reset: true });
 let history: EventHistory;
 
 beforeAll(async () => {
-  fixture = await startBus();
   history = new EventHistory(fixture.bus);
 });
-afterAll(() => fixture.close());
-beforeEach(() => fixture.reset());
 
 const envelope = (jobId: string) => ({ id: randomUUID(), aggregateId: jobId, timestamp: new Date().toISOString(), metadata: { correlationId: jobId } });
 const completed = (jobId: string) => new sdk.CodegenCompletedV1({ ...envelope(jobId), data: { jobId, graphId: "graph-1", processingTime: 10, manifests: [] } });

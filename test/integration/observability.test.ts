@@ -1,23 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import { type Subscription, type SubscriptionNotification } from "../../runtime/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 import { RecordingTracerProvider } from "../helpers/recording-tracer.js";
 
-let fixture: BusFixture;
+const fixture = useBus({ reset: true });
 const tracing = new RecordingTracerProvider();
 
 beforeAll(async () => {
   trace.setGlobalTracerProvider(tracing);
-  fixture = await startBus();
 });
 afterAll(async () => {
-  await fixture.close();
   trace.disable();
 });
-beforeEach(() => fixture.reset());
 
 function connectionEstablished(connectionId = `c-${randomUUID().slice(0, 8)}`) {
   return fixture.bus.create<sdk.ConnectionEstablishedV1>("connection-established", {

@@ -2,21 +2,18 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import { ArgumentError, connect, ResponseTimeoutError, SuspensionManager, ValidationError, type EventBus } from "../../runtime/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 
-let fixture: BusFixture;
+const fixture = useBus({ reset: true });
 let suspensions: SuspensionManager;
 
 beforeAll(async () => {
-  fixture = await startBus();
   suspensions = new SuspensionManager(fixture.bus);
 });
-afterAll(() => fixture.close());
-beforeEach(() => fixture.reset());
 
 const envelope = (jobId: string, correlationId: string) => ({ id: randomUUID(), aggregateId: jobId, timestamp: new Date().toISOString(), metadata: { correlationId } });
 

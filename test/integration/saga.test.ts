@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import { runTaskSagaDemo } from "../../demo/devops-task-saga.js";
 import { createTask, taskAggregate, type TaskEvent, type TaskState } from "../../demo/task-aggregate.js";
@@ -17,16 +17,10 @@ import {
   type SagaNotification,
   type SagaRunner,
 } from "../../runtime/index.js";
-import { startBus, type BusFixture } from "../helpers/bus.js";
+import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 
-let fixture: BusFixture;
-
-beforeAll(async () => {
-  fixture = await startBus();
-});
-afterAll(() => fixture.close());
-beforeEach(() => fixture.reset());
+const fixture = useBus({ reset: true });
 
 async function taskRepository(): Promise<Repository<TaskState, TaskEvent>> {
   return new Repository(await createEventStore(fixture.bus), taskAggregate);
