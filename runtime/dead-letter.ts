@@ -6,10 +6,10 @@
  * the duplicate window and be dropped), then removed from the dead-letter stream.
  */
 import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
-import { JetStreamApiError } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError } from "./errors.js";
 import { encodeValue, Header, readHeader } from "./headers.js";
+import { isNoMessageFound } from "./jetstream-errors.js";
 import type { StreamSpec } from "./topology.js";
 
 /** The headers a dead letter carries besides the original ones. */
@@ -86,7 +86,7 @@ export async function readDeadLetter(jsm: JetStreamManager, deadLetterStream: st
   try {
     stored = await jsm.streams.getMessage(deadLetterStream, { seq });
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === 10037) return undefined;
+    if (isNoMessageFound(error)) return undefined;
     throw error;
   }
   return stored === null ? undefined : toDeadLetter(deadLetterStream, stored);

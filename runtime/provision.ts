@@ -4,9 +4,10 @@
  * what differs in a field JetStream can change is updated, and a difference it cannot change
  * (storage, retention) is refused with an error rather than ignored.
  */
-import { JetStreamApiError, type ConsumerConfig, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import type { ConsumerConfig, JetStreamManager, StreamConfig } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { ContractError } from "./errors.js";
+import { isNotFound } from "./jetstream-errors.js";
 import type { JetStreamTopology, StreamSpec } from "./topology.js";
 
 /** Thrown when a stream exists with a configuration that cannot be brought in line with the specs. */
@@ -104,7 +105,3 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, conf
   return "updated";
 }
 
-/** True for JetStream's "stream not found" and "consumer not found" errors. */
-export function isNotFound(error: unknown): boolean {
-  return error instanceof JetStreamApiError && (error.code === 10059 || error.code === 10014);
-}
