@@ -7,8 +7,8 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
-import { runCli } from "../cli/program.js";
-import { checkCompatibility } from "../compat/index.js";
+import { runCli } from "../generator/cli/program.js";
+import { checkCompatibility } from "../generator/compat/index.js";
 import { loadContracts } from "../generator/load.js";
 import type { JsonSchema } from "../runtime/codegen.js";
 
@@ -47,7 +47,7 @@ export async function benchCompat(specs: string): Promise<CompatFigures> {
   if (code !== 0) throw new Error(`evc diff --against HEAD exited ${code}`);
   const diffMs = performance.now() - started;
   started = performance.now();
-  execFileSync(process.execPath, ["bin/evc.js", "diff", "--against", "HEAD", "--specs", specs], { stdio: "ignore" });
+  execFileSync(process.execPath, ["generator/bin/evc.js", "diff", "--against", "HEAD", "--specs", specs], { stdio: "ignore" });
   const diffCommandMs = performance.now() - started;
   return {
     pairs: pairs.length,

@@ -10,7 +10,7 @@ import { headers as natsHeaders } from "@nats-io/transport-node";
 import { registry } from "../generated/index.js";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../demo/context-aggregate.js";
 import { connect, createEventStore, Repository, type EventBus, type EventStore } from "../runtime/index.js";
-import { startNatsServer } from "../cli/local-nats-server.js";
+import { startNatsServer } from "../generator/cli/local-nats-server.js";
 
 /** Figures of the event store benchmark; times in milliseconds. */
 export interface StoreFigures {

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { registry, RecordCreatedV1 } from "../generated/index.js";
-import { startNatsServer } from "../cli/local-nats-server.js";
+import { startNatsServer } from "../generator/cli/local-nats-server.js";
 import { encodeEvent, type EncodedEvent } from "../runtime/codec.js";
 import { connect, type EventBus } from "../runtime/index.js";
 

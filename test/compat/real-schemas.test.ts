@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkCompatibility } from "../../compat/index.js";
+import { checkCompatibility } from "../../generator/compat/index.js";
 import { loadContracts } from "../../generator/load.js";
 import type { EventModel } from "../../generator/model.js";
 import { corpus, corpusEntries, parserAccepts } from "../helpers/corpus.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkCompatibility, CompatibilityError, diffSchemas, ruleClass, ruleIds, type RuleId } from "../../compat/index.js";
-import { mirrorOf } from "../../compat/rules.js";
+import { checkCompatibility, CompatibilityError, diffSchemas, ruleClass, ruleIds, type RuleId } from "../../generator/compat/index.js";
+import { mirrorOf } from "../../generator/compat/rules.js";
 import type { JsonSchema } from "../../runtime/codegen.js";
 import { isContractError } from "../../runtime/errors.js";
 

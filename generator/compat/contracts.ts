@@ -5,9 +5,9 @@
  * is a breaking change.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { SourceLocation } from "../generator/diagnostics.js";
-import type { ContractModel, EventModel } from "../generator/model.js";
-import type { CompatibilityMode } from "../runtime/codegen.js";
+import type { SourceLocation } from "../diagnostics.js";
+import type { ContractModel, EventModel } from "../model.js";
+import type { CompatibilityMode } from "../../runtime/codegen.js";
 import { checkCompatibility, isTransitive, type CompatibilityDirection, type CompatibilityFinding } from "./check.js";
 import type { CompatibilityPolicy } from "./differ.js";
 import type { RuleId } from "./rules.js";

@@ -1,8 +1,8 @@
 import { relative, resolve } from "node:path";
 import { diffContracts, type ContractChange } from "../../compat/contracts.js";
-import { formatDiagnostic, SpecError } from "../../generator/diagnostics.js";
-import { loadContracts, type LoadedContracts, type LoadOptions } from "../../generator/load.js";
-import { specsAtRevision } from "../../generator/revision.js";
+import { formatDiagnostic, SpecError } from "../../diagnostics.js";
+import { loadContracts, type LoadedContracts, type LoadOptions } from "../../load.js";
+import { specsAtRevision } from "../../revision.js";
 import { parsePolicy } from "../compat-flags.js";
 import { ExitCode, type CliIO, type CommandRegistration } from "../io.js";
 import { breakingLine, printWarnings, reportFailure } from "../report.js";

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkCompatibility } from "../../compat/index.js";
-import { DiagnosticSink, type SourceLocation } from "../../generator/diagnostics.js";
-import { SourceFiles } from "../../generator/sources.js";
-import type { JsonSchema } from "../../runtime/codegen.js";
-import { ArgumentError } from "../../runtime/errors.js";
-import { isPlainObject } from "../../runtime/json.js";
+import { DiagnosticSink, type SourceLocation } from "../../diagnostics.js";
+import { SourceFiles } from "../../sources.js";
+import type { JsonSchema } from "../../../runtime/codegen.js";
+import { ArgumentError } from "../../../runtime/errors.js";
+import { isPlainObject } from "../../../runtime/json.js";
 import { parseMode, parsePolicy } from "../compat-flags.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { breakingLine, reportFailure } from "../report.js";

@@ -1,4 +1,4 @@
-import { loadContracts } from "../../generator/load.js";
+import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { printWarnings, reportFailure } from "../report.js";
 

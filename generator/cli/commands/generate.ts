@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { check, generate, type GenerateOptions } from "../../generator/generate.js";
+import { check, generate, type GenerateOptions } from "../../generate.js";
 import { ExitCode, type CliIO, type CommandRegistration } from "../io.js";
 import { printWarnings, reportFailure } from "../report.js";
 

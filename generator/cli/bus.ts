@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { connect, type EventBus } from "../runtime/bus.js";
-import { ArgumentError } from "../runtime/errors.js";
-import type { Registry } from "../runtime/registry.js";
+import { connect, type EventBus } from "../../runtime/bus.js";
+import { ArgumentError } from "../../runtime/errors.js";
+import type { Registry } from "../../runtime/registry.js";
 import type { CliIO } from "./io.js";
 
 /** The options every runtime command takes. */

@@ -4,8 +4,8 @@
  * readers read new events: walk from the new schema to each old one), FULL (both), each against
  * the latest earlier schema or, `_TRANSITIVE`, against all; NONE checks nothing.
  */
-import { compatibilityModes as specModes } from "../generator/extensions.js";
-import type { CompatibilityMode, JsonSchema } from "../runtime/codegen.js";
+import { compatibilityModes as specModes } from "../extensions.js";
+import type { CompatibilityMode, JsonSchema } from "../../runtime/codegen.js";
 import { SchemaDiffer, type CompatibilityPolicy } from "./differ.js";
 import type { Difference } from "./difference.js";
 import { findingMessage, pathText, type Roles } from "./format.js";

@@ -1,6 +1,6 @@
-import { registry } from "../../generated/index.js";
-import { runDemo } from "../../demo/run.js";
-import { connect } from "../../runtime/index.js";
+import { registry } from "../../../generated/index.js";
+import { runDemo } from "../../../demo/run.js";
+import { connect } from "../../../runtime/index.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { startNatsServer } from "../local-nats-server.js";
 import { reportFailure } from "../report.js";
