@@ -1,10 +1,20 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Tests run on the packages' TypeScript sources: the `@evc/source` export condition points each
+ * package entry at its `.ts` file, for Vite's resolver and for Node's own (child processes and
+ * modules the `evc` command loads natively), so no build is needed before testing. `test/slow/`
+ * (clusters, browsers, packed tarballs) runs as a second script, `npm run test:slow`.
+ */
 export default defineConfig({
+  resolve: { conditions: ["@evc/source"] },
+  ssr: { resolve: { conditions: ["@evc/source"], externalConditions: ["@evc/source"] } },
   test: {
     include: ["test/**/*.test.ts"],
+    exclude: ["test/slow/**", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    execArgv: ["--conditions=@evc/source"],
   },
 });

@@ -7,10 +7,10 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
-import { runCli } from "../generator/cli/program.js";
-import { checkCompatibility } from "../generator/compat/index.js";
-import { loadContracts } from "../generator/load.js";
-import type { JsonSchema } from "../runtime/codegen.js";
+import { runCli } from "@evc/cli/cli";
+import { checkCompatibility } from "@evc/cli/compat";
+import { loadContracts } from "@evc/cli";
+import type { JsonSchema } from "@evc/runtime/codegen";
 
 /** Figures of the compatibility benchmark. */
 export interface CompatFigures {

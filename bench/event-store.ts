@@ -7,10 +7,11 @@
 import { randomUUID } from "node:crypto";
 import { PubHeaders } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { registry } from "../generated/index.js";
+import { registry } from "@evc/seeds";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../demo/context-aggregate.js";
-import { connect, createEventStore, Repository, type EventBus, type EventStore } from "../runtime/index.js";
-import { startNatsServer } from "../generator/cli/local-nats-server.js";
+import { connect, type EventBus } from "@evc/runtime";
+import { createEventStore, Repository, type EventStore } from "@evc/runtime/store";
+import { startNatsServer } from "@evc/runtime/testing";
 
 /** Figures of the event store benchmark; times in milliseconds. */
 export interface StoreFigures {

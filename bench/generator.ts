@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TypeScriptGenerator } from "@asyncapi/modelina";
-import { generate } from "../generator/generate.js";
-import { loadContracts } from "../generator/load.js";
+import { generate } from "@evc/cli";
+import { loadContracts } from "@evc/cli";
 import { syntheticSpec } from "./synthetic-spec.js";
 
 /** Figures of one generator measurement, in milliseconds. */

@@ -12,10 +12,10 @@
 import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect } from "@nats-io/transport-node";
-import { registry, RecordCreatedV1 } from "../generated/index.js";
-import { startNatsServer } from "../generator/cli/local-nats-server.js";
-import { encodeEvent, type EncodedEvent } from "../runtime/codec.js";
-import { connect, type EventBus } from "../runtime/index.js";
+import { registry, RecordCreatedV1 } from "@evc/seeds";
+import { startNatsServer } from "@evc/runtime/testing";
+import { encodeEvent, type EncodedEvent } from "@evc/runtime";
+import { connect, type EventBus } from "@evc/runtime";
 
 /** Events per second of the runtime and of the raw client, their ratio, and the raw client without headers. */
 export interface Throughput {

@@ -3,8 +3,8 @@
  * then any number of `context.updated`, folded into the context's name, description and times.
  */
 import { randomUUID } from "node:crypto";
-import * as sdk from "../generated/index.js";
-import type { Aggregate, AggregateDefinition } from "../runtime/index.js";
+import * as sdk from "@evc/seeds";
+import type { Aggregate, AggregateDefinition } from "@evc/runtime/store";
 
 /** Every event of a context, at its latest version. */
 export type ContextEvent = sdk.ContextCreatedV1 | sdk.ContextUpdatedV1;

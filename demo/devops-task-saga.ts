@@ -4,7 +4,9 @@
  * saga runner reports it and each task's stored events at the end.
  */
 import { randomUUID } from "node:crypto";
-import { createEventStore, Repository, startSaga, type EventBus, type SagaNotification, type SagaOptions, type SagaRecord } from "../runtime/index.js";
+import { createEventStore, Repository } from "@evc/runtime/store";
+import { startSaga, type SagaNotification, type SagaOptions, type SagaRecord } from "@evc/runtime/saga";
+import { type EventBus } from "@evc/runtime";
 import { createTask, taskAggregate, type TaskState } from "./task-aggregate.js";
 import { taskProcessingSaga, type TaskSagaState } from "./task-saga.js";
 

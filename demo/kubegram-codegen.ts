@@ -4,7 +4,7 @@
  * `codegen.completed`, every event carrying the job id as correlation id and the event before it
  * as causation id.
  */
-import type { CodegenCompletedV1, CodegenProgressV2, CodegenStartedV1, CodegenStep } from "../generated/index.js";
+import type { CodegenCompletedV1, CodegenProgressV2, CodegenStartedV1, CodegenStep } from "@evc/seeds";
 import type { DemoScope } from "./scope.js";
 
 const steps: readonly CodegenStep[] = ["GET_OR_CREATE_GRAPH", "GET_PROMPT", "LLM_CALL", "BUILD_KUBERNETES_GRAPH", "VALIDATE_CONFIGURATIONS"];

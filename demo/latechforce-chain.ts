@@ -5,7 +5,7 @@
  * producer still writing `record-created` v1 shows upcasting: the automation handler, written for
  * v2, receives it with `createdBy` filled in.
  */
-import type { ActionExecutedV1, AutomationTriggeredV1, FormSubmittedV1, RecordCreatedV2 } from "../generated/index.js";
+import type { ActionExecutedV1, AutomationTriggeredV1, FormSubmittedV1, RecordCreatedV2 } from "@evc/seeds";
 import { within, type DemoScope } from "./scope.js";
 
 /** Run the form-to-action chain once, and once from a v1 record; returns the executed actions. */

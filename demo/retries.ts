@@ -3,8 +3,8 @@
  * backoff up to the delivery limit, then the event goes to the dead-letter stream with why; once
  * the cause is fixed, replaying the dead letter brings it back and it is handled.
  */
-import { ConnectionEstablishedV1 } from "../generated/index.js";
-import { replayDeadLetter } from "../runtime/index.js";
+import { ConnectionEstablishedV1 } from "@evc/seeds";
+import { replayDeadLetter } from "@evc/runtime";
 import { within, type DemoScope } from "./scope.js";
 
 /** Fail one event until it is dead-lettered, then replay it; returns the deliveries it took. */

@@ -1,5 +1,5 @@
-/** The seeds' flows, run one after another on one bus: what `evc demo` (and `npm start`) shows. */
-import type { EventBus } from "../runtime/index.js";
+/** The seeds' flows, run one after another on one bus: what `npm start` shows. */
+import type { EventBus } from "@evc/runtime";
 import { runTaskSagaDemo } from "./devops-task-saga.js";
 import { runCodegenJob } from "./kubegram-codegen.js";
 import { runFormChain } from "./latechforce-chain.js";

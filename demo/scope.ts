@@ -4,7 +4,7 @@
  * against a shared server leaves nothing behind.
  */
 import { randomUUID } from "node:crypto";
-import type { EventBus, EventHandler, Subscription, SubscribeOptions } from "../runtime/index.js";
+import type { EventBus, EventHandler, Subscription, SubscribeOptions } from "@evc/runtime";
 
 /** Writes one line of progress output. */
 export type Log = (line: string) => void;

@@ -4,8 +4,8 @@
  * task's state and record one event each; `taskAggregate` folds the events back into state.
  */
 import { randomUUID } from "node:crypto";
-import * as sdk from "../generated/index.js";
-import type { Aggregate, AggregateDefinition } from "../runtime/index.js";
+import * as sdk from "@evc/seeds";
+import type { Aggregate, AggregateDefinition } from "@evc/runtime/store";
 
 /** Every event of a task, at its latest version. */
 export type TaskEvent = sdk.TaskCreatedV1 | sdk.AgentAssignedV1 | sdk.AgentReleasedV1 | sdk.TaskCompletedV1 | sdk.TaskFailedV1 | sdk.TaskCancelledV1;

@@ -6,8 +6,9 @@
  * task first and does only what is not done yet, and stamps its events with the step's
  * deterministic ids, so a step that runs again after a crash changes nothing twice.
  */
-import type * as sdk from "../generated/index.js";
-import type { Repository, SagaContext, SagaDefinition } from "../runtime/index.js";
+import type * as sdk from "@evc/seeds";
+import type { Repository } from "@evc/runtime/store";
+import type { SagaContext, SagaDefinition } from "@evc/runtime/saga";
 import { assignAgent, cancelTask, completeTask, failTask, releaseAgent, type TaskEvent, type TaskState } from "./task-aggregate.js";
 
 /** What the saga remembers of a task. */

@@ -3,9 +3,9 @@
  * one `SystemModel` per document. Problems go to the diagnostic sink with their `file:line:col`.
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
-import type { JsonObject, SubjectParameter, SubjectTemplate } from "../runtime/codegen.js";
-import { isPlainObject } from "../runtime/json.js";
-import type { StreamSpec } from "../runtime/topology.js";
+import type { JsonObject, SubjectParameter, SubjectTemplate } from "@evc/runtime/codegen";
+import { isPlainObject } from "@evc/runtime/codegen";
+import type { StreamSpec } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { readJetStreamExtension, readMessageExtension, type ExtensionProblem } from "./extensions.js";
 import type { EventModel, ExampleModel, SystemModel } from "./model.js";
@@ -13,7 +13,7 @@ import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
 import { isEnvelope, pinnedValue, propertySchemas } from "./schema-facts.js";
 import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
-import { subjectCovers, subjectPattern } from "../runtime/subject.js";
+import { subjectCovers, subjectPattern } from "@evc/runtime";
 
 /** One parsed document with what it needs to be turned into the model. */
 export interface ParsedDocument {

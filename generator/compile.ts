@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import type { JsonSchema } from "../runtime/codegen.js";
+import type { JsonSchema } from "@evc/runtime/codegen";
 
 /** The ajv options every validator is compiled with, here and in the standalone code. */
 export const ajvOptions = {

@@ -1,4 +1,4 @@
-import { ContractError } from "../runtime/errors.js";
+import { ContractError } from "@evc/runtime";
 
 /** A position in a spec file; line and column start at 1. */
 export interface SourceLocation {

@@ -4,8 +4,8 @@
  * checked against JSON Schemas here and normalised into the model's shapes.
  */
 import { Ajv, type ErrorObject } from "ajv";
-import type { CompatibilityMode, JsonValue, UpcastStep } from "../runtime/codegen.js";
-import type { ConsumerDefaults, StreamSpec } from "../runtime/topology.js";
+import type { CompatibilityMode, JsonValue, UpcastStep } from "@evc/runtime/codegen";
+import type { ConsumerDefaults, StreamSpec } from "@evc/runtime";
 import type { UpcastModel } from "./model.js";
 
 /** Every compatibility mode, in the order users know them. */

@@ -1,6 +1,5 @@
 /** `evc generate` and `evc check`: specs in, SDK out (or compared). */
-import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import type { SpecDiagnostic } from "./diagnostics.js";
 import { emitSdk } from "./emit/sdk.js";
 import { emitUpcasters } from "./emit/upcasters.js";
@@ -21,13 +20,16 @@ export interface GenerateOptions {
   readonly cwd: string;
   /** Let the parser fetch `http(s)` `$ref`s. */
   readonly allowRemoteRefs: boolean;
-  /** How generated code imports `runtime/codegen`; by default a relative path to this package's copy. */
-  readonly runtimeImport: string | undefined;
+  /** How generated code imports the runtime helpers: a package specifier, or a path (made relative in each file). */
+  readonly runtimeImport: string;
 }
 
-/** The defaults: `asyncapi/` to `generated/`, upcasters in `upcasters/`, remote refs refused. */
+/** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
+export const defaultRuntimeImport = "@evc/runtime/codegen";
+
+/** The defaults: `asyncapi/` to `generated/`, upcasters in `upcasters/`, the runtime by package name, remote refs refused. */
 export function defaultGenerateOptions(): GenerateOptions {
-  return { specs: "asyncapi", out: "generated", upcasters: "upcasters", cwd: process.cwd(), allowRemoteRefs: false, runtimeImport: undefined };
+  return { specs: "asyncapi", out: "generated", upcasters: "upcasters", cwd: process.cwd(), allowRemoteRefs: false, runtimeImport: defaultRuntimeImport };
 }
 
 /** What a generation run found and did. */
@@ -57,9 +59,14 @@ async function planOutput(partial: Partial<GenerateOptions>) {
   const layout: Layout = {
     outDir,
     upcastersDir: resolve(options.cwd, options.upcasters),
-    runtime: options.runtimeImport ?? fileURLToPath(new URL("../runtime/codegen.ts", import.meta.url)),
+    runtime: isPackageSpecifier(options.runtimeImport) ? options.runtimeImport : resolve(options.cwd, options.runtimeImport),
   };
   const generated = await emitSdk(loaded.model, loaded.compiler, layout);
   const plan: OutputPlan = { outDir, generated, upcasters: emitUpcasters(loaded.model, layout) };
   return { plan, model: loaded.model, warnings: loaded.warnings, cwd: options.cwd };
+}
+
+/** True for `@scope/name/sub` or `name/sub`; false for `./x`, `../x` and absolute paths. */
+function isPackageSpecifier(specifier: string): boolean {
+  return !specifier.startsWith(".") && !isAbsolute(specifier);
 }

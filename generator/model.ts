@@ -2,8 +2,8 @@
  * The intermediate model: everything the emitters, `evc list`, `evc diff` and the tests need to
  * know about the contracts, as plain data, independent of the parser that read the specs.
  */
-import type { CompatibilityMode, JsonObject, JsonSchema, JsonValue, SubjectTemplate, UpcastStep } from "../runtime/codegen.js";
-import type { StreamSpec } from "../runtime/topology.js";
+import type { CompatibilityMode, JsonObject, JsonSchema, JsonValue, SubjectTemplate, UpcastStep } from "@evc/runtime/codegen";
+import type { StreamSpec } from "@evc/runtime";
 import type { SourceLocation } from "./diagnostics.js";
 
 /** How an event version is reached from the version before it. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
-import { pointerTokens as jsonPointerTokens } from "../runtime/json.js";
+import { pointerTokens as jsonPointerTokens } from "@evc/runtime/codegen";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 
 /**
@@ -35,7 +35,7 @@ export class SourceFiles {
   /** The path shown for a file in diagnostics. */
   display(path: string): string {
     const rel = relative(this.cwd, path);
-    return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+    return isAbsolute(rel) ? path : rel.split(sep).join("/");
   }
 
   /** Read and parse a file; on a syntax error or an alias bomb, report it and return undefined. */

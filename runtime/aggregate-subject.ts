@@ -4,7 +4,7 @@
  * derived from the contracts of the registry. The event store's concurrency check covers exactly
  * this subject, so an aggregate type whose events the specs spread over several subjects is refused.
  */
-import type { EventContract } from "./codegen.js";
+import type { EventContract } from "./contract.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import type { Registry } from "./registry.js";
 import type { Targets } from "./routing.js";

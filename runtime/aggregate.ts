@@ -6,7 +6,8 @@
  * events by the definition's policy.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseEvent, type EventInstance, type JsonObject } from "./codegen.js";
+import type { EventInstance, JsonObject } from "./contract.js";
+import { parseEvent } from "./event-helpers.js";
 import { ArgumentError } from "./errors.js";
 import type { AggregateRef } from "./aggregate-subject.js";
 import { ConcurrencyError, type AppendResult, type EventStore } from "./event-store.js";

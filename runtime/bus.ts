@@ -5,14 +5,15 @@
 import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
-import { parseEvent, type EventInstance } from "./codegen.js";
+import type { EventInstance } from "./contract.js";
+import { parseEvent } from "./event-helpers.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { parseServerVersion, type ServerVersion } from "./server-features.js";
 import { defaultSubscribeOptions, Subscription, type EventHandler, type SubscribeOptions } from "./subscribe.js";
-import { createMetrics, type RuntimeMetrics } from "./metrics.js";
+import type { RuntimeMetrics } from "./metrics.js";
 import { Telemetry } from "./telemetry.js";
 
 /** Options of `connect`; every field but `registry` has a default (`defaultConnectOptions`). */
@@ -35,7 +36,7 @@ export interface ConnectOptions {
   readonly maxInFlight: number;
   /** Further NATS.js connection options (credentials, TLS, ...). */
   readonly connection: Partial<NodeConnectionOptions>;
-  /** Prometheus metrics (`createMetrics({ registry })` to use your registry); `false` records none. Default: a registry of the bus's own. */
+  /** Where the runtime's metrics go (`createMetrics()` of `@evc/runtime/metrics` for Prometheus); `false`, the default, records none. */
   readonly metrics: RuntimeMetrics | false;
 }
 
@@ -50,7 +51,7 @@ export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
     publishRetryMs: 60_000,
     maxInFlight: 1_000,
     connection: {},
-    metrics: createMetrics(),
+    metrics: false,
   };
 }
 
@@ -101,7 +102,7 @@ export class EventBus {
   readonly registry: Registry;
   /** The connected server's version, which decides the features the runtime uses. */
   readonly server: ServerVersion;
-  /** The bus's Prometheus metrics (`await bus.metrics?.registry.metrics()`), unless turned off. */
+  /** The metrics the bus records into, if it was given any. */
   readonly metrics: RuntimeMetrics | undefined;
   /** The spans and metrics the runtime records; for modules built on the bus (the event store). */
   readonly telemetry: Telemetry;

@@ -4,7 +4,7 @@
  * never on the payload's shape.
  */
 import type { MsgHdrs } from "@nats-io/transport-node";
-import type { EventContract, JsonObject } from "./codegen.js";
+import type { EventContract, JsonObject } from "./contract.js";
 import { DecodeError, UnknownEventError, ValidationError } from "./errors.js";
 import { dataSchemaOf, eventHeaders, Header, readHeader } from "./headers.js";
 import { isPlainObject } from "./json.js";

@@ -15,7 +15,7 @@
  */
 import { PubHeaders, type StoredMsg } from "@nats-io/jetstream";
 import type { EventBus } from "./bus.js";
-import type { EventContract, EventInstance, JsonObject } from "./codegen.js";
+import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { Header, readHeader } from "./headers.js";

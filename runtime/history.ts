@@ -7,7 +7,7 @@
  * consumer) are merged by the time the streams stored them.
  */
 import type { EventBus } from "./bus.js";
-import type { EventInstance } from "./codegen.js";
+import type { EventInstance } from "./contract.js";
 import { ArgumentError } from "./errors.js";
 import type { Registry } from "./registry.js";
 import { streamsOf, type Targets } from "./routing.js";

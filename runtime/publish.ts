@@ -9,28 +9,15 @@ import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { ClosedConnectionError } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EventContract, EventInstance, JsonObject } from "./codegen.js";
+import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
 import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
 import { isPlainObject } from "./json.js";
 import type { Registry } from "./registry.js";
+import type { PublishAck, PublishResult } from "./publish-result.js";
 import type { Telemetry } from "./telemetry.js";
 
-/** What the stream said about a published event. */
-export interface PublishAck {
-  readonly id: string;
-  readonly type: string;
-  readonly version: number;
-  readonly subject: string;
-  readonly stream: string;
-  /** The event's sequence in the stream. */
-  readonly seq: number;
-  /** True when the stream already had this event id (in its duplicate window) and stored nothing. */
-  readonly duplicate: boolean;
-}
-
-/** The outcome of one event of a batch. */
-export type PublishResult = { readonly ok: true; readonly ack: PublishAck } | { readonly ok: false; readonly error: Error };
+export type { PublishAck, PublishResult } from "./publish-result.js";
 
 /** Something `publish` accepts: a generated event object, or an event's JSON (its `type` and `version` name the contract). */
 export type Publishable = EventInstance | { readonly type: string; readonly version?: number };

@@ -1,4 +1,4 @@
-import type { EventContract, JsonObject } from "./codegen.js";
+import type { EventContract, JsonObject } from "./contract.js";
 import { ArgumentError, UnknownEventError, UpcastError, formatIssues } from "./errors.js";
 import type { JetStreamTopology, StreamSpec } from "./topology.js";
 

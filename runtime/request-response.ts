@@ -11,7 +11,7 @@
  */
 import type { Msg, Subscription } from "@nats-io/transport-node";
 import type { EventBus } from "./bus.js";
-import type { EventInstance } from "./codegen.js";
+import type { EventInstance } from "./contract.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { Header, readHeader } from "./headers.js";
 import { isPlainObject } from "./json.js";

@@ -4,7 +4,7 @@
  */
 import type { ConsumerConfig } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
-import type { EventContract } from "./codegen.js";
+import type { EventContract } from "./contract.js";
 import { announcedType, decodeMessage } from "./codec.js";
 import { ArgumentError } from "./errors.js";
 import type { Registry } from "./registry.js";

@@ -2,7 +2,7 @@
  * Stored events as readers of the stream see them: the event decoded, validated and upcast to the
  * latest version of its type, with where and when the stream stored it.
  */
-import type { EventContract, EventInstance } from "./codegen.js";
+import type { EventContract, EventInstance } from "./contract.js";
 import { ContractError } from "./errors.js";
 import { readHeader } from "./headers.js";
 import type { Registry } from "./registry.js";

@@ -2,7 +2,7 @@
  * NATS subjects of events: building an event's subject from its channel address, matching subjects
  * against wildcards, and matching event types against patterns with the same wildcard rules.
  */
-import type { EventContract, JsonObject, SubjectTemplate } from "./codegen.js";
+import type { EventContract, JsonObject, SubjectTemplate } from "./contract.js";
 import { ContractError } from "./errors.js";
 import { valueAt } from "./json.js";
 

@@ -9,7 +9,7 @@
  */
 import type { ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos, type MsgHdrs } from "@nats-io/transport-node";
-import type { EventContract, JsonObject } from "./codegen.js";
+import type { EventContract, JsonObject } from "./contract.js";
 import { deadLetter } from "./dead-letter.js";
 import { Header, readHeader } from "./headers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";

@@ -6,10 +6,10 @@
  * context they carry in `traceparent`, and the Prometheus metrics of `metrics.ts`.
  */
 import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from "@opentelemetry/api";
-import type { EventContract, JsonObject } from "./codegen.js";
+import type { EventContract, JsonObject } from "./contract.js";
 import { ValidationError } from "./errors.js";
 import type { ConsumeOutcome, RuntimeMetrics } from "./metrics.js";
-import type { PublishAck } from "./publish.js";
+import type { PublishAck } from "./publish-result.js";
 import { incomingContext, outgoingTrace, type TraceHeaders } from "./trace.js";
 
 /** Records what the runtime does with events, as spans and metrics. */

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Prepare a fresh machine: nats-server from Debian's package where it is missing, then the npm dependencies.
+# Prepare a fresh machine: Debian's nats-server, PostgreSQL and Chromium where they are missing,
+# then the npm dependencies and the build of the packages (runtime, tool) and of the seeds' SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+updated=""
+apt_install() {
+  if [ -z "$updated" ]; then $sudo apt-get update -qq; updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
 if ! command -v nats-server >/dev/null 2>&1; then
   echo "setup: nats-server not found on PATH, installing Debian's package" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nats-server
+  apt_install nats-server
 fi
 
 npm ci --no-audit --no-fund
+npm run build

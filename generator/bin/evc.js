@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Entry point of the `evc` command: loads the TypeScript sources through tsx.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../cli/main.ts");
+// The `evc` command: the compiled tool (`npm run build` makes `dist/`), no loader needed.
+import "../dist/cli/main.js";

@@ -3,9 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { connect, type EventBus } from "../../runtime/bus.js";
-import { ArgumentError } from "../../runtime/errors.js";
-import type { Registry } from "../../runtime/registry.js";
+import { ArgumentError, connect, type EventBus, type Registry } from "@evc/runtime";
 import type { CliIO } from "./io.js";
 
 /** The options every runtime command takes. */
@@ -25,9 +23,20 @@ export function busOptions(command: Command): Command {
 export async function loadRegistry(module: string, cwd: string): Promise<Registry> {
   const path = resolve(cwd, module);
   if (!existsSync(path)) throw new ArgumentError("registry", `a module exporting the generated registry, but "${module}" does not exist (run \`evc generate\` first)`);
-  const loaded = (await import(pathToFileURL(path).href)) as { registry?: Registry };
+  const loaded = (await importModule(path)) as { registry?: Registry };
   if (loaded.registry === undefined) throw new ArgumentError("registry", `a module exporting \`registry\`, but "${module}" exports none`);
   return loaded.registry;
+}
+
+/**
+ * Import a user's module: JavaScript natively, TypeScript (a generated SDK, hand-written upcasters)
+ * through tsx's API, loaded only now, so that the tool itself never runs under a loader.
+ */
+async function importModule(path: string): Promise<unknown> {
+  const url = pathToFileURL(path).href;
+  if (!/\.[cm]?tsx?$/.test(path)) return import(url);
+  const { tsImport } = await import("tsx/esm/api");
+  return tsImport(url, import.meta.url);
 }
 
 /** Connect a bus as the flags say; `provision` creates or updates the specs' streams first. */

@@ -1,7 +1,7 @@
 /** The `--mode` and `--policy` flags of `evc compat` and `evc diff`. */
 import { compatibilityModes, type CompatibilityPolicy } from "../compat/index.js";
-import type { CompatibilityMode } from "../../runtime/codegen.js";
-import { ArgumentError } from "../../runtime/errors.js";
+import type { CompatibilityMode } from "@evc/runtime/codegen";
+import { ArgumentError } from "@evc/runtime";
 
 /** Read `--mode` (any case); throws `ArgumentError` naming the modes. */
 export function parseMode(text: string): CompatibilityMode {

@@ -1,16 +1,24 @@
 import { Command, CommanderError } from "commander";
+import { toolVersion } from "../version.js";
 import { commands } from "./commands/index.js";
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
+
+export type { CliIO, ExitCodeValue } from "./io.js";
 
 /** Run `evc` with the given arguments (without `node` and the script) and return its exit code. */
 export async function runCli(args: readonly string[], io: CliIO): Promise<ExitCodeValue> {
   let code: ExitCodeValue = ExitCode.ok;
   const program = new Command("evc")
     .description("Schema-first event contracts: AsyncAPI specs in, a typed SDK and a JetStream runtime out")
+    .version(toolVersion, "-V, --version", "print the version of evc")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
-  for (const register of commands) register(program, io, (result) => (code = result));
+  const invoked = args.find((arg) => !arg.startsWith("-"));
+  for (const entry of commands) {
+    if (entry.name === invoked) (await entry.load())(program, io, (result) => (code = result));
+    else program.command(entry.name).description(entry.summary);
+  }
   try {
     await program.parseAsync([...args], { from: "user" });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { formatDiagnostic, SpecError, type SourceLocation, type SpecDiagnostic } from "../diagnostics.js";
-import { isContractError } from "../../runtime/errors.js";
+import { isContractError } from "@evc/runtime";
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
 
 /** Print spec warnings to standard error. */

@@ -5,7 +5,7 @@
  * the latest earlier schema or, `_TRANSITIVE`, against all; NONE checks nothing.
  */
 import { compatibilityModes as specModes } from "../extensions.js";
-import type { CompatibilityMode, JsonSchema } from "../../runtime/codegen.js";
+import type { CompatibilityMode, JsonSchema } from "@evc/runtime/codegen";
 import { SchemaDiffer, type CompatibilityPolicy } from "./differ.js";
 import type { Difference } from "./difference.js";
 import { findingMessage, pathText, type Roles } from "./format.js";

@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { SourceLocation } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
-import type { CompatibilityMode } from "../../runtime/codegen.js";
+import type { CompatibilityMode } from "@evc/runtime/codegen";
 import { checkCompatibility, isTransitive, type CompatibilityDirection, type CompatibilityFinding } from "./check.js";
 import type { CompatibilityPolicy } from "./differ.js";
 import type { RuleId } from "./rules.js";

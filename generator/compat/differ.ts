@@ -6,7 +6,7 @@
  * assumption are not reused elsewhere).
  */
 import { isDeepStrictEqual } from "node:util";
-import type { JsonValue } from "../../runtime/codegen.js";
+import type { JsonValue } from "@evc/runtime/codegen";
 import { compareArrays } from "./compare-array.js";
 import { compareObjects } from "./compare-object.js";
 import { compareEnums, compareNumbers, compareStrings } from "./compare-scalars.js";

@@ -1,5 +1,5 @@
 /** One difference between two schemas, found walking from a writer's schema (original) to a reader's (update). */
-import type { JsonValue } from "../../runtime/codegen.js";
+import type { JsonValue } from "@evc/runtime/codegen";
 import type { RuleId } from "./rules.js";
 import type { SchemaNode } from "./schema-node.js";
 

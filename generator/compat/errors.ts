@@ -1,4 +1,4 @@
-import { ContractError } from "../../runtime/errors.js";
+import { ContractError } from "@evc/runtime";
 
 /** Thrown when two schemas cannot be compared: a `$ref` that does not resolve inside its schema, or a comparison too large to finish. */
 export class CompatibilityError extends ContractError {

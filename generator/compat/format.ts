@@ -1,5 +1,5 @@
 /** Paths and messages of findings: `#/properties/data/properties/createdBy`, `"data.createdBy": required property added ...`. */
-import type { JsonValue } from "../../runtime/codegen.js";
+import type { JsonValue } from "@evc/runtime/codegen";
 import type { Difference } from "./difference.js";
 import { phraseOf, type RuleId } from "./rules.js";
 import { escape } from "./schema-node.js";

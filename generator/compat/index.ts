@@ -3,5 +3,5 @@ export { checkCompatibility, compatibilityModes, defaultCheckOptions, diffSchema
 export type { CheckOptions, CompatibilityDirection, CompatibilityFinding, CompatibilityReport } from "./check.js";
 export type { CompatibilityPolicy } from "./differ.js";
 export { CompatibilityError } from "./errors.js";
-export { ruleClass, ruleIds } from "./rules.js";
+export { mirrorOf, ruleClass, ruleIds } from "./rules.js";
 export type { RuleClass, RuleId } from "./rules.js";

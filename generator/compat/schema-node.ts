@@ -6,8 +6,8 @@
  * so recursive schemas become cyclic graphs of nodes, each schema object one node.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { JsonValue } from "../../runtime/codegen.js";
-import { isPlainObject, pointerTokens } from "../../runtime/json.js";
+import type { JsonValue } from "@evc/runtime/codegen";
+import { isPlainObject, pointerTokens } from "@evc/runtime/codegen";
 import { CompatibilityError } from "./errors.js";
 
 type Raw = Record<string, unknown>;

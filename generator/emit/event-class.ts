@@ -3,7 +3,7 @@
  * constructor after validation), the static contract, JSON in (`fromJSON`, `safeFromJSON`) and out
  * (`toJSON`). Runtime helpers come from `runtime/codegen.ts`, imported as `$evc`.
  */
-import type { JsonValue } from "../../runtime/codegen.js";
+import type { JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
 import { docComment, propertyKey } from "../naming.js";
 import { jsonLiteral } from "./literal.js";

@@ -5,7 +5,7 @@ import { fileSlug } from "../naming.js";
 
 /** Paths of generated output, relative to the output folder, with `/` separators. */
 export interface Layout {
-  /** The runtime helpers generated code imports: an absolute path to `runtime/codegen.ts`, or a package specifier. */
+  /** How generated code imports the runtime helpers: a package specifier (`@evc/runtime/codegen`), or an absolute path to a copy of them. */
   readonly runtime: string;
   /** Absolute folder of hand-written upcasters. */
   readonly upcastersDir: string;
@@ -20,7 +20,7 @@ export function eventFile(event: EventModel): string {
 
 /** The standalone validator of an event, beside its file. */
 export function validatorFile(event: EventModel): string {
-  return eventFile(event).replace(/\.ts$/, ".validate.js");
+  return eventFile(event).replace(/\.ts$/, ".validate.ts");
 }
 
 /** The hand-written upcasters of an event type: `<system>/<type>.ts` in the upcasters folder. */

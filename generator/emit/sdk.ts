@@ -13,7 +13,7 @@ import { jsonLiteral } from "./literal.js";
 import { renderModels, type EventModels, type RenderedModel } from "./models.js";
 import { preamble } from "./preamble.js";
 import { SourcePrinter, type NamedImport } from "./source-file.js";
-import { validatorDeclarations, validatorModule } from "./validators.js";
+import { validatorModule } from "./validators.js";
 
 /** Every generated file, by path relative to the output folder. */
 export type GeneratedFiles = Map<string, string>;
@@ -31,8 +31,7 @@ export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, la
     files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), layout)));
     const validator = validatorFile(entry.event);
     const from = `${entry.event.specFile} (validator of ${JSON.stringify(entry.event.type)} v${entry.event.version})`;
-    files.set(validator, preamble(from) + validatorModule(entry.event, compiler));
-    files.set(validator.replace(/\.js$/, ".d.ts"), preamble(from) + validatorDeclarations());
+    files.set(validator, preamble(from) + validatorModule(entry.event, compiler, runtimeImport(layout, validator)));
   }
   for (const file of placement.sharedFiles()) {
     const models = placement.modelsOf(file);

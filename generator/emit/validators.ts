@@ -1,27 +1,28 @@
 /**
- * Standalone ajv validators as ES modules. ajv's standalone output still `require()`s its runtime
- * helpers and formats even in ESM mode (ajv#1976). A default import of those CommonJS modules means
- * `module.exports` under Node but `exports.default` under bundlers such as Vite, so the validator
- * gets a `require` of its own from `createRequire`, which means the same everywhere Node runs.
+ * Standalone ajv validators as TypeScript modules that `tsc` compiles along with the rest of the
+ * SDK. ajv's standalone output `require()`s its runtime helpers and formats even in ESM mode
+ * (ajv#1976); the module gets that `require` from `@evc/runtime/codegen`, which resolves them from
+ * the runtime's own dependencies, so a generated SDK depends on the runtime package alone. The
+ * body is ajv's code unchanged, so it is not type-checked (`@ts-nocheck`); its export is typed.
  */
 import type { SchemaCompiler } from "../compile.js";
 import type { EventModel } from "../model.js";
 
-/** The `.js` source of an event's validator. */
-export function validatorModule(event: EventModel, compiler: SchemaCompiler): string {
-  const body = compiler.standalone(event.schema).replace(/^"use strict";\n?/, "");
-  const header = body.includes("require(") ? 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n' : "";
-  return `${header}${body.trimEnd()}\n`;
-}
+const ajvExports = /^export const validate = (\w+);\nexport default \1;\n/m;
 
-/** The `.d.ts` of a validator module. */
-export function validatorDeclarations(): string {
+/** The `.ts` source of an event's validator, importing the runtime helpers from `runtime`. */
+export function validatorModule(event: EventModel, compiler: SchemaCompiler, runtime: string): string {
+  const body = compiler.standalone(event.schema).replace(/^"use strict";\n?/, "");
+  const exported = ajvExports.exec(body);
+  if (exported === null) throw new Error(`ajv's standalone code of ${event.type} v${event.version} has no default export`);
+  const specifier = JSON.stringify(runtime);
   return [
-    'import type { ValidateFunction } from "ajv";',
+    "// @ts-nocheck",
+    `import { validatorRequire as require, type ValidateFunction } from ${specifier};`,
+    body.replace(ajvExports, "").trimEnd(),
     "",
     "/** Validate a payload; on failure `validate.errors` holds ajv's issues, with JSON paths. */",
-    "declare const validate: ValidateFunction;",
-    "export { validate };",
+    `const validate: ValidateFunction = ${exported[1]};`,
     "export default validate;",
     "",
   ].join("\n");

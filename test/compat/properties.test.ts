@@ -2,7 +2,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { checkCompatibility, compatibilityModes } from "../../generator/compat/index.js";
+import { checkCompatibility, compatibilityModes } from "@evc/cli/compat";
 import { editedArbitrary, schemaArbitrary, unsatisfiable, valueArbitrary, type Schema } from "../helpers/schema-arbitraries.js";
 
 const ajv = new Ajv({ strict: false, allErrors: false });

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkCompatibility } from "../../generator/compat/index.js";
-import { loadContracts } from "../../generator/load.js";
-import type { EventModel } from "../../generator/model.js";
+import { checkCompatibility } from "@evc/cli/compat";
+import { loadContracts } from "@evc/cli";
+import type { EventModel } from "@evc/cli";
 import { corpus, corpusEntries, parserAccepts } from "../helpers/corpus.js";
 
 /** Check every ordered pair of the events in both directions and policies; returns how many checks ran. */

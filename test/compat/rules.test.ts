@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkCompatibility, CompatibilityError, diffSchemas, ruleClass, ruleIds, type RuleId } from "../../generator/compat/index.js";
-import { mirrorOf } from "../../generator/compat/rules.js";
-import type { JsonSchema } from "../../runtime/codegen.js";
-import { isContractError } from "../../runtime/errors.js";
+import { checkCompatibility, CompatibilityError, diffSchemas, ruleClass, ruleIds, type RuleId } from "@evc/cli/compat";
+import { mirrorOf } from "@evc/cli/compat";
+import type { JsonSchema } from "@evc/runtime/codegen";
+import { isContractError } from "@evc/runtime";
 
 interface Case {
   readonly description: string;

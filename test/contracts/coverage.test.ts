@@ -3,11 +3,11 @@
  * and more): each tells exactly what is missing.
  */
 import { beforeAll, describe, expect, expectTypeOf, test } from "vitest";
-import { check } from "../../generator/generate.js";
-import { loadContracts } from "../../generator/load.js";
-import type { ContractModel } from "../../generator/model.js";
-import type { EventContract, JsonObject } from "../../runtime/codegen.js";
-import * as sdk from "../../generated/index.js";
+import { check } from "@evc/cli";
+import { loadContracts } from "@evc/cli";
+import type { ContractModel } from "@evc/cli";
+import type { EventContract, JsonObject } from "@evc/runtime/codegen";
+import * as sdk from "@evc/seeds";
 
 let model: ContractModel;
 

@@ -1,12 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
+import * as sdk from "@evc/seeds";
 import { useBus } from "../helpers/bus.js";
+import { spawnTs } from "../helpers/spawn-ts.js";
 
 const fixture = useBus({ reset: false });
 const dir = mkdtempSync(join(tmpdir(), "evc-fault-"));
@@ -23,7 +24,7 @@ function handled(): string[] {
 
 async function startConsumer(): Promise<ChildProcess> {
   // node itself with tsx as a loader: one process, so that SIGKILL kills the consumer and not a wrapper.
-  const child = spawn(process.execPath, ["--import", "tsx", script, fixture.server.url, record], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnTs(script, [fixture.server.url, record]);
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
     child.once("exit", (code) => reject(new Error(`consumer exited with ${code} before it was ready`)));

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
+import * as sdk from "@evc/seeds";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: false });

@@ -1,9 +1,9 @@
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, expectTypeOf, test } from "vitest";
-import * as sdk from "../../generated/index.js";
-import { loadContracts } from "../../generator/load.js";
-import { ValidationError } from "../../runtime/errors.js";
+import * as sdk from "@evc/seeds";
+import { loadContracts } from "@evc/cli";
+import { ValidationError } from "@evc/runtime";
 
 const envelope = {
   id: "8f14e45f-ceea-467f-a8e0-7a4b1e0f7d11",

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { generate } from "../../generator/index.js";
+import { generate } from "@evc/cli";
 import { corpusEntries, parserAccepts } from "../helpers/corpus.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
 import { typecheck } from "../helpers/typecheck.js";

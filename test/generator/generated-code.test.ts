@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, test } from "vitest";
-import type { EventContract, Registry } from "../../runtime/codegen.js";
-import { isContractError, ValidationError } from "../../runtime/errors.js";
+import type { EventContract, Registry } from "@evc/runtime/codegen";
+import { isContractError, ValidationError } from "@evc/runtime";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 
 interface ShopClass {

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { registry } from "../../generated/index.js";
-import { connect, type EventBus } from "../../runtime/index.js";
+import { registry } from "@evc/seeds";
+import { connect, type EventBus } from "@evc/runtime";
+import { createMetrics, type PrometheusMetrics } from "@evc/runtime/metrics";
 import { startNatsServer, type NatsServer } from "./nats-server.js";
 
 /** A test server and a bus on it, with the generated registry; `reset()` empties every stream. */
 export interface BusFixture {
   readonly server: NatsServer;
   readonly bus: EventBus;
+  /** The bus's metrics, in a prom-client registry of their own. */
+  readonly metrics: PrometheusMetrics;
   /** Drain subscriptions, delete every stream and consumer, provision the topology again, resume. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -15,10 +18,12 @@ export interface BusFixture {
 /** Start a server and connect a bus to it. */
 export async function startBus(): Promise<BusFixture> {
   const server = await startNatsServer();
-  const bus = await connect({ registry, servers: server.url, name: "evc-test" });
+  const metrics = createMetrics();
+  const bus = await connect({ registry, servers: server.url, name: "evc-test", metrics });
   return {
     server,
     bus,
+    metrics,
     async reset() {
       await bus.stop();
       for await (const name of bus.manager.streams.names()) await bus.manager.streams.delete(name);
@@ -53,6 +58,9 @@ export function useBus(options: { reset: boolean }): BusFixture {
     },
     get bus() {
       return started().bus;
+    },
+    get metrics() {
+      return started().metrics;
     },
     reset: () => started().reset(),
     close: () => started().close(),

@@ -1,4 +1,4 @@
-import { runCli } from "../../generator/cli/program.js";
+import { runCli } from "@evc/cli/cli";
 
 /** Run `evc` in memory from the repository root; returns the exit code and what it printed. */
 export async function evc(env: Record<string, string | undefined>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,3 +1,3 @@
-/** The tests start their servers with the same launcher as `evc demo`. */
-export { startNatsServer } from "../../generator/cli/local-nats-server.js";
-export type { NatsServer } from "../../generator/cli/local-nats-server.js";
+/** The local `nats-server -js` launcher of `@evc/runtime/testing`, which the tests share with the demo and the benchmarks. */
+export { startNatsServer } from "@evc/runtime/testing";
+export type { NatsServer } from "@evc/runtime/testing";

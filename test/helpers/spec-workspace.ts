@@ -2,8 +2,8 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { runCli } from "../../generator/cli/program.js";
-import type { CliIO } from "../../generator/cli/io.js";
+import { runCli } from "@evc/cli/cli";
+import type { CliIO } from "@evc/cli/cli";
 
 /** A temporary folder holding spec files, for generator tests; removed by `[Symbol.dispose]`. */
 export interface SpecWorkspace extends Disposable {

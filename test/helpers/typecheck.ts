@@ -12,7 +12,8 @@ export function typecheck(files: readonly string[]): string[] {
     exactOptionalPropertyTypes: true,
     noUncheckedIndexedAccess: true,
     verbatimModuleSyntax: true,
-    types: [],
+    types: ["node"],
+    customConditions: ["@evc/source"],
   });
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");

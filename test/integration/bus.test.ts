@@ -1,16 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
-import {
-  Header,
-  listDeadLetters,
-  replayDeadLetter,
-  ValidationError,
-  type HandlerContext,
-  type Subscription,
-  type SubscriptionNotification,
-} from "../../runtime/index.js";
+import * as sdk from "@evc/seeds";
+import { Header, listDeadLetters, replayDeadLetter, ValidationError, type HandlerContext, type Subscription, type SubscriptionNotification } from "@evc/runtime";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: true });

@@ -2,23 +2,11 @@ import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
+import * as sdk from "@evc/seeds";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../../demo/context-aggregate.js";
-import { encodeEvent } from "../../runtime/codec.js";
-import {
-  AggregateHistoryError,
-  ArgumentError,
-  ConcurrencyError,
-  connect,
-  createEventStore,
-  PartialAppendError,
-  Repository,
-  StoreHeader,
-  ValidationError,
-  type AggregateRef,
-  type EventBus,
-  type EventStore,
-} from "../../runtime/index.js";
+import { encodeEvent } from "@evc/runtime";
+import { AggregateHistoryError, ConcurrencyError, createEventStore, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
+import { ArgumentError, connect, ValidationError, type EventBus } from "@evc/runtime";
 import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 

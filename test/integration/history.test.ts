@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
-import { ArgumentError, EventHistory, StoredEventError, type StoredEvent } from "../../runtime/index.js";
+import * as sdk from "@evc/seeds";
+import { ArgumentError, EventHistory } from "@evc/runtime";
+import { StoredEventError, type StoredEvent } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: true });

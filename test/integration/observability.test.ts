@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
-import { type Subscription, type SubscriptionNotification } from "../../runtime/index.js";
+import * as sdk from "@evc/seeds";
+import { type Subscription, type SubscriptionNotification } from "@evc/runtime";
 import { useBus } from "../helpers/bus.js";
 import { RecordingTracerProvider } from "../helpers/recording-tracer.js";
 
@@ -34,7 +34,7 @@ async function collect(subscription: Subscription, until: (seen: SubscriptionNot
 }
 
 async function metric(name: string, labels: Record<string, string>): Promise<number> {
-  const found = (await fixture.bus.metrics?.registry.getSingleMetric(name)?.get())?.values.filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted));
+  const found = (await fixture.metrics.registry.getSingleMetric(name)?.get())?.values.filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted));
   return (found ?? []).reduce((sum, value) => sum + value.value, 0);
 }
 
@@ -87,7 +87,7 @@ describe("runtime - metrics and tracing", () => {
     while ((await metric("evc_events_consumed_total", { subscription: "counted", outcome: "handled" })) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     await fixture.bus.unsubscribe(subscription);
     expect(await metric("evc_events_consumed_total", { subscription: "counted", outcome: "retried" })).toBe(1);
-    const text = await fixture.bus.metrics?.registry.metrics();
+    const text = await fixture.metrics.registry.metrics();
     expect(text).toMatch(/evc_handler_duration_seconds_count\{type="connection-established",subscription="counted"\} 3/);
     expect(text).toMatch(/evc_publish_duration_seconds_count\{type="connection-established"\} \d+/);
   });

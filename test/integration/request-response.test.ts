@@ -1,11 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
-import { ArgumentError, connect, ResponseTimeoutError, SuspensionManager, ValidationError, type EventBus } from "../../runtime/index.js";
+import * as sdk from "@evc/seeds";
+import { ArgumentError, connect, ValidationError, type EventBus } from "@evc/runtime";
+import { ResponseTimeoutError, SuspensionManager } from "@evc/runtime/saga";
 import { useBus } from "../helpers/bus.js";
+import { spawnTs } from "../helpers/spawn-ts.js";
 import { until } from "../helpers/until.js";
 
 const fixture = useBus({ reset: true });
@@ -115,7 +117,7 @@ describe("request/response - suspendForResponse", () => {
 
   test("works across processes: a responder in a child process answers", async () => {
     const script = join(import.meta.dirname, "../fixtures/runtime/responder.ts");
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", script, fixture.server.url], { stdio: ["ignore", "pipe", "inherit"] });
+    const child: ChildProcess = spawnTs(script, [fixture.server.url]);
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());

@@ -1,23 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import * as sdk from "../../generated/index.js";
+import * as sdk from "@evc/seeds";
 import { runTaskSagaDemo } from "../../demo/devops-task-saga.js";
 import { createTask, taskAggregate, type TaskEvent, type TaskState } from "../../demo/task-aggregate.js";
 import { taskProcessingSaga, taskSagaName } from "../../demo/task-saga.js";
-import {
-  ArgumentError,
-  createEventStore,
-  Repository,
-  SagaTimeoutError,
-  startSaga,
-  waitForSaga,
-  type SagaDefinition,
-  type SagaNotification,
-  type SagaRunner,
-} from "../../runtime/index.js";
+import { ArgumentError } from "@evc/runtime";
+import { createEventStore, Repository } from "@evc/runtime/store";
+import { SagaTimeoutError, startSaga, waitForSaga, type SagaDefinition, type SagaNotification, type SagaRunner } from "@evc/runtime/saga";
 import { useBus } from "../helpers/bus.js";
+import { spawnTs } from "../helpers/spawn-ts.js";
 import { until } from "../helpers/until.js";
 
 const fixture = useBus({ reset: true });
@@ -59,7 +52,7 @@ afterEach(async () => {
 
 async function startWorker(...args: string[]): Promise<ChildProcess> {
   // node itself with tsx as a loader: one process, so that SIGKILL kills the runner and not a wrapper.
-  const child = spawn(process.execPath, ["--import", "tsx", worker, fixture.server.url, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnTs(worker, [fixture.server.url, ...args]);
   workers.add(child);
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());

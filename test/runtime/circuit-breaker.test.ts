@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { CircuitBreaker, type CircuitState } from "../../runtime/circuit-breaker.js";
+import { CircuitBreaker, type CircuitState } from "@evc/runtime";
 
 function breaker(failureThreshold = 3, openMs = 1_000) {
   let now = 0;

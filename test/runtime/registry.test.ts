@@ -1,14 +1,7 @@
 import { Ajv } from "ajv";
 import { describe, expect, test } from "vitest";
-import {
-  createRegistry,
-  defineContract,
-  stepsUpcaster,
-  type EventContract,
-  type JsonObject,
-  type Upcaster,
-} from "../../runtime/codegen.js";
-import { isContractError } from "../../runtime/errors.js";
+import { createRegistry, defineContract, stepsUpcaster, type EventContract, type JsonObject, type Upcaster } from "@evc/runtime/codegen";
+import { isContractError } from "@evc/runtime";
 
 const ajv = new Ajv({ allErrors: true, ownProperties: true });
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { listDeadLetters, readDeadLetter, replayDeadLetter, type DeadLetter } from "../../../runtime/dead-letter.js";
-import { ArgumentError } from "../../../runtime/errors.js";
-import type { EventBus } from "../../../runtime/bus.js";
+import { listDeadLetters, readDeadLetter, replayDeadLetter, type DeadLetter } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime";
+import type { EventBus } from "@evc/runtime";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";

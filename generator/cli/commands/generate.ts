@@ -61,7 +61,7 @@ export const checkCommand: CommandRegistration = (program, io, done) => {
         return;
       }
       for (const file of result.files) io.stderr(`stale: ${file.path} (${file.reason})\n`);
-      io.stderr(`evc: ${result.files.length} generated files are stale; run \`npm run generate\`\n`);
+      io.stderr(`evc: ${result.files.length} generated files are stale; run \`evc generate\`\n`);
       done(ExitCode.finding);
     } catch (error) {
       done(reportFailure(io, error, "cannot tell whether the SDK is stale"));

@@ -1,22 +1,25 @@
 import type { CommandRegistration } from "../io.js";
-import { compatCommand } from "./compat.js";
-import { diffCommand } from "./diff.js";
-import { checkCommand, generateCommand } from "./generate.js";
-import { demoCommand } from "./demo.js";
-import { dlqCommand } from "./dlq.js";
-import { listCommand } from "./list.js";
-import { publishCommand } from "./publish.js";
-import { tailCommand } from "./tail.js";
 
-/** Every `evc` subcommand, one module each, in the order `evc --help` lists them. */
-export const commands: readonly CommandRegistration[] = [
-  generateCommand,
-  checkCommand,
-  listCommand,
-  diffCommand,
-  compatCommand,
-  publishCommand,
-  tailCommand,
-  dlqCommand,
-  demoCommand,
+/** A subcommand as `evc --help` lists it, and how to load its module when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<CommandRegistration>;
+}
+
+/**
+ * Every `evc` subcommand, in the order `evc --help` lists them. A command's module (and what it
+ * imports: the parser, Modelina, the NATS client) is loaded only when that command runs, so that
+ * `--help` and `--version` start at once and never load generated code.
+ */
+export const commands: readonly CommandEntry[] = [
+  { name: "init", summary: "start a contracts repository: config, a spec, scripts and a CI workflow", load: async () => (await import("./init.js")).initCommand },
+  { name: "generate", summary: "generate the SDK from the AsyncAPI specs", load: async () => (await import("./generate.js")).generateCommand },
+  { name: "check", summary: "fail when the generated SDK does not match the specs", load: async () => (await import("./generate.js")).checkCommand },
+  { name: "list", summary: "list every contract: type, version, latest version, system, subject", load: async () => (await import("./list.js")).listCommand },
+  { name: "diff", summary: "report every breaking change of the contracts since a git revision", load: async () => (await import("./diff.js")).diffCommand },
+  { name: "compat", summary: "tell whether a new JSON Schema is compatible with an old one", load: async () => (await import("./compat.js")).compatCommand },
+  { name: "publish", summary: "validate and publish one event", load: async () => (await import("./publish.js")).publishCommand },
+  { name: "tail", summary: "print events of a type or pattern, decoded, validated and upcast", load: async () => (await import("./tail.js")).tailCommand },
+  { name: "dlq", summary: "list, show and replay dead letters", load: async () => (await import("./dlq.js")).dlqCommand },
 ];

@@ -1,0 +1,24 @@
+import { resolve } from "node:path";
+import { scaffold } from "../../init/scaffold.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { reportFailure } from "../report.js";
+
+/** `evc init [dir]`: scaffold a contracts repository (config, a spec, scripts, CI); never overwrites a file. */
+export const initCommand: CommandRegistration = (program, io, done) => {
+  program
+    .command("init")
+    .description("start a contracts repository: evc.config.yaml, a spec with a v1 event, npm scripts and a CI workflow")
+    .argument("[dir]", "the folder (created if missing)", ".")
+    .action((dir: string) => {
+      try {
+        const result = scaffold(resolve(io.cwd, dir));
+        for (const file of result.created) io.stdout(`created ${file}\n`);
+        for (const file of result.kept) io.stdout(`kept ${file} (it exists)\n`);
+        if (result.packageJson !== "unchanged") io.stdout(`${result.packageJson} package.json (type, scripts, exports)\n`);
+        io.stdout("next: npx evc generate, then npx tsc -p tsconfig.json\n");
+        done(ExitCode.ok);
+      } catch (error) {
+        done(reportFailure(io, error, "nothing more was written"));
+      }
+    });
+};

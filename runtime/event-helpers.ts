@@ -1,0 +1,98 @@
+/** How generated event classes validate, pin, build and freeze their instances. */
+import type { EventContract, JsonObject, JsonValue } from "./contract.js";
+import { ValidationError } from "./errors.js";
+import { setOwn } from "./json.js";
+
+/**
+ * Freeze and return a contract descriptor.
+ * @private
+ */
+export function defineContract<T>(contract: EventContract<T>): EventContract<T> {
+  return Object.freeze(contract);
+}
+
+/** What `safeFromJSON` returns: the event, or the error `fromJSON` would have thrown. */
+export type SafeResult<T> = { readonly success: true; readonly data: T } | { readonly success: false; readonly error: ValidationError };
+
+const trusted = new WeakSet<object>();
+
+/**
+ * Mark JSON that was just validated, so that the constructor it is handed to does not validate it
+ * again; the mark is used up by that one construction.
+ * @private
+ */
+export function trust<T>(json: object): T {
+  trusted.add(json);
+  return json as T;
+}
+
+/**
+ * Validate JSON against a contract and return it, or throw a `ValidationError` naming type, version and JSON paths.
+ * @private
+ */
+export function parseEvent(contract: EventContract, json: unknown): JsonObject {
+  if (typeof json === "object" && json !== null && trusted.delete(json)) return json as JsonObject;
+  if (contract.validate(json)) return json as JsonObject;
+  throw new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
+}
+
+/**
+ * Parse JSON text (objects pass through); throws a `ValidationError` when the text is not JSON.
+ * @private
+ */
+export function readJson(contract: EventContract, json: unknown): unknown {
+  if (typeof json !== "string") return json;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (error) {
+    const issue = { instancePath: "", schemaPath: "", keyword: "json", params: {}, message: `is not JSON (${(error as Error).message})` };
+    throw new ValidationError(contract.type, contract.version, [issue], { cause: error });
+  }
+}
+
+/**
+ * Add the values a schema pins with `const` where the input lacks them; a conflicting value is left for validation to report.
+ * @private
+ */
+export function pin(input: object, pins: JsonObject): object {
+  const missing = Object.keys(pins).filter((key) => !Object.hasOwn(input, key));
+  if (missing.length === 0) return input;
+  const pinned: JsonObject = { ...(input as JsonObject) };
+  for (const key of missing) setOwn(pinned, key, pins[key]);
+  return pinned;
+}
+
+/**
+ * Copy validated JSON onto an event instance as enumerable own properties, then freeze it: an
+ * event never changes. A `__proto__` key becomes an own property, never a prototype change.
+ * @private
+ */
+export function defineFields(target: object, json: JsonObject): void {
+  const fields = target as Record<string, unknown>;
+  for (const key of Object.keys(json)) {
+    if (key === "__proto__") setOwn(target, key, json[key]);
+    else fields[key] = json[key];
+  }
+  Object.freeze(target);
+}
+
+/**
+ * Run a parse and return its result or its `ValidationError` instead of throwing.
+ * @private
+ */
+export function safely<T>(parse: () => T): SafeResult<T> {
+  try {
+    return { success: true, data: parse() };
+  } catch (error) {
+    if (error instanceof ValidationError) return { success: false, error };
+    throw error;
+  }
+}
+
+/**
+ * Read an own property only, so that a missing `constructor` or `toString` is not taken from `Object.prototype`.
+ * @private
+ */
+export function own(json: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(json, key) ? json[key] : undefined;
+}

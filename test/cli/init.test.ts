@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { runCli } from "@evc/cli/cli";
+import { typecheck } from "../helpers/typecheck.js";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "evc-init-"));
+  folders.push(dir);
+  return dir;
+}
+
+async function evc(cwd: string, ...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd, env: {} });
+  return { code, stdout, stderr };
+}
+
+const packageJson = (dir: string) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+
+describe("evc init", () => {
+  test("scaffolds config, spec, envelope, tsconfig, CI workflow and package.json, and the result generates and type-checks", async () => {
+    const dir = folder();
+    const init = await evc(dir, "init");
+    expect(init).toMatchObject({ code: 0, stderr: "" });
+    for (const file of ["evc.config.yaml", "asyncapi/orders.yaml", "asyncapi/common/envelope.yaml", "tsconfig.json", ".gitignore", ".github/workflows/contracts.yml"]) {
+      expect(init.stdout).toContain(`created ${file}`);
+      expect(existsSync(join(dir, file))).toBe(true);
+    }
+    expect(readFileSync(join(dir, ".github/workflows/contracts.yml"), "utf8")).toContain("npx evc check");
+    expect(packageJson(dir)).toMatchObject({ type: "module", scripts: { generate: "evc generate", check: "evc check" }, exports: { ".": { types: "./dist/generated/index.d.ts" } } });
+
+    symlinkSync(join(import.meta.dirname, "../../node_modules"), join(dir, "node_modules"), "dir");
+    const generated = await evc(dir, "generate");
+    expect(generated.stderr).toBe("");
+    expect(generated.stdout).toMatch(/1 event versions of 1 systems/);
+    expect(readFileSync(join(dir, "generated/orders/order-placed.v1.ts"), "utf8")).toContain('import * as $evc from "@evc/runtime/codegen";');
+    expect(typecheck([join(dir, "generated/index.ts")])).toEqual([]);
+    expect(await evc(dir, "check")).toMatchObject({ code: 0 });
+  });
+
+  test("never overwrites a file, and keeps the scripts a package.json already has", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mine", type: "module", scripts: { build: "my-build" } }));
+    writeFileSync(join(dir, "evc.config.yaml"), "# mine\n");
+    const init = await evc(dir, "init");
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain("kept evc.config.yaml (it exists)");
+    expect(readFileSync(join(dir, "evc.config.yaml"), "utf8")).toBe("# mine\n");
+    expect(packageJson(dir)).toMatchObject({ name: "mine", scripts: { build: "my-build", generate: "evc generate" } });
+    const again = await evc(dir, "init");
+    expect(again.stdout).not.toContain("created");
+    expect(again.stdout).not.toContain("package.json");
+  });
+
+  test('switches the "type": "commonjs" of `npm init -y` to module, but refuses when the folder holds CommonJS code', async () => {
+    const fresh = folder();
+    writeFileSync(join(fresh, "package.json"), JSON.stringify({ name: "fresh", type: "commonjs" }));
+    expect(await evc(fresh, "init")).toMatchObject({ code: 0 });
+    expect(packageJson(fresh)["type"]).toBe("module");
+
+    const legacy = folder();
+    writeFileSync(join(legacy, "package.json"), JSON.stringify({ name: "legacy", type: "commonjs" }));
+    writeFileSync(join(legacy, "index.js"), "module.exports = 1;\n");
+    const refused = await evc(legacy, "init");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('"type": "commonjs" and the folder holds JavaScript files');
+    expect(packageJson(legacy)["type"]).toBe("commonjs");
+  });
+});
+
+describe("the tool never loads generated code to start", () => {
+  test("a conflicted generated file breaks neither --help nor generate, and generate rebuilds a deleted SDK", async () => {
+    const dir = folder();
+    await evc(dir, "init");
+    symlinkSync(join(import.meta.dirname, "../../node_modules"), join(dir, "node_modules"), "dir");
+    expect(await evc(dir, "generate")).toMatchObject({ code: 0 });
+    const index = join(dir, "generated/index.ts");
+    const lines = readFileSync(index, "utf8").split("\n");
+    writeFileSync(index, [...lines.slice(0, 6), "<<<<<<< HEAD", "export const broken = ;", "=======", ">>>>>>> other", ...lines.slice(6)].join("\n"));
+    expect(await evc(dir, "--help")).toMatchObject({ code: 0 });
+    expect(await evc(dir, "check")).toMatchObject({ code: 1 });
+    expect(await evc(dir, "generate")).toMatchObject({ code: 0 });
+    expect(readFileSync(index, "utf8")).not.toContain("<<<<<<<");
+    rmSync(join(dir, "generated"), { recursive: true });
+    expect(await evc(dir, "generate")).toMatchObject({ code: 0 });
+    expect(existsSync(index)).toBe(true);
+  });
+});
+
+describe("evc --version and --help", () => {
+  test("print the version and every command without loading any command module", async () => {
+    const version = await evc(process.cwd(), "--version");
+    expect(version.stdout).toBe(`${(JSON.parse(readFileSync(join(import.meta.dirname, "../../generator/package.json"), "utf8")) as { version: string }).version}\n`);
+    const help = await evc(process.cwd(), "--help");
+    for (const command of ["init", "generate", "check", "list", "diff", "compat", "publish", "tail", "dlq"]) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} `));
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The packages as users get them: `npm pack` tarballs installed into empty projects outside the
+ * repository, never the workspace. A contracts repository is started with `evc init`, generated,
+ * compiled with plain `tsc` (nodenext, then bundler resolution) and run with plain `node` on Node 20
+ * and Node 22 against a real nats-server; the runtime alone is installed to measure its footprint.
+ */
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startNatsServer, type NatsServer } from "@evc/runtime/testing";
+
+const run = promisify(execFile);
+const repository = resolve(import.meta.dirname, "../..");
+const consumerFixture = join(repository, "test/fixtures/consumer-project");
+const typescriptVersion = (JSON.parse(readFileSync(join(repository, "node_modules/typescript/package.json"), "utf8")) as { version: string }).version;
+
+let scratch: string;
+let tarballs: { runtime: string; tool: string };
+let server: NatsServer;
+
+/** Run a command; on failure, throw with everything it printed. */
+async function sh(cwd: string, command: string, ...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, { cwd, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", NODE_OPTIONS: "" }, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}\n${failed.stderr ?? failed.message}`);
+  }
+}
+
+/** Packages and bytes under a node_modules folder. */
+function footprint(nodeModules: string): { packages: number; megabytes: number } {
+  let packages = 0;
+  let bytes = 0;
+  const walk = (folder: string, depth: number): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isSymbolicLink()) continue;
+      if (entry.isDirectory()) {
+        if (depth === 0 && entry.name.startsWith("@")) walk(path, -1);
+        else {
+          if (depth <= 0 && entry.name !== ".bin" && !entry.name.startsWith(".")) packages += 1;
+          walk(path, 1);
+        }
+      } else bytes += statSync(path).size;
+    }
+  };
+  walk(nodeModules, 0);
+  return { packages, megabytes: bytes / 1024 / 1024 };
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "evc-packages-"));
+  const packed = JSON.parse(await sh(repository, "npm", "pack", "--workspace=runtime", "--workspace=generator", "--pack-destination", scratch, "--json")) as { name: string; filename: string }[];
+  const file = (name: string) => join(scratch, packed.find((entry) => entry.name === name)?.filename ?? `missing ${name}`);
+  tarballs = { runtime: file("@evc/runtime"), tool: file("@evc/cli") };
+  server = await startNatsServer();
+}, 300_000);
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("packed tarballs in a fresh project", () => {
+  test("evc init, generate, tsc (nodenext and bundler) and plain node on Node 20 and 22: one event published and handled", async () => {
+    const project = join(scratch, "orders");
+    cpSync(consumerFixture, project, { recursive: true });
+    await sh(project, "npm", "init", "-y");
+    await sh(project, "npm", "install", tarballs.runtime, tarballs.tool, `typescript@${typescriptVersion}`, "@types/node@20");
+    expect(await sh(project, "npx", "evc", "--version")).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(await sh(project, "npx", "evc", "init")).toContain("created evc.config.yaml");
+    expect(await sh(project, "npx", "evc", "generate")).toMatch(/1 event versions of 1 systems/);
+    expect(readFileSync(join(project, "generated/orders/order-placed.v1.ts"), "utf8")).toContain('from "@evc/runtime/codegen"');
+    expect(readFileSync(join(project, "generated/orders/order-placed.v1.ts"), "utf8")).not.toContain(repository);
+
+    writeFileSync(join(project, "tsconfig.json"), readFileSync(join(project, "tsconfig.json"), "utf8").replace('"skipLibCheck": true', '"skipLibCheck": false, "types": ["node"]'));
+    await sh(project, "npx", "tsc", "-p", "tsconfig.json");
+    await sh(project, "npx", "tsc", "-p", "tsconfig.bundler.json");
+    expect(readdirSync(join(project, "dist/generated/orders")).sort()).toEqual(expect.arrayContaining(["order-placed.v1.js", "order-placed.v1.validate.js"]));
+
+    const on20 = JSON.parse(await sh(project, process.execPath, "dist/src/service.js", server.url)) as Record<string, unknown>;
+    expect(on20).toMatchObject({ type: "order.placed", version: 1, total: 42.5 });
+    expect(on20["received"]).toBe(on20["published"]);
+    expect(String(on20["node"])).toMatch(/^20\./);
+
+    const on22 = JSON.parse(await sh(project, "npx", "-y", "-p", "node@22", "node", "dist/src/service.js", server.url)) as Record<string, unknown>;
+    expect(on22).toMatchObject({ type: "order.placed", version: 1, total: 42.5 });
+    expect(String(on22["node"])).toMatch(/^22\./);
+  }, 600_000);
+
+  test("the runtime alone installs at most 25 packages and 20 MB", async () => {
+    const project = join(scratch, "service");
+    cpSync(join(consumerFixture, "src"), join(project, "src"), { recursive: true });
+    await sh(project, "npm", "init", "-y");
+    await sh(project, "npm", "install", tarballs.runtime);
+    const { packages, megabytes } = footprint(join(project, "node_modules"));
+    console.log(`runtime alone: ${packages} packages, ${megabytes.toFixed(1)} MB in node_modules`);
+    expect(packages).toBeLessThanOrEqual(25);
+    expect(megabytes).toBeLessThanOrEqual(20);
+  }, 300_000);
+});
