@@ -16,5 +16,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     execArgv: ["--conditions=@evc/source"],
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

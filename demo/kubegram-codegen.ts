@@ -4,7 +4,8 @@
  * `codegen.completed`, every event carrying the job id as correlation id and the event before it
  * as causation id.
  */
-import type { CodegenCompletedV1, CodegenProgressV2, CodegenStartedV1, CodegenStep } from "@evc/seeds";
+import type { EventInstance } from "@evc/runtime";
+import { CodegenCompleted, CodegenProgress, CodegenStarted, type CodegenCompletedV1, type CodegenStep } from "@evc/seeds";
 import type { DemoScope } from "./scope.js";
 
 const steps: readonly CodegenStep[] = ["GET_OR_CREATE_GRAPH", "GET_PROMPT", "LLM_CALL", "BUILD_KUBERNETES_GRAPH", "VALIDATE_CONFIGURATIONS"];
@@ -14,39 +15,39 @@ export async function runCodegenJob(scope: DemoScope): Promise<CodegenCompletedV
   const { bus, log, runId } = scope;
   const jobId = `job-${runId}`;
 
-  await scope.on<CodegenStartedV1>("codegen.started", "codegen-worker", async (started) => {
+  await scope.on(CodegenStarted, "codegen-worker", async (started) => {
     const began = performance.now();
-    let cause = started.id;
+    let cause: EventInstance = started;
     for (const [index, step] of steps.entries()) {
-      const progress = bus.create<CodegenProgressV2>("codegen.progress", {
+      const progress = bus.create(CodegenProgress, {
         aggregateId: started.aggregateId,
-        metadata: { correlationId: started.data.jobId, causationId: cause, source: "kubegram-worker" },
+        metadata: { source: "kubegram-worker" },
         data: { jobId: started.data.jobId, step, fraction: (index + 1) / steps.length, message: `${step.toLowerCase().replace(/_/g, " ")} done` },
-      });
+      }, { causedBy: cause });
       await bus.publish(progress);
-      cause = progress.id;
+      cause = progress;
     }
     await bus.publish(
-      bus.create("codegen.completed", {
+      bus.create(CodegenCompleted, {
         aggregateId: started.aggregateId,
-        metadata: { correlationId: started.data.jobId, causationId: cause, source: "kubegram-worker" },
+        metadata: { source: "kubegram-worker" },
         data: {
           jobId: started.data.jobId,
           graphId: started.data.graphId,
           processingTime: Math.round(performance.now() - began),
           manifests: started.data.graphData.nodes.map((node) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: node.id, labels: { "kubegram/graph": started.data.graphId } } })),
         },
-      }),
+      }, { causedBy: cause }),
     );
   });
 
-  await scope.on<CodegenProgressV2>("codegen.progress", "codegen-progress-view", (progress, context) => {
+  await scope.on(CodegenProgress, "codegen-progress-view", (progress, context) => {
     if (progress.data.jobId !== jobId) return;
     log(`  codegen.progress v${progress.version} ${String(Math.round(progress.data.fraction * 100)).padStart(3)}% ${progress.data.step} (${progress.data.message}; stream seq ${context.streamSeq})`);
   });
 
-  const completion = await scope.first<CodegenCompletedV1>("codegen.completed", "codegen-client", (completed) => completed.data.jobId === jobId);
-  const started = bus.create<CodegenStartedV1>("codegen.started", {
+  const completion = await scope.first(CodegenCompleted, "codegen-client", (completed) => completed.data.jobId === jobId);
+  const started = bus.create(CodegenStarted, {
     aggregateId: jobId,
     metadata: { correlationId: jobId, userId: "user-ada", source: "kubegram-api" },
     data: {

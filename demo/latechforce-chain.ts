@@ -5,7 +5,7 @@
  * producer still writing `record-created` v1 shows upcasting: the automation handler, written for
  * v2, receives it with `createdBy` filled in.
  */
-import type { ActionExecutedV1, AutomationTriggeredV1, FormSubmittedV1, RecordCreatedV2 } from "@evc/seeds";
+import { ActionExecuted, AutomationTriggered, FormSubmitted, RecordCreated, RecordCreatedV1Contract, type ActionExecutedV1 } from "@evc/seeds";
 import { within, type DemoScope } from "./scope.js";
 
 /** Run the form-to-action chain once, and once from a v1 record; returns the executed actions. */
@@ -13,37 +13,35 @@ export async function runFormChain(scope: DemoScope): Promise<ActionExecutedV1[]
   const { bus, log, runId } = scope;
   const tableId = `contacts-${runId}`;
   const automationId = `welcome-${runId}`;
-  const follow = (event: { metadata: { correlationId?: string }; id: string }) => ({ correlationId: event.metadata.correlationId ?? event.id, causationId: event.id });
-
-  await scope.on<FormSubmittedV1>("form-submitted", "tables", async (form) => {
-    const record = bus.create<RecordCreatedV2>("record-created", {
+  await scope.on(FormSubmitted, "tables", async (form, context) => {
+    const record = context.create(RecordCreated, {
       aggregateId: tableId,
-      metadata: { ...follow(form), source: "latechforce-tables" },
+      metadata: { source: "latechforce-tables" },
       data: { tableId, recordId: `rec-${form.data.submissionId}`, fields: form.data.data, createdBy: form.data.submittedBy ?? "anonymous" },
     });
     await bus.publish(record);
   });
 
-  await scope.on<RecordCreatedV2>("record-created", "automations", async (record, context) => {
+  await scope.on(RecordCreated, "automations", async (record, context) => {
     if (record.data.tableId !== tableId) return;
     const upcast = context.receivedVersion === record.version ? "" : ` (published as v${context.receivedVersion}, upcast to v${record.version})`;
     log(`  record-created v${record.version} ${record.data.recordId} by ${record.data.createdBy}${upcast}`);
     await bus.publish(
-      bus.create("automation-triggered", {
+      context.create(AutomationTriggered, {
         aggregateId: automationId,
-        metadata: { ...follow(record), source: "latechforce-automations" },
+        metadata: { source: "latechforce-automations" },
         data: { automationId, triggerId: "on-record-created", runId: `run-${record.data.recordId}`, triggerData: { tableId, recordId: record.data.recordId } },
       }),
     );
   });
 
-  await scope.on<AutomationTriggeredV1>("automation-triggered", "actions", async (trigger) => {
+  await scope.on(AutomationTriggered, "actions", async (trigger, context) => {
     if (trigger.data.automationId !== automationId) return;
     log(`  automation-triggered v1 ${trigger.data.runId}`);
     await bus.publish(
-      bus.create("action-executed", {
+      context.create(ActionExecuted, {
         aggregateId: automationId,
-        metadata: { ...follow(trigger), source: "latechforce-actions" },
+        metadata: { source: "latechforce-actions" },
         data: { automationId, actionId: "send-welcome-email", runId: trigger.data.runId, result: "success", data: { to: trigger.data.triggerData["recordId"] } },
       }),
     );
@@ -52,14 +50,14 @@ export async function runFormChain(scope: DemoScope): Promise<ActionExecutedV1[]
   const executed: ActionExecutedV1[] = [];
   const waiting: (() => void)[] = [];
   const nextAction = () => new Promise<void>((resolve) => waiting.push(resolve));
-  await scope.on<ActionExecutedV1>("action-executed", "monitor", (action) => {
+  await scope.on(ActionExecuted, "monitor", (action) => {
     if (action.data.automationId !== automationId) return;
     log(`  action-executed v1 ${action.data.actionId} for ${action.data.runId}: ${action.data.result}`);
     executed.push(action);
     waiting.shift()?.();
   });
 
-  const form = bus.create<FormSubmittedV1>("form-submitted", {
+  const form = bus.create(FormSubmitted, {
     aggregateId: `signup-${runId}`,
     metadata: { correlationId: `signup-${runId}`, userId: "user-grace", source: "latechforce-forms" },
     data: { formId: `signup-${runId}`, submissionId: `s-${runId}`, data: { name: "Grace Hopper", email: "grace@example.com" }, submittedBy: "user-grace" },
@@ -69,8 +67,7 @@ export async function runFormChain(scope: DemoScope): Promise<ActionExecutedV1[]
   await bus.publish(form);
   await within(formChain, "the action of the form's chain");
 
-  const legacy = bus.create("record-created", {
-    version: 1,
+  const legacy = bus.create(RecordCreatedV1Contract, {
     aggregateId: tableId,
     metadata: { correlationId: `import-${runId}`, source: "legacy-importer" },
     data: { tableId, recordId: `rec-import-${runId}`, fields: { name: "Ada Lovelace" } },

@@ -3,7 +3,7 @@
  * backoff up to the delivery limit, then the event goes to the dead-letter stream with why; once
  * the cause is fixed, replaying the dead letter brings it back and it is handled.
  */
-import { ConnectionEstablishedV1 } from "@evc/seeds";
+import { ConnectionEstablished, ConnectionEstablishedV1 } from "@evc/seeds";
 import { replayDeadLetter } from "@evc/runtime";
 import { within, type DemoScope } from "./scope.js";
 
@@ -14,8 +14,8 @@ export async function runRetriesAndDeadLetters(scope: DemoScope): Promise<number
   let broken = true;
   let handled: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (handled = resolve));
-  const subscription = await scope.on<ConnectionEstablishedV1>(
-    "connection-established",
+  const subscription = await scope.on(
+    ConnectionEstablished,
     "usage-tracker",
     (event, context) => {
       if (event.data.connectionId !== connectionId) return;
@@ -33,7 +33,7 @@ export async function runRetriesAndDeadLetters(scope: DemoScope): Promise<number
     throw new Error("demo: the subscription ended before the event was dead-lettered");
   })();
 
-  const event = bus.create<ConnectionEstablishedV1>("connection-established", {
+  const event = bus.create(ConnectionEstablished, {
     aggregateId: connectionId,
     metadata: { correlationId: connectionId, source: "latechforce-connections" },
     data: { connectionId, service: "salesforce", userId: "user-ada" },

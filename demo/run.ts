@@ -1,5 +1,6 @@
 /** The seeds' flows, run one after another on one bus: what `npm start` shows. */
 import type { EventBus } from "@evc/runtime";
+import type { LatestEvents } from "@evc/seeds";
 import { runTaskSagaDemo } from "./devops-task-saga.js";
 import { runCodegenJob } from "./kubegram-codegen.js";
 import { runFormChain } from "./latechforce-chain.js";
@@ -24,7 +25,7 @@ export const demoFlows: readonly DemoFlow[] = [
 ];
 
 /** Run every flow on a bus, printing progress; each flow removes its subscriptions when it ends. */
-export async function runDemo(bus: EventBus, log: Log, flows: readonly DemoFlow[] = demoFlows): Promise<void> {
+export async function runDemo(bus: EventBus<LatestEvents>, log: Log, flows: readonly DemoFlow[] = demoFlows): Promise<void> {
   for (const [index, flow] of flows.entries()) {
     log(`[${index + 1}/${flows.length}] ${flow.title}`);
     const scope = new DemoScope(bus, log);

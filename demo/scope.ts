@@ -4,27 +4,28 @@
  * against a shared server leaves nothing behind.
  */
 import { randomUUID } from "node:crypto";
-import type { EventBus, EventHandler, Subscription, SubscribeOptions } from "@evc/runtime";
+import type { EventBus, EventHandler, EventOf, EventSource, Subscription, SubscribeOptions } from "@evc/runtime";
+import type { LatestEvents } from "@evc/seeds";
 
 /** Writes one line of progress output. */
 export type Log = (line: string) => void;
 
 /** One run of one flow. */
 export class DemoScope {
-  readonly bus: EventBus;
+  readonly bus: EventBus<LatestEvents>;
   readonly log: Log;
   /** Unique to this run; flows use it in ids, so that runs on a shared server never mix. */
   readonly runId = randomUUID().slice(0, 8);
   readonly #subscriptions: Subscription[] = [];
 
-  constructor(bus: EventBus, log: Log) {
+  constructor(bus: EventBus<LatestEvents>, log: Log) {
     this.bus = bus;
     this.log = log;
   }
 
-  /** Subscribe a handler to new events of a type or pattern, under a durable name unique to this run. */
-  async on<T>(pattern: string, role: string, handler: EventHandler<T>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
-    const subscription = await this.bus.subscribe(pattern, handler, { durable: `demo-${this.runId}-${role}`, deliverPolicy: "new", ...options });
+  /** Subscribe a handler to new events of a type (its latest version, or the contract's), under a durable name unique to this run. */
+  async on<S extends EventSource>(source: S, role: string, handler: EventHandler<EventOf<S>>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
+    const subscription = await this.bus.subscribe(source, handler, { durable: `demo-${this.runId}-${role}`, deliverPolicy: "new", ...options });
     this.#subscriptions.push(subscription);
     return subscription;
   }
@@ -33,13 +34,13 @@ export class DemoScope {
    * Subscribe, then return `arrival`: the first event `accept` takes (rejected after `timeoutMs`).
    * It is wrapped in an object because an async function cannot return a promise unawaited.
    */
-  async first<T>(pattern: string, role: string, accept: (event: T) => boolean, timeoutMs = 10_000): Promise<{ arrival: Promise<T> }> {
-    let resolve: (event: T) => void = () => undefined;
-    const found = new Promise<T>((done) => (resolve = done));
-    await this.on<T>(pattern, role, (event) => {
+  async first<S extends EventSource>(source: S, role: string, accept: (event: EventOf<S>) => boolean, timeoutMs = 10_000): Promise<{ arrival: Promise<EventOf<S>> }> {
+    let resolve: (event: EventOf<S>) => void = () => undefined;
+    const found = new Promise<EventOf<S>>((done) => (resolve = done));
+    await this.on(source, role, (event) => {
       if (accept(event)) resolve(event);
     });
-    return { arrival: within(found, `a "${pattern}" event`, timeoutMs) };
+    return { arrival: within(found, `a "${source.type}" event`, timeoutMs) };
   }
 
   /** Stop every subscription of the run and delete its durable consumers. */

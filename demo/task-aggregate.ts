@@ -5,10 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import * as sdk from "@evc/seeds";
-import type { Aggregate, AggregateDefinition } from "@evc/runtime/store";
-
-/** Every event of a task, at its latest version. */
-export type TaskEvent = sdk.TaskCreatedV1 | sdk.AgentAssignedV1 | sdk.AgentReleasedV1 | sdk.TaskCompletedV1 | sdk.TaskFailedV1 | sdk.TaskCancelledV1;
+import { defineAggregate, type Aggregate } from "@evc/runtime/store";
 
 /** Where a task is. */
 export type TaskStatus = "none" | "created" | "assigned" | "completed" | "failed" | "cancelled";
@@ -45,12 +42,13 @@ export class TaskStateError extends Error {
 }
 
 /** The task aggregate: its events folded into `TaskState`, a snapshot every 10 events. */
-export const taskAggregate: AggregateDefinition<TaskState, TaskEvent> = {
+export const taskAggregate = defineAggregate({
   aggregateType: "task",
+  events: [sdk.TaskCreated, sdk.AgentAssigned, sdk.AgentReleased, sdk.TaskCompleted, sdk.TaskFailed, sdk.TaskCancelled],
   system: "devops-mcp",
   snapshotEvery: 10,
-  initialState: (taskId) => ({ taskId, status: "none", taskType: null, priority: null, agentId: null, releasedAgents: [], error: null }),
-  apply(state, event) {
+  initialState: (taskId): TaskState => ({ taskId, status: "none", taskType: null, priority: null, agentId: null, releasedAgents: [], error: null }),
+  apply(state, event): TaskState {
     switch (event.type) {
       case "task.created":
         return { ...state, status: "created", taskType: event.data.task_type, priority: event.data.priority };
@@ -66,7 +64,10 @@ export const taskAggregate: AggregateDefinition<TaskState, TaskEvent> = {
         return { ...state, status: "cancelled" };
     }
   },
-};
+});
+
+/** Every event of a task, at its latest version. */
+export type TaskEvent = Parameters<typeof taskAggregate.apply>[1];
 
 /** Record `task.created` on a task with no events. */
 export function createTask(task: Task, fields: { taskType: string; priority: number }, stamp: EventStamp = {}): void {

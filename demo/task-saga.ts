@@ -6,7 +6,7 @@
  * task first and does only what is not done yet, and stamps its events with the step's
  * deterministic ids, so a step that runs again after a crash changes nothing twice.
  */
-import type * as sdk from "@evc/seeds";
+import * as sdk from "@evc/seeds";
 import type { Repository } from "@evc/runtime/store";
 import type { SagaContext, SagaDefinition } from "@evc/runtime/saga";
 import { assignAgent, cancelTask, completeTask, failTask, releaseAgent, type TaskEvent, type TaskState } from "./task-aggregate.js";
@@ -36,7 +36,7 @@ export function taskProcessingSaga(services: TaskSagaServices): SagaDefinition<T
   const stamp = (context: Context, label: string) => ({ id: context.eventId(label), correlationId: correlationOf(context), causationId: context.trigger.id });
   return {
     name: taskSagaName,
-    startOn: "task.created",
+    startOn: sdk.TaskCreated,
     initialState: (trigger) => ({ taskId: trigger.aggregateId, agentId: null }),
     steps: [
       {

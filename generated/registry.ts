@@ -64,6 +64,67 @@ import { TaskCancelledV1Contract } from "./devops-mcp/task-cancelled.v1.js";
 import { TaskCompletedV1Contract } from "./devops-mcp/task-completed.v1.js";
 import { TaskCreatedV1Contract } from "./devops-mcp/task-created.v1.js";
 import { TaskFailedV1Contract } from "./devops-mcp/task-failed.v1.js";
+import type { ActionExecutedV1 } from "./latechforce/action-executed.v1.js";
+import type { AgentAssignedV1 } from "./devops-mcp/agent-assigned.v1.js";
+import type { AgentDisconnectedV1 } from "./devops-mcp/agent-disconnected.v1.js";
+import type { AgentInvitedV1 } from "./devops-mcp/agent-invited.v1.js";
+import type { AgentJoinedV1 } from "./devops-mcp/agent-joined.v1.js";
+import type { AgentRegisteredV1 } from "./devops-mcp/agent-registered.v1.js";
+import type { AgentReleasedV1 } from "./devops-mcp/agent-released.v1.js";
+import type { AutomationTriggeredV1 } from "./latechforce/automation-triggered.v1.js";
+import type { CodegenCancelledV1 } from "./kubegram/codegen-cancelled.v1.js";
+import type { CodegenCompletedV1 } from "./kubegram/codegen-completed.v1.js";
+import type { CodegenFailedV1 } from "./kubegram/codegen-failed.v1.js";
+import type { CodegenProgressV1 } from "./kubegram/codegen-progress.v1.js";
+import type { CodegenProgressV2 } from "./kubegram/codegen-progress.v2.js";
+import type { CodegenStartedV1 } from "./kubegram/codegen-started.v1.js";
+import type { CollaborationMessageV1 } from "./devops-mcp/collaboration-message.v1.js";
+import type { CollaborationRequestedV1 } from "./devops-mcp/collaboration-requested.v1.js";
+import type { CollaborationStartedV1 } from "./devops-mcp/collaboration-started.v1.js";
+import type { ConnectionEstablishedV1 } from "./latechforce/connection-established.v1.js";
+import type { ContextCreatedV1 } from "./devops-mcp/context-created.v1.js";
+import type { ContextUpdatedV1 } from "./devops-mcp/context-updated.v1.js";
+import type { ExecutionCancelledV1 } from "./integr8scode/execution-cancelled.v1.js";
+import type { ExecutionCompletedV1 } from "./integr8scode/execution-completed.v1.js";
+import type { ExecutionFailedV1 } from "./integr8scode/execution-failed.v1.js";
+import type { ExecutionQueuedV1 } from "./integr8scode/execution-queued.v1.js";
+import type { ExecutionRequestedV1 } from "./integr8scode/execution-requested.v1.js";
+import type { ExecutionRunningV1 } from "./integr8scode/execution-running.v1.js";
+import type { ExecutionStartedV1 } from "./integr8scode/execution-started.v1.js";
+import type { ExecutionTimeoutV1 } from "./integr8scode/execution-timeout.v1.js";
+import type { FormSubmittedV1 } from "./latechforce/form-submitted.v1.js";
+import type { JobCompletedV1 } from "./modelmora/job-completed.v1.js";
+import type { JobFailedV1 } from "./modelmora/job-failed.v1.js";
+import type { JobSubmittedV1 } from "./modelmora/job-submitted.v1.js";
+import type { ModelHealthChangedV1 } from "./modelmora/model-health-changed.v1.js";
+import type { ModelLoadedV1 } from "./modelmora/model-loaded.v1.js";
+import type { ModelRegisteredV1 } from "./modelmora/model-registered.v1.js";
+import type { ModelRegisteredV2 } from "./modelmora/model-registered.v2.js";
+import type { ModelRegisteredV3 } from "./modelmora/model-registered.v3.js";
+import type { ModelUnloadedV1 } from "./modelmora/model-unloaded.v1.js";
+import type { ModelUnregisteredV1 } from "./modelmora/model-unregistered.v1.js";
+import type { ModelVersionAddedV1 } from "./modelmora/model-version-added.v1.js";
+import type { PlanCompletedV1 } from "./kubegram/plan-completed.v1.js";
+import type { PlanFailedV1 } from "./kubegram/plan-failed.v1.js";
+import type { PlanProgressV1 } from "./kubegram/plan-progress.v1.js";
+import type { PlanStartedV1 } from "./kubegram/plan-started.v1.js";
+import type { PodCreatedV1 } from "./integr8scode/pod-created.v1.js";
+import type { PodDeletedV1 } from "./integr8scode/pod-deleted.v1.js";
+import type { PodFailedV1 } from "./integr8scode/pod-failed.v1.js";
+import type { PodRunningV1 } from "./integr8scode/pod-running.v1.js";
+import type { PodScheduledV1 } from "./integr8scode/pod-scheduled.v1.js";
+import type { PodSucceededV1 } from "./integr8scode/pod-succeeded.v1.js";
+import type { PodTerminatedV1 } from "./integr8scode/pod-terminated.v1.js";
+import type { RecordCreatedV1 } from "./latechforce/record-created.v1.js";
+import type { RecordCreatedV2 } from "./latechforce/record-created.v2.js";
+import type { RecordDeletedV1 } from "./latechforce/record-deleted.v1.js";
+import type { RecordUpdatedV1 } from "./latechforce/record-updated.v1.js";
+import type { ResultFailedV1 } from "./integr8scode/result-failed.v1.js";
+import type { ResultStoredV1 } from "./integr8scode/result-stored.v1.js";
+import type { TaskCancelledV1 } from "./devops-mcp/task-cancelled.v1.js";
+import type { TaskCompletedV1 } from "./devops-mcp/task-completed.v1.js";
+import type { TaskCreatedV1 } from "./devops-mcp/task-created.v1.js";
+import type { TaskFailedV1 } from "./devops-mcp/task-failed.v1.js";
 
 /** The JetStream streams, dead-letter streams and consumer defaults the specs declare. */
 export const topology: $evc.JetStreamTopology = {
@@ -256,5 +317,472 @@ export const contracts: readonly $evc.EventContract[] = [
   TaskFailedV1Contract,
 ];
 
-/** Every event by type and version: class, schema, validator, subject, stream and upcasters. */
-export const registry: $evc.Registry = $evc.createRegistry({ contracts, topology });
+/** Every version of "action-executed", discriminated by `version`. */
+export type ActionExecuted = ActionExecutedV1;
+
+/** "action-executed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ActionExecuted: $evc.EventTypeHandle<"action-executed", ActionExecutedV1, ActionExecuted> = $evc.defineEventType<"action-executed", ActionExecutedV1, ActionExecuted>("action-executed", [ActionExecutedV1Contract]);
+
+/** Every version of "agent.assigned", discriminated by `version`. */
+export type AgentAssigned = AgentAssignedV1;
+
+/** "agent.assigned" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AgentAssigned: $evc.EventTypeHandle<"agent.assigned", AgentAssignedV1, AgentAssigned> = $evc.defineEventType<"agent.assigned", AgentAssignedV1, AgentAssigned>("agent.assigned", [AgentAssignedV1Contract]);
+
+/** Every version of "agent.disconnected", discriminated by `version`. */
+export type AgentDisconnected = AgentDisconnectedV1;
+
+/** "agent.disconnected" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AgentDisconnected: $evc.EventTypeHandle<"agent.disconnected", AgentDisconnectedV1, AgentDisconnected> = $evc.defineEventType<"agent.disconnected", AgentDisconnectedV1, AgentDisconnected>("agent.disconnected", [AgentDisconnectedV1Contract]);
+
+/** Every version of "agent.invited", discriminated by `version`. */
+export type AgentInvited = AgentInvitedV1;
+
+/** "agent.invited" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AgentInvited: $evc.EventTypeHandle<"agent.invited", AgentInvitedV1, AgentInvited> = $evc.defineEventType<"agent.invited", AgentInvitedV1, AgentInvited>("agent.invited", [AgentInvitedV1Contract]);
+
+/** Every version of "agent.joined", discriminated by `version`. */
+export type AgentJoined = AgentJoinedV1;
+
+/** "agent.joined" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AgentJoined: $evc.EventTypeHandle<"agent.joined", AgentJoinedV1, AgentJoined> = $evc.defineEventType<"agent.joined", AgentJoinedV1, AgentJoined>("agent.joined", [AgentJoinedV1Contract]);
+
+/** Every version of "agent.registered", discriminated by `version`. */
+export type AgentRegistered = AgentRegisteredV1;
+
+/** "agent.registered" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AgentRegistered: $evc.EventTypeHandle<"agent.registered", AgentRegisteredV1, AgentRegistered> = $evc.defineEventType<"agent.registered", AgentRegisteredV1, AgentRegistered>("agent.registered", [AgentRegisteredV1Contract]);
+
+/** Every version of "agent.released", discriminated by `version`. */
+export type AgentReleased = AgentReleasedV1;
+
+/** "agent.released" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AgentReleased: $evc.EventTypeHandle<"agent.released", AgentReleasedV1, AgentReleased> = $evc.defineEventType<"agent.released", AgentReleasedV1, AgentReleased>("agent.released", [AgentReleasedV1Contract]);
+
+/** Every version of "automation-triggered", discriminated by `version`. */
+export type AutomationTriggered = AutomationTriggeredV1;
+
+/** "automation-triggered" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AutomationTriggered: $evc.EventTypeHandle<"automation-triggered", AutomationTriggeredV1, AutomationTriggered> = $evc.defineEventType<"automation-triggered", AutomationTriggeredV1, AutomationTriggered>("automation-triggered", [AutomationTriggeredV1Contract]);
+
+/** Every version of "codegen.cancelled", discriminated by `version`. */
+export type CodegenCancelled = CodegenCancelledV1;
+
+/** "codegen.cancelled" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CodegenCancelled: $evc.EventTypeHandle<"codegen.cancelled", CodegenCancelledV1, CodegenCancelled> = $evc.defineEventType<"codegen.cancelled", CodegenCancelledV1, CodegenCancelled>("codegen.cancelled", [CodegenCancelledV1Contract]);
+
+/** Every version of "codegen.completed", discriminated by `version`. */
+export type CodegenCompleted = CodegenCompletedV1;
+
+/** "codegen.completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CodegenCompleted: $evc.EventTypeHandle<"codegen.completed", CodegenCompletedV1, CodegenCompleted> = $evc.defineEventType<"codegen.completed", CodegenCompletedV1, CodegenCompleted>("codegen.completed", [CodegenCompletedV1Contract]);
+
+/** Every version of "codegen.failed", discriminated by `version`. */
+export type CodegenFailed = CodegenFailedV1;
+
+/** "codegen.failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CodegenFailed: $evc.EventTypeHandle<"codegen.failed", CodegenFailedV1, CodegenFailed> = $evc.defineEventType<"codegen.failed", CodegenFailedV1, CodegenFailed>("codegen.failed", [CodegenFailedV1Contract]);
+
+/** Every version of "codegen.progress", discriminated by `version`. */
+export type CodegenProgress = CodegenProgressV1 | CodegenProgressV2;
+
+/** "codegen.progress" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const CodegenProgress: $evc.EventTypeHandle<"codegen.progress", CodegenProgressV2, CodegenProgress> = $evc.defineEventType<"codegen.progress", CodegenProgressV2, CodegenProgress>("codegen.progress", [CodegenProgressV1Contract, CodegenProgressV2Contract]);
+
+/** Every version of "codegen.started", discriminated by `version`. */
+export type CodegenStarted = CodegenStartedV1;
+
+/** "codegen.started" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CodegenStarted: $evc.EventTypeHandle<"codegen.started", CodegenStartedV1, CodegenStarted> = $evc.defineEventType<"codegen.started", CodegenStartedV1, CodegenStarted>("codegen.started", [CodegenStartedV1Contract]);
+
+/** Every version of "collaboration.message", discriminated by `version`. */
+export type CollaborationMessage = CollaborationMessageV1;
+
+/** "collaboration.message" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CollaborationMessage: $evc.EventTypeHandle<"collaboration.message", CollaborationMessageV1, CollaborationMessage> = $evc.defineEventType<"collaboration.message", CollaborationMessageV1, CollaborationMessage>("collaboration.message", [CollaborationMessageV1Contract]);
+
+/** Every version of "collaboration.requested", discriminated by `version`. */
+export type CollaborationRequested = CollaborationRequestedV1;
+
+/** "collaboration.requested" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CollaborationRequested: $evc.EventTypeHandle<"collaboration.requested", CollaborationRequestedV1, CollaborationRequested> = $evc.defineEventType<"collaboration.requested", CollaborationRequestedV1, CollaborationRequested>("collaboration.requested", [CollaborationRequestedV1Contract]);
+
+/** Every version of "collaboration.started", discriminated by `version`. */
+export type CollaborationStarted = CollaborationStartedV1;
+
+/** "collaboration.started" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CollaborationStarted: $evc.EventTypeHandle<"collaboration.started", CollaborationStartedV1, CollaborationStarted> = $evc.defineEventType<"collaboration.started", CollaborationStartedV1, CollaborationStarted>("collaboration.started", [CollaborationStartedV1Contract]);
+
+/** Every version of "connection-established", discriminated by `version`. */
+export type ConnectionEstablished = ConnectionEstablishedV1;
+
+/** "connection-established" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ConnectionEstablished: $evc.EventTypeHandle<"connection-established", ConnectionEstablishedV1, ConnectionEstablished> = $evc.defineEventType<"connection-established", ConnectionEstablishedV1, ConnectionEstablished>("connection-established", [ConnectionEstablishedV1Contract]);
+
+/** Every version of "context.created", discriminated by `version`. */
+export type ContextCreated = ContextCreatedV1;
+
+/** "context.created" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ContextCreated: $evc.EventTypeHandle<"context.created", ContextCreatedV1, ContextCreated> = $evc.defineEventType<"context.created", ContextCreatedV1, ContextCreated>("context.created", [ContextCreatedV1Contract]);
+
+/** Every version of "context.updated", discriminated by `version`. */
+export type ContextUpdated = ContextUpdatedV1;
+
+/** "context.updated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ContextUpdated: $evc.EventTypeHandle<"context.updated", ContextUpdatedV1, ContextUpdated> = $evc.defineEventType<"context.updated", ContextUpdatedV1, ContextUpdated>("context.updated", [ContextUpdatedV1Contract]);
+
+/** Every version of "execution_cancelled", discriminated by `version`. */
+export type ExecutionCancelled = ExecutionCancelledV1;
+
+/** "execution_cancelled" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionCancelled: $evc.EventTypeHandle<"execution_cancelled", ExecutionCancelledV1, ExecutionCancelled> = $evc.defineEventType<"execution_cancelled", ExecutionCancelledV1, ExecutionCancelled>("execution_cancelled", [ExecutionCancelledV1Contract]);
+
+/** Every version of "execution_completed", discriminated by `version`. */
+export type ExecutionCompleted = ExecutionCompletedV1;
+
+/** "execution_completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionCompleted: $evc.EventTypeHandle<"execution_completed", ExecutionCompletedV1, ExecutionCompleted> = $evc.defineEventType<"execution_completed", ExecutionCompletedV1, ExecutionCompleted>("execution_completed", [ExecutionCompletedV1Contract]);
+
+/** Every version of "execution_failed", discriminated by `version`. */
+export type ExecutionFailed = ExecutionFailedV1;
+
+/** "execution_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionFailed: $evc.EventTypeHandle<"execution_failed", ExecutionFailedV1, ExecutionFailed> = $evc.defineEventType<"execution_failed", ExecutionFailedV1, ExecutionFailed>("execution_failed", [ExecutionFailedV1Contract]);
+
+/** Every version of "execution_queued", discriminated by `version`. */
+export type ExecutionQueued = ExecutionQueuedV1;
+
+/** "execution_queued" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionQueued: $evc.EventTypeHandle<"execution_queued", ExecutionQueuedV1, ExecutionQueued> = $evc.defineEventType<"execution_queued", ExecutionQueuedV1, ExecutionQueued>("execution_queued", [ExecutionQueuedV1Contract]);
+
+/** Every version of "execution_requested", discriminated by `version`. */
+export type ExecutionRequested = ExecutionRequestedV1;
+
+/** "execution_requested" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionRequested: $evc.EventTypeHandle<"execution_requested", ExecutionRequestedV1, ExecutionRequested> = $evc.defineEventType<"execution_requested", ExecutionRequestedV1, ExecutionRequested>("execution_requested", [ExecutionRequestedV1Contract]);
+
+/** Every version of "execution_running", discriminated by `version`. */
+export type ExecutionRunning = ExecutionRunningV1;
+
+/** "execution_running" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionRunning: $evc.EventTypeHandle<"execution_running", ExecutionRunningV1, ExecutionRunning> = $evc.defineEventType<"execution_running", ExecutionRunningV1, ExecutionRunning>("execution_running", [ExecutionRunningV1Contract]);
+
+/** Every version of "execution_started", discriminated by `version`. */
+export type ExecutionStarted = ExecutionStartedV1;
+
+/** "execution_started" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionStarted: $evc.EventTypeHandle<"execution_started", ExecutionStartedV1, ExecutionStarted> = $evc.defineEventType<"execution_started", ExecutionStartedV1, ExecutionStarted>("execution_started", [ExecutionStartedV1Contract]);
+
+/** Every version of "execution_timeout", discriminated by `version`. */
+export type ExecutionTimeout = ExecutionTimeoutV1;
+
+/** "execution_timeout" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionTimeout: $evc.EventTypeHandle<"execution_timeout", ExecutionTimeoutV1, ExecutionTimeout> = $evc.defineEventType<"execution_timeout", ExecutionTimeoutV1, ExecutionTimeout>("execution_timeout", [ExecutionTimeoutV1Contract]);
+
+/** Every version of "form-submitted", discriminated by `version`. */
+export type FormSubmitted = FormSubmittedV1;
+
+/** "form-submitted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const FormSubmitted: $evc.EventTypeHandle<"form-submitted", FormSubmittedV1, FormSubmitted> = $evc.defineEventType<"form-submitted", FormSubmittedV1, FormSubmitted>("form-submitted", [FormSubmittedV1Contract]);
+
+/** Every version of "job.completed", discriminated by `version`. */
+export type JobCompleted = JobCompletedV1;
+
+/** "job.completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const JobCompleted: $evc.EventTypeHandle<"job.completed", JobCompletedV1, JobCompleted> = $evc.defineEventType<"job.completed", JobCompletedV1, JobCompleted>("job.completed", [JobCompletedV1Contract]);
+
+/** Every version of "job.failed", discriminated by `version`. */
+export type JobFailed = JobFailedV1;
+
+/** "job.failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const JobFailed: $evc.EventTypeHandle<"job.failed", JobFailedV1, JobFailed> = $evc.defineEventType<"job.failed", JobFailedV1, JobFailed>("job.failed", [JobFailedV1Contract]);
+
+/** Every version of "job.submitted", discriminated by `version`. */
+export type JobSubmitted = JobSubmittedV1;
+
+/** "job.submitted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const JobSubmitted: $evc.EventTypeHandle<"job.submitted", JobSubmittedV1, JobSubmitted> = $evc.defineEventType<"job.submitted", JobSubmittedV1, JobSubmitted>("job.submitted", [JobSubmittedV1Contract]);
+
+/** Every version of "model.health.changed", discriminated by `version`. */
+export type ModelHealthChanged = ModelHealthChangedV1;
+
+/** "model.health.changed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ModelHealthChanged: $evc.EventTypeHandle<"model.health.changed", ModelHealthChangedV1, ModelHealthChanged> = $evc.defineEventType<"model.health.changed", ModelHealthChangedV1, ModelHealthChanged>("model.health.changed", [ModelHealthChangedV1Contract]);
+
+/** Every version of "model.loaded", discriminated by `version`. */
+export type ModelLoaded = ModelLoadedV1;
+
+/** "model.loaded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ModelLoaded: $evc.EventTypeHandle<"model.loaded", ModelLoadedV1, ModelLoaded> = $evc.defineEventType<"model.loaded", ModelLoadedV1, ModelLoaded>("model.loaded", [ModelLoadedV1Contract]);
+
+/** Every version of "model.registered", discriminated by `version`. */
+export type ModelRegistered = ModelRegisteredV1 | ModelRegisteredV2 | ModelRegisteredV3;
+
+/** "model.registered" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v3. */
+export const ModelRegistered: $evc.EventTypeHandle<"model.registered", ModelRegisteredV3, ModelRegistered> = $evc.defineEventType<"model.registered", ModelRegisteredV3, ModelRegistered>("model.registered", [ModelRegisteredV1Contract, ModelRegisteredV2Contract, ModelRegisteredV3Contract]);
+
+/** Every version of "model.unloaded", discriminated by `version`. */
+export type ModelUnloaded = ModelUnloadedV1;
+
+/** "model.unloaded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ModelUnloaded: $evc.EventTypeHandle<"model.unloaded", ModelUnloadedV1, ModelUnloaded> = $evc.defineEventType<"model.unloaded", ModelUnloadedV1, ModelUnloaded>("model.unloaded", [ModelUnloadedV1Contract]);
+
+/** Every version of "model.unregistered", discriminated by `version`. */
+export type ModelUnregistered = ModelUnregisteredV1;
+
+/** "model.unregistered" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ModelUnregistered: $evc.EventTypeHandle<"model.unregistered", ModelUnregisteredV1, ModelUnregistered> = $evc.defineEventType<"model.unregistered", ModelUnregisteredV1, ModelUnregistered>("model.unregistered", [ModelUnregisteredV1Contract]);
+
+/** Every version of "model.version.added", discriminated by `version`. */
+export type ModelVersionAdded = ModelVersionAddedV1;
+
+/** "model.version.added" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ModelVersionAdded: $evc.EventTypeHandle<"model.version.added", ModelVersionAddedV1, ModelVersionAdded> = $evc.defineEventType<"model.version.added", ModelVersionAddedV1, ModelVersionAdded>("model.version.added", [ModelVersionAddedV1Contract]);
+
+/** Every version of "plan.completed", discriminated by `version`. */
+export type PlanCompleted = PlanCompletedV1;
+
+/** "plan.completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PlanCompleted: $evc.EventTypeHandle<"plan.completed", PlanCompletedV1, PlanCompleted> = $evc.defineEventType<"plan.completed", PlanCompletedV1, PlanCompleted>("plan.completed", [PlanCompletedV1Contract]);
+
+/** Every version of "plan.failed", discriminated by `version`. */
+export type PlanFailed = PlanFailedV1;
+
+/** "plan.failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PlanFailed: $evc.EventTypeHandle<"plan.failed", PlanFailedV1, PlanFailed> = $evc.defineEventType<"plan.failed", PlanFailedV1, PlanFailed>("plan.failed", [PlanFailedV1Contract]);
+
+/** Every version of "plan.progress", discriminated by `version`. */
+export type PlanProgress = PlanProgressV1;
+
+/** "plan.progress" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PlanProgress: $evc.EventTypeHandle<"plan.progress", PlanProgressV1, PlanProgress> = $evc.defineEventType<"plan.progress", PlanProgressV1, PlanProgress>("plan.progress", [PlanProgressV1Contract]);
+
+/** Every version of "plan.started", discriminated by `version`. */
+export type PlanStarted = PlanStartedV1;
+
+/** "plan.started" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PlanStarted: $evc.EventTypeHandle<"plan.started", PlanStartedV1, PlanStarted> = $evc.defineEventType<"plan.started", PlanStartedV1, PlanStarted>("plan.started", [PlanStartedV1Contract]);
+
+/** Every version of "pod_created", discriminated by `version`. */
+export type PodCreated = PodCreatedV1;
+
+/** "pod_created" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PodCreated: $evc.EventTypeHandle<"pod_created", PodCreatedV1, PodCreated> = $evc.defineEventType<"pod_created", PodCreatedV1, PodCreated>("pod_created", [PodCreatedV1Contract]);
+
+/** Every version of "pod_deleted", discriminated by `version`. */
+export type PodDeleted = PodDeletedV1;
+
+/** "pod_deleted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PodDeleted: $evc.EventTypeHandle<"pod_deleted", PodDeletedV1, PodDeleted> = $evc.defineEventType<"pod_deleted", PodDeletedV1, PodDeleted>("pod_deleted", [PodDeletedV1Contract]);
+
+/** Every version of "pod_failed", discriminated by `version`. */
+export type PodFailed = PodFailedV1;
+
+/** "pod_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PodFailed: $evc.EventTypeHandle<"pod_failed", PodFailedV1, PodFailed> = $evc.defineEventType<"pod_failed", PodFailedV1, PodFailed>("pod_failed", [PodFailedV1Contract]);
+
+/** Every version of "pod_running", discriminated by `version`. */
+export type PodRunning = PodRunningV1;
+
+/** "pod_running" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PodRunning: $evc.EventTypeHandle<"pod_running", PodRunningV1, PodRunning> = $evc.defineEventType<"pod_running", PodRunningV1, PodRunning>("pod_running", [PodRunningV1Contract]);
+
+/** Every version of "pod_scheduled", discriminated by `version`. */
+export type PodScheduled = PodScheduledV1;
+
+/** "pod_scheduled" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PodScheduled: $evc.EventTypeHandle<"pod_scheduled", PodScheduledV1, PodScheduled> = $evc.defineEventType<"pod_scheduled", PodScheduledV1, PodScheduled>("pod_scheduled", [PodScheduledV1Contract]);
+
+/** Every version of "pod_succeeded", discriminated by `version`. */
+export type PodSucceeded = PodSucceededV1;
+
+/** "pod_succeeded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PodSucceeded: $evc.EventTypeHandle<"pod_succeeded", PodSucceededV1, PodSucceeded> = $evc.defineEventType<"pod_succeeded", PodSucceededV1, PodSucceeded>("pod_succeeded", [PodSucceededV1Contract]);
+
+/** Every version of "pod_terminated", discriminated by `version`. */
+export type PodTerminated = PodTerminatedV1;
+
+/** "pod_terminated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const PodTerminated: $evc.EventTypeHandle<"pod_terminated", PodTerminatedV1, PodTerminated> = $evc.defineEventType<"pod_terminated", PodTerminatedV1, PodTerminated>("pod_terminated", [PodTerminatedV1Contract]);
+
+/** Every version of "record-created", discriminated by `version`. */
+export type RecordCreated = RecordCreatedV1 | RecordCreatedV2;
+
+/** "record-created" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const RecordCreated: $evc.EventTypeHandle<"record-created", RecordCreatedV2, RecordCreated> = $evc.defineEventType<"record-created", RecordCreatedV2, RecordCreated>("record-created", [RecordCreatedV1Contract, RecordCreatedV2Contract]);
+
+/** Every version of "record-deleted", discriminated by `version`. */
+export type RecordDeleted = RecordDeletedV1;
+
+/** "record-deleted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const RecordDeleted: $evc.EventTypeHandle<"record-deleted", RecordDeletedV1, RecordDeleted> = $evc.defineEventType<"record-deleted", RecordDeletedV1, RecordDeleted>("record-deleted", [RecordDeletedV1Contract]);
+
+/** Every version of "record-updated", discriminated by `version`. */
+export type RecordUpdated = RecordUpdatedV1;
+
+/** "record-updated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const RecordUpdated: $evc.EventTypeHandle<"record-updated", RecordUpdatedV1, RecordUpdated> = $evc.defineEventType<"record-updated", RecordUpdatedV1, RecordUpdated>("record-updated", [RecordUpdatedV1Contract]);
+
+/** Every version of "result_failed", discriminated by `version`. */
+export type ResultFailed = ResultFailedV1;
+
+/** "result_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ResultFailed: $evc.EventTypeHandle<"result_failed", ResultFailedV1, ResultFailed> = $evc.defineEventType<"result_failed", ResultFailedV1, ResultFailed>("result_failed", [ResultFailedV1Contract]);
+
+/** Every version of "result_stored", discriminated by `version`. */
+export type ResultStored = ResultStoredV1;
+
+/** "result_stored" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ResultStored: $evc.EventTypeHandle<"result_stored", ResultStoredV1, ResultStored> = $evc.defineEventType<"result_stored", ResultStoredV1, ResultStored>("result_stored", [ResultStoredV1Contract]);
+
+/** Every version of "task.cancelled", discriminated by `version`. */
+export type TaskCancelled = TaskCancelledV1;
+
+/** "task.cancelled" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const TaskCancelled: $evc.EventTypeHandle<"task.cancelled", TaskCancelledV1, TaskCancelled> = $evc.defineEventType<"task.cancelled", TaskCancelledV1, TaskCancelled>("task.cancelled", [TaskCancelledV1Contract]);
+
+/** Every version of "task.completed", discriminated by `version`. */
+export type TaskCompleted = TaskCompletedV1;
+
+/** "task.completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const TaskCompleted: $evc.EventTypeHandle<"task.completed", TaskCompletedV1, TaskCompleted> = $evc.defineEventType<"task.completed", TaskCompletedV1, TaskCompleted>("task.completed", [TaskCompletedV1Contract]);
+
+/** Every version of "task.created", discriminated by `version`. */
+export type TaskCreated = TaskCreatedV1;
+
+/** "task.created" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const TaskCreated: $evc.EventTypeHandle<"task.created", TaskCreatedV1, TaskCreated> = $evc.defineEventType<"task.created", TaskCreatedV1, TaskCreated>("task.created", [TaskCreatedV1Contract]);
+
+/** Every version of "task.failed", discriminated by `version`. */
+export type TaskFailed = TaskFailedV1;
+
+/** "task.failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const TaskFailed: $evc.EventTypeHandle<"task.failed", TaskFailedV1, TaskFailed> = $evc.defineEventType<"task.failed", TaskFailedV1, TaskFailed>("task.failed", [TaskFailedV1Contract]);
+
+/** Every event of every type and version, discriminated by `type` and `version`. */
+export type AnyEvent = ActionExecuted | AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | AutomationTriggered | CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | CollaborationMessage | CollaborationRequested | CollaborationStarted | ConnectionEstablished | ContextCreated | ContextUpdated | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | FormSubmitted | JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded | PlanCompleted | PlanFailed | PlanProgress | PlanStarted | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | RecordCreated | RecordDeleted | RecordUpdated | ResultFailed | ResultStored | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed;
+
+/** The latest version of every event type, by type: what the typed API hands subscribers. */
+export interface LatestEvents {
+  "action-executed": ActionExecutedV1;
+  "agent.assigned": AgentAssignedV1;
+  "agent.disconnected": AgentDisconnectedV1;
+  "agent.invited": AgentInvitedV1;
+  "agent.joined": AgentJoinedV1;
+  "agent.registered": AgentRegisteredV1;
+  "agent.released": AgentReleasedV1;
+  "automation-triggered": AutomationTriggeredV1;
+  "codegen.cancelled": CodegenCancelledV1;
+  "codegen.completed": CodegenCompletedV1;
+  "codegen.failed": CodegenFailedV1;
+  "codegen.progress": CodegenProgressV2;
+  "codegen.started": CodegenStartedV1;
+  "collaboration.message": CollaborationMessageV1;
+  "collaboration.requested": CollaborationRequestedV1;
+  "collaboration.started": CollaborationStartedV1;
+  "connection-established": ConnectionEstablishedV1;
+  "context.created": ContextCreatedV1;
+  "context.updated": ContextUpdatedV1;
+  "execution_cancelled": ExecutionCancelledV1;
+  "execution_completed": ExecutionCompletedV1;
+  "execution_failed": ExecutionFailedV1;
+  "execution_queued": ExecutionQueuedV1;
+  "execution_requested": ExecutionRequestedV1;
+  "execution_running": ExecutionRunningV1;
+  "execution_started": ExecutionStartedV1;
+  "execution_timeout": ExecutionTimeoutV1;
+  "form-submitted": FormSubmittedV1;
+  "job.completed": JobCompletedV1;
+  "job.failed": JobFailedV1;
+  "job.submitted": JobSubmittedV1;
+  "model.health.changed": ModelHealthChangedV1;
+  "model.loaded": ModelLoadedV1;
+  "model.registered": ModelRegisteredV3;
+  "model.unloaded": ModelUnloadedV1;
+  "model.unregistered": ModelUnregisteredV1;
+  "model.version.added": ModelVersionAddedV1;
+  "plan.completed": PlanCompletedV1;
+  "plan.failed": PlanFailedV1;
+  "plan.progress": PlanProgressV1;
+  "plan.started": PlanStartedV1;
+  "pod_created": PodCreatedV1;
+  "pod_deleted": PodDeletedV1;
+  "pod_failed": PodFailedV1;
+  "pod_running": PodRunningV1;
+  "pod_scheduled": PodScheduledV1;
+  "pod_succeeded": PodSucceededV1;
+  "pod_terminated": PodTerminatedV1;
+  "record-created": RecordCreatedV2;
+  "record-deleted": RecordDeletedV1;
+  "record-updated": RecordUpdatedV1;
+  "result_failed": ResultFailedV1;
+  "result_stored": ResultStoredV1;
+  "task.cancelled": TaskCancelledV1;
+  "task.completed": TaskCompletedV1;
+  "task.created": TaskCreatedV1;
+  "task.failed": TaskFailedV1;
+}
+
+/** Every version of every event type, by type and version. */
+export interface EventVersions {
+  "action-executed": { 1: ActionExecutedV1 };
+  "agent.assigned": { 1: AgentAssignedV1 };
+  "agent.disconnected": { 1: AgentDisconnectedV1 };
+  "agent.invited": { 1: AgentInvitedV1 };
+  "agent.joined": { 1: AgentJoinedV1 };
+  "agent.registered": { 1: AgentRegisteredV1 };
+  "agent.released": { 1: AgentReleasedV1 };
+  "automation-triggered": { 1: AutomationTriggeredV1 };
+  "codegen.cancelled": { 1: CodegenCancelledV1 };
+  "codegen.completed": { 1: CodegenCompletedV1 };
+  "codegen.failed": { 1: CodegenFailedV1 };
+  "codegen.progress": { 1: CodegenProgressV1; 2: CodegenProgressV2 };
+  "codegen.started": { 1: CodegenStartedV1 };
+  "collaboration.message": { 1: CollaborationMessageV1 };
+  "collaboration.requested": { 1: CollaborationRequestedV1 };
+  "collaboration.started": { 1: CollaborationStartedV1 };
+  "connection-established": { 1: ConnectionEstablishedV1 };
+  "context.created": { 1: ContextCreatedV1 };
+  "context.updated": { 1: ContextUpdatedV1 };
+  "execution_cancelled": { 1: ExecutionCancelledV1 };
+  "execution_completed": { 1: ExecutionCompletedV1 };
+  "execution_failed": { 1: ExecutionFailedV1 };
+  "execution_queued": { 1: ExecutionQueuedV1 };
+  "execution_requested": { 1: ExecutionRequestedV1 };
+  "execution_running": { 1: ExecutionRunningV1 };
+  "execution_started": { 1: ExecutionStartedV1 };
+  "execution_timeout": { 1: ExecutionTimeoutV1 };
+  "form-submitted": { 1: FormSubmittedV1 };
+  "job.completed": { 1: JobCompletedV1 };
+  "job.failed": { 1: JobFailedV1 };
+  "job.submitted": { 1: JobSubmittedV1 };
+  "model.health.changed": { 1: ModelHealthChangedV1 };
+  "model.loaded": { 1: ModelLoadedV1 };
+  "model.registered": { 1: ModelRegisteredV1; 2: ModelRegisteredV2; 3: ModelRegisteredV3 };
+  "model.unloaded": { 1: ModelUnloadedV1 };
+  "model.unregistered": { 1: ModelUnregisteredV1 };
+  "model.version.added": { 1: ModelVersionAddedV1 };
+  "plan.completed": { 1: PlanCompletedV1 };
+  "plan.failed": { 1: PlanFailedV1 };
+  "plan.progress": { 1: PlanProgressV1 };
+  "plan.started": { 1: PlanStartedV1 };
+  "pod_created": { 1: PodCreatedV1 };
+  "pod_deleted": { 1: PodDeletedV1 };
+  "pod_failed": { 1: PodFailedV1 };
+  "pod_running": { 1: PodRunningV1 };
+  "pod_scheduled": { 1: PodScheduledV1 };
+  "pod_succeeded": { 1: PodSucceededV1 };
+  "pod_terminated": { 1: PodTerminatedV1 };
+  "record-created": { 1: RecordCreatedV1; 2: RecordCreatedV2 };
+  "record-deleted": { 1: RecordDeletedV1 };
+  "record-updated": { 1: RecordUpdatedV1 };
+  "result_failed": { 1: ResultFailedV1 };
+  "result_stored": { 1: ResultStoredV1 };
+  "task.cancelled": { 1: TaskCancelledV1 };
+  "task.completed": { 1: TaskCompletedV1 };
+  "task.created": { 1: TaskCreatedV1 };
+  "task.failed": { 1: TaskFailedV1 };
+}
+
+/** Every event by type and version: class, schema, validator, subject, stream and upcasters; typed by `LatestEvents`. */
+export const registry: $evc.Registry<LatestEvents> = $evc.createRegistry<LatestEvents>({ contracts, topology });

@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventInstance, JsonObject } from "./contract.js";
 import { parseEvent } from "./event-helpers.js";
+import type { EventsOf, EventTypeHandle } from "./event-types.js";
 import { ArgumentError } from "./errors.js";
 import type { AggregateRef } from "./aggregate-subject.js";
 import { ConcurrencyError, type AppendResult, type EventStore } from "./event-store.js";
@@ -20,6 +21,11 @@ export interface AggregateDefinition<S, E = EventInstance> {
   readonly aggregateType: string;
   /** The system, when several systems have an aggregate type of this name. */
   readonly system?: string;
+  /**
+   * The event types the aggregate folds (their handles). With `defineAggregate` they type `apply`;
+   * `record` refuses any other type.
+   */
+  readonly events?: readonly EventTypeHandle[];
   /** The state of an aggregate with no events. */
   initialState(aggregateId: string): S;
   /** The state after one more event; must not change `state` in place. */
@@ -28,6 +34,17 @@ export interface AggregateDefinition<S, E = EventInstance> {
   readonly snapshotEvery?: number;
   /** The version of the state's shape; raise it when the shape changes, and older snapshots are ignored. Default 1. */
   readonly stateVersion?: number;
+}
+
+/**
+ * Define an aggregate from the handles of the events it folds: `apply` receives their union, each at
+ * its latest version, so a wrong case or field is a compile error. The state's type is what
+ * `initialState` returns.
+ */
+export function defineAggregate<S, const H extends readonly EventTypeHandle[]>(
+  definition: Omit<AggregateDefinition<NoInfer<S>, EventsOf<H>>, "events" | "initialState"> & { readonly events: H; initialState(aggregateId: string): S },
+): AggregateDefinition<S, EventsOf<H>> {
+  return definition;
 }
 
 /** What `Repository.save` stored. */
@@ -88,6 +105,10 @@ export class Aggregate<S, E = EventInstance> {
   record(event: Publishable): void {
     const { contract, json } = resolveEvent(this.#registry, event);
     parseEvent(contract, json);
+    const folded = this.#definition.events;
+    if (folded !== undefined && !folded.some((handle) => handle.type === contract.type)) {
+      throw new ArgumentError("event", `one of the events ${this.ref.aggregateType} folds (${folded.map((handle) => handle.type).join(", ")}), not "${contract.type}"`);
+    }
     if (contract.aggregateType !== this.ref.aggregateType || json["aggregateId"] !== this.ref.aggregateId) {
       throw new ArgumentError("event", `an event of ${this.ref.aggregateType} "${this.ref.aggregateId}", not "${contract.type}" of ${contract.aggregateType ?? "no aggregate type"} "${String(json["aggregateId"])}"`);
     }

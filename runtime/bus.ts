@@ -5,21 +5,32 @@
 import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
-import type { EventInstance } from "./contract.js";
+import type { EventContract, EventInstance } from "./contract.js";
 import { parseEvent } from "./event-helpers.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
+import {
+  versionOf,
+  type CreateInit,
+  type DynamicInit,
+  type DynamicString,
+  type EventOf,
+  type EventsOf,
+  type EventSource,
+  type KnownPattern,
+  type MatchingEvents,
+} from "./event-types.js";
 import { parseServerVersion, type ServerVersion } from "./server-features.js";
 import { defaultSubscribeOptions, Subscription, type EventHandler, type SubscribeOptions } from "./subscribe.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import { Telemetry } from "./telemetry.js";
 
 /** Options of `connect`; every field but `registry` has a default (`defaultConnectOptions`). */
-export interface ConnectOptions {
-  /** The generated registry. */
-  readonly registry: Registry;
+export interface ConnectOptions<Events = unknown> {
+  /** The generated registry; its events type the bus. */
+  readonly registry: Registry<Events>;
   /** Server URLs. */
   readonly servers: string | readonly string[];
   /** The connection's name, as the server shows it. */
@@ -64,8 +75,8 @@ export class ConnectError extends ContractError {
 }
 
 /** Connect to NATS, check the server, provision the topology, and return a started bus. */
-export async function connect(options: Partial<ConnectOptions> & { registry: Registry }): Promise<EventBus> {
-  const settings: ConnectOptions = { ...defaultConnectOptions(), ...options };
+export async function connect<Events = unknown>(options: Partial<ConnectOptions<Events>> & { registry: Registry<Events> }): Promise<EventBus<Events>> {
+  const settings: ConnectOptions<Events> = { ...defaultConnectOptions(), ...options };
   const servers = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
   let nc: NatsConnection;
   try {
@@ -93,25 +104,34 @@ export async function connect(options: Partial<ConnectOptions> & { registry: Reg
   return bus;
 }
 
-/** Publishes and subscribes to the events of a registry on JetStream. */
-export class EventBus {
+/** Options of `create`. */
+export interface CreateOptions {
+  /** The event this one is caused by: its correlation id is carried over and its id becomes the causation id. */
+  readonly causedBy?: EventInstance;
+}
+
+/**
+ * Publishes and subscribes to the events of a registry on JetStream. `Events` (the generated
+ * `LatestEvents`, from the registry) types `create` and `subscribe`.
+ */
+export class EventBus<Events = unknown> {
   /** The NATS connection, for what the bus does not cover. */
   readonly connection: NatsConnection;
   readonly jetstream: JetStreamClient;
   readonly manager: JetStreamManager;
-  readonly registry: Registry;
+  readonly registry: Registry<Events>;
   /** The connected server's version, which decides the features the runtime uses. */
   readonly server: ServerVersion;
   /** The metrics the bus records into, if it was given any. */
   readonly metrics: RuntimeMetrics | undefined;
   /** The spans and metrics the runtime records; for modules built on the bus (the event store). */
   readonly telemetry: Telemetry;
-  readonly #settings: ConnectOptions;
+  readonly #settings: ConnectOptions<Events>;
   readonly #subscriptions = new Set<Subscription>();
   #stopped = false;
 
   /** Use `connect`. */
-  constructor(nc: NatsConnection, jsm: JetStreamManager, settings: ConnectOptions, server: ServerVersion) {
+  constructor(nc: NatsConnection, jsm: JetStreamManager, settings: ConnectOptions<Events>, server: ServerVersion) {
     this.connection = nc;
     this.manager = jsm;
     this.jetstream = jetstream(nc);
@@ -123,7 +143,7 @@ export class EventBus {
   }
 
   /** The options the bus was connected with, defaults filled in. */
-  get settings(): Readonly<ConnectOptions> {
+  get settings(): Readonly<ConnectOptions<Events>> {
     return this.#settings;
   }
 
@@ -133,11 +153,20 @@ export class EventBus {
   }
 
   /**
-   * Publish one event (a generated event object, or an event's JSON) and return the stream's ack.
-   * An invalid event throws `ValidationError` and nothing is sent.
+   * Publish one event (made by `create` or a generated class) and return the stream's ack. An
+   * invalid event throws `ValidationError` and nothing is sent.
    */
-  publish(event: Publishable): Promise<PublishAck> {
+  publish(event: EventInstance): Promise<PublishAck> {
     return publishEvent(this.jetstream, this.registry, event, this.#settings.source, this.#publishSettings(), this.telemetry);
+  }
+
+  /**
+   * Publish an event's JSON, whose `type` and `version` name its contract (or an event object):
+   * for events only known at run time (a command line, a relay). Validated like any other; throws
+   * `UnknownEventError` for a type the registry does not have.
+   */
+  publishJson(json: object): Promise<PublishAck> {
+    return publishEvent(this.jetstream, this.registry, json as Publishable, this.#settings.source, this.#publishSettings(), this.telemetry);
   }
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
@@ -153,38 +182,65 @@ export class EventBus {
   }
 
   /**
-   * Build the latest (or a given) version of an event from its fields, filling in a fresh id, the
-   * time, empty metadata and the pinned type, version and aggregate type; throws `ValidationError`,
-   * or `ArgumentError` for a type or version the registry does not have.
+   * Build an event from its own fields: `create(RecordCreated, { aggregateId, data })` builds the
+   * latest version, `create(RecordCreatedV1Contract, ...)` that version. A fresh id, the time, the
+   * pinned type, version and aggregate type, and metadata (correlation and causation from
+   * `causedBy`) are filled in; throws `ValidationError`. A type name that is not a literal builds an
+   * untyped event, and throws `ArgumentError` for a type or version the registry does not have.
    */
-  create<T extends EventInstance = EventInstance>(type: string, fields: { aggregateId: string; data: unknown; metadata?: object; version?: number }): T {
-    const contract = fields.version === undefined ? this.registry.latest(type) : this.registry.get(type, fields.version);
-    if (contract === undefined) {
-      throw new ArgumentError("type", `an event type of the registry, with an existing version, not "${type}"${fields.version === undefined ? "" : ` v${fields.version}`}`);
-    }
-    const { version: _version, ...rest } = fields;
+  create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>, options?: CreateOptions): EventOf<S>;
+  create<K extends keyof Events & string>(type: K, init: CreateInit<Events[K]>, options?: CreateOptions): Events[K];
+  create<S extends string>(type: S & DynamicString<Events, S>, init: DynamicInit, options?: CreateOptions): EventInstance;
+  create(source: string | EventSource, init: object, options: CreateOptions = {}): unknown {
+    const { version, ...fields } = init as DynamicInit;
+    const contract = this.#contractOf(source, version);
     const json = {
       id: randomUUID(),
       type: contract.type,
       version: contract.version,
       ...(contract.aggregateType === undefined ? {} : { aggregateType: contract.aggregateType }),
       timestamp: new Date().toISOString(),
-      metadata: {},
-      ...rest,
+      ...fields,
+      metadata: { ...causationOf(options.causedBy), ...fields.metadata },
     };
-    return contract.create(parseEvent(contract, json)) as T;
+    return contract.create(parseEvent(contract, json));
+  }
+
+  #contractOf(source: string | EventSource, version: number | undefined): EventContract {
+    if (typeof source !== "string") return "versions" in source ? source.latest : source;
+    const contract = version === undefined ? this.registry.latest(source) : this.registry.get(source, version);
+    if (contract === undefined) {
+      throw new ArgumentError("type", `an event type of the registry, with an existing version, not "${source}"${version === undefined ? "" : ` v${version}`}`);
+    }
+    return contract;
   }
 
   /**
-   * Subscribe a handler to an event type (`record-created`) or a pattern with NATS wildcards over
-   * types (`task.*`, `*.created`, `>`); returns the running subscription.
+   * Subscribe a handler to an event type (a handle such as `RecordCreated`: its latest version,
+   * upcast; a contract such as `RecordCreatedV1Contract`: that version), to several (a list), or to
+   * a pattern with NATS wildcards over type names (`"task.*"`, `"*.created"`, `">"`), typed from the
+   * registry when it is a literal. Returns the running subscription.
    */
-  async subscribe<T = EventInstance>(pattern: string, handler: EventHandler<T>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
+  subscribe<S extends EventSource>(source: S, handler: EventHandler<EventOf<S>>, options?: Partial<SubscribeOptions>): Promise<Subscription>;
+  subscribe<const S extends readonly EventSource[]>(sources: S, handler: EventHandler<EventsOf<S>>, options?: Partial<SubscribeOptions>): Promise<Subscription>;
+  subscribe<P extends string>(pattern: P & KnownPattern<Events, P>, handler: EventHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeOptions>): Promise<Subscription>;
+  async subscribe(target: string | EventSource | readonly EventSource[], handler: EventHandler<never>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
+    const sources: readonly (string | EventSource)[] = typeof target === "string" || !Array.isArray(target) ? [target as string | EventSource] : target;
+    const patterns = sources.map((source) => (typeof source === "string" ? source : source.type));
+    const pinned = sources.length === 1 && typeof sources[0] !== "string" ? versionOf(sources[0] as EventSource) : undefined;
     const subscription = new Subscription(
-      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server, telemetry: this.telemetry, flush: () => this.connection.flush() },
-      pattern,
+      {
+        js: this.jetstream,
+        jsm: this.manager,
+        registry: this.registry,
+        server: this.server,
+        telemetry: this.telemetry,
+        flush: () => this.connection.flush(),
+        create: (source, init, causedBy) => this.create(source, init as CreateInit<EventInstance>, { causedBy }) as EventInstance,
+      },
+      patterns,
       handler as EventHandler,
-      { ...defaultSubscribeOptions(pattern), ...options },
+      { ...defaultSubscribeOptions(patterns.join(",")), ...(pinned === undefined ? {} : { version: pinned }), ...options },
     );
     this.#subscriptions.add(subscription);
     if (!this.#stopped) await subscription.start();
@@ -223,4 +279,13 @@ export class EventBus {
   #publishSettings() {
     return { attemptTimeoutMs: this.#settings.publishTimeoutMs, retryForMs: this.#settings.publishRetryMs, maxInFlight: this.#settings.maxInFlight };
   }
+}
+
+/** The metadata an event caused by `cause` starts with: its correlation id (or its id), and its id as causation. */
+function causationOf(cause: EventInstance | undefined): { correlationId?: string; causationId?: string } {
+  if (cause === undefined) return {};
+  const { id, metadata } = cause as { id?: unknown; metadata?: { correlationId?: unknown } };
+  if (typeof id !== "string") return {};
+  const correlationId = typeof metadata?.correlationId === "string" ? metadata.correlationId : id;
+  return { correlationId, causationId: id };
 }

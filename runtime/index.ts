@@ -4,7 +4,8 @@
  * `@evc/runtime/saga`, Prometheus metrics `@evc/runtime/metrics`, a local test server `@evc/runtime/testing`.
  */
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
-export type { ConnectOptions } from "./bus.js";
+export type { ConnectOptions, CreateOptions } from "./bus.js";
+export type { CreateInit, DynamicInit, EventOf, EventsOf, EventSource, EventTypeHandle, KnownPattern, MatchingEvents } from "./event-types.js";
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
 export { defaultDurableName, defaultSubscribeOptions, Subscription } from "./subscribe.js";

@@ -8,8 +8,16 @@ export interface RegistryInput {
   readonly topology: JetStreamTopology;
 }
 
-/** Every event contract by type and version, the JetStream topology, and the upcast chains between versions. */
-export interface Registry {
+/** Type-level only: where a registry keeps the type of its events. */
+declare const eventTypes: unique symbol;
+
+/**
+ * Every event contract by type and version, the JetStream topology, and the upcast chains between
+ * versions. `Events` (the generated `LatestEvents`: type name → latest class) types the bus.
+ */
+export interface Registry<Events = unknown> {
+  /** Never set: carries `Events` for the compiler. */
+  readonly [eventTypes]?: Events;
   /** The JetStream streams and consumer defaults the specs declare. */
   readonly topology: JetStreamTopology;
   /** Look up one version of an event type; undefined when unknown. */
@@ -32,7 +40,7 @@ export interface Registry {
 }
 
 /** Build a registry from contracts; throws `ArgumentError` on a repeated type and version or a gap between versions. */
-export function createRegistry(input: RegistryInput): Registry {
+export function createRegistry<Events = unknown>(input: RegistryInput): Registry<Events> {
   const byType = groupByType(input.contracts);
   const streams = new Map(input.topology.streams.map((stream) => [stream.name, stream]));
   const sortedTypes = [...byType.keys()].sort();

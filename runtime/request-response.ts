@@ -121,7 +121,7 @@ export class SuspensionManager {
     try {
       let ack: PublishAck;
       try {
-        ack = await this.#bus.publish(request);
+        ack = await this.#bus.publishJson(request);
       } catch (error) {
         finish({ error: error as Error });
         throw error;

@@ -15,15 +15,20 @@ import type { StreamSpec } from "./topology.js";
 /** The event types a pattern matches, each with the contract events are delivered as. */
 export type Targets = ReadonlyMap<string, EventContract>;
 
-/** Resolve a type or pattern to its targets; throws `ArgumentError` when it matches nothing or `version` does not fit. */
-export function resolveTargets(registry: Registry, pattern: string, version: number | undefined): Targets {
-  const types = registry.types().filter((type) => matchesPattern(type, pattern));
-  if (types.length === 0) throw new ArgumentError("pattern", `an event type or a pattern matching one, but "${pattern}" matches none of the registry's ${registry.types().length} types`);
-  if (version !== undefined && (types.length !== 1 || types[0] !== pattern)) {
-    throw new ArgumentError("version", `only for a subscription to one event type, but "${pattern}" is a pattern`);
+/** Resolve types or patterns to their targets; throws `ArgumentError` when one matches nothing or `version` does not fit. */
+export function resolveTargets(registry: Registry, patterns: string | readonly string[], version: number | undefined): Targets {
+  const list = typeof patterns === "string" ? [patterns] : patterns;
+  const types = new Set<string>();
+  for (const pattern of list) {
+    const matched = registry.types().filter((type) => matchesPattern(type, pattern));
+    if (matched.length === 0) throw new ArgumentError("pattern", `an event type or a pattern matching one, but "${pattern}" matches none of the registry's ${registry.types().length} types`);
+    for (const type of matched) types.add(type);
+  }
+  if (version !== undefined && (types.size !== 1 || list.length !== 1 || !types.has(list[0] as string))) {
+    throw new ArgumentError("version", `only for a subscription to one event type, but "${list.join(", ")}" is not one type`);
   }
   return new Map(
-    types.map((type) => {
+    [...types].map((type) => {
       const target = version === undefined ? registry.latest(type) : registry.get(type, version);
       if (target === undefined) throw new ArgumentError("version", `a version of "${type}" (${registry.versions(type).map((c) => c.version).join(", ")}), not ${String(version)}`);
       return [type, target];

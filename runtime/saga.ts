@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
 import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
+import type { EventTypeHandle } from "./event-types.js";
 import { parseEvent } from "./event-helpers.js";
 import { deterministicId } from "./deterministic-id.js";
 import { ArgumentError, ContractError } from "./errors.js";
@@ -55,13 +56,18 @@ export interface SagaStep<S, T> {
 export interface SagaDefinition<S extends object, T = EventInstance> {
   /** Letters, digits, `-` and `_`: it names the instances' keys and the durable consumer. */
   readonly name: string;
-  /** The event type that starts an instance. */
-  readonly startOn: string;
+  /** The event type that starts an instance: its handle (`TaskCreated`, which types the trigger), or its name. */
+  readonly startOn: string | EventTypeHandle<string, T & EventInstance>;
   /** The instance an event starts; default its `aggregateId`. One instance per id: a second start is ignored. */
   instanceId?(trigger: T): string;
   /** The state an instance starts with; it must survive `JSON.stringify`. */
   initialState(trigger: T): S;
   readonly steps: readonly SagaStep<S, T>[];
+}
+
+/** The name of the event type that starts a saga. */
+function startTypeOf(definition: { readonly startOn: string | { readonly type: string } }): string {
+  return typeof definition.startOn === "string" ? definition.startOn : definition.startOn.type;
 }
 
 /** Where an instance is. `completed`, `compensated` and `failed` (a compensation kept failing) are final. */
@@ -140,7 +146,7 @@ export function isFinal(status: SagaStatus): boolean {
 /** Check a definition, open the bucket, subscribe to the start events, resume instances left by dead runners, and return the running runner. */
 export async function startSaga<S extends object, T = EventInstance>(bus: EventBus, definition: SagaDefinition<S, T>, options: Partial<SagaOptions> = {}): Promise<SagaRunner<S, T>> {
   if (!/^[-\w]+$/.test(definition.name)) throw new ArgumentError("name", `letters, digits, "-" and "_", not "${definition.name}"`);
-  if (bus.registry.latest(definition.startOn) === undefined) throw new ArgumentError("startOn", `an event type of the registry, not "${definition.startOn}"`);
+  if (bus.registry.latest(startTypeOf(definition)) === undefined) throw new ArgumentError("startOn", `an event type of the registry, not "${startTypeOf(definition)}"`);
   const ids = definition.steps.map((step) => step.id);
   if (ids.length === 0 || new Set(ids).size !== ids.length) throw new ArgumentError("steps", `at least one step, with distinct ids (${ids.join(", ")})`);
   const settings = { ...defaultSagaOptions(definition.name), ...options };
@@ -208,7 +214,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
 
   /** Subscribe to start events, resume instances whose lease ran out, and keep looking for them. */
   async start(): Promise<void> {
-    this.#subscription = await this.bus.subscribe(this.definition.startOn, (event: T) => this.begin(event as Publishable), {
+    this.#subscription = await this.bus.subscribe(startTypeOf(this.definition), (event) => this.begin(event as Publishable), {
       durable: this.options.durable,
       deliverPolicy: this.options.deliverPolicy,
     });
@@ -224,7 +230,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
   async begin(trigger: Publishable): Promise<string> {
     const { contract, json } = resolveEvent(this.bus.registry, trigger);
     parseEvent(contract, json);
-    if (contract.type !== this.definition.startOn) throw new ArgumentError("trigger", `a "${this.definition.startOn}" event, not "${contract.type}"`);
+    if (contract.type !== startTypeOf(this.definition)) throw new ArgumentError("trigger", `a "${startTypeOf(this.definition)}" event, not "${contract.type}"`);
     const latest = this.bus.registry.upcast(structuredClone(json) as JsonObject, contract.type, contract.version);
     const event = this.#trigger(contract.type, latest);
     const instanceId = this.definition.instanceId?.(event) ?? latest["aggregateId"];

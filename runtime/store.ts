@@ -3,7 +3,7 @@ export { StoreHeader, StoredEventError } from "./stored-event.js";
 export type { StoredEvent } from "./stored-event.js";
 export { AggregateLayoutError } from "./aggregate-subject.js";
 export type { AggregateRef, AggregateSubject } from "./aggregate-subject.js";
-export { Aggregate, Repository } from "./aggregate.js";
+export { Aggregate, defineAggregate, Repository } from "./aggregate.js";
 export type { AggregateDefinition, SaveResult } from "./aggregate.js";
 export {
   AggregateHistoryError,

@@ -9,7 +9,10 @@
  */
 import type { ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos, type MsgHdrs } from "@nats-io/transport-node";
-import type { EventContract, JsonObject } from "./contract.js";
+import type { EventContract, EventInstance, JsonObject } from "./contract.js";
+import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
+
+export type { HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
 import { Header, readHeader } from "./headers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
@@ -26,17 +29,6 @@ import type { Telemetry } from "./telemetry.js";
 const deferralsKept = 10_000;
 
 /** What a handler learns about the message besides the event. */
-export interface HandlerContext {
-  readonly subject: string;
-  readonly stream: string;
-  readonly streamSeq: number;
-  /** 1 on first delivery. */
-  readonly deliveryCount: number;
-  /** The version the producer wrote, before upcasting. */
-  readonly receivedVersion: number;
-  readonly headers: MsgHdrs | undefined;
-}
-
 /** A function that handles one event; throwing (or rejecting) means "retry later". */
 export type EventHandler<T = unknown> = (event: T, context: HandlerContext) => unknown;
 
@@ -91,11 +83,13 @@ export interface SubscriptionHost {
   readonly telemetry: Telemetry;
   /** Resolve once the server has everything sent so far (a round trip). */
   readonly flush: () => Promise<void>;
+  /** The bus's `create`, for events a handler builds from the one it handles. */
+  readonly create: CreateCaused;
 }
 
 /** A running subscription. */
 export class Subscription {
-  /** The event type or pattern subscribed to. */
+  /** The event types or patterns subscribed to, joined by ", ". */
   readonly pattern: string;
   readonly options: SubscribeOptions;
   /** Resolves when the subscription has stopped and every handler has finished. */
@@ -118,13 +112,13 @@ export class Subscription {
   #resolveClosed: () => void = () => undefined;
 
   /** Use `EventBus.subscribe`. */
-  constructor(host: SubscriptionHost, pattern: string, handler: EventHandler, options: SubscribeOptions) {
+  constructor(host: SubscriptionHost, patterns: readonly string[], handler: EventHandler, options: SubscribeOptions) {
     this.#host = host;
-    this.pattern = pattern;
+    this.pattern = patterns.join(", ");
     this.#handler = handler;
     this.options = options;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    this.#targets = resolveTargets(host.registry, pattern, options.version);
+    this.#targets = resolveTargets(host.registry, patterns, options.version);
     this.#streams = streamsOf(host.registry, this.#targets);
     this.#breaker =
       options.circuitBreaker === undefined
@@ -240,15 +234,8 @@ export class Subscription {
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return;
     }
-    const context: HandlerContext = {
-      subject: message.subject,
-      stream: message.info.stream,
-      streamSeq: message.info.streamSequence,
-      deliveryCount: message.info.deliveryCount,
-      receivedVersion: received.receivedVersion,
-      headers: message.headers,
-    };
     const event = received.event;
+    const context = new DeliveryContext(message, received.receivedVersion, event as EventInstance, this.#host.create);
     const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, readHeader(message.headers, Header.traceparent), () =>
       this.#handler(event, context),
     );

@@ -98,17 +98,45 @@ function placeModels(rendered: readonly EventModels[]): Placement {
 
 function registryModule(model: ContractModel, layout: Layout) {
   const topology = { streams: model.systems.flatMap((system) => system.streams) };
-  const imports = model.events.map((event) => ({ from: importBetween("registry.ts", eventFile(event)), names: [contractName(event)], typeOnly: false }));
+  const contracts = model.events.map((event) => ({ from: importBetween("registry.ts", eventFile(event)), names: [contractName(event)], typeOnly: false }));
+  const classes = model.events.map((event) => ({ from: importBetween("registry.ts", eventFile(event)), names: [event.className], typeOnly: true }));
+  const types = [...new Set(model.events.map((event) => event.type))];
+  const versionsOf = (type: string) => model.events.filter((event) => event.type === type);
+  const latestOf = (type: string) => versionsOf(type).at(-1) as EventModel;
   return {
     header: preamble("every spec (the registry)"),
     namespaces: { $evc: runtimeImport(layout, "registry.ts") },
-    named: imports,
+    named: [...contracts, ...classes],
     statements: [
       `/** The JetStream streams, dead-letter streams and consumer defaults the specs declare. */\nconst topology: $evc.JetStreamTopology = ${jsonLiteral(topology)};`,
       `/** Every contract, by type then version. */\nconst contracts: readonly $evc.EventContract[] = [\n${model.events.map((event) => `  ${contractName(event)},`).join("\n")}\n];`,
-      "/** Every event by type and version: class, schema, validator, subject, stream and upcasters. */\nconst registry: $evc.Registry = $evc.createRegistry({ contracts, topology });",
+      ...types.map((type) => eventTypeHandle(type, versionsOf(type))),
+      `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,
+      `/** The latest version of every event type, by type: what the typed API hands subscribers. */\ninterface LatestEvents {\n${types.map((type) => `  ${JSON.stringify(type)}: ${latestOf(type).className};`).join("\n")}\n}`,
+      `/** Every version of every event type, by type and version. */\ninterface EventVersions {\n${types
+        .map((type) => `  ${JSON.stringify(type)}: { ${versionsOf(type).map((event) => `${event.version}: ${event.className}`).join("; ")} };`)
+        .join("\n")}\n}`,
+      "/** Every event by type and version: class, schema, validator, subject, stream and upcasters; typed by `LatestEvents`. */\nconst registry: $evc.Registry<LatestEvents> = $evc.createRegistry<LatestEvents>({ contracts, topology });",
     ],
   };
+}
+
+/** The name of an event type's union of versions, and of its handle. */
+function unionName(type: string): string {
+  return typeName(type, "Event");
+}
+
+/** The union of an event type's versions and, under the same name, its handle for the typed API. */
+function eventTypeHandle(type: string, versions: readonly EventModel[]): string {
+  const name = unionName(type);
+  const latest = versions.at(-1) as EventModel;
+  return [
+    `/** Every version of ${JSON.stringify(type)}, discriminated by \`version\`. */`,
+    `type ${name} = ${versions.map((event) => event.className).join(" | ")};`,
+    "",
+    `/** ${JSON.stringify(type)} for the typed API (\`create\`, \`subscribe\`, the event store): its versions, the latest v${latest.version}. */`,
+    `const ${name}: $evc.EventTypeHandle<${JSON.stringify(type)}, ${latest.className}, ${name}> = $evc.defineEventType<${JSON.stringify(type)}, ${latest.className}, ${name}>(${JSON.stringify(type)}, [${versions.map(contractName).join(", ")}]);`,
+  ].join("\n");
 }
 
 function indexModule(model: ContractModel, rendered: readonly EventModels[], placement: Placement) {
@@ -128,29 +156,12 @@ function indexModule(model: ContractModel, rendered: readonly EventModels[], pla
     .map(([file, names]) => `export { ${[...new Set(names)].join(", ")} } from ${JSON.stringify(importBetween("index.ts", file))};`);
 
   const types = [...new Set(model.events.map((event) => event.type))];
-  const versionsOf = (type: string) => model.events.filter((event) => event.type === type);
-  const unionName = (type: string) => typeName(type, "Event");
+  const registryExports = ["contracts", "registry", "topology", ...types.map(unionName), "type AnyEvent", "type EventVersions", "type LatestEvents"];
   const statements = [
-    'export { contracts, registry, topology } from "./registry.js";',
+    `export { ${registryExports.join(", ")} } from "./registry.js";`,
     ...exports,
     `/** Every event type, by name (seed 004's EventType). */\nconst EventType = {\n${types.map((type) => `  ${unionName(type)}: ${JSON.stringify(type)},`).join("\n")}\n} as const;`,
     "/** An event type string. */\ntype EventType = (typeof EventType)[keyof typeof EventType];",
-    ...types.map(
-      (type) =>
-        `/** Every version of ${JSON.stringify(type)}, discriminated by \`version\`. */\ntype ${unionName(type)} = ${versionsOf(type)
-          .map((event) => event.className)
-          .join(" | ")};`,
-    ),
-    `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,
-    `/** The latest version of every event type, by type. */\ninterface LatestEvents {\n${types
-      .map((type) => `  ${JSON.stringify(type)}: ${(versionsOf(type).at(-1) as EventModel).className};`)
-      .join("\n")}\n}`,
-    `/** Every version of every event type, by type and version. */\ninterface EventVersions {\n${types
-      .map((type) => `  ${JSON.stringify(type)}: { ${versionsOf(type).map((event) => `${event.version}: ${event.className}`).join("; ")} };`)
-      .join("\n")}\n}`,
   ];
-  const classes = new Map<string, string[]>();
-  for (const event of model.events) classes.set(eventFile(event), [...(classes.get(eventFile(event)) ?? []), event.className]);
-  const named = [...classes].map(([file, names]) => ({ from: importBetween("index.ts", file), names, typeOnly: true }));
-  return { header: preamble("every spec (the index)"), named, statements };
+  return { header: preamble("every spec (the index)"), statements };
 }

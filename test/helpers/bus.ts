@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { registry } from "@evc/seeds";
+import { registry, type LatestEvents } from "@evc/seeds";
 import { connect, type EventBus } from "@evc/runtime";
 import { createMetrics, type PrometheusMetrics } from "@evc/runtime/metrics";
 import { startNatsServer, type NatsServer } from "./nats-server.js";
@@ -7,7 +7,7 @@ import { startNatsServer, type NatsServer } from "./nats-server.js";
 /** A test server and a bus on it, with the generated registry; `reset()` empties every stream. */
 export interface BusFixture {
   readonly server: NatsServer;
-  readonly bus: EventBus;
+  readonly bus: EventBus<LatestEvents>;
   /** The bus's metrics, in a prom-client registry of their own. */
   readonly metrics: PrometheusMetrics;
   /** Drain subscriptions, delete every stream and consumer, provision the topology again, resume. */

@@ -55,8 +55,8 @@ describe("runtime - publish", () => {
 
   test("an invalid event throws a ValidationError naming type, version and path, and never reaches the stream", async () => {
     const json = { ...recordCreatedV1(table()).toJSON(), data: { tableId: "t", recordId: 7, fields: {} } };
-    await expect(fixture.bus.publish(json)).rejects.toThrowError(ValidationError);
-    await expect(fixture.bus.publish(json)).rejects.toThrowError('invalid "record-created" v1: /data/recordId must be string');
+    await expect(fixture.bus.publishJson(json)).rejects.toThrowError(ValidationError);
+    await expect(fixture.bus.publishJson(json)).rejects.toThrowError('invalid "record-created" v1: /data/recordId must be string');
     expect(await streamMessages("LATECHFORCE")).toBe(0);
   });
 
@@ -94,13 +94,14 @@ describe("runtime - publish", () => {
   });
 
   test("create fills id, time, pinned fields and metadata, and validates", () => {
-    const event = fixture.bus.create<sdk.RecordCreatedV2>("record-created", {
+    const event = fixture.bus.create(sdk.RecordCreated, {
       aggregateId: "tbl-x",
       data: { tableId: "tbl-x", recordId: "r", fields: {}, createdBy: "user-ada" },
     });
     expect(event).toBeInstanceOf(sdk.RecordCreatedV2);
     expect(event).toMatchObject({ type: "record-created", version: 2, aggregateType: "table", metadata: {} });
-    expect(() => fixture.bus.create("record-created", { aggregateId: "tbl-x", data: {} })).toThrowError(/invalid "record-created" v2/);
+    const dynamicType: string = "record-created";
+    expect(() => fixture.bus.create(dynamicType, { aggregateId: "tbl-x", data: {} })).toThrowError(/invalid "record-created" v2/);
   });
 });
 
@@ -136,7 +137,7 @@ describe("runtime - subscribe", () => {
   test("a handler may ask for an older version", async () => {
     await fixture.bus.publish(recordCreatedV1(table()));
     const seen = collector<sdk.RecordCreatedV1>(1);
-    const subscription = await fixture.bus.subscribe("record-created", seen.handler, { version: 1, durable: "wants-v1" });
+    const subscription = await fixture.bus.subscribe(sdk.RecordCreatedV1Contract, seen.handler, { durable: "wants-v1" });
     await seen.all;
     expect(seen.seen[0]?.event).toBeInstanceOf(sdk.RecordCreatedV1);
     await fixture.bus.unsubscribe(subscription);

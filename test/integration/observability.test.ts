@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 function connectionEstablished(connectionId = `c-${randomUUID().slice(0, 8)}`) {
-  return fixture.bus.create<sdk.ConnectionEstablishedV1>("connection-established", {
+  return fixture.bus.create(sdk.ConnectionEstablished, {
     aggregateId: connectionId,
     metadata: { correlationId: connectionId },
     data: { connectionId, service: "salesforce", userId: "user-ada" },
@@ -43,8 +43,8 @@ describe("runtime - circuit breaker", () => {
     const events = [connectionEstablished(), connectionEstablished(), connectionEstablished()];
     let failing = true;
     const handled = new Set<string>();
-    const subscription = await fixture.bus.subscribe<sdk.ConnectionEstablishedV1>(
-      "connection-established",
+    const subscription = await fixture.bus.subscribe(
+      sdk.ConnectionEstablished,
       (event) => {
         if (failing) throw new Error("crm is down");
         handled.add(event.id);
@@ -73,7 +73,7 @@ describe("runtime - metrics and tracing", () => {
     const good = [connectionEstablished(), connectionEstablished()];
     for (const event of good) await fixture.bus.publish(event);
     await fixture.bus.publish(good[0] as sdk.ConnectionEstablishedV1);
-    await expect(fixture.bus.publish({ ...good[0]?.toJSON(), id: "not-a-uuid" } as never)).rejects.toThrow(/\/id must match format "uuid"/);
+    await expect(fixture.bus.publishJson({ ...good[0]?.toJSON(), id: "not-a-uuid" })).rejects.toThrow(/\/id must match format "uuid"/);
     expect({ stored: (await published("stored")) - before.stored, duplicate: (await published("duplicate")) - before.duplicate, invalid: (await published("invalid")) - before.invalid }).toEqual({
       stored: 2,
       duplicate: 1,

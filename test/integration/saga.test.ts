@@ -128,7 +128,7 @@ describe("saga - runner", () => {
     let runs = 0;
     const saga: SagaDefinition<{ published: string | null }, sdk.TaskCreatedV1> = {
       name: "retrying",
-      startOn: "task.created",
+      startOn: sdk.TaskCreated,
       initialState: () => ({ published: null }),
       steps: [
         {
@@ -165,7 +165,7 @@ describe("saga - runner", () => {
     let compensations = 0;
     const saga: SagaDefinition<object, sdk.TaskCreatedV1> = {
       name: "stuck",
-      startOn: "task.created",
+      startOn: sdk.TaskCreated,
       initialState: () => ({}),
       steps: [
         {
@@ -198,7 +198,7 @@ describe("saga - runner", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const saga: SagaDefinition<object, sdk.TaskCreatedV1> = {
       name: "handover",
-      startOn: "task.created",
+      startOn: sdk.TaskCreated,
       initialState: () => ({}),
       steps: ["a", "b", "c"].map((id) => ({
         id,

@@ -1,0 +1,67 @@
+/**
+ * What a handler learns about the message it handles, read from the message only when asked (the
+ * header block is decoded on first use), and how it builds the events its handling causes.
+ */
+import type { JsMsg } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import type { EventInstance } from "./contract.js";
+import type { CreateInit, EventOf, EventSource } from "./event-types.js";
+
+/** The context of one delivery, handed to the handler beside the event. */
+export interface HandlerContext {
+  readonly subject: string;
+  readonly stream: string;
+  readonly streamSeq: number;
+  /** 1 on first delivery. */
+  readonly deliveryCount: number;
+  /** The version the producer wrote, before upcasting. */
+  readonly receivedVersion: number;
+  readonly headers: MsgHdrs | undefined;
+  /**
+   * Build an event caused by the one being handled: its correlation id is carried over (the
+   * handled event's own id when it has none) and its causation id is the handled event's id.
+   */
+  create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>): EventOf<S>;
+}
+
+/** The bus's `create` for an event caused by another. */
+export type CreateCaused = (source: EventSource, init: object, causedBy: EventInstance) => EventInstance;
+
+/** The `HandlerContext` of a JetStream message. */
+export class DeliveryContext implements HandlerContext {
+  readonly receivedVersion: number;
+  readonly #message: JsMsg;
+  readonly #event: EventInstance;
+  readonly #create: CreateCaused;
+
+  constructor(message: JsMsg, receivedVersion: number, event: EventInstance, create: CreateCaused) {
+    this.#message = message;
+    this.receivedVersion = receivedVersion;
+    this.#event = event;
+    this.#create = create;
+  }
+
+  get subject(): string {
+    return this.#message.subject;
+  }
+
+  get stream(): string {
+    return this.#message.info.stream;
+  }
+
+  get streamSeq(): number {
+    return this.#message.info.streamSequence;
+  }
+
+  get deliveryCount(): number {
+    return this.#message.info.deliveryCount;
+  }
+
+  get headers(): MsgHdrs | undefined {
+    return this.#message.headers;
+  }
+
+  create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>): EventOf<S> {
+    return this.#create(source, init, this.#event) as EventOf<S>;
+  }
+}
