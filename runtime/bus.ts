@@ -180,7 +180,7 @@ export class EventBus {
    */
   async subscribe<T = EventInstance>(pattern: string, handler: EventHandler<T>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
     const subscription = new Subscription(
-      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server, telemetry: this.telemetry, flush: () => this.connection.flush() },
+      { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server, telemetry: this.telemetry, flush: () => this.connection.flush(), maxPayload: () => this.connection.info?.max_payload ?? 1024 * 1024 },
       pattern,
       handler as EventHandler,
       { ...defaultSubscribeOptions(pattern), ...options },

@@ -11,7 +11,7 @@ export { createMetrics } from "./metrics.js";
 export type { ConsumeOutcome, MetricsOptions, PublishOutcome, RuntimeMetrics } from "./metrics.js";
 export { PublishTimeoutError } from "./publish.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
-export { DeadLetterHeader, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
+export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
 export type { DeadLetter, DeadLetterCause } from "./dead-letter.js";
 export { ProvisionError, ensureTopology } from "./provision.js";
 export type { ProvisionAction } from "./provision.js";

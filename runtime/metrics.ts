@@ -10,7 +10,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 export type PublishOutcome = "stored" | "duplicate" | "invalid" | "failed";
 
 /** What a subscription did with a message. */
-export type ConsumeOutcome = "handled" | "retried" | "dead_lettered" | "deferred";
+export type ConsumeOutcome = "handled" | "retried" | "dead_lettered" | "deferred" | "dropped";
 
 /** Options of `createMetrics`. */
 export interface MetricsOptions {

@@ -19,11 +19,18 @@ import type { Registry } from "./registry.js";
 import { consumerFilter, receiveEvent, resolveTargets, streamsOf, type ReceivedEvent, type Targets } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
 import type { StreamSpec } from "./topology.js";
+import { BoundedCounts } from "./bounded-counts.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import type { Telemetry } from "./telemetry.js";
 
-/** How many circuit-breaker deferrals a subscription remembers (the oldest are forgotten first). */
-const deferralsKept = 10_000;
+/** How many messages a subscription remembers deferrals and dead-letter attempts of (the oldest are forgotten first). */
+const countsKept = 10_000;
+
+/** Failed writes of a dead letter before the message is terminated without one. */
+export const deadLetterAttempts = 3;
+
+/** Deliveries an open circuit may defer a message for; past it the handler runs anyway. */
+export const deferralLimit = 100;
 
 /** What a handler learns about the message besides the event. */
 export interface HandlerContext {
@@ -91,6 +98,8 @@ export interface SubscriptionHost {
   readonly telemetry: Telemetry;
   /** Resolve once the server has everything sent so far (a round trip). */
   readonly flush: () => Promise<void>;
+  /** The largest message the server accepts, headers included. */
+  readonly maxPayload: () => number;
 }
 
 /** A running subscription. */
@@ -111,7 +120,9 @@ export class Subscription {
   readonly #acks = new AckBatch();
   readonly #breaker: CircuitBreaker | undefined;
   /** Redeliveries that an open circuit caused, by stream and sequence: they do not count against `maxDeliver`. */
-  readonly #deferrals = new Map<string, number>();
+  readonly #deferrals = new BoundedCounts(countsKept);
+  /** Failed dead-letter writes, by stream and sequence. */
+  readonly #deadLetterFailures = new BoundedCounts(countsKept);
   #running = 0;
   #draining = false;
   #loops: Promise<void>[] = [];
@@ -192,7 +203,7 @@ export class Subscription {
       ack_policy: "explicit",
       deliver_policy: this.options.deliverPolicy,
       ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
-      max_deliver: -1,
+      max_deliver: this.#maxDeliver(spec) + deadLetterAttempts + deferralLimit,
       max_ack_pending: spec.consumer.maxAckPending,
       ...consumerFilter(contracts, this.#host.server),
     };
@@ -217,13 +228,18 @@ export class Subscription {
     }
   }
 
+  /** Deliveries before a failing message is dead-lettered. */
+  #maxDeliver(spec: StreamSpec): number {
+    return this.options.maxDeliver ?? spec.consumer.maxDeliver;
+  }
+
   async #handle(spec: StreamSpec, message: JsMsg): Promise<void> {
     let received: ReceivedEvent | undefined;
     try {
       received = receiveEvent(this.#host.registry, this.#targets, message.subject, message.headers, message.data);
     } catch (error) {
       this.#notifier.emit({ type: "invalid_event", error: error as Error, subject: message.subject, streamSeq: message.info.streamSequence });
-      await this.#deadLetter(spec, message, error as Error, true);
+      await this.#deadLetter(spec, message, error as Error, true, undefined);
       return;
     }
     if (received === undefined) {
@@ -231,11 +247,10 @@ export class Subscription {
       return;
     }
     const type = received.contract.type;
-    const key = `${message.info.stream}:${message.info.streamSequence}`;
-    const wait = this.#breaker?.admit() ?? 0;
+    const key = keyOf(message);
+    const wait = message.info.deliveryCount < deferralLimit ? (this.#breaker?.admit() ?? 0) : 0;
     if (wait > 0) {
-      this.#deferrals.set(key, (this.#deferrals.get(key) ?? 0) + 1);
-      if (this.#deferrals.size > deferralsKept) this.#deferrals.delete(this.#deferrals.keys().next().value as string);
+      this.#deferrals.increment(key);
       message.nak(wait);
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return;
@@ -260,11 +275,10 @@ export class Subscription {
       return;
     }
     this.#breaker?.failure();
-    const deliveries = message.info.deliveryCount - (this.#deferrals.get(key) ?? 0);
-    const maxDeliver = this.options.maxDeliver ?? spec.consumer.maxDeliver;
-    if (deliveries >= maxDeliver) {
+    const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
+    if (deliveries >= this.#maxDeliver(spec)) {
       this.#deferrals.delete(key);
-      if (await this.#deadLetter(spec, message, run.error, false)) this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", run.seconds);
+      await this.#deadLetter(spec, message, run.error, false, run.seconds);
       return;
     }
     const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
@@ -274,19 +288,40 @@ export class Subscription {
     this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
   }
 
-  /** Copy a message to the dead-letter stream and terminate it; false (and a later retry) when the copy failed. */
-  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean): Promise<boolean> {
+  /**
+   * Copy a message to the dead-letter stream and terminate it. When the copy fails, the message
+   * comes back a second later for another try; after `deadLetterAttempts` failed tries it is
+   * terminated without a copy (it stays in its stream), counted as `dropped`.
+   */
+  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean, seconds: number | undefined): Promise<void> {
     const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
+    const type = this.#metricType(message);
+    const key = keyOf(message);
     try {
-      await deadLetter(this.#host.js, spec, message, cause);
+      await deadLetter(this.#host.js, spec, message, cause, this.#host.maxPayload());
     } catch (failure) {
-      message.nak(1_000);
-      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject: message.subject, streamSeq: message.info.streamSequence });
-      return false;
+      const attempt = this.#deadLetterFailures.increment(key);
+      const terminated = attempt >= deadLetterAttempts;
+      if (terminated) {
+        this.#deadLetterFailures.delete(key);
+        message.term();
+        this.#host.telemetry.consumed(type, this.options.durable, "dropped", seconds);
+      } else {
+        message.nak(1_000);
+      }
+      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject: message.subject, streamSeq: message.info.streamSequence, attempt, terminated });
+      return;
     }
+    this.#deadLetterFailures.delete(key);
     message.term();
-    this.#notifier.emit({ type: "dead_lettered", reason: error.message, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
-    return true;
+    this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
+    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+  }
+
+  /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */
+  #metricType(message: JsMsg): string {
+    const type = readHeader(message.headers, Header.type);
+    return type !== undefined && this.#host.registry.versions(type).length > 0 ? type : "unknown";
   }
 
   async #slot(): Promise<void> {
@@ -302,6 +337,11 @@ export class Subscription {
     if (next !== undefined) next();
     else this.#running--;
   }
+}
+
+/** A message's key in a subscription's memory: its stream and sequence. */
+function keyOf(message: JsMsg): string {
+  return `${message.info.stream}:${message.info.streamSequence}`;
 }
 
 /**
