@@ -25,6 +25,9 @@ export const Header = {
   tracestate: "tracestate",
 } as const;
 
+/** The CloudEvents specification version the runtime writes and reads. */
+export const cloudEventsVersion = "1.0";
+
 /** The CloudEvents attributes and extensions of one event. */
 export interface EventAttributes {
   readonly id: string;
@@ -48,7 +51,7 @@ export interface EventAttributes {
 export function eventHeaders(attributes: EventAttributes): MsgHdrs {
   const headers = natsHeaders();
   headers.append(Header.contentType, "application/json");
-  headers.append(Header.specVersion, "1.0");
+  headers.append(Header.specVersion, cloudEventsVersion);
   headers.append(Header.id, encodeValue(attributes.id));
   headers.append(Header.source, encodeValue(attributes.source));
   headers.append(Header.type, encodeValue(attributes.type));

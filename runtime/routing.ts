@@ -60,13 +60,16 @@ export interface ReceivedEvent {
 }
 
 /**
- * Decode a message into its target event; undefined when its headers name a type that is not a
- * target (other events of the same channel), without parsing the body. Throws when the message
- * can never be handled: `DecodeError`, `UnknownEventError`, `ValidationError`, `UpcastError`.
+ * Decode a message into its target event; undefined when its headers name another type of the
+ * registry that is not a target (other events of the same channel), without parsing the body.
+ * Throws when the message can never be handled: `DecodeError` (no or bad type, version or spec
+ * version headers, not JSON), `UnknownEventError` (a type or version the registry does not know,
+ * whatever the targets: no reader can tell whether it was meant for it), `ValidationError`,
+ * `UpcastError`.
  */
 export function receiveEvent(registry: Registry, targets: Targets, subject: string, headers: MsgHdrs | undefined, body: Uint8Array): ReceivedEvent | undefined {
   const announced = announcedType(headers);
-  if (announced !== undefined && !targets.has(announced.type)) return undefined;
+  if (announced !== undefined && !targets.has(announced.type) && registry.versions(announced.type).length > 0) return undefined;
   const { contract, json } = decodeMessage(subject, headers, body, registry);
   const target = targets.get(contract.type) as EventContract;
   const upcast = target.version === contract.version ? json : registry.upcast(json, contract.type, contract.version, target.version);

@@ -215,10 +215,12 @@ describe("runtime - subscribe", () => {
     const tableId = table();
     const valid = recordCreatedV1(tableId);
     const unknownVersion = natsHeaders();
+    unknownVersion.set(Header.specVersion, "1.0");
     unknownVersion.set(Header.type, "record-created");
     unknownVersion.set(Header.eventVersion, "9");
     await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, JSON.stringify(valid.toJSON()), { headers: unknownVersion });
     const liar = natsHeaders();
+    liar.set(Header.specVersion, "1.0");
     liar.set(Header.type, "record-created");
     liar.set(Header.eventVersion, "2");
     await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, JSON.stringify(valid.toJSON()), { headers: liar });

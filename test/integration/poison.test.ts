@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import { describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import { encodeEvent } from "../../runtime/codec.js";
-import { listDeadLetters, readDeadLetter, replayDeadLetter, type JsonObject, type SubscriptionNotification } from "../../runtime/index.js";
+import { Header, listDeadLetters, readDeadLetter, replayDeadLetter, type JsonObject, type SubscriptionNotification } from "../../runtime/index.js";
 import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 
@@ -120,5 +121,41 @@ describe("runtime - poison messages leave the consumer's path", () => {
     const info = await fixture.bus.manager.consumers.info("LATECHFORCE", "no-dlq");
     expect(info.num_ack_pending + info.num_pending + info.num_redelivered).toBe(0);
     expect(await fixture.bus.metrics?.registry.metrics()).toMatch(/evc_events_consumed_total\{type="record-created",subscription="no-dlq",outcome="dropped"\} 1/);
+  });
+});
+
+describe("runtime - unknown and undecodable types are dead-lettered", () => {
+  /** Publish a valid record-created body under headers changed by `change`. */
+  async function publishWith(tableId: string, change: (headers: MsgHdrs) => void): Promise<void> {
+    const contract = fixture.bus.registry.get("record-created", 1);
+    if (contract === undefined) throw new Error("record-created v1 is missing from the registry");
+    const encoded = encodeEvent(contract, jsonOf(recordCreated(tableId)), { source: "test", trace: undefined });
+    change(encoded.headers);
+    await fixture.bus.jetstream.publish(encoded.subject, encoded.body, { headers: encoded.headers });
+  }
+
+  test("a > subscription and a subscription to a type dead-letter a type the registry lacks and a foreign spec version; another known type is passed over", async () => {
+    const tableId = `tbl-${randomUUID().slice(0, 8)}`;
+    await publishWith(tableId, (headers) => headers.set(Header.type, "no-such-type"));
+    await publishWith(tableId, (headers) => headers.set(Header.type, "garbage\u0007type"));
+    await publishWith(tableId, (headers) => headers.set(Header.specVersion, "0.3"));
+    await fixture.bus.publish(fixture.bus.create("record-deleted", { aggregateId: tableId, data: { tableId, recordId: "r-0", deletedFields: {} } }));
+    const last = recordCreated(tableId);
+    await fixture.bus.publish(last);
+    for (const [pattern, durable] of [[">", "everything"], ["record-created", "records"]] as const) {
+      const seen: string[] = [];
+      const subscription = await fixture.bus.subscribe(pattern, (event: { id: string }) => void seen.push(event.id), { durable });
+      await until(async () => (await fixture.bus.manager.consumers.info("LATECHFORCE", durable)).ack_floor.stream_seq === 5, `${pattern} to settle all five messages`);
+      await fixture.bus.unsubscribe(subscription);
+      expect(seen).toEqual(pattern === ">" ? [expect.any(String), last.id] : [last.id]);
+      expect((await fixture.bus.manager.streams.info("LATECHFORCE_DLQ")).state.messages).toBe(3);
+    }
+    const letters = await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10);
+    expect(letters.map((letter) => [letter.streamSeq, letter.error])).toEqual([
+      [1, "UnknownEventError"],
+      [2, "UnknownEventError"],
+      [3, "DecodeError"],
+    ]);
+    expect(letters[2]?.reason).toMatch(/"ce-specversion" is "0.3"; the runtime reads CloudEvents 1.0/);
   });
 });
