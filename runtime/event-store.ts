@@ -391,7 +391,7 @@ export class EventStore {
 
   #snapshotKey(ref: AggregateRef): string {
     const target = this.#subjects.resolve(ref);
-    return [target.system, target.ref.aggregateType, target.ref.aggregateId].map(kvKeyToken).join(".");
+    return [target.system, target.ref.aggregateType, target.ref.aggregateId].map((id) => kvKeyToken(id)).join(".");
   }
 }
 

@@ -16,6 +16,7 @@ import { parseEvent, type EventInstance, type JsonObject } from "./codegen.js";
 import { deterministicId } from "./deterministic-id.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
+import { checkId } from "./identifiers.js";
 import { kvKeyToken } from "./kv-key.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
@@ -226,8 +227,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
     if (contract.type !== this.definition.startOn) throw new ArgumentError("trigger", `a "${this.definition.startOn}" event, not "${contract.type}"`);
     const latest = this.bus.registry.upcast(structuredClone(json) as JsonObject, contract.type, contract.version);
     const event = this.#trigger(contract.type, latest);
-    const instanceId = this.definition.instanceId?.(event) ?? latest["aggregateId"];
-    if (typeof instanceId !== "string" || instanceId === "") throw new ArgumentError("instanceId", `a non-empty string naming the instance "${contract.type}" starts, not ${JSON.stringify(instanceId ?? null)}`);
+    const instanceId = checkId("instanceId", this.definition.instanceId?.(event) ?? latest["aggregateId"], "kv-key");
     const now = new Date().toISOString();
     const record: SagaRecord<S> = {
       saga: this.definition.name,
@@ -463,7 +463,7 @@ class SagaInstance<S extends object, T> {
 }
 
 function instanceKey(saga: string, instanceId: string): string {
-  return `${saga}.${kvKeyToken(instanceId)}`;
+  return `${saga}.${kvKeyToken(instanceId, "instanceId")}`;
 }
 
 function readRecord<S>(entry: KvEntry): SagaRecord<S> | undefined {

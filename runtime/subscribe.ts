@@ -12,6 +12,7 @@ import { nanos, type MsgHdrs } from "@nats-io/transport-node";
 import type { EventContract, JsonObject } from "./codegen.js";
 import { deadLetter } from "./dead-letter.js";
 import { Header, readHeader } from "./headers.js";
+import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
 import { isNotFound } from "./jetstream-errors.js";
 import { ensureConsumer } from "./provision.js";
@@ -135,6 +136,7 @@ export class Subscription {
     this.#handler = handler;
     this.options = options;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    checkId("durable", options.durable, "consumer-name");
     this.#targets = resolveTargets(host.registry, pattern, options.version);
     this.#streams = streamsOf(host.registry, this.#targets);
     this.#breaker =
