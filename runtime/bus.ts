@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import { parseEvent, type EventInstance } from "./codegen.js";
+import { credentialOptions, maskUrl, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
@@ -19,8 +20,10 @@ import { Telemetry } from "./telemetry.js";
 export interface ConnectOptions {
   /** The generated registry. */
   readonly registry: Registry;
-  /** Server URLs. */
+  /** Server URLs; credentials in them (`nats://user:password@host`, `nats://token@host`) are used, and never shown. */
   readonly servers: string | readonly string[];
+  /** How to log in (user and password, token, creds file, nkey file, client certificate); overrides credentials in the URLs. */
+  readonly credentials: Credentials;
   /** The connection's name, as the server shows it. */
   readonly name: string;
   /** The CloudEvents `source` of events whose metadata names none. */
@@ -43,6 +46,7 @@ export interface ConnectOptions {
 export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
   return {
     servers: "nats://127.0.0.1:4222",
+    credentials: {},
     name: "evc",
     source: "evc",
     provision: true,
@@ -54,10 +58,10 @@ export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
   };
 }
 
-/** Thrown when the server cannot serve the bus: no JetStream, or the connection failed. */
+/** Thrown when the server cannot serve the bus: no JetStream, or the connection failed. The URLs it names are masked. */
 export class ConnectError extends ContractError {
-  constructor(servers: string, detail: string, options?: ErrorOptions) {
-    super(`cannot connect to ${servers}: ${detail}`, options);
+  constructor(servers: readonly string[], detail: string, options?: ErrorOptions) {
+    super(`cannot connect to ${servers.map(maskUrl).join(", ")}: ${detail}`, options);
     this.name = "ConnectError";
   }
 }
@@ -65,7 +69,9 @@ export class ConnectError extends ContractError {
 /** Connect to NATS, check the server, provision the topology, and return a started bus. */
 export async function connect(options: Partial<ConnectOptions> & { registry: Registry }): Promise<EventBus> {
   const settings: ConnectOptions = { ...defaultConnectOptions(), ...options };
-  const servers = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
+  const given = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
+  const { servers, credentials: fromUrl } = splitServerCredentials(given);
+  const login = credentialOptions(hasAny(settings.credentials) ? settings.credentials : fromUrl);
   let nc: NatsConnection;
   try {
     nc = await natsConnect({
@@ -74,10 +80,11 @@ export async function connect(options: Partial<ConnectOptions> & { registry: Reg
       noAsyncTraces: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      ...login,
       ...settings.connection,
     });
   } catch (error) {
-    throw new ConnectError(servers.join(", "), (error as Error).message, { cause: error });
+    throw new ConnectError(given, connectFailure(error as Error), { cause: error });
   }
   const server = parseServerVersion(nc.info?.version ?? "0.0.0");
   let jsm: JetStreamManager;
@@ -85,11 +92,22 @@ export async function connect(options: Partial<ConnectOptions> & { registry: Reg
     jsm = await jetstreamManager(nc);
   } catch (error) {
     await nc.close();
-    throw new ConnectError(servers.join(", "), `JetStream is not enabled on nats-server ${server.text} (start it with -js)`, { cause: error });
+    throw new ConnectError(given, `JetStream is not enabled on nats-server ${server.text} (start it with -js)`, { cause: error });
   }
   const bus = new EventBus(nc, jsm, settings, server);
   if (settings.provision) await bus.provision();
   return bus;
+}
+
+/** True when any credential is set. */
+function hasAny(credentials: Credentials): boolean {
+  return Object.values(credentials).some((value) => value !== undefined);
+}
+
+/** What a failed connect says, with a hint when the server refused the login. */
+function connectFailure(error: Error): string {
+  const refused = /authorization violation|authentication/i.test(error.message) || error.name === "AuthorizationError";
+  return refused ? `the server refused the credentials (${error.message}); pass them as connect's credentials or evc's --user/--password, --token, --creds, --nkey or --tlscert/--tlskey` : error.message;
 }
 
 /** Publishes and subscribes to the events of a registry on JetStream. */

@@ -1,6 +1,8 @@
 /** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry, store aggregates, read history, wait for responses, run sagas. */
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
 export type { ConnectOptions } from "./bus.js";
+export { maskUrl } from "./credentials.js";
+export type { Credentials } from "./credentials.js";
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
 export { defaultDurableName, defaultSubscribeOptions, Subscription } from "./subscribe.js";
