@@ -294,8 +294,8 @@ describe("runtime - provisioning", () => {
       "MODELMORA_DLQ",
     ]);
     const info = await fixture.bus.manager.streams.info("LATECHFORCE");
-    expect(info.config).toMatchObject({ subjects: ["latechforce.>"], storage: "file", duplicate_window: 120_000_000_000, max_age: 30 * 86_400 * 1e9 });
-    await fixture.bus.manager.streams.update("LATECHFORCE", { ...info.config, max_age: 0 });
+    expect(info.config).toMatchObject({ subjects: ["latechforce.>"], storage: "file", duplicate_window: 120_000_000_000, max_age: 0, max_msgs: -1, max_bytes: -1 });
+    await fixture.bus.manager.streams.update("LATECHFORCE", { ...info.config, max_age: 86_400 * 1e9 });
     expect((await fixture.bus.provision()).get("LATECHFORCE")).toBe("updated");
   });
 });

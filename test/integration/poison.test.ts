@@ -159,3 +159,23 @@ describe("runtime - unknown and undecodable types are dead-lettered", () => {
     expect(letters[2]?.reason).toMatch(/"ce-specversion" is "0.3"; the runtime reads CloudEvents 1.0/);
   });
 });
+
+describe("runtime - a body must belong to its subject", () => {
+  test("an event whose body names another aggregate than its subject is dead-lettered, not handled", async () => {
+    const tableId = `tbl-${randomUUID().slice(0, 8)}`;
+    const contract = fixture.bus.registry.get("record-created", 1);
+    if (contract === undefined) throw new Error("record-created v1 is missing from the registry");
+    const foreign = encodeEvent(contract, jsonOf(recordCreated("tbl-other")), { source: "test", trace: undefined });
+    await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, foreign.body, { headers: foreign.headers });
+    const valid = recordCreated(tableId);
+    await fixture.bus.publish(valid);
+    const seen: string[] = [];
+    const subscription = await fixture.bus.subscribe("record-created", (event: sdk.RecordCreatedV2) => void seen.push(event.id), { durable: "own-subject" });
+    await until(async () => (await fixture.bus.manager.consumers.info("LATECHFORCE", "own-subject")).ack_floor.stream_seq === 2, "both messages settled");
+    await fixture.bus.unsubscribe(subscription);
+    expect(seen).toEqual([valid.id]);
+    const [letter] = await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10);
+    expect(letter).toMatchObject({ streamSeq: 1, poison: true, error: "DecodeError" });
+    expect(letter?.reason).toContain('its body belongs on "latechforce.table.tbl-other"');
+  });
+});
