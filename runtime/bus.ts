@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import { parseEvent, type EventInstance } from "./codegen.js";
+import { checkId } from "./identifiers.js";
 import { credentialOptions, maskUrl, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
@@ -26,6 +27,12 @@ export interface ConnectOptions {
   readonly credentials: Credentials;
   /** The connection's name, as the server shows it. */
   readonly name: string;
+  /**
+   * The service this process is (letters, digits, `-`, `_`): subscriptions without a `durable` get
+   * durable consumers named after it, so that each service has its own and instances of one
+   * service share theirs. Without it, every subscription must name its `durable`.
+   */
+  readonly service: string | undefined;
   /** The CloudEvents `source` of events whose metadata names none. */
   readonly source: string;
   /** Create or update the specs' streams and dead-letter streams at connect. */
@@ -48,6 +55,7 @@ export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
     servers: "nats://127.0.0.1:4222",
     credentials: {},
     name: "evc",
+    service: undefined,
     source: "evc",
     provision: true,
     publishTimeoutMs: 5_000,
@@ -69,6 +77,7 @@ export class ConnectError extends ContractError {
 /** Connect to NATS, check the server, provision the topology, and return a started bus. */
 export async function connect(options: Partial<ConnectOptions> & { registry: Registry }): Promise<EventBus> {
   const settings: ConnectOptions = { ...defaultConnectOptions(), ...options };
+  if (settings.service !== undefined) checkId("service", settings.service, "consumer-name");
   const given = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
   const { servers, credentials: fromUrl } = splitServerCredentials(given);
   const login = credentialOptions(hasAny(settings.credentials) ? settings.credentials : fromUrl);
@@ -201,7 +210,7 @@ export class EventBus {
       { js: this.jetstream, jsm: this.manager, registry: this.registry, server: this.server, telemetry: this.telemetry, flush: () => this.connection.flush(), maxPayload: () => this.connection.info?.max_payload ?? 1024 * 1024 },
       pattern,
       handler as EventHandler,
-      { ...defaultSubscribeOptions(pattern), ...options },
+      this.#subscribeOptions(pattern, options),
     );
     this.#subscriptions.add(subscription);
     if (!this.#stopped) await subscription.start();
@@ -235,6 +244,14 @@ export class EventBus {
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
     this.#subscriptions.clear();
     if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  #subscribeOptions(pattern: string, options: Partial<SubscribeOptions>): SubscribeOptions {
+    const settings = { ...defaultSubscribeOptions(pattern, this.#settings.service), ...options };
+    if (settings.durable === undefined) {
+      throw new ArgumentError("durable", `a durable consumer name for the subscription to "${pattern}", or a service name at connect ({ service }), so that no two services share one consumer`);
+    }
+    return { ...settings, durable: settings.durable };
   }
 
   #publishSettings() {

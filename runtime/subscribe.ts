@@ -70,10 +70,14 @@ export interface SubscribeOptions {
   readonly circuitBreaker: CircuitBreakerOptions | undefined;
 }
 
-/** The defaults for a subscription to a type or pattern. */
-export function defaultSubscribeOptions(pattern: string): SubscribeOptions {
+/**
+ * The defaults for a subscription to a type or pattern, for a service (the `service` of connect):
+ * the durable name is the service's, so two services never share a consumer. Without a service,
+ * a subscription must name its `durable`.
+ */
+export function defaultSubscribeOptions(pattern: string, service: string | undefined): Omit<SubscribeOptions, "durable"> & { durable: string | undefined } {
   return {
-    durable: defaultDurableName(pattern),
+    durable: service === undefined ? undefined : defaultDurableName(service, pattern),
     version: undefined,
     concurrency: 1,
     prefetch: 64,
@@ -85,9 +89,9 @@ export function defaultSubscribeOptions(pattern: string): SubscribeOptions {
   };
 }
 
-/** `task.*` → `evc-task_star`: a durable name derived from a pattern. */
-export function defaultDurableName(pattern: string): string {
-  return `evc-${pattern.replace(/\*/g, "star").replace(/>/g, "all").replace(/[^A-Za-z0-9_-]/g, "_")}`;
+/** `billing`, `task.*` → `billing-task_star`: a durable name derived from a service and a pattern. */
+export function defaultDurableName(service: string, pattern: string): string {
+  return `${service}-${pattern.replace(/\*/g, "star").replace(/>/g, "all").replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
 /** What a subscription needs of the bus. */

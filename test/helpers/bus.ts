@@ -15,7 +15,7 @@ export interface BusFixture {
 /** Start a server and connect a bus to it. */
 export async function startBus(): Promise<BusFixture> {
   const server = await startNatsServer();
-  const bus = await connect({ registry, servers: server.url, name: "evc-test" });
+  const bus = await connect({ registry, servers: server.url, name: "evc-test", service: "evc-test" });
   return {
     server,
     bus,

@@ -21,7 +21,7 @@ export const demoCommand: CommandRegistration = (program, io, done) => {
       try {
         await using local = url === undefined ? await startNatsServer() : undefined;
         if (local !== undefined) log(`started nats-server ${local.version} -js on ${local.url} (temporary store)`);
-        const bus = await connect({ registry, servers: url ?? local?.url ?? [], name: "evc-demo", source: "evc-demo" });
+        const bus = await connect({ registry, servers: url ?? local?.url ?? [], name: "evc-demo", service: "evc-demo", source: "evc-demo" });
         log(`connected to nats-server ${bus.server.text}; streams provisioned: ${registry.topology.streams.map((stream) => stream.name).join(", ")}`);
         try {
           await runDemo(bus, log);

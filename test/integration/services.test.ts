@@ -1,0 +1,44 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import * as sdk from "../../generated/index.js";
+import { connect, type EventBus } from "../../runtime/index.js";
+import { useBus } from "../helpers/bus.js";
+import { until } from "../helpers/until.js";
+
+const fixture = useBus({ reset: false });
+const buses: EventBus[] = [];
+
+beforeAll(async () => {
+  for (const service of ["billing", "shipping"]) buses.push(await connect({ registry: sdk.registry, servers: fixture.server.url, name: service, service, provision: false }));
+});
+
+afterAll(async () => {
+  for (const bus of buses) await bus.close();
+});
+
+describe("services - durable consumers are per service", () => {
+  test("two services that subscribe without a durable name each get every event, on consumers of their own", async () => {
+    const [billing, shipping] = buses as [EventBus, EventBus];
+    const taskId = `task-${randomUUID().slice(0, 8)}`;
+    const events = Array.from({ length: 10 }, () => billing.create("task.created", { aggregateId: taskId, data: { task_id: taskId, task_type: "deploy", priority: 1 } }));
+    await billing.publishBatch(events);
+    const seen = { billing: new Set<string>(), shipping: new Set<string>() };
+    const subscriptions = [
+      await billing.subscribe("task.created", (event: sdk.TaskCreatedV1) => void seen.billing.add(event.id)),
+      await shipping.subscribe("task.created", (event: sdk.TaskCreatedV1) => void seen.shipping.add(event.id)),
+    ];
+    await until(() => seen.billing.size === 10 && seen.shipping.size === 10, "both services to see all ten events");
+    expect(subscriptions.map((subscription) => subscription.options.durable)).toEqual(["billing-task_created", "shipping-task_created"]);
+    for (const [bus, subscription] of [[billing, subscriptions[0]], [shipping, subscriptions[1]]] as const) if (subscription !== undefined) await bus.unsubscribe(subscription, { removeConsumers: true });
+  });
+
+  test("without a service name at connect, a subscription must name its durable consumer", async () => {
+    const anonymous = await connect({ registry: sdk.registry, servers: fixture.server.url, provision: false });
+    try {
+      await expect(anonymous.subscribe("task.created", () => undefined)).rejects.toThrowError(/invalid argument "durable": a durable consumer name .* or a service name at connect/);
+    } finally {
+      await anonymous.close();
+    }
+    await expect(connect({ registry: sdk.registry, servers: fixture.server.url, service: "has space", provision: false })).rejects.toThrowError(/invalid argument "service"/);
+  });
+});
