@@ -101,7 +101,7 @@ export async function connect(options: Partial<ConnectOptions> & { registry: Reg
     jsm = await jetstreamManager(nc);
   } catch (error) {
     await nc.close();
-    throw new ConnectError(given, `JetStream is not enabled on nats-server ${server.text} (start it with -js)`, { cause: error });
+    throw new ConnectError(given, jetStreamFailure(error as Error, server), { cause: error });
   }
   const bus = new EventBus(nc, jsm, settings, server);
   if (settings.provision) await bus.provision();
@@ -117,6 +117,12 @@ function hasAny(credentials: Credentials): boolean {
 function connectFailure(error: Error): string {
   const refused = /authorization violation|authentication/i.test(error.message) || error.name === "AuthorizationError";
   return refused ? `the server refused the credentials (${error.message}); pass them as connect's credentials or evc's --user/--password, --token, --creds, --nkey or --tlscert/--tlskey` : error.message;
+}
+
+/** Why JetStream cannot serve the bus: not enabled, or no answer (a cluster without a meta leader yet). */
+function jetStreamFailure(error: Error, server: ServerVersion): string {
+  if (error.name === "JetStreamNotEnabled" || /not enabled/i.test(error.message)) return `JetStream is not enabled on nats-server ${server.text} (start it with -js)`;
+  return `JetStream on nats-server ${server.text} did not answer (${error.message}): it has no leader yet (a cluster still electing its meta leader, or with too few of its nodes up); retry once the cluster has formed`;
 }
 
 /** Publishes and subscribes to the events of a registry on JetStream. */

@@ -13,11 +13,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
 import type { EventBus } from "./bus.js";
 import { parseEvent, type EventInstance, type JsonObject } from "./codegen.js";
-import { deterministicId } from "./deterministic-id.js";
+import { deterministicId, legacyDeterministicId } from "./deterministic-id.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { checkId } from "./identifiers.js";
 import { kvKeyToken } from "./kv-key.js";
+import { bucketReplicas } from "./topology.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
@@ -86,6 +87,8 @@ export interface SagaRecord<S = JsonObject> {
   readonly leaseUntil: number;
   readonly startedAt: string;
   readonly updatedAt: string;
+  /** The UUID version of the ids `eventId` gives: 8 since it was introduced; absent (5) on instances started before. */
+  readonly eventIds?: 8;
 }
 
 /** Options of a saga runner; every field has a default (`defaultSagaOptions`). */
@@ -144,7 +147,7 @@ export async function startSaga<S extends object, T = EventInstance>(bus: EventB
   const ids = definition.steps.map((step) => step.id);
   if (ids.length === 0 || new Set(ids).size !== ids.length) throw new ArgumentError("steps", `at least one step, with distinct ids (${ids.join(", ")})`);
   const settings = { ...defaultSagaOptions(definition.name), ...options };
-  const kv = await new Kvm(bus.jetstream).create(settings.bucket, { history: 1 });
+  const kv = await new Kvm(bus.jetstream).create(settings.bucket, { history: 1, replicas: bucketReplicas(bus.registry.topology) });
   const runner = new SagaRunner(bus, definition, settings, kv);
   await runner.start();
   return runner;
@@ -242,6 +245,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
       leaseUntil: Date.now() + this.options.leaseMs,
       startedAt: now,
       updatedAt: now,
+      eventIds: 8,
     };
     let revision: number;
     try {
@@ -432,7 +436,7 @@ class SagaInstance<S extends object, T> {
         attempt,
         failure,
         bus,
-        eventId: (label = "event") => deterministicId(definition.name, instanceId, step.id, phase, label),
+        eventId: (label = "event") => (this.#record.eventIds === 8 ? deterministicId : legacyDeterministicId)(definition.name, instanceId, step.id, phase, label),
       };
       try {
         return await action(context);

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
-import { connect, type EventBus } from "../../runtime/index.js";
+import { connect, ConnectError, type EventBus } from "../../runtime/index.js";
+import { startNatsServer } from "../helpers/nats-server.js";
 import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 
@@ -40,5 +41,14 @@ describe("services - durable consumers are per service", () => {
       await anonymous.close();
     }
     await expect(connect({ registry: sdk.registry, servers: fixture.server.url, service: "has space", provision: false })).rejects.toThrowError(/invalid argument "service"/);
+  });
+});
+
+describe("connect - a cluster without a JetStream leader", () => {
+  test("is a clear ConnectError, not 'JetStream is not enabled'", async () => {
+    await using lonely = await startNatsServer({ config: ['cluster { name: "evc-lonely", listen: "127.0.0.1:-1", routes: ["nats-route://127.0.0.1:1", "nats-route://127.0.0.1:2"] }'] });
+    const failure = await connect({ registry: sdk.registry, servers: lonely.url, provision: false }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConnectError);
+    expect((failure as Error).message).toMatch(/did not answer .*: it has no leader yet \(a cluster still electing its meta leader/);
   });
 });
