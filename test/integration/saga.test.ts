@@ -162,7 +162,7 @@ describe("saga - runner", () => {
       const subject = `devops-mcp.task.${trigger.aggregateId}`;
       const info = await fixture.bus.manager.streams.info("DEVOPS_MCP", { subjects_filter: subject });
       expect(info.state.subjects?.[subject]).toBe(2);
-      expect(record.state.published).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(record.state.published).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     } finally {
       await runner.stop();
     }
