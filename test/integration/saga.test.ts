@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { Kvm } from "@nats-io/kv";
 import { afterEach, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
 import { runTaskSagaDemo } from "../../demo/devops-task-saga.js";
@@ -17,6 +18,7 @@ import {
   type SagaNotification,
   type SagaRunner,
 } from "../../runtime/index.js";
+import { legacyDeterministicId } from "../../runtime/deterministic-id.js";
 import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 
@@ -126,6 +128,42 @@ describe("saga - runner", () => {
         "compensated accept",
         "finished",
       ]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  test("an instance started before v8 ids keeps its version-5-labelled step ids when it is resumed", async () => {
+    const trigger = taskCreated();
+    const saga: SagaDefinition<{ published?: string }, sdk.TaskCreatedV1> = {
+      name: "legacy-ids",
+      startOn: "task.created",
+      initialState: () => ({}),
+      steps: [{ id: "publish", run: (context) => ({ published: context.eventId("assigned") }) }],
+    };
+    const kv = await new Kvm(fixture.bus.jetstream).create("evc-sagas", { history: 1 });
+    const now = new Date().toISOString();
+    const legacyRecord = {
+      saga: saga.name,
+      instanceId: trigger.aggregateId,
+      status: "running",
+      trigger: { type: "task.created", version: 1, json: trigger.toJSON() },
+      state: {},
+      done: [],
+      compensated: [],
+      failure: null,
+      owner: "a-runner-of-an-earlier-release",
+      leaseUntil: 0,
+      startedAt: now,
+      updatedAt: now,
+    };
+    await kv.create(`${saga.name}.${trigger.aggregateId}`, JSON.stringify(legacyRecord));
+    const runner = await startSaga(fixture.bus, saga, { scanIntervalMs: 50 });
+    try {
+      const record = await runner.result(trigger.aggregateId, 20_000);
+      expect(record.status).toBe("completed");
+      expect(record.state.published).toBe(legacyDeterministicId(saga.name, trigger.aggregateId, "publish", "run", "assigned"));
+      expect(record.state.published).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-/);
     } finally {
       await runner.stop();
     }
