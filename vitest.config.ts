@@ -10,7 +10,7 @@ export default defineConfig({
   resolve: { conditions: ["@evc/source"] },
   ssr: { resolve: { conditions: ["@evc/source"], externalConditions: ["@evc/source"] } },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "runtime/test/**/*.test.ts"],
     exclude: ["test/slow/**", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

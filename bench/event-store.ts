@@ -32,7 +32,7 @@ export interface StoreFigures {
 /** Run the benchmark on a server of its own; appends run in alternating rounds per side, a warm-up round and then three whose median counts. */
 export async function benchEventStore(appends = 2_000, events = 10_000): Promise<StoreFigures> {
   await using server = await startNatsServer();
-  const bus = await connect({ registry, servers: server.url, name: "bench-store" });
+  const bus = await connect({ registry, servers: server.url, name: "bench-store", service: "bench-store" });
   try {
     const store = await createEventStore(bus);
     const rounds: { store: number; raw: number }[] = [];

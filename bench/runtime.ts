@@ -39,7 +39,7 @@ const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 /** Run the publish and consume benchmarks `runs` times on a fresh server of our own, after a warm-up run, and return each run's figures. */
 export async function benchRuntime(runs = 3, events = 20_000, inFlight = 1_000): Promise<RuntimeFigures[]> {
   await using server = await startNatsServer();
-  const bus = await connect({ registry, servers: server.url, name: "bench-runtime" });
+  const bus = await connect({ registry, servers: server.url, name: "bench-runtime", service: "bench-runtime" });
   const raw = await natsConnect({ servers: server.url, name: "bench-raw", noAsyncTraces: true });
   const js = jetstream(raw);
   const jsm = await jetstreamManager(raw);

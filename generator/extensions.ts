@@ -69,6 +69,7 @@ const streamSchema = {
     maxMsgs: { type: "integer", minimum: -1 },
     maxBytes: { type: "integer", minimum: -1 },
     duplicateWindow: duration,
+    expiresAggregates: { type: "boolean" },
     deadLetter: {
       type: "object",
       additionalProperties: false,
@@ -160,11 +161,41 @@ export function readMessageExtension(value: unknown): MessageExtensionResult {
 export function readJetStreamExtension(value: unknown): ExtensionResult<StreamSpec[]> {
   if (!validateJetStreamExtension(value)) return { problems: problems(validateJetStreamExtension.errors) };
   const streams = (value as { streams: Record<string, RawStream> }).streams;
+  const limits = Object.entries(streams).flatMap(([name, raw]) => limitProblems(name, raw));
+  if (limits.length > 0) return { problems: limits };
   return {
     value: Object.entries(streams)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, raw]) => toStreamSpec(name, raw)),
   };
+}
+
+/**
+ * What is wrong with a stream's limits: a max age shorter than the duplicate window (JetStream
+ * refuses it), and any limit that removes events without `expiresAggregates: true`: every event is
+ * part of an aggregate the event store rebuilds, and an aggregate whose events are gone cannot be
+ * loaded again.
+ */
+function limitProblems(name: string, raw: RawStream): ExtensionProblem[] {
+  const found: ExtensionProblem[] = [];
+  const maxAge = durationMs(raw.maxAge ?? 0);
+  const window = durationMs(raw.duplicateWindow ?? "2m");
+  if (maxAge > 0 && maxAge < window) {
+    found.push({ pointer: `/streams/${name}/maxAge`, message: `maxAge (${String(raw.maxAge)}) must be at least duplicateWindow (${String(raw.duplicateWindow ?? "2m")}): JetStream refuses a stream whose events expire before their duplicate window` });
+  }
+  const removing = [
+    ...(maxAge > 0 ? [["maxAge", raw.maxAge]] : []),
+    ...((raw.maxMsgs ?? -1) !== -1 ? [["maxMsgs", raw.maxMsgs]] : []),
+    ...((raw.maxBytes ?? -1) !== -1 ? [["maxBytes", raw.maxBytes]] : []),
+  ] as const;
+  for (const [field, limit] of removing) {
+    if (raw.expiresAggregates === true) continue;
+    found.push({
+      pointer: `/streams/${name}/${field}`,
+      message: `${field} ${String(limit)} removes events of the aggregates on this stream, which then cannot be loaded again; leave it out to keep every event, or set expiresAggregates: true to accept that expired aggregates fail to load`,
+    });
+  }
+  return found;
 }
 
 /** Milliseconds of a duration such as `500ms`, `30s`, `5m`, `2h`, `7d` (or 0). */
@@ -193,6 +224,7 @@ interface RawStream {
   maxMsgs?: number;
   maxBytes?: number;
   duplicateWindow?: Duration;
+  expiresAggregates?: boolean;
   deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration };
   consumer?: { ackWait?: Duration; maxDeliver?: number; backoff?: Duration[]; maxAckPending?: number };
 }

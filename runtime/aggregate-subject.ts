@@ -6,6 +6,7 @@
  */
 import type { EventContract } from "./contract.js";
 import { ArgumentError, ContractError } from "./errors.js";
+import { checkId } from "./identifiers.js";
 import type { Registry } from "./registry.js";
 import type { Targets } from "./routing.js";
 import { latestTargets } from "./stored-event.js";
@@ -47,7 +48,7 @@ export class AggregateSubjects {
 
   /** The subject and stream of an aggregate; throws `ArgumentError`, `SubjectError` or `AggregateLayoutError`. */
   resolve(ref: AggregateRef): AggregateSubject {
-    if (typeof ref.aggregateId !== "string" || ref.aggregateId === "") throw new ArgumentError("aggregateId", `a non-empty string, not ${JSON.stringify(ref.aggregateId ?? null)}`);
+    checkId("aggregateId", ref.aggregateId, "subject-token");
     const layout = this.#layout(ref.aggregateType, ref.system);
     const subject = subjectOf(layout.contract, { aggregateId: ref.aggregateId });
     return { ref, system: layout.system, subject, stream: layout.stream, targets: layout.targets };

@@ -11,7 +11,7 @@ import { parseEvent } from "./event-helpers.js";
 import type { EventsOf, EventTypeHandle } from "./event-types.js";
 import { ArgumentError } from "./errors.js";
 import type { AggregateRef } from "./aggregate-subject.js";
-import { ConcurrencyError, type AppendResult, type EventStore } from "./event-store.js";
+import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore } from "./event-store.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
 
@@ -153,7 +153,8 @@ export class Repository<S, E = EventInstance> {
     const snapshot = options.useSnapshot === false ? undefined : await this.store.loadSnapshot<S>(ref, { stateVersion: this.definition.stateVersion ?? 1 });
     if (snapshot !== undefined) {
       const after = await this.store.load<E>(ref, { fromVersion: snapshot.version + 1, ...(snapshot.seq === undefined ? {} : { afterSeq: snapshot.seq }) });
-      if (after.version >= snapshot.version) return this.#fold(ref, snapshot.state, after.events, after.version, snapshot.version);
+      if (after.version < snapshot.version) throw historyRemoved(this.store.subjectOf(ref).subject, snapshot.version, after.version);
+      return this.#fold(ref, snapshot.state, after.events, after.version, snapshot.version);
     }
     const all = await this.store.load<E>(ref);
     return this.#fold(ref, this.definition.initialState(aggregateId), all.events, all.version, undefined);

@@ -7,6 +7,8 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import type { EventContract, EventInstance } from "./contract.js";
 import { parseEvent } from "./event-helpers.js";
+import { checkId } from "./identifiers.js";
+import { credentialOptions, maskUrl, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
@@ -31,10 +33,18 @@ import { Telemetry } from "./telemetry.js";
 export interface ConnectOptions<Events = unknown> {
   /** The generated registry; its events type the bus. */
   readonly registry: Registry<Events>;
-  /** Server URLs. */
+  /** Server URLs; credentials in them (`nats://user:password@host`, `nats://token@host`) are used, and never shown. */
   readonly servers: string | readonly string[];
+  /** How to log in (user and password, token, creds file, nkey file, client certificate); overrides credentials in the URLs. */
+  readonly credentials: Credentials;
   /** The connection's name, as the server shows it. */
   readonly name: string;
+  /**
+   * The service this process is (letters, digits, `-`, `_`): subscriptions without a `durable` get
+   * durable consumers named after it, so that each service has its own and instances of one
+   * service share theirs. Without it, every subscription must name its `durable`.
+   */
+  readonly service: string | undefined;
   /** The CloudEvents `source` of events whose metadata names none. */
   readonly source: string;
   /** Create or update the specs' streams and dead-letter streams at connect. */
@@ -55,7 +65,9 @@ export interface ConnectOptions<Events = unknown> {
 export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
   return {
     servers: "nats://127.0.0.1:4222",
+    credentials: {},
     name: "evc",
+    service: undefined,
     source: "evc",
     provision: true,
     publishTimeoutMs: 5_000,
@@ -66,10 +78,10 @@ export function defaultConnectOptions(): Omit<ConnectOptions, "registry"> {
   };
 }
 
-/** Thrown when the server cannot serve the bus: no JetStream, or the connection failed. */
+/** Thrown when the server cannot serve the bus: no JetStream, or the connection failed. The URLs it names are masked. */
 export class ConnectError extends ContractError {
-  constructor(servers: string, detail: string, options?: ErrorOptions) {
-    super(`cannot connect to ${servers}: ${detail}`, options);
+  constructor(servers: readonly string[], detail: string, options?: ErrorOptions) {
+    super(`cannot connect to ${servers.map(maskUrl).join(", ")}: ${detail}`, options);
     this.name = "ConnectError";
   }
 }
@@ -77,7 +89,10 @@ export class ConnectError extends ContractError {
 /** Connect to NATS, check the server, provision the topology, and return a started bus. */
 export async function connect<Events = unknown>(options: Partial<ConnectOptions<Events>> & { registry: Registry<Events> }): Promise<EventBus<Events>> {
   const settings: ConnectOptions<Events> = { ...defaultConnectOptions(), ...options };
-  const servers = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
+  if (settings.service !== undefined) checkId("service", settings.service, "consumer-name");
+  const given = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
+  const { servers, credentials: fromUrl } = splitServerCredentials(given);
+  const login = credentialOptions(hasAny(settings.credentials) ? settings.credentials : fromUrl);
   let nc: NatsConnection;
   try {
     nc = await natsConnect({
@@ -86,10 +101,11 @@ export async function connect<Events = unknown>(options: Partial<ConnectOptions<
       noAsyncTraces: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      ...login,
       ...settings.connection,
     });
   } catch (error) {
-    throw new ConnectError(servers.join(", "), (error as Error).message, { cause: error });
+    throw new ConnectError(given, connectFailure(error as Error), { cause: error });
   }
   const server = parseServerVersion(nc.info?.version ?? "0.0.0");
   let jsm: JetStreamManager;
@@ -97,11 +113,28 @@ export async function connect<Events = unknown>(options: Partial<ConnectOptions<
     jsm = await jetstreamManager(nc);
   } catch (error) {
     await nc.close();
-    throw new ConnectError(servers.join(", "), `JetStream is not enabled on nats-server ${server.text} (start it with -js)`, { cause: error });
+    throw new ConnectError(given, jetStreamFailure(error as Error, server), { cause: error });
   }
   const bus = new EventBus(nc, jsm, settings, server);
   if (settings.provision) await bus.provision();
   return bus;
+}
+
+/** True when any credential is set. */
+function hasAny(credentials: Credentials): boolean {
+  return Object.values(credentials).some((value) => value !== undefined);
+}
+
+/** What a failed connect says, with a hint when the server refused the login. */
+function connectFailure(error: Error): string {
+  const refused = /authorization violation|authentication/i.test(error.message) || error.name === "AuthorizationError";
+  return refused ? `the server refused the credentials (${error.message}); pass them as connect's credentials or evc's --user/--password, --token, --creds, --nkey or --tlscert/--tlskey` : error.message;
+}
+
+/** Why JetStream cannot serve the bus: not enabled, or no answer (a cluster without a meta leader yet). */
+function jetStreamFailure(error: Error, server: ServerVersion): string {
+  if (error.name === "JetStreamNotEnabled" || /not enabled/i.test(error.message)) return `JetStream is not enabled on nats-server ${server.text} (start it with -js)`;
+  return `JetStream on nats-server ${server.text} did not answer (${error.message}): it has no leader yet (a cluster still electing its meta leader, or with too few of its nodes up); retry once the cluster has formed`;
 }
 
 /** Options of `create`. */
@@ -236,11 +269,12 @@ export class EventBus<Events = unknown> {
         server: this.server,
         telemetry: this.telemetry,
         flush: () => this.connection.flush(),
+        maxPayload: () => this.connection.info?.max_payload ?? 1024 * 1024,
         create: (source, init, causedBy) => this.create(source, init as CreateInit<EventInstance>, { causedBy }) as EventInstance,
       },
       patterns,
       handler as EventHandler,
-      { ...defaultSubscribeOptions(patterns.join(",")), ...(pinned === undefined ? {} : { version: pinned }), ...options },
+      { ...this.#subscribeOptions(patterns.join(","), options), ...(pinned === undefined || options.version !== undefined ? {} : { version: pinned }) },
     );
     this.#subscriptions.add(subscription);
     if (!this.#stopped) await subscription.start();
@@ -274,6 +308,14 @@ export class EventBus<Events = unknown> {
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
     this.#subscriptions.clear();
     if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  #subscribeOptions(pattern: string, options: Partial<SubscribeOptions>): SubscribeOptions {
+    const settings = { ...defaultSubscribeOptions(pattern, this.#settings.service), ...options };
+    if (settings.durable === undefined) {
+      throw new ArgumentError("durable", `a durable consumer name for the subscription to "${pattern}", or a service name at connect ({ service }), so that no two services share one consumer`);
+    }
+    return { ...settings, durable: settings.durable };
   }
 
   #publishSettings() {

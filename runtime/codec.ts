@@ -6,7 +6,7 @@
 import type { MsgHdrs } from "@nats-io/transport-node";
 import type { EventContract, JsonObject } from "./contract.js";
 import { DecodeError, UnknownEventError, ValidationError } from "./errors.js";
-import { dataSchemaOf, eventHeaders, Header, readHeader } from "./headers.js";
+import { cloudEventsVersion, dataSchemaOf, eventHeaders, Header, readHeader } from "./headers.js";
 import { isPlainObject } from "./json.js";
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
@@ -69,10 +69,12 @@ export interface DecodedEvent {
 
 /**
  * Decode a message: find the contract its headers name, parse the body, validate it. Throws
- * `DecodeError` (no type header, not JSON), `UnknownEventError` or `ValidationError`: all of them
+ * `DecodeError` (no type header, a spec version other than 1.0, not JSON), `UnknownEventError` or `ValidationError`: all of them
  * mean the message can never be handled.
  */
 export function decodeMessage(subject: string, headers: MsgHdrs | undefined, body: Uint8Array, registry: Registry): DecodedEvent {
+  const specVersion = readHeader(headers, Header.specVersion);
+  if (specVersion !== cloudEventsVersion) throw new DecodeError(subject, `"${Header.specVersion}" is ${JSON.stringify(specVersion ?? null)}; the runtime reads CloudEvents ${cloudEventsVersion}`);
   const announced = announcedType(headers);
   if (announced === undefined) throw new DecodeError(subject, `no valid "${Header.type}" and "${Header.eventVersion}" headers`);
   const contract = registry.get(announced.type, announced.version);

@@ -79,7 +79,7 @@ export interface EventContract<T = unknown> {
 
 /** What every instance of a generated event class offers: its JSON, exactly as validated (unknown fields kept). */
 export interface EventInstance {
-  toJSON(): object;
+  toJSON(): unknown;
 }
 
 /** What every generated event class offers besides its constructor. */

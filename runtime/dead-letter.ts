@@ -1,13 +1,17 @@
 /**
  * Dead letters: a message that cannot be handled is copied, original headers and payload intact, to
  * its stream's dead-letter stream on `<prefix>.<original subject>`, with `evc-dlq-*` headers that say
- * why, after how many deliveries and on which consumer. They can be listed, shown, and replayed:
- * republished to their original subject under a fresh message id (the original id would fall in
- * the duplicate window and be dropped), then removed from the dead-letter stream.
+ * why, after how many deliveries and on which consumer. The copy always fits: the reason is cut to
+ * a bounded length, and a message whose copy would pass the server's payload or header limits is
+ * stored by reference (no body and no original headers, but the body's size and SHA-256 digest;
+ * the original stays in its stream at the sequence named). They can be listed, shown, and
+ * replayed: republished to their original subject under a fresh message id (the original id would
+ * fall in the duplicate window and be dropped), then removed from the dead-letter stream.
  */
+import { createHash } from "node:crypto";
 import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
-import { ArgumentError } from "./errors.js";
+import { ArgumentError, ContractError } from "./errors.js";
 import { encodeValue, Header, readHeader } from "./headers.js";
 import { isNoMessageFound } from "./jetstream-errors.js";
 import type { StreamSpec } from "./topology.js";
@@ -23,7 +27,28 @@ export const DeadLetterHeader = {
   sequence: "evc-dlq-sequence",
   subject: "evc-dlq-subject",
   time: "evc-dlq-time",
+  /** Set on a dead letter stored by reference: the body's SHA-256 digest (hex). */
+  bodyDigest: "evc-dlq-body-sha256",
+  /** Set on a dead letter stored by reference: the body's length in bytes. */
+  bodyBytes: "evc-dlq-body-bytes",
 } as const;
+
+/** The longest reason a dead letter keeps, in characters; a longer one is cut and marked. */
+export const maxReasonLength = 1_000;
+
+/** The most header bytes a dead letter carries (JetStream refuses header blocks over 64 KiB). */
+const maxHeaderBytes = 32 * 1024;
+
+/** Original headers a dead letter stored by reference keeps, when short, so that listings name the event. */
+const keptByReference = [Header.type, Header.eventVersion, Header.id];
+
+/** Thrown when a dead letter cannot be replayed: the original it refers to is gone or changed. */
+export class DeadLetterReplayError extends ContractError {
+  constructor(deadLetterStream: string, seq: number, detail: string, options?: ErrorOptions) {
+    super(`cannot replay dead letter ${deadLetterStream} #${seq}: ${detail}`, options);
+    this.name = "DeadLetterReplayError";
+  }
+}
 
 /** Why and where a message was dead-lettered. */
 export interface DeadLetterCause {
@@ -52,32 +77,57 @@ export interface DeadLetter extends DeadLetterCause {
   readonly version: number | undefined;
   readonly eventId: string | undefined;
   readonly headers: MsgHdrs;
+  /** The body; empty when the dead letter is stored by reference. */
   readonly payload: Uint8Array;
+  /** True when the copy would not fit: body and original headers stay in the original stream only. */
+  readonly byReference: boolean;
+  /** The original body's length in bytes. */
+  readonly bodyBytes: number;
 }
 
-/** Copy a message to the dead-letter stream of its stream; idempotent per stream sequence. */
-export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: JsMsg, cause: DeadLetterCause): Promise<void> {
-  const headers = natsHeaders();
-  if (message.headers !== undefined) {
-    for (const [name, values] of message.headers) {
-      if (name.toLowerCase().startsWith("nats-")) continue;
-      for (const value of values) headers.append(name, value);
-    }
-  }
+/**
+ * Copy a message to the dead-letter stream of its stream; idempotent per stream sequence. The copy
+ * is stored by reference when it would pass `maxPayload` (the server's) or the header limit.
+ */
+export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: JsMsg, cause: DeadLetterCause, maxPayload: number): Promise<void> {
   const info = message.info;
-  headers.set(DeadLetterHeader.reason, encodeValue(cause.reason));
-  headers.set(DeadLetterHeader.error, encodeValue(cause.error));
-  headers.set(DeadLetterHeader.poison, String(cause.poison));
-  headers.set(DeadLetterHeader.deliveries, String(cause.deliveries));
-  headers.set(DeadLetterHeader.consumer, encodeValue(cause.consumer));
-  headers.set(DeadLetterHeader.stream, info.stream);
-  headers.set(DeadLetterHeader.sequence, String(info.streamSequence));
-  headers.set(DeadLetterHeader.subject, message.subject);
-  headers.set(DeadLetterHeader.time, new Date().toISOString());
-  await js.publish(`${spec.deadLetter.subjectPrefix}.${message.subject}`, message.data, {
+  const own: [string, string][] = [
+    [DeadLetterHeader.reason, encodeValue(cut(cause.reason, maxReasonLength))],
+    [DeadLetterHeader.error, encodeValue(cut(cause.error, 100))],
+    [DeadLetterHeader.poison, String(cause.poison)],
+    [DeadLetterHeader.deliveries, String(cause.deliveries)],
+    [DeadLetterHeader.consumer, encodeValue(cause.consumer)],
+    [DeadLetterHeader.stream, info.stream],
+    [DeadLetterHeader.sequence, String(info.streamSequence)],
+    [DeadLetterHeader.subject, message.subject],
+    [DeadLetterHeader.time, new Date().toISOString()],
+  ];
+  const original = [...(message.headers ?? [])].flatMap(([name, values]) => (name.toLowerCase().startsWith("nats-") ? [] : values.map((value): [string, string] => [name, value])));
+  const headerBytes = headerBlockBytes([...own, ...original]);
+  const fits = headerBytes <= maxHeaderBytes && headerBytes + message.subject.length + message.data.length + 256 <= maxPayload;
+  const kept = fits ? original : original.filter(([name, value]) => keptByReference.includes(name as (typeof keptByReference)[number]) && value.length <= 256);
+  const reference: [string, string][] = fits
+    ? []
+    : [
+        [DeadLetterHeader.bodyDigest, createHash("sha256").update(message.data).digest("hex")],
+        [DeadLetterHeader.bodyBytes, String(message.data.length)],
+      ];
+  const headers = natsHeaders();
+  for (const [name, value] of [...kept, ...own, ...reference]) headers.append(name, value);
+  await js.publish(`${spec.deadLetter.subjectPrefix}.${message.subject}`, fits ? message.data : new Uint8Array(0), {
     headers,
     msgID: `dlq:${info.stream}:${info.streamSequence}`,
   });
+}
+
+/** The size of a NATS header block holding these headers. */
+function headerBlockBytes(headers: readonly (readonly [string, string])[]): number {
+  return headers.reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value) + 4, 12);
+}
+
+/** A text cut to `length` characters, marked when cut. */
+function cut(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 12)} [truncated]`;
 }
 
 /** Read one dead letter; undefined when there is none at that sequence. */
@@ -106,18 +156,38 @@ export async function listDeadLetters(jsm: JetStreamManager, deadLetterStream: s
 /**
  * Republish a dead letter to its original subject, with its original headers and payload and a
  * fresh message id, then delete it from the dead-letter stream. Returns the new stream sequence.
+ * A dead letter stored by reference replays the original message, read from its stream and
+ * checked against the digest; `DeadLetterReplayError` when it is gone or differs.
  */
 export async function replayDeadLetter(js: JetStreamClient, jsm: JetStreamManager, deadLetterStream: string, seq: number): Promise<number> {
   const letter = await readDeadLetter(jsm, deadLetterStream, seq);
   if (letter === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
+  const { headers: source, payload } = letter.byReference ? await originalOf(jsm, letter) : { headers: letter.headers, payload: letter.payload };
   const headers = natsHeaders();
-  for (const [name, values] of letter.headers) {
+  for (const [name, values] of source) {
     if (name.toLowerCase().startsWith("evc-dlq-") || name.toLowerCase().startsWith("nats-")) continue;
     for (const value of values) headers.append(name, value);
   }
-  const ack = await js.publish(letter.subject, letter.payload, { headers, msgID: `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}` });
+  const ack = await js.publish(letter.subject, payload, { headers, msgID: `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}` });
   await jsm.streams.deleteMessage(deadLetterStream, seq);
   return ack.seq;
+}
+
+/** The original of a dead letter stored by reference, read from its stream and checked against the digest. */
+async function originalOf(jsm: JetStreamManager, letter: DeadLetter): Promise<{ headers: MsgHdrs; payload: Uint8Array }> {
+  let stored: StoredMsg | null;
+  try {
+    stored = await jsm.streams.getMessage(letter.stream, { seq: letter.streamSeq });
+  } catch (error) {
+    if (!isNoMessageFound(error)) throw error;
+    stored = null;
+  }
+  if (stored === null) throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and the original, ${letter.stream} #${letter.streamSeq}, is gone (expired or deleted)`);
+  const digest = createHash("sha256").update(stored.data).digest("hex");
+  if (digest !== readHeader(letter.headers, DeadLetterHeader.bodyDigest)) {
+    throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and ${letter.stream} #${letter.streamSeq} no longer holds the original (its digest differs)`);
+  }
+  return { headers: stored.header, payload: stored.data };
 }
 
 function toDeadLetter(deadLetterStream: string, stored: StoredMsg): DeadLetter {
@@ -140,5 +210,7 @@ function toDeadLetter(deadLetterStream: string, stored: StoredMsg): DeadLetter {
     eventId: header(Header.id),
     headers: stored.header,
     payload: stored.data,
+    byReference: header(DeadLetterHeader.bodyDigest) !== undefined,
+    bodyBytes: Number(header(DeadLetterHeader.bodyBytes) ?? stored.data.length),
   };
 }

@@ -18,10 +18,15 @@ export function isContractError(error: unknown): error is ContractError {
   return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[contractErrorBrand] === true;
 }
 
-/** Render ajv issues as `"/path must …"` phrases joined by "; ". */
+/** How many issues a message names; the rest are counted (a message may end up in a header). */
+const issuesNamed = 10;
+
+/** Render ajv issues as `"/path must …"` phrases joined by "; ": the first ten, then how many more. */
 export function formatIssues(issues: readonly ErrorObject[]): string {
   if (issues.length === 0) return "does not match its schema";
-  return issues
+  const rest = issues.length - issuesNamed;
+  const named = issues
+    .slice(0, issuesNamed)
     .map((issue) => {
       const path = issue.instancePath === "" ? "/" : issue.instancePath;
       const extra =
@@ -33,6 +38,7 @@ export function formatIssues(issues: readonly ErrorObject[]): string {
       return `${path} ${issue.message ?? `fails "${issue.keyword}"`}${extra}`;
     })
     .join("; ");
+  return rest > 0 ? `${named}; and ${rest.toLocaleString("en-US")} more issues` : named;
 }
 
 /** Thrown when an event does not match the JSON Schema of its type and version; `issues` are ajv's, with JSON paths. */

@@ -25,6 +25,7 @@ import { kvKeyToken } from "./kv-key.js";
 import { resolveEvent, sendEvent, type PublishAck, type Publishable, type PublishSettings } from "./publish.js";
 import { AggregateSubjects, type AggregateRef, type AggregateSubject } from "./aggregate-subject.js";
 import { SnapshotStore, type Snapshot } from "./snapshots.js";
+import { bucketReplicas } from "./topology.js";
 import { StoreHeader, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import { fromStoredMsg, readStream, type RawMessage, type ReadStart } from "./stream-reader.js";
 
@@ -155,7 +156,7 @@ interface Base {
 /** Open the snapshot bucket (creating it when missing) and return an event store on the bus. */
 export async function createEventStore(bus: EventBus, options: Partial<EventStoreOptions> = {}): Promise<EventStore> {
   const settings = { ...defaultEventStoreOptions(), ...options };
-  return new EventStore(bus, settings, await SnapshotStore.open(bus.jetstream, settings.snapshotBucket));
+  return new EventStore(bus, settings, await SnapshotStore.open(bus.jetstream, settings.snapshotBucket, bucketReplicas(bus.registry.topology)));
 }
 
 /** Appends, loads, snapshots and queries the events of aggregates. */
@@ -208,7 +209,10 @@ export class EventStore {
     const fromVersion = options.fromVersion ?? 1;
     requireVersion("fromVersion", fromVersion, 1);
     const tail = await this.#tail(target);
-    if (tail === undefined) return { events: [], version: 0, seq: undefined };
+    if (tail === undefined) {
+      await this.#requireNoSnapshot(target);
+      return { events: [], version: 0, seq: undefined };
+    }
     const version = this.#committed(tail);
     const seq = version === tail.version ? tail.seq : undefined;
     if (fromVersion > version) return { events: [], version, seq };
@@ -308,7 +312,11 @@ export class EventStore {
   /** The aggregate's base to append after, read from the server; throws `ConcurrencyError` when it is not at `expected`. */
   async #base(target: AggregateSubject, expected: number): Promise<Base> {
     const tail = await this.#tail(target);
-    if (tail === undefined && expected === 0) return { version: 0, seq: 0 };
+    if (tail === undefined && expected === 0) {
+      const snapshot = await this.#snapshots.load(this.#snapshotKey(target.ref));
+      if (snapshot !== undefined) throw new ConcurrencyError(target.subject, expected, snapshot.version, false);
+      return { version: 0, seq: 0 };
+    }
     if (tail !== undefined && tail.version === expected && this.#committed(tail) === expected) return { version: tail.version, seq: tail.seq };
     throw this.#conflictWith(target, expected, tail);
   }
@@ -321,6 +329,12 @@ export class EventStore {
     if (tail === undefined) return new ConcurrencyError(target.subject, expected, 0, false);
     const committed = this.#committed(tail);
     return new ConcurrencyError(target.subject, expected, committed, committed !== tail.version);
+  }
+
+  /** Throw `AggregateHistoryError` when an aggregate with no events has a snapshot: its events were removed, and it must not start again at version 0. */
+  async #requireNoSnapshot(target: AggregateSubject): Promise<void> {
+    const snapshot = await this.#snapshots.load(this.#snapshotKey(target.ref));
+    if (snapshot !== undefined) throw historyRemoved(target.subject, snapshot.version, 0);
   }
 
   /** The last event on the aggregate's subject; undefined when it has none. */
@@ -391,8 +405,16 @@ export class EventStore {
 
   #snapshotKey(ref: AggregateRef): string {
     const target = this.#subjects.resolve(ref);
-    return [target.system, target.ref.aggregateType, target.ref.aggregateId].map(kvKeyToken).join(".");
+    return [target.system, target.ref.aggregateType, target.ref.aggregateId].map((id) => kvKeyToken(id)).join(".");
   }
+}
+
+/** The error of an aggregate whose snapshot is ahead of its events in the stream. */
+export function historyRemoved(subject: string, snapshotVersion: number, streamVersion: number): AggregateHistoryError {
+  return new AggregateHistoryError(
+    subject,
+    `its snapshot is at version ${snapshotVersion} but the stream holds it at version ${streamVersion}: its events were removed (the stream's max age or limits?); it is not rebuilt from what is left, nor started again`,
+  );
 }
 
 function requireVersion(name: string, value: number, minimum: number): void {

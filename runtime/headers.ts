@@ -1,8 +1,10 @@
 /**
- * Message headers of an event, following the CloudEvents NATS binding in binary content mode: each
- * CloudEvents attribute in a `ce-` header, the media type in `content-type`, the event id also in
- * `Nats-Msg-Id` (JetStream's de-duplication), W3C `traceparent`/`tracestate`. Values are
- * percent-encoded like the CloudEvents HTTP binding, so that no value can break a header line.
+ * Message headers of an event, following the binary content mode of the CloudEvents NATS protocol
+ * binding (1.0.3, a work in progress: 1.0.2 is structured-only): each CloudEvents attribute in a
+ * `ce-` header, the media type in `ce-datacontenttype` and in `content-type`, the event id also in
+ * `Nats-Msg-Id` (JetStream's de-duplication), W3C `traceparent`/`tracestate`. String values are
+ * percent-encoded as the binding asks (space, `"`, `%` and everything outside printable ASCII, as
+ * UTF-8 bytes), and decoded after unquoting a double-quoted value, as it asks readers to.
  */
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 
@@ -10,6 +12,7 @@ import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 export const Header = {
   msgId: "Nats-Msg-Id",
   contentType: "content-type",
+  dataContentType: "ce-datacontenttype",
   specVersion: "ce-specversion",
   id: "ce-id",
   source: "ce-source",
@@ -24,6 +27,12 @@ export const Header = {
   traceparent: "traceparent",
   tracestate: "tracestate",
 } as const;
+
+/** The media type of every event body. */
+const eventContentType = "application/json";
+
+/** The CloudEvents specification version the runtime writes and reads. */
+export const cloudEventsVersion = "1.0";
 
 /** The CloudEvents attributes and extensions of one event. */
 export interface EventAttributes {
@@ -47,8 +56,9 @@ export interface EventAttributes {
  */
 export function eventHeaders(attributes: EventAttributes): MsgHdrs {
   const headers = natsHeaders();
-  headers.append(Header.contentType, "application/json");
-  headers.append(Header.specVersion, "1.0");
+  headers.append(Header.contentType, eventContentType);
+  headers.append(Header.dataContentType, eventContentType);
+  headers.append(Header.specVersion, cloudEventsVersion);
   headers.append(Header.id, encodeValue(attributes.id));
   headers.append(Header.source, encodeValue(attributes.source));
   headers.append(Header.type, encodeValue(attributes.type));
@@ -78,25 +88,28 @@ export function dataSchemaOf(system: string, type: string, version: number): str
   return `urn:evc:${encodeURIComponent(system)}:${encodeURIComponent(type)}:v${version}`;
 }
 
-const needsEncoding = /[^\x21-\x24\x26-\x7e ]/u;
+/** What the binding says to percent-encode: space, `"`, `%`, and everything outside printable ASCII. */
+const needsEncoding = /[^\x21\x23\x24\x26-\x7e]/u;
+const encoder = new TextEncoder();
 
-/** Percent-encode what may not stand in a header value: `%`, controls, and non-ASCII (UTF-8 bytes). */
+/** Percent-encode a header value as the CloudEvents NATS binding asks (UTF-8 bytes, upper-case hex). */
 export function encodeValue(value: string): string {
   if (!needsEncoding.test(value)) return value;
   let out = "";
   for (const char of value) {
     if (!needsEncoding.test(char)) out += char;
-    else for (const byte of new TextEncoder().encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    else for (const byte of encoder.encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
 }
 
-/** Undo `encodeValue`; text that is not valid percent-encoding is returned as it is. */
+/** Undo `encodeValue`, after unquoting a double-quoted value (older writers); text that is not valid percent-encoding is returned as it is. */
 export function decodeValue(value: string): string {
-  if (!value.includes("%")) return value;
+  const unquoted = value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/gu, "$1") : value;
+  if (!unquoted.includes("%")) return unquoted;
   try {
-    return decodeURIComponent(value);
+    return decodeURIComponent(unquoted);
   } catch {
-    return value;
+    return unquoted;
   }
 }

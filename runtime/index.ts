@@ -6,6 +6,8 @@
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
 export type { ConnectOptions, CreateOptions } from "./bus.js";
 export type { CreateInit, DynamicInit, EventOf, EventsOf, EventSource, EventTypeHandle, KnownPattern, MatchingEvents } from "./event-types.js";
+export { maskUrl } from "./credentials.js";
+export type { Credentials } from "./credentials.js";
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
 export { defaultDurableName, defaultSubscribeOptions, Subscription } from "./subscribe.js";
@@ -16,7 +18,7 @@ export type { CircuitBreakerOptions, CircuitState } from "./circuit-breaker.js";
 export type { ConsumeOutcome, PublishOutcome, RuntimeMetrics } from "./metrics.js";
 export { PublishTimeoutError } from "./publish.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
-export { DeadLetterHeader, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
+export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
 export type { DeadLetter, DeadLetterCause } from "./dead-letter.js";
 export { ProvisionError, ensureTopology } from "./provision.js";
 export type { ProvisionAction } from "./provision.js";

@@ -5,9 +5,15 @@
  * form, so two ids never share a key.
  */
 
+import { checkId } from "./identifiers.js";
+
 const plain = /^[-\w]+$/;
 
-/** The KV key token of an id: the id itself when it is plain, else `=` and its base64url form. */
-export function kvKeyToken(id: string): string {
+/**
+ * The KV key token of an id: the id itself when it is plain, else `=` and its base64url form;
+ * throws `ArgumentError` naming `argument` for an id `identifiers.ts` refuses.
+ */
+export function kvKeyToken(id: string, argument = "id"): string {
+  checkId(argument, id, "kv-key");
   return plain.test(id) ? id : `=${Buffer.from(id, "utf8").toString("base64url")}`;
 }

@@ -7,7 +7,16 @@ export type SubscriptionNotification =
   | { readonly type: "handler_failed"; readonly error: Error; readonly eventType: string; readonly deliveryCount: number; readonly retryInMs: number }
   | { readonly type: "invalid_event"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
   | { readonly type: "dead_lettered"; readonly reason: string; readonly poison: boolean; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
-  | { readonly type: "dead_letter_failed"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
+  | {
+      readonly type: "dead_letter_failed";
+      readonly error: Error;
+      readonly subject: string;
+      readonly streamSeq: number;
+      /** The failed tries so far for this message. */
+      readonly attempt: number;
+      /** True when this was the last try: the message was terminated without a dead letter (it stays in its stream). */
+      readonly terminated: boolean;
+    }
   | { readonly type: "consumer_status"; readonly status: string; readonly data: unknown }
   | { readonly type: "circuit_state"; readonly state: CircuitState; readonly failures: number };
 

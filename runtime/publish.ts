@@ -57,19 +57,28 @@ export function resolveEvent(registry: Registry, event: Publishable): { contract
   return { contract, json };
 }
 
+/**
+ * The pause before retry `attempt` (1, 2, ...): exponential from 50 ms up to 1 s, with "equal
+ * jitter" (half fixed, half drawn from `random` in [0, 1)), so that publishers that lost the same
+ * connection do not all retry in the same instant.
+ */
+export function retryPause(attempt: number, random: number): number {
+  const ceiling = Math.min(50 * 2 ** (attempt - 1), 1_000);
+  return ceiling / 2 + (ceiling / 2) * random;
+}
+
 /** Send one encoded event and wait for its ack, retrying with the same id on timeouts and lost connections. */
 export async function sendEvent(js: JetStreamClient, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
   const deadline = performance.now() + settings.retryForMs;
-  let pause = 50;
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     let ack: PubAck;
     try {
       ack = await js.publish(encoded.subject, encoded.body, { msgID: encoded.id, headers: encoded.headers, timeout: settings.attemptTimeoutMs });
     } catch (error) {
       if (!retryable(error)) throw error;
+      const pause = retryPause(attempt, Math.random());
       if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
       await sleep(pause);
-      pause = Math.min(pause * 2, 1_000);
       continue;
     }
     return { id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };

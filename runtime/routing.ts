@@ -4,12 +4,12 @@
  */
 import type { ConsumerConfig } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
-import type { EventContract } from "./contract.js";
+import type { EventContract, JsonObject } from "./contract.js";
 import { announcedType, decodeMessage } from "./codec.js";
-import { ArgumentError } from "./errors.js";
+import { ArgumentError, DecodeError } from "./errors.js";
 import type { Registry } from "./registry.js";
 import { supports, type ServerVersion } from "./server-features.js";
-import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
+import { contractPattern, coveringPatterns, matchesPattern, subjectOf } from "./subject.js";
 import type { StreamSpec } from "./topology.js";
 
 /** The event types a pattern matches, each with the contract events are delivered as. */
@@ -57,6 +57,18 @@ export function consumerFilter(contracts: readonly EventContract[], server: Serv
   return {};
 }
 
+/** Throw `DecodeError` when a message's body names another aggregate (or other subject parameters) than the subject it came on. */
+function requireOwnSubject(contract: EventContract, json: JsonObject, subject: string): void {
+  if (contract.subject === undefined) return;
+  let expected: string;
+  try {
+    expected = subjectOf(contract, json);
+  } catch (error) {
+    throw new DecodeError(subject, (error as Error).message, { cause: error });
+  }
+  if (expected !== subject) throw new DecodeError(subject, `its body belongs on "${expected}" (another aggregate than its subject names); it is not handled as an event of either`);
+}
+
 /** A received event, decoded, validated and upcast to its target version. */
 export interface ReceivedEvent {
   readonly event: unknown;
@@ -65,14 +77,18 @@ export interface ReceivedEvent {
 }
 
 /**
- * Decode a message into its target event; undefined when its headers name a type that is not a
- * target (other events of the same channel), without parsing the body. Throws when the message
- * can never be handled: `DecodeError`, `UnknownEventError`, `ValidationError`, `UpcastError`.
+ * Decode a message into its target event; undefined when its headers name another type of the
+ * registry that is not a target (other events of the same channel), without parsing the body.
+ * Throws when the message can never be handled: `DecodeError` (no or bad type, version or spec
+ * version headers, not JSON, or a body that names another aggregate than its subject),
+ * `UnknownEventError` (a type or version the registry does not know, whatever the targets: no
+ * reader can tell whether it was meant for it), `ValidationError`, `UpcastError`.
  */
 export function receiveEvent(registry: Registry, targets: Targets, subject: string, headers: MsgHdrs | undefined, body: Uint8Array): ReceivedEvent | undefined {
   const announced = announcedType(headers);
-  if (announced !== undefined && !targets.has(announced.type)) return undefined;
+  if (announced !== undefined && !targets.has(announced.type) && registry.versions(announced.type).length > 0) return undefined;
   const { contract, json } = decodeMessage(subject, headers, body, registry);
+  requireOwnSubject(contract, json, subject);
   const target = targets.get(contract.type) as EventContract;
   const upcast = target.version === contract.version ? json : registry.upcast(json, contract.type, contract.version, target.version);
   return { event: target.create(upcast), contract: target, receivedVersion: contract.version };

@@ -15,10 +15,12 @@ import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
 import type { EventTypeHandle } from "./event-types.js";
 import { parseEvent } from "./event-helpers.js";
-import { deterministicId } from "./deterministic-id.js";
+import { deterministicId, legacyDeterministicId } from "./deterministic-id.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
+import { checkId } from "./identifiers.js";
 import { kvKeyToken } from "./kv-key.js";
+import { bucketReplicas } from "./topology.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
@@ -92,6 +94,8 @@ export interface SagaRecord<S = JsonObject> {
   readonly leaseUntil: number;
   readonly startedAt: string;
   readonly updatedAt: string;
+  /** The UUID version of the ids `eventId` gives: 8 since it was introduced; absent (5) on instances started before. */
+  readonly eventIds?: 8;
 }
 
 /** Options of a saga runner; every field has a default (`defaultSagaOptions`). */
@@ -150,7 +154,7 @@ export async function startSaga<S extends object, T = EventInstance>(bus: EventB
   const ids = definition.steps.map((step) => step.id);
   if (ids.length === 0 || new Set(ids).size !== ids.length) throw new ArgumentError("steps", `at least one step, with distinct ids (${ids.join(", ")})`);
   const settings = { ...defaultSagaOptions(definition.name), ...options };
-  const kv = await new Kvm(bus.jetstream).create(settings.bucket, { history: 1 });
+  const kv = await new Kvm(bus.jetstream).create(settings.bucket, { history: 1, replicas: bucketReplicas(bus.registry.topology) });
   const runner = new SagaRunner(bus, definition, settings, kv);
   await runner.start();
   return runner;
@@ -233,8 +237,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
     if (contract.type !== startTypeOf(this.definition)) throw new ArgumentError("trigger", `a "${startTypeOf(this.definition)}" event, not "${contract.type}"`);
     const latest = this.bus.registry.upcast(structuredClone(json) as JsonObject, contract.type, contract.version);
     const event = this.#trigger(contract.type, latest);
-    const instanceId = this.definition.instanceId?.(event) ?? latest["aggregateId"];
-    if (typeof instanceId !== "string" || instanceId === "") throw new ArgumentError("instanceId", `a non-empty string naming the instance "${contract.type}" starts, not ${JSON.stringify(instanceId ?? null)}`);
+    const instanceId = checkId("instanceId", this.definition.instanceId?.(event) ?? latest["aggregateId"], "kv-key");
     const now = new Date().toISOString();
     const record: SagaRecord<S> = {
       saga: this.definition.name,
@@ -249,6 +252,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
       leaseUntil: Date.now() + this.options.leaseMs,
       startedAt: now,
       updatedAt: now,
+      eventIds: 8,
     };
     let revision: number;
     try {
@@ -439,7 +443,7 @@ class SagaInstance<S extends object, T> {
         attempt,
         failure,
         bus,
-        eventId: (label = "event") => deterministicId(definition.name, instanceId, step.id, phase, label),
+        eventId: (label = "event") => (this.#record.eventIds === 8 ? deterministicId : legacyDeterministicId)(definition.name, instanceId, step.id, phase, label),
       };
       try {
         return await action(context);
@@ -470,7 +474,7 @@ class SagaInstance<S extends object, T> {
 }
 
 function instanceKey(saga: string, instanceId: string): string {
-  return `${saga}.${kvKeyToken(instanceId)}`;
+  return `${saga}.${kvKeyToken(instanceId, "instanceId")}`;
 }
 
 function readRecord<S>(entry: KvEntry): SagaRecord<S> | undefined {

@@ -32,9 +32,9 @@ export class SnapshotStore {
     this.#kv = kv;
   }
 
-  /** Open the bucket, creating it (one value per key, file storage) when it does not exist. */
-  static async open(js: JetStreamClient, bucket: string): Promise<SnapshotStore> {
-    return new SnapshotStore(bucket, await new Kvm(js).create(bucket, { history: 1 }));
+  /** Open the bucket, creating it (one value per key, file storage, `replicas` copies) when it does not exist. */
+  static async open(js: JetStreamClient, bucket: string, replicas: number): Promise<SnapshotStore> {
+    return new SnapshotStore(bucket, await new Kvm(js).create(bucket, { history: 1, replicas }));
   }
 
   /** The snapshot under a key; undefined when there is none or it cannot be read. */

@@ -4,6 +4,7 @@
  */
 import type { EventContract, JsonObject, SubjectTemplate } from "./contract.js";
 import { ContractError } from "./errors.js";
+import { idProblem } from "./identifiers.js";
 import { valueAt } from "./json.js";
 
 /** Thrown when an event's subject cannot be built: a parameter is missing or is not a valid subject token. */
@@ -14,12 +15,11 @@ export class SubjectError extends ContractError {
   }
 }
 
-const badToken = /[\s.*>]/;
-
 /**
  * The subject of an event: its channel address with each `{parameter}` read from the event at the
- * parameter's JSON pointer. A value that is not a non-empty string or number, or that holds `.`, `*`,
- * `>` or whitespace, is refused: it would change which aggregate the subject names.
+ * parameter's JSON pointer. A value that is not a non-empty string or number, or that is no valid
+ * subject token (`identifiers.ts`: `.`, `*`, `>`, whitespace, control characters, over 256 bytes), is
+ * refused: it would change which aggregate the subject names, or break the connection.
  */
 export function subjectOf(contract: EventContract, event: JsonObject): string {
   const template = contract.subject;
@@ -31,9 +31,8 @@ export function subjectOf(contract: EventContract, event: JsonObject): string {
       throw new SubjectError(contract.type, contract.version, `parameter "${parameter.name}" (${parameter.pointer}) must be a non-empty string or a number, not ${JSON.stringify(value ?? null)}`);
     }
     const token = String(value);
-    if (badToken.test(token)) {
-      throw new SubjectError(contract.type, contract.version, `parameter "${parameter.name}" is ${JSON.stringify(token)}; a subject token holds no ".", "*", ">" or whitespace`);
-    }
+    const problem = idProblem(token, "subject-token");
+    if (problem !== undefined) throw new SubjectError(contract.type, contract.version, `parameter "${parameter.name}" (${parameter.pointer}) must be ${problem}`);
     subject = subject.split(`{${parameter.name}}`).join(token);
   }
   return subject;

@@ -15,6 +15,7 @@ import { DeliveryContext, type CreateCaused, type HandlerContext } from "./deliv
 export type { HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
 import { Header, readHeader } from "./headers.js";
+import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
 import { isNotFound } from "./jetstream-errors.js";
 import { ensureConsumer } from "./provision.js";
@@ -22,11 +23,18 @@ import type { Registry } from "./registry.js";
 import { consumerFilter, receiveEvent, resolveTargets, streamsOf, type ReceivedEvent, type Targets } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
 import type { StreamSpec } from "./topology.js";
+import { BoundedCounts } from "./bounded-counts.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import type { Telemetry } from "./telemetry.js";
 
-/** How many circuit-breaker deferrals a subscription remembers (the oldest are forgotten first). */
-const deferralsKept = 10_000;
+/** How many messages a subscription remembers deferrals and dead-letter attempts of (the oldest are forgotten first). */
+const countsKept = 10_000;
+
+/** Failed writes of a dead letter before the message is terminated without one. */
+export const deadLetterAttempts = 3;
+
+/** Deliveries an open circuit may defer a message for; past it the handler runs anyway. */
+export const deferralLimit = 100;
 
 /** What a handler learns about the message besides the event. */
 /** A function that handles one event; throwing (or rejecting) means "retry later". */
@@ -54,10 +62,14 @@ export interface SubscribeOptions {
   readonly circuitBreaker: CircuitBreakerOptions | undefined;
 }
 
-/** The defaults for a subscription to a type or pattern. */
-export function defaultSubscribeOptions(pattern: string): SubscribeOptions {
+/**
+ * The defaults for a subscription to a type or pattern, for a service (the `service` of connect):
+ * the durable name is the service's, so two services never share a consumer. Without a service,
+ * a subscription must name its `durable`.
+ */
+export function defaultSubscribeOptions(pattern: string, service: string | undefined): Omit<SubscribeOptions, "durable"> & { durable: string | undefined } {
   return {
-    durable: defaultDurableName(pattern),
+    durable: service === undefined ? undefined : defaultDurableName(service, pattern),
     version: undefined,
     concurrency: 1,
     prefetch: 64,
@@ -69,9 +81,9 @@ export function defaultSubscribeOptions(pattern: string): SubscribeOptions {
   };
 }
 
-/** `task.*` → `evc-task_star`: a durable name derived from a pattern. */
-export function defaultDurableName(pattern: string): string {
-  return `evc-${pattern.replace(/\*/g, "star").replace(/>/g, "all").replace(/[^A-Za-z0-9_-]/g, "_")}`;
+/** `billing`, `task.*` → `billing-task_star`: a durable name derived from a service and a pattern. */
+export function defaultDurableName(service: string, pattern: string): string {
+  return `${service}-${pattern.replace(/\*/g, "star").replace(/>/g, "all").replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
 /** What a subscription needs of the bus. */
@@ -85,6 +97,8 @@ export interface SubscriptionHost {
   readonly flush: () => Promise<void>;
   /** The bus's `create`, for events a handler builds from the one it handles. */
   readonly create: CreateCaused;
+  /** The largest message the server accepts, headers included. */
+  readonly maxPayload: () => number;
 }
 
 /** A running subscription. */
@@ -105,7 +119,9 @@ export class Subscription {
   readonly #acks = new AckBatch();
   readonly #breaker: CircuitBreaker | undefined;
   /** Redeliveries that an open circuit caused, by stream and sequence: they do not count against `maxDeliver`. */
-  readonly #deferrals = new Map<string, number>();
+  readonly #deferrals = new BoundedCounts(countsKept);
+  /** Failed dead-letter writes, by stream and sequence. */
+  readonly #deadLetterFailures = new BoundedCounts(countsKept);
   #running = 0;
   #draining = false;
   #loops: Promise<void>[] = [];
@@ -118,6 +134,7 @@ export class Subscription {
     this.#handler = handler;
     this.options = options;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    checkId("durable", options.durable, "consumer-name");
     this.#targets = resolveTargets(host.registry, patterns, options.version);
     this.#streams = streamsOf(host.registry, this.#targets);
     this.#breaker =
@@ -186,7 +203,7 @@ export class Subscription {
       ack_policy: "explicit",
       deliver_policy: this.options.deliverPolicy,
       ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
-      max_deliver: -1,
+      max_deliver: this.#maxDeliver(spec) + deadLetterAttempts + deferralLimit,
       max_ack_pending: spec.consumer.maxAckPending,
       ...consumerFilter(contracts, this.#host.server),
     };
@@ -211,13 +228,18 @@ export class Subscription {
     }
   }
 
+  /** Deliveries before a failing message is dead-lettered. */
+  #maxDeliver(spec: StreamSpec): number {
+    return this.options.maxDeliver ?? spec.consumer.maxDeliver;
+  }
+
   async #handle(spec: StreamSpec, message: JsMsg): Promise<void> {
     let received: ReceivedEvent | undefined;
     try {
       received = receiveEvent(this.#host.registry, this.#targets, message.subject, message.headers, message.data);
     } catch (error) {
       this.#notifier.emit({ type: "invalid_event", error: error as Error, subject: message.subject, streamSeq: message.info.streamSequence });
-      await this.#deadLetter(spec, message, error as Error, true);
+      await this.#deadLetter(spec, message, error as Error, true, undefined);
       return;
     }
     if (received === undefined) {
@@ -225,11 +247,10 @@ export class Subscription {
       return;
     }
     const type = received.contract.type;
-    const key = `${message.info.stream}:${message.info.streamSequence}`;
-    const wait = this.#breaker?.admit() ?? 0;
+    const key = keyOf(message);
+    const wait = message.info.deliveryCount < deferralLimit ? (this.#breaker?.admit() ?? 0) : 0;
     if (wait > 0) {
-      this.#deferrals.set(key, (this.#deferrals.get(key) ?? 0) + 1);
-      if (this.#deferrals.size > deferralsKept) this.#deferrals.delete(this.#deferrals.keys().next().value as string);
+      this.#deferrals.increment(key);
       message.nak(wait);
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return;
@@ -247,11 +268,10 @@ export class Subscription {
       return;
     }
     this.#breaker?.failure();
-    const deliveries = message.info.deliveryCount - (this.#deferrals.get(key) ?? 0);
-    const maxDeliver = this.options.maxDeliver ?? spec.consumer.maxDeliver;
-    if (deliveries >= maxDeliver) {
+    const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
+    if (deliveries >= this.#maxDeliver(spec)) {
       this.#deferrals.delete(key);
-      if (await this.#deadLetter(spec, message, run.error, false)) this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", run.seconds);
+      await this.#deadLetter(spec, message, run.error, false, run.seconds);
       return;
     }
     const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
@@ -261,19 +281,40 @@ export class Subscription {
     this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
   }
 
-  /** Copy a message to the dead-letter stream and terminate it; false (and a later retry) when the copy failed. */
-  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean): Promise<boolean> {
+  /**
+   * Copy a message to the dead-letter stream and terminate it. When the copy fails, the message
+   * comes back a second later for another try; after `deadLetterAttempts` failed tries it is
+   * terminated without a copy (it stays in its stream), counted as `dropped`.
+   */
+  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean, seconds: number | undefined): Promise<void> {
     const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
+    const type = this.#metricType(message);
+    const key = keyOf(message);
     try {
-      await deadLetter(this.#host.js, spec, message, cause);
+      await deadLetter(this.#host.js, spec, message, cause, this.#host.maxPayload());
     } catch (failure) {
-      message.nak(1_000);
-      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject: message.subject, streamSeq: message.info.streamSequence });
-      return false;
+      const attempt = this.#deadLetterFailures.increment(key);
+      const terminated = attempt >= deadLetterAttempts;
+      if (terminated) {
+        this.#deadLetterFailures.delete(key);
+        message.term();
+        this.#host.telemetry.consumed(type, this.options.durable, "dropped", seconds);
+      } else {
+        message.nak(1_000);
+      }
+      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject: message.subject, streamSeq: message.info.streamSequence, attempt, terminated });
+      return;
     }
+    this.#deadLetterFailures.delete(key);
     message.term();
-    this.#notifier.emit({ type: "dead_lettered", reason: error.message, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
-    return true;
+    this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
+    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+  }
+
+  /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */
+  #metricType(message: JsMsg): string {
+    const type = readHeader(message.headers, Header.type);
+    return type !== undefined && this.#host.registry.versions(type).length > 0 ? type : "unknown";
   }
 
   async #slot(): Promise<void> {
@@ -289,6 +330,11 @@ export class Subscription {
     if (next !== undefined) next();
     else this.#running--;
   }
+}
+
+/** A message's key in a subscription's memory: its stream and sequence. */
+function keyOf(message: JsMsg): string {
+  return `${message.info.stream}:${message.info.streamSequence}`;
 }
 
 /**

@@ -31,8 +31,14 @@ function binary(): string {
   return found;
 }
 
+/** Options of `startNatsServer`. */
+export interface NatsServerOptions {
+  /** Further lines of the server's configuration file (authorization, tls, operator, ...). */
+  readonly config?: readonly string[];
+}
+
 /** Start a JetStream-enabled server on a free loopback port. */
-export async function startNatsServer(): Promise<NatsServer> {
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const executable = binary();
   const version = /v?(\d+\.\d+\.\d+)/.exec(spawnSync(executable, ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "0.0.0";
   const dir = mkdtempSync(join(tmpdir(), "evc-nats-"));
@@ -49,6 +55,7 @@ export async function startNatsServer(): Promise<NatsServer> {
         `server_name: "evc-local-${process.pid}"`,
         `ports_file_dir: "${dir}"`,
         `jetstream { store_dir: "${join(dir, "store")}" }`,
+        ...(options.config ?? []),
         "",
       ].join("\n"),
     );

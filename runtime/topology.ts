@@ -53,3 +53,8 @@ export interface ConsumerDefaults {
 export interface JetStreamTopology {
   readonly streams: readonly StreamSpec[];
 }
+
+/** The replicas of the runtime's key-value buckets (snapshots, saga records): as many as the most replicated stream, so that they survive what the events survive. */
+export function bucketReplicas(topology: JetStreamTopology): number {
+  return Math.max(1, ...topology.streams.map((stream) => stream.replicas));
+}

@@ -3,20 +3,49 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { ArgumentError, connect, type EventBus, type Registry } from "@evc/runtime";
+import { ArgumentError, connect, type Credentials, type EventBus, type Registry } from "@evc/runtime";
 import type { CliIO } from "./io.js";
 
 /** The options every runtime command takes. */
 export interface BusFlags {
   server?: string;
   registry: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  creds?: string;
+  nkey?: string;
+  tlscert?: string;
+  tlskey?: string;
+  tlsca?: string;
 }
 
-/** Add `--server` and `--registry` to a command. */
+/** The login flags, each with the environment variable the `nats` CLI reads for it. */
+const loginFlags = [
+  ["user", "NATS_USER", "--user <name>", "user name"],
+  ["password", "NATS_PASSWORD", "--password <secret>", "password"],
+  ["token", "NATS_TOKEN", "--token <secret>", "authentication token"],
+  ["creds", "NATS_CREDS", "--creds <file>", "user credentials file (JWT and nkey seed)"],
+  ["nkey", "NATS_NKEY", "--nkey <file>", "file holding a user nkey seed"],
+  ["tlscert", "NATS_CERT", "--tlscert <file>", "TLS client certificate (PEM)"],
+  ["tlskey", "NATS_KEY", "--tlskey <file>", "TLS client certificate's private key (PEM)"],
+  ["tlsca", "NATS_CA", "--tlsca <file>", "CA certificate that signed the server's (PEM)"],
+] as const;
+
+/** Add `--server`, `--registry` and the login flags to a command. */
 export function busOptions(command: Command): Command {
-  return command
-    .option("--server <url>", "the NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)")
+  command
+    .option("--server <url>", "the NATS server; credentials in it are used (default: $NATS_URL, else nats://127.0.0.1:4222)")
     .option("--registry <module>", "the module exporting the generated `registry`", "generated/index.ts");
+  for (const [, variable, flag, what] of loginFlags) command.option(flag, `${what} (default: $${variable})`);
+  return command;
+}
+
+/** The credentials the flags, else the environment, give. */
+function credentialsOf(flags: BusFlags, env: CliIO["env"]): Credentials {
+  const value = (name: (typeof loginFlags)[number][0], variable: string) => flags[name] ?? (env[variable] === "" ? undefined : env[variable]);
+  const [user, password, token, creds, nkey, tlsCert, tlsKey, tlsCa] = loginFlags.map(([name, variable]) => value(name, variable));
+  return { user, password, token, creds, nkey, tlsCert, tlsKey, tlsCa };
 }
 
 /** Load the `registry` export of a module; throws `ArgumentError` when there is none. */
@@ -43,7 +72,7 @@ async function importModule(path: string): Promise<unknown> {
 export async function connectBus(flags: BusFlags, io: CliIO, provision: boolean): Promise<EventBus> {
   const registry = await loadRegistry(flags.registry, io.cwd);
   const servers = flags.server ?? io.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
-  return connect({ registry, servers, name: "evc-cli", provision, publishRetryMs: 10_000, connection: { maxReconnectAttempts: 0 } });
+  return connect({ registry, servers, credentials: credentialsOf(flags, io.env), name: "evc-cli", provision, publishRetryMs: 10_000, connection: { maxReconnectAttempts: 0, timeout: 5_000 } });
 }
 
 /** Read `--data`-style input: JSON text, or `@file` for a file's JSON; throws `ArgumentError` naming the flag. */

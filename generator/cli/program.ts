@@ -2,15 +2,18 @@ import { Command, CommanderError } from "commander";
 import { toolVersion } from "../version.js";
 import { commands } from "./commands/index.js";
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
+import { printable } from "./printable.js";
 
 export type { CliIO, ExitCodeValue } from "./io.js";
 
 /** Run `evc` with the given arguments (without `node` and the script) and return its exit code. */
-export async function runCli(args: readonly string[], io: CliIO): Promise<ExitCodeValue> {
+export async function runCli(args: readonly string[], given: CliIO): Promise<ExitCodeValue> {
+  const io: CliIO = { ...given, stdout: (text) => given.stdout(printable(text)), stderr: (text) => given.stderr(printable(text)) };
   let code: ExitCodeValue = ExitCode.ok;
   const program = new Command("evc")
     .description("Schema-first event contracts: AsyncAPI specs in, a typed SDK and a JetStream runtime out")
     .version(toolVersion, "-V, --version", "print the version of evc")
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();

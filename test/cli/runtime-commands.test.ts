@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { headers as natsHeaders } from "@nats-io/transport-node";
 import { beforeAll, describe, expect, test } from "vitest";
 import { evc } from "../helpers/cli.js";
 import { useBus } from "../helpers/bus.js";
@@ -56,6 +57,19 @@ describe("evc publish, tail, dlq", () => {
     const text = await evc(env, "tail", ">", "--from-start", "--count", "3");
     expect(text.stdout.split("\n")[0]).toMatch(/^LATECHFORCE #1 latechforce\.table\.tbl-cli record-created v2 \(from v1\) \{/);
     expect(text.stdout).toContain("record-updated v1");
+  });
+
+  test("tail prints control and invisible characters a message holds as escapes, never raw", async () => {
+    const headers = natsHeaders();
+    headers.set("ce-specversion", "1.0");
+    headers.set("ce-type", "record-created\u001b[2J\u202e");
+    headers.set("ce-eventversion", "1");
+    await fixture.bus.jetstream.publish("latechforce.table.tbl-cli", "{}", { headers });
+    await evc(env, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify(data));
+    const tailed = await evc(env, "tail", ">", "--from-start", "--count", "1");
+    expect(tailed.code).toBe(0);
+    expect(tailed.stderr).toContain('unknown event "record-created\\u{1b}[2J\\u{202e}" v1');
+    expect(`${tailed.stdout}${tailed.stderr}`).not.toMatch(/[\u001b\u202e]/u);
   });
 
   test("dlq list, show and replay", async () => {

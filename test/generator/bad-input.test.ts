@@ -70,6 +70,21 @@ describe("generator - bad input", () => {
     expect(stderr).toMatch(/^specs\/b\.yaml:\d+:\d+: error: "light\.measured" v1 is declared twice with different contracts; the other one is at specs\/a\.yaml:\d+:\d+ \(evc-duplicate-event\)$/m);
   });
 
+  test("stream limits that remove aggregates' events need expiresAggregates, and a max age under the duplicate window is refused, each where it is written", async () => {
+    const real = readFileSync("asyncapi/latechforce.yaml", "utf8");
+    const withLimits = (fields: string) => real.replace("      duplicateWindow: 2m\n", `      duplicateWindow: 2m\n${fields}`);
+    const line = real.split("\n").indexOf("      duplicateWindow: 2m") + 2;
+    const envelope = readFileSync("asyncapi/common/envelope.yaml", "utf8");
+    using ws = specWorkspace({ "specs/latechforce.yaml": withLimits("      maxAge: 1m\n      maxMsgs: 1000\n"), "specs/common/envelope.yaml": envelope });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^specs/latechforce\\.yaml:${line}:\\d+: error: .*maxAge \\(1m\\) must be at least duplicateWindow \\(2m\\)`, "m"));
+    expect(stderr).toMatch(new RegExp(`^specs/latechforce\\.yaml:${line}:\\d+: error: .*maxAge 1m removes events of the aggregates on this stream.*set expiresAggregates: true`, "m"));
+    expect(stderr).toMatch(new RegExp(`^specs/latechforce\\.yaml:${line + 1}:\\d+: error: .*maxMsgs 1000 removes events`, "m"));
+    using accepted = specWorkspace({ "specs/latechforce.yaml": withLimits("      maxAge: 30d\n      expiresAggregates: true\n"), "specs/common/envelope.yaml": envelope });
+    expect(await accepted.evc("generate", "--specs", "specs")).toMatchObject({ code: 0, stderr: "" });
+  });
+
   test("a failed run leaves the output exactly as it was", async () => {
     using ws = specWorkspace({ "specs/lights.yaml": valid });
     expect((await ws.evc("generate", "--specs", "specs")).code).toBe(0);

@@ -19,7 +19,7 @@ export interface BusFixture {
 export async function startBus(): Promise<BusFixture> {
   const server = await startNatsServer();
   const metrics = createMetrics();
-  const bus = await connect({ registry, servers: server.url, name: "evc-test", metrics });
+  const bus = await connect({ registry, servers: server.url, name: "evc-test", service: "evc-test", metrics });
   return {
     server,
     bus,

@@ -208,10 +208,12 @@ describe("runtime - subscribe", () => {
     const tableId = table();
     const valid = recordCreatedV1(tableId);
     const unknownVersion = natsHeaders();
+    unknownVersion.set(Header.specVersion, "1.0");
     unknownVersion.set(Header.type, "record-created");
     unknownVersion.set(Header.eventVersion, "9");
     await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, JSON.stringify(valid.toJSON()), { headers: unknownVersion });
     const liar = natsHeaders();
+    liar.set(Header.specVersion, "1.0");
     liar.set(Header.type, "record-created");
     liar.set(Header.eventVersion, "2");
     await fixture.bus.jetstream.publish(`latechforce.table.${tableId}`, JSON.stringify(valid.toJSON()), { headers: liar });
@@ -285,8 +287,8 @@ describe("runtime - provisioning", () => {
       "MODELMORA_DLQ",
     ]);
     const info = await fixture.bus.manager.streams.info("LATECHFORCE");
-    expect(info.config).toMatchObject({ subjects: ["latechforce.>"], storage: "file", duplicate_window: 120_000_000_000, max_age: 30 * 86_400 * 1e9 });
-    await fixture.bus.manager.streams.update("LATECHFORCE", { ...info.config, max_age: 0 });
+    expect(info.config).toMatchObject({ subjects: ["latechforce.>"], storage: "file", duplicate_window: 120_000_000_000, max_age: 0, max_msgs: -1, max_bytes: -1 });
+    await fixture.bus.manager.streams.update("LATECHFORCE", { ...info.config, max_age: 86_400 * 1e9 });
     expect((await fixture.bus.provision()).get("LATECHFORCE")).toBe("updated");
   });
 });

@@ -41,7 +41,7 @@ async function consumers(stream: string): Promise<string[]> {
 
 /** A second bus that answers each "codegen.started" with what `answer` returns. */
 async function responder(answer: (request: sdk.CodegenStartedV1) => readonly sdk.AnyEvent[]): Promise<EventBus> {
-  const bus = await connect({ registry: sdk.registry, servers: fixture.server.url, name: "responder", provision: false });
+  const bus = await connect({ registry: sdk.registry, servers: fixture.server.url, name: "responder", service: "responder", provision: false });
   await bus.subscribe("codegen.started", async (request: sdk.CodegenStartedV1) => {
     for (const event of answer(request)) await bus.publish(event);
   }, { durable: `responder-${randomUUID().slice(0, 8)}`, deliverPolicy: "new" });

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { Kvm } from "@nats-io/kv";
 import { afterEach, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { runTaskSagaDemo } from "../../demo/devops-task-saga.js";
@@ -8,7 +9,7 @@ import { createTask, taskAggregate, type TaskEvent, type TaskState } from "../..
 import { taskProcessingSaga, taskSagaName } from "../../demo/task-saga.js";
 import { ArgumentError } from "@evc/runtime";
 import { createEventStore, Repository } from "@evc/runtime/store";
-import { SagaTimeoutError, startSaga, waitForSaga, type SagaDefinition, type SagaNotification, type SagaRunner } from "@evc/runtime/saga";
+import { legacyDeterministicId, SagaTimeoutError, startSaga, waitForSaga, type SagaDefinition, type SagaNotification, type SagaRunner } from "@evc/runtime/saga";
 import { useBus } from "../helpers/bus.js";
 import { spawnTs } from "../helpers/spawn-ts.js";
 import { until } from "../helpers/until.js";
@@ -124,6 +125,42 @@ describe("saga - runner", () => {
     }
   });
 
+  test("an instance started before v8 ids keeps its version-5-labelled step ids when it is resumed", async () => {
+    const trigger = taskCreated();
+    const saga: SagaDefinition<{ published?: string }, sdk.TaskCreatedV1> = {
+      name: "legacy-ids",
+      startOn: "task.created",
+      initialState: () => ({}),
+      steps: [{ id: "publish", run: (context) => ({ published: context.eventId("assigned") }) }],
+    };
+    const kv = await new Kvm(fixture.bus.jetstream).create("evc-sagas", { history: 1 });
+    const now = new Date().toISOString();
+    const legacyRecord = {
+      saga: saga.name,
+      instanceId: trigger.aggregateId,
+      status: "running",
+      trigger: { type: "task.created", version: 1, json: trigger.toJSON() },
+      state: {},
+      done: [],
+      compensated: [],
+      failure: null,
+      owner: "a-runner-of-an-earlier-release",
+      leaseUntil: 0,
+      startedAt: now,
+      updatedAt: now,
+    };
+    await kv.create(`${saga.name}.${trigger.aggregateId}`, JSON.stringify(legacyRecord));
+    const runner = await startSaga(fixture.bus, saga, { scanIntervalMs: 50 });
+    try {
+      const record = await runner.result(trigger.aggregateId, 20_000);
+      expect(record.status).toBe("completed");
+      expect(record.state.published).toBe(legacyDeterministicId(saga.name, trigger.aggregateId, "publish", "run", "assigned"));
+      expect(record.state.published).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-/);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   test("a step is retried up to its attempts, and the events it publishes keep their ids, so JetStream stores them once", async () => {
     let runs = 0;
     const saga: SagaDefinition<{ published: string | null }, sdk.TaskCreatedV1> = {
@@ -155,7 +192,7 @@ describe("saga - runner", () => {
       const subject = `devops-mcp.task.${trigger.aggregateId}`;
       const info = await fixture.bus.manager.streams.info("DEVOPS_MCP", { subjects_filter: subject });
       expect(info.state.subjects?.[subject]).toBe(2);
-      expect(record.state.published).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(record.state.published).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     } finally {
       await runner.stop();
     }

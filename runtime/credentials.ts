@@ -1,0 +1,88 @@
+/**
+ * How the bus logs in, following the `nats` CLI: user and password, a token, a `.creds` file (JWT
+ * and nkey seed), an nkey seed file, and a client certificate for TLS; credentials written in a
+ * server URL (`nats://user:password@host`, `nats://token@host`) are taken out of it and used. URLs
+ * are only ever shown masked, so no secret reaches a message, a log, a metric or a span.
+ */
+import { readFileSync } from "node:fs";
+import { credsAuthenticator, nkeyAuthenticator, type NodeConnectionOptions } from "@nats-io/transport-node";
+import { ArgumentError } from "./errors.js";
+
+/** Credentials of a connection; files are named by path and read at connect. */
+export interface Credentials {
+  readonly user?: string | undefined;
+  readonly password?: string | undefined;
+  readonly token?: string | undefined;
+  /** A `.creds` file: a user JWT and its nkey seed. */
+  readonly creds?: string | undefined;
+  /** A file holding an nkey seed (`SU…`). */
+  readonly nkey?: string | undefined;
+  /** Client certificate, its key, and the CA that signed the server's certificate (PEM files); any of them turns TLS on. */
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
+  readonly tlsCa?: string | undefined;
+}
+
+/** Server URLs with the credentials they held taken out. */
+export function splitServerCredentials(servers: readonly string[]): { servers: string[]; credentials: Credentials } {
+  let credentials: Credentials = {};
+  const bare = servers.map((server) => {
+    const url = parseUrl(server);
+    if (url === undefined || (url.username === "" && url.password === "")) return server;
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    credentials = url.password === "" ? { token: user } : { user, password };
+    url.username = "";
+    url.password = "";
+    return url.toString().replace(/\/$/, "");
+  });
+  return { servers: bare, credentials };
+}
+
+/** The NATS.js options that log in with these credentials; throws `ArgumentError` naming a file that cannot be read or credentials that do not go together. */
+export function credentialOptions(credentials: Credentials): Partial<NodeConnectionOptions> {
+  const kinds = [credentials.user !== undefined || credentials.password !== undefined, credentials.token !== undefined, credentials.creds !== undefined, credentials.nkey !== undefined];
+  if (kinds.filter(Boolean).length > 1) throw new ArgumentError("credentials", "one way to log in: a user and password, a token, a creds file or an nkey file, not several");
+  if ((credentials.user === undefined) !== (credentials.password === undefined)) throw new ArgumentError("credentials", "a user together with a password");
+  const options: Partial<NodeConnectionOptions> = {};
+  if (credentials.user !== undefined) Object.assign(options, { user: credentials.user, pass: credentials.password });
+  if (credentials.token !== undefined) options.token = credentials.token;
+  if (credentials.creds !== undefined) options.authenticator = credsAuthenticator(readCredentialFile("creds", credentials.creds));
+  if (credentials.nkey !== undefined) options.authenticator = nkeyAuthenticator(new TextEncoder().encode(new TextDecoder().decode(readCredentialFile("nkey", credentials.nkey)).trim()));
+  if (credentials.tlsCert !== undefined || credentials.tlsKey !== undefined || credentials.tlsCa !== undefined) {
+    if ((credentials.tlsCert === undefined) !== (credentials.tlsKey === undefined)) throw new ArgumentError("tlsCert", "a client certificate together with its key (tlsKey)");
+    options.tls = {
+      ...(credentials.tlsCert === undefined ? {} : { cert: readCredentialFile("tlsCert", credentials.tlsCert, "utf8") }),
+      ...(credentials.tlsKey === undefined ? {} : { key: readCredentialFile("tlsKey", credentials.tlsKey, "utf8") }),
+      ...(credentials.tlsCa === undefined ? {} : { ca: readCredentialFile("tlsCa", credentials.tlsCa, "utf8") }),
+    };
+  }
+  return options;
+}
+
+/** A URL with its password or token replaced by `***`; text that is no URL is returned as it is. */
+export function maskUrl(server: string): string {
+  const url = parseUrl(server);
+  if (url === undefined || (url.username === "" && url.password === "")) return server;
+  if (url.password === "") url.username = "***";
+  else url.password = "***";
+  return url.toString().replace(/\/$/, "");
+}
+
+function parseUrl(server: string): URL | undefined {
+  try {
+    return new URL(server.includes("://") ? server : `nats://${server}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function readCredentialFile(argument: string, path: string): Uint8Array;
+function readCredentialFile(argument: string, path: string, encoding: "utf8"): string;
+function readCredentialFile(argument: string, path: string, encoding?: "utf8"): Uint8Array | string {
+  try {
+    return encoding === undefined ? readFileSync(path) : readFileSync(path, encoding);
+  } catch (error) {
+    throw new ArgumentError(argument, `a readable file, but "${path}" cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
