@@ -3,7 +3,7 @@
  * one `SystemModel` per document. Problems go to the diagnostic sink with their `file:line:col`.
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
-import type { JsonObject, SubjectParameter, SubjectTemplate } from "../runtime/codegen.js";
+import type { CompatibilityMode, JsonObject, SubjectParameter, SubjectTemplate } from "../runtime/codegen.js";
 import { isPlainObject } from "../runtime/json.js";
 import type { StreamSpec } from "../runtime/topology.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
@@ -47,7 +47,7 @@ export function reserveEventNames(documents: readonly ParsedDocument[], namer: M
 }
 
 /** Turn one parsed document into its system and events. */
-export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles, namer: ModelNamer, sink: DiagnosticSink): DocumentModel {
+export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles, namer: ModelNamer, sink: DiagnosticSink, defaultMode: CompatibilityMode = "BACKWARD"): DocumentModel {
   const { file, document } = parsed;
   const raw = isPlainObject(file.json) ? file.json : {};
   const native = "x-evc-jetstream" in raw;
@@ -69,7 +69,7 @@ export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles,
     const json = message.json();
     if (seen.has(json)) continue;
     seen.add(json);
-    events.push(buildEvent(message, channelsOf.get(json) ?? [], { system, file, sources, namer, sink, streamsKnown }));
+    events.push(buildEvent(message, channelsOf.get(json) ?? [], { system, file, sources, namer, sink, streamsKnown, defaultMode }));
   }
   return { system, events };
 }
@@ -82,6 +82,8 @@ interface EventContext {
   readonly sink: DiagnosticSink;
   /** False when `x-evc-jetstream` is broken: which stream captures a subject is then unknown, not missing. */
   readonly streamsKnown: boolean;
+  /** The mode of messages that declare none. */
+  readonly defaultMode: CompatibilityMode;
 }
 
 function buildEvent(message: MessageInterface, channels: readonly ChannelInterface[], context: EventContext): EventModel {
@@ -89,7 +91,7 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
   const json = message.json() as Record<string, unknown>;
   const pointer = messagePointer(message);
   const at = (...path: (string | number)[]): SourceLocation => sources.locate(file, [...pointerTokens(pointer), ...path.map(String)]);
-  const read = readMessageExtension(json["x-evc"]);
+  const read = readMessageExtension(json["x-evc"], context.defaultMode);
   reportProblems(read.problems, "evc-invalid-extension", `invalid "x-evc" of message "${namedId(message) ?? pointer}"`, (p) => at("x-evc", ...pointerTokens(p)), sink);
   const extension = read.value;
   const type = typeOf(message, pointer);

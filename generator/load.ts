@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import type { CompatibilityMode } from "../runtime/codegen.js";
 import { ArgumentError } from "../runtime/errors.js";
 import { isPlainObject } from "../runtime/json.js";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
@@ -21,6 +22,8 @@ export interface LoadOptions {
   readonly cwd: string;
   /** Let the parser fetch `http(s)` `$ref`s; off by default. */
   readonly allowRemoteRefs: boolean;
+  /** The compatibility mode of messages that declare none (the configuration's); BACKWARD when absent. */
+  readonly defaultCompatibility?: CompatibilityMode;
 }
 
 /** The model read from the specs, with the warnings found on the way and the compiler that checked it. */
@@ -58,7 +61,7 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
 
   const namer = new ModelNamer();
   reserveEventNames(parsed, namer);
-  const documents = parsed.map((document) => buildDocumentModel(document, sources, namer, sink));
+  const documents = parsed.map((document) => buildDocumentModel(document, sources, namer, sink, options.defaultCompatibility));
   const systems = documents.map((document) => document.system);
   const compiler = new SchemaCompiler();
   const events = checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink);

@@ -3,7 +3,7 @@ import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { evc } from "../helpers/cli.js";
-import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+import { editFile, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 
 const identity = { GIT_AUTHOR_NAME: "evc tests", GIT_AUTHOR_EMAIL: "tests@evc.invalid", GIT_COMMITTER_NAME: "evc tests", GIT_COMMITTER_EMAIL: "tests@evc.invalid" };
 
@@ -23,10 +23,7 @@ function shopRepository(base: (spec: string) => string = (spec) => spec): SpecWo
 }
 
 function edit(ws: SpecWorkspace, change: (spec: string) => string): void {
-  const before = ws.read("specs/shop.yaml");
-  const after = change(before);
-  expect(after).not.toBe(before);
-  ws.write("specs/shop.yaml", after);
+  editFile(ws, "specs/shop.yaml", change);
 }
 
 /** Line and column (from 1) of `text` in shop.yaml, searching from the first `after`. */

@@ -6,12 +6,14 @@ import { demoCommand } from "./demo.js";
 import { dlqCommand } from "./dlq.js";
 import { listCommand } from "./list.js";
 import { publishCommand } from "./publish.js";
+import { releaseCommand } from "./release.js";
 import { tailCommand } from "./tail.js";
 
 /** Every `evc` subcommand, one module each, in the order `evc --help` lists them. */
 export const commands: readonly CommandRegistration[] = [
   generateCommand,
   checkCommand,
+  releaseCommand,
   listCommand,
   diffCommand,
   compatCommand,
