@@ -41,14 +41,15 @@ export interface LoadedContracts {
  */
 export async function loadContracts(options: LoadOptions): Promise<LoadedContracts> {
   const root = resolve(options.cwd, options.specs);
-  if (!existsSync(root)) throw new ArgumentError("specs", `a spec file or folder, but "${options.specs}" does not exist`);
+  const shown = new SourceFiles(options.cwd).display(root);
+  if (!existsSync(root)) throw new ArgumentError("specs", `a spec file or folder, but "${shown}" does not exist`);
   const sink = new DiagnosticSink();
   const sources = new SourceFiles(options.cwd);
   const entries = discoverDocuments(root, options.cwd, (path) => {
     const file = sources.load(path, sink);
     return file === undefined || (isPlainObject(file.json) && "asyncapi" in file.json);
   });
-  if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${options.specs}" has none`);
+  if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${shown}" has none`);
 
   const parser = new SpecParser();
   const parsed: ParsedDocument[] = [];

@@ -78,11 +78,13 @@ describe("cli - evc diff", () => {
     expect(code).toBe(1);
     const [line, column] = positionOf(ws, "maximum: 100000").split(":").map(Number);
     expect(JSON.parse(stdout)).toEqual({
-      against: "HEAD",
-      breaking: 1,
-      changes: [
+      command: "diff",
+      ok: false,
+      exitCode: 1,
+      summary: "evc diff: 1 breaking change since HEAD",
+      findings: [
         {
-          severity: "breaking",
+          severity: "error",
           rule: "MAXIMUM_ADDED",
           type: "order.placed",
           version: 2,
@@ -170,12 +172,16 @@ describe("cli - evc diff", () => {
     expect(stderr).toBe(`evc: invalid argument "against": a git revision of the repository at "${ws.dir}", but "no-such-ref" is not one\n`);
   });
 
-  test("broken specs in the working tree exit 1 with their diagnostics, as evc check does", async () => {
+  test("broken specs in the working tree cannot be compared: exit 2 with their diagnostics, and JSON says so", async () => {
     using ws = shopRepository();
     edit(ws, (spec) => spec.replace("data: { orderId: o-1, amount: 1200 }", "data: { orderId: o-1, amount: -5 }"));
     const { code, stderr } = await diff(ws);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("(evc-invalid-example)");
+    expect(stderr).toMatch(/evc: 2 errors in the specs; nothing compared\n$/);
+    const json = await diff(ws, "--format", "json");
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ command: "diff", ok: false, exitCode: 2, summary: "evc: 2 errors in the specs; nothing compared", findings: expect.arrayContaining([expect.objectContaining({ severity: "error", rule: "evc-invalid-example" })]) });
   });
 
   test("the repository's own contracts have no breaking change against HEAD", async () => {

@@ -37,7 +37,7 @@ describe("cli - the lock of released contracts", () => {
     const lock = ws.read("evc.lock.yaml");
     expect(lock).toMatch(/^ {2}order\.placed@v1:\n {4}compatibility: BACKWARD\n {4}schema:\n/m);
     expect(lock).toContain("  order.placed@v3:\n");
-    expect(await ws.evc("check")).toMatchObject({ code: 0, stdout: "sdk is in sync with specs\nreleased contracts hold (evc.lock.yaml)\n" });
+    expect(await ws.evc("check")).toMatchObject({ code: 0, stdout: "sdk is in sync with specs\nevc check: released contracts hold (evc.lock.yaml)\n" });
 
     edit(ws, (spec) => spec.replace(v1Amount, "amount: { type: number, minimum: 1, description: Total in cents. }"));
     await ws.evc("generate");
@@ -72,7 +72,7 @@ describe("cli - the lock of released contracts", () => {
     await ws.evc("generate");
     const unreleased = await ws.evc("check");
     expect(unreleased.code).toBe(0);
-    expect(unreleased.stdout).toBe("sdk is in sync with specs\nreleased contracts hold (evc.lock.yaml)\n1 event version not released yet: `evc release` locks them\n");
+    expect(unreleased.stdout).toBe("sdk is in sync with specs\nevc check: released contracts hold (evc.lock.yaml); 1 event version not released yet: `evc release` locks them\n");
     expect((await ws.evc("release")).stdout).toBe("released order.placed@v3\nevc.lock.yaml: 3 released event versions (1 new)\n");
 
     edit(ws, withoutV3);
@@ -97,7 +97,7 @@ describe("cli - the lock of released contracts", () => {
     expect(checked.stdout).toContain(
       `specs/shop.yaml:${positionOf(ws, "minimum: 1")}: accepted: order.placed v1: "data.amount": minimum increased from 0 to 1 (MINIMUM_INCREASED, accepted: no order was ever free)\n`,
     );
-    expect(checked.stdout).toContain("released contracts hold (evc.lock.yaml; 1 accepted break)\n");
+    expect(checked.stdout).toContain("evc check: released contracts hold (evc.lock.yaml; 1 accepted break)\n");
     expect(checked.stderr).toBe("evc.config.yaml:9:7: warning: accepted break TYPE_CHANGED of order.placed@v2 matches no change; remove it\n");
     const released = await ws.evc("release");
     expect(released.code).toBe(0);

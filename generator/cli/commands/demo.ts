@@ -4,6 +4,7 @@ import { connect } from "../../../runtime/index.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { startNatsServer } from "../local-nats-server.js";
 import { reportFailure } from "../report.js";
+import { Reporter } from "../output.js";
 
 /**
  * `evc demo [--server <url>]`: run the seeds' flows end to end on JetStream with progress output.
@@ -31,7 +32,7 @@ export const demoCommand: CommandRegistration = (program, io, done) => {
         if (local !== undefined) log("stopped the demo's nats-server");
         done(ExitCode.ok);
       } catch (error) {
-        done(reportFailure(io, error, "the demo stopped"));
+        done(reportFailure(new Reporter(io, "demo", "text"), error, "the demo stopped"));
       }
     });
 };
