@@ -61,8 +61,9 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   }
 
   const namer = new ModelNamer();
-  reserveEventNames(parsed, namer);
-  const documents = parsed.map((document) => buildDocumentModel(document, sources, namer, sink, options.defaultCompatibility));
+  const types = reserveEventNames(parsed, namer);
+  const context = { sources, namer, sink, types, defaultMode: options.defaultCompatibility ?? "BACKWARD" } as const;
+  const documents = parsed.map((document) => buildDocumentModel(document, context));
   const systems = documents.map((document) => document.system);
   const compiler = new SchemaCompiler();
   const events = checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink);
