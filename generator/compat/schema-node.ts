@@ -302,8 +302,9 @@ function buildNode(raw: Raw, child: MakeChild): SchemaNode {
   for (const keyword of opaqueKeywords) {
     if (keyword in raw) parts.set(keyword, { kind: "opaque", keyword, value: raw[keyword] as JsonValue });
   }
+  // An `unevaluated*` that depends on which subschemas match is compared with the whole object it sits in: any change there may change what it sees.
   for (const keyword of ["unevaluatedProperties", "unevaluatedItems"] as const) {
-    if (keyword in raw && !unevaluatedActsAsRest(raw, keyword)) parts.set(keyword, { kind: "opaque", keyword, value: raw[keyword] as JsonValue });
+    if (keyword in raw && unevaluatedRole(raw, keyword) === "opaque") parts.set(keyword, { kind: "opaque", keyword, value: withoutAnnotations(raw) });
   }
   const [only] = parts.values();
   if (parts.size === 0) return { kind: "empty", meta };
@@ -312,14 +313,26 @@ function buildNode(raw: Raw, child: MakeChild): SchemaNode {
 }
 
 /**
- * Whether `unevaluatedProperties` (`unevaluatedItems`) of a schema object acts as its
- * `additionalProperties` (`additionalItems`): with no keyword that evaluates in place, nor
- * `contains` for items, the unevaluated ones are exactly those the rest keyword would see. When
- * that keyword is present too, it evaluates everything left and the unevaluated one has nothing to do.
+ * What `unevaluatedProperties` (`unevaluatedItems`) of a schema object does: nothing (`ignored`)
+ * beside `additionalProperties` (or an `items` that covers every item after the tuple), which
+ * leaves nothing unevaluated; the same as that keyword (`rest`) when no keyword evaluates in place
+ * (nor `contains`, for items); otherwise it depends on which subschemas match (`opaque`).
  */
-function unevaluatedActsAsRest(raw: Raw, keyword: "unevaluatedProperties" | "unevaluatedItems"): boolean {
-  if (inPlaceApplicators.some((applicator) => applicator in raw)) return false;
-  return keyword === "unevaluatedProperties" || !("contains" in raw);
+function unevaluatedRole(raw: Raw, keyword: "unevaluatedProperties" | "unevaluatedItems"): "ignored" | "rest" | "opaque" {
+  if (keyword === "unevaluatedProperties" && "additionalProperties" in raw) return "ignored";
+  if (keyword === "unevaluatedItems") {
+    const items = raw["items"];
+    const covered = Array.isArray(raw["prefixItems"]) ? items !== undefined : Array.isArray(items) ? "additionalItems" in raw : items !== undefined;
+    if (covered) return "ignored";
+  }
+  if (inPlaceApplicators.some((applicator) => applicator in raw)) return "opaque";
+  return keyword === "unevaluatedItems" && "contains" in raw ? "opaque" : "rest";
+}
+
+/** A schema object without its annotations: what an opaque `unevaluated*` depends on. */
+function withoutAnnotations(raw: Raw): JsonValue {
+  const annotations = new Set(["$id", "id", "$schema", "title", "description", "default", "examples", "$comment", "$defs", "definitions"]);
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !annotations.has(key))) as JsonValue;
 }
 
 /** The types of a `type` keyword, integer folded into number when both are listed; undefined when absent or unusable. */
@@ -387,7 +400,7 @@ function objectNode(raw: Raw, child: MakeChild, implied: boolean): ObjectNode {
     }
   }
   const required = Array.isArray(raw["required"]) ? raw["required"].filter((name): name is string => typeof name === "string") : [];
-  const additionalKeyword = !("additionalProperties" in raw) && "unevaluatedProperties" in raw && unevaluatedActsAsRest(raw, "unevaluatedProperties") ? "unevaluatedProperties" : "additionalProperties";
+  const additionalKeyword = "unevaluatedProperties" in raw && unevaluatedRole(raw, "unevaluatedProperties") === "rest" ? "unevaluatedProperties" : "additionalProperties";
   return {
     kind: "object",
     implied,
@@ -411,7 +424,7 @@ function arrayNode(raw: Raw, child: MakeChild, implied: boolean): ArrayNode {
   const tuple = prefix ?? (Array.isArray(items) ? items : []);
   // A draft-07 `additionalItems` beside no `items` list is ignored by validators; it is compared anyway, as Confluent does.
   const restKeyword = prefix !== undefined ? (items !== undefined ? "items" : undefined) : !isPlainObject(items) && typeof items !== "boolean" && "additionalItems" in raw ? "additionalItems" : undefined;
-  const unevaluated = restKeyword === undefined && (prefix !== undefined || items === undefined || Array.isArray(items)) && "unevaluatedItems" in raw && unevaluatedActsAsRest(raw, "unevaluatedItems");
+  const unevaluated = "unevaluatedItems" in raw && unevaluatedRole(raw, "unevaluatedItems") === "rest";
   const additionalKeyword = unevaluated ? "unevaluatedItems" : (restKeyword ?? "additionalItems");
   const hasContains = "contains" in raw;
   return {
