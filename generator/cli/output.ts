@@ -122,7 +122,8 @@ function githubActions(report: CommandReport): string {
       .join(",");
     return `::${annotationOf[finding.severity]} ${properties}::${data(messageOf(finding))}\n`;
   });
-  return `${lines.join("")}evc ${report.command}: ${report.summary}\n`;
+  const summary = report.summary.startsWith("evc") ? report.summary : `evc ${report.command}: ${report.summary}`;
+  return `${lines.join("")}${summary}\n`;
 }
 
 /** A JUnit XML report: one test case per finding (errors fail), or one passing case when there is none. */
