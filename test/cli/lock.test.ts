@@ -1,6 +1,9 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { checkLock } from "../../generator/compat/lock.js";
+import { loadConfig } from "../../generator/config.js";
+import { loadContracts } from "../../generator/load.js";
 import { editFile, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 
 const config = (accept = "[]") => `version: 1\nspecs: specs\noutput:\n  dir: sdk\ncompatibility:\n  lock: evc.lock.yaml\n  accept: ${accept}\n`;
@@ -31,7 +34,8 @@ function positionOf(ws: SpecWorkspace, text: string): string {
   return `${lines.length}:${(lines.at(-1) as string).length + 1}`;
 }
 
-describe("cli - the lock of released contracts", () => {
+// Each test generates an SDK and runs several commands: slow on a loaded machine.
+describe("cli - the lock of released contracts", { timeout: 120_000 }, () => {
   test("evc release records every version; an edit a released version's mode forbids fails evc check at its line, and release refuses it", async () => {
     await using ws = await disposable(releasedShop());
     const lock = ws.read("evc.lock.yaml");
@@ -111,6 +115,17 @@ describe("cli - the lock of released contracts", () => {
     expect(code).toBe(2);
     expect(stderr).toContain('evc.lock.yaml:3:3: error: "order.placed" is not an event version: expected "<type>@v<N>" (evc-lock)');
   });
+});
+
+describe("contracts - this repository's lock", () => {
+  test("every released contract of asyncapi/ holds to evc.lock.yaml, and every version is released", async () => {
+    const { specs, compatibility } = loadConfig({ cwd: process.cwd(), file: undefined });
+    const head = await loadContracts({ specs, cwd: process.cwd(), allowRemoteRefs: false, defaultCompatibility: compatibility.mode });
+    const gate = checkLock(head, { lock: compatibility.lock, cwd: process.cwd(), policy: compatibility.policy, accept: compatibility.accept });
+    expect(gate.locked).toBe(true);
+    expect(gate.changes.map((change) => `${change.severity} ${change.rule} ${change.type} v${change.version}: ${change.message}`)).toEqual([]);
+    expect(gate.unused).toEqual([]);
+  }, 60_000);
 });
 
 /** Let `await using` dispose a workspace made asynchronously. */
