@@ -3,7 +3,8 @@
  * one `SystemModel` per document. Problems go to the diagnostic sink with their `file:line:col`.
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
-import type { JsonObject, SubjectParameter, SubjectTemplate } from "@evc/runtime/codegen";
+import { isDeepStrictEqual } from "node:util";
+import type { CompatibilityMode, JsonObject, SubjectParameter, SubjectTemplate } from "@evc/runtime/codegen";
 import { isPlainObject } from "@evc/runtime/codegen";
 import type { StreamSpec } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
@@ -31,23 +32,64 @@ export interface DocumentModel {
 /** Names the SDK's index declares besides the models: they must stay free. */
 const indexNames = ["EventType", "AnyEvent", "LatestEvents", "EventVersions"];
 
+/** The event type chosen for a message: its own, or, when renamed, the one it had and where the message it shares it with is. */
+export interface TypeChoice {
+  readonly type: string;
+  readonly renamed?: { readonly from: string; readonly sharedWith: string };
+}
+
+/** The event type of every message (by its JSON object), decided once for all documents. */
+export type EventTypes = ReadonlyMap<unknown, TypeChoice>;
+
 /**
- * Keep the names the SDK needs for every event away from models, before any model is named: the
- * per-type union (`RecordCreated`), and the class, contract and JSON type of each version.
+ * Choose each message's event type and keep the names the SDK needs for every event away from
+ * models, before any model is named: the per-type union (`RecordCreated`), and the class, contract
+ * and JSON type of each version. In a foreign document (not evc's own), a message whose name and
+ * version an earlier message with a different payload already has (a request and its reply both
+ * named after the operation) gets its name followed by its place: `getUser.userReplies`.
  */
-export function reserveEventNames(documents: readonly ParsedDocument[], namer: ModelNamer): void {
+export function reserveEventNames(documents: readonly ParsedDocument[], namer: ModelNamer): EventTypes {
   for (const name of indexNames) namer.reserve(name);
-  for (const { document } of documents) {
+  const types = new Map<unknown, TypeChoice>();
+  for (const { document, file } of documents) {
+    const native = isPlainObject(file.json) && "x-evc-jetstream" in file.json;
+    const first = new Map<string, { payload: unknown; pointer: string }>();
     for (const message of document.allMessages()) {
-      const type = typeOf(message, messagePointer(message));
-      const name = className(type, readMessageExtension((message.json() as Record<string, unknown>)["x-evc"]).value.version);
-      for (const reserved of [typeName(type, "Event"), name, `${name}Contract`, `${name}Json`, `${name}Value`]) namer.reserve(reserved);
+      const json = message.json() as Record<string, unknown>;
+      if (types.has(json)) continue;
+      const pointer = messagePointer(message);
+      const version = readMessageExtension(json["x-evc"]).value.version;
+      const own = typeOf(message, pointer);
+      const payload = message.payload()?.json() as unknown;
+      const earlier = first.get(`${own}\u0000${version}`);
+      const choice: TypeChoice =
+        native || earlier === undefined || isDeepStrictEqual(earlier.payload, payload)
+          ? { type: own }
+          : { type: placedType(own, pointer, version, first), renamed: { from: own, sharedWith: earlier.pointer } };
+      if (!first.has(`${choice.type}\u0000${version}`)) first.set(`${choice.type}\u0000${version}`, { payload, pointer });
+      types.set(json, choice);
+      const name = className(choice.type, version);
+      for (const reserved of [typeName(choice.type, "Event"), name, `${name}Contract`, `${name}Json`, `${name}Value`]) namer.reserve(reserved);
     }
   }
+  return types;
+}
+
+/** A type for a message that shares its name: the name followed by the message's place in the document, then a number if that is taken too. */
+function placedType(type: string, pointer: string, version: number, taken: ReadonlyMap<string, unknown>): string {
+  const place = pointerTokens(pointer).filter((token) => !["channels", "messages", "message", "components", "operations", type].includes(token));
+  const base = place.length === 0 ? type : `${type}.${place.join(".")}`;
+  let candidate = base;
+  for (let index = 2; taken.has(`${candidate}\u0000${version}`); index++) candidate = `${base}.${index}`;
+  return candidate;
 }
 
 /** Turn one parsed document into its system and events. */
-export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles, namer: ModelNamer, sink: DiagnosticSink): DocumentModel {
+export function buildDocumentModel(
+  parsed: ParsedDocument,
+  context: { readonly sources: SourceFiles; readonly namer: ModelNamer; readonly sink: DiagnosticSink; readonly types: EventTypes; readonly defaultMode: CompatibilityMode },
+): DocumentModel {
+  const { sources, sink } = context;
   const { file, document } = parsed;
   const raw = isPlainObject(file.json) ? file.json : {};
   const native = "x-evc-jetstream" in raw;
@@ -69,7 +111,7 @@ export function buildDocumentModel(parsed: ParsedDocument, sources: SourceFiles,
     const json = message.json();
     if (seen.has(json)) continue;
     seen.add(json);
-    events.push(buildEvent(message, channelsOf.get(json) ?? [], { system, file, sources, namer, sink, streamsKnown }));
+    events.push(buildEvent(message, channelsOf.get(json) ?? [], { ...context, system, file, streamsKnown }));
   }
   return { system, events };
 }
@@ -82,6 +124,9 @@ interface EventContext {
   readonly sink: DiagnosticSink;
   /** False when `x-evc-jetstream` is broken: which stream captures a subject is then unknown, not missing. */
   readonly streamsKnown: boolean;
+  /** The mode of messages that declare none. */
+  readonly defaultMode: CompatibilityMode;
+  readonly types: EventTypes;
 }
 
 function buildEvent(message: MessageInterface, channels: readonly ChannelInterface[], context: EventContext): EventModel {
@@ -89,11 +134,20 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
   const json = message.json() as Record<string, unknown>;
   const pointer = messagePointer(message);
   const at = (...path: (string | number)[]): SourceLocation => sources.locate(file, [...pointerTokens(pointer), ...path.map(String)]);
-  const read = readMessageExtension(json["x-evc"]);
+  const read = readMessageExtension(json["x-evc"], context.defaultMode);
   reportProblems(read.problems, "evc-invalid-extension", `invalid "x-evc" of message "${namedId(message) ?? pointer}"`, (p) => at("x-evc", ...pointerTokens(p)), sink);
   const extension = read.value;
-  const type = typeOf(message, pointer);
+  const choice = context.types.get(json) ?? { type: typeOf(message, pointer) };
+  const type = choice.type;
   const name = className(type, extension.version);
+  if (choice.renamed !== undefined) {
+    const { from, sharedWith } = choice.renamed;
+    sink.warning(
+      "evc-message-renamed",
+      `message "${from}" v${extension.version} has the name of the message at ${sharedWith} but another payload; generated as "${type}" (class ${name}): give it a name of its own to choose another`,
+      at(),
+    );
+  }
   const bundled = bundleSchema(payloadSchema(message), name, namer);
   const properties = propertySchemas(bundled.schema);
   const aggregateType = pinnedValue(properties, "aggregateType");

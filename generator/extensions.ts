@@ -132,20 +132,20 @@ export interface MessageExtension {
   readonly upcast: UpcastModel;
 }
 
-/** Check and normalise the `x-evc` of a message (undefined when the message has none). */
-export function readMessageExtension(value: unknown): MessageExtensionResult {
-  if (value === undefined) return { value: { version: 1, compatibility: "BACKWARD", upcast: { kind: "none" } }, problems: [] };
+/** Check and normalise the `x-evc` of a message (undefined when the message has none); `defaultMode` applies when it declares no compatibility. */
+export function readMessageExtension(value: unknown, defaultMode: CompatibilityMode = "BACKWARD"): MessageExtensionResult {
+  if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" } }, problems: [] };
   if (!validateMessageExtension(value)) {
     const raw = (value as { version?: unknown } | null)?.version;
     const version = Number.isInteger(raw) && (raw as number) >= 1 ? (raw as number) : 1;
-    const fallback: MessageExtension = { version, compatibility: "BACKWARD", upcast: { kind: version > 1 ? "function" : "none" } };
+    const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" } };
     return { value: fallback, problems: problems(validateMessageExtension.errors) };
   }
   const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[] };
   return {
     value: {
       version: extension.version ?? 1,
-      compatibility: extension.compatibility ?? "BACKWARD",
+      compatibility: extension.compatibility ?? defaultMode,
       upcast:
         extension.upcast === undefined
           ? { kind: "none" }

@@ -1,10 +1,11 @@
 /** `evc generate` and `evc check`: specs in, SDK out (or compared). */
 import { isAbsolute, resolve } from "node:path";
+import type { CompatibilityMode } from "@evc/runtime/codegen";
 import type { SpecDiagnostic } from "./diagnostics.js";
 import { emitSdk } from "./emit/sdk.js";
 import { emitUpcasters } from "./emit/upcasters.js";
 import type { Layout } from "./emit/layout.js";
-import { loadContracts } from "./load.js";
+import { loadContracts, type LoadedContracts } from "./load.js";
 import type { ContractModel } from "./model.js";
 import { staleFiles, writeOutput, type OutputPlan, type StaleFile } from "./output.js";
 
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   readonly allowRemoteRefs: boolean;
   /** How generated code imports the runtime helpers: a package specifier, or a path (made relative in each file). */
   readonly runtimeImport: string;
+  /** The compatibility mode of messages that declare none. */
+  readonly defaultCompatibility: CompatibilityMode;
 }
 
 /** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
@@ -29,12 +32,14 @@ export const defaultRuntimeImport = "@evc/runtime/codegen";
 
 /** The defaults: `asyncapi/` to `generated/`, upcasters in `upcasters/`, the runtime by package name, remote refs refused. */
 export function defaultGenerateOptions(): GenerateOptions {
-  return { specs: "asyncapi", out: "generated", upcasters: "upcasters", cwd: process.cwd(), allowRemoteRefs: false, runtimeImport: defaultRuntimeImport };
+  return { specs: "asyncapi", out: "generated", upcasters: "upcasters", cwd: process.cwd(), allowRemoteRefs: false, runtimeImport: defaultRuntimeImport, defaultCompatibility: "BACKWARD" };
 }
 
 /** What a generation run found and did. */
 export interface GenerateResult {
   readonly model: ContractModel;
+  /** Where a path inside an event's payload schema is written in the specs. */
+  readonly locate: LoadedContracts["locate"];
   readonly warnings: readonly SpecDiagnostic[];
   /** Files written (or, for `check`, out of date). */
   readonly files: readonly StaleFile[];
@@ -42,19 +47,19 @@ export interface GenerateResult {
 
 /** Read the specs and write the SDK; throws `SpecError` (with every problem) and leaves the output untouched on bad specs. */
 export async function generate(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
-  const { plan, model, warnings, cwd } = await planOutput(options);
-  return { model, warnings, files: writeOutput(plan, cwd) };
+  const { plan, model, warnings, cwd, locate } = await planOutput(options);
+  return { model, warnings, locate, files: writeOutput(plan, cwd) };
 }
 
 /** Read the specs and list the files of the SDK that are stale; writes nothing. */
 export async function check(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
-  const { plan, model, warnings, cwd } = await planOutput(options);
-  return { model, warnings, files: staleFiles(plan, cwd) };
+  const { plan, model, warnings, cwd, locate } = await planOutput(options);
+  return { model, warnings, locate, files: staleFiles(plan, cwd) };
 }
 
 async function planOutput(partial: Partial<GenerateOptions>) {
   const options = { ...defaultGenerateOptions(), ...partial };
-  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs });
+  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs, defaultCompatibility: options.defaultCompatibility });
   const outDir = resolve(options.cwd, options.out);
   const layout: Layout = {
     outDir,
@@ -63,7 +68,7 @@ async function planOutput(partial: Partial<GenerateOptions>) {
   };
   const generated = await emitSdk(loaded.model, loaded.compiler, layout);
   const plan: OutputPlan = { outDir, generated, upcasters: emitUpcasters(loaded.model, layout) };
-  return { plan, model: loaded.model, warnings: loaded.warnings, cwd: options.cwd };
+  return { plan, model: loaded.model, warnings: loaded.warnings, cwd: options.cwd, locate: loaded.locate };
 }
 
 /** True for `@scope/name/sub` or `name/sub`; false for `./x`, `../x` and absolute paths. */

@@ -7,3 +7,5 @@ export { SpecError, formatDiagnostic } from "./diagnostics.js";
 export type { SourceLocation, SpecDiagnostic } from "./diagnostics.js";
 export type { ContractModel, EventModel, ExampleModel, SystemModel, UpcastModel } from "./model.js";
 export type { StaleFile } from "./output.js";
+export { ConfigError, configFileName, defaultConfig, loadConfig } from "./config.js";
+export type { AcceptedBreak, CompatibilityConfig, ConfigOptions, EvcConfig } from "./config.js";

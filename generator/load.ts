@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import type { CompatibilityMode } from "@evc/runtime/codegen";
 import { ArgumentError } from "@evc/runtime";
 import { isPlainObject } from "@evc/runtime/codegen";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
@@ -21,6 +22,8 @@ export interface LoadOptions {
   readonly cwd: string;
   /** Let the parser fetch `http(s)` `$ref`s; off by default. */
   readonly allowRemoteRefs: boolean;
+  /** The compatibility mode of messages that declare none (the configuration's); BACKWARD when absent. */
+  readonly defaultCompatibility?: CompatibilityMode;
 }
 
 /** The model read from the specs, with the warnings found on the way and the compiler that checked it. */
@@ -38,14 +41,15 @@ export interface LoadedContracts {
  */
 export async function loadContracts(options: LoadOptions): Promise<LoadedContracts> {
   const root = resolve(options.cwd, options.specs);
-  if (!existsSync(root)) throw new ArgumentError("specs", `a spec file or folder, but "${options.specs}" does not exist`);
+  const shown = new SourceFiles(options.cwd).display(root);
+  if (!existsSync(root)) throw new ArgumentError("specs", `a spec file or folder, but "${shown}" does not exist`);
   const sink = new DiagnosticSink();
   const sources = new SourceFiles(options.cwd);
   const entries = discoverDocuments(root, options.cwd, (path) => {
     const file = sources.load(path, sink);
     return file === undefined || (isPlainObject(file.json) && "asyncapi" in file.json);
   });
-  if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${options.specs}" has none`);
+  if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${shown}" has none`);
 
   const parser = new SpecParser();
   const parsed: ParsedDocument[] = [];
@@ -57,8 +61,9 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   }
 
   const namer = new ModelNamer();
-  reserveEventNames(parsed, namer);
-  const documents = parsed.map((document) => buildDocumentModel(document, sources, namer, sink));
+  const types = reserveEventNames(parsed, namer);
+  const context = { sources, namer, sink, types, defaultMode: options.defaultCompatibility ?? "BACKWARD" } as const;
+  const documents = parsed.map((document) => buildDocumentModel(document, context));
   const systems = documents.map((document) => document.system);
   const compiler = new SchemaCompiler();
   const events = checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink);

@@ -76,6 +76,11 @@ export class SourceFiles {
       }
       return undefined;
     }
+    const prototypeKeys = prototypeKeyPositions(tree, lines);
+    for (const at of prototypeKeys) {
+      sink.error("evc-prototype-key", 'key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', { file: display, ...at });
+    }
+    if (prototypeKeys.length > 0) return undefined;
     let json: unknown;
     try {
       json = tree.toJS({ maxAliasCount });
@@ -149,6 +154,20 @@ function refOf(node: unknown): string | undefined {
   if (!isMap(node)) return undefined;
   const pair = node.items.find((item) => isScalar(item.key) && item.key.value === "$ref");
   return pair !== undefined && isScalar(pair.value) && typeof pair.value.value === "string" ? pair.value.value : undefined;
+}
+
+/** Where the document has a `__proto__` key (`constructor` and `prototype` are plain properties to JSON and are handled by the emitters). */
+function prototypeKeyPositions(tree: Document.Parsed, lines: LineCounter): { line: number; column: number }[] {
+  const positions: { line: number; column: number }[] = [];
+  visit(tree, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === "__proto__") {
+        const at = lines.linePos(pair.key.range?.[0] ?? 0);
+        positions.push({ line: at.line, column: at.col });
+      }
+    },
+  });
+  return positions;
 }
 
 function firstAlias(tree: Document.Parsed, lines: LineCounter): { line: number; column: number } {

@@ -1,28 +1,67 @@
+/** How commands report spec problems, contract changes and failures, through a `Reporter` (`--format`). */
+import type { ContractChange } from "../compat/contracts.js";
+import { ConfigError, type AcceptedBreak } from "../config.js";
 import { formatDiagnostic, SpecError, type SourceLocation, type SpecDiagnostic } from "../diagnostics.js";
 import { isContractError } from "@evc/runtime";
-import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
+import { ExitCode, type ExitCodeValue } from "./io.js";
+import type { Finding, Reporter } from "./output.js";
 
-/** Print spec warnings to standard error. */
-export function printWarnings(io: CliIO, warnings: readonly SpecDiagnostic[]): void {
-  for (const warning of warnings) if (warning.severity === "warning") io.stderr(`${formatDiagnostic(warning)}\n`);
+/** Report spec diagnostics (to standard error in text): warnings only unless `all`. */
+export function printWarnings(reporter: Reporter, warnings: readonly SpecDiagnostic[], all = false): void {
+  for (const diagnostic of warnings) {
+    if (!all && diagnostic.severity !== "warning") continue;
+    reporter.add({ severity: diagnostic.severity, rule: diagnostic.code, message: diagnostic.message, location: diagnostic.location }, `${formatDiagnostic(diagnostic)}\n`, "stderr");
+  }
 }
 
 /**
- * Report what a command threw and choose its exit code: spec problems (every diagnostic) exit 1, a
- * bad call or anything else exits 2. Errors that are not ours are rethrown.
+ * Report what a command threw and end it: spec problems (every diagnostic) exit `specErrors` (1
+ * for the commands whose job is checking specs, 2 for those that cannot run without them), a bad
+ * configuration or call exits 2. Errors that are not ours are rethrown.
  */
-export function reportFailure(io: CliIO, error: unknown, consequence: string): ExitCodeValue {
-  if (error instanceof SpecError) {
-    for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+export function reportFailure(reporter: Reporter, error: unknown, consequence: string, specErrors: ExitCodeValue = ExitCode.finding): ExitCodeValue {
+  if (error instanceof SpecError || error instanceof ConfigError) {
+    printWarnings(reporter, error.diagnostics, true);
     const count = error.diagnostics.filter((d) => d.severity === "error").length;
-    io.stderr(`evc: ${count} error${count === 1 ? "" : "s"} in the specs; ${consequence}\n`);
-    return ExitCode.finding;
+    const what = error instanceof SpecError ? "in the specs" : error.message.startsWith("invalid lock") ? "in the lock" : "in the configuration";
+    return reporter.finish(error instanceof SpecError ? specErrors : ExitCode.failure, `evc: ${count} error${count === 1 ? "" : "s"} ${what}; ${consequence}`, "stderr");
   }
   if (isContractError(error)) {
-    io.stderr(`evc: ${error.message}\n`);
-    return ExitCode.failure;
+    reporter.add({ severity: "error", rule: "CANNOT_RUN", message: error.message }, "");
+    return reporter.finish(ExitCode.failure, `evc: ${error.message}`, "stderr");
   }
   throw error;
+}
+
+/** Report contract changes as a compiler prints problems: breaking ones, accepted ones with their reason, notes. */
+export function printChanges(reporter: Reporter, changes: readonly ContractChange[]): void {
+  for (const change of changes) {
+    const subject = `${change.type} v${change.version}: ${change.message}`;
+    const { file, line, column } = change.location;
+    const finding: Finding = {
+      severity: change.severity === "breaking" ? "error" : change.severity,
+      rule: change.rule,
+      message: change.message,
+      location: change.location,
+      type: change.type,
+      version: change.version,
+      breaks: change.breaks,
+      ...(change.path === undefined ? {} : { path: change.path }),
+      ...(change.reason === undefined ? {} : { reason: change.reason }),
+    };
+    if (change.severity === "breaking") reporter.add(finding, breakingLine(change.location, subject, change.rule, change.breaks));
+    else if (change.severity === "accepted") reporter.add(finding, `${file}:${line}:${column}: accepted: ${subject} (${change.rule}, accepted: ${change.reason ?? ""})\n`);
+    else reporter.add(finding, `${file}:${line}:${column}: note: ${subject} (${change.rule})\n`);
+  }
+}
+
+/** Warn about accepted breaks that matched no change. */
+export function printUnusedAccepts(reporter: Reporter, unused: readonly AcceptedBreak[]): void {
+  for (const entry of unused) {
+    const { file, line, column } = entry.location;
+    const message = `accepted break ${entry.rule} of ${entry.contract} matches no change; remove it`;
+    reporter.add({ severity: "warning", rule: "ACCEPTED_BREAK_UNUSED", message, location: entry.location }, `${file}:${line}:${column}: warning: ${message}\n`, "stderr");
+  }
 }
 
 /** A breaking change as a compiler prints a problem: `file:line:col: message (RULE, breaks BACKWARD, FORWARD)`. */

@@ -11,10 +11,34 @@ const anyValue: SchemaNode = { kind: "empty" };
 
 /** Differences between two array schemas. */
 export function compareArrays(context: DiffContext, original: ArrayNode, update: ArrayNode): Difference[] {
-  const found = [...compareItems(context, original, update), ...compareTuples(context, original, update), ...restDifference(context, "ADDITIONAL_ITEMS", "additionalItems", original.additionalItems?.node(), update.additionalItems?.node())];
+  const restKeyword = update.additionalItems === undefined ? original.additionalKeyword : update.additionalKeyword;
+  const found = [
+    ...compareItems(context, original, update),
+    ...compareTuples(context, original, update),
+    ...restDifference(context, "ADDITIONAL_ITEMS", restKeyword, original.additionalItems?.node(), update.additionalItems?.node()),
+    ...compareContains(context, original, update),
+  ];
   found.push(...boundDifference("maxItems", "MAX_ITEMS", original.maxItems, update.maxItems));
   found.push(...boundDifference("minItems", "MIN_ITEMS", original.minItems, update.minItems));
   if (original.uniqueItems !== update.uniqueItems) found.push(difference(update.uniqueItems ? "UNIQUE_ITEMS_ADDED" : "UNIQUE_ITEMS_REMOVED", ["uniqueItems"]));
+  return found;
+}
+
+/**
+ * `contains` with `minContains` and `maxContains`: an array must hold at least `minContains` (1 by
+ * default) and at most `maxContains` items matching `contains`. A wider `contains` lets more items
+ * count towards the minimum (fine) and towards the maximum (a break, when the reader has one).
+ */
+function compareContains(context: DiffContext, original: ArrayNode, update: ArrayNode): Difference[] {
+  if (original.contains === undefined && update.contains === undefined) return [];
+  if (update.contains === undefined) return [difference("CONTAINS_REMOVED", ["contains"])];
+  if (original.contains === undefined) return [difference("CONTAINS_ADDED", ["contains"])];
+  const before = original.contains.node();
+  const after = update.contains.node();
+  const found = under(["contains"], context.compare(before, after));
+  if (update.maxContains !== undefined && !context.compatible(context.compare(after, before))) found.push(difference("CONTAINS_WIDENED_UNDER_MAX_CONTAINS", ["contains"]));
+  found.push(...boundDifference("minContains", "MIN_CONTAINS", original.minContains, update.minContains));
+  found.push(...boundDifference("maxContains", "MAX_CONTAINS", original.maxContains, update.maxContains));
   return found;
 }
 
@@ -39,7 +63,7 @@ function compareTuples(context: DiffContext, original: ArrayNode, update: ArrayN
   for (let index = 0; index < longest; index++) {
     const before = original.tuple[index];
     const after = update.tuple[index];
-    const path = ["items", String(index)];
+    const path = [update.tuple.length > index ? update.tupleKeyword : original.tupleKeyword, String(index)];
     if (before !== undefined && after !== undefined) found.push(...under(path, context.compare(before.node(), after.node())));
     else if (before !== undefined) found.push(...itemRemoved(context, update, before, path));
     else if (after !== undefined) found.push(...itemAdded(context, original, after, path));

@@ -19,7 +19,7 @@ export function compareObjects(context: DiffContext, original: ObjectNode, updat
     ...compareProperties(context, original, update),
     ...comparePatternProperties(context, original, update),
     ...compareDependencies(context, original, update),
-    ...restDifference(context, "ADDITIONAL_PROPERTIES", "additionalProperties", original.additional?.node(), update.additional?.node()),
+    ...restDifference(context, "ADDITIONAL_PROPERTIES", update.additional === undefined ? original.additionalKeyword : update.additionalKeyword, original.additional?.node(), update.additional?.node()),
     ...boundDifference("maxProperties", "MAX_PROPERTIES", original.maxProperties, update.maxProperties),
     ...boundDifference("minProperties", "MIN_PROPERTIES", original.minProperties, update.minProperties),
   ];
@@ -158,26 +158,26 @@ function compareDependencies(context: DiffContext, original: ObjectNode, update:
   for (const name of arrays) {
     const before = original.dependencyArrays.get(name);
     const after = update.dependencyArrays.get(name);
-    const path = ["dependencies", name];
-    if (after === undefined) found.push(difference("DEPENDENCY_ARRAY_REMOVED", path, { before: [...(before ?? [])] }));
-    else if (before === undefined) found.push(difference("DEPENDENCY_ARRAY_ADDED", path, { after: [...after] }));
-    else if (!isDeepStrictEqual(new Set(before), new Set(after))) {
-      const rule = before.every((item) => after.includes(item))
+    const path = [(after ?? before)?.keyword ?? "dependencies", name];
+    if (after === undefined) found.push(difference("DEPENDENCY_ARRAY_REMOVED", path, { before: [...(before?.value ?? [])] }));
+    else if (before === undefined) found.push(difference("DEPENDENCY_ARRAY_ADDED", path, { after: [...after.value] }));
+    else if (!isDeepStrictEqual(new Set(before.value), new Set(after.value))) {
+      const rule = before.value.every((item) => after.value.includes(item))
         ? "DEPENDENCY_ARRAY_EXTENDED"
-        : after.every((item) => before.includes(item))
+        : after.value.every((item) => before.value.includes(item))
           ? "DEPENDENCY_ARRAY_NARROWED"
           : "DEPENDENCY_ARRAY_CHANGED";
-      found.push(difference(rule, path, { before: [...before], after: [...after] }));
+      found.push(difference(rule, path, { before: [...before.value], after: [...after.value] }));
     }
   }
   const schemas = new Set([...original.dependencySchemas.keys(), ...update.dependencySchemas.keys()]);
   for (const name of schemas) {
     const before = original.dependencySchemas.get(name);
     const after = update.dependencySchemas.get(name);
-    const path = ["dependencies", name];
+    const path = [(after ?? before)?.keyword ?? "dependencies", name];
     if (after === undefined) found.push(difference("DEPENDENCY_SCHEMA_REMOVED", path));
     else if (before === undefined) found.push(difference("DEPENDENCY_SCHEMA_ADDED", path));
-    else found.push(...under(path, context.compare(before.node(), after.node())));
+    else found.push(...under(path, context.compare(before.value.node(), after.value.node())));
   }
   return found;
 }

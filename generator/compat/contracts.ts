@@ -7,10 +7,10 @@
 import { isDeepStrictEqual } from "node:util";
 import type { SourceLocation } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
-import type { CompatibilityMode } from "@evc/runtime/codegen";
+import type { CompatibilityMode, JsonSchema } from "@evc/runtime/codegen";
 import { checkCompatibility, isTransitive, type CompatibilityDirection, type CompatibilityFinding } from "./check.js";
 import type { CompatibilityPolicy } from "./differ.js";
-import type { RuleId } from "./rules.js";
+import { ruleIds, type RuleId } from "./rules.js";
 
 /** One side of the comparison: the contracts of a revision and where their schemas are written. */
 export interface ContractSide {
@@ -19,20 +19,31 @@ export interface ContractSide {
   readonly locate: (event: EventModel, schemaPath: readonly string[]) => SourceLocation;
 }
 
-/** The rules of `evc diff` besides the schema rules. */
-export type ContractRule =
-  | RuleId
-  | "EVENT_REMOVED"
-  | "VERSION_REMOVED"
-  | "UPCAST_MISSING"
-  | "EVENT_ADDED"
-  | "VERSION_ADDED"
-  | "SCHEMA_CHANGED"
-  | "COMPATIBILITY_CHANGED";
+/** What the comparison needs of a version on the old side: a released version, from an old revision or the lock. */
+export interface ReleasedVersion {
+  readonly type: string;
+  readonly version: number;
+  readonly schema: JsonSchema;
+  /** The mode it was released with, which binds its changes. */
+  readonly compatibility: CompatibilityMode;
+  /** Where it is declared (in the old revision's specs, or in the lock). */
+  readonly location: SourceLocation;
+}
 
-/** One change between the revisions: breaking, or a note. */
+/** The rules of `evc diff` and `evc check` besides the schema rules. */
+export const contractRuleIds = ["EVENT_REMOVED", "VERSION_REMOVED", "UPCAST_MISSING", "EVENT_ADDED", "VERSION_ADDED", "SCHEMA_CHANGED", "COMPATIBILITY_CHANGED"] as const;
+
+/** A rule of `evc diff` and `evc check`: a schema rule, or one about event types and versions. */
+export type ContractRule = RuleId | (typeof contractRuleIds)[number];
+
+/** Every rule an accepted break may name. */
+export function isContractRule(text: string): text is ContractRule {
+  return (ruleIds as readonly string[]).includes(text) || (contractRuleIds as readonly string[]).includes(text);
+}
+
+/** One change between the revisions: breaking, a breaking change accepted in the configuration, or a note. */
 export interface ContractChange {
-  readonly severity: "breaking" | "note";
+  readonly severity: "breaking" | "accepted" | "note";
   readonly rule: ContractRule;
   readonly type: string;
   readonly version: number;
@@ -42,17 +53,19 @@ export interface ContractChange {
   readonly breaks: readonly CompatibilityDirection[];
   /** The schema path, for schema rules. */
   readonly path?: string;
+  /** Why the break is accepted, for accepted ones. */
+  readonly reason?: string;
 }
 
-/** How to compare: the policy of the schema rules, and the name of the old revision for messages. */
+/** How to compare: the policy of the schema rules, and the name of the old side for messages (`HEAD~1`, `the lock`). */
 export interface ContractDiffOptions {
   readonly policy: CompatibilityPolicy;
   readonly revision: string;
 }
 
-/** Every change from `base` (the old revision) to `head` (the new one), sorted by location. */
-export function diffContracts(base: ContractSide, head: ContractSide, options: ContractDiffOptions): ContractChange[] {
-  const before = byType(base.model.events);
+/** Every change from `base` (the released versions) to `head` (the specs now), sorted by location. */
+export function diffContracts(base: readonly ReleasedVersion[], head: ContractSide, options: ContractDiffOptions): ContractChange[] {
+  const before = byType(base);
   const after = byType(head.model.events);
   const changes: ContractChange[] = [];
   for (const type of [...new Set([...before.keys(), ...after.keys()])].sort()) {
@@ -95,7 +108,7 @@ function versionAdded(event: EventModel): ContractChange {
   return change("note", "VERSION_ADDED", event, event.version === 1 ? "new version" : `new version, upcast from v${event.version - 1} by ${how}`, event.location, []);
 }
 
-function versionChanged(old: EventModel, event: EventModel, olds: readonly EventModel[], head: ContractSide, options: ContractDiffOptions): ContractChange[] {
+function versionChanged(old: ReleasedVersion, event: EventModel, olds: readonly ReleasedVersion[], head: ContractSide, options: ContractDiffOptions): ContractChange[] {
   const changes: ContractChange[] = [];
   // The mode released with the version binds the change; a new mode applies from the next change on.
   const mode = old.compatibility;
@@ -123,7 +136,7 @@ function versionChanged(old: EventModel, event: EventModel, olds: readonly Event
 }
 
 /** The findings of one old schema against one new one, in the directions of a mode. */
-function check(old: EventModel, event: EventModel, mode: CompatibilityMode, policy: CompatibilityPolicy): readonly CompatibilityFinding[] {
+function check(old: ReleasedVersion, event: ReleasedVersion, mode: CompatibilityMode, policy: CompatibilityPolicy): readonly CompatibilityFinding[] {
   return checkCompatibility([old.schema], event.schema, { mode: mode.replace("_TRANSITIVE", "") as CompatibilityMode, policy }).findings;
 }
 
@@ -134,7 +147,7 @@ function findingKey(finding: CompatibilityFinding): string {
 function change(
   severity: ContractChange["severity"],
   rule: ContractRule,
-  event: EventModel,
+  event: ReleasedVersion,
   message: string,
   location: SourceLocation,
   breaks: readonly CompatibilityDirection[],
@@ -142,13 +155,13 @@ function change(
   return { severity, rule, type: event.type, version: event.version, message, location, breaks };
 }
 
-function byType(events: readonly EventModel[]): Map<string, EventModel[]> {
-  const types = new Map<string, EventModel[]>();
+function byType<V extends ReleasedVersion>(events: readonly V[]): Map<string, V[]> {
+  const types = new Map<string, V[]>();
   for (const event of events) types.set(event.type, [...(types.get(event.type) ?? []), event]);
   for (const versions of types.values()) versions.sort((a, b) => a.version - b.version);
   return types;
 }
 
-function versionList(events: readonly EventModel[]): string {
+function versionList(events: readonly ReleasedVersion[]): string {
   return events.map((event) => `v${event.version}`).join(", ");
 }

@@ -10,6 +10,7 @@ export function pathText(tokens: readonly string[]): string {
 }
 
 const combinators = new Set(["allOf", "anyOf", "oneOf"]);
+const dependencyTokens = new Set(["properties", "required", "dependencies", "dependentRequired", "dependentSchemas"]);
 
 /** The field a path is about, as a reader of the event sees it: `data.createdBy`, `tags[]`, `items[0]`; `root` at the top. */
 export function fieldLabel(tokens: readonly string[]): string {
@@ -18,17 +19,17 @@ export function fieldLabel(tokens: readonly string[]): string {
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as string;
     const next = tokens[index + 1];
-    if ((token === "properties" || token === "required" || token === "dependencies") && next !== undefined) {
+    if (dependencyTokens.has(token) && next !== undefined) {
       field(next);
       index++;
     } else if (token === "patternProperties" && next !== undefined) {
       field(`<${next}>`);
       index++;
-    } else if (token === "additionalProperties") field("*");
-    else if (token === "items" && next !== undefined && /^\d+$/.test(next)) {
+    } else if (token === "additionalProperties" || token === "unevaluatedProperties") field("*");
+    else if ((token === "items" || token === "prefixItems") && next !== undefined && /^\d+$/.test(next)) {
       label += `[${next}]`;
       index++;
-    } else if (token === "items" || token === "additionalItems") label += "[]";
+    } else if (token === "items" || token === "additionalItems" || token === "unevaluatedItems" || token === "contains") label += "[]";
     else if (combinators.has(token) && next !== undefined && /^\d+$/.test(next)) index++;
   }
   return label === "" ? "root" : `"${label}"`;

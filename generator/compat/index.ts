@@ -5,3 +5,5 @@ export type { CompatibilityPolicy } from "./differ.js";
 export { CompatibilityError } from "./errors.js";
 export { mirrorOf, ruleClass, ruleIds } from "./rules.js";
 export type { RuleClass, RuleId } from "./rules.js";
+export { applyAccepted, checkLock, lockText, readLock, writeLock } from "./lock.js";
+export type { LockCheck, LockCheckOptions } from "./lock.js";

@@ -142,6 +142,17 @@ const specs = {
   ...bound("maxItems", "MAX_ITEMS", true),
   ...bound("minItems", "MIN_ITEMS", false),
   UNIQUE_ITEMS_ADDED: { class: b, mirror: "UNIQUE_ITEMS_REMOVED", phrase: "uniqueItems added" },
+  CONTAINS_ADDED: { class: b, mirror: "CONTAINS_REMOVED", phrase: "contains added" },
+  CONTAINS_REMOVED: { class: c, mirror: "CONTAINS_ADDED", phrase: "contains removed" },
+  CONTAINS_WIDENED_UNDER_MAX_CONTAINS: {
+    class: b,
+    mirror: "CONTAINS_WIDENED_UNDER_MAX_CONTAINS",
+    phrase: "contains matches items it did not, which maxContains counts",
+  },
+  // minContains is 1 by default wherever contains is, so it is never added or removed, only raised or lowered.
+  MIN_CONTAINS_INCREASED: { class: b, mirror: "MIN_CONTAINS_DECREASED", phrase: "minContains increased from {before} to {after}" },
+  MIN_CONTAINS_DECREASED: { class: c, mirror: "MIN_CONTAINS_INCREASED", phrase: "minContains decreased from {before} to {after}" },
+  ...bound("maxContains", "MAX_CONTAINS", true),
   UNIQUE_ITEMS_REMOVED: { class: c, mirror: "UNIQUE_ITEMS_ADDED", phrase: "uniqueItems removed" },
   ADDITIONAL_ITEMS_ADDED: { class: c, mirror: "ADDITIONAL_ITEMS_REMOVED", phrase: "additional items allowed" },
   ADDITIONAL_ITEMS_REMOVED: { class: b, mirror: "ADDITIONAL_ITEMS_ADDED", phrase: "additional items no longer allowed" },

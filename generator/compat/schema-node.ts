@@ -1,5 +1,8 @@
 /**
- * The checker's view of a JSON Schema (draft-07, the AsyncAPI schema dialect): each schema object
+ * The checker's view of a JSON Schema (draft-07, the AsyncAPI schema dialect, or 2020-12 when the
+ * root's `$schema` says so: `prefixItems` and `items`, `dependentRequired`/`dependentSchemas`,
+ * `contains` with `minContains`/`maxContains`, `unevaluatedProperties`/`unevaluatedItems` where
+ * they act as `additionalProperties`/`additionalItems`): each schema object
  * becomes one node that says what it constrains, in the shapes Confluent's checker reasons about
  * (a typed schema, a list of types, an enum, `not`, a combinator), or a conjunction of several
  * when one object mixes them (`{type: string, enum: [...]}`). Local `$ref`s are followed lazily,
@@ -73,22 +76,40 @@ export interface ObjectNode extends TypedBase {
   readonly kind: "object";
   readonly properties: ReadonlyMap<string, Child>;
   readonly required: ReadonlySet<string>;
-  /** `additionalProperties`; undefined when absent. */
+  /** `additionalProperties` (or an `unevaluatedProperties` that acts as it); undefined when absent. */
   readonly additional: Child | undefined;
+  /** The keyword `additional` was written as. */
+  readonly additionalKeyword: "additionalProperties" | "unevaluatedProperties";
   readonly patterns: ReadonlyMap<string, Child>;
-  readonly dependencyArrays: ReadonlyMap<string, readonly string[]>;
-  readonly dependencySchemas: ReadonlyMap<string, Child>;
+  /** `dependencies` with a list, or `dependentRequired`: property name → the names it requires. */
+  readonly dependencyArrays: ReadonlyMap<string, Dependency<readonly string[]>>;
+  /** `dependencies` with a schema, or `dependentSchemas`. */
+  readonly dependencySchemas: ReadonlyMap<string, Dependency<Child>>;
   readonly minProperties: number | undefined;
   readonly maxProperties: number | undefined;
+}
+/** A dependency of an object schema, with the keyword it is written under. */
+export interface Dependency<T> {
+  readonly keyword: "dependencies" | "dependentRequired" | "dependentSchemas";
+  readonly value: T;
 }
 /** An array schema. */
 export interface ArrayNode extends TypedBase {
   readonly kind: "array";
   /** `items` as one schema for every item. */
   readonly items: Child | undefined;
-  /** `items` as a list (a tuple). */
+  /** The tuple: `prefixItems`, or `items` as a list (draft-07). */
   readonly tuple: readonly Child[];
+  /** The keyword of the tuple. */
+  readonly tupleKeyword: "items" | "prefixItems";
+  /** What the items after the tuple must match: `additionalItems`, `items` after `prefixItems`, or an `unevaluatedItems` that acts as either. */
   readonly additionalItems: Child | undefined;
+  /** The keyword of `additionalItems`. */
+  readonly additionalKeyword: "additionalItems" | "items" | "unevaluatedItems";
+  /** `contains`, with the number of items that must match it (`minContains`, 1 by default) and may (`maxContains`). */
+  readonly contains: Child | undefined;
+  readonly minContains: number | undefined;
+  readonly maxContains: number | undefined;
   readonly minItems: number | undefined;
   readonly maxItems: number | undefined;
   readonly uniqueItems: boolean;
@@ -144,27 +165,19 @@ type TypeName = (typeof typeNames)[number];
 const impliedBy: Record<"string" | "number" | "object" | "array", readonly string[]> = {
   string: ["minLength", "maxLength", "pattern", "format"],
   number: ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
-  object: ["properties", "required", "additionalProperties", "patternProperties", "dependencies", "minProperties", "maxProperties"],
-  array: ["items", "additionalItems", "minItems", "maxItems", "uniqueItems"],
+  object: ["properties", "required", "additionalProperties", "patternProperties", "dependencies", "dependentRequired", "dependentSchemas", "minProperties", "maxProperties"],
+  array: ["items", "prefixItems", "additionalItems", "contains", "minContains", "maxContains", "minItems", "maxItems", "uniqueItems"],
 };
 
-/** Validation keywords of draft-07 and later that the checker does not analyse: any change to them is reported. */
-const opaqueKeywords = [
-  "contains",
-  "propertyNames",
-  "if",
-  "then",
-  "else",
-  "dependentRequired",
-  "dependentSchemas",
-  "unevaluatedProperties",
-  "unevaluatedItems",
-  "prefixItems",
-  "minContains",
-  "maxContains",
-  "$recursiveRef",
-  "$dynamicRef",
-];
+/** Validation keywords the checker does not analyse: any change to them is reported. */
+const opaqueKeywords = ["propertyNames", "if", "then", "else", "$recursiveRef", "$dynamicRef"];
+
+/**
+ * Keywords that evaluate properties or items in place, from subschemas: where one is present,
+ * `unevaluatedProperties`/`unevaluatedItems` depend on which subschemas matched, and are compared
+ * as values; without them they act as `additionalProperties`/`additionalItems`.
+ */
+const inPlaceApplicators = ["allOf", "anyOf", "oneOf", "if", "then", "else", "dependentSchemas", "$ref", "$dynamicRef", "$recursiveRef"];
 
 const emptyKey = "true";
 const falseKey = "false";
@@ -289,10 +302,37 @@ function buildNode(raw: Raw, child: MakeChild): SchemaNode {
   for (const keyword of opaqueKeywords) {
     if (keyword in raw) parts.set(keyword, { kind: "opaque", keyword, value: raw[keyword] as JsonValue });
   }
+  // An `unevaluated*` that depends on which subschemas match is compared with the whole object it sits in: any change there may change what it sees.
+  for (const keyword of ["unevaluatedProperties", "unevaluatedItems"] as const) {
+    if (keyword in raw && unevaluatedRole(raw, keyword) === "opaque") parts.set(keyword, { kind: "opaque", keyword, value: withoutAnnotations(raw) });
+  }
   const [only] = parts.values();
   if (parts.size === 0) return { kind: "empty", meta };
   if (parts.size === 1 && only !== undefined) return { ...only, meta };
   return { kind: "parts", parts, meta };
+}
+
+/**
+ * What `unevaluatedProperties` (`unevaluatedItems`) of a schema object does: nothing (`ignored`)
+ * beside `additionalProperties` (or an `items` that covers every item after the tuple), which
+ * leaves nothing unevaluated; the same as that keyword (`rest`) when no keyword evaluates in place
+ * (nor `contains`, for items); otherwise it depends on which subschemas match (`opaque`).
+ */
+function unevaluatedRole(raw: Raw, keyword: "unevaluatedProperties" | "unevaluatedItems"): "ignored" | "rest" | "opaque" {
+  if (keyword === "unevaluatedProperties" && "additionalProperties" in raw) return "ignored";
+  if (keyword === "unevaluatedItems") {
+    const items = raw["items"];
+    const covered = Array.isArray(raw["prefixItems"]) ? items !== undefined : Array.isArray(items) ? "additionalItems" in raw : items !== undefined;
+    if (covered) return "ignored";
+  }
+  if (inPlaceApplicators.some((applicator) => applicator in raw)) return "opaque";
+  return keyword === "unevaluatedItems" && "contains" in raw ? "opaque" : "rest";
+}
+
+/** A schema object without its annotations: what an opaque `unevaluated*` depends on. */
+function withoutAnnotations(raw: Raw): JsonValue {
+  const annotations = new Set(["$id", "id", "$schema", "title", "description", "default", "examples", "$comment", "$defs", "definitions"]);
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !annotations.has(key))) as JsonValue;
 }
 
 /** The types of a `type` keyword, integer folded into number when both are listed; undefined when absent or unusable. */
@@ -351,19 +391,23 @@ function objectNode(raw: Raw, child: MakeChild, implied: boolean): ObjectNode {
   for (const [name, schema] of entriesOf(raw["properties"])) properties.set(name, child(schema, `properties/${escape(name)}`));
   const patterns = new Map<string, Child>();
   for (const [pattern, schema] of entriesOf(raw["patternProperties"])) patterns.set(pattern, child(schema, `patternProperties/${escape(pattern)}`));
-  const dependencyArrays = new Map<string, string[]>();
-  const dependencySchemas = new Map<string, Child>();
-  for (const [name, dependency] of entriesOf(raw["dependencies"])) {
-    if (Array.isArray(dependency)) dependencyArrays.set(name, dependency.filter((item): item is string => typeof item === "string"));
-    else dependencySchemas.set(name, child(dependency, `dependencies/${escape(name)}`));
+  const dependencyArrays = new Map<string, Dependency<readonly string[]>>();
+  const dependencySchemas = new Map<string, Dependency<Child>>();
+  for (const keyword of ["dependencies", "dependentRequired", "dependentSchemas"] as const) {
+    for (const [name, dependency] of entriesOf(raw[keyword])) {
+      if (Array.isArray(dependency) && keyword !== "dependentSchemas") dependencyArrays.set(name, { keyword, value: dependency.filter((item): item is string => typeof item === "string") });
+      else if (keyword !== "dependentRequired") dependencySchemas.set(name, { keyword, value: child(dependency, `${keyword}/${escape(name)}`) });
+    }
   }
   const required = Array.isArray(raw["required"]) ? raw["required"].filter((name): name is string => typeof name === "string") : [];
+  const additionalKeyword = "unevaluatedProperties" in raw && unevaluatedRole(raw, "unevaluatedProperties") === "rest" ? "unevaluatedProperties" : "additionalProperties";
   return {
     kind: "object",
     implied,
     properties,
     required: new Set(required),
-    additional: "additionalProperties" in raw ? child(raw["additionalProperties"], "additionalProperties") : undefined,
+    additional: additionalKeyword in raw ? child(raw[additionalKeyword], additionalKeyword) : undefined,
+    additionalKeyword,
     patterns,
     dependencyArrays,
     dependencySchemas,
@@ -374,12 +418,26 @@ function objectNode(raw: Raw, child: MakeChild, implied: boolean): ObjectNode {
 
 function arrayNode(raw: Raw, child: MakeChild, implied: boolean): ArrayNode {
   const items = raw["items"];
+  const prefix = Array.isArray(raw["prefixItems"]) ? (raw["prefixItems"] as unknown[]) : undefined;
+  // 2020-12: `prefixItems` is the tuple and `items` the rest; draft-07: `items` as a list is the tuple and `additionalItems` the rest.
+  const tupleKeyword = prefix !== undefined ? "prefixItems" : "items";
+  const tuple = prefix ?? (Array.isArray(items) ? items : []);
+  // A draft-07 `additionalItems` beside no `items` list is ignored by validators; it is compared anyway, as Confluent does.
+  const restKeyword = prefix !== undefined ? (items !== undefined ? "items" : undefined) : !isPlainObject(items) && typeof items !== "boolean" && "additionalItems" in raw ? "additionalItems" : undefined;
+  const unevaluated = "unevaluatedItems" in raw && unevaluatedRole(raw, "unevaluatedItems") === "rest";
+  const additionalKeyword = unevaluated ? "unevaluatedItems" : (restKeyword ?? "additionalItems");
+  const hasContains = "contains" in raw;
   return {
     kind: "array",
     implied,
-    items: items === undefined || Array.isArray(items) ? undefined : child(items, "items"),
-    tuple: Array.isArray(items) ? items.map((item, index) => child(item, `items/${index}`)) : [],
-    additionalItems: "additionalItems" in raw ? child(raw["additionalItems"], "additionalItems") : undefined,
+    items: items === undefined || Array.isArray(items) || prefix !== undefined ? undefined : child(items, "items"),
+    tuple: tuple.map((item, index) => child(item, `${tupleKeyword}/${index}`)),
+    tupleKeyword,
+    additionalItems: restKeyword !== undefined || unevaluated ? child(raw[additionalKeyword], additionalKeyword) : undefined,
+    additionalKeyword,
+    contains: hasContains ? child(raw["contains"], "contains") : undefined,
+    minContains: hasContains ? (numberOf(raw["minContains"]) ?? 1) : undefined,
+    maxContains: hasContains ? numberOf(raw["maxContains"]) : undefined,
     minItems: numberOf(raw["minItems"]),
     maxItems: numberOf(raw["maxItems"]),
     uniqueItems: raw["uniqueItems"] === true,

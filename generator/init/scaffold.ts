@@ -5,8 +5,8 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ArgumentError } from "@evc/runtime";
+import { toolFile } from "../version.js";
 
 /** Files a template folder holds under another name, because npm does not pack them as they are. */
 const renamed: Readonly<Record<string, string>> = { "gitignore.txt": ".gitignore" };
@@ -19,12 +19,7 @@ export interface ScaffoldResult {
   readonly packageJson: "created" | "updated" | "unchanged";
 }
 
-const templates = resolve(dirname(fileURLToPath(import.meta.url)), templatesFolder());
-
-function templatesFolder(): string {
-  // From the sources (`init/scaffold.ts`) and from `dist/init/scaffold.js` alike.
-  return fileURLToPath(import.meta.url).split(sep).includes("dist") ? "../../init/templates" : "templates";
-}
+const templates = toolFile("init/templates");
 
 /** Scaffold a contracts repository in `dir`, creating it if needed. */
 export function scaffold(dir: string): ScaffoldResult {

@@ -69,11 +69,13 @@ describe("cli - evc compat", () => {
     const { code, stdout } = await ws.evc("compat", "old.json", "new.json", "--json", "--mode", "FULL");
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toEqual({
-      compatible: false,
-      mode: "FULL",
-      policy: "strict",
+      command: "compat",
+      ok: false,
+      exitCode: 1,
+      summary: '"new.json" is not (1 breaking change) FULL compatible with "old.json" under the strict policy',
       findings: [
         {
+          severity: "error",
           rule: "REQUIRED_ATTRIBUTE_ADDED",
           path: "#/required/note",
           breaks: ["BACKWARD"],
@@ -84,7 +86,55 @@ describe("cli - evc compat", () => {
     });
   });
 
+  test("--format github-actions prints one annotation per finding at its file and line, then the verdict", async () => {
+    using ws = pair((schema) => ({ ...schema, required: ["id", "note"] }));
+    const { code, stdout } = await ws.evc("compat", "old.json", "new.json", "--format", "github-actions");
+    expect(code).toBe(1);
+    expect(stdout).toBe(
+      '::error file=new.json,line=4,col=3,title=evc compat%3A REQUIRED_ATTRIBUTE_ADDED::"note": property made required (breaks BACKWARD)\n' +
+        'evc compat: "new.json" is not (1 breaking change) BACKWARD compatible with "old.json" under the strict policy\n',
+    );
+  });
+
+  test("--format junit prints a test case per finding, failing for breaking ones; none is one passing case", async () => {
+    using broken = pair((schema) => ({ ...schema, required: ["id", "note"] }));
+    const failing = await broken.evc("compat", "old.json", "new.json", "--format", "junit");
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites name="evc compat" tests="1" failures="1">',
+        '  <testsuite name="evc compat" tests="1" failures="1">',
+        '    <testcase classname="new.json" name="REQUIRED_ATTRIBUTE_ADDED new.json:4:3">',
+        '      <failure message="&quot;note&quot;: property made required (breaks BACKWARD)" type="REQUIRED_ATTRIBUTE_ADDED"/>',
+        "    </testcase>",
+        "  </testsuite>",
+        "</testsuites>",
+        "",
+      ].join("\n"),
+    );
+    using same = pair((schema) => schema);
+    const passing = await same.evc("compat", "old.json", "new.json", "--format", "junit");
+    expect(passing.code).toBe(0);
+    expect(passing.stdout).toContain('tests="1" failures="0"');
+    expect(passing.stdout).toContain('<testcase classname="evc compat" name="&quot;new.json&quot; is BACKWARD compatible with &quot;old.json&quot; under the strict policy"/>');
+  });
+
+  test("a failure to run is JSON too with --format json, exit 2", async () => {
+    using ws = pair((schema) => schema);
+    const { code, stdout } = await ws.evc("compat", "missing.json", "new.json", "--format", "json");
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({
+      command: "compat",
+      ok: false,
+      exitCode: 2,
+      summary: 'evc: invalid argument "old": a JSON Schema file, but cannot read "missing.json": file not found',
+      findings: [{ severity: "error", rule: "CANNOT_RUN", message: 'invalid argument "old": a JSON Schema file, but cannot read "missing.json": file not found' }],
+    });
+  });
+
   test.each([
+    [["compat", "old.json", "new.json", "--format", "yaml"], 'evc: invalid argument "format": one of text, json, github-actions, junit, but "yaml" is none\n'],
     [["compat", "missing.json", "new.json"], 'evc: invalid argument "old": a JSON Schema file, but cannot read "missing.json": file not found\n'],
     [["compat", "old.json", "broken.json"], 'evc: invalid argument "new": a JSON Schema file, but "broken.json" is not JSON: '],
     [["compat", "old.json", "list.json"], 'evc: invalid argument "new": a JSON Schema file, but "list.json" holds an array, not an object or a boolean\n'],

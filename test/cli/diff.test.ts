@@ -3,7 +3,7 @@ import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { evc } from "../helpers/cli.js";
-import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+import { editFile, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 
 const identity = { GIT_AUTHOR_NAME: "evc tests", GIT_AUTHOR_EMAIL: "tests@evc.invalid", GIT_COMMITTER_NAME: "evc tests", GIT_COMMITTER_EMAIL: "tests@evc.invalid" };
 
@@ -23,10 +23,7 @@ function shopRepository(base: (spec: string) => string = (spec) => spec): SpecWo
 }
 
 function edit(ws: SpecWorkspace, change: (spec: string) => string): void {
-  const before = ws.read("specs/shop.yaml");
-  const after = change(before);
-  expect(after).not.toBe(before);
-  ws.write("specs/shop.yaml", after);
+  editFile(ws, "specs/shop.yaml", change);
 }
 
 /** Line and column (from 1) of `text` in shop.yaml, searching from the first `after`. */
@@ -81,11 +78,13 @@ describe("cli - evc diff", () => {
     expect(code).toBe(1);
     const [line, column] = positionOf(ws, "maximum: 100000").split(":").map(Number);
     expect(JSON.parse(stdout)).toEqual({
-      against: "HEAD",
-      breaking: 1,
-      changes: [
+      command: "diff",
+      ok: false,
+      exitCode: 1,
+      summary: "evc diff: 1 breaking change since HEAD",
+      findings: [
         {
-          severity: "breaking",
+          severity: "error",
           rule: "MAXIMUM_ADDED",
           type: "order.placed",
           version: 2,
@@ -173,12 +172,16 @@ describe("cli - evc diff", () => {
     expect(stderr).toBe(`evc: invalid argument "against": a git revision of the repository at "${ws.dir}", but "no-such-ref" is not one\n`);
   });
 
-  test("broken specs in the working tree exit 1 with their diagnostics, as evc check does", async () => {
+  test("broken specs in the working tree cannot be compared: exit 2 with their diagnostics, and JSON says so", async () => {
     using ws = shopRepository();
     edit(ws, (spec) => spec.replace("data: { orderId: o-1, amount: 1200 }", "data: { orderId: o-1, amount: -5 }"));
     const { code, stderr } = await diff(ws);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("(evc-invalid-example)");
+    expect(stderr).toMatch(/evc: 2 errors in the specs; nothing compared\n$/);
+    const json = await diff(ws, "--format", "json");
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ command: "diff", ok: false, exitCode: 2, summary: "evc: 2 errors in the specs; nothing compared", findings: expect.arrayContaining([expect.objectContaining({ severity: "error", rule: "evc-invalid-example" })]) });
   });
 
   test("the repository's own contracts have no breaking change against HEAD", async () => {

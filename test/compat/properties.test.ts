@@ -3,21 +3,12 @@ import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { checkCompatibility, compatibilityModes } from "@evc/cli/compat";
+import { ajvOracle } from "../helpers/ajv-oracle.js";
 import { editedArbitrary, schemaArbitrary, unsatisfiable, valueArbitrary, type Schema } from "../helpers/schema-arbitraries.js";
 
 const ajv = new Ajv({ strict: false, allErrors: false });
 addFormats.default(ajv);
-const validators = new Map<string, (value: unknown) => boolean>();
-
-function accepts(schema: Schema, value: unknown): boolean {
-  const key = JSON.stringify(schema);
-  let validate = validators.get(key);
-  if (validate === undefined) {
-    validate = ajv.compile(schema) as (value: unknown) => boolean;
-    validators.set(key, validate);
-  }
-  return validate(value);
-}
+const accepts: (schema: Schema, value: unknown) => boolean = ajvOracle(ajv);
 
 /** A schema, an edit of it, and values of each (drawn to fit, and checked with ajv). */
 const pairs = schemaArbitrary().chain((old) =>

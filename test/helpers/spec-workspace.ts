@@ -18,6 +18,14 @@ export interface SpecWorkspace extends Disposable {
   load<T>(path: string): Promise<T>;
 }
 
+/** Rewrite a file of a workspace, failing the test when the change leaves it as it was (a stale search string). */
+export function editFile(ws: SpecWorkspace, path: string, change: (text: string) => string): void {
+  const before = ws.read(path);
+  const after = change(before);
+  if (after === before) throw new Error(`the edit left "${path}" unchanged`);
+  ws.write(path, after);
+}
+
 /** Make a workspace, an ES module package that sees this project's node_modules, with the given files (path → text). */
 export function specWorkspace(files: Readonly<Record<string, string>> = {}): SpecWorkspace {
   const dir = mkdtempSync(join(tmpdir(), "evc-spec-"));

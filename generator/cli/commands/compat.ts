@@ -8,48 +8,47 @@ import { ArgumentError } from "@evc/runtime";
 import { isPlainObject } from "@evc/runtime/codegen";
 import { parseMode, parsePolicy } from "../compat-flags.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
+import { formatOption, Reporter } from "../output.js";
 import { breakingLine, reportFailure } from "../report.js";
 
 interface CompatFlags {
   mode: string;
   policy: string;
+  format?: string;
   json?: boolean;
 }
 
 /**
- * `evc compat <old> <new> [--mode M] [--policy strict|lenient] [--json]`: exit 0 when the new JSON
+ * `evc compat <old> <new> [--mode M] [--policy strict|lenient] [--format F]`: exit 0 when the new JSON
  * Schema is compatible with the old one, 1 printing every breaking change (located in the new
  * file), 2 when a file cannot be read or a flag is wrong.
  */
 export const compatCommand: CommandRegistration = (program, io, done) => {
-  program
-    .command("compat")
+  formatOption(program.command("compat"))
     .description("tell whether a new JSON Schema is compatible with an old one, under Confluent Schema Registry's modes")
     .argument("<old>", "the old schema, a JSON file")
     .argument("<new>", "the new schema, a JSON file")
     .option("--mode <mode>", "BACKWARD, FORWARD or FULL, each also _TRANSITIVE, or NONE", "BACKWARD")
     .option("--policy <policy>", "strict (an optional property added to an open content model breaks BACKWARD) or lenient", "strict")
-    .option("--json", "print JSON")
     .action((oldPath: string, newPath: string, flags: CompatFlags) => {
+      const reporter = Reporter.from(io, "compat", flags);
       try {
+        reporter.checkFormat();
         const mode = parseMode(flags.mode);
         const policy = parsePolicy(flags.policy);
         const sources = new SourceFiles(io.cwd);
         const before = readSchema(sources, oldPath, "old");
         const after = readSchema(sources, newPath, "new");
         const report = checkCompatibility([before.schema], after.schema, { mode, policy });
-        const findings = report.findings.map((finding) => ({ ...finding, location: after.locate(finding.tokens) }));
-        if (flags.json === true) {
-          const rows = findings.map(({ rule, path, breaks, message, location }) => ({ rule, path, breaks, message, location }));
-          io.stdout(`${JSON.stringify({ compatible: report.compatible, mode, policy, findings: rows }, null, 2)}\n`);
-        } else {
-          for (const finding of findings) io.stdout(breakingLine(finding.location, finding.message, finding.rule, finding.breaks));
-          const verdict = report.compatible ? "is" : `is not (${findings.length} breaking change${findings.length === 1 ? "" : "s"})`;
-          io.stdout(`"${after.display}" ${verdict} ${mode} compatible with "${before.display}" under the ${policy} policy\n`);
+        for (const finding of report.findings) {
+          const location = after.locate(finding.tokens);
+          const { rule, path, breaks, message } = finding;
+          reporter.add({ severity: "error", rule, message, location, breaks, path }, breakingLine(location, message, rule, breaks));
         }
-        done(report.compatible ? ExitCode.ok : ExitCode.finding);
+        const verdict = report.compatible ? "is" : `is not (${report.findings.length} breaking change${report.findings.length === 1 ? "" : "s"})`;
+        done(reporter.finish(report.compatible ? ExitCode.ok : ExitCode.finding, `"${after.display}" ${verdict} ${mode} compatible with "${before.display}" under the ${policy} policy`));
       } catch (error) {
-        done(reportFailure(io, error, "nothing compared"));
+        done(reportFailure(reporter, error, "nothing compared"));
       }
     });
 };

@@ -1,18 +1,19 @@
 import { relative, resolve } from "node:path";
-import { diffContracts, type ContractChange } from "../../compat/contracts.js";
+import { diffContracts } from "../../compat/contracts.js";
 import { formatDiagnostic, SpecError } from "../../diagnostics.js";
 import { loadContracts, type LoadedContracts, type LoadOptions } from "../../load.js";
 import { specsAtRevision } from "../../revision.js";
-import { parsePolicy } from "../compat-flags.js";
-import { ExitCode, type CliIO, type CommandRegistration } from "../io.js";
-import { breakingLine, printWarnings, reportFailure } from "../report.js";
+import { applyAccepted } from "../../compat/lock.js";
+import { ArgumentError } from "@evc/runtime";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { formatOption, Reporter } from "../output.js";
+import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
+import { readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
 
-interface DiffFlags {
-  against: string;
-  specs: string;
-  policy: string;
+interface DiffFlags extends SettingsFlags {
+  against?: string;
+  format?: string;
   json?: boolean;
-  allowRemoteRefs?: boolean;
 }
 
 /**
@@ -21,69 +22,60 @@ interface DiffFlags {
  * revision or its specs cannot be read.
  */
 export const diffCommand: CommandRegistration = (program, io, done) => {
-  program
-    .command("diff")
-    .description("report every breaking change of the contracts since a git revision")
-    .requiredOption("--against <git-ref>", "the revision to compare with (HEAD~1, main, a tag)")
-    .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
-    .option("--policy <policy>", "strict or lenient, for the schema rules", "strict")
-    .option("--allow-remote-refs", "let the parser fetch http(s) $refs")
-    .option("--json", "print JSON")
+  formatOption(specOptions(program.command("diff").description("report every breaking change of the contracts since a git revision")))
+    .option("--against <git-ref>", "the revision to compare with (HEAD~1, main, a tag; default: the configuration's baseline)")
+    .option("--policy <policy>", "strict or lenient, for the schema rules (default: the configuration's, else strict)")
     .action(async (flags: DiffFlags) => {
+      const reporter = Reporter.from(io, "diff", flags);
       try {
-        const policy = parsePolicy(flags.policy);
-        const options = { allowRemoteRefs: flags.allowRemoteRefs === true };
-        const head = await loadContracts({ ...options, specs: flags.specs, cwd: io.cwd });
-        printWarnings(io, head.warnings);
-        using revision = specsAtRevision(flags.against, flags.specs, io.cwd);
+        reporter.checkFormat();
+        const settings = readSettings(flags, io);
+        const { compatibility } = settings;
+        const against = flags.against ?? compatibility.baseline;
+        if (against === undefined) throw new ArgumentError("against", "a git revision to compare with: give --against <git-ref>, or compatibility.baseline in evc.config.yaml");
+        const specs = shownPath(io, settings.specs);
+        const options = { allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: compatibility.mode };
+        const head = await loadContracts({ ...options, specs: settings.specs, cwd: io.cwd });
+        printWarnings(reporter, head.warnings);
+        using revision = specsAtRevision(against, specs, io.cwd);
         if (!revision.exists) {
-          report(io, flags, [], `${flags.against} has no ${flags.specs}: every contract is new`);
-          done(ExitCode.ok);
+          done(reporter.finish(ExitCode.ok, `evc diff: ${against} has no ${specs}: every contract is new`));
           return;
         }
         // Read the old specs as if from the same working directory, so that both sides name files alike.
-        const cwd = resolve(revision.specs, relative(resolve(io.cwd, flags.specs), io.cwd));
-        const base = await loadRevision(io, { ...options, specs: revision.specs, cwd }, flags.against);
+        const cwd = resolve(revision.specs, relative(settings.specs, io.cwd));
+        const base = await loadRevision(reporter, { ...options, specs: revision.specs, cwd }, against);
         if (base === undefined) {
-          done(ExitCode.failure);
+          done(reporter.finish(ExitCode.failure, `evc: the specs at ${against} have errors; nothing compared`, "stderr"));
           return;
         }
-        const changes = diffContracts(base, head, { policy, revision: flags.against });
+        const diffed = diffContracts(base.model.events, head, { policy: compatibility.policy, revision: against });
+        const { changes, unused } = applyAccepted(diffed, compatibility.accept);
+        printUnusedAccepts(reporter, unused);
         const breaking = changes.filter((change) => change.severity === "breaking").length;
         const summary =
           breaking === 0
-            ? `no breaking change since ${flags.against} (${changes.length} note${changes.length === 1 ? "" : "s"})`
-            : `${breaking} breaking change${breaking === 1 ? "" : "s"} since ${flags.against}`;
-        report(io, flags, changes, summary);
-        done(breaking === 0 ? ExitCode.ok : ExitCode.finding);
+            ? `no breaking change since ${against} (${changes.length} note${changes.length === 1 ? "" : "s"})`
+            : `${breaking} breaking change${breaking === 1 ? "" : "s"} since ${against}`;
+        printChanges(reporter, changes);
+        done(reporter.finish(breaking === 0 ? ExitCode.ok : ExitCode.finding, `evc diff: ${summary}`));
       } catch (error) {
-        done(reportFailure(io, error, "nothing compared"));
+        // Specs that do not load leave nothing to compare: the command cannot run.
+        done(reportFailure(reporter, error, "nothing compared", ExitCode.failure));
       }
     });
 };
 
-/** The contracts of the old revision; undefined, with every problem printed, when its specs do not load. */
-async function loadRevision(io: CliIO, options: LoadOptions, revision: string): Promise<LoadedContracts | undefined> {
+/** The contracts of the old revision; undefined, with every problem reported, when its specs do not load. */
+async function loadRevision(reporter: Reporter, options: LoadOptions, revision: string): Promise<LoadedContracts | undefined> {
   try {
     return await loadContracts(options);
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
-    for (const diagnostic of error.diagnostics) io.stderr(`${revision}: ${formatDiagnostic(diagnostic)}\n`);
-    io.stderr(`evc: the specs at ${revision} have errors; nothing compared\n`);
+    for (const diagnostic of error.diagnostics) {
+      const finding = { severity: diagnostic.severity, rule: diagnostic.code, message: `at ${revision}: ${diagnostic.message}`, location: diagnostic.location };
+      reporter.add(finding, `${revision}: ${formatDiagnostic(diagnostic)}\n`, "stderr");
+    }
     return undefined;
   }
-}
-
-function report(io: CliIO, flags: DiffFlags, changes: readonly ContractChange[], summary: string): void {
-  if (flags.json === true) {
-    const breaking = changes.filter((change) => change.severity === "breaking").length;
-    io.stdout(`${JSON.stringify({ against: flags.against, breaking, changes }, null, 2)}\n`);
-    return;
-  }
-  for (const change of changes) {
-    const subject = `${change.type} v${change.version}: ${change.message}`;
-    if (change.severity === "breaking") io.stdout(breakingLine(change.location, subject, change.rule, change.breaks));
-    else io.stdout(`${change.location.file}:${change.location.line}:${change.location.column}: note: ${subject} (${change.rule})\n`);
-  }
-  io.stdout(`evc diff: ${summary}\n`);
 }

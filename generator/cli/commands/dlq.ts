@@ -5,6 +5,7 @@ import type { EventBus } from "@evc/runtime";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";
+import { Reporter } from "../output.js";
 
 interface DlqFlags extends BusFlags {
   stream?: string;
@@ -76,7 +77,7 @@ async function run(io: CliIO, done: (code: ExitCodeValue) => void, flags: DlqFla
     }
     done(ExitCode.ok);
   } catch (error) {
-    done(reportFailure(io, error, "nothing changed"));
+    done(reportFailure(new Reporter(io, "dlq", "text"), error, "nothing changed"));
   }
 }
 

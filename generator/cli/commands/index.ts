@@ -16,6 +16,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "init", summary: "start a contracts repository: config, a spec, scripts and a CI workflow", load: async () => (await import("./init.js")).initCommand },
   { name: "generate", summary: "generate the SDK from the AsyncAPI specs", load: async () => (await import("./generate.js")).generateCommand },
   { name: "check", summary: "fail when the generated SDK does not match the specs", load: async () => (await import("./generate.js")).checkCommand },
+  { name: "release", summary: "record the contracts as released in the lock, refusing a change their modes forbid", load: async () => (await import("./release.js")).releaseCommand },
   { name: "list", summary: "list every contract: type, version, latest version, system, subject", load: async () => (await import("./list.js")).listCommand },
   { name: "diff", summary: "report every breaking change of the contracts since a git revision", load: async () => (await import("./diff.js")).diffCommand },
   { name: "compat", summary: "tell whether a new JSON Schema is compatible with an old one", load: async () => (await import("./compat.js")).compatCommand },

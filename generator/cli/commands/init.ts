@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { scaffold } from "../../init/scaffold.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
+import { Reporter } from "../output.js";
 import { reportFailure } from "../report.js";
 
 /** `evc init [dir]`: scaffold a contracts repository (config, a spec, scripts, CI); never overwrites a file. */
@@ -18,7 +19,7 @@ export const initCommand: CommandRegistration = (program, io, done) => {
         io.stdout("next: npx evc generate, then npx tsc -p tsconfig.json\n");
         done(ExitCode.ok);
       } catch (error) {
-        done(reportFailure(io, error, "nothing more was written"));
+        done(reportFailure(new Reporter(io, "init", "text"), error, "nothing more was written"));
       }
     });
 };

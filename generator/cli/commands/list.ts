@@ -1,6 +1,7 @@
 import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { printWarnings, reportFailure } from "../report.js";
+import { Reporter } from "../output.js";
 
 /** One line of `evc list`. */
 interface ContractRow {
@@ -24,7 +25,7 @@ export const listCommand: CommandRegistration = (program, io, done) => {
     .action(async (flags: { specs: string; json?: boolean; allowRemoteRefs?: boolean }) => {
       try {
         const { model, warnings } = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
-        printWarnings(io, warnings);
+        printWarnings(new Reporter(io, "list", "text"), warnings);
         const latest = new Map<string, number>();
         for (const event of model.events) latest.set(event.type, Math.max(latest.get(event.type) ?? 0, event.version));
         const rows: ContractRow[] = model.events.map((event) => ({
@@ -39,7 +40,7 @@ export const listCommand: CommandRegistration = (program, io, done) => {
         io.stdout(flags.json === true ? `${JSON.stringify(rows, null, 2)}\n` : table(rows));
         done(ExitCode.ok);
       } catch (error) {
-        done(reportFailure(io, error, "nothing listed"));
+        done(reportFailure(new Reporter(io, "list", "text"), error, "nothing listed"));
       }
     });
 };

@@ -3,6 +3,7 @@ import { ArgumentError } from "@evc/runtime";
 import { busOptions, connectBus, readJsonArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
+import { Reporter } from "../output.js";
 
 interface PublishFlags extends BusFlags {
   version?: string;
@@ -47,7 +48,7 @@ export const publishCommand: CommandRegistration = (program, io, done) => {
       }
       done(ExitCode.ok);
     } catch (error) {
-      done(reportFailure(io, error, "nothing published"));
+      done(reportFailure(new Reporter(io, "publish", "text"), error, "nothing published"));
     }
   });
 };

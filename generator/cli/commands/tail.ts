@@ -3,6 +3,7 @@ import { ArgumentError } from "@evc/runtime";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
+import { Reporter } from "../output.js";
 
 interface TailFlags extends BusFlags {
   count?: string;
@@ -65,7 +66,7 @@ export const tailCommand: CommandRegistration = (program, io, done) => {
       }
       done(ExitCode.ok);
     } catch (error) {
-      done(reportFailure(io, error, "tail stopped"));
+      done(reportFailure(new Reporter(io, "tail", "text"), error, "tail stopped"));
     }
   });
 };

@@ -1,0 +1,45 @@
+import { contractName, checkLock, readLock, writeLock } from "../../compat/lock.js";
+import { loadContracts } from "../../load.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { formatOption, Reporter } from "../output.js";
+import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
+import { readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
+
+/**
+ * `evc release`: record every event version of the specs in the lock, so that `evc check` holds
+ * them to their modes from now on. Refuses (exit 1, lock untouched) when a released version breaks
+ * its lock without an accepted break.
+ */
+export const releaseCommand: CommandRegistration = (program, io, done) => {
+  formatOption(specOptions(program.command("release").description("record the contracts of the specs in the lock of released contracts")))
+    .option("--policy <policy>", "strict or lenient, for the schema rules (default: the configuration's, else strict)")
+    .action(async (flags: SettingsFlags & { format?: string; json?: boolean }) => {
+      const reporter = Reporter.from(io, "release", flags);
+      try {
+        reporter.checkFormat();
+        const settings = readSettings(flags, io);
+        const { compatibility } = settings;
+        const head = await loadContracts({ specs: settings.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: compatibility.mode });
+        printWarnings(reporter, head.warnings);
+        const lock = shownPath(io, compatibility.lock);
+        const gate = checkLock(head, { lock: compatibility.lock, cwd: io.cwd, policy: compatibility.policy, accept: compatibility.accept });
+        const breaking = gate.changes.filter((change) => change.severity === "breaking");
+        if (breaking.length > 0) {
+          printChanges(reporter, breaking);
+          done(reporter.finish(ExitCode.finding, `evc: ${breaking.length} breaking change${breaking.length === 1 ? "" : "s"} of released contracts; ${lock} left unchanged`, "stderr"));
+          return;
+        }
+        printChanges(reporter, gate.changes.filter((change) => change.severity === "accepted"));
+        printUnusedAccepts(reporter, gate.unused);
+        const before = new Map(readLock(compatibility.lock, io.cwd).map((version) => [contractName(version), version]));
+        const added = head.model.events.filter((event) => !before.has(contractName(event)));
+        const changed = gate.changes.filter((change) => change.rule === "SCHEMA_CHANGED" || change.severity === "accepted");
+        writeLock(compatibility.lock, head.model.events);
+        for (const event of added) reporter.text(`released ${contractName(event)}\n`);
+        for (const name of new Set(changed.map(contractName))) reporter.text(`updated ${name}\n`);
+        done(reporter.finish(ExitCode.ok, `${lock}: ${head.model.events.length} released event versions (${added.length} new)`));
+      } catch (error) {
+        done(reportFailure(reporter, error, "nothing released"));
+      }
+    });
+};

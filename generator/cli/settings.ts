@@ -1,0 +1,62 @@
+/** `--config` and the flags that override `evc.config.yaml`: the settings a command runs with. */
+import type { Command } from "commander";
+import { relative, resolve } from "node:path";
+import { loadConfig, type EvcConfig } from "../config.js";
+import type { GenerateOptions } from "../generate.js";
+import { parsePolicy } from "./compat-flags.js";
+import type { CliIO } from "./io.js";
+
+/** The flags that may override the configuration; each absent unless given. */
+export interface SettingsFlags {
+  config?: string;
+  specs?: string;
+  out?: string;
+  upcasters?: string;
+  runtimeImport?: string;
+  policy?: string;
+  allowRemoteRefs?: boolean;
+}
+
+/** Add `--config <file>` to a command. */
+export function configOption(command: Command): Command {
+  return command.option("--config <file>", "the configuration file (default: evc.config.yaml in the working directory, if any)");
+}
+
+/** Add the flags of the spec-reading commands, each overriding the configuration. */
+export function specOptions(command: Command): Command {
+  return configOption(command)
+    .option("--specs <file|dir>", "a spec file or a folder of specs (default: the configuration's, else asyncapi)")
+    .option("--allow-remote-refs", "let the parser fetch http(s) $refs");
+}
+
+/** The configuration with the flags given applied over it; flag paths start from the working directory. */
+export function readSettings(flags: SettingsFlags, io: CliIO): EvcConfig {
+  const config = loadConfig({ cwd: io.cwd, file: flags.config });
+  const path = (flag: string | undefined, fallback: string) => (flag === undefined ? fallback : resolve(io.cwd, flag));
+  return {
+    ...config,
+    specs: path(flags.specs, config.specs),
+    output: { dir: path(flags.out, config.output.dir), runtimeImport: flags.runtimeImport ?? config.output.runtimeImport },
+    upcasters: path(flags.upcasters, config.upcasters),
+    compatibility: { ...config.compatibility, policy: flags.policy === undefined ? config.compatibility.policy : parsePolicy(flags.policy) },
+  };
+}
+
+/** The options of `generate` and `check` for these settings. */
+export function generateOptions(settings: EvcConfig, flags: SettingsFlags, io: CliIO): Partial<GenerateOptions> {
+  return {
+    specs: settings.specs,
+    out: settings.output.dir,
+    upcasters: settings.upcasters,
+    cwd: io.cwd,
+    allowRemoteRefs: flags.allowRemoteRefs === true,
+    ...(settings.output.runtimeImport === undefined ? {} : { runtimeImport: settings.output.runtimeImport }),
+    defaultCompatibility: settings.compatibility.mode,
+  };
+}
+
+/** A path as shown to the user: relative to the working directory when below it. */
+export function shownPath(io: CliIO, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel === "" ? "." : rel.startsWith("..") ? path : rel;
+}
