@@ -1,4 +1,5 @@
 import type { CommandRegistration } from "../io.js";
+import { catalogCommand } from "./catalog.js";
 import { compatCommand } from "./compat.js";
 import { diffCommand } from "./diff.js";
 import { checkCommand, generateCommand } from "./generate.js";
@@ -6,6 +7,7 @@ import { demoCommand } from "./demo.js";
 import { dlqCommand } from "./dlq.js";
 import { listCommand } from "./list.js";
 import { publishCommand } from "./publish.js";
+import { studioCommand } from "./studio.js";
 import { tailCommand } from "./tail.js";
 
 /** Every `evc` subcommand, one module each, in the order `evc --help` lists them. */
@@ -18,5 +20,7 @@ export const commands: readonly CommandRegistration[] = [
   publishCommand,
   tailCommand,
   dlqCommand,
+  studioCommand,
+  catalogCommand,
   demoCommand,
 ];

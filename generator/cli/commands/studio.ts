@@ -1,0 +1,56 @@
+import { buildCatalog } from "../../studio/catalog.js";
+import { builtAssets } from "../../studio/assets.js";
+import { startStudio } from "../../studio/server.js";
+import { loadContracts } from "../../load.js";
+import { ArgumentError } from "../../../runtime/errors.js";
+import { busOptions, connectBus, type BusFlags } from "../bus.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { printWarnings, reportFailure } from "../report.js";
+
+interface StudioFlags extends BusFlags {
+  port: string;
+  host?: string;
+  specs: string;
+  metrics: string[];
+  allowRemoteRefs?: boolean;
+}
+
+/**
+ * `evc studio [--port] [--host] [--server]`: a local web app with the catalog of contracts, the live
+ * events, the dead letters and the streams. It listens on 127.0.0.1 unless `--host` says otherwise,
+ * and runs until the process is stopped or the NATS connection closes.
+ */
+export const studioCommand: CommandRegistration = (program, io, done) => {
+  busOptions(
+    program
+      .command("studio")
+      .description("serve a local web app: catalog, live events, dead letters, streams")
+      .option("--port <n>", "the port to listen on (0: a free one)", "4280")
+      .option("--host <address>", "listen on this address; anything but loopback lets other machines reach the studio")
+      .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
+      .option("--metrics <url>", "a service's Prometheus endpoint to show the runtime's figures of (repeatable)", (url: string, urls: string[]) => [...urls, url], [])
+      .option("--allow-remote-refs", "let the parser fetch http(s) $refs"),
+  ).action(async (flags: StudioFlags) => {
+    try {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError("port", `a port number (0 to 65535), not "${flags.port}"`);
+      for (const url of flags.metrics) if (!URL.canParse(url)) throw new ArgumentError("metrics", `an http(s) URL, not "${url}"`);
+      const assets = builtAssets();
+      const loaded = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
+      printWarnings(io, loaded.warnings);
+      const bus = await connectBus(flags, io, false);
+      try {
+        const host = flags.host ?? "127.0.0.1";
+        await using studio = await startStudio({ bus, catalog: buildCatalog(loaded), assets, host, port, allowRemote: flags.host !== undefined, metricsUrls: flags.metrics });
+        io.stdout(`evc studio: ${studio.url} (NATS ${bus.server.text})\n`);
+        if (flags.host !== undefined) io.stderr(`evc studio: listening on ${host}, as --host says: anyone who can reach it can read these streams and replay dead letters\n`);
+        await bus.connection.closed();
+      } finally {
+        await bus.close();
+      }
+      done(ExitCode.ok);
+    } catch (error) {
+      done(reportFailure(io, error, "the studio stopped"));
+    }
+  });
+};
