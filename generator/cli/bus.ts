@@ -7,17 +7,20 @@ import { connect, type EventBus } from "../../runtime/bus.js";
 import { ArgumentError } from "../../runtime/errors.js";
 import type { Registry } from "../../runtime/registry.js";
 import type { CliIO } from "./io.js";
+import { natsCredentials } from "./nats-credentials.js";
 
 /** The options every runtime command takes. */
 export interface BusFlags {
   server?: string;
   registry: string;
+  creds?: string;
 }
 
-/** Add `--server` and `--registry` to a command. */
+/** Add `--server`, `--creds` and `--registry` to a command. */
 export function busOptions(command: Command): Command {
   return command
     .option("--server <url>", "the NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)")
+    .option("--creds <file>", "a NATS .creds file (default: $NATS_CREDS; else $NATS_USER and $NATS_PASSWORD, or $NATS_TOKEN)")
     .option("--registry <module>", "the module exporting the generated `registry`", "generated/index.ts");
 }
 
@@ -34,7 +37,7 @@ export async function loadRegistry(module: string, cwd: string): Promise<Registr
 export async function connectBus(flags: BusFlags, io: CliIO, provision: boolean): Promise<EventBus> {
   const registry = await loadRegistry(flags.registry, io.cwd);
   const servers = flags.server ?? io.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
-  return connect({ registry, servers, name: "evc-cli", provision, publishRetryMs: 10_000, connection: { maxReconnectAttempts: 0 } });
+  return connect({ registry, servers, name: "evc-cli", provision, publishRetryMs: 10_000, connection: { maxReconnectAttempts: 0, ...natsCredentials(io, flags.creds) } });
 }
 
 /** Read `--data`-style input: JSON text, or `@file` for a file's JSON; throws `ArgumentError` naming the flag. */

@@ -31,8 +31,8 @@ function binary(): string {
   return found;
 }
 
-/** Start a JetStream-enabled server on a free loopback port. */
-export async function startNatsServer(): Promise<NatsServer> {
+/** Start a JetStream-enabled server on a free loopback port; `config` adds lines to its configuration (users and permissions, say). */
+export async function startNatsServer(config: readonly string[] = []): Promise<NatsServer> {
   const executable = binary();
   const version = /v?(\d+\.\d+\.\d+)/.exec(spawnSync(executable, ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "0.0.0";
   const dir = mkdtempSync(join(tmpdir(), "evc-nats-"));
@@ -49,6 +49,7 @@ export async function startNatsServer(): Promise<NatsServer> {
         `server_name: "evc-local-${process.pid}"`,
         `ports_file_dir: "${dir}"`,
         `jetstream { store_dir: "${join(dir, "store")}" }`,
+        ...config,
         "",
       ].join("\n"),
     );
