@@ -56,6 +56,7 @@ interface Client {
 
 /** The bridge: attach it to an HTTP server's upgrades with `handleUpgrade`, stop it with `close`. */
 export class LiveBridge {
+  /** The WebSocket server; the HTTP server hands it the upgrades of `/ws`. */
   readonly sockets = new WebSocketServer({ noServer: true });
   readonly #bus: EventBus;
   readonly #options: BridgeOptions;
@@ -108,7 +109,8 @@ export class LiveBridge {
         const messages = await consumer.consume();
         this.#consumers.add(messages);
         this.#setFeed({ stream, state: "live", reason: undefined });
-        for await (const message of messages) this.#dispatch(toLiveEvent(registry, targets, message));
+        // With no browser connected, messages are skipped undecoded.
+        for await (const message of messages) if (this.#clients.size > 0) this.#dispatch(toLiveEvent(registry, targets, message));
         this.#consumers.delete(messages);
       } catch (error) {
         this.#setFeed({ stream, state: "unavailable", reason: (error as Error).message });

@@ -10,6 +10,8 @@ import { ArgumentError } from "../../runtime/errors.js";
 /** A consumer of a stream and its counts. */
 export interface ConsumerView {
   readonly name: string;
+  /** False for an ephemeral consumer (an ordered one of `evc tail` or the studio's live view). */
+  readonly durable: boolean;
   readonly pending: number;
   readonly ackPending: number;
   readonly redelivered: number;
@@ -62,6 +64,7 @@ export async function readStreams(bus: EventBus): Promise<StreamView[]> {
         for await (const consumer of bus.manager.consumers.list(name)) {
           consumers.push({
             name: consumer.name,
+            durable: consumer.config.durable_name !== undefined,
             pending: consumer.num_pending,
             ackPending: consumer.num_ack_pending,
             redelivered: consumer.num_redelivered,

@@ -40,7 +40,10 @@ export function StreamsPage({ metrics }: { metrics: boolean }) {
             stream.consumers.map((consumer) => (
               <tr key={`${stream.name} ${consumer.name}`}>
                 <td>{stream.name}</td>
-                <th scope="row">{consumer.name}</th>
+                <th scope="row">
+                  {consumer.name}
+                  {!consumer.durable && <small> (ephemeral)</small>}
+                </th>
                 <td>{consumer.pending}</td>
                 <td>{consumer.ackPending}</td>
                 <td>{consumer.redelivered}</td>
