@@ -23,8 +23,8 @@ export interface EvcProcess extends AsyncDisposable {
 }
 
 /** Start an `evc` command and wait until its standard output matches `pattern`; throws with its output when it exits first or takes longer than `timeoutMs`. */
-export async function startEvc(pattern: RegExp, args: readonly string[], timeoutMs = 90_000): Promise<EvcProcess> {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export async function startEvc(pattern: RegExp, args: readonly string[], timeoutMs = 90_000, env: NodeJS.ProcessEnv = process.env): Promise<EvcProcess> {
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   let stdout = "";
   let stderr = "";
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

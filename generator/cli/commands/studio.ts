@@ -4,6 +4,7 @@ import { startStudio } from "../../studio/server.js";
 import { loadContracts } from "../../load.js";
 import { ArgumentError } from "../../../runtime/errors.js";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
+import { startNatsServer } from "../local-nats-server.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { printWarnings, reportFailure } from "../report.js";
 
@@ -18,7 +19,8 @@ interface StudioFlags extends BusFlags {
 /**
  * `evc studio [--port] [--host] [--server]`: a local web app with the catalog of contracts, the live
  * events, the dead letters and the streams. It listens on 127.0.0.1 unless `--host` says otherwise,
- * and runs until the process is stopped or the NATS connection closes.
+ * and runs until it is interrupted (then it stops cleanly) or the NATS connection closes. With no `--server` and no
+ * `NATS_URL`, it starts a `nats-server -js` of its own (as `evc demo` does) with the streams provisioned.
  */
 export const studioCommand: CommandRegistration = (program, io, done) => {
   busOptions(
@@ -38,13 +40,17 @@ export const studioCommand: CommandRegistration = (program, io, done) => {
       const assets = builtAssets();
       const loaded = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
       printWarnings(io, loaded.warnings);
-      const bus = await connectBus(flags, io, false);
+      const url = flags.server ?? io.env["NATS_URL"];
+      await using local = url === undefined ? await startNatsServer() : undefined;
+      if (local !== undefined) io.stdout(`started nats-server ${local.version} -js on ${local.url} (temporary store; publish to it with --server ${local.url})\n`);
+      const bus = await connectBus({ ...flags, server: url ?? (local as NonNullable<typeof local>).url }, io, local !== undefined);
       try {
         const host = flags.host ?? "127.0.0.1";
         await using studio = await startStudio({ bus, catalog: buildCatalog(loaded), assets, host, port, allowRemote: flags.host !== undefined, metricsUrls: flags.metrics });
         io.stdout(`evc studio: ${studio.url} (NATS ${bus.server.text})\n`);
         if (flags.host !== undefined) io.stderr(`evc studio: listening on ${host}, as --host says: anyone who can reach it can read these streams and replay dead letters\n`);
-        await bus.connection.closed();
+        await Promise.race([bus.connection.closed(), new Promise<void>((resolve) => io.onInterrupt?.(resolve))]);
+        io.stdout("evc studio: stopping\n");
       } finally {
         await bus.close();
       }
