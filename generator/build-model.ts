@@ -9,7 +9,7 @@ import { isPlainObject } from "@evc/runtime/codegen";
 import type { StreamSpec } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { readJetStreamExtension, readMessageExtension, type ExtensionProblem } from "./extensions.js";
-import type { EventModel, ExampleModel, SystemModel } from "./model.js";
+import type { EventModel, ExampleModel, OperationModel, SystemModel } from "./model.js";
 import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
 import { isEnvelope, pinnedValue, propertySchemas } from "./schema-facts.js";
@@ -105,13 +105,15 @@ export function buildDocumentModel(
     streams: streams ?? [],
   };
   const channelsOf = channelsByMessage(document);
+  const operationsOf = operationsByMessage(document);
   const events: EventModel[] = [];
   const seen = new Set<unknown>();
   for (const message of document.allMessages()) {
     const json = message.json();
     if (seen.has(json)) continue;
     seen.add(json);
-    events.push(buildEvent(message, channelsOf.get(json) ?? [], { ...context, system, file, streamsKnown }));
+    const event = buildEvent(message, channelsOf.get(json) ?? [], { ...context, system, file, streamsKnown });
+    events.push({ ...event, operations: operationsOf.get(json) ?? [] });
   }
   return { system, events };
 }
@@ -129,7 +131,7 @@ interface EventContext {
   readonly types: EventTypes;
 }
 
-function buildEvent(message: MessageInterface, channels: readonly ChannelInterface[], context: EventContext): EventModel {
+function buildEvent(message: MessageInterface, channels: readonly ChannelInterface[], context: EventContext): Omit<EventModel, "operations"> {
   const { system, file, sources, namer, sink, streamsKnown } = context;
   const json = message.json() as Record<string, unknown>;
   const pointer = messagePointer(message);
@@ -218,6 +220,22 @@ function channelsByMessage(document: AsyncAPIDocumentInterface): Map<unknown, Ch
       if (!list.includes(channel)) list.push(channel);
       byMessage.set(message.json(), list);
     }
+  }
+  return byMessage;
+}
+
+/** The operations of a document by the messages they send or receive (all of the channel's when they name none). */
+function operationsByMessage(document: AsyncAPIDocumentInterface): Map<unknown, OperationModel[]> {
+  const byMessage = new Map<unknown, OperationModel[]>();
+  for (const operation of document.operations()) {
+    const channel = operation.channels().all()[0];
+    const model: OperationModel = {
+      id: operation.id() ?? "",
+      action: operation.isReceive() ? "receive" : "send",
+      title: text((operation.json() as Record<string, unknown>)["title"]),
+      channel: channel?.id(),
+    };
+    for (const message of operation.messages()) byMessage.set(message.json(), [...(byMessage.get(message.json()) ?? []), model]);
   }
   return byMessage;
 }

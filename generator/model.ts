@@ -19,6 +19,16 @@ export interface ExampleModel {
   readonly location: SourceLocation;
 }
 
+/** An operation of the spec that sends or receives a message version. */
+export interface OperationModel {
+  /** The operation's key in the document (`publishTableEvents`). */
+  readonly id: string;
+  readonly action: "send" | "receive";
+  readonly title: string | undefined;
+  /** The id of the channel it acts on. */
+  readonly channel: string | undefined;
+}
+
 /** One version of one event type. */
 export interface EventModel {
   /** The event type, e.g. `record-created`. */
@@ -51,6 +61,8 @@ export interface EventModel {
   readonly compatibility: CompatibilityMode;
   readonly upcast: UpcastModel;
   readonly examples: readonly ExampleModel[];
+  /** The operations that send or receive this version. */
+  readonly operations: readonly OperationModel[];
 }
 
 /** One spec document: a system. */

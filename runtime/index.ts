@@ -25,7 +25,7 @@ export type { ProvisionAction } from "./provision.js";
 export { parseServerVersion, requireFeature, ServerFeatureError, serverFeatures, supports } from "./server-features.js";
 export type { ServerFeature, ServerVersion } from "./server-features.js";
 export { Header, dataSchemaOf } from "./headers.js";
-export { encodeEvent } from "./codec.js";
+export { announcedType, encodeEvent } from "./codec.js";
 export type { EncodedEvent } from "./codec.js";
 export { SubjectError, matchesPattern, subjectCovers, subjectOf, subjectPattern } from "./subject.js";
 export { consumerFilter, receiveEvent, resolveTargets, streamsOf } from "./routing.js";

@@ -10,6 +10,11 @@ export interface CliIO {
   readonly cwd: string;
   /** The environment (`NATS_URL`, ...). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Ask to be told when the person interrupts the process (SIGINT, SIGTERM), to stop cleanly; a
+   * process whose command asked for nothing just exits. Absent when nothing can interrupt (tests).
+   */
+  readonly onInterrupt?: (handler: () => void) => void;
 }
 
 /** Exit codes every command uses: 0 done, 1 a finding (stale, invalid, breaking), 2 a failure to run. */

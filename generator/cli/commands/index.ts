@@ -23,4 +23,6 @@ export const commands: readonly CommandEntry[] = [
   { name: "publish", summary: "validate and publish one event", load: async () => (await import("./publish.js")).publishCommand },
   { name: "tail", summary: "print events of a type or pattern, decoded, validated and upcast", load: async () => (await import("./tail.js")).tailCommand },
   { name: "dlq", summary: "list, show and replay dead letters", load: async () => (await import("./dlq.js")).dlqCommand },
+  { name: "studio", summary: "a local web app: the catalog, live events, dead letters and streams", load: async () => (await import("./studio.js")).studioCommand },
+  { name: "catalog", summary: "write the catalog of contracts as a static site", load: async () => (await import("./catalog.js")).catalogCommand },
 ];

@@ -1,0 +1,39 @@
+import { cp, mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { buildCatalog } from "../../studio/catalog.js";
+import { builtAssets } from "../../studio/assets.js";
+import { loadContracts } from "../../load.js";
+import { ExitCode, type CommandRegistration } from "../io.js";
+import { Reporter } from "../output.js";
+import { printWarnings, reportFailure } from "../report.js";
+
+/**
+ * `evc catalog --out <dir>`: the catalog as a static site, for CI to publish: the studio's page
+ * and `catalog.json`, served by any web server, with no studio behind it.
+ */
+export const catalogCommand: CommandRegistration = (program, io, done) => {
+  program
+    .command("catalog")
+    .description("write the catalog of contracts as a static site")
+    .requiredOption("--out <dir>", "the folder to write the site to")
+    .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
+    .option("--allow-remote-refs", "let the parser fetch http(s) $refs")
+    .action(async (flags: { out: string; specs: string; allowRemoteRefs?: boolean }) => {
+      const reporter = new Reporter(io, "catalog", "text");
+      try {
+        const assets = builtAssets();
+        const loaded = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
+        printWarnings(reporter, loaded.warnings);
+        const catalog = buildCatalog(loaded);
+        const out = resolve(io.cwd, flags.out);
+        await mkdir(out, { recursive: true });
+        await cp(assets, out, { recursive: true });
+        await writeFile(join(out, "catalog.json"), `${JSON.stringify(catalog)}\n`);
+        const versions = catalog.events.reduce((sum, event) => sum + event.versions.length, 0);
+        io.stdout(`wrote the catalog of ${catalog.events.length} event types (${versions} versions, ${catalog.systems.length} systems) to ${flags.out}\n`);
+        done(ExitCode.ok);
+      } catch (error) {
+        done(reportFailure(reporter, error, "no catalog written"));
+      }
+    });
+};
