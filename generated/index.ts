@@ -9,6 +9,8 @@ import type { AgentInvitedV1 } from "./devops-mcp/agent-invited.v1.js";
 import type { AgentJoinedV1 } from "./devops-mcp/agent-joined.v1.js";
 import type { AgentRegisteredV1 } from "./devops-mcp/agent-registered.v1.js";
 import type { AgentReleasedV1 } from "./devops-mcp/agent-released.v1.js";
+import type { AllocateResourcesCommandV1 } from "./integr8scode/allocate-resources-command.v1.js";
+import type { AuthFailedV1 } from "./integr8scode/auth-failed.v1.js";
 import type { AutomationTriggeredV1 } from "./latechforce/automation-triggered.v1.js";
 import type { CodegenCancelledV1 } from "./kubegram/codegen-cancelled.v1.js";
 import type { CodegenCompletedV1 } from "./kubegram/codegen-completed.v1.js";
@@ -22,14 +24,27 @@ import type { CollaborationStartedV1 } from "./devops-mcp/collaboration-started.
 import type { ConnectionEstablishedV1 } from "./latechforce/connection-established.v1.js";
 import type { ContextCreatedV1 } from "./devops-mcp/context-created.v1.js";
 import type { ContextUpdatedV1 } from "./devops-mcp/context-updated.v1.js";
+import type { CreatePodCommandV1 } from "./integr8scode/create-pod-command.v1.js";
+import type { DeletePodCommandV1 } from "./integr8scode/delete-pod-command.v1.js";
+import type { DlqMessageDiscardedV1 } from "./integr8scode/dlq-message-discarded.v1.js";
+import type { DlqMessageReceivedV1 } from "./integr8scode/dlq-message-received.v1.js";
+import type { DlqMessageRetriedV1 } from "./integr8scode/dlq-message-retried.v1.js";
+import type { ExecutionAcceptedV1 } from "./integr8scode/execution-accepted.v1.js";
 import type { ExecutionCancelledV1 } from "./integr8scode/execution-cancelled.v1.js";
+import type { ExecutionCancelledV2 } from "./integr8scode/execution-cancelled.v2.js";
 import type { ExecutionCompletedV1 } from "./integr8scode/execution-completed.v1.js";
+import type { ExecutionCompletedV2 } from "./integr8scode/execution-completed.v2.js";
 import type { ExecutionFailedV1 } from "./integr8scode/execution-failed.v1.js";
+import type { ExecutionFailedV2 } from "./integr8scode/execution-failed.v2.js";
 import type { ExecutionQueuedV1 } from "./integr8scode/execution-queued.v1.js";
+import type { ExecutionQueuedV2 } from "./integr8scode/execution-queued.v2.js";
 import type { ExecutionRequestedV1 } from "./integr8scode/execution-requested.v1.js";
+import type { ExecutionRequestedV2 } from "./integr8scode/execution-requested.v2.js";
 import type { ExecutionRunningV1 } from "./integr8scode/execution-running.v1.js";
+import type { ExecutionRunningV2 } from "./integr8scode/execution-running.v2.js";
 import type { ExecutionStartedV1 } from "./integr8scode/execution-started.v1.js";
 import type { ExecutionTimeoutV1 } from "./integr8scode/execution-timeout.v1.js";
+import type { ExecutionTimeoutV2 } from "./integr8scode/execution-timeout.v2.js";
 import type { FormSubmittedV1 } from "./latechforce/form-submitted.v1.js";
 import type { JobCompletedV1 } from "./modelmora/job-completed.v1.js";
 import type { JobFailedV1 } from "./modelmora/job-failed.v1.js";
@@ -42,27 +57,64 @@ import type { ModelRegisteredV3 } from "./modelmora/model-registered.v3.js";
 import type { ModelUnloadedV1 } from "./modelmora/model-unloaded.v1.js";
 import type { ModelUnregisteredV1 } from "./modelmora/model-unregistered.v1.js";
 import type { ModelVersionAddedV1 } from "./modelmora/model-version-added.v1.js";
+import type { NotificationAllReadV1 } from "./integr8scode/notification-all-read.v1.js";
+import type { NotificationClickedV1 } from "./integr8scode/notification-clicked.v1.js";
+import type { NotificationCreatedV1 } from "./integr8scode/notification-created.v1.js";
+import type { NotificationDeliveredV1 } from "./integr8scode/notification-delivered.v1.js";
+import type { NotificationFailedV1 } from "./integr8scode/notification-failed.v1.js";
+import type { NotificationPreferencesUpdatedV1 } from "./integr8scode/notification-preferences-updated.v1.js";
+import type { NotificationReadV1 } from "./integr8scode/notification-read.v1.js";
+import type { NotificationSentV1 } from "./integr8scode/notification-sent.v1.js";
 import type { PlanCompletedV1 } from "./kubegram/plan-completed.v1.js";
 import type { PlanFailedV1 } from "./kubegram/plan-failed.v1.js";
 import type { PlanProgressV1 } from "./kubegram/plan-progress.v1.js";
 import type { PlanStartedV1 } from "./kubegram/plan-started.v1.js";
 import type { PodCreatedV1 } from "./integr8scode/pod-created.v1.js";
 import type { PodDeletedV1 } from "./integr8scode/pod-deleted.v1.js";
+import type { PodDeletedV2 } from "./integr8scode/pod-deleted.v2.js";
 import type { PodFailedV1 } from "./integr8scode/pod-failed.v1.js";
 import type { PodRunningV1 } from "./integr8scode/pod-running.v1.js";
+import type { PodRunningV2 } from "./integr8scode/pod-running.v2.js";
 import type { PodScheduledV1 } from "./integr8scode/pod-scheduled.v1.js";
 import type { PodSucceededV1 } from "./integr8scode/pod-succeeded.v1.js";
+import type { PodSucceededV2 } from "./integr8scode/pod-succeeded.v2.js";
 import type { PodTerminatedV1 } from "./integr8scode/pod-terminated.v1.js";
+import type { QuotaExceededV1 } from "./integr8scode/quota-exceeded.v1.js";
+import type { RateLimitExceededV1 } from "./integr8scode/rate-limit-exceeded.v1.js";
 import type { RecordCreatedV1 } from "./latechforce/record-created.v1.js";
 import type { RecordCreatedV2 } from "./latechforce/record-created.v2.js";
 import type { RecordDeletedV1 } from "./latechforce/record-deleted.v1.js";
 import type { RecordUpdatedV1 } from "./latechforce/record-updated.v1.js";
+import type { ReleaseResourcesCommandV1 } from "./integr8scode/release-resources-command.v1.js";
+import type { ResourceLimitExceededV1 } from "./integr8scode/resource-limit-exceeded.v1.js";
 import type { ResultFailedV1 } from "./integr8scode/result-failed.v1.js";
+import type { ResultFailedV2 } from "./integr8scode/result-failed.v2.js";
 import type { ResultStoredV1 } from "./integr8scode/result-stored.v1.js";
+import type { ResultStoredV2 } from "./integr8scode/result-stored.v2.js";
+import type { SagaCancelledV1 } from "./integr8scode/saga-cancelled.v1.js";
+import type { SagaCompensatedV1 } from "./integr8scode/saga-compensated.v1.js";
+import type { SagaCompensatingV1 } from "./integr8scode/saga-compensating.v1.js";
+import type { SagaCompletedV1 } from "./integr8scode/saga-completed.v1.js";
+import type { SagaFailedV1 } from "./integr8scode/saga-failed.v1.js";
+import type { SagaStartedV1 } from "./integr8scode/saga-started.v1.js";
+import type { ScriptDeletedV1 } from "./integr8scode/script-deleted.v1.js";
+import type { ScriptSavedV1 } from "./integr8scode/script-saved.v1.js";
+import type { ScriptSharedV1 } from "./integr8scode/script-shared.v1.js";
+import type { SecurityViolationV1 } from "./integr8scode/security-violation.v1.js";
+import type { ServiceRecoveredV1 } from "./integr8scode/service-recovered.v1.js";
+import type { ServiceUnhealthyV1 } from "./integr8scode/service-unhealthy.v1.js";
+import type { SystemErrorV1 } from "./integr8scode/system-error.v1.js";
 import type { TaskCancelledV1 } from "./devops-mcp/task-cancelled.v1.js";
 import type { TaskCompletedV1 } from "./devops-mcp/task-completed.v1.js";
 import type { TaskCreatedV1 } from "./devops-mcp/task-created.v1.js";
 import type { TaskFailedV1 } from "./devops-mcp/task-failed.v1.js";
+import type { UserDeletedV1 } from "./integr8scode/user-deleted.v1.js";
+import type { UserLoggedInV1 } from "./integr8scode/user-logged-in.v1.js";
+import type { UserLoggedOutV1 } from "./integr8scode/user-logged-out.v1.js";
+import type { UserLoginV1 } from "./integr8scode/user-login.v1.js";
+import type { UserRegisteredV1 } from "./integr8scode/user-registered.v1.js";
+import type { UserSettingsUpdatedV1 } from "./integr8scode/user-settings-updated.v1.js";
+import type { UserUpdatedV1 } from "./integr8scode/user-updated.v1.js";
 
 export { contracts, registry, topology } from "./registry.js";
 
@@ -88,8 +140,6 @@ export { ContextCreatedV1, ContextCreatedV1Contract, type ContextCreatedV1Json, 
 
 export { ContextUpdatedV1, ContextUpdatedV1Contract, type ContextUpdatedV1Json, type ContextUpdatedV1Data } from "./devops-mcp/context-updated.v1.js";
 
-export { type CollaborationRequestedV1DataStrategy } from "./devops-mcp/models.js";
-
 export { TaskCancelledV1, TaskCancelledV1Contract, type TaskCancelledV1Json, type TaskCancelledV1Data } from "./devops-mcp/task-cancelled.v1.js";
 
 export { TaskCompletedV1, TaskCompletedV1Contract, type TaskCompletedV1Json, type TaskCompletedV1Data } from "./devops-mcp/task-completed.v1.js";
@@ -98,39 +148,145 @@ export { TaskCreatedV1, TaskCreatedV1Contract, type TaskCreatedV1Json, type Task
 
 export { TaskFailedV1, TaskFailedV1Contract, type TaskFailedV1Json, type TaskFailedV1Data } from "./devops-mcp/task-failed.v1.js";
 
+export { AllocateResourcesCommandV1, AllocateResourcesCommandV1Contract, type AllocateResourcesCommandV1Json, type AllocateResourcesCommandV1Data } from "./integr8scode/allocate-resources-command.v1.js";
+
+export { AuthFailedV1, AuthFailedV1Contract, type AuthFailedV1Json, type AuthFailedV1Data } from "./integr8scode/auth-failed.v1.js";
+
+export { CreatePodCommandV1, CreatePodCommandV1Contract, type CreatePodCommandV1Json, type CreatePodCommandV1Data } from "./integr8scode/create-pod-command.v1.js";
+
+export { DeletePodCommandV1, DeletePodCommandV1Contract, type DeletePodCommandV1Json, type DeletePodCommandV1Data } from "./integr8scode/delete-pod-command.v1.js";
+
+export { DlqMessageDiscardedV1, DlqMessageDiscardedV1Contract, type DlqMessageDiscardedV1Json, type DlqMessageDiscardedV1Data } from "./integr8scode/dlq-message-discarded.v1.js";
+
+export { DlqMessageReceivedV1, DlqMessageReceivedV1Contract, type DlqMessageReceivedV1Json, type DlqMessageReceivedV1Data } from "./integr8scode/dlq-message-received.v1.js";
+
+export { DlqMessageRetriedV1, DlqMessageRetriedV1Contract, type DlqMessageRetriedV1Json, type DlqMessageRetriedV1Data } from "./integr8scode/dlq-message-retried.v1.js";
+
+export { ExecutionAcceptedV1, ExecutionAcceptedV1Contract, type ExecutionAcceptedV1Json, type ExecutionAcceptedV1Data } from "./integr8scode/execution-accepted.v1.js";
+
 export { ExecutionCancelledV1, ExecutionCancelledV1Contract, type ExecutionCancelledV1Json, type ExecutionCancelledV1Data } from "./integr8scode/execution-cancelled.v1.js";
+
+export { ExecutionCancelledV2, ExecutionCancelledV2Contract, type ExecutionCancelledV2Json, type ExecutionCancelledV2Data } from "./integr8scode/execution-cancelled.v2.js";
 
 export { ExecutionCompletedV1, ExecutionCompletedV1Contract, type ExecutionCompletedV1Json, type ExecutionCompletedV1Data } from "./integr8scode/execution-completed.v1.js";
 
-export { ExecutionFailedV1, ExecutionFailedV1Contract, type ExecutionFailedV1Json, type ExecutionErrorType, type ExecutionFailedV1Data } from "./integr8scode/execution-failed.v1.js";
+export { ExecutionCompletedV2, ExecutionCompletedV2Contract, type ExecutionCompletedV2Json, type ExecutionCompletedV2Data } from "./integr8scode/execution-completed.v2.js";
+
+export { ExecutionFailedV1, ExecutionFailedV1Contract, type ExecutionFailedV1Json, type ExecutionFailedV1Data } from "./integr8scode/execution-failed.v1.js";
+
+export { ExecutionFailedV2, ExecutionFailedV2Contract, type ExecutionFailedV2Json, type ExecutionFailedV2Data } from "./integr8scode/execution-failed.v2.js";
 
 export { ExecutionQueuedV1, ExecutionQueuedV1Contract, type ExecutionQueuedV1Json, type ExecutionQueuedV1Data } from "./integr8scode/execution-queued.v1.js";
 
+export { ExecutionQueuedV2, ExecutionQueuedV2Contract, type ExecutionQueuedV2Json, type ExecutionQueuedV2Data } from "./integr8scode/execution-queued.v2.js";
+
 export { ExecutionRequestedV1, ExecutionRequestedV1Contract, type ExecutionRequestedV1Json, type ExecutionRequestedV1Data } from "./integr8scode/execution-requested.v1.js";
 
+export { ExecutionRequestedV2, ExecutionRequestedV2Contract, type ExecutionRequestedV2Json, type ExecutionRequestedV2Data } from "./integr8scode/execution-requested.v2.js";
+
 export { ExecutionRunningV1, ExecutionRunningV1Contract, type ExecutionRunningV1Json, type ExecutionRunningV1Data } from "./integr8scode/execution-running.v1.js";
+
+export { ExecutionRunningV2, ExecutionRunningV2Contract, type ExecutionRunningV2Json, type ExecutionRunningV2Data } from "./integr8scode/execution-running.v2.js";
 
 export { ExecutionStartedV1, ExecutionStartedV1Contract, type ExecutionStartedV1Json, type ExecutionStartedV1Data } from "./integr8scode/execution-started.v1.js";
 
 export { ExecutionTimeoutV1, ExecutionTimeoutV1Contract, type ExecutionTimeoutV1Json, type ExecutionTimeoutV1Data } from "./integr8scode/execution-timeout.v1.js";
 
+export { ExecutionTimeoutV2, ExecutionTimeoutV2Contract, type ExecutionTimeoutV2Json, type ExecutionTimeoutV2Data } from "./integr8scode/execution-timeout.v2.js";
+
+export { type ExecutionErrorType, type Integr8sEventType, type LoginMethod, type NotificationChannel, type QueuePriority, type ResourceUsage, type StorageType, type UserLoginV1Data } from "./integr8scode/models.js";
+
+export { NotificationAllReadV1, NotificationAllReadV1Contract, type NotificationAllReadV1Json, type NotificationAllReadV1Data } from "./integr8scode/notification-all-read.v1.js";
+
+export { NotificationClickedV1, NotificationClickedV1Contract, type NotificationClickedV1Json, type NotificationClickedV1Data } from "./integr8scode/notification-clicked.v1.js";
+
+export { NotificationCreatedV1, NotificationCreatedV1Contract, type NotificationCreatedV1Json, type NotificationCreatedV1Data, type NotificationSeverity } from "./integr8scode/notification-created.v1.js";
+
+export { NotificationDeliveredV1, NotificationDeliveredV1Contract, type NotificationDeliveredV1Json, type NotificationDeliveredV1Data } from "./integr8scode/notification-delivered.v1.js";
+
+export { NotificationFailedV1, NotificationFailedV1Contract, type NotificationFailedV1Json, type NotificationFailedV1Data } from "./integr8scode/notification-failed.v1.js";
+
+export { NotificationPreferencesUpdatedV1, NotificationPreferencesUpdatedV1Contract, type NotificationPreferencesUpdatedV1Json, type NotificationPreferencesUpdatedV1Data } from "./integr8scode/notification-preferences-updated.v1.js";
+
+export { NotificationReadV1, NotificationReadV1Contract, type NotificationReadV1Json, type NotificationReadV1Data } from "./integr8scode/notification-read.v1.js";
+
+export { NotificationSentV1, NotificationSentV1Contract, type NotificationSentV1Json, type NotificationSentV1Data } from "./integr8scode/notification-sent.v1.js";
+
 export { PodCreatedV1, PodCreatedV1Contract, type PodCreatedV1Json, type PodCreatedV1Data } from "./integr8scode/pod-created.v1.js";
 
 export { PodDeletedV1, PodDeletedV1Contract, type PodDeletedV1Json, type PodDeletedV1Data } from "./integr8scode/pod-deleted.v1.js";
+
+export { PodDeletedV2, PodDeletedV2Contract, type PodDeletedV2Json, type PodDeletedV2Data } from "./integr8scode/pod-deleted.v2.js";
 
 export { PodFailedV1, PodFailedV1Contract, type PodFailedV1Json, type PodFailedV1Data } from "./integr8scode/pod-failed.v1.js";
 
 export { PodRunningV1, PodRunningV1Contract, type PodRunningV1Json, type PodRunningV1Data } from "./integr8scode/pod-running.v1.js";
 
+export { PodRunningV2, PodRunningV2Contract, type PodRunningV2Json, type ContainerStatusInfo, type PodRunningV2Data } from "./integr8scode/pod-running.v2.js";
+
 export { PodScheduledV1, PodScheduledV1Contract, type PodScheduledV1Json, type PodScheduledV1Data } from "./integr8scode/pod-scheduled.v1.js";
 
 export { PodSucceededV1, PodSucceededV1Contract, type PodSucceededV1Json, type PodSucceededV1Data } from "./integr8scode/pod-succeeded.v1.js";
 
+export { PodSucceededV2, PodSucceededV2Contract, type PodSucceededV2Json, type PodSucceededV2Data } from "./integr8scode/pod-succeeded.v2.js";
+
 export { PodTerminatedV1, PodTerminatedV1Contract, type PodTerminatedV1Json, type PodTerminatedV1Data } from "./integr8scode/pod-terminated.v1.js";
+
+export { QuotaExceededV1, QuotaExceededV1Contract, type QuotaExceededV1Json, type QuotaExceededV1Data } from "./integr8scode/quota-exceeded.v1.js";
+
+export { RateLimitExceededV1, RateLimitExceededV1Contract, type RateLimitExceededV1Json, type RateLimitExceededV1Data } from "./integr8scode/rate-limit-exceeded.v1.js";
+
+export { ReleaseResourcesCommandV1, ReleaseResourcesCommandV1Contract, type ReleaseResourcesCommandV1Json, type ReleaseResourcesCommandV1Data } from "./integr8scode/release-resources-command.v1.js";
+
+export { ResourceLimitExceededV1, ResourceLimitExceededV1Contract, type ResourceLimitExceededV1Json, type ResourceLimitExceededV1Data } from "./integr8scode/resource-limit-exceeded.v1.js";
 
 export { ResultFailedV1, ResultFailedV1Contract, type ResultFailedV1Json, type ResultFailedV1Data } from "./integr8scode/result-failed.v1.js";
 
+export { ResultFailedV2, ResultFailedV2Contract, type ResultFailedV2Json, type ResultFailedV2Data } from "./integr8scode/result-failed.v2.js";
+
 export { ResultStoredV1, ResultStoredV1Contract, type ResultStoredV1Json, type ResultStoredV1Data, type ResultStoredV1DataStorageType } from "./integr8scode/result-stored.v1.js";
+
+export { ResultStoredV2, ResultStoredV2Contract, type ResultStoredV2Json, type ResultStoredV2Data } from "./integr8scode/result-stored.v2.js";
+
+export { SagaCancelledV1, SagaCancelledV1Contract, type SagaCancelledV1Json, type SagaCancelledV1Data } from "./integr8scode/saga-cancelled.v1.js";
+
+export { SagaCompensatedV1, SagaCompensatedV1Contract, type SagaCompensatedV1Json, type SagaCompensatedV1Data } from "./integr8scode/saga-compensated.v1.js";
+
+export { SagaCompensatingV1, SagaCompensatingV1Contract, type SagaCompensatingV1Json, type SagaCompensatingV1Data } from "./integr8scode/saga-compensating.v1.js";
+
+export { SagaCompletedV1, SagaCompletedV1Contract, type SagaCompletedV1Json, type SagaCompletedV1Data } from "./integr8scode/saga-completed.v1.js";
+
+export { SagaFailedV1, SagaFailedV1Contract, type SagaFailedV1Json, type SagaFailedV1Data } from "./integr8scode/saga-failed.v1.js";
+
+export { SagaStartedV1, SagaStartedV1Contract, type SagaStartedV1Json, type SagaStartedV1Data } from "./integr8scode/saga-started.v1.js";
+
+export { ScriptDeletedV1, ScriptDeletedV1Contract, type ScriptDeletedV1Json, type ScriptDeletedV1Data } from "./integr8scode/script-deleted.v1.js";
+
+export { ScriptSavedV1, ScriptSavedV1Contract, type ScriptSavedV1Json, type ScriptSavedV1Data } from "./integr8scode/script-saved.v1.js";
+
+export { ScriptSharedV1, ScriptSharedV1Contract, type ScriptSharedV1Json, type ScriptSharedV1Data } from "./integr8scode/script-shared.v1.js";
+
+export { SecurityViolationV1, SecurityViolationV1Contract, type SecurityViolationV1Json, type SecurityViolationV1Data } from "./integr8scode/security-violation.v1.js";
+
+export { ServiceRecoveredV1, ServiceRecoveredV1Contract, type ServiceRecoveredV1Json, type ServiceRecoveredV1Data } from "./integr8scode/service-recovered.v1.js";
+
+export { ServiceUnhealthyV1, ServiceUnhealthyV1Contract, type ServiceUnhealthyV1Json, type ServiceUnhealthyV1Data } from "./integr8scode/service-unhealthy.v1.js";
+
+export { SystemErrorV1, SystemErrorV1Contract, type SystemErrorV1Json, type SystemErrorV1Data } from "./integr8scode/system-error.v1.js";
+
+export { UserDeletedV1, UserDeletedV1Contract, type UserDeletedV1Json, type UserDeletedV1Data } from "./integr8scode/user-deleted.v1.js";
+
+export { UserLoggedInV1, UserLoggedInV1Contract, type UserLoggedInV1Json } from "./integr8scode/user-logged-in.v1.js";
+
+export { UserLoggedOutV1, UserLoggedOutV1Contract, type UserLoggedOutV1Json, type UserLoggedOutV1Data } from "./integr8scode/user-logged-out.v1.js";
+
+export { UserLoginV1, UserLoginV1Contract, type UserLoginV1Json } from "./integr8scode/user-login.v1.js";
+
+export { UserRegisteredV1, UserRegisteredV1Contract, type UserRegisteredV1Json, type UserRegisteredV1Data } from "./integr8scode/user-registered.v1.js";
+
+export { UserSettingsUpdatedV1, UserSettingsUpdatedV1Contract, type UserSettingsUpdatedV1Json, type UserSettingsUpdatedV1Data } from "./integr8scode/user-settings-updated.v1.js";
+
+export { UserUpdatedV1, UserUpdatedV1Contract, type UserUpdatedV1Json, type UserUpdatedV1Data } from "./integr8scode/user-updated.v1.js";
 
 export { CodegenCancelledV1, CodegenCancelledV1Contract, type CodegenCancelledV1Json, type CodegenCancelledV1Data } from "./kubegram/codegen-cancelled.v1.js";
 
@@ -142,7 +298,7 @@ export { CodegenProgressV1, CodegenProgressV1Contract, type CodegenProgressV1Jso
 
 export { CodegenProgressV2, CodegenProgressV2Contract, type CodegenProgressV2Json, type CodegenProgressV2Data } from "./kubegram/codegen-progress.v2.js";
 
-export { CodegenStartedV1, CodegenStartedV1Contract, type CodegenStartedV1Json, type CodegenOptions, type CodegenOptionsProvider, type CodegenStartedV1Data, type GraphEdge, type GraphInput, type GraphNode } from "./kubegram/codegen-started.v1.js";
+export { CodegenStartedV1, CodegenStartedV1Contract, type CodegenStartedV1Json, type CodegenOptions, type CodegenStartedV1Data, type GraphEdge, type GraphInput, type GraphNode } from "./kubegram/codegen-started.v1.js";
 
 export { type CodegenStep } from "./kubegram/models.js";
 
@@ -203,6 +359,8 @@ export const EventType = {
   AgentJoined: "agent.joined",
   AgentRegistered: "agent.registered",
   AgentReleased: "agent.released",
+  AllocateResourcesCommand: "allocate_resources_command",
+  AuthFailed: "auth_failed",
   AutomationTriggered: "automation-triggered",
   CodegenCancelled: "codegen.cancelled",
   CodegenCompleted: "codegen.completed",
@@ -215,6 +373,12 @@ export const EventType = {
   ConnectionEstablished: "connection-established",
   ContextCreated: "context.created",
   ContextUpdated: "context.updated",
+  CreatePodCommand: "create_pod_command",
+  DeletePodCommand: "delete_pod_command",
+  DlqMessageDiscarded: "dlq_message_discarded",
+  DlqMessageReceived: "dlq_message_received",
+  DlqMessageRetried: "dlq_message_retried",
+  ExecutionAccepted: "execution_accepted",
   ExecutionCancelled: "execution_cancelled",
   ExecutionCompleted: "execution_completed",
   ExecutionFailed: "execution_failed",
@@ -233,6 +397,14 @@ export const EventType = {
   ModelUnloaded: "model.unloaded",
   ModelUnregistered: "model.unregistered",
   ModelVersionAdded: "model.version.added",
+  NotificationAllRead: "notification_all_read",
+  NotificationClicked: "notification_clicked",
+  NotificationCreated: "notification_created",
+  NotificationDelivered: "notification_delivered",
+  NotificationFailed: "notification_failed",
+  NotificationPreferencesUpdated: "notification_preferences_updated",
+  NotificationRead: "notification_read",
+  NotificationSent: "notification_sent",
   PlanCompleted: "plan.completed",
   PlanFailed: "plan.failed",
   PlanProgress: "plan.progress",
@@ -244,15 +416,39 @@ export const EventType = {
   PodScheduled: "pod_scheduled",
   PodSucceeded: "pod_succeeded",
   PodTerminated: "pod_terminated",
+  QuotaExceeded: "quota_exceeded",
+  RateLimitExceeded: "rate_limit_exceeded",
   RecordCreated: "record-created",
   RecordDeleted: "record-deleted",
   RecordUpdated: "record-updated",
+  ReleaseResourcesCommand: "release_resources_command",
+  ResourceLimitExceeded: "resource_limit_exceeded",
   ResultFailed: "result_failed",
   ResultStored: "result_stored",
+  SagaCancelled: "saga_cancelled",
+  SagaCompensated: "saga_compensated",
+  SagaCompensating: "saga_compensating",
+  SagaCompleted: "saga_completed",
+  SagaFailed: "saga_failed",
+  SagaStarted: "saga_started",
+  ScriptDeleted: "script_deleted",
+  ScriptSaved: "script_saved",
+  ScriptShared: "script_shared",
+  SecurityViolation: "security_violation",
+  ServiceRecovered: "service_recovered",
+  ServiceUnhealthy: "service_unhealthy",
+  SystemError: "system_error",
   TaskCancelled: "task.cancelled",
   TaskCompleted: "task.completed",
   TaskCreated: "task.created",
   TaskFailed: "task.failed",
+  UserDeleted: "user_deleted",
+  UserLoggedIn: "user_logged_in",
+  UserLoggedOut: "user_logged_out",
+  UserLogin: "user_login",
+  UserRegistered: "user_registered",
+  UserSettingsUpdated: "user_settings_updated",
+  UserUpdated: "user_updated",
 } as const;
 
 /** An event type string. */
@@ -278,6 +474,12 @@ export type AgentRegistered = AgentRegisteredV1;
 
 /** Every version of "agent.released", discriminated by `version`. */
 export type AgentReleased = AgentReleasedV1;
+
+/** Every version of "allocate_resources_command", discriminated by `version`. */
+export type AllocateResourcesCommand = AllocateResourcesCommandV1;
+
+/** Every version of "auth_failed", discriminated by `version`. */
+export type AuthFailed = AuthFailedV1;
 
 /** Every version of "automation-triggered", discriminated by `version`. */
 export type AutomationTriggered = AutomationTriggeredV1;
@@ -315,29 +517,47 @@ export type ContextCreated = ContextCreatedV1;
 /** Every version of "context.updated", discriminated by `version`. */
 export type ContextUpdated = ContextUpdatedV1;
 
+/** Every version of "create_pod_command", discriminated by `version`. */
+export type CreatePodCommand = CreatePodCommandV1;
+
+/** Every version of "delete_pod_command", discriminated by `version`. */
+export type DeletePodCommand = DeletePodCommandV1;
+
+/** Every version of "dlq_message_discarded", discriminated by `version`. */
+export type DlqMessageDiscarded = DlqMessageDiscardedV1;
+
+/** Every version of "dlq_message_received", discriminated by `version`. */
+export type DlqMessageReceived = DlqMessageReceivedV1;
+
+/** Every version of "dlq_message_retried", discriminated by `version`. */
+export type DlqMessageRetried = DlqMessageRetriedV1;
+
+/** Every version of "execution_accepted", discriminated by `version`. */
+export type ExecutionAccepted = ExecutionAcceptedV1;
+
 /** Every version of "execution_cancelled", discriminated by `version`. */
-export type ExecutionCancelled = ExecutionCancelledV1;
+export type ExecutionCancelled = ExecutionCancelledV1 | ExecutionCancelledV2;
 
 /** Every version of "execution_completed", discriminated by `version`. */
-export type ExecutionCompleted = ExecutionCompletedV1;
+export type ExecutionCompleted = ExecutionCompletedV1 | ExecutionCompletedV2;
 
 /** Every version of "execution_failed", discriminated by `version`. */
-export type ExecutionFailed = ExecutionFailedV1;
+export type ExecutionFailed = ExecutionFailedV1 | ExecutionFailedV2;
 
 /** Every version of "execution_queued", discriminated by `version`. */
-export type ExecutionQueued = ExecutionQueuedV1;
+export type ExecutionQueued = ExecutionQueuedV1 | ExecutionQueuedV2;
 
 /** Every version of "execution_requested", discriminated by `version`. */
-export type ExecutionRequested = ExecutionRequestedV1;
+export type ExecutionRequested = ExecutionRequestedV1 | ExecutionRequestedV2;
 
 /** Every version of "execution_running", discriminated by `version`. */
-export type ExecutionRunning = ExecutionRunningV1;
+export type ExecutionRunning = ExecutionRunningV1 | ExecutionRunningV2;
 
 /** Every version of "execution_started", discriminated by `version`. */
 export type ExecutionStarted = ExecutionStartedV1;
 
 /** Every version of "execution_timeout", discriminated by `version`. */
-export type ExecutionTimeout = ExecutionTimeoutV1;
+export type ExecutionTimeout = ExecutionTimeoutV1 | ExecutionTimeoutV2;
 
 /** Every version of "form-submitted", discriminated by `version`. */
 export type FormSubmitted = FormSubmittedV1;
@@ -369,6 +589,30 @@ export type ModelUnregistered = ModelUnregisteredV1;
 /** Every version of "model.version.added", discriminated by `version`. */
 export type ModelVersionAdded = ModelVersionAddedV1;
 
+/** Every version of "notification_all_read", discriminated by `version`. */
+export type NotificationAllRead = NotificationAllReadV1;
+
+/** Every version of "notification_clicked", discriminated by `version`. */
+export type NotificationClicked = NotificationClickedV1;
+
+/** Every version of "notification_created", discriminated by `version`. */
+export type NotificationCreated = NotificationCreatedV1;
+
+/** Every version of "notification_delivered", discriminated by `version`. */
+export type NotificationDelivered = NotificationDeliveredV1;
+
+/** Every version of "notification_failed", discriminated by `version`. */
+export type NotificationFailed = NotificationFailedV1;
+
+/** Every version of "notification_preferences_updated", discriminated by `version`. */
+export type NotificationPreferencesUpdated = NotificationPreferencesUpdatedV1;
+
+/** Every version of "notification_read", discriminated by `version`. */
+export type NotificationRead = NotificationReadV1;
+
+/** Every version of "notification_sent", discriminated by `version`. */
+export type NotificationSent = NotificationSentV1;
+
 /** Every version of "plan.completed", discriminated by `version`. */
 export type PlanCompleted = PlanCompletedV1;
 
@@ -385,22 +629,28 @@ export type PlanStarted = PlanStartedV1;
 export type PodCreated = PodCreatedV1;
 
 /** Every version of "pod_deleted", discriminated by `version`. */
-export type PodDeleted = PodDeletedV1;
+export type PodDeleted = PodDeletedV1 | PodDeletedV2;
 
 /** Every version of "pod_failed", discriminated by `version`. */
 export type PodFailed = PodFailedV1;
 
 /** Every version of "pod_running", discriminated by `version`. */
-export type PodRunning = PodRunningV1;
+export type PodRunning = PodRunningV1 | PodRunningV2;
 
 /** Every version of "pod_scheduled", discriminated by `version`. */
 export type PodScheduled = PodScheduledV1;
 
 /** Every version of "pod_succeeded", discriminated by `version`. */
-export type PodSucceeded = PodSucceededV1;
+export type PodSucceeded = PodSucceededV1 | PodSucceededV2;
 
 /** Every version of "pod_terminated", discriminated by `version`. */
 export type PodTerminated = PodTerminatedV1;
+
+/** Every version of "quota_exceeded", discriminated by `version`. */
+export type QuotaExceeded = QuotaExceededV1;
+
+/** Every version of "rate_limit_exceeded", discriminated by `version`. */
+export type RateLimitExceeded = RateLimitExceededV1;
 
 /** Every version of "record-created", discriminated by `version`. */
 export type RecordCreated = RecordCreatedV1 | RecordCreatedV2;
@@ -411,11 +661,56 @@ export type RecordDeleted = RecordDeletedV1;
 /** Every version of "record-updated", discriminated by `version`. */
 export type RecordUpdated = RecordUpdatedV1;
 
+/** Every version of "release_resources_command", discriminated by `version`. */
+export type ReleaseResourcesCommand = ReleaseResourcesCommandV1;
+
+/** Every version of "resource_limit_exceeded", discriminated by `version`. */
+export type ResourceLimitExceeded = ResourceLimitExceededV1;
+
 /** Every version of "result_failed", discriminated by `version`. */
-export type ResultFailed = ResultFailedV1;
+export type ResultFailed = ResultFailedV1 | ResultFailedV2;
 
 /** Every version of "result_stored", discriminated by `version`. */
-export type ResultStored = ResultStoredV1;
+export type ResultStored = ResultStoredV1 | ResultStoredV2;
+
+/** Every version of "saga_cancelled", discriminated by `version`. */
+export type SagaCancelled = SagaCancelledV1;
+
+/** Every version of "saga_compensated", discriminated by `version`. */
+export type SagaCompensated = SagaCompensatedV1;
+
+/** Every version of "saga_compensating", discriminated by `version`. */
+export type SagaCompensating = SagaCompensatingV1;
+
+/** Every version of "saga_completed", discriminated by `version`. */
+export type SagaCompleted = SagaCompletedV1;
+
+/** Every version of "saga_failed", discriminated by `version`. */
+export type SagaFailed = SagaFailedV1;
+
+/** Every version of "saga_started", discriminated by `version`. */
+export type SagaStarted = SagaStartedV1;
+
+/** Every version of "script_deleted", discriminated by `version`. */
+export type ScriptDeleted = ScriptDeletedV1;
+
+/** Every version of "script_saved", discriminated by `version`. */
+export type ScriptSaved = ScriptSavedV1;
+
+/** Every version of "script_shared", discriminated by `version`. */
+export type ScriptShared = ScriptSharedV1;
+
+/** Every version of "security_violation", discriminated by `version`. */
+export type SecurityViolation = SecurityViolationV1;
+
+/** Every version of "service_recovered", discriminated by `version`. */
+export type ServiceRecovered = ServiceRecoveredV1;
+
+/** Every version of "service_unhealthy", discriminated by `version`. */
+export type ServiceUnhealthy = ServiceUnhealthyV1;
+
+/** Every version of "system_error", discriminated by `version`. */
+export type SystemError = SystemErrorV1;
 
 /** Every version of "task.cancelled", discriminated by `version`. */
 export type TaskCancelled = TaskCancelledV1;
@@ -429,8 +724,44 @@ export type TaskCreated = TaskCreatedV1;
 /** Every version of "task.failed", discriminated by `version`. */
 export type TaskFailed = TaskFailedV1;
 
+/** Every version of "user_deleted", discriminated by `version`. */
+export type UserDeleted = UserDeletedV1;
+
+/** Every version of "user_logged_in", discriminated by `version`. */
+export type UserLoggedIn = UserLoggedInV1;
+
+/** Every version of "user_logged_out", discriminated by `version`. */
+export type UserLoggedOut = UserLoggedOutV1;
+
+/** Every version of "user_login", discriminated by `version`. */
+export type UserLogin = UserLoginV1;
+
+/** Every version of "user_registered", discriminated by `version`. */
+export type UserRegistered = UserRegisteredV1;
+
+/** Every version of "user_settings_updated", discriminated by `version`. */
+export type UserSettingsUpdated = UserSettingsUpdatedV1;
+
+/** Every version of "user_updated", discriminated by `version`. */
+export type UserUpdated = UserUpdatedV1;
+
 /** Every event of every type and version, discriminated by `type` and `version`. */
-export type AnyEvent = ActionExecuted | AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | AutomationTriggered | CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | CollaborationMessage | CollaborationRequested | CollaborationStarted | ConnectionEstablished | ContextCreated | ContextUpdated | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | FormSubmitted | JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded | PlanCompleted | PlanFailed | PlanProgress | PlanStarted | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | RecordCreated | RecordDeleted | RecordUpdated | ResultFailed | ResultStored | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed;
+export type AnyEvent = ActionExecuted | AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | AllocateResourcesCommand | AuthFailed | AutomationTriggered | CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | CollaborationMessage | CollaborationRequested | CollaborationStarted | ConnectionEstablished | ContextCreated | ContextUpdated | CreatePodCommand | DeletePodCommand | DlqMessageDiscarded | DlqMessageReceived | DlqMessageRetried | ExecutionAccepted | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | FormSubmitted | JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded | NotificationAllRead | NotificationClicked | NotificationCreated | NotificationDelivered | NotificationFailed | NotificationPreferencesUpdated | NotificationRead | NotificationSent | PlanCompleted | PlanFailed | PlanProgress | PlanStarted | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | QuotaExceeded | RateLimitExceeded | RecordCreated | RecordDeleted | RecordUpdated | ReleaseResourcesCommand | ResourceLimitExceeded | ResultFailed | ResultStored | SagaCancelled | SagaCompensated | SagaCompensating | SagaCompleted | SagaFailed | SagaStarted | ScriptDeleted | ScriptSaved | ScriptShared | SecurityViolation | ServiceRecovered | ServiceUnhealthy | SystemError | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed | UserDeleted | UserLoggedIn | UserLoggedOut | UserLogin | UserRegistered | UserSettingsUpdated | UserUpdated;
+
+/** Every event of "devops-mcp", every type and version, discriminated by `type` and `version`. */
+export type DevopsMcpEvent = AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | CollaborationMessage | CollaborationRequested | CollaborationStarted | ContextCreated | ContextUpdated | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed;
+
+/** Every event of "integr8scode", every type and version, discriminated by `type` and `version`. */
+export type Integr8scodeEvent = AllocateResourcesCommand | AuthFailed | CreatePodCommand | DeletePodCommand | DlqMessageDiscarded | DlqMessageReceived | DlqMessageRetried | ExecutionAccepted | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | NotificationAllRead | NotificationClicked | NotificationCreated | NotificationDelivered | NotificationFailed | NotificationPreferencesUpdated | NotificationRead | NotificationSent | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | QuotaExceeded | RateLimitExceeded | ReleaseResourcesCommand | ResourceLimitExceeded | ResultFailed | ResultStored | SagaCancelled | SagaCompensated | SagaCompensating | SagaCompleted | SagaFailed | SagaStarted | ScriptDeleted | ScriptSaved | ScriptShared | SecurityViolation | ServiceRecovered | ServiceUnhealthy | SystemError | UserDeleted | UserLoggedIn | UserLoggedOut | UserLogin | UserRegistered | UserSettingsUpdated | UserUpdated;
+
+/** Every event of "kubegram", every type and version, discriminated by `type` and `version`. */
+export type KubegramEvent = CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | PlanCompleted | PlanFailed | PlanProgress | PlanStarted;
+
+/** Every event of "latechforce", every type and version, discriminated by `type` and `version`. */
+export type LatechforceEvent = ActionExecuted | AutomationTriggered | ConnectionEstablished | FormSubmitted | RecordCreated | RecordDeleted | RecordUpdated;
+
+/** Every event of "modelmora", every type and version, discriminated by `type` and `version`. */
+export type ModelmoraEvent = JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded;
 
 /** The latest version of every event type, by type. */
 export interface LatestEvents {
@@ -441,6 +772,8 @@ export interface LatestEvents {
   "agent.joined": AgentJoinedV1;
   "agent.registered": AgentRegisteredV1;
   "agent.released": AgentReleasedV1;
+  "allocate_resources_command": AllocateResourcesCommandV1;
+  "auth_failed": AuthFailedV1;
   "automation-triggered": AutomationTriggeredV1;
   "codegen.cancelled": CodegenCancelledV1;
   "codegen.completed": CodegenCompletedV1;
@@ -453,14 +786,20 @@ export interface LatestEvents {
   "connection-established": ConnectionEstablishedV1;
   "context.created": ContextCreatedV1;
   "context.updated": ContextUpdatedV1;
-  "execution_cancelled": ExecutionCancelledV1;
-  "execution_completed": ExecutionCompletedV1;
-  "execution_failed": ExecutionFailedV1;
-  "execution_queued": ExecutionQueuedV1;
-  "execution_requested": ExecutionRequestedV1;
-  "execution_running": ExecutionRunningV1;
+  "create_pod_command": CreatePodCommandV1;
+  "delete_pod_command": DeletePodCommandV1;
+  "dlq_message_discarded": DlqMessageDiscardedV1;
+  "dlq_message_received": DlqMessageReceivedV1;
+  "dlq_message_retried": DlqMessageRetriedV1;
+  "execution_accepted": ExecutionAcceptedV1;
+  "execution_cancelled": ExecutionCancelledV2;
+  "execution_completed": ExecutionCompletedV2;
+  "execution_failed": ExecutionFailedV2;
+  "execution_queued": ExecutionQueuedV2;
+  "execution_requested": ExecutionRequestedV2;
+  "execution_running": ExecutionRunningV2;
   "execution_started": ExecutionStartedV1;
-  "execution_timeout": ExecutionTimeoutV1;
+  "execution_timeout": ExecutionTimeoutV2;
   "form-submitted": FormSubmittedV1;
   "job.completed": JobCompletedV1;
   "job.failed": JobFailedV1;
@@ -471,26 +810,58 @@ export interface LatestEvents {
   "model.unloaded": ModelUnloadedV1;
   "model.unregistered": ModelUnregisteredV1;
   "model.version.added": ModelVersionAddedV1;
+  "notification_all_read": NotificationAllReadV1;
+  "notification_clicked": NotificationClickedV1;
+  "notification_created": NotificationCreatedV1;
+  "notification_delivered": NotificationDeliveredV1;
+  "notification_failed": NotificationFailedV1;
+  "notification_preferences_updated": NotificationPreferencesUpdatedV1;
+  "notification_read": NotificationReadV1;
+  "notification_sent": NotificationSentV1;
   "plan.completed": PlanCompletedV1;
   "plan.failed": PlanFailedV1;
   "plan.progress": PlanProgressV1;
   "plan.started": PlanStartedV1;
   "pod_created": PodCreatedV1;
-  "pod_deleted": PodDeletedV1;
+  "pod_deleted": PodDeletedV2;
   "pod_failed": PodFailedV1;
-  "pod_running": PodRunningV1;
+  "pod_running": PodRunningV2;
   "pod_scheduled": PodScheduledV1;
-  "pod_succeeded": PodSucceededV1;
+  "pod_succeeded": PodSucceededV2;
   "pod_terminated": PodTerminatedV1;
+  "quota_exceeded": QuotaExceededV1;
+  "rate_limit_exceeded": RateLimitExceededV1;
   "record-created": RecordCreatedV2;
   "record-deleted": RecordDeletedV1;
   "record-updated": RecordUpdatedV1;
-  "result_failed": ResultFailedV1;
-  "result_stored": ResultStoredV1;
+  "release_resources_command": ReleaseResourcesCommandV1;
+  "resource_limit_exceeded": ResourceLimitExceededV1;
+  "result_failed": ResultFailedV2;
+  "result_stored": ResultStoredV2;
+  "saga_cancelled": SagaCancelledV1;
+  "saga_compensated": SagaCompensatedV1;
+  "saga_compensating": SagaCompensatingV1;
+  "saga_completed": SagaCompletedV1;
+  "saga_failed": SagaFailedV1;
+  "saga_started": SagaStartedV1;
+  "script_deleted": ScriptDeletedV1;
+  "script_saved": ScriptSavedV1;
+  "script_shared": ScriptSharedV1;
+  "security_violation": SecurityViolationV1;
+  "service_recovered": ServiceRecoveredV1;
+  "service_unhealthy": ServiceUnhealthyV1;
+  "system_error": SystemErrorV1;
   "task.cancelled": TaskCancelledV1;
   "task.completed": TaskCompletedV1;
   "task.created": TaskCreatedV1;
   "task.failed": TaskFailedV1;
+  "user_deleted": UserDeletedV1;
+  "user_logged_in": UserLoggedInV1;
+  "user_logged_out": UserLoggedOutV1;
+  "user_login": UserLoginV1;
+  "user_registered": UserRegisteredV1;
+  "user_settings_updated": UserSettingsUpdatedV1;
+  "user_updated": UserUpdatedV1;
 }
 
 /** Every version of every event type, by type and version. */
@@ -502,6 +873,8 @@ export interface EventVersions {
   "agent.joined": { 1: AgentJoinedV1 };
   "agent.registered": { 1: AgentRegisteredV1 };
   "agent.released": { 1: AgentReleasedV1 };
+  "allocate_resources_command": { 1: AllocateResourcesCommandV1 };
+  "auth_failed": { 1: AuthFailedV1 };
   "automation-triggered": { 1: AutomationTriggeredV1 };
   "codegen.cancelled": { 1: CodegenCancelledV1 };
   "codegen.completed": { 1: CodegenCompletedV1 };
@@ -514,14 +887,20 @@ export interface EventVersions {
   "connection-established": { 1: ConnectionEstablishedV1 };
   "context.created": { 1: ContextCreatedV1 };
   "context.updated": { 1: ContextUpdatedV1 };
-  "execution_cancelled": { 1: ExecutionCancelledV1 };
-  "execution_completed": { 1: ExecutionCompletedV1 };
-  "execution_failed": { 1: ExecutionFailedV1 };
-  "execution_queued": { 1: ExecutionQueuedV1 };
-  "execution_requested": { 1: ExecutionRequestedV1 };
-  "execution_running": { 1: ExecutionRunningV1 };
+  "create_pod_command": { 1: CreatePodCommandV1 };
+  "delete_pod_command": { 1: DeletePodCommandV1 };
+  "dlq_message_discarded": { 1: DlqMessageDiscardedV1 };
+  "dlq_message_received": { 1: DlqMessageReceivedV1 };
+  "dlq_message_retried": { 1: DlqMessageRetriedV1 };
+  "execution_accepted": { 1: ExecutionAcceptedV1 };
+  "execution_cancelled": { 1: ExecutionCancelledV1; 2: ExecutionCancelledV2 };
+  "execution_completed": { 1: ExecutionCompletedV1; 2: ExecutionCompletedV2 };
+  "execution_failed": { 1: ExecutionFailedV1; 2: ExecutionFailedV2 };
+  "execution_queued": { 1: ExecutionQueuedV1; 2: ExecutionQueuedV2 };
+  "execution_requested": { 1: ExecutionRequestedV1; 2: ExecutionRequestedV2 };
+  "execution_running": { 1: ExecutionRunningV1; 2: ExecutionRunningV2 };
   "execution_started": { 1: ExecutionStartedV1 };
-  "execution_timeout": { 1: ExecutionTimeoutV1 };
+  "execution_timeout": { 1: ExecutionTimeoutV1; 2: ExecutionTimeoutV2 };
   "form-submitted": { 1: FormSubmittedV1 };
   "job.completed": { 1: JobCompletedV1 };
   "job.failed": { 1: JobFailedV1 };
@@ -532,24 +911,56 @@ export interface EventVersions {
   "model.unloaded": { 1: ModelUnloadedV1 };
   "model.unregistered": { 1: ModelUnregisteredV1 };
   "model.version.added": { 1: ModelVersionAddedV1 };
+  "notification_all_read": { 1: NotificationAllReadV1 };
+  "notification_clicked": { 1: NotificationClickedV1 };
+  "notification_created": { 1: NotificationCreatedV1 };
+  "notification_delivered": { 1: NotificationDeliveredV1 };
+  "notification_failed": { 1: NotificationFailedV1 };
+  "notification_preferences_updated": { 1: NotificationPreferencesUpdatedV1 };
+  "notification_read": { 1: NotificationReadV1 };
+  "notification_sent": { 1: NotificationSentV1 };
   "plan.completed": { 1: PlanCompletedV1 };
   "plan.failed": { 1: PlanFailedV1 };
   "plan.progress": { 1: PlanProgressV1 };
   "plan.started": { 1: PlanStartedV1 };
   "pod_created": { 1: PodCreatedV1 };
-  "pod_deleted": { 1: PodDeletedV1 };
+  "pod_deleted": { 1: PodDeletedV1; 2: PodDeletedV2 };
   "pod_failed": { 1: PodFailedV1 };
-  "pod_running": { 1: PodRunningV1 };
+  "pod_running": { 1: PodRunningV1; 2: PodRunningV2 };
   "pod_scheduled": { 1: PodScheduledV1 };
-  "pod_succeeded": { 1: PodSucceededV1 };
+  "pod_succeeded": { 1: PodSucceededV1; 2: PodSucceededV2 };
   "pod_terminated": { 1: PodTerminatedV1 };
+  "quota_exceeded": { 1: QuotaExceededV1 };
+  "rate_limit_exceeded": { 1: RateLimitExceededV1 };
   "record-created": { 1: RecordCreatedV1; 2: RecordCreatedV2 };
   "record-deleted": { 1: RecordDeletedV1 };
   "record-updated": { 1: RecordUpdatedV1 };
-  "result_failed": { 1: ResultFailedV1 };
-  "result_stored": { 1: ResultStoredV1 };
+  "release_resources_command": { 1: ReleaseResourcesCommandV1 };
+  "resource_limit_exceeded": { 1: ResourceLimitExceededV1 };
+  "result_failed": { 1: ResultFailedV1; 2: ResultFailedV2 };
+  "result_stored": { 1: ResultStoredV1; 2: ResultStoredV2 };
+  "saga_cancelled": { 1: SagaCancelledV1 };
+  "saga_compensated": { 1: SagaCompensatedV1 };
+  "saga_compensating": { 1: SagaCompensatingV1 };
+  "saga_completed": { 1: SagaCompletedV1 };
+  "saga_failed": { 1: SagaFailedV1 };
+  "saga_started": { 1: SagaStartedV1 };
+  "script_deleted": { 1: ScriptDeletedV1 };
+  "script_saved": { 1: ScriptSavedV1 };
+  "script_shared": { 1: ScriptSharedV1 };
+  "security_violation": { 1: SecurityViolationV1 };
+  "service_recovered": { 1: ServiceRecoveredV1 };
+  "service_unhealthy": { 1: ServiceUnhealthyV1 };
+  "system_error": { 1: SystemErrorV1 };
   "task.cancelled": { 1: TaskCancelledV1 };
   "task.completed": { 1: TaskCompletedV1 };
   "task.created": { 1: TaskCreatedV1 };
   "task.failed": { 1: TaskFailedV1 };
+  "user_deleted": { 1: UserDeletedV1 };
+  "user_logged_in": { 1: UserLoggedInV1 };
+  "user_logged_out": { 1: UserLoggedOutV1 };
+  "user_login": { 1: UserLoginV1 };
+  "user_registered": { 1: UserRegisteredV1 };
+  "user_settings_updated": { 1: UserSettingsUpdatedV1 };
+  "user_updated": { 1: UserUpdatedV1 };
 }

@@ -10,6 +10,8 @@ import { AgentInvitedV1Contract } from "./devops-mcp/agent-invited.v1.js";
 import { AgentJoinedV1Contract } from "./devops-mcp/agent-joined.v1.js";
 import { AgentRegisteredV1Contract } from "./devops-mcp/agent-registered.v1.js";
 import { AgentReleasedV1Contract } from "./devops-mcp/agent-released.v1.js";
+import { AllocateResourcesCommandV1Contract } from "./integr8scode/allocate-resources-command.v1.js";
+import { AuthFailedV1Contract } from "./integr8scode/auth-failed.v1.js";
 import { AutomationTriggeredV1Contract } from "./latechforce/automation-triggered.v1.js";
 import { CodegenCancelledV1Contract } from "./kubegram/codegen-cancelled.v1.js";
 import { CodegenCompletedV1Contract } from "./kubegram/codegen-completed.v1.js";
@@ -23,14 +25,27 @@ import { CollaborationStartedV1Contract } from "./devops-mcp/collaboration-start
 import { ConnectionEstablishedV1Contract } from "./latechforce/connection-established.v1.js";
 import { ContextCreatedV1Contract } from "./devops-mcp/context-created.v1.js";
 import { ContextUpdatedV1Contract } from "./devops-mcp/context-updated.v1.js";
+import { CreatePodCommandV1Contract } from "./integr8scode/create-pod-command.v1.js";
+import { DeletePodCommandV1Contract } from "./integr8scode/delete-pod-command.v1.js";
+import { DlqMessageDiscardedV1Contract } from "./integr8scode/dlq-message-discarded.v1.js";
+import { DlqMessageReceivedV1Contract } from "./integr8scode/dlq-message-received.v1.js";
+import { DlqMessageRetriedV1Contract } from "./integr8scode/dlq-message-retried.v1.js";
+import { ExecutionAcceptedV1Contract } from "./integr8scode/execution-accepted.v1.js";
 import { ExecutionCancelledV1Contract } from "./integr8scode/execution-cancelled.v1.js";
+import { ExecutionCancelledV2Contract } from "./integr8scode/execution-cancelled.v2.js";
 import { ExecutionCompletedV1Contract } from "./integr8scode/execution-completed.v1.js";
+import { ExecutionCompletedV2Contract } from "./integr8scode/execution-completed.v2.js";
 import { ExecutionFailedV1Contract } from "./integr8scode/execution-failed.v1.js";
+import { ExecutionFailedV2Contract } from "./integr8scode/execution-failed.v2.js";
 import { ExecutionQueuedV1Contract } from "./integr8scode/execution-queued.v1.js";
+import { ExecutionQueuedV2Contract } from "./integr8scode/execution-queued.v2.js";
 import { ExecutionRequestedV1Contract } from "./integr8scode/execution-requested.v1.js";
+import { ExecutionRequestedV2Contract } from "./integr8scode/execution-requested.v2.js";
 import { ExecutionRunningV1Contract } from "./integr8scode/execution-running.v1.js";
+import { ExecutionRunningV2Contract } from "./integr8scode/execution-running.v2.js";
 import { ExecutionStartedV1Contract } from "./integr8scode/execution-started.v1.js";
 import { ExecutionTimeoutV1Contract } from "./integr8scode/execution-timeout.v1.js";
+import { ExecutionTimeoutV2Contract } from "./integr8scode/execution-timeout.v2.js";
 import { FormSubmittedV1Contract } from "./latechforce/form-submitted.v1.js";
 import { JobCompletedV1Contract } from "./modelmora/job-completed.v1.js";
 import { JobFailedV1Contract } from "./modelmora/job-failed.v1.js";
@@ -43,27 +58,64 @@ import { ModelRegisteredV3Contract } from "./modelmora/model-registered.v3.js";
 import { ModelUnloadedV1Contract } from "./modelmora/model-unloaded.v1.js";
 import { ModelUnregisteredV1Contract } from "./modelmora/model-unregistered.v1.js";
 import { ModelVersionAddedV1Contract } from "./modelmora/model-version-added.v1.js";
+import { NotificationAllReadV1Contract } from "./integr8scode/notification-all-read.v1.js";
+import { NotificationClickedV1Contract } from "./integr8scode/notification-clicked.v1.js";
+import { NotificationCreatedV1Contract } from "./integr8scode/notification-created.v1.js";
+import { NotificationDeliveredV1Contract } from "./integr8scode/notification-delivered.v1.js";
+import { NotificationFailedV1Contract } from "./integr8scode/notification-failed.v1.js";
+import { NotificationPreferencesUpdatedV1Contract } from "./integr8scode/notification-preferences-updated.v1.js";
+import { NotificationReadV1Contract } from "./integr8scode/notification-read.v1.js";
+import { NotificationSentV1Contract } from "./integr8scode/notification-sent.v1.js";
 import { PlanCompletedV1Contract } from "./kubegram/plan-completed.v1.js";
 import { PlanFailedV1Contract } from "./kubegram/plan-failed.v1.js";
 import { PlanProgressV1Contract } from "./kubegram/plan-progress.v1.js";
 import { PlanStartedV1Contract } from "./kubegram/plan-started.v1.js";
 import { PodCreatedV1Contract } from "./integr8scode/pod-created.v1.js";
 import { PodDeletedV1Contract } from "./integr8scode/pod-deleted.v1.js";
+import { PodDeletedV2Contract } from "./integr8scode/pod-deleted.v2.js";
 import { PodFailedV1Contract } from "./integr8scode/pod-failed.v1.js";
 import { PodRunningV1Contract } from "./integr8scode/pod-running.v1.js";
+import { PodRunningV2Contract } from "./integr8scode/pod-running.v2.js";
 import { PodScheduledV1Contract } from "./integr8scode/pod-scheduled.v1.js";
 import { PodSucceededV1Contract } from "./integr8scode/pod-succeeded.v1.js";
+import { PodSucceededV2Contract } from "./integr8scode/pod-succeeded.v2.js";
 import { PodTerminatedV1Contract } from "./integr8scode/pod-terminated.v1.js";
+import { QuotaExceededV1Contract } from "./integr8scode/quota-exceeded.v1.js";
+import { RateLimitExceededV1Contract } from "./integr8scode/rate-limit-exceeded.v1.js";
 import { RecordCreatedV1Contract } from "./latechforce/record-created.v1.js";
 import { RecordCreatedV2Contract } from "./latechforce/record-created.v2.js";
 import { RecordDeletedV1Contract } from "./latechforce/record-deleted.v1.js";
 import { RecordUpdatedV1Contract } from "./latechforce/record-updated.v1.js";
+import { ReleaseResourcesCommandV1Contract } from "./integr8scode/release-resources-command.v1.js";
+import { ResourceLimitExceededV1Contract } from "./integr8scode/resource-limit-exceeded.v1.js";
 import { ResultFailedV1Contract } from "./integr8scode/result-failed.v1.js";
+import { ResultFailedV2Contract } from "./integr8scode/result-failed.v2.js";
 import { ResultStoredV1Contract } from "./integr8scode/result-stored.v1.js";
+import { ResultStoredV2Contract } from "./integr8scode/result-stored.v2.js";
+import { SagaCancelledV1Contract } from "./integr8scode/saga-cancelled.v1.js";
+import { SagaCompensatedV1Contract } from "./integr8scode/saga-compensated.v1.js";
+import { SagaCompensatingV1Contract } from "./integr8scode/saga-compensating.v1.js";
+import { SagaCompletedV1Contract } from "./integr8scode/saga-completed.v1.js";
+import { SagaFailedV1Contract } from "./integr8scode/saga-failed.v1.js";
+import { SagaStartedV1Contract } from "./integr8scode/saga-started.v1.js";
+import { ScriptDeletedV1Contract } from "./integr8scode/script-deleted.v1.js";
+import { ScriptSavedV1Contract } from "./integr8scode/script-saved.v1.js";
+import { ScriptSharedV1Contract } from "./integr8scode/script-shared.v1.js";
+import { SecurityViolationV1Contract } from "./integr8scode/security-violation.v1.js";
+import { ServiceRecoveredV1Contract } from "./integr8scode/service-recovered.v1.js";
+import { ServiceUnhealthyV1Contract } from "./integr8scode/service-unhealthy.v1.js";
+import { SystemErrorV1Contract } from "./integr8scode/system-error.v1.js";
 import { TaskCancelledV1Contract } from "./devops-mcp/task-cancelled.v1.js";
 import { TaskCompletedV1Contract } from "./devops-mcp/task-completed.v1.js";
 import { TaskCreatedV1Contract } from "./devops-mcp/task-created.v1.js";
 import { TaskFailedV1Contract } from "./devops-mcp/task-failed.v1.js";
+import { UserDeletedV1Contract } from "./integr8scode/user-deleted.v1.js";
+import { UserLoggedInV1Contract } from "./integr8scode/user-logged-in.v1.js";
+import { UserLoggedOutV1Contract } from "./integr8scode/user-logged-out.v1.js";
+import { UserLoginV1Contract } from "./integr8scode/user-login.v1.js";
+import { UserRegisteredV1Contract } from "./integr8scode/user-registered.v1.js";
+import { UserSettingsUpdatedV1Contract } from "./integr8scode/user-settings-updated.v1.js";
+import { UserUpdatedV1Contract } from "./integr8scode/user-updated.v1.js";
 
 /** The JetStream streams, dead-letter streams and consumer defaults the specs declare. */
 export const topology: $evc.JetStreamTopology = {
@@ -200,6 +252,8 @@ export const contracts: readonly $evc.EventContract[] = [
   AgentJoinedV1Contract,
   AgentRegisteredV1Contract,
   AgentReleasedV1Contract,
+  AllocateResourcesCommandV1Contract,
+  AuthFailedV1Contract,
   AutomationTriggeredV1Contract,
   CodegenCancelledV1Contract,
   CodegenCompletedV1Contract,
@@ -213,14 +267,27 @@ export const contracts: readonly $evc.EventContract[] = [
   ConnectionEstablishedV1Contract,
   ContextCreatedV1Contract,
   ContextUpdatedV1Contract,
+  CreatePodCommandV1Contract,
+  DeletePodCommandV1Contract,
+  DlqMessageDiscardedV1Contract,
+  DlqMessageReceivedV1Contract,
+  DlqMessageRetriedV1Contract,
+  ExecutionAcceptedV1Contract,
   ExecutionCancelledV1Contract,
+  ExecutionCancelledV2Contract,
   ExecutionCompletedV1Contract,
+  ExecutionCompletedV2Contract,
   ExecutionFailedV1Contract,
+  ExecutionFailedV2Contract,
   ExecutionQueuedV1Contract,
+  ExecutionQueuedV2Contract,
   ExecutionRequestedV1Contract,
+  ExecutionRequestedV2Contract,
   ExecutionRunningV1Contract,
+  ExecutionRunningV2Contract,
   ExecutionStartedV1Contract,
   ExecutionTimeoutV1Contract,
+  ExecutionTimeoutV2Contract,
   FormSubmittedV1Contract,
   JobCompletedV1Contract,
   JobFailedV1Contract,
@@ -233,27 +300,64 @@ export const contracts: readonly $evc.EventContract[] = [
   ModelUnloadedV1Contract,
   ModelUnregisteredV1Contract,
   ModelVersionAddedV1Contract,
+  NotificationAllReadV1Contract,
+  NotificationClickedV1Contract,
+  NotificationCreatedV1Contract,
+  NotificationDeliveredV1Contract,
+  NotificationFailedV1Contract,
+  NotificationPreferencesUpdatedV1Contract,
+  NotificationReadV1Contract,
+  NotificationSentV1Contract,
   PlanCompletedV1Contract,
   PlanFailedV1Contract,
   PlanProgressV1Contract,
   PlanStartedV1Contract,
   PodCreatedV1Contract,
   PodDeletedV1Contract,
+  PodDeletedV2Contract,
   PodFailedV1Contract,
   PodRunningV1Contract,
+  PodRunningV2Contract,
   PodScheduledV1Contract,
   PodSucceededV1Contract,
+  PodSucceededV2Contract,
   PodTerminatedV1Contract,
+  QuotaExceededV1Contract,
+  RateLimitExceededV1Contract,
   RecordCreatedV1Contract,
   RecordCreatedV2Contract,
   RecordDeletedV1Contract,
   RecordUpdatedV1Contract,
+  ReleaseResourcesCommandV1Contract,
+  ResourceLimitExceededV1Contract,
   ResultFailedV1Contract,
+  ResultFailedV2Contract,
   ResultStoredV1Contract,
+  ResultStoredV2Contract,
+  SagaCancelledV1Contract,
+  SagaCompensatedV1Contract,
+  SagaCompensatingV1Contract,
+  SagaCompletedV1Contract,
+  SagaFailedV1Contract,
+  SagaStartedV1Contract,
+  ScriptDeletedV1Contract,
+  ScriptSavedV1Contract,
+  ScriptSharedV1Contract,
+  SecurityViolationV1Contract,
+  ServiceRecoveredV1Contract,
+  ServiceUnhealthyV1Contract,
+  SystemErrorV1Contract,
   TaskCancelledV1Contract,
   TaskCompletedV1Contract,
   TaskCreatedV1Contract,
   TaskFailedV1Contract,
+  UserDeletedV1Contract,
+  UserLoggedInV1Contract,
+  UserLoggedOutV1Contract,
+  UserLoginV1Contract,
+  UserRegisteredV1Contract,
+  UserSettingsUpdatedV1Contract,
+  UserUpdatedV1Contract,
 ];
 
 /** Every event by type and version: class, schema, validator, subject, stream and upcasters. */

@@ -143,6 +143,10 @@ function indexModule(model: ContractModel, rendered: readonly EventModels[], pla
           .join(" | ")};`,
     ),
     `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,
+    ...model.systems.map((system) => {
+      const own = types.filter((type) => versionsOf(type)[0]?.system === system.name);
+      return `/** Every event of ${JSON.stringify(system.name)}, every type and version, discriminated by \`type\` and \`version\`. */\ntype ${typeName(system.name, "System")}Event = ${own.length === 0 ? "never" : own.map(unionName).join(" | ")};`;
+    }),
     `/** The latest version of every event type, by type. */\ninterface LatestEvents {\n${types
       .map((type) => `  ${JSON.stringify(type)}: ${(versionsOf(type).at(-1) as EventModel).className};`)
       .join("\n")}\n}`,
