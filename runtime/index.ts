@@ -1,4 +1,4 @@
-/** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry, store aggregates, read history, wait for responses, run sagas. */
+/** The runtime's public API: connect to JetStream, publish and subscribe to the events of a generated registry, store aggregates, read history, wait for responses, run sagas, relay a transactional outbox. */
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
 export type { ConnectOptions } from "./bus.js";
 export { createRegistry } from "./registry.js";
@@ -51,5 +51,7 @@ export type { Snapshot } from "./snapshots.js";
 export { ResponseTimeoutError, SuspensionManager } from "./request-response.js";
 export type { SuspendOptions } from "./request-response.js";
 export { deterministicId } from "./deterministic-id.js";
+export { defaultOutboxOptions, defaultRelayOptions, Outbox, OutboxRelay, RelayRunningError } from "./outbox.js";
+export type { OutboxEntry, OutboxOptions, RelayNotification, RelayOptions, SqlClient } from "./outbox.js";
 export { defaultSagaOptions, isFinal, SagaRunner, SagaTimeoutError, startSaga, waitForSaga } from "./saga.js";
 export type { SagaContext, SagaDefinition, SagaNotification, SagaOptions, SagaRecord, SagaStep, SagaStatus } from "./saga.js";
