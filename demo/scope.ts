@@ -15,11 +15,15 @@ export class DemoScope {
   readonly log: Log;
   /** Unique to this run; flows use it in ids, so that runs on a shared server never mix. */
   readonly runId = randomUUID().slice(0, 8);
+
+  /** The PostgreSQL server flows that need a database create theirs on (a connection string; default the local one). */
+  readonly postgresUrl: string | undefined;
   readonly #subscriptions: Subscription[] = [];
 
-  constructor(bus: EventBus, log: Log) {
+  constructor(bus: EventBus, log: Log, postgresUrl?: string) {
     this.bus = bus;
     this.log = log;
+    this.postgresUrl = postgresUrl;
   }
 
   /** Subscribe a handler to new events of a type or pattern, under a durable name unique to this run. */

@@ -8,7 +8,8 @@ import { reportFailure } from "../report.js";
 /**
  * `evc demo [--server <url>]`: run the seeds' flows end to end on JetStream with progress output.
  * With no `--server` and no `NATS_URL`, it starts a `nats-server -js` of its own on a free loopback
- * port with a temporary store, and stops it after.
+ * port with a temporary store, and stops it after. Integr8sCode's flow creates a database of its own
+ * on the PostgreSQL of `EVC_POSTGRES_URL` (default 127.0.0.1:5432 as `postgres`) and drops it after.
  */
 export const demoCommand: CommandRegistration = (program, io, done) => {
   program
@@ -24,7 +25,7 @@ export const demoCommand: CommandRegistration = (program, io, done) => {
         const bus = await connect({ registry, servers: url ?? local?.url ?? [], name: "evc-demo", source: "evc-demo" });
         log(`connected to nats-server ${bus.server.text}; streams provisioned: ${registry.topology.streams.map((stream) => stream.name).join(", ")}`);
         try {
-          await runDemo(bus, log);
+          await runDemo(bus, log, { postgresUrl: io.env["EVC_POSTGRES_URL"] });
         } finally {
           await bus.close();
         }
