@@ -291,16 +291,25 @@ export class OutboxRelay {
       session.release(error as Error);
       throw error;
     }
+    // A session cut while idle (the server restarted, an administrator ended it) errors outside any
+    // query: without a listener that error would end the process.
+    session.on("error", this.#sessionFailed);
     this.#session = session;
     this.#notifier.emit({ type: "leader" });
     return session;
   }
+
+  readonly #sessionFailed = (error: Error): void => {
+    this.#notifier.emit({ type: "relay_failed", error });
+    void this.#release(error);
+  };
 
   /** Give the lock up: unlock and return the session to the pool, or drop a broken session (which ends the lock with it). */
   async #release(error?: Error): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
     if (session === undefined) return;
+    session.off("error", this.#sessionFailed);
     if (error !== undefined) {
       session.release(error);
       return;

@@ -146,6 +146,27 @@ describe("outbox - relays", () => {
     expect(published.reduce((sum, note) => sum + note.duplicates, 0)).toBe(0);
   }, 60_000);
 
+  test("a relay whose database session is cut reports it, takes the lock again and publishes the rest", async () => {
+    await database.pool.query(`DELETE FROM ${outbox.table}`);
+    const relay = outbox.relay(database.pool, fixture.bus, { idleMs: 20, retryMs: 50 });
+    const seen = watch(relay);
+    relay.start();
+    await until(() => relay.isLeader, "the relay to lead");
+    const before = await enqueueMany(200);
+    await until(async () => (await outbox.pending(database.pool)) === 0, "the first 200 events to be published");
+
+    const cut = await database.pool.query("SELECT pg_terminate_backend(pid) AS cut FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()");
+    expect(cut.rows).toEqual([{ cut: true }]);
+    const after = await enqueueMany(200);
+    await until(async () => (await outbox.pending(database.pool)) === 0, "the next 200 events to be published after the cut");
+    await relay.close();
+
+    expect(await storedIds()).toEqual([...before, ...after]);
+    const notes = await seen;
+    expect(notes.filter((note) => note.type === "relay_failed").map((note) => (note as { error: Error }).error.message)).toContain("terminating connection due to administrator command");
+    expect(notes.filter((note) => note.type === "leader")).toHaveLength(2);
+  }, 60_000);
+
   test("a relay killed mid-batch of 10,000 events and restarted: exactly 10,000 distinct events in the stream, in outbox order", async () => {
     await database.pool.query(`DELETE FROM ${outbox.table}`);
     const ids = await enqueueMany(10_000);
