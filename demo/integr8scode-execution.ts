@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { EventInstance } from "../runtime/index.js";
-import { EventHistory, Outbox, type SqlClient } from "../runtime/index.js";
+import { EventHistory, Outbox, withTransaction, type SqlClient } from "../runtime/index.js";
 import { createTemporaryDatabase } from "../generator/cli/temporary-database.js";
 import type { ExecutionQueuedV2, ExecutionRequestedV2, ExecutionRunningV2, Integr8scodeEvent, ResultStoredV2 } from "../generated/index.js";
 import type { DemoScope } from "./scope.js";
@@ -45,7 +45,7 @@ async function runServices(scope: DemoScope, pool: pg.Pool, outbox: Outbox): Pro
   const follow = (cause: Integr8scodeEvent, source: string) => ({ correlationId: executionId, causationId: cause.id, source });
   let transactions = 0;
   const transaction = async (work: (client: SqlClient) => Promise<void>): Promise<void> => {
-    await inTransaction(pool, work);
+    await withTransaction(pool, work);
     transactions++;
   };
 
@@ -96,7 +96,7 @@ async function runServices(scope: DemoScope, pool: pg.Pool, outbox: Outbox): Pro
   });
 
   const refusedId = randomUUID();
-  const refused = await inTransaction(pool, async (client) => {
+  const refused = await withTransaction(pool, async (client) => {
     await client.query("INSERT INTO executions (execution_id, status) VALUES ($1, 'requested')", [refusedId]);
     await outbox.enqueue(client, requestOf(scope, refusedId));
     throw new QuotaExceeded();
@@ -152,19 +152,5 @@ class QuotaExceeded extends Error {
   constructor() {
     super("quota exceeded for user123");
     this.name = "QuotaExceeded";
-  }
-}
-
-async function inTransaction(pool: pg.Pool, work: (client: SqlClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await work(client);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK");
-    throw error;
-  } finally {
-    client.release();
   }
 }

@@ -51,7 +51,7 @@ export type { Snapshot } from "./snapshots.js";
 export { ResponseTimeoutError, SuspensionManager } from "./request-response.js";
 export type { SuspendOptions } from "./request-response.js";
 export { deterministicId } from "./deterministic-id.js";
-export { defaultOutboxOptions, defaultRelayOptions, Outbox, OutboxRelay, RelayRunningError } from "./outbox.js";
+export { defaultOutboxOptions, defaultRelayOptions, Outbox, OutboxRelay, RelayRunningError, withTransaction } from "./outbox.js";
 export type { OutboxEntry, OutboxOptions, RelayNotification, RelayOptions, SqlClient } from "./outbox.js";
 export { defaultSagaOptions, isFinal, SagaRunner, SagaTimeoutError, startSaga, waitForSaga } from "./saga.js";
 export type { SagaContext, SagaDefinition, SagaNotification, SagaOptions, SagaRecord, SagaStep, SagaStatus } from "./saga.js";

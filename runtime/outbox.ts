@@ -82,6 +82,25 @@ export class RelayRunningError extends ContractError {
 
 const identifier = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 
+/**
+ * Run `work` in a transaction on a client of the pool: `BEGIN`, then `COMMIT` when it returns or
+ * `ROLLBACK` when it throws (rethrowing); the client goes back to the pool either way.
+ */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** Writes events in the caller's transaction; `relay()` publishes them. */
 export class Outbox {
   readonly registry: Registry;

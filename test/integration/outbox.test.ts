@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "../../generated/index.js";
-import { EventHistory, Outbox, ValidationError, type OutboxRelay, type RelayNotification } from "../../runtime/index.js";
+import { EventHistory, Outbox, ValidationError, withTransaction, type OutboxRelay, type RelayNotification } from "../../runtime/index.js";
 import { useBus } from "../helpers/bus.js";
 import { useDatabase } from "../helpers/postgres.js";
 import { until } from "../helpers/until.js";
@@ -33,17 +33,15 @@ function running(executionId: string, progress: number): sdk.ExecutionRunningV2 
 
 /** Write a row and its event in one transaction, then commit or roll back. */
 async function writeExecution(executionId: string, outcome: "COMMIT" | "ROLLBACK"): Promise<sdk.ExecutionRunningV2> {
-  const client = await database.pool.connect();
-  try {
-    await client.query("BEGIN");
+  const event = running(executionId, 10);
+  await withTransaction(database.pool, async (client) => {
     await client.query("INSERT INTO executions (execution_id, status) VALUES ($1, 'running')", [executionId]);
-    const event = running(executionId, 10);
     await outbox.enqueue(client, event);
-    await client.query(outcome);
-    return event;
-  } finally {
-    client.release();
-  }
+    if (outcome === "ROLLBACK") throw new Error("rolled back on purpose");
+  }).catch((error: unknown) => {
+    if (outcome === "COMMIT") throw error;
+  });
+  return event;
 }
 
 /** Every stored `execution_running` event's id, in stream order. */
@@ -56,14 +54,7 @@ async function storedIds(): Promise<string[]> {
 /** Enqueue `count` events in one transaction; returns their ids in outbox order. */
 async function enqueueMany(count: number): Promise<string[]> {
   const events = Array.from({ length: count }, (_, index) => running(randomUUID(), index % 101));
-  const client = await database.pool.connect();
-  try {
-    await client.query("BEGIN");
-    await outbox.enqueueAll(client, events);
-    await client.query("COMMIT");
-  } finally {
-    client.release();
-  }
+  await withTransaction(database.pool, (client) => outbox.enqueueAll(client, events));
   return events.map((event) => event.id);
 }
 
