@@ -88,16 +88,18 @@ const identifier = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
  */
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    // A client that cannot even roll back is dropped from the pool instead of being reused.
+    await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError as Error));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -110,6 +110,19 @@ describe("outbox - one transaction", () => {
     expect(again).toEqual({ ...first, duplicate: true });
     expect(await outbox.pending(database.pool)).toBe(1);
   });
+  test("prune deletes the events published before the given age and keeps the pending ones", async () => {
+    await database.pool.query(`DELETE FROM ${outbox.table}`);
+    await enqueueMany(3);
+    const relay = outbox.relay(database.pool, fixture.bus);
+    expect(await relay.relayOnce()).toBe(3);
+    await relay.close();
+    await enqueueMany(2);
+    expect(await outbox.prune(database.pool, 60_000)).toBe(0);
+    expect(await outbox.prune(database.pool, 0)).toBe(3);
+    const left = await database.pool.query(`SELECT count(*)::int AS count FROM ${outbox.table}`);
+    expect(left.rows[0]).toEqual({ count: 2 });
+    expect(await outbox.pending(database.pool)).toBe(2);
+  });
 });
 
 describe("outbox - relays", () => {
