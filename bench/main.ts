@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only generator|compat|runtime|store]`: every benchmark of the
+ * `npm run bench [-- --json] [-- --only generator|compat|runtime|store|outbox]`: every benchmark of the
  * project, each a ratio or a time beside the plain library doing the same work in the same run. No
  * test asserts on these. With `--json`, one JSON object: the runtime's medians at the top
  * (`publish`, `consume`), each run under `runtimeRuns`, and the other benchmarks under their names.
@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { benchCompat } from "./compat.js";
 import { benchEventStore, type StoreFigures } from "./event-store.js";
 import { benchGenerator, benchSynthetic, type GeneratorFigures } from "./generator.js";
+import { benchOutbox, type OutboxFigures } from "./outbox.js";
 import { benchRuntime, medianFigures, type Throughput } from "./runtime.js";
 
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string" }, runs: { type: "string", default: "3" } } });
@@ -41,6 +42,12 @@ if (wanted("store")) {
   if (!values.json) reportStore(store);
 }
 
+if (wanted("outbox")) {
+  const outbox = await benchOutbox(10_000, process.env["EVC_POSTGRES_URL"]);
+  results["outbox"] = outbox;
+  if (!values.json) reportOutbox(outbox);
+}
+
 if (wanted("compat")) {
   const figures = await benchCompat("asyncapi");
   results["compat"] = figures;
@@ -67,5 +74,11 @@ function reportStore(figures: StoreFigures): void {
   process.stdout.write(
     `event store, appends: ${figures.storeAppendsPerSecond}/s (${figures.appends} single-event appends with the expected version, one writer); plain NATS.js publishes with the same expected-sequence header: ${figures.rawAppendsPerSecond}/s\n` +
       `event store, load of ${figures.events} events: ${figures.fullLoadMs} ms in full, ${figures.snapshotLoadMs} ms from a snapshot 10 events before the end; a plain ordered consumer reading the subject (JSON.parse only): ${figures.rawLoadMs} ms\n`,
+  );
+}
+
+function reportOutbox(figures: OutboxFigures): void {
+  process.stdout.write(
+    `outbox, ${figures.events} events: enqueueAll in one transaction ${figures.enqueueMs} ms (a plain pg INSERT of the same JSON: ${figures.rawInsertMs} ms); relayed at ${figures.relayPerSecond} events/s (bus.publishBatch of the same events from memory: ${figures.publishBatchPerSecond} events/s)\n`,
   );
 }

@@ -4,7 +4,10 @@
  * against a shared server leaves nothing behind.
  */
 import { randomUUID } from "node:crypto";
-import type { EventBus, EventHandler, EventOf, EventSource, Subscription, SubscribeOptions } from "@evc/runtime";
+import type { EventBus, EventHandler, EventInstance, EventOf, EventsOf, EventSource, Subscription, SubscribeOptions } from "@evc/runtime";
+
+/** The events a source or a list of sources stands for. */
+type Delivered<S> = S extends readonly EventSource[] ? EventsOf<S> : EventOf<S>;
 import type { LatestEvents } from "@evc/seeds";
 
 /** Writes one line of progress output. */
@@ -16,16 +19,20 @@ export class DemoScope {
   readonly log: Log;
   /** Unique to this run; flows use it in ids, so that runs on a shared server never mix. */
   readonly runId = randomUUID().slice(0, 8);
+
+  /** The PostgreSQL server flows that need a database create theirs on (a connection string; default the local one). */
+  readonly postgresUrl: string | undefined;
   readonly #subscriptions: Subscription[] = [];
 
-  constructor(bus: EventBus<LatestEvents>, log: Log) {
+  constructor(bus: EventBus<LatestEvents>, log: Log, postgresUrl?: string) {
     this.bus = bus;
     this.log = log;
+    this.postgresUrl = postgresUrl;
   }
 
-  /** Subscribe a handler to new events of a type (its latest version, or the contract's), under a durable name unique to this run. */
-  async on<S extends EventSource>(source: S, role: string, handler: EventHandler<EventOf<S>>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
-    const subscription = await this.bus.subscribe(source, handler, { durable: `demo-${this.runId}-${role}`, deliverPolicy: "new", ...options });
+  /** Subscribe a handler to new events of a type (its latest version, or the contract's) or of several, under a durable name unique to this run. */
+  async on<const S extends EventSource | readonly EventSource[]>(source: S, role: string, handler: EventHandler<Delivered<S>>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
+    const subscription = await this.bus.subscribe(source as EventSource, handler as EventHandler<EventInstance>, { durable: `demo-${this.runId}-${role}`, deliverPolicy: "new", ...options });
     this.#subscriptions.push(subscription);
     return subscription;
   }

@@ -8,14 +8,16 @@ import type { Log } from "./scope.js";
 /**
  * Run the seeds' flows end to end on JetStream with progress output. With no `server` it starts a
  * `nats-server -js` of its own on a free loopback port with a temporary store, and stops it after.
+ * Integr8sCode's flow creates a database of its own on the PostgreSQL of `postgresUrl` (default
+ * 127.0.0.1:5432 as `postgres`) and drops it after.
  */
-export async function runDemoOn(server: string | undefined, log: Log): Promise<void> {
+export async function runDemoOn(server: string | undefined, log: Log, postgresUrl?: string): Promise<void> {
   await using local = server === undefined ? await startNatsServer() : undefined;
   if (local !== undefined) log(`started nats-server ${local.version} -js on ${local.url} (temporary store)`);
-  const bus = await connect({ registry, servers: server ?? local?.url ?? [], name: "evc-demo", source: "evc-demo" });
+  const bus = await connect({ registry, servers: server ?? local?.url ?? [], name: "evc-demo", service: "evc-demo", source: "evc-demo" });
   log(`connected to nats-server ${bus.server.text}; streams provisioned: ${registry.topology.streams.map((stream) => stream.name).join(", ")}`);
   try {
-    await runDemo(bus, log);
+    await runDemo(bus, log, { postgresUrl });
   } finally {
     await bus.close();
   }

@@ -2,7 +2,7 @@
 // @generated from every spec (the index)
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
-export { contracts, registry, topology, ActionExecuted, AgentAssigned, AgentDisconnected, AgentInvited, AgentJoined, AgentRegistered, AgentReleased, AutomationTriggered, CodegenCancelled, CodegenCompleted, CodegenFailed, CodegenProgress, CodegenStarted, CollaborationMessage, CollaborationRequested, CollaborationStarted, ConnectionEstablished, ContextCreated, ContextUpdated, ExecutionCancelled, ExecutionCompleted, ExecutionFailed, ExecutionQueued, ExecutionRequested, ExecutionRunning, ExecutionStarted, ExecutionTimeout, FormSubmitted, JobCompleted, JobFailed, JobSubmitted, ModelHealthChanged, ModelLoaded, ModelRegistered, ModelUnloaded, ModelUnregistered, ModelVersionAdded, PlanCompleted, PlanFailed, PlanProgress, PlanStarted, PodCreated, PodDeleted, PodFailed, PodRunning, PodScheduled, PodSucceeded, PodTerminated, RecordCreated, RecordDeleted, RecordUpdated, ResultFailed, ResultStored, TaskCancelled, TaskCompleted, TaskCreated, TaskFailed, type AnyEvent, type EventVersions, type LatestEvents } from "./registry.js";
+export { contracts, registry, topology, ActionExecuted, AgentAssigned, AgentDisconnected, AgentInvited, AgentJoined, AgentRegistered, AgentReleased, AllocateResourcesCommand, AuthFailed, AutomationTriggered, CodegenCancelled, CodegenCompleted, CodegenFailed, CodegenProgress, CodegenStarted, CollaborationMessage, CollaborationRequested, CollaborationStarted, ConnectionEstablished, ContextCreated, ContextUpdated, CreatePodCommand, DeletePodCommand, DlqMessageDiscarded, DlqMessageReceived, DlqMessageRetried, ExecutionAccepted, ExecutionCancelled, ExecutionCompleted, ExecutionFailed, ExecutionQueued, ExecutionRequested, ExecutionRunning, ExecutionStarted, ExecutionTimeout, FormSubmitted, JobCompleted, JobFailed, JobSubmitted, ModelHealthChanged, ModelLoaded, ModelRegistered, ModelUnloaded, ModelUnregistered, ModelVersionAdded, NotificationAllRead, NotificationClicked, NotificationCreated, NotificationDelivered, NotificationFailed, NotificationPreferencesUpdated, NotificationRead, NotificationSent, PlanCompleted, PlanFailed, PlanProgress, PlanStarted, PodCreated, PodDeleted, PodFailed, PodRunning, PodScheduled, PodSucceeded, PodTerminated, QuotaExceeded, RateLimitExceeded, RecordCreated, RecordDeleted, RecordUpdated, ReleaseResourcesCommand, ResourceLimitExceeded, ResultFailed, ResultStored, SagaCancelled, SagaCompensated, SagaCompensating, SagaCompleted, SagaFailed, SagaStarted, ScriptDeleted, ScriptSaved, ScriptShared, SecurityViolation, ServiceRecovered, ServiceUnhealthy, SystemError, TaskCancelled, TaskCompleted, TaskCreated, TaskFailed, UserDeleted, UserLoggedIn, UserLoggedOut, UserLogin, UserRegistered, UserSettingsUpdated, UserUpdated, type AnyEvent, type DevopsMcpEvent, type Integr8scodeEvent, type KubegramEvent, type LatechforceEvent, type ModelmoraEvent, type EventVersions, type LatestEvents } from "./registry.js";
 
 export { AgentAssignedV1, AgentAssignedV1Contract, type AgentAssignedV1Json, type AgentAssignedV1Data } from "./devops-mcp/agent-assigned.v1.js";
 
@@ -26,8 +26,6 @@ export { ContextCreatedV1, ContextCreatedV1Contract, type ContextCreatedV1Json, 
 
 export { ContextUpdatedV1, ContextUpdatedV1Contract, type ContextUpdatedV1Json, type ContextUpdatedV1Data } from "./devops-mcp/context-updated.v1.js";
 
-export { type CollaborationRequestedV1DataStrategy } from "./devops-mcp/models.js";
-
 export { TaskCancelledV1, TaskCancelledV1Contract, type TaskCancelledV1Json, type TaskCancelledV1Data } from "./devops-mcp/task-cancelled.v1.js";
 
 export { TaskCompletedV1, TaskCompletedV1Contract, type TaskCompletedV1Json, type TaskCompletedV1Data } from "./devops-mcp/task-completed.v1.js";
@@ -36,39 +34,145 @@ export { TaskCreatedV1, TaskCreatedV1Contract, type TaskCreatedV1Json, type Task
 
 export { TaskFailedV1, TaskFailedV1Contract, type TaskFailedV1Json, type TaskFailedV1Data } from "./devops-mcp/task-failed.v1.js";
 
+export { AllocateResourcesCommandV1, AllocateResourcesCommandV1Contract, type AllocateResourcesCommandV1Json, type AllocateResourcesCommandV1Data } from "./integr8scode/allocate-resources-command.v1.js";
+
+export { AuthFailedV1, AuthFailedV1Contract, type AuthFailedV1Json, type AuthFailedV1Data } from "./integr8scode/auth-failed.v1.js";
+
+export { CreatePodCommandV1, CreatePodCommandV1Contract, type CreatePodCommandV1Json, type CreatePodCommandV1Data } from "./integr8scode/create-pod-command.v1.js";
+
+export { DeletePodCommandV1, DeletePodCommandV1Contract, type DeletePodCommandV1Json, type DeletePodCommandV1Data } from "./integr8scode/delete-pod-command.v1.js";
+
+export { DlqMessageDiscardedV1, DlqMessageDiscardedV1Contract, type DlqMessageDiscardedV1Json, type DlqMessageDiscardedV1Data } from "./integr8scode/dlq-message-discarded.v1.js";
+
+export { DlqMessageReceivedV1, DlqMessageReceivedV1Contract, type DlqMessageReceivedV1Json, type DlqMessageReceivedV1Data } from "./integr8scode/dlq-message-received.v1.js";
+
+export { DlqMessageRetriedV1, DlqMessageRetriedV1Contract, type DlqMessageRetriedV1Json, type DlqMessageRetriedV1Data } from "./integr8scode/dlq-message-retried.v1.js";
+
+export { ExecutionAcceptedV1, ExecutionAcceptedV1Contract, type ExecutionAcceptedV1Json, type ExecutionAcceptedV1Data } from "./integr8scode/execution-accepted.v1.js";
+
 export { ExecutionCancelledV1, ExecutionCancelledV1Contract, type ExecutionCancelledV1Json, type ExecutionCancelledV1Data } from "./integr8scode/execution-cancelled.v1.js";
+
+export { ExecutionCancelledV2, ExecutionCancelledV2Contract, type ExecutionCancelledV2Json, type ExecutionCancelledV2Data } from "./integr8scode/execution-cancelled.v2.js";
 
 export { ExecutionCompletedV1, ExecutionCompletedV1Contract, type ExecutionCompletedV1Json, type ExecutionCompletedV1Data } from "./integr8scode/execution-completed.v1.js";
 
-export { ExecutionFailedV1, ExecutionFailedV1Contract, type ExecutionFailedV1Json, type ExecutionErrorType, type ExecutionFailedV1Data } from "./integr8scode/execution-failed.v1.js";
+export { ExecutionCompletedV2, ExecutionCompletedV2Contract, type ExecutionCompletedV2Json, type ExecutionCompletedV2Data } from "./integr8scode/execution-completed.v2.js";
+
+export { ExecutionFailedV1, ExecutionFailedV1Contract, type ExecutionFailedV1Json, type ExecutionFailedV1Data } from "./integr8scode/execution-failed.v1.js";
+
+export { ExecutionFailedV2, ExecutionFailedV2Contract, type ExecutionFailedV2Json, type ExecutionFailedV2Data } from "./integr8scode/execution-failed.v2.js";
 
 export { ExecutionQueuedV1, ExecutionQueuedV1Contract, type ExecutionQueuedV1Json, type ExecutionQueuedV1Data } from "./integr8scode/execution-queued.v1.js";
 
+export { ExecutionQueuedV2, ExecutionQueuedV2Contract, type ExecutionQueuedV2Json, type ExecutionQueuedV2Data } from "./integr8scode/execution-queued.v2.js";
+
 export { ExecutionRequestedV1, ExecutionRequestedV1Contract, type ExecutionRequestedV1Json, type ExecutionRequestedV1Data } from "./integr8scode/execution-requested.v1.js";
 
+export { ExecutionRequestedV2, ExecutionRequestedV2Contract, type ExecutionRequestedV2Json, type ExecutionRequestedV2Data } from "./integr8scode/execution-requested.v2.js";
+
 export { ExecutionRunningV1, ExecutionRunningV1Contract, type ExecutionRunningV1Json, type ExecutionRunningV1Data } from "./integr8scode/execution-running.v1.js";
+
+export { ExecutionRunningV2, ExecutionRunningV2Contract, type ExecutionRunningV2Json, type ExecutionRunningV2Data } from "./integr8scode/execution-running.v2.js";
 
 export { ExecutionStartedV1, ExecutionStartedV1Contract, type ExecutionStartedV1Json, type ExecutionStartedV1Data } from "./integr8scode/execution-started.v1.js";
 
 export { ExecutionTimeoutV1, ExecutionTimeoutV1Contract, type ExecutionTimeoutV1Json, type ExecutionTimeoutV1Data } from "./integr8scode/execution-timeout.v1.js";
 
+export { ExecutionTimeoutV2, ExecutionTimeoutV2Contract, type ExecutionTimeoutV2Json, type ExecutionTimeoutV2Data } from "./integr8scode/execution-timeout.v2.js";
+
+export { type ExecutionErrorType, type Integr8sEventType, type LoginMethod, type NotificationChannel, type QueuePriority, type ResourceUsage, type StorageType, type UserLoginV1Data } from "./integr8scode/models.js";
+
+export { NotificationAllReadV1, NotificationAllReadV1Contract, type NotificationAllReadV1Json, type NotificationAllReadV1Data } from "./integr8scode/notification-all-read.v1.js";
+
+export { NotificationClickedV1, NotificationClickedV1Contract, type NotificationClickedV1Json, type NotificationClickedV1Data } from "./integr8scode/notification-clicked.v1.js";
+
+export { NotificationCreatedV1, NotificationCreatedV1Contract, type NotificationCreatedV1Json, type NotificationCreatedV1Data, type NotificationSeverity } from "./integr8scode/notification-created.v1.js";
+
+export { NotificationDeliveredV1, NotificationDeliveredV1Contract, type NotificationDeliveredV1Json, type NotificationDeliveredV1Data } from "./integr8scode/notification-delivered.v1.js";
+
+export { NotificationFailedV1, NotificationFailedV1Contract, type NotificationFailedV1Json, type NotificationFailedV1Data } from "./integr8scode/notification-failed.v1.js";
+
+export { NotificationPreferencesUpdatedV1, NotificationPreferencesUpdatedV1Contract, type NotificationPreferencesUpdatedV1Json, type NotificationPreferencesUpdatedV1Data } from "./integr8scode/notification-preferences-updated.v1.js";
+
+export { NotificationReadV1, NotificationReadV1Contract, type NotificationReadV1Json, type NotificationReadV1Data } from "./integr8scode/notification-read.v1.js";
+
+export { NotificationSentV1, NotificationSentV1Contract, type NotificationSentV1Json, type NotificationSentV1Data } from "./integr8scode/notification-sent.v1.js";
+
 export { PodCreatedV1, PodCreatedV1Contract, type PodCreatedV1Json, type PodCreatedV1Data } from "./integr8scode/pod-created.v1.js";
 
 export { PodDeletedV1, PodDeletedV1Contract, type PodDeletedV1Json, type PodDeletedV1Data } from "./integr8scode/pod-deleted.v1.js";
+
+export { PodDeletedV2, PodDeletedV2Contract, type PodDeletedV2Json, type PodDeletedV2Data } from "./integr8scode/pod-deleted.v2.js";
 
 export { PodFailedV1, PodFailedV1Contract, type PodFailedV1Json, type PodFailedV1Data } from "./integr8scode/pod-failed.v1.js";
 
 export { PodRunningV1, PodRunningV1Contract, type PodRunningV1Json, type PodRunningV1Data } from "./integr8scode/pod-running.v1.js";
 
+export { PodRunningV2, PodRunningV2Contract, type PodRunningV2Json, type ContainerStatusInfo, type PodRunningV2Data } from "./integr8scode/pod-running.v2.js";
+
 export { PodScheduledV1, PodScheduledV1Contract, type PodScheduledV1Json, type PodScheduledV1Data } from "./integr8scode/pod-scheduled.v1.js";
 
 export { PodSucceededV1, PodSucceededV1Contract, type PodSucceededV1Json, type PodSucceededV1Data } from "./integr8scode/pod-succeeded.v1.js";
 
+export { PodSucceededV2, PodSucceededV2Contract, type PodSucceededV2Json, type PodSucceededV2Data } from "./integr8scode/pod-succeeded.v2.js";
+
 export { PodTerminatedV1, PodTerminatedV1Contract, type PodTerminatedV1Json, type PodTerminatedV1Data } from "./integr8scode/pod-terminated.v1.js";
+
+export { QuotaExceededV1, QuotaExceededV1Contract, type QuotaExceededV1Json, type QuotaExceededV1Data } from "./integr8scode/quota-exceeded.v1.js";
+
+export { RateLimitExceededV1, RateLimitExceededV1Contract, type RateLimitExceededV1Json, type RateLimitExceededV1Data } from "./integr8scode/rate-limit-exceeded.v1.js";
+
+export { ReleaseResourcesCommandV1, ReleaseResourcesCommandV1Contract, type ReleaseResourcesCommandV1Json, type ReleaseResourcesCommandV1Data } from "./integr8scode/release-resources-command.v1.js";
+
+export { ResourceLimitExceededV1, ResourceLimitExceededV1Contract, type ResourceLimitExceededV1Json, type ResourceLimitExceededV1Data } from "./integr8scode/resource-limit-exceeded.v1.js";
 
 export { ResultFailedV1, ResultFailedV1Contract, type ResultFailedV1Json, type ResultFailedV1Data } from "./integr8scode/result-failed.v1.js";
 
+export { ResultFailedV2, ResultFailedV2Contract, type ResultFailedV2Json, type ResultFailedV2Data } from "./integr8scode/result-failed.v2.js";
+
 export { ResultStoredV1, ResultStoredV1Contract, type ResultStoredV1Json, type ResultStoredV1Data, type ResultStoredV1DataStorageType } from "./integr8scode/result-stored.v1.js";
+
+export { ResultStoredV2, ResultStoredV2Contract, type ResultStoredV2Json, type ResultStoredV2Data } from "./integr8scode/result-stored.v2.js";
+
+export { SagaCancelledV1, SagaCancelledV1Contract, type SagaCancelledV1Json, type SagaCancelledV1Data } from "./integr8scode/saga-cancelled.v1.js";
+
+export { SagaCompensatedV1, SagaCompensatedV1Contract, type SagaCompensatedV1Json, type SagaCompensatedV1Data } from "./integr8scode/saga-compensated.v1.js";
+
+export { SagaCompensatingV1, SagaCompensatingV1Contract, type SagaCompensatingV1Json, type SagaCompensatingV1Data } from "./integr8scode/saga-compensating.v1.js";
+
+export { SagaCompletedV1, SagaCompletedV1Contract, type SagaCompletedV1Json, type SagaCompletedV1Data } from "./integr8scode/saga-completed.v1.js";
+
+export { SagaFailedV1, SagaFailedV1Contract, type SagaFailedV1Json, type SagaFailedV1Data } from "./integr8scode/saga-failed.v1.js";
+
+export { SagaStartedV1, SagaStartedV1Contract, type SagaStartedV1Json, type SagaStartedV1Data } from "./integr8scode/saga-started.v1.js";
+
+export { ScriptDeletedV1, ScriptDeletedV1Contract, type ScriptDeletedV1Json, type ScriptDeletedV1Data } from "./integr8scode/script-deleted.v1.js";
+
+export { ScriptSavedV1, ScriptSavedV1Contract, type ScriptSavedV1Json, type ScriptSavedV1Data } from "./integr8scode/script-saved.v1.js";
+
+export { ScriptSharedV1, ScriptSharedV1Contract, type ScriptSharedV1Json, type ScriptSharedV1Data } from "./integr8scode/script-shared.v1.js";
+
+export { SecurityViolationV1, SecurityViolationV1Contract, type SecurityViolationV1Json, type SecurityViolationV1Data } from "./integr8scode/security-violation.v1.js";
+
+export { ServiceRecoveredV1, ServiceRecoveredV1Contract, type ServiceRecoveredV1Json, type ServiceRecoveredV1Data } from "./integr8scode/service-recovered.v1.js";
+
+export { ServiceUnhealthyV1, ServiceUnhealthyV1Contract, type ServiceUnhealthyV1Json, type ServiceUnhealthyV1Data } from "./integr8scode/service-unhealthy.v1.js";
+
+export { SystemErrorV1, SystemErrorV1Contract, type SystemErrorV1Json, type SystemErrorV1Data } from "./integr8scode/system-error.v1.js";
+
+export { UserDeletedV1, UserDeletedV1Contract, type UserDeletedV1Json, type UserDeletedV1Data } from "./integr8scode/user-deleted.v1.js";
+
+export { UserLoggedInV1, UserLoggedInV1Contract, type UserLoggedInV1Json } from "./integr8scode/user-logged-in.v1.js";
+
+export { UserLoggedOutV1, UserLoggedOutV1Contract, type UserLoggedOutV1Json, type UserLoggedOutV1Data } from "./integr8scode/user-logged-out.v1.js";
+
+export { UserLoginV1, UserLoginV1Contract, type UserLoginV1Json } from "./integr8scode/user-login.v1.js";
+
+export { UserRegisteredV1, UserRegisteredV1Contract, type UserRegisteredV1Json, type UserRegisteredV1Data } from "./integr8scode/user-registered.v1.js";
+
+export { UserSettingsUpdatedV1, UserSettingsUpdatedV1Contract, type UserSettingsUpdatedV1Json, type UserSettingsUpdatedV1Data } from "./integr8scode/user-settings-updated.v1.js";
+
+export { UserUpdatedV1, UserUpdatedV1Contract, type UserUpdatedV1Json, type UserUpdatedV1Data } from "./integr8scode/user-updated.v1.js";
 
 export { CodegenCancelledV1, CodegenCancelledV1Contract, type CodegenCancelledV1Json, type CodegenCancelledV1Data } from "./kubegram/codegen-cancelled.v1.js";
 
@@ -80,7 +184,7 @@ export { CodegenProgressV1, CodegenProgressV1Contract, type CodegenProgressV1Jso
 
 export { CodegenProgressV2, CodegenProgressV2Contract, type CodegenProgressV2Json, type CodegenProgressV2Data } from "./kubegram/codegen-progress.v2.js";
 
-export { CodegenStartedV1, CodegenStartedV1Contract, type CodegenStartedV1Json, type CodegenOptions, type CodegenOptionsProvider, type CodegenStartedV1Data, type GraphEdge, type GraphInput, type GraphNode } from "./kubegram/codegen-started.v1.js";
+export { CodegenStartedV1, CodegenStartedV1Contract, type CodegenStartedV1Json, type CodegenOptions, type CodegenStartedV1Data, type GraphEdge, type GraphInput, type GraphNode } from "./kubegram/codegen-started.v1.js";
 
 export { type CodegenStep } from "./kubegram/models.js";
 
@@ -141,6 +245,8 @@ export const EventType = {
   AgentJoined: "agent.joined",
   AgentRegistered: "agent.registered",
   AgentReleased: "agent.released",
+  AllocateResourcesCommand: "allocate_resources_command",
+  AuthFailed: "auth_failed",
   AutomationTriggered: "automation-triggered",
   CodegenCancelled: "codegen.cancelled",
   CodegenCompleted: "codegen.completed",
@@ -153,6 +259,12 @@ export const EventType = {
   ConnectionEstablished: "connection-established",
   ContextCreated: "context.created",
   ContextUpdated: "context.updated",
+  CreatePodCommand: "create_pod_command",
+  DeletePodCommand: "delete_pod_command",
+  DlqMessageDiscarded: "dlq_message_discarded",
+  DlqMessageReceived: "dlq_message_received",
+  DlqMessageRetried: "dlq_message_retried",
+  ExecutionAccepted: "execution_accepted",
   ExecutionCancelled: "execution_cancelled",
   ExecutionCompleted: "execution_completed",
   ExecutionFailed: "execution_failed",
@@ -171,6 +283,14 @@ export const EventType = {
   ModelUnloaded: "model.unloaded",
   ModelUnregistered: "model.unregistered",
   ModelVersionAdded: "model.version.added",
+  NotificationAllRead: "notification_all_read",
+  NotificationClicked: "notification_clicked",
+  NotificationCreated: "notification_created",
+  NotificationDelivered: "notification_delivered",
+  NotificationFailed: "notification_failed",
+  NotificationPreferencesUpdated: "notification_preferences_updated",
+  NotificationRead: "notification_read",
+  NotificationSent: "notification_sent",
   PlanCompleted: "plan.completed",
   PlanFailed: "plan.failed",
   PlanProgress: "plan.progress",
@@ -182,15 +302,39 @@ export const EventType = {
   PodScheduled: "pod_scheduled",
   PodSucceeded: "pod_succeeded",
   PodTerminated: "pod_terminated",
+  QuotaExceeded: "quota_exceeded",
+  RateLimitExceeded: "rate_limit_exceeded",
   RecordCreated: "record-created",
   RecordDeleted: "record-deleted",
   RecordUpdated: "record-updated",
+  ReleaseResourcesCommand: "release_resources_command",
+  ResourceLimitExceeded: "resource_limit_exceeded",
   ResultFailed: "result_failed",
   ResultStored: "result_stored",
+  SagaCancelled: "saga_cancelled",
+  SagaCompensated: "saga_compensated",
+  SagaCompensating: "saga_compensating",
+  SagaCompleted: "saga_completed",
+  SagaFailed: "saga_failed",
+  SagaStarted: "saga_started",
+  ScriptDeleted: "script_deleted",
+  ScriptSaved: "script_saved",
+  ScriptShared: "script_shared",
+  SecurityViolation: "security_violation",
+  ServiceRecovered: "service_recovered",
+  ServiceUnhealthy: "service_unhealthy",
+  SystemError: "system_error",
   TaskCancelled: "task.cancelled",
   TaskCompleted: "task.completed",
   TaskCreated: "task.created",
   TaskFailed: "task.failed",
+  UserDeleted: "user_deleted",
+  UserLoggedIn: "user_logged_in",
+  UserLoggedOut: "user_logged_out",
+  UserLogin: "user_login",
+  UserRegistered: "user_registered",
+  UserSettingsUpdated: "user_settings_updated",
+  UserUpdated: "user_updated",
 } as const;
 
 /** An event type string. */

@@ -10,6 +10,8 @@ import { AgentInvitedV1Contract } from "./devops-mcp/agent-invited.v1.js";
 import { AgentJoinedV1Contract } from "./devops-mcp/agent-joined.v1.js";
 import { AgentRegisteredV1Contract } from "./devops-mcp/agent-registered.v1.js";
 import { AgentReleasedV1Contract } from "./devops-mcp/agent-released.v1.js";
+import { AllocateResourcesCommandV1Contract } from "./integr8scode/allocate-resources-command.v1.js";
+import { AuthFailedV1Contract } from "./integr8scode/auth-failed.v1.js";
 import { AutomationTriggeredV1Contract } from "./latechforce/automation-triggered.v1.js";
 import { CodegenCancelledV1Contract } from "./kubegram/codegen-cancelled.v1.js";
 import { CodegenCompletedV1Contract } from "./kubegram/codegen-completed.v1.js";
@@ -23,14 +25,27 @@ import { CollaborationStartedV1Contract } from "./devops-mcp/collaboration-start
 import { ConnectionEstablishedV1Contract } from "./latechforce/connection-established.v1.js";
 import { ContextCreatedV1Contract } from "./devops-mcp/context-created.v1.js";
 import { ContextUpdatedV1Contract } from "./devops-mcp/context-updated.v1.js";
+import { CreatePodCommandV1Contract } from "./integr8scode/create-pod-command.v1.js";
+import { DeletePodCommandV1Contract } from "./integr8scode/delete-pod-command.v1.js";
+import { DlqMessageDiscardedV1Contract } from "./integr8scode/dlq-message-discarded.v1.js";
+import { DlqMessageReceivedV1Contract } from "./integr8scode/dlq-message-received.v1.js";
+import { DlqMessageRetriedV1Contract } from "./integr8scode/dlq-message-retried.v1.js";
+import { ExecutionAcceptedV1Contract } from "./integr8scode/execution-accepted.v1.js";
 import { ExecutionCancelledV1Contract } from "./integr8scode/execution-cancelled.v1.js";
+import { ExecutionCancelledV2Contract } from "./integr8scode/execution-cancelled.v2.js";
 import { ExecutionCompletedV1Contract } from "./integr8scode/execution-completed.v1.js";
+import { ExecutionCompletedV2Contract } from "./integr8scode/execution-completed.v2.js";
 import { ExecutionFailedV1Contract } from "./integr8scode/execution-failed.v1.js";
+import { ExecutionFailedV2Contract } from "./integr8scode/execution-failed.v2.js";
 import { ExecutionQueuedV1Contract } from "./integr8scode/execution-queued.v1.js";
+import { ExecutionQueuedV2Contract } from "./integr8scode/execution-queued.v2.js";
 import { ExecutionRequestedV1Contract } from "./integr8scode/execution-requested.v1.js";
+import { ExecutionRequestedV2Contract } from "./integr8scode/execution-requested.v2.js";
 import { ExecutionRunningV1Contract } from "./integr8scode/execution-running.v1.js";
+import { ExecutionRunningV2Contract } from "./integr8scode/execution-running.v2.js";
 import { ExecutionStartedV1Contract } from "./integr8scode/execution-started.v1.js";
 import { ExecutionTimeoutV1Contract } from "./integr8scode/execution-timeout.v1.js";
+import { ExecutionTimeoutV2Contract } from "./integr8scode/execution-timeout.v2.js";
 import { FormSubmittedV1Contract } from "./latechforce/form-submitted.v1.js";
 import { JobCompletedV1Contract } from "./modelmora/job-completed.v1.js";
 import { JobFailedV1Contract } from "./modelmora/job-failed.v1.js";
@@ -43,27 +58,64 @@ import { ModelRegisteredV3Contract } from "./modelmora/model-registered.v3.js";
 import { ModelUnloadedV1Contract } from "./modelmora/model-unloaded.v1.js";
 import { ModelUnregisteredV1Contract } from "./modelmora/model-unregistered.v1.js";
 import { ModelVersionAddedV1Contract } from "./modelmora/model-version-added.v1.js";
+import { NotificationAllReadV1Contract } from "./integr8scode/notification-all-read.v1.js";
+import { NotificationClickedV1Contract } from "./integr8scode/notification-clicked.v1.js";
+import { NotificationCreatedV1Contract } from "./integr8scode/notification-created.v1.js";
+import { NotificationDeliveredV1Contract } from "./integr8scode/notification-delivered.v1.js";
+import { NotificationFailedV1Contract } from "./integr8scode/notification-failed.v1.js";
+import { NotificationPreferencesUpdatedV1Contract } from "./integr8scode/notification-preferences-updated.v1.js";
+import { NotificationReadV1Contract } from "./integr8scode/notification-read.v1.js";
+import { NotificationSentV1Contract } from "./integr8scode/notification-sent.v1.js";
 import { PlanCompletedV1Contract } from "./kubegram/plan-completed.v1.js";
 import { PlanFailedV1Contract } from "./kubegram/plan-failed.v1.js";
 import { PlanProgressV1Contract } from "./kubegram/plan-progress.v1.js";
 import { PlanStartedV1Contract } from "./kubegram/plan-started.v1.js";
 import { PodCreatedV1Contract } from "./integr8scode/pod-created.v1.js";
 import { PodDeletedV1Contract } from "./integr8scode/pod-deleted.v1.js";
+import { PodDeletedV2Contract } from "./integr8scode/pod-deleted.v2.js";
 import { PodFailedV1Contract } from "./integr8scode/pod-failed.v1.js";
 import { PodRunningV1Contract } from "./integr8scode/pod-running.v1.js";
+import { PodRunningV2Contract } from "./integr8scode/pod-running.v2.js";
 import { PodScheduledV1Contract } from "./integr8scode/pod-scheduled.v1.js";
 import { PodSucceededV1Contract } from "./integr8scode/pod-succeeded.v1.js";
+import { PodSucceededV2Contract } from "./integr8scode/pod-succeeded.v2.js";
 import { PodTerminatedV1Contract } from "./integr8scode/pod-terminated.v1.js";
+import { QuotaExceededV1Contract } from "./integr8scode/quota-exceeded.v1.js";
+import { RateLimitExceededV1Contract } from "./integr8scode/rate-limit-exceeded.v1.js";
 import { RecordCreatedV1Contract } from "./latechforce/record-created.v1.js";
 import { RecordCreatedV2Contract } from "./latechforce/record-created.v2.js";
 import { RecordDeletedV1Contract } from "./latechforce/record-deleted.v1.js";
 import { RecordUpdatedV1Contract } from "./latechforce/record-updated.v1.js";
+import { ReleaseResourcesCommandV1Contract } from "./integr8scode/release-resources-command.v1.js";
+import { ResourceLimitExceededV1Contract } from "./integr8scode/resource-limit-exceeded.v1.js";
 import { ResultFailedV1Contract } from "./integr8scode/result-failed.v1.js";
+import { ResultFailedV2Contract } from "./integr8scode/result-failed.v2.js";
 import { ResultStoredV1Contract } from "./integr8scode/result-stored.v1.js";
+import { ResultStoredV2Contract } from "./integr8scode/result-stored.v2.js";
+import { SagaCancelledV1Contract } from "./integr8scode/saga-cancelled.v1.js";
+import { SagaCompensatedV1Contract } from "./integr8scode/saga-compensated.v1.js";
+import { SagaCompensatingV1Contract } from "./integr8scode/saga-compensating.v1.js";
+import { SagaCompletedV1Contract } from "./integr8scode/saga-completed.v1.js";
+import { SagaFailedV1Contract } from "./integr8scode/saga-failed.v1.js";
+import { SagaStartedV1Contract } from "./integr8scode/saga-started.v1.js";
+import { ScriptDeletedV1Contract } from "./integr8scode/script-deleted.v1.js";
+import { ScriptSavedV1Contract } from "./integr8scode/script-saved.v1.js";
+import { ScriptSharedV1Contract } from "./integr8scode/script-shared.v1.js";
+import { SecurityViolationV1Contract } from "./integr8scode/security-violation.v1.js";
+import { ServiceRecoveredV1Contract } from "./integr8scode/service-recovered.v1.js";
+import { ServiceUnhealthyV1Contract } from "./integr8scode/service-unhealthy.v1.js";
+import { SystemErrorV1Contract } from "./integr8scode/system-error.v1.js";
 import { TaskCancelledV1Contract } from "./devops-mcp/task-cancelled.v1.js";
 import { TaskCompletedV1Contract } from "./devops-mcp/task-completed.v1.js";
 import { TaskCreatedV1Contract } from "./devops-mcp/task-created.v1.js";
 import { TaskFailedV1Contract } from "./devops-mcp/task-failed.v1.js";
+import { UserDeletedV1Contract } from "./integr8scode/user-deleted.v1.js";
+import { UserLoggedInV1Contract } from "./integr8scode/user-logged-in.v1.js";
+import { UserLoggedOutV1Contract } from "./integr8scode/user-logged-out.v1.js";
+import { UserLoginV1Contract } from "./integr8scode/user-login.v1.js";
+import { UserRegisteredV1Contract } from "./integr8scode/user-registered.v1.js";
+import { UserSettingsUpdatedV1Contract } from "./integr8scode/user-settings-updated.v1.js";
+import { UserUpdatedV1Contract } from "./integr8scode/user-updated.v1.js";
 import type { ActionExecutedV1 } from "./latechforce/action-executed.v1.js";
 import type { AgentAssignedV1 } from "./devops-mcp/agent-assigned.v1.js";
 import type { AgentDisconnectedV1 } from "./devops-mcp/agent-disconnected.v1.js";
@@ -71,6 +123,8 @@ import type { AgentInvitedV1 } from "./devops-mcp/agent-invited.v1.js";
 import type { AgentJoinedV1 } from "./devops-mcp/agent-joined.v1.js";
 import type { AgentRegisteredV1 } from "./devops-mcp/agent-registered.v1.js";
 import type { AgentReleasedV1 } from "./devops-mcp/agent-released.v1.js";
+import type { AllocateResourcesCommandV1 } from "./integr8scode/allocate-resources-command.v1.js";
+import type { AuthFailedV1 } from "./integr8scode/auth-failed.v1.js";
 import type { AutomationTriggeredV1 } from "./latechforce/automation-triggered.v1.js";
 import type { CodegenCancelledV1 } from "./kubegram/codegen-cancelled.v1.js";
 import type { CodegenCompletedV1 } from "./kubegram/codegen-completed.v1.js";
@@ -84,14 +138,27 @@ import type { CollaborationStartedV1 } from "./devops-mcp/collaboration-started.
 import type { ConnectionEstablishedV1 } from "./latechforce/connection-established.v1.js";
 import type { ContextCreatedV1 } from "./devops-mcp/context-created.v1.js";
 import type { ContextUpdatedV1 } from "./devops-mcp/context-updated.v1.js";
+import type { CreatePodCommandV1 } from "./integr8scode/create-pod-command.v1.js";
+import type { DeletePodCommandV1 } from "./integr8scode/delete-pod-command.v1.js";
+import type { DlqMessageDiscardedV1 } from "./integr8scode/dlq-message-discarded.v1.js";
+import type { DlqMessageReceivedV1 } from "./integr8scode/dlq-message-received.v1.js";
+import type { DlqMessageRetriedV1 } from "./integr8scode/dlq-message-retried.v1.js";
+import type { ExecutionAcceptedV1 } from "./integr8scode/execution-accepted.v1.js";
 import type { ExecutionCancelledV1 } from "./integr8scode/execution-cancelled.v1.js";
+import type { ExecutionCancelledV2 } from "./integr8scode/execution-cancelled.v2.js";
 import type { ExecutionCompletedV1 } from "./integr8scode/execution-completed.v1.js";
+import type { ExecutionCompletedV2 } from "./integr8scode/execution-completed.v2.js";
 import type { ExecutionFailedV1 } from "./integr8scode/execution-failed.v1.js";
+import type { ExecutionFailedV2 } from "./integr8scode/execution-failed.v2.js";
 import type { ExecutionQueuedV1 } from "./integr8scode/execution-queued.v1.js";
+import type { ExecutionQueuedV2 } from "./integr8scode/execution-queued.v2.js";
 import type { ExecutionRequestedV1 } from "./integr8scode/execution-requested.v1.js";
+import type { ExecutionRequestedV2 } from "./integr8scode/execution-requested.v2.js";
 import type { ExecutionRunningV1 } from "./integr8scode/execution-running.v1.js";
+import type { ExecutionRunningV2 } from "./integr8scode/execution-running.v2.js";
 import type { ExecutionStartedV1 } from "./integr8scode/execution-started.v1.js";
 import type { ExecutionTimeoutV1 } from "./integr8scode/execution-timeout.v1.js";
+import type { ExecutionTimeoutV2 } from "./integr8scode/execution-timeout.v2.js";
 import type { FormSubmittedV1 } from "./latechforce/form-submitted.v1.js";
 import type { JobCompletedV1 } from "./modelmora/job-completed.v1.js";
 import type { JobFailedV1 } from "./modelmora/job-failed.v1.js";
@@ -104,27 +171,64 @@ import type { ModelRegisteredV3 } from "./modelmora/model-registered.v3.js";
 import type { ModelUnloadedV1 } from "./modelmora/model-unloaded.v1.js";
 import type { ModelUnregisteredV1 } from "./modelmora/model-unregistered.v1.js";
 import type { ModelVersionAddedV1 } from "./modelmora/model-version-added.v1.js";
+import type { NotificationAllReadV1 } from "./integr8scode/notification-all-read.v1.js";
+import type { NotificationClickedV1 } from "./integr8scode/notification-clicked.v1.js";
+import type { NotificationCreatedV1 } from "./integr8scode/notification-created.v1.js";
+import type { NotificationDeliveredV1 } from "./integr8scode/notification-delivered.v1.js";
+import type { NotificationFailedV1 } from "./integr8scode/notification-failed.v1.js";
+import type { NotificationPreferencesUpdatedV1 } from "./integr8scode/notification-preferences-updated.v1.js";
+import type { NotificationReadV1 } from "./integr8scode/notification-read.v1.js";
+import type { NotificationSentV1 } from "./integr8scode/notification-sent.v1.js";
 import type { PlanCompletedV1 } from "./kubegram/plan-completed.v1.js";
 import type { PlanFailedV1 } from "./kubegram/plan-failed.v1.js";
 import type { PlanProgressV1 } from "./kubegram/plan-progress.v1.js";
 import type { PlanStartedV1 } from "./kubegram/plan-started.v1.js";
 import type { PodCreatedV1 } from "./integr8scode/pod-created.v1.js";
 import type { PodDeletedV1 } from "./integr8scode/pod-deleted.v1.js";
+import type { PodDeletedV2 } from "./integr8scode/pod-deleted.v2.js";
 import type { PodFailedV1 } from "./integr8scode/pod-failed.v1.js";
 import type { PodRunningV1 } from "./integr8scode/pod-running.v1.js";
+import type { PodRunningV2 } from "./integr8scode/pod-running.v2.js";
 import type { PodScheduledV1 } from "./integr8scode/pod-scheduled.v1.js";
 import type { PodSucceededV1 } from "./integr8scode/pod-succeeded.v1.js";
+import type { PodSucceededV2 } from "./integr8scode/pod-succeeded.v2.js";
 import type { PodTerminatedV1 } from "./integr8scode/pod-terminated.v1.js";
+import type { QuotaExceededV1 } from "./integr8scode/quota-exceeded.v1.js";
+import type { RateLimitExceededV1 } from "./integr8scode/rate-limit-exceeded.v1.js";
 import type { RecordCreatedV1 } from "./latechforce/record-created.v1.js";
 import type { RecordCreatedV2 } from "./latechforce/record-created.v2.js";
 import type { RecordDeletedV1 } from "./latechforce/record-deleted.v1.js";
 import type { RecordUpdatedV1 } from "./latechforce/record-updated.v1.js";
+import type { ReleaseResourcesCommandV1 } from "./integr8scode/release-resources-command.v1.js";
+import type { ResourceLimitExceededV1 } from "./integr8scode/resource-limit-exceeded.v1.js";
 import type { ResultFailedV1 } from "./integr8scode/result-failed.v1.js";
+import type { ResultFailedV2 } from "./integr8scode/result-failed.v2.js";
 import type { ResultStoredV1 } from "./integr8scode/result-stored.v1.js";
+import type { ResultStoredV2 } from "./integr8scode/result-stored.v2.js";
+import type { SagaCancelledV1 } from "./integr8scode/saga-cancelled.v1.js";
+import type { SagaCompensatedV1 } from "./integr8scode/saga-compensated.v1.js";
+import type { SagaCompensatingV1 } from "./integr8scode/saga-compensating.v1.js";
+import type { SagaCompletedV1 } from "./integr8scode/saga-completed.v1.js";
+import type { SagaFailedV1 } from "./integr8scode/saga-failed.v1.js";
+import type { SagaStartedV1 } from "./integr8scode/saga-started.v1.js";
+import type { ScriptDeletedV1 } from "./integr8scode/script-deleted.v1.js";
+import type { ScriptSavedV1 } from "./integr8scode/script-saved.v1.js";
+import type { ScriptSharedV1 } from "./integr8scode/script-shared.v1.js";
+import type { SecurityViolationV1 } from "./integr8scode/security-violation.v1.js";
+import type { ServiceRecoveredV1 } from "./integr8scode/service-recovered.v1.js";
+import type { ServiceUnhealthyV1 } from "./integr8scode/service-unhealthy.v1.js";
+import type { SystemErrorV1 } from "./integr8scode/system-error.v1.js";
 import type { TaskCancelledV1 } from "./devops-mcp/task-cancelled.v1.js";
 import type { TaskCompletedV1 } from "./devops-mcp/task-completed.v1.js";
 import type { TaskCreatedV1 } from "./devops-mcp/task-created.v1.js";
 import type { TaskFailedV1 } from "./devops-mcp/task-failed.v1.js";
+import type { UserDeletedV1 } from "./integr8scode/user-deleted.v1.js";
+import type { UserLoggedInV1 } from "./integr8scode/user-logged-in.v1.js";
+import type { UserLoggedOutV1 } from "./integr8scode/user-logged-out.v1.js";
+import type { UserLoginV1 } from "./integr8scode/user-login.v1.js";
+import type { UserRegisteredV1 } from "./integr8scode/user-registered.v1.js";
+import type { UserSettingsUpdatedV1 } from "./integr8scode/user-settings-updated.v1.js";
+import type { UserUpdatedV1 } from "./integr8scode/user-updated.v1.js";
 
 /** The JetStream streams, dead-letter streams and consumer defaults the specs declare. */
 export const topology: $evc.JetStreamTopology = {
@@ -261,6 +365,8 @@ export const contracts: readonly $evc.EventContract[] = [
   AgentJoinedV1Contract,
   AgentRegisteredV1Contract,
   AgentReleasedV1Contract,
+  AllocateResourcesCommandV1Contract,
+  AuthFailedV1Contract,
   AutomationTriggeredV1Contract,
   CodegenCancelledV1Contract,
   CodegenCompletedV1Contract,
@@ -274,14 +380,27 @@ export const contracts: readonly $evc.EventContract[] = [
   ConnectionEstablishedV1Contract,
   ContextCreatedV1Contract,
   ContextUpdatedV1Contract,
+  CreatePodCommandV1Contract,
+  DeletePodCommandV1Contract,
+  DlqMessageDiscardedV1Contract,
+  DlqMessageReceivedV1Contract,
+  DlqMessageRetriedV1Contract,
+  ExecutionAcceptedV1Contract,
   ExecutionCancelledV1Contract,
+  ExecutionCancelledV2Contract,
   ExecutionCompletedV1Contract,
+  ExecutionCompletedV2Contract,
   ExecutionFailedV1Contract,
+  ExecutionFailedV2Contract,
   ExecutionQueuedV1Contract,
+  ExecutionQueuedV2Contract,
   ExecutionRequestedV1Contract,
+  ExecutionRequestedV2Contract,
   ExecutionRunningV1Contract,
+  ExecutionRunningV2Contract,
   ExecutionStartedV1Contract,
   ExecutionTimeoutV1Contract,
+  ExecutionTimeoutV2Contract,
   FormSubmittedV1Contract,
   JobCompletedV1Contract,
   JobFailedV1Contract,
@@ -294,27 +413,64 @@ export const contracts: readonly $evc.EventContract[] = [
   ModelUnloadedV1Contract,
   ModelUnregisteredV1Contract,
   ModelVersionAddedV1Contract,
+  NotificationAllReadV1Contract,
+  NotificationClickedV1Contract,
+  NotificationCreatedV1Contract,
+  NotificationDeliveredV1Contract,
+  NotificationFailedV1Contract,
+  NotificationPreferencesUpdatedV1Contract,
+  NotificationReadV1Contract,
+  NotificationSentV1Contract,
   PlanCompletedV1Contract,
   PlanFailedV1Contract,
   PlanProgressV1Contract,
   PlanStartedV1Contract,
   PodCreatedV1Contract,
   PodDeletedV1Contract,
+  PodDeletedV2Contract,
   PodFailedV1Contract,
   PodRunningV1Contract,
+  PodRunningV2Contract,
   PodScheduledV1Contract,
   PodSucceededV1Contract,
+  PodSucceededV2Contract,
   PodTerminatedV1Contract,
+  QuotaExceededV1Contract,
+  RateLimitExceededV1Contract,
   RecordCreatedV1Contract,
   RecordCreatedV2Contract,
   RecordDeletedV1Contract,
   RecordUpdatedV1Contract,
+  ReleaseResourcesCommandV1Contract,
+  ResourceLimitExceededV1Contract,
   ResultFailedV1Contract,
+  ResultFailedV2Contract,
   ResultStoredV1Contract,
+  ResultStoredV2Contract,
+  SagaCancelledV1Contract,
+  SagaCompensatedV1Contract,
+  SagaCompensatingV1Contract,
+  SagaCompletedV1Contract,
+  SagaFailedV1Contract,
+  SagaStartedV1Contract,
+  ScriptDeletedV1Contract,
+  ScriptSavedV1Contract,
+  ScriptSharedV1Contract,
+  SecurityViolationV1Contract,
+  ServiceRecoveredV1Contract,
+  ServiceUnhealthyV1Contract,
+  SystemErrorV1Contract,
   TaskCancelledV1Contract,
   TaskCompletedV1Contract,
   TaskCreatedV1Contract,
   TaskFailedV1Contract,
+  UserDeletedV1Contract,
+  UserLoggedInV1Contract,
+  UserLoggedOutV1Contract,
+  UserLoginV1Contract,
+  UserRegisteredV1Contract,
+  UserSettingsUpdatedV1Contract,
+  UserUpdatedV1Contract,
 ];
 
 /** Every version of "action-executed", discriminated by `version`. */
@@ -358,6 +514,18 @@ export type AgentReleased = AgentReleasedV1;
 
 /** "agent.released" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
 export const AgentReleased: $evc.EventTypeHandle<"agent.released", AgentReleasedV1, AgentReleased> = $evc.defineEventType<"agent.released", AgentReleasedV1, AgentReleased>("agent.released", [AgentReleasedV1Contract]);
+
+/** Every version of "allocate_resources_command", discriminated by `version`. */
+export type AllocateResourcesCommand = AllocateResourcesCommandV1;
+
+/** "allocate_resources_command" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AllocateResourcesCommand: $evc.EventTypeHandle<"allocate_resources_command", AllocateResourcesCommandV1, AllocateResourcesCommand> = $evc.defineEventType<"allocate_resources_command", AllocateResourcesCommandV1, AllocateResourcesCommand>("allocate_resources_command", [AllocateResourcesCommandV1Contract]);
+
+/** Every version of "auth_failed", discriminated by `version`. */
+export type AuthFailed = AuthFailedV1;
+
+/** "auth_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const AuthFailed: $evc.EventTypeHandle<"auth_failed", AuthFailedV1, AuthFailed> = $evc.defineEventType<"auth_failed", AuthFailedV1, AuthFailed>("auth_failed", [AuthFailedV1Contract]);
 
 /** Every version of "automation-triggered", discriminated by `version`. */
 export type AutomationTriggered = AutomationTriggeredV1;
@@ -431,41 +599,77 @@ export type ContextUpdated = ContextUpdatedV1;
 /** "context.updated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
 export const ContextUpdated: $evc.EventTypeHandle<"context.updated", ContextUpdatedV1, ContextUpdated> = $evc.defineEventType<"context.updated", ContextUpdatedV1, ContextUpdated>("context.updated", [ContextUpdatedV1Contract]);
 
-/** Every version of "execution_cancelled", discriminated by `version`. */
-export type ExecutionCancelled = ExecutionCancelledV1;
+/** Every version of "create_pod_command", discriminated by `version`. */
+export type CreatePodCommand = CreatePodCommandV1;
 
-/** "execution_cancelled" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ExecutionCancelled: $evc.EventTypeHandle<"execution_cancelled", ExecutionCancelledV1, ExecutionCancelled> = $evc.defineEventType<"execution_cancelled", ExecutionCancelledV1, ExecutionCancelled>("execution_cancelled", [ExecutionCancelledV1Contract]);
+/** "create_pod_command" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CreatePodCommand: $evc.EventTypeHandle<"create_pod_command", CreatePodCommandV1, CreatePodCommand> = $evc.defineEventType<"create_pod_command", CreatePodCommandV1, CreatePodCommand>("create_pod_command", [CreatePodCommandV1Contract]);
+
+/** Every version of "delete_pod_command", discriminated by `version`. */
+export type DeletePodCommand = DeletePodCommandV1;
+
+/** "delete_pod_command" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const DeletePodCommand: $evc.EventTypeHandle<"delete_pod_command", DeletePodCommandV1, DeletePodCommand> = $evc.defineEventType<"delete_pod_command", DeletePodCommandV1, DeletePodCommand>("delete_pod_command", [DeletePodCommandV1Contract]);
+
+/** Every version of "dlq_message_discarded", discriminated by `version`. */
+export type DlqMessageDiscarded = DlqMessageDiscardedV1;
+
+/** "dlq_message_discarded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const DlqMessageDiscarded: $evc.EventTypeHandle<"dlq_message_discarded", DlqMessageDiscardedV1, DlqMessageDiscarded> = $evc.defineEventType<"dlq_message_discarded", DlqMessageDiscardedV1, DlqMessageDiscarded>("dlq_message_discarded", [DlqMessageDiscardedV1Contract]);
+
+/** Every version of "dlq_message_received", discriminated by `version`. */
+export type DlqMessageReceived = DlqMessageReceivedV1;
+
+/** "dlq_message_received" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const DlqMessageReceived: $evc.EventTypeHandle<"dlq_message_received", DlqMessageReceivedV1, DlqMessageReceived> = $evc.defineEventType<"dlq_message_received", DlqMessageReceivedV1, DlqMessageReceived>("dlq_message_received", [DlqMessageReceivedV1Contract]);
+
+/** Every version of "dlq_message_retried", discriminated by `version`. */
+export type DlqMessageRetried = DlqMessageRetriedV1;
+
+/** "dlq_message_retried" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const DlqMessageRetried: $evc.EventTypeHandle<"dlq_message_retried", DlqMessageRetriedV1, DlqMessageRetried> = $evc.defineEventType<"dlq_message_retried", DlqMessageRetriedV1, DlqMessageRetried>("dlq_message_retried", [DlqMessageRetriedV1Contract]);
+
+/** Every version of "execution_accepted", discriminated by `version`. */
+export type ExecutionAccepted = ExecutionAcceptedV1;
+
+/** "execution_accepted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ExecutionAccepted: $evc.EventTypeHandle<"execution_accepted", ExecutionAcceptedV1, ExecutionAccepted> = $evc.defineEventType<"execution_accepted", ExecutionAcceptedV1, ExecutionAccepted>("execution_accepted", [ExecutionAcceptedV1Contract]);
+
+/** Every version of "execution_cancelled", discriminated by `version`. */
+export type ExecutionCancelled = ExecutionCancelledV1 | ExecutionCancelledV2;
+
+/** "execution_cancelled" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ExecutionCancelled: $evc.EventTypeHandle<"execution_cancelled", ExecutionCancelledV2, ExecutionCancelled> = $evc.defineEventType<"execution_cancelled", ExecutionCancelledV2, ExecutionCancelled>("execution_cancelled", [ExecutionCancelledV1Contract, ExecutionCancelledV2Contract]);
 
 /** Every version of "execution_completed", discriminated by `version`. */
-export type ExecutionCompleted = ExecutionCompletedV1;
+export type ExecutionCompleted = ExecutionCompletedV1 | ExecutionCompletedV2;
 
-/** "execution_completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ExecutionCompleted: $evc.EventTypeHandle<"execution_completed", ExecutionCompletedV1, ExecutionCompleted> = $evc.defineEventType<"execution_completed", ExecutionCompletedV1, ExecutionCompleted>("execution_completed", [ExecutionCompletedV1Contract]);
+/** "execution_completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ExecutionCompleted: $evc.EventTypeHandle<"execution_completed", ExecutionCompletedV2, ExecutionCompleted> = $evc.defineEventType<"execution_completed", ExecutionCompletedV2, ExecutionCompleted>("execution_completed", [ExecutionCompletedV1Contract, ExecutionCompletedV2Contract]);
 
 /** Every version of "execution_failed", discriminated by `version`. */
-export type ExecutionFailed = ExecutionFailedV1;
+export type ExecutionFailed = ExecutionFailedV1 | ExecutionFailedV2;
 
-/** "execution_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ExecutionFailed: $evc.EventTypeHandle<"execution_failed", ExecutionFailedV1, ExecutionFailed> = $evc.defineEventType<"execution_failed", ExecutionFailedV1, ExecutionFailed>("execution_failed", [ExecutionFailedV1Contract]);
+/** "execution_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ExecutionFailed: $evc.EventTypeHandle<"execution_failed", ExecutionFailedV2, ExecutionFailed> = $evc.defineEventType<"execution_failed", ExecutionFailedV2, ExecutionFailed>("execution_failed", [ExecutionFailedV1Contract, ExecutionFailedV2Contract]);
 
 /** Every version of "execution_queued", discriminated by `version`. */
-export type ExecutionQueued = ExecutionQueuedV1;
+export type ExecutionQueued = ExecutionQueuedV1 | ExecutionQueuedV2;
 
-/** "execution_queued" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ExecutionQueued: $evc.EventTypeHandle<"execution_queued", ExecutionQueuedV1, ExecutionQueued> = $evc.defineEventType<"execution_queued", ExecutionQueuedV1, ExecutionQueued>("execution_queued", [ExecutionQueuedV1Contract]);
+/** "execution_queued" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ExecutionQueued: $evc.EventTypeHandle<"execution_queued", ExecutionQueuedV2, ExecutionQueued> = $evc.defineEventType<"execution_queued", ExecutionQueuedV2, ExecutionQueued>("execution_queued", [ExecutionQueuedV1Contract, ExecutionQueuedV2Contract]);
 
 /** Every version of "execution_requested", discriminated by `version`. */
-export type ExecutionRequested = ExecutionRequestedV1;
+export type ExecutionRequested = ExecutionRequestedV1 | ExecutionRequestedV2;
 
-/** "execution_requested" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ExecutionRequested: $evc.EventTypeHandle<"execution_requested", ExecutionRequestedV1, ExecutionRequested> = $evc.defineEventType<"execution_requested", ExecutionRequestedV1, ExecutionRequested>("execution_requested", [ExecutionRequestedV1Contract]);
+/** "execution_requested" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ExecutionRequested: $evc.EventTypeHandle<"execution_requested", ExecutionRequestedV2, ExecutionRequested> = $evc.defineEventType<"execution_requested", ExecutionRequestedV2, ExecutionRequested>("execution_requested", [ExecutionRequestedV1Contract, ExecutionRequestedV2Contract]);
 
 /** Every version of "execution_running", discriminated by `version`. */
-export type ExecutionRunning = ExecutionRunningV1;
+export type ExecutionRunning = ExecutionRunningV1 | ExecutionRunningV2;
 
-/** "execution_running" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ExecutionRunning: $evc.EventTypeHandle<"execution_running", ExecutionRunningV1, ExecutionRunning> = $evc.defineEventType<"execution_running", ExecutionRunningV1, ExecutionRunning>("execution_running", [ExecutionRunningV1Contract]);
+/** "execution_running" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ExecutionRunning: $evc.EventTypeHandle<"execution_running", ExecutionRunningV2, ExecutionRunning> = $evc.defineEventType<"execution_running", ExecutionRunningV2, ExecutionRunning>("execution_running", [ExecutionRunningV1Contract, ExecutionRunningV2Contract]);
 
 /** Every version of "execution_started", discriminated by `version`. */
 export type ExecutionStarted = ExecutionStartedV1;
@@ -474,10 +678,10 @@ export type ExecutionStarted = ExecutionStartedV1;
 export const ExecutionStarted: $evc.EventTypeHandle<"execution_started", ExecutionStartedV1, ExecutionStarted> = $evc.defineEventType<"execution_started", ExecutionStartedV1, ExecutionStarted>("execution_started", [ExecutionStartedV1Contract]);
 
 /** Every version of "execution_timeout", discriminated by `version`. */
-export type ExecutionTimeout = ExecutionTimeoutV1;
+export type ExecutionTimeout = ExecutionTimeoutV1 | ExecutionTimeoutV2;
 
-/** "execution_timeout" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ExecutionTimeout: $evc.EventTypeHandle<"execution_timeout", ExecutionTimeoutV1, ExecutionTimeout> = $evc.defineEventType<"execution_timeout", ExecutionTimeoutV1, ExecutionTimeout>("execution_timeout", [ExecutionTimeoutV1Contract]);
+/** "execution_timeout" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ExecutionTimeout: $evc.EventTypeHandle<"execution_timeout", ExecutionTimeoutV2, ExecutionTimeout> = $evc.defineEventType<"execution_timeout", ExecutionTimeoutV2, ExecutionTimeout>("execution_timeout", [ExecutionTimeoutV1Contract, ExecutionTimeoutV2Contract]);
 
 /** Every version of "form-submitted", discriminated by `version`. */
 export type FormSubmitted = FormSubmittedV1;
@@ -539,6 +743,54 @@ export type ModelVersionAdded = ModelVersionAddedV1;
 /** "model.version.added" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
 export const ModelVersionAdded: $evc.EventTypeHandle<"model.version.added", ModelVersionAddedV1, ModelVersionAdded> = $evc.defineEventType<"model.version.added", ModelVersionAddedV1, ModelVersionAdded>("model.version.added", [ModelVersionAddedV1Contract]);
 
+/** Every version of "notification_all_read", discriminated by `version`. */
+export type NotificationAllRead = NotificationAllReadV1;
+
+/** "notification_all_read" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationAllRead: $evc.EventTypeHandle<"notification_all_read", NotificationAllReadV1, NotificationAllRead> = $evc.defineEventType<"notification_all_read", NotificationAllReadV1, NotificationAllRead>("notification_all_read", [NotificationAllReadV1Contract]);
+
+/** Every version of "notification_clicked", discriminated by `version`. */
+export type NotificationClicked = NotificationClickedV1;
+
+/** "notification_clicked" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationClicked: $evc.EventTypeHandle<"notification_clicked", NotificationClickedV1, NotificationClicked> = $evc.defineEventType<"notification_clicked", NotificationClickedV1, NotificationClicked>("notification_clicked", [NotificationClickedV1Contract]);
+
+/** Every version of "notification_created", discriminated by `version`. */
+export type NotificationCreated = NotificationCreatedV1;
+
+/** "notification_created" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationCreated: $evc.EventTypeHandle<"notification_created", NotificationCreatedV1, NotificationCreated> = $evc.defineEventType<"notification_created", NotificationCreatedV1, NotificationCreated>("notification_created", [NotificationCreatedV1Contract]);
+
+/** Every version of "notification_delivered", discriminated by `version`. */
+export type NotificationDelivered = NotificationDeliveredV1;
+
+/** "notification_delivered" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationDelivered: $evc.EventTypeHandle<"notification_delivered", NotificationDeliveredV1, NotificationDelivered> = $evc.defineEventType<"notification_delivered", NotificationDeliveredV1, NotificationDelivered>("notification_delivered", [NotificationDeliveredV1Contract]);
+
+/** Every version of "notification_failed", discriminated by `version`. */
+export type NotificationFailed = NotificationFailedV1;
+
+/** "notification_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationFailed: $evc.EventTypeHandle<"notification_failed", NotificationFailedV1, NotificationFailed> = $evc.defineEventType<"notification_failed", NotificationFailedV1, NotificationFailed>("notification_failed", [NotificationFailedV1Contract]);
+
+/** Every version of "notification_preferences_updated", discriminated by `version`. */
+export type NotificationPreferencesUpdated = NotificationPreferencesUpdatedV1;
+
+/** "notification_preferences_updated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationPreferencesUpdated: $evc.EventTypeHandle<"notification_preferences_updated", NotificationPreferencesUpdatedV1, NotificationPreferencesUpdated> = $evc.defineEventType<"notification_preferences_updated", NotificationPreferencesUpdatedV1, NotificationPreferencesUpdated>("notification_preferences_updated", [NotificationPreferencesUpdatedV1Contract]);
+
+/** Every version of "notification_read", discriminated by `version`. */
+export type NotificationRead = NotificationReadV1;
+
+/** "notification_read" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationRead: $evc.EventTypeHandle<"notification_read", NotificationReadV1, NotificationRead> = $evc.defineEventType<"notification_read", NotificationReadV1, NotificationRead>("notification_read", [NotificationReadV1Contract]);
+
+/** Every version of "notification_sent", discriminated by `version`. */
+export type NotificationSent = NotificationSentV1;
+
+/** "notification_sent" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const NotificationSent: $evc.EventTypeHandle<"notification_sent", NotificationSentV1, NotificationSent> = $evc.defineEventType<"notification_sent", NotificationSentV1, NotificationSent>("notification_sent", [NotificationSentV1Contract]);
+
 /** Every version of "plan.completed", discriminated by `version`. */
 export type PlanCompleted = PlanCompletedV1;
 
@@ -570,10 +822,10 @@ export type PodCreated = PodCreatedV1;
 export const PodCreated: $evc.EventTypeHandle<"pod_created", PodCreatedV1, PodCreated> = $evc.defineEventType<"pod_created", PodCreatedV1, PodCreated>("pod_created", [PodCreatedV1Contract]);
 
 /** Every version of "pod_deleted", discriminated by `version`. */
-export type PodDeleted = PodDeletedV1;
+export type PodDeleted = PodDeletedV1 | PodDeletedV2;
 
-/** "pod_deleted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const PodDeleted: $evc.EventTypeHandle<"pod_deleted", PodDeletedV1, PodDeleted> = $evc.defineEventType<"pod_deleted", PodDeletedV1, PodDeleted>("pod_deleted", [PodDeletedV1Contract]);
+/** "pod_deleted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const PodDeleted: $evc.EventTypeHandle<"pod_deleted", PodDeletedV2, PodDeleted> = $evc.defineEventType<"pod_deleted", PodDeletedV2, PodDeleted>("pod_deleted", [PodDeletedV1Contract, PodDeletedV2Contract]);
 
 /** Every version of "pod_failed", discriminated by `version`. */
 export type PodFailed = PodFailedV1;
@@ -582,10 +834,10 @@ export type PodFailed = PodFailedV1;
 export const PodFailed: $evc.EventTypeHandle<"pod_failed", PodFailedV1, PodFailed> = $evc.defineEventType<"pod_failed", PodFailedV1, PodFailed>("pod_failed", [PodFailedV1Contract]);
 
 /** Every version of "pod_running", discriminated by `version`. */
-export type PodRunning = PodRunningV1;
+export type PodRunning = PodRunningV1 | PodRunningV2;
 
-/** "pod_running" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const PodRunning: $evc.EventTypeHandle<"pod_running", PodRunningV1, PodRunning> = $evc.defineEventType<"pod_running", PodRunningV1, PodRunning>("pod_running", [PodRunningV1Contract]);
+/** "pod_running" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const PodRunning: $evc.EventTypeHandle<"pod_running", PodRunningV2, PodRunning> = $evc.defineEventType<"pod_running", PodRunningV2, PodRunning>("pod_running", [PodRunningV1Contract, PodRunningV2Contract]);
 
 /** Every version of "pod_scheduled", discriminated by `version`. */
 export type PodScheduled = PodScheduledV1;
@@ -594,16 +846,28 @@ export type PodScheduled = PodScheduledV1;
 export const PodScheduled: $evc.EventTypeHandle<"pod_scheduled", PodScheduledV1, PodScheduled> = $evc.defineEventType<"pod_scheduled", PodScheduledV1, PodScheduled>("pod_scheduled", [PodScheduledV1Contract]);
 
 /** Every version of "pod_succeeded", discriminated by `version`. */
-export type PodSucceeded = PodSucceededV1;
+export type PodSucceeded = PodSucceededV1 | PodSucceededV2;
 
-/** "pod_succeeded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const PodSucceeded: $evc.EventTypeHandle<"pod_succeeded", PodSucceededV1, PodSucceeded> = $evc.defineEventType<"pod_succeeded", PodSucceededV1, PodSucceeded>("pod_succeeded", [PodSucceededV1Contract]);
+/** "pod_succeeded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const PodSucceeded: $evc.EventTypeHandle<"pod_succeeded", PodSucceededV2, PodSucceeded> = $evc.defineEventType<"pod_succeeded", PodSucceededV2, PodSucceeded>("pod_succeeded", [PodSucceededV1Contract, PodSucceededV2Contract]);
 
 /** Every version of "pod_terminated", discriminated by `version`. */
 export type PodTerminated = PodTerminatedV1;
 
 /** "pod_terminated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
 export const PodTerminated: $evc.EventTypeHandle<"pod_terminated", PodTerminatedV1, PodTerminated> = $evc.defineEventType<"pod_terminated", PodTerminatedV1, PodTerminated>("pod_terminated", [PodTerminatedV1Contract]);
+
+/** Every version of "quota_exceeded", discriminated by `version`. */
+export type QuotaExceeded = QuotaExceededV1;
+
+/** "quota_exceeded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const QuotaExceeded: $evc.EventTypeHandle<"quota_exceeded", QuotaExceededV1, QuotaExceeded> = $evc.defineEventType<"quota_exceeded", QuotaExceededV1, QuotaExceeded>("quota_exceeded", [QuotaExceededV1Contract]);
+
+/** Every version of "rate_limit_exceeded", discriminated by `version`. */
+export type RateLimitExceeded = RateLimitExceededV1;
+
+/** "rate_limit_exceeded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const RateLimitExceeded: $evc.EventTypeHandle<"rate_limit_exceeded", RateLimitExceededV1, RateLimitExceeded> = $evc.defineEventType<"rate_limit_exceeded", RateLimitExceededV1, RateLimitExceeded>("rate_limit_exceeded", [RateLimitExceededV1Contract]);
 
 /** Every version of "record-created", discriminated by `version`. */
 export type RecordCreated = RecordCreatedV1 | RecordCreatedV2;
@@ -623,17 +887,107 @@ export type RecordUpdated = RecordUpdatedV1;
 /** "record-updated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
 export const RecordUpdated: $evc.EventTypeHandle<"record-updated", RecordUpdatedV1, RecordUpdated> = $evc.defineEventType<"record-updated", RecordUpdatedV1, RecordUpdated>("record-updated", [RecordUpdatedV1Contract]);
 
-/** Every version of "result_failed", discriminated by `version`. */
-export type ResultFailed = ResultFailedV1;
+/** Every version of "release_resources_command", discriminated by `version`. */
+export type ReleaseResourcesCommand = ReleaseResourcesCommandV1;
 
-/** "result_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ResultFailed: $evc.EventTypeHandle<"result_failed", ResultFailedV1, ResultFailed> = $evc.defineEventType<"result_failed", ResultFailedV1, ResultFailed>("result_failed", [ResultFailedV1Contract]);
+/** "release_resources_command" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ReleaseResourcesCommand: $evc.EventTypeHandle<"release_resources_command", ReleaseResourcesCommandV1, ReleaseResourcesCommand> = $evc.defineEventType<"release_resources_command", ReleaseResourcesCommandV1, ReleaseResourcesCommand>("release_resources_command", [ReleaseResourcesCommandV1Contract]);
+
+/** Every version of "resource_limit_exceeded", discriminated by `version`. */
+export type ResourceLimitExceeded = ResourceLimitExceededV1;
+
+/** "resource_limit_exceeded" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ResourceLimitExceeded: $evc.EventTypeHandle<"resource_limit_exceeded", ResourceLimitExceededV1, ResourceLimitExceeded> = $evc.defineEventType<"resource_limit_exceeded", ResourceLimitExceededV1, ResourceLimitExceeded>("resource_limit_exceeded", [ResourceLimitExceededV1Contract]);
+
+/** Every version of "result_failed", discriminated by `version`. */
+export type ResultFailed = ResultFailedV1 | ResultFailedV2;
+
+/** "result_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ResultFailed: $evc.EventTypeHandle<"result_failed", ResultFailedV2, ResultFailed> = $evc.defineEventType<"result_failed", ResultFailedV2, ResultFailed>("result_failed", [ResultFailedV1Contract, ResultFailedV2Contract]);
 
 /** Every version of "result_stored", discriminated by `version`. */
-export type ResultStored = ResultStoredV1;
+export type ResultStored = ResultStoredV1 | ResultStoredV2;
 
-/** "result_stored" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
-export const ResultStored: $evc.EventTypeHandle<"result_stored", ResultStoredV1, ResultStored> = $evc.defineEventType<"result_stored", ResultStoredV1, ResultStored>("result_stored", [ResultStoredV1Contract]);
+/** "result_stored" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v2. */
+export const ResultStored: $evc.EventTypeHandle<"result_stored", ResultStoredV2, ResultStored> = $evc.defineEventType<"result_stored", ResultStoredV2, ResultStored>("result_stored", [ResultStoredV1Contract, ResultStoredV2Contract]);
+
+/** Every version of "saga_cancelled", discriminated by `version`. */
+export type SagaCancelled = SagaCancelledV1;
+
+/** "saga_cancelled" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SagaCancelled: $evc.EventTypeHandle<"saga_cancelled", SagaCancelledV1, SagaCancelled> = $evc.defineEventType<"saga_cancelled", SagaCancelledV1, SagaCancelled>("saga_cancelled", [SagaCancelledV1Contract]);
+
+/** Every version of "saga_compensated", discriminated by `version`. */
+export type SagaCompensated = SagaCompensatedV1;
+
+/** "saga_compensated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SagaCompensated: $evc.EventTypeHandle<"saga_compensated", SagaCompensatedV1, SagaCompensated> = $evc.defineEventType<"saga_compensated", SagaCompensatedV1, SagaCompensated>("saga_compensated", [SagaCompensatedV1Contract]);
+
+/** Every version of "saga_compensating", discriminated by `version`. */
+export type SagaCompensating = SagaCompensatingV1;
+
+/** "saga_compensating" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SagaCompensating: $evc.EventTypeHandle<"saga_compensating", SagaCompensatingV1, SagaCompensating> = $evc.defineEventType<"saga_compensating", SagaCompensatingV1, SagaCompensating>("saga_compensating", [SagaCompensatingV1Contract]);
+
+/** Every version of "saga_completed", discriminated by `version`. */
+export type SagaCompleted = SagaCompletedV1;
+
+/** "saga_completed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SagaCompleted: $evc.EventTypeHandle<"saga_completed", SagaCompletedV1, SagaCompleted> = $evc.defineEventType<"saga_completed", SagaCompletedV1, SagaCompleted>("saga_completed", [SagaCompletedV1Contract]);
+
+/** Every version of "saga_failed", discriminated by `version`. */
+export type SagaFailed = SagaFailedV1;
+
+/** "saga_failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SagaFailed: $evc.EventTypeHandle<"saga_failed", SagaFailedV1, SagaFailed> = $evc.defineEventType<"saga_failed", SagaFailedV1, SagaFailed>("saga_failed", [SagaFailedV1Contract]);
+
+/** Every version of "saga_started", discriminated by `version`. */
+export type SagaStarted = SagaStartedV1;
+
+/** "saga_started" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SagaStarted: $evc.EventTypeHandle<"saga_started", SagaStartedV1, SagaStarted> = $evc.defineEventType<"saga_started", SagaStartedV1, SagaStarted>("saga_started", [SagaStartedV1Contract]);
+
+/** Every version of "script_deleted", discriminated by `version`. */
+export type ScriptDeleted = ScriptDeletedV1;
+
+/** "script_deleted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ScriptDeleted: $evc.EventTypeHandle<"script_deleted", ScriptDeletedV1, ScriptDeleted> = $evc.defineEventType<"script_deleted", ScriptDeletedV1, ScriptDeleted>("script_deleted", [ScriptDeletedV1Contract]);
+
+/** Every version of "script_saved", discriminated by `version`. */
+export type ScriptSaved = ScriptSavedV1;
+
+/** "script_saved" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ScriptSaved: $evc.EventTypeHandle<"script_saved", ScriptSavedV1, ScriptSaved> = $evc.defineEventType<"script_saved", ScriptSavedV1, ScriptSaved>("script_saved", [ScriptSavedV1Contract]);
+
+/** Every version of "script_shared", discriminated by `version`. */
+export type ScriptShared = ScriptSharedV1;
+
+/** "script_shared" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ScriptShared: $evc.EventTypeHandle<"script_shared", ScriptSharedV1, ScriptShared> = $evc.defineEventType<"script_shared", ScriptSharedV1, ScriptShared>("script_shared", [ScriptSharedV1Contract]);
+
+/** Every version of "security_violation", discriminated by `version`. */
+export type SecurityViolation = SecurityViolationV1;
+
+/** "security_violation" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SecurityViolation: $evc.EventTypeHandle<"security_violation", SecurityViolationV1, SecurityViolation> = $evc.defineEventType<"security_violation", SecurityViolationV1, SecurityViolation>("security_violation", [SecurityViolationV1Contract]);
+
+/** Every version of "service_recovered", discriminated by `version`. */
+export type ServiceRecovered = ServiceRecoveredV1;
+
+/** "service_recovered" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ServiceRecovered: $evc.EventTypeHandle<"service_recovered", ServiceRecoveredV1, ServiceRecovered> = $evc.defineEventType<"service_recovered", ServiceRecoveredV1, ServiceRecovered>("service_recovered", [ServiceRecoveredV1Contract]);
+
+/** Every version of "service_unhealthy", discriminated by `version`. */
+export type ServiceUnhealthy = ServiceUnhealthyV1;
+
+/** "service_unhealthy" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const ServiceUnhealthy: $evc.EventTypeHandle<"service_unhealthy", ServiceUnhealthyV1, ServiceUnhealthy> = $evc.defineEventType<"service_unhealthy", ServiceUnhealthyV1, ServiceUnhealthy>("service_unhealthy", [ServiceUnhealthyV1Contract]);
+
+/** Every version of "system_error", discriminated by `version`. */
+export type SystemError = SystemErrorV1;
+
+/** "system_error" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const SystemError: $evc.EventTypeHandle<"system_error", SystemErrorV1, SystemError> = $evc.defineEventType<"system_error", SystemErrorV1, SystemError>("system_error", [SystemErrorV1Contract]);
 
 /** Every version of "task.cancelled", discriminated by `version`. */
 export type TaskCancelled = TaskCancelledV1;
@@ -659,8 +1013,65 @@ export type TaskFailed = TaskFailedV1;
 /** "task.failed" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
 export const TaskFailed: $evc.EventTypeHandle<"task.failed", TaskFailedV1, TaskFailed> = $evc.defineEventType<"task.failed", TaskFailedV1, TaskFailed>("task.failed", [TaskFailedV1Contract]);
 
+/** Every version of "user_deleted", discriminated by `version`. */
+export type UserDeleted = UserDeletedV1;
+
+/** "user_deleted" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const UserDeleted: $evc.EventTypeHandle<"user_deleted", UserDeletedV1, UserDeleted> = $evc.defineEventType<"user_deleted", UserDeletedV1, UserDeleted>("user_deleted", [UserDeletedV1Contract]);
+
+/** Every version of "user_logged_in", discriminated by `version`. */
+export type UserLoggedIn = UserLoggedInV1;
+
+/** "user_logged_in" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const UserLoggedIn: $evc.EventTypeHandle<"user_logged_in", UserLoggedInV1, UserLoggedIn> = $evc.defineEventType<"user_logged_in", UserLoggedInV1, UserLoggedIn>("user_logged_in", [UserLoggedInV1Contract]);
+
+/** Every version of "user_logged_out", discriminated by `version`. */
+export type UserLoggedOut = UserLoggedOutV1;
+
+/** "user_logged_out" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const UserLoggedOut: $evc.EventTypeHandle<"user_logged_out", UserLoggedOutV1, UserLoggedOut> = $evc.defineEventType<"user_logged_out", UserLoggedOutV1, UserLoggedOut>("user_logged_out", [UserLoggedOutV1Contract]);
+
+/** Every version of "user_login", discriminated by `version`. */
+export type UserLogin = UserLoginV1;
+
+/** "user_login" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const UserLogin: $evc.EventTypeHandle<"user_login", UserLoginV1, UserLogin> = $evc.defineEventType<"user_login", UserLoginV1, UserLogin>("user_login", [UserLoginV1Contract]);
+
+/** Every version of "user_registered", discriminated by `version`. */
+export type UserRegistered = UserRegisteredV1;
+
+/** "user_registered" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const UserRegistered: $evc.EventTypeHandle<"user_registered", UserRegisteredV1, UserRegistered> = $evc.defineEventType<"user_registered", UserRegisteredV1, UserRegistered>("user_registered", [UserRegisteredV1Contract]);
+
+/** Every version of "user_settings_updated", discriminated by `version`. */
+export type UserSettingsUpdated = UserSettingsUpdatedV1;
+
+/** "user_settings_updated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const UserSettingsUpdated: $evc.EventTypeHandle<"user_settings_updated", UserSettingsUpdatedV1, UserSettingsUpdated> = $evc.defineEventType<"user_settings_updated", UserSettingsUpdatedV1, UserSettingsUpdated>("user_settings_updated", [UserSettingsUpdatedV1Contract]);
+
+/** Every version of "user_updated", discriminated by `version`. */
+export type UserUpdated = UserUpdatedV1;
+
+/** "user_updated" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const UserUpdated: $evc.EventTypeHandle<"user_updated", UserUpdatedV1, UserUpdated> = $evc.defineEventType<"user_updated", UserUpdatedV1, UserUpdated>("user_updated", [UserUpdatedV1Contract]);
+
 /** Every event of every type and version, discriminated by `type` and `version`. */
-export type AnyEvent = ActionExecuted | AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | AutomationTriggered | CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | CollaborationMessage | CollaborationRequested | CollaborationStarted | ConnectionEstablished | ContextCreated | ContextUpdated | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | FormSubmitted | JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded | PlanCompleted | PlanFailed | PlanProgress | PlanStarted | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | RecordCreated | RecordDeleted | RecordUpdated | ResultFailed | ResultStored | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed;
+export type AnyEvent = ActionExecuted | AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | AllocateResourcesCommand | AuthFailed | AutomationTriggered | CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | CollaborationMessage | CollaborationRequested | CollaborationStarted | ConnectionEstablished | ContextCreated | ContextUpdated | CreatePodCommand | DeletePodCommand | DlqMessageDiscarded | DlqMessageReceived | DlqMessageRetried | ExecutionAccepted | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | FormSubmitted | JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded | NotificationAllRead | NotificationClicked | NotificationCreated | NotificationDelivered | NotificationFailed | NotificationPreferencesUpdated | NotificationRead | NotificationSent | PlanCompleted | PlanFailed | PlanProgress | PlanStarted | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | QuotaExceeded | RateLimitExceeded | RecordCreated | RecordDeleted | RecordUpdated | ReleaseResourcesCommand | ResourceLimitExceeded | ResultFailed | ResultStored | SagaCancelled | SagaCompensated | SagaCompensating | SagaCompleted | SagaFailed | SagaStarted | ScriptDeleted | ScriptSaved | ScriptShared | SecurityViolation | ServiceRecovered | ServiceUnhealthy | SystemError | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed | UserDeleted | UserLoggedIn | UserLoggedOut | UserLogin | UserRegistered | UserSettingsUpdated | UserUpdated;
+
+/** Every event of "devops-mcp", every type and version, discriminated by `type` and `version`. */
+export type DevopsMcpEvent = AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | CollaborationMessage | CollaborationRequested | CollaborationStarted | ContextCreated | ContextUpdated | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed;
+
+/** Every event of "integr8scode", every type and version, discriminated by `type` and `version`. */
+export type Integr8scodeEvent = AllocateResourcesCommand | AuthFailed | CreatePodCommand | DeletePodCommand | DlqMessageDiscarded | DlqMessageReceived | DlqMessageRetried | ExecutionAccepted | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | NotificationAllRead | NotificationClicked | NotificationCreated | NotificationDelivered | NotificationFailed | NotificationPreferencesUpdated | NotificationRead | NotificationSent | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | QuotaExceeded | RateLimitExceeded | ReleaseResourcesCommand | ResourceLimitExceeded | ResultFailed | ResultStored | SagaCancelled | SagaCompensated | SagaCompensating | SagaCompleted | SagaFailed | SagaStarted | ScriptDeleted | ScriptSaved | ScriptShared | SecurityViolation | ServiceRecovered | ServiceUnhealthy | SystemError | UserDeleted | UserLoggedIn | UserLoggedOut | UserLogin | UserRegistered | UserSettingsUpdated | UserUpdated;
+
+/** Every event of "kubegram", every type and version, discriminated by `type` and `version`. */
+export type KubegramEvent = CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | PlanCompleted | PlanFailed | PlanProgress | PlanStarted;
+
+/** Every event of "latechforce", every type and version, discriminated by `type` and `version`. */
+export type LatechforceEvent = ActionExecuted | AutomationTriggered | ConnectionEstablished | FormSubmitted | RecordCreated | RecordDeleted | RecordUpdated;
+
+/** Every event of "modelmora", every type and version, discriminated by `type` and `version`. */
+export type ModelmoraEvent = JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded;
 
 /** The latest version of every event type, by type: what the typed API hands subscribers. */
 export interface LatestEvents {
@@ -671,6 +1082,8 @@ export interface LatestEvents {
   "agent.joined": AgentJoinedV1;
   "agent.registered": AgentRegisteredV1;
   "agent.released": AgentReleasedV1;
+  "allocate_resources_command": AllocateResourcesCommandV1;
+  "auth_failed": AuthFailedV1;
   "automation-triggered": AutomationTriggeredV1;
   "codegen.cancelled": CodegenCancelledV1;
   "codegen.completed": CodegenCompletedV1;
@@ -683,14 +1096,20 @@ export interface LatestEvents {
   "connection-established": ConnectionEstablishedV1;
   "context.created": ContextCreatedV1;
   "context.updated": ContextUpdatedV1;
-  "execution_cancelled": ExecutionCancelledV1;
-  "execution_completed": ExecutionCompletedV1;
-  "execution_failed": ExecutionFailedV1;
-  "execution_queued": ExecutionQueuedV1;
-  "execution_requested": ExecutionRequestedV1;
-  "execution_running": ExecutionRunningV1;
+  "create_pod_command": CreatePodCommandV1;
+  "delete_pod_command": DeletePodCommandV1;
+  "dlq_message_discarded": DlqMessageDiscardedV1;
+  "dlq_message_received": DlqMessageReceivedV1;
+  "dlq_message_retried": DlqMessageRetriedV1;
+  "execution_accepted": ExecutionAcceptedV1;
+  "execution_cancelled": ExecutionCancelledV2;
+  "execution_completed": ExecutionCompletedV2;
+  "execution_failed": ExecutionFailedV2;
+  "execution_queued": ExecutionQueuedV2;
+  "execution_requested": ExecutionRequestedV2;
+  "execution_running": ExecutionRunningV2;
   "execution_started": ExecutionStartedV1;
-  "execution_timeout": ExecutionTimeoutV1;
+  "execution_timeout": ExecutionTimeoutV2;
   "form-submitted": FormSubmittedV1;
   "job.completed": JobCompletedV1;
   "job.failed": JobFailedV1;
@@ -701,26 +1120,58 @@ export interface LatestEvents {
   "model.unloaded": ModelUnloadedV1;
   "model.unregistered": ModelUnregisteredV1;
   "model.version.added": ModelVersionAddedV1;
+  "notification_all_read": NotificationAllReadV1;
+  "notification_clicked": NotificationClickedV1;
+  "notification_created": NotificationCreatedV1;
+  "notification_delivered": NotificationDeliveredV1;
+  "notification_failed": NotificationFailedV1;
+  "notification_preferences_updated": NotificationPreferencesUpdatedV1;
+  "notification_read": NotificationReadV1;
+  "notification_sent": NotificationSentV1;
   "plan.completed": PlanCompletedV1;
   "plan.failed": PlanFailedV1;
   "plan.progress": PlanProgressV1;
   "plan.started": PlanStartedV1;
   "pod_created": PodCreatedV1;
-  "pod_deleted": PodDeletedV1;
+  "pod_deleted": PodDeletedV2;
   "pod_failed": PodFailedV1;
-  "pod_running": PodRunningV1;
+  "pod_running": PodRunningV2;
   "pod_scheduled": PodScheduledV1;
-  "pod_succeeded": PodSucceededV1;
+  "pod_succeeded": PodSucceededV2;
   "pod_terminated": PodTerminatedV1;
+  "quota_exceeded": QuotaExceededV1;
+  "rate_limit_exceeded": RateLimitExceededV1;
   "record-created": RecordCreatedV2;
   "record-deleted": RecordDeletedV1;
   "record-updated": RecordUpdatedV1;
-  "result_failed": ResultFailedV1;
-  "result_stored": ResultStoredV1;
+  "release_resources_command": ReleaseResourcesCommandV1;
+  "resource_limit_exceeded": ResourceLimitExceededV1;
+  "result_failed": ResultFailedV2;
+  "result_stored": ResultStoredV2;
+  "saga_cancelled": SagaCancelledV1;
+  "saga_compensated": SagaCompensatedV1;
+  "saga_compensating": SagaCompensatingV1;
+  "saga_completed": SagaCompletedV1;
+  "saga_failed": SagaFailedV1;
+  "saga_started": SagaStartedV1;
+  "script_deleted": ScriptDeletedV1;
+  "script_saved": ScriptSavedV1;
+  "script_shared": ScriptSharedV1;
+  "security_violation": SecurityViolationV1;
+  "service_recovered": ServiceRecoveredV1;
+  "service_unhealthy": ServiceUnhealthyV1;
+  "system_error": SystemErrorV1;
   "task.cancelled": TaskCancelledV1;
   "task.completed": TaskCompletedV1;
   "task.created": TaskCreatedV1;
   "task.failed": TaskFailedV1;
+  "user_deleted": UserDeletedV1;
+  "user_logged_in": UserLoggedInV1;
+  "user_logged_out": UserLoggedOutV1;
+  "user_login": UserLoginV1;
+  "user_registered": UserRegisteredV1;
+  "user_settings_updated": UserSettingsUpdatedV1;
+  "user_updated": UserUpdatedV1;
 }
 
 /** Every version of every event type, by type and version. */
@@ -732,6 +1183,8 @@ export interface EventVersions {
   "agent.joined": { 1: AgentJoinedV1 };
   "agent.registered": { 1: AgentRegisteredV1 };
   "agent.released": { 1: AgentReleasedV1 };
+  "allocate_resources_command": { 1: AllocateResourcesCommandV1 };
+  "auth_failed": { 1: AuthFailedV1 };
   "automation-triggered": { 1: AutomationTriggeredV1 };
   "codegen.cancelled": { 1: CodegenCancelledV1 };
   "codegen.completed": { 1: CodegenCompletedV1 };
@@ -744,14 +1197,20 @@ export interface EventVersions {
   "connection-established": { 1: ConnectionEstablishedV1 };
   "context.created": { 1: ContextCreatedV1 };
   "context.updated": { 1: ContextUpdatedV1 };
-  "execution_cancelled": { 1: ExecutionCancelledV1 };
-  "execution_completed": { 1: ExecutionCompletedV1 };
-  "execution_failed": { 1: ExecutionFailedV1 };
-  "execution_queued": { 1: ExecutionQueuedV1 };
-  "execution_requested": { 1: ExecutionRequestedV1 };
-  "execution_running": { 1: ExecutionRunningV1 };
+  "create_pod_command": { 1: CreatePodCommandV1 };
+  "delete_pod_command": { 1: DeletePodCommandV1 };
+  "dlq_message_discarded": { 1: DlqMessageDiscardedV1 };
+  "dlq_message_received": { 1: DlqMessageReceivedV1 };
+  "dlq_message_retried": { 1: DlqMessageRetriedV1 };
+  "execution_accepted": { 1: ExecutionAcceptedV1 };
+  "execution_cancelled": { 1: ExecutionCancelledV1; 2: ExecutionCancelledV2 };
+  "execution_completed": { 1: ExecutionCompletedV1; 2: ExecutionCompletedV2 };
+  "execution_failed": { 1: ExecutionFailedV1; 2: ExecutionFailedV2 };
+  "execution_queued": { 1: ExecutionQueuedV1; 2: ExecutionQueuedV2 };
+  "execution_requested": { 1: ExecutionRequestedV1; 2: ExecutionRequestedV2 };
+  "execution_running": { 1: ExecutionRunningV1; 2: ExecutionRunningV2 };
   "execution_started": { 1: ExecutionStartedV1 };
-  "execution_timeout": { 1: ExecutionTimeoutV1 };
+  "execution_timeout": { 1: ExecutionTimeoutV1; 2: ExecutionTimeoutV2 };
   "form-submitted": { 1: FormSubmittedV1 };
   "job.completed": { 1: JobCompletedV1 };
   "job.failed": { 1: JobFailedV1 };
@@ -762,26 +1221,58 @@ export interface EventVersions {
   "model.unloaded": { 1: ModelUnloadedV1 };
   "model.unregistered": { 1: ModelUnregisteredV1 };
   "model.version.added": { 1: ModelVersionAddedV1 };
+  "notification_all_read": { 1: NotificationAllReadV1 };
+  "notification_clicked": { 1: NotificationClickedV1 };
+  "notification_created": { 1: NotificationCreatedV1 };
+  "notification_delivered": { 1: NotificationDeliveredV1 };
+  "notification_failed": { 1: NotificationFailedV1 };
+  "notification_preferences_updated": { 1: NotificationPreferencesUpdatedV1 };
+  "notification_read": { 1: NotificationReadV1 };
+  "notification_sent": { 1: NotificationSentV1 };
   "plan.completed": { 1: PlanCompletedV1 };
   "plan.failed": { 1: PlanFailedV1 };
   "plan.progress": { 1: PlanProgressV1 };
   "plan.started": { 1: PlanStartedV1 };
   "pod_created": { 1: PodCreatedV1 };
-  "pod_deleted": { 1: PodDeletedV1 };
+  "pod_deleted": { 1: PodDeletedV1; 2: PodDeletedV2 };
   "pod_failed": { 1: PodFailedV1 };
-  "pod_running": { 1: PodRunningV1 };
+  "pod_running": { 1: PodRunningV1; 2: PodRunningV2 };
   "pod_scheduled": { 1: PodScheduledV1 };
-  "pod_succeeded": { 1: PodSucceededV1 };
+  "pod_succeeded": { 1: PodSucceededV1; 2: PodSucceededV2 };
   "pod_terminated": { 1: PodTerminatedV1 };
+  "quota_exceeded": { 1: QuotaExceededV1 };
+  "rate_limit_exceeded": { 1: RateLimitExceededV1 };
   "record-created": { 1: RecordCreatedV1; 2: RecordCreatedV2 };
   "record-deleted": { 1: RecordDeletedV1 };
   "record-updated": { 1: RecordUpdatedV1 };
-  "result_failed": { 1: ResultFailedV1 };
-  "result_stored": { 1: ResultStoredV1 };
+  "release_resources_command": { 1: ReleaseResourcesCommandV1 };
+  "resource_limit_exceeded": { 1: ResourceLimitExceededV1 };
+  "result_failed": { 1: ResultFailedV1; 2: ResultFailedV2 };
+  "result_stored": { 1: ResultStoredV1; 2: ResultStoredV2 };
+  "saga_cancelled": { 1: SagaCancelledV1 };
+  "saga_compensated": { 1: SagaCompensatedV1 };
+  "saga_compensating": { 1: SagaCompensatingV1 };
+  "saga_completed": { 1: SagaCompletedV1 };
+  "saga_failed": { 1: SagaFailedV1 };
+  "saga_started": { 1: SagaStartedV1 };
+  "script_deleted": { 1: ScriptDeletedV1 };
+  "script_saved": { 1: ScriptSavedV1 };
+  "script_shared": { 1: ScriptSharedV1 };
+  "security_violation": { 1: SecurityViolationV1 };
+  "service_recovered": { 1: ServiceRecoveredV1 };
+  "service_unhealthy": { 1: ServiceUnhealthyV1 };
+  "system_error": { 1: SystemErrorV1 };
   "task.cancelled": { 1: TaskCancelledV1 };
   "task.completed": { 1: TaskCompletedV1 };
   "task.created": { 1: TaskCreatedV1 };
   "task.failed": { 1: TaskFailedV1 };
+  "user_deleted": { 1: UserDeletedV1 };
+  "user_logged_in": { 1: UserLoggedInV1 };
+  "user_logged_out": { 1: UserLoggedOutV1 };
+  "user_login": { 1: UserLoginV1 };
+  "user_registered": { 1: UserRegisteredV1 };
+  "user_settings_updated": { 1: UserSettingsUpdatedV1 };
+  "user_updated": { 1: UserUpdatedV1 };
 }
 
 /** Every event by type and version: class, schema, validator, subject, stream and upcasters; typed by `LatestEvents`. */

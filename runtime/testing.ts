@@ -67,9 +67,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     const portsFile = join(dir, `nats-server_${started.pid}.ports`);
     for (let attempt = 0; attempt < 200; attempt++) {
       if (started.exitCode !== null) throw new Error(`nats-server exited with code ${started.exitCode}: ${stderr}`);
-      if (existsSync(portsFile)) {
-        const ports = JSON.parse(readFileSync(portsFile, "utf8")) as { nats: string[] };
-        port = Number(new URL((ports.nats[0] as string).replace(/^nats:/, "http:")).port);
+      const listening = existsSync(portsFile) ? natsPort(readFileSync(portsFile, "utf8")) : undefined;
+      if (listening !== undefined) {
+        port = listening;
         if (await accepting(port)) return;
       }
       await sleep(25);
@@ -115,4 +115,15 @@ async function accepting(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
+}
+
+/** The client port a ports file names; undefined while the server is still writing it. */
+function natsPort(text: string): number | undefined {
+  try {
+    const ports = JSON.parse(text) as { nats?: string[] };
+    const url = ports.nats?.[0];
+    return url === undefined ? undefined : Number(new URL(url.replace(/^nats:/, "http:")).port);
+  } catch {
+    return undefined;
+  }
 }

@@ -12,12 +12,17 @@ export interface TraceHeaders {
   readonly tracestate: string | undefined;
 }
 
+/** The trace headers of the span active in a context (the active one by default); undefined when there is none. */
+export function activeTrace(within: Context = context.active()): TraceHeaders | undefined {
+  const active = trace.getSpanContext(within);
+  if (active === undefined || !trace.isSpanContextValid(active)) return undefined;
+  return { traceparent: format(active), tracestate: active.traceState?.serialize() };
+}
+
 /** The trace headers to send with an event published in a context (the active one by default). */
 export function outgoingTrace(within: Context = context.active()): TraceHeaders {
-  const active = trace.getSpanContext(within);
-  if (active !== undefined && trace.isSpanContextValid(active)) {
-    return { traceparent: format(active), tracestate: active.traceState?.serialize() };
-  }
+  const active = activeTrace(within);
+  if (active !== undefined) return active;
   const bytes = randomIds();
   return { traceparent: `00-${bytes.toString("hex", 0, 16)}-${bytes.toString("hex", 16, 24)}-01`, tracestate: undefined };
 }

@@ -4,7 +4,6 @@
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
 import validate from "./collaboration-requested.v1.validate.js";
-import type { CollaborationRequestedV1DataStrategy } from "./models.js";
 import type { EventMetadata } from "../models.js";
 
 /** The JSON of "collaboration.requested" v1, as `toJSON()` returns it. */
@@ -124,8 +123,7 @@ export const CollaborationRequestedV1Contract: $evc.EventContract<CollaborationR
               },
               "strategy": {
                 "type": "string",
-                "enum": ["round_robin", "parallel", "leader_follower"],
-                "description": "How they work together.",
+                "description": "How they work together: round_robin, parallel, leader_follower, or a strategy of the deployment's own (the seed's Go struct types it as a plain string).",
               },
             },
           },
@@ -207,6 +205,8 @@ export interface CollaborationRequestedV1Data {
   readonly session_id: string;
   /** The agents to invite. */
   readonly agents: string[];
-  /** How they work together. */
-  readonly strategy: CollaborationRequestedV1DataStrategy;
+  /**
+   * How they work together: round_robin, parallel, leader_follower, or a strategy of the deployment's own (the seed's Go struct types it as a plain string).
+   */
+  readonly strategy: string;
 }

@@ -4,7 +4,6 @@
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
 import validate from "./collaboration-started.v1.validate.js";
-import type { CollaborationRequestedV1DataStrategy } from "./models.js";
 import type { EventMetadata } from "../models.js";
 
 /** The JSON of "collaboration.started" v1, as `toJSON()` returns it. */
@@ -123,8 +122,7 @@ export const CollaborationStartedV1Contract: $evc.EventContract<CollaborationSta
               },
               "strategy": {
                 "type": "string",
-                "enum": ["round_robin", "parallel", "leader_follower"],
-                "description": "How they work together.",
+                "description": "How they work together: round_robin, parallel, leader_follower, or a strategy of the deployment's own (the seed's Go struct types it as a plain string).",
               },
             },
           },
@@ -206,6 +204,8 @@ export interface CollaborationStartedV1Data {
   readonly session_id: string;
   /** The agents in the session. */
   readonly participants: string[];
-  /** How they work together. */
-  readonly strategy: CollaborationRequestedV1DataStrategy;
+  /**
+   * How they work together: round_robin, parallel, leader_follower, or a strategy of the deployment's own (the seed's Go struct types it as a plain string).
+   */
+  readonly strategy: string;
 }

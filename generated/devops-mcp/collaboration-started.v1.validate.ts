@@ -4,7 +4,7 @@
 /* eslint-disable */
 // @ts-nocheck
 import { validatorRequire as require, type ValidateFunction } from "@evc/runtime/codegen";
-const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"collaboration.started"},"version":{"const":1},"aggregateType":{"const":"collaboration"},"data":{"type":"object","description":"A running session.","required":["session_id","participants","strategy"],"additionalProperties":false,"properties":{"session_id":{"type":"string","minLength":1,"description":"The session."},"participants":{"type":"array","items":{"type":"string","minLength":1,"description":"An agent id."},"uniqueItems":true,"description":"The agents in the session."},"strategy":{"type":"string","enum":["round_robin","parallel","leader_follower"],"description":"How they work together."}}}}}]};
+const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"collaboration.started"},"version":{"const":1},"aggregateType":{"const":"collaboration"},"data":{"type":"object","description":"A running session.","required":["session_id","participants","strategy"],"additionalProperties":false,"properties":{"session_id":{"type":"string","minLength":1,"description":"The session."},"participants":{"type":"array","items":{"type":"string","minLength":1,"description":"An agent id."},"uniqueItems":true,"description":"The agents in the session."},"strategy":{"type":"string","description":"How they work together: round_robin, parallel, leader_follower, or a strategy of the deployment's own (the seed's Go struct types it as a plain string)."}}}}}]};
 const func0 = Object.prototype.hasOwnProperty;
 const func9 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
@@ -564,8 +564,7 @@ errors++;
 }
 }
 if(data14.strategy !== undefined && func0.call(data14, "strategy")){
-let data18 = data14.strategy;
-if(typeof data18 !== "string"){
+if(typeof data14.strategy !== "string"){
 const err45 = {instancePath:instancePath+"/data/strategy",schemaPath:"#/allOf/1/properties/data/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
@@ -575,8 +574,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(!(((data18 === "round_robin") || (data18 === "parallel")) || (data18 === "leader_follower"))){
-const err46 = {instancePath:instancePath+"/data/strategy",schemaPath:"#/allOf/1/properties/data/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema0.allOf[1].properties.data.properties.strategy.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -588,24 +589,12 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err47 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
 else {
 vErrors.push(err47);
-}
-errors++;
-}
-}
-}
-else {
-const err48 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
 }
 errors++;
 }

@@ -4,6 +4,7 @@
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
 import validate from "./execution-failed.v1.validate.js";
+import type { ExecutionErrorType } from "./models.js";
 import type { EventMetadata } from "../models.js";
 
 /** The JSON of "execution_failed" v1, as `toJSON()` returns it. */
@@ -202,9 +203,6 @@ export class ExecutionFailedV1 {
     return { ...this } as ExecutionFailedV1Json;
   }
 }
-
-/** What kind of error ended an execution. */
-export type ExecutionErrorType = "system_error" | "timeout" | "resource_limit" | "script_error" | "permission_denied";
 
 /** A failed execution. */
 export interface ExecutionFailedV1Data {

@@ -116,11 +116,11 @@ export const ExecutionStartedV1Contract: $evc.EventContract<ExecutionStartedV1> 
                 "description": "The pod that runs the execution.",
               },
               "node_name": {
-                "type": "string",
+                "type": ["string", "null"],
                 "description": "The Kubernetes node.",
               },
               "container_id": {
-                "type": "string",
+                "type": ["string", "null"],
                 "description": "The container.",
               },
             },
@@ -204,7 +204,7 @@ export interface ExecutionStartedV1Data {
   /** The pod that runs the execution. */
   readonly pod_name: string;
   /** The Kubernetes node. */
-  readonly node_name?: string;
+  readonly node_name?: string | null;
   /** The container. */
-  readonly container_id?: string;
+  readonly container_id?: string | null;
 }

@@ -4,7 +4,7 @@
 /* eslint-disable */
 // @ts-nocheck
 import { validatorRequire as require, type ValidateFunction } from "@evc/runtime/codegen";
-const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_started"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A started execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"node_name":{"type":"string","description":"The Kubernetes node."},"container_id":{"type":"string","description":"The container."}}}}}]};
+const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_started"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A started execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"node_name":{"type":["string","null"],"description":"The Kubernetes node."},"container_id":{"type":["string","null"],"description":"The container."}}}}}]};
 const func0 = Object.prototype.hasOwnProperty;
 const func9 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
@@ -514,8 +514,9 @@ errors++;
 }
 }
 if(data14.node_name !== undefined && func0.call(data14, "node_name")){
-if(typeof data14.node_name !== "string"){
-const err42 = {instancePath:instancePath+"/data/node_name",schemaPath:"#/allOf/1/properties/data/properties/node_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data17 = data14.node_name;
+if((typeof data17 !== "string") && (data17 !== null)){
+const err42 = {instancePath:instancePath+"/data/node_name",schemaPath:"#/allOf/1/properties/data/properties/node_name/type",keyword:"type",params:{type: schema0.allOf[1].properties.data.properties.node_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -526,8 +527,9 @@ errors++;
 }
 }
 if(data14.container_id !== undefined && func0.call(data14, "container_id")){
-if(typeof data14.container_id !== "string"){
-const err43 = {instancePath:instancePath+"/data/container_id",schemaPath:"#/allOf/1/properties/data/properties/container_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data18 = data14.container_id;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err43 = {instancePath:instancePath+"/data/container_id",schemaPath:"#/allOf/1/properties/data/properties/container_id/type",keyword:"type",params:{type: schema0.allOf[1].properties.data.properties.container_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err43];
 }

@@ -102,7 +102,7 @@ export const PodCreatedV1Contract: $evc.EventContract<PodCreatedV1> = $evc.defin
           "data": {
             "type": "object",
             "description": "A created pod.",
-            "required": ["execution_id", "pod_name", "namespace"],
+            "required": ["execution_id", "pod_name"],
             "additionalProperties": false,
             "properties": {
               "execution_id": {
@@ -117,7 +117,7 @@ export const PodCreatedV1Contract: $evc.EventContract<PodCreatedV1> = $evc.defin
               },
               "namespace": {
                 "type": "string",
-                "minLength": 1,
+                "default": "default",
                 "description": "The namespace.",
               },
             },
@@ -201,5 +201,5 @@ export interface PodCreatedV1Data {
   /** The pod that runs the execution. */
   readonly pod_name: string;
   /** The namespace. */
-  readonly namespace: string;
+  readonly namespace?: string;
 }

@@ -102,7 +102,7 @@ export const PodFailedV1Contract: $evc.EventContract<PodFailedV1> = $evc.defineC
           "data": {
             "type": "object",
             "description": "A failed pod.",
-            "required": ["execution_id", "pod_name", "reason"],
+            "required": ["execution_id", "pod_name"],
             "additionalProperties": false,
             "properties": {
               "execution_id": {
@@ -115,18 +115,26 @@ export const PodFailedV1Contract: $evc.EventContract<PodFailedV1> = $evc.defineC
                 "minLength": 1,
                 "description": "The pod that runs the execution.",
               },
+              "exit_code": {
+                "type": "integer",
+                "default": 1,
+                "description": "Exit code of the container.",
+              },
               "reason": {
-                "type": "string",
-                "minLength": 1,
+                "type": ["string", "null"],
                 "description": "Kubernetes reason (OOMKilled, Error, ...).",
               },
               "message": {
-                "type": "string",
+                "type": ["string", "null"],
                 "description": "Detail.",
               },
-              "exit_code": {
-                "type": "integer",
-                "description": "Exit code of the container.",
+              "stdout": {
+                "type": ["string", "null"],
+                "description": "Standard output, when collected.",
+              },
+              "stderr": {
+                "type": ["string", "null"],
+                "description": "Standard error, when collected.",
               },
             },
           },
@@ -208,10 +216,14 @@ export interface PodFailedV1Data {
   readonly execution_id: string;
   /** The pod that runs the execution. */
   readonly pod_name: string;
-  /** Kubernetes reason (OOMKilled, Error, ...). */
-  readonly reason: string;
-  /** Detail. */
-  readonly message?: string;
   /** Exit code of the container. */
   readonly exit_code?: number;
+  /** Kubernetes reason (OOMKilled, Error, ...). */
+  readonly reason?: string | null;
+  /** Detail. */
+  readonly message?: string | null;
+  /** Standard output, when collected. */
+  readonly stdout?: string | null;
+  /** Standard error, when collected. */
+  readonly stderr?: string | null;
 }

@@ -4,7 +4,7 @@
 /* eslint-disable */
 // @ts-nocheck
 import { validatorRequire as require, type ValidateFunction } from "@evc/runtime/codegen";
-const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_failed"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A failed pod.","required":["execution_id","pod_name","reason"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"reason":{"type":"string","minLength":1,"description":"Kubernetes reason (OOMKilled, Error, ...)."},"message":{"type":"string","description":"Detail."},"exit_code":{"type":"integer","description":"Exit code of the container."}}}}}]};
+const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_failed"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A failed pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":1,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason (OOMKilled, Error, ...)."},"message":{"type":["string","null"],"description":"Detail."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
 const func0 = Object.prototype.hasOwnProperty;
 const func9 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
@@ -451,8 +451,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-if((data14.reason === undefined) || (!(func0.call(data14, "reason")))){
-const err37 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+for(const key0 of Object.keys(data14)){
+if(!(((((((key0 === "execution_id") || (key0 === "pod_name")) || (key0 === "exit_code")) || (key0 === "reason")) || (key0 === "message")) || (key0 === "stdout")) || (key0 === "stderr"))){
+const err37 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -461,9 +462,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key0 of Object.keys(data14)){
-if(!(((((key0 === "execution_id") || (key0 === "pod_name")) || (key0 === "reason")) || (key0 === "message")) || (key0 === "exit_code"))){
-const err38 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+if(data14.execution_id !== undefined && func0.call(data14, "execution_id")){
+let data15 = data14.execution_id;
+if(typeof data15 === "string"){
+if(!(formats0.test(data15))){
+const err38 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/allOf/1/properties/data/properties/execution_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -473,11 +477,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data14.execution_id !== undefined && func0.call(data14, "execution_id")){
-let data15 = data14.execution_id;
-if(typeof data15 === "string"){
-if(!(formats0.test(data15))){
-const err39 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/allOf/1/properties/data/properties/execution_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err39 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/allOf/1/properties/data/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -487,8 +488,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/allOf/1/properties/data/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.pod_name !== undefined && func0.call(data14, "pod_name")){
+let data16 = data14.pod_name;
+if(typeof data16 === "string"){
+if(func9(data16) < 1){
+const err40 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -498,11 +502,8 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data14.pod_name !== undefined && func0.call(data14, "pod_name")){
-let data16 = data14.pod_name;
-if(typeof data16 === "string"){
-if(func9(data16) < 1){
-const err41 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err41 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -512,8 +513,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.exit_code !== undefined && func0.call(data14, "exit_code")){
+let data17 = data14.exit_code;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err42 = {instancePath:instancePath+"/data/exit_code",schemaPath:"#/allOf/1/properties/data/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -524,10 +527,9 @@ errors++;
 }
 }
 if(data14.reason !== undefined && func0.call(data14, "reason")){
-let data17 = data14.reason;
-if(typeof data17 === "string"){
-if(func9(data17) < 1){
-const err43 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data18 = data14.reason;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err43 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema0.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -537,8 +539,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.message !== undefined && func0.call(data14, "message")){
+let data19 = data14.message;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err44 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema0.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -548,9 +552,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data14.message !== undefined && func0.call(data14, "message")){
-if(typeof data14.message !== "string"){
-const err45 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.stdout !== undefined && func0.call(data14, "stdout")){
+let data20 = data14.stdout;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err45 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema0.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -560,10 +565,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data14.exit_code !== undefined && func0.call(data14, "exit_code")){
-let data19 = data14.exit_code;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-const err46 = {instancePath:instancePath+"/data/exit_code",schemaPath:"#/allOf/1/properties/data/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data14.stderr !== undefined && func0.call(data14, "stderr")){
+let data21 = data14.stderr;
+if((typeof data21 !== "string") && (data21 !== null)){
+const err46 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema0.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err46];
 }

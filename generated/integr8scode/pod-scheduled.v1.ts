@@ -102,7 +102,7 @@ export const PodScheduledV1Contract: $evc.EventContract<PodScheduledV1> = $evc.d
           "data": {
             "type": "object",
             "description": "A scheduled pod.",
-            "required": ["execution_id", "pod_name", "node_name"],
+            "required": ["execution_id", "pod_name"],
             "additionalProperties": false,
             "properties": {
               "execution_id": {
@@ -117,7 +117,7 @@ export const PodScheduledV1Contract: $evc.EventContract<PodScheduledV1> = $evc.d
               },
               "node_name": {
                 "type": "string",
-                "minLength": 1,
+                "default": "",
                 "description": "The node.",
               },
             },
@@ -201,5 +201,5 @@ export interface PodScheduledV1Data {
   /** The pod that runs the execution. */
   readonly pod_name: string;
   /** The node. */
-  readonly node_name: string;
+  readonly node_name?: string;
 }

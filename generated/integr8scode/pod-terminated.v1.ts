@@ -102,7 +102,7 @@ export const PodTerminatedV1Contract: $evc.EventContract<PodTerminatedV1> = $evc
           "data": {
             "type": "object",
             "description": "A terminated pod.",
-            "required": ["execution_id", "pod_name", "exit_code"],
+            "required": ["execution_id", "pod_name"],
             "additionalProperties": false,
             "properties": {
               "execution_id": {
@@ -117,14 +117,15 @@ export const PodTerminatedV1Contract: $evc.EventContract<PodTerminatedV1> = $evc
               },
               "exit_code": {
                 "type": "integer",
+                "default": 0,
                 "description": "Exit code of the container.",
               },
               "reason": {
-                "type": "string",
+                "type": ["string", "null"],
                 "description": "Kubernetes reason.",
               },
               "message": {
-                "type": "string",
+                "type": ["string", "null"],
                 "description": "Detail.",
               },
             },
@@ -208,9 +209,9 @@ export interface PodTerminatedV1Data {
   /** The pod that runs the execution. */
   readonly pod_name: string;
   /** Exit code of the container. */
-  readonly exit_code: number;
+  readonly exit_code?: number;
   /** Kubernetes reason. */
-  readonly reason?: string;
+  readonly reason?: string | null;
   /** Detail. */
-  readonly message?: string;
+  readonly message?: string | null;
 }

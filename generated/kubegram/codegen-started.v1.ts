@@ -188,14 +188,13 @@ export const CodegenStartedV1Contract: $evc.EventContract<CodegenStartedV1> = $e
               "options": {
                 "type": "object",
                 "title": "CodegenOptions",
-                "description": "Code generation options (provider, model, ...).",
+                "description": "Code generation options. Open, as the seed leaves it (\"provider, model, etc.\"): further keys (topP, baseUrl, a provider's own settings) are carried as they are.",
                 "required": ["provider", "model"],
-                "additionalProperties": false,
+                "additionalProperties": true,
                 "properties": {
                   "provider": {
                     "type": "string",
-                    "enum": ["anthropic", "openai", "google", "local"],
-                    "description": "The LLM provider.",
+                    "description": "The LLM provider: anthropic, openai, google, local, or another.",
                   },
                   "model": {
                     "type": "string",
@@ -289,20 +288,20 @@ export class CodegenStartedV1 {
   }
 }
 
-/** Code generation options (provider, model, ...). */
+/**
+ * Code generation options. Open, as the seed leaves it ("provider, model, etc."): further keys (topP, baseUrl, a provider's own settings) are carried as they are.
+ */
 export interface CodegenOptions {
-  /** The LLM provider. */
-  readonly provider: CodegenOptionsProvider;
+  /** The LLM provider: anthropic, openai, google, local, or another. */
+  readonly provider: string;
   /** The model name, e.g. claude-3-5-sonnet. */
   readonly model: string;
   /** Sampling temperature. */
   readonly temperature?: number;
   /** Upper bound of generated tokens. */
   readonly maxTokens?: number;
+  readonly additionalProperties?: Record<string, unknown>;
 }
-
-/** The LLM provider. */
-export type CodegenOptionsProvider = "anthropic" | "openai" | "google" | "local";
 
 /** What a code generation job starts from. */
 export interface CodegenStartedV1Data {
@@ -314,7 +313,9 @@ export interface CodegenStartedV1Data {
   readonly graphId: string;
   /** The architecture graph a job works on. */
   readonly graphData: GraphInput;
-  /** Code generation options (provider, model, ...). */
+  /**
+   * Code generation options. Open, as the seed leaves it ("provider, model, etc."): further keys (topP, baseUrl, a provider's own settings) are carried as they are.
+   */
   readonly options: CodegenOptions;
 }
 

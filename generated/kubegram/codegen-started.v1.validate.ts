@@ -4,7 +4,7 @@
 /* eslint-disable */
 // @ts-nocheck
 import { validatorRequire as require, type ValidateFunction } from "@evc/runtime/codegen";
-const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"codegen.started"},"version":{"const":1},"aggregateType":{"const":"codegen-job"},"data":{"type":"object","description":"What a code generation job starts from.","required":["jobId","userId","graphId","graphData","options"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"Unique identifier for the job."},"userId":{"type":"string","minLength":1,"description":"User who initiated the job."},"graphId":{"type":"string","minLength":1,"description":"ID of the graph being processed."},"graphData":{"type":"object","title":"GraphInput","description":"The architecture graph a job works on.","required":["nodes","edges"],"additionalProperties":false,"properties":{"nodes":{"type":"array","items":{"type":"object","title":"GraphNode","description":"A component of the architecture graph.","required":["id","type"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1,"description":"Node id, unique in the graph."},"type":{"type":"string","description":"Kind of component (service, database, queue, ...)."},"name":{"type":"string","description":"Display name."},"config":{"type":"object","additionalProperties":true,"description":"Settings of the component."}}},"description":"The components."},"edges":{"type":"array","items":{"type":"object","title":"GraphEdge","description":"A connection between two components.","required":["from","to"],"additionalProperties":false,"properties":{"from":{"type":"string","description":"Source node id."},"to":{"type":"string","description":"Target node id."},"kind":{"type":"string","description":"The relation (calls, reads, writes, ...)."}}},"description":"The connections."}}},"options":{"type":"object","title":"CodegenOptions","description":"Code generation options (provider, model, ...).","required":["provider","model"],"additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","google","local"],"description":"The LLM provider."},"model":{"type":"string","minLength":1,"description":"The model name, e.g. claude-3-5-sonnet."},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"Sampling temperature."},"maxTokens":{"type":"integer","minimum":1,"description":"Upper bound of generated tokens."}}}}}}}]};
+const schema0 = {"allOf":[{"title":"EventEnvelope","type":"object","description":"The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.","required":["id","type","version","aggregateId","aggregateType","timestamp","metadata"],"properties":{"id":{"type":"string","format":"uuid","description":"Unique id of this event; publishing it twice stores it once."},"type":{"type":"string","minLength":1,"description":"The event type, as the system names it (`record-created`, `codegen.started`)."},"version":{"type":"integer","minimum":1,"description":"The version of the event type this payload follows."},"aggregateId":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^.*>\\s]+$","description":"The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace."},"aggregateType":{"type":"string","minLength":1,"description":"The kind of aggregate (`table`, `codegen-job`, `model_catalog`)."},"timestamp":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339)."},"metadata":{"title":"EventMetadata","type":"object","description":"Where an event comes from and which flow it belongs to. Open to further keys.","additionalProperties":true,"properties":{"correlationId":{"type":"string","minLength":1,"description":"Shared by every event of one flow (one request, one job)."},"causationId":{"type":"string","minLength":1,"description":"The id of the event that caused this one."},"userId":{"type":"string","minLength":1,"description":"The user on whose behalf the event happened."},"source":{"type":"string","minLength":1,"description":"The service that produced the event."}}}}},{"type":"object","required":["data"],"properties":{"type":{"const":"codegen.started"},"version":{"const":1},"aggregateType":{"const":"codegen-job"},"data":{"type":"object","description":"What a code generation job starts from.","required":["jobId","userId","graphId","graphData","options"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"Unique identifier for the job."},"userId":{"type":"string","minLength":1,"description":"User who initiated the job."},"graphId":{"type":"string","minLength":1,"description":"ID of the graph being processed."},"graphData":{"type":"object","title":"GraphInput","description":"The architecture graph a job works on.","required":["nodes","edges"],"additionalProperties":false,"properties":{"nodes":{"type":"array","items":{"type":"object","title":"GraphNode","description":"A component of the architecture graph.","required":["id","type"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1,"description":"Node id, unique in the graph."},"type":{"type":"string","description":"Kind of component (service, database, queue, ...)."},"name":{"type":"string","description":"Display name."},"config":{"type":"object","additionalProperties":true,"description":"Settings of the component."}}},"description":"The components."},"edges":{"type":"array","items":{"type":"object","title":"GraphEdge","description":"A connection between two components.","required":["from","to"],"additionalProperties":false,"properties":{"from":{"type":"string","description":"Source node id."},"to":{"type":"string","description":"Target node id."},"kind":{"type":"string","description":"The relation (calls, reads, writes, ...)."}}},"description":"The connections."}}},"options":{"type":"object","title":"CodegenOptions","description":"Code generation options. Open, as the seed leaves it (\"provider, model, etc.\"): further keys (topP, baseUrl, a provider's own settings) are carried as they are.","required":["provider","model"],"additionalProperties":true,"properties":{"provider":{"type":"string","description":"The LLM provider: anthropic, openai, google, local, or another."},"model":{"type":"string","minLength":1,"description":"The model name, e.g. claude-3-5-sonnet."},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"Sampling temperature."},"maxTokens":{"type":"integer","minimum":1,"description":"Upper bound of generated tokens."}}}}}}}]};
 const func0 = Object.prototype.hasOwnProperty;
 const func9 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
@@ -864,9 +864,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key4 of Object.keys(data30)){
-if(!((((key4 === "provider") || (key4 === "model")) || (key4 === "temperature")) || (key4 === "maxTokens"))){
-const err71 = {instancePath:instancePath+"/data/options",schemaPath:"#/allOf/1/properties/data/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data30.provider !== undefined && func0.call(data30, "provider")){
+if(typeof data30.provider !== "string"){
+const err71 = {instancePath:instancePath+"/data/options/provider",schemaPath:"#/allOf/1/properties/data/properties/options/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -876,10 +876,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data30.provider !== undefined && func0.call(data30, "provider")){
-let data31 = data30.provider;
-if(typeof data31 !== "string"){
-const err72 = {instancePath:instancePath+"/data/options/provider",schemaPath:"#/allOf/1/properties/data/properties/options/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30.model !== undefined && func0.call(data30, "model")){
+let data32 = data30.model;
+if(typeof data32 === "string"){
+if(func9(data32) < 1){
+const err72 = {instancePath:instancePath+"/data/options/model",schemaPath:"#/allOf/1/properties/data/properties/options/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -888,8 +889,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(!((((data31 === "anthropic") || (data31 === "openai")) || (data31 === "google")) || (data31 === "local"))){
-const err73 = {instancePath:instancePath+"/data/options/provider",schemaPath:"#/allOf/1/properties/data/properties/options/properties/provider/enum",keyword:"enum",params:{allowedValues: schema0.allOf[1].properties.data.properties.options.properties.provider.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err73 = {instancePath:instancePath+"/data/options/model",schemaPath:"#/allOf/1/properties/data/properties/options/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -899,11 +901,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data30.model !== undefined && func0.call(data30, "model")){
-let data32 = data30.model;
-if(typeof data32 === "string"){
-if(func9(data32) < 1){
-const err74 = {instancePath:instancePath+"/data/options/model",schemaPath:"#/allOf/1/properties/data/properties/options/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data30.temperature !== undefined && func0.call(data30, "temperature")){
+let data33 = data30.temperature;
+if(typeof data33 == "number"){
+if(data33 > 2 || isNaN(data33)){
+const err74 = {instancePath:instancePath+"/data/options/temperature",schemaPath:"#/allOf/1/properties/data/properties/options/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -912,9 +914,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/data/options/model",schemaPath:"#/allOf/1/properties/data/properties/options/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33 < 0 || isNaN(data33)){
+const err75 = {instancePath:instancePath+"/data/options/temperature",schemaPath:"#/allOf/1/properties/data/properties/options/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -924,11 +925,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data30.temperature !== undefined && func0.call(data30, "temperature")){
-let data33 = data30.temperature;
-if(typeof data33 == "number"){
-if(data33 > 2 || isNaN(data33)){
-const err76 = {instancePath:instancePath+"/data/options/temperature",schemaPath:"#/allOf/1/properties/data/properties/options/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+else {
+const err76 = {instancePath:instancePath+"/data/options/temperature",schemaPath:"#/allOf/1/properties/data/properties/options/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -937,8 +935,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data33 < 0 || isNaN(data33)){
-const err77 = {instancePath:instancePath+"/data/options/temperature",schemaPath:"#/allOf/1/properties/data/properties/options/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data30.maxTokens !== undefined && func0.call(data30, "maxTokens")){
+let data34 = data30.maxTokens;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err77 = {instancePath:instancePath+"/data/options/maxTokens",schemaPath:"#/allOf/1/properties/data/properties/options/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -947,9 +948,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/data/options/temperature",schemaPath:"#/allOf/1/properties/data/properties/options/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data34 == "number"){
+if(data34 < 1 || isNaN(data34)){
+const err78 = {instancePath:instancePath+"/data/options/maxTokens",schemaPath:"#/allOf/1/properties/data/properties/options/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -959,10 +960,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data30.maxTokens !== undefined && func0.call(data30, "maxTokens")){
-let data34 = data30.maxTokens;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
-const err79 = {instancePath:instancePath+"/data/options/maxTokens",schemaPath:"#/allOf/1/properties/data/properties/options/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/data/options",schemaPath:"#/allOf/1/properties/data/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -971,9 +972,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(typeof data34 == "number"){
-if(data34 < 1 || isNaN(data34)){
-const err80 = {instancePath:instancePath+"/data/options/maxTokens",schemaPath:"#/allOf/1/properties/data/properties/options/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -984,38 +986,13 @@ errors++;
 }
 }
 }
-}
 else {
-const err81 = {instancePath:instancePath+"/data/options",schemaPath:"#/allOf/1/properties/data/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err81 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err81];
 }
 else {
 vErrors.push(err81);
-}
-errors++;
-}
-}
-}
-else {
-const err82 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-}
-}
-else {
-const err83 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
 }
 errors++;
 }

@@ -112,6 +112,10 @@ function registryModule(model: ContractModel, layout: Layout) {
       `/** Every contract, by type then version. */\nconst contracts: readonly $evc.EventContract[] = [\n${model.events.map((event) => `  ${contractName(event)},`).join("\n")}\n];`,
       ...types.map((type) => eventTypeHandle(type, versionsOf(type))),
       `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,
+      ...model.systems.map((system) => {
+        const own = types.filter((type) => versionsOf(type)[0]?.system === system.name);
+        return `/** Every event of ${JSON.stringify(system.name)}, every type and version, discriminated by \`type\` and \`version\`. */\ntype ${systemUnionName(system.name)} = ${own.length === 0 ? "never" : own.map(unionName).join(" | ")};`;
+      }),
       `/** The latest version of every event type, by type: what the typed API hands subscribers. */\ninterface LatestEvents {\n${types.map((type) => `  ${JSON.stringify(type)}: ${latestOf(type).className};`).join("\n")}\n}`,
       `/** Every version of every event type, by type and version. */\ninterface EventVersions {\n${types
         .map((type) => `  ${JSON.stringify(type)}: { ${versionsOf(type).map((event) => `${event.version}: ${event.className}`).join("; ")} };`)
@@ -119,6 +123,11 @@ function registryModule(model: ContractModel, layout: Layout) {
       "/** Every event by type and version: class, schema, validator, subject, stream and upcasters; typed by `LatestEvents`. */\nconst registry: $evc.Registry<LatestEvents> = $evc.createRegistry<LatestEvents>({ contracts, topology });",
     ],
   };
+}
+
+/** The name of the union of every event of a system: `Integr8scodeEvent`. */
+function systemUnionName(system: string): string {
+  return `${typeName(system, "System")}Event`;
 }
 
 /** The name of an event type's union of versions, and of its handle. */
@@ -156,7 +165,7 @@ function indexModule(model: ContractModel, rendered: readonly EventModels[], pla
     .map(([file, names]) => `export { ${[...new Set(names)].join(", ")} } from ${JSON.stringify(importBetween("index.ts", file))};`);
 
   const types = [...new Set(model.events.map((event) => event.type))];
-  const registryExports = ["contracts", "registry", "topology", ...types.map(unionName), "type AnyEvent", "type EventVersions", "type LatestEvents"];
+  const registryExports = ["contracts", "registry", "topology", ...types.map(unionName), "type AnyEvent", ...model.systems.map((system) => `type ${systemUnionName(system.name)}`), "type EventVersions", "type LatestEvents"];
   const statements = [
     `export { ${registryExports.join(", ")} } from "./registry.js";`,
     ...exports,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { WebSocket } from "ws";
-import { registry } from "../../generated/index.js";
+import { registry } from "@evc/seeds";
 import { connect, type EventBus } from "@evc/runtime";
 import type { BridgeMessage } from "@evc/cli/studio";
 import { startStudio, type Studio } from "@evc/cli/studio";

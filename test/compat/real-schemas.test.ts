@@ -21,9 +21,16 @@ function checkAllPairs(events: readonly EventModel[]): number {
 }
 
 describe("compat - real schemas", () => {
-  test("the checker runs on every pair of event versions of asyncapi/, and each is compatible with itself", async () => {
+  // Pairs within each document, as for the public ones below: with Integr8sCode's 69 versions the
+  // pairs across documents came to 25,000 checks (53 s on a loaded machine) and tried no rule the
+  // pairs within a document do not; within documents they are 10,500.
+  test("the checker runs on every pair of event versions of each document of asyncapi/, and each is compatible with itself", async () => {
     const { model } = await loadContracts({ specs: "asyncapi", cwd: resolve(import.meta.dirname, "../.."), allowRemoteRefs: false });
-    expect(checkAllPairs(model.events)).toBe(2 * model.events.length ** 2);
+    const documents = new Map<string, EventModel[]>();
+    for (const event of model.events) documents.set(event.specFile, [...(documents.get(event.specFile) ?? []), event]);
+    expect(documents.size).toBe(5);
+    const checks = [...documents.values()].reduce((sum, events) => sum + checkAllPairs(events), 0);
+    expect(checks).toBe([...documents.values()].reduce((sum, events) => sum + 2 * events.length ** 2, 0));
   }, 120_000);
 
   test(

@@ -43,12 +43,13 @@ describe("contracts - coverage", () => {
     expect([...orphans, ...orphanContracts]).toEqual([]);
   });
 
-  test("EventType names every type, and the unions cover every class", () => {
+  test("EventType names every type, and the unions (of all, and of each system) cover every class", () => {
     const types = [...new Set(model.events.map((event) => event.type))].sort();
     expect(Object.values(sdk.EventType).sort()).toEqual(types);
     expect(sdk.registry.types()).toEqual(types);
     expectTypeOf<sdk.AnyEvent["type"]>().toEqualTypeOf<sdk.EventType>();
     expectTypeOf<sdk.LatestEvents[keyof sdk.LatestEvents]>().toExtend<sdk.AnyEvent>();
+    expectTypeOf<sdk.KubegramEvent | sdk.LatechforceEvent | sdk.DevopsMcpEvent | sdk.ModelmoraEvent | sdk.Integr8scodeEvent>().toEqualTypeOf<sdk.AnyEvent>();
   });
 
   test("every message version has an example, and every example validates and round-trips through its class", () => {

@@ -1,13 +1,15 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
+import pg from "pg";
 import { describe, expect, test } from "vitest";
 import { runDemoOn } from "../../demo/start.js";
+import { defaultPostgresUrl } from "../../demo/temporary-database.js";
 import { startNatsServer } from "../helpers/nats-server.js";
 
 /** Run the demo and collect what it prints. */
 async function demo(server: string | undefined): Promise<string> {
   let stdout = "";
-  await runDemoOn(server, (line) => (stdout += `${line}\n`));
+  await runDemoOn(server, (line) => (stdout += `${line}\n`), process.env["EVC_POSTGRES_URL"]);
   return stdout;
 }
 
@@ -23,12 +25,34 @@ describe("the demo (npm start)", () => {
     expect(stdout).toMatch(/dead-lettered after 3 deliveries: quota service unavailable[\s\S]*delivery 1 after replay: handled/);
     expect(stdout).toMatch(/saga "task-\S+-deploy" completed: v1 task\.created, v2 agent\.assigned, v3 task\.completed/);
     expect(stdout).toMatch(/saga "task-\S+-migrate" compensated: v1 task\.created, v2 agent\.assigned, v3 task\.failed, v4 agent\.released, v5 task\.cancelled/);
+    for (const version of [1, 2, 3]) expect(stdout).toMatch(new RegExp(`model\\.registered v${version} by registry-service ${version}\\.x: catalog at version ${version}`));
+    expect(stdout).toMatch(/all-MiniLM-L6-v2 v2\.2\.2 \(txt2embed, checksum unknown\) stored as v1, read v1 → v2 → v3/);
+    expect(stdout).toMatch(/bge-small-en-v1\.5 v1\.5 \(txt2embed, checksum sha256:5c38ec7c\) stored as v2, read v2 → v3/);
+    expect(stdout).toMatch(/whisper-small v1 \(audio2txt, checksum sha256:9a3f0c11\) stored as v3, read v3\n/);
+    expect(stdout).toMatch(/model\.loaded v1 openai\/whisper-small v1[\s\S]*job\.completed v1 \S+: success[\s\S]*job\.failed v1 \S+: model "acme\/unregistered-model" is not in the catalog/);
+    expect(stdout).toMatch(/rolled back \(quota exceeded for user123\): 0 rows, 0 events in the outbox/);
+    expect(stdout).toMatch(
+      /execution_requested v2 → execution_accepted v1 → execution_queued v2 → pod_created v1 → pod_scheduled v1 → pod_running v2 → execution_started v1 → execution_running v2 → pod_succeeded v2 → execution_completed v2 → result_stored v2 \(11 events\)/,
+    );
+    expect(stdout).toMatch(/row status completed, stdout "Hello, World!\\n"/);
+    expect(stdout).toContain("outbox: 11 events written in 4 transactions, 11 published, 0 pending");
+    expect(stdout).toContain("ran 6 flows of 5 systems: Kubegram, LaTeChforce, DevOps MCP, ModelMora, Integr8sCode");
     expect(stdout).toContain("stopped the demo's nats-server");
   }, 60_000);
 
-  test("on a given server it leaves no durable consumer behind (ephemeral ones expire on their own)", async () => {
+  test("on a given server it leaves no durable consumer behind (ephemeral ones expire on their own), and drops its database", async () => {
     await using server = await startNatsServer();
-    await demo(server.url);
+    const stdout = await demo(server.url);
+    const database = /created database (evc_demo_[0-9a-f]+) on PostgreSQL/.exec(stdout)?.[1];
+    expect(stdout).toContain(`dropped database ${database}`);
+    const postgres = new pg.Client({ connectionString: process.env["EVC_POSTGRES_URL"] ?? defaultPostgresUrl });
+    await postgres.connect();
+    try {
+      const left = await postgres.query("SELECT datname FROM pg_database WHERE datname = $1", [database]);
+      expect(left.rows).toEqual([]);
+    } finally {
+      await postgres.end();
+    }
     const nc = await connect({ servers: server.url });
     try {
       const jsm = await jetstreamManager(nc);
