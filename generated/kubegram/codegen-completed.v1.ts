@@ -269,7 +269,7 @@ export interface KubernetesManifest {
   readonly metadata: ManifestMetadata;
   /** The object specification. */
   readonly spec?: Record<string, unknown>;
-  readonly additionalProperties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }
 
 /** Object metadata. */
@@ -280,5 +280,5 @@ export interface ManifestMetadata {
   readonly namespace?: string;
   /** Labels. */
   readonly labels?: Record<string, string>;
-  readonly additionalProperties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }
