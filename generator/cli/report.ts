@@ -7,6 +7,14 @@ export function printWarnings(io: CliIO, warnings: readonly SpecDiagnostic[]): v
   for (const warning of warnings) if (warning.severity === "warning") io.stderr(`${formatDiagnostic(warning)}\n`);
 }
 
+/** Print the hand-written upcasters that would fail, like compiler errors; exit 1 when there are any. */
+export function reportUpcasterProblems(io: CliIO, problems: readonly SpecDiagnostic[]): ExitCodeValue {
+  for (const problem of problems) io.stderr(`${formatDiagnostic(problem)}\n`);
+  if (problems.length === 0) return ExitCode.ok;
+  io.stderr(`evc: ${problems.length} hand-written upcaster${problems.length === 1 ? "" : "s"} to fix: events would be dead-lettered or the SDK would not compile\n`);
+  return ExitCode.finding;
+}
+
 /**
  * Report what a command threw and choose its exit code: spec problems (every diagnostic) exit 1, a
  * bad call or anything else exits 2. Errors that are not ours are rethrown.

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { check, generate, type GenerateOptions } from "../../generate.js";
 import { ExitCode, type CliIO, type CommandRegistration } from "../io.js";
-import { printWarnings, reportFailure } from "../report.js";
+import { printWarnings, reportFailure, reportUpcasterProblems } from "../report.js";
 
 interface SpecFlags {
   specs: string;
@@ -42,7 +42,7 @@ export const generateCommand: CommandRegistration = (program, io, done) => {
       const took = Math.round(performance.now() - started);
       for (const file of result.files) io.stdout(`${file.reason === "extra" ? "removed" : "wrote"} ${file.path}\n`);
       io.stdout(`${events.length} event versions of ${systems.length} systems: ${result.files.length === 0 ? "nothing changed" : `${result.files.length} files updated`} (${took} ms)\n`);
-      done(ExitCode.ok);
+      done(reportUpcasterProblems(io, result.upcasterProblems));
     } catch (error) {
       done(reportFailure(io, error, `${flags.out} left unchanged`));
     }
@@ -57,9 +57,10 @@ export const checkCommand: CommandRegistration = (program, io, done) => {
       printWarnings(io, result.warnings);
       if (result.files.length === 0) {
         io.stdout(`${flags.out} is in sync with ${flags.specs}\n`);
-        done(ExitCode.ok);
+        done(reportUpcasterProblems(io, result.upcasterProblems));
         return;
       }
+      reportUpcasterProblems(io, result.upcasterProblems);
       for (const file of result.files) io.stderr(`stale: ${file.path} (${file.reason})\n`);
       io.stderr(`evc: ${result.files.length} generated files are stale; run \`evc generate\`\n`);
       done(ExitCode.finding);
