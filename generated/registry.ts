@@ -80,11 +80,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "DEVOPS_MCP_DLQ",
-        "subjectPrefix": "dlq.devops-mcp",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "DEVOPS_MCP_DLQ", "subjectPrefix": "dlq.devops-mcp", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -104,11 +100,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "INTEGR8SCODE_DLQ",
-        "subjectPrefix": "dlq.integr8scode",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "INTEGR8SCODE_DLQ", "subjectPrefix": "dlq.integr8scode", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -128,11 +120,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "KUBEGRAM_DLQ",
-        "subjectPrefix": "dlq.kubegram",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "KUBEGRAM_DLQ", "subjectPrefix": "dlq.kubegram", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -152,11 +140,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "LATECHFORCE_DLQ",
-        "subjectPrefix": "dlq.latechforce",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "LATECHFORCE_DLQ", "subjectPrefix": "dlq.latechforce", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -176,11 +160,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "MODELMORA_DLQ",
-        "subjectPrefix": "dlq.modelmora",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "MODELMORA_DLQ", "subjectPrefix": "dlq.modelmora", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,

@@ -1,4 +1,4 @@
-import { Ajv } from "ajv";
+import { Ajv, type ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, expectTypeOf, test } from "vitest";
 import * as sdk from "@evc/seeds";
@@ -68,6 +68,9 @@ describe("generated SDK - types", () => {
 
 describe("generated SDK - validators", () => {
   test("every standalone validator agrees with ajv compiling the same schema, errors included, on examples and their mutations", async () => {
+    // A shared schema (the envelope) is validated by its own function, so ajv gives the schema path
+    // of an error inside it from that schema's root: "#/type" where the whole schema says "#/allOf/0/type".
+    const withoutSchemaPath = (errors: readonly ErrorObject[] | null | undefined) => (errors ?? []).map(({ schemaPath: _path, ...error }) => error);
     const { model } = await loadContracts({ specs: "asyncapi", cwd: process.cwd(), allowRemoteRefs: false });
     const ajv = new Ajv({ allErrors: true, ownProperties: true, strict: false });
     addFormats.default(ajv);
@@ -79,7 +82,8 @@ describe("generated SDK - validators", () => {
       for (const example of event.examples) {
         for (const sample of mutations(example.payload)) {
           expect(contract.validate(sample)).toBe(reference(sample));
-          expect(contract.validate.errors ?? null).toEqual(reference.errors ?? null);
+          expect(withoutSchemaPath(contract.validate.errors)).toEqual(withoutSchemaPath(reference.errors));
+          (contract.validate.errors ?? []).forEach((error, index) => expect(reference.errors?.[index]?.schemaPath.endsWith(error.schemaPath.slice(1))).toBe(true));
           compared++;
         }
       }
