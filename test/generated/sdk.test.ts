@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, expectTypeOf, test } from "vitest";
@@ -109,3 +111,22 @@ function mutations(value: unknown): unknown[] {
   visit(value, (next) => next);
   return variants;
 }
+
+describe("generated SDK - shared schemas", () => {
+  test("each contract's schema is self-contained JSON, equal to the spec's payload schema, though composed of shared constants", async () => {
+    const { model } = await loadContracts({ specs: "asyncapi", cwd: process.cwd(), allowRemoteRefs: false });
+    for (const event of model.events) {
+      const schema = sdk.registry.get(event.type, event.version)?.schema;
+      expect(JSON.stringify(schema)).not.toContain("evc:/");
+      expect(JSON.parse(JSON.stringify(schema))).toEqual(event.schema);
+    }
+  });
+
+  test("the envelope is written once in the contracts and validated by one function", () => {
+    const generatedText = (path: string) => readFileSync(join("generated", path), "utf8");
+    const files = readdirSync("generated", { recursive: true, encoding: "utf8" }).filter((path) => path.endsWith(".ts"));
+    const envelopes = files.filter((path) => generatedText(path).includes("(seed 003's MUST fields)"));
+    expect(envelopes).toEqual(["schemas.ts"]);
+    expect(generatedText("validators.ts").match(/sourceURL="evc:\/schemas\/EventEnvelope"/g)).toHaveLength(1);
+  });
+});
