@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IndentationText, Node, Project, QuoteKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
+import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
 import type { SpecDiagnostic } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
 import { className, singleLine } from "../naming.js";
@@ -92,10 +92,17 @@ function removeUnwrittenLeftovers(file: SourceFile, wanted: ReadonlySet<string>)
   const unwritten = leftovers(file, wanted).filter(isUnwritten);
   for (const fn of unwritten) fn.remove();
   if (unwritten.length === 0) return false;
+  const used = new Set(
+    file
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .filter((identifier) => identifier.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) === undefined)
+      .map((identifier) => identifier.getText()),
+  );
   for (const declaration of file.getImportDeclarations()) {
-    const rest = file.getFullText().replace(declaration.getFullText(), "");
-    for (const named of declaration.getNamedImports()) if (!new RegExp(`\\b${named.getName()}\\b`).test(rest)) named.remove();
-    if (declaration.getNamedImports().length === 0 && declaration.getDefaultImport() === undefined && declaration.getNamespaceImport() === undefined) declaration.remove();
+    const unused = declaration.getNamedImports().filter((named) => !used.has(named.getName()));
+    if (unused.length === 0) continue;
+    if (unused.length === declaration.getNamedImports().length && declaration.getDefaultImport() === undefined) declaration.remove();
+    else for (const named of unused) named.remove();
   }
   if (file.getStatements().length === 0) file.addStatements("export {};");
   return true;
