@@ -12,5 +12,5 @@ export interface EventMetadata {
   readonly userId?: string;
   /** The service that produced the event. */
   readonly source?: string;
-  readonly additionalProperties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }

@@ -245,11 +245,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "DEVOPS_MCP_DLQ",
-        "subjectPrefix": "dlq.devops-mcp",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "DEVOPS_MCP_DLQ", "subjectPrefix": "dlq.devops-mcp", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -269,11 +265,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "INTEGR8SCODE_DLQ",
-        "subjectPrefix": "dlq.integr8scode",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "INTEGR8SCODE_DLQ", "subjectPrefix": "dlq.integr8scode", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -293,11 +285,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "KUBEGRAM_DLQ",
-        "subjectPrefix": "dlq.kubegram",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "KUBEGRAM_DLQ", "subjectPrefix": "dlq.kubegram", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -317,11 +305,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "LATECHFORCE_DLQ",
-        "subjectPrefix": "dlq.latechforce",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "LATECHFORCE_DLQ", "subjectPrefix": "dlq.latechforce", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,
@@ -341,11 +325,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "deadLetter": {
-        "stream": "MODELMORA_DLQ",
-        "subjectPrefix": "dlq.modelmora",
-        "maxAgeMs": 2592000000,
-      },
+      "deadLetter": { "stream": "MODELMORA_DLQ", "subjectPrefix": "dlq.modelmora", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
         "maxDeliver": 5,

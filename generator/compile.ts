@@ -42,43 +42,41 @@ export const knownFormats: ReadonlySet<string> = new Set([
   "binary",
 ]);
 
-interface Compiled {
-  readonly ajv: Ajv;
-  readonly validate: ValidateFunction;
-}
-
 /**
- * Compiles payload schemas for the generator's checks and for standalone validators. Each schema gets
- * its own ajv instance, so that the names inside its standalone code (`validate10`, `schema11`) do not
- * depend on which other schemas were compiled before it: adding an event leaves other files alone.
+ * Compiles payload schemas for the generator's checks (each with an ajv instance of its own, so that
+ * no schema's `$id` or keywords reach another's) and the standalone validators modules.
  */
 export class SchemaCompiler {
-  readonly #compiled = new Map<JsonSchema, Compiled>();
+  readonly #compiled = new Map<JsonSchema, ValidateFunction>();
   /** Checks schemas against the draft-07 meta-schema once, so that per-schema instances need not compile it each. */
   readonly #checker = new Ajv({ ...ajvOptions, code: {} });
 
   /** Compile a schema (once); throws ajv's error when the schema itself is invalid. */
   compile(schema: JsonSchema): ValidateFunction {
-    return this.#get(schema).validate;
-  }
-
-  /** The standalone ES module source of a schema's validator (its default export is the function). */
-  standalone(schema: JsonSchema): string {
-    const { ajv, validate } = this.#get(schema);
-    return standaloneCode.default(ajv, validate);
-  }
-
-  #get(schema: JsonSchema): Compiled {
-    let compiled = this.#compiled.get(schema);
-    if (compiled === undefined) {
+    let validate = this.#compiled.get(schema);
+    if (validate === undefined) {
       if (!this.#checker.validateSchema(schema as object | boolean)) {
         throw new Error(`schema is invalid: ${this.#checker.errorsText(this.#checker.errors)}`);
       }
       const ajv = new Ajv({ ...ajvOptions, validateSchema: false });
       addFormats.default(ajv);
-      compiled = { ajv, validate: ajv.compile(schema as object | boolean) };
-      this.#compiled.set(schema, compiled);
+      validate = ajv.compile(schema as object | boolean);
+      this.#compiled.set(schema, validate);
     }
-    return compiled;
+    return validate;
+  }
+
+  /**
+   * One standalone ES module for many schemas, compiled by one ajv instance: `shared` (each with its
+   * `$id`) are compiled once, as functions the validators that `$ref` them call; each of `exports`
+   * (export name → schema with its `$id`) becomes a named export.
+   */
+  standaloneModule(shared: readonly JsonSchema[], exports: ReadonlyMap<string, JsonSchema>): string {
+    const ajv = new Ajv({ ...ajvOptions, validateSchema: false, inlineRefs: false });
+    addFormats.default(ajv);
+    for (const schema of [...shared, ...exports.values()]) ajv.addSchema(schema as object);
+    const ids: Record<string, string> = {};
+    for (const [name, schema] of exports) ids[name] = (schema as { $id: string }).$id;
+    return standaloneCode.default(ajv, ids);
   }
 }

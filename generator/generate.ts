@@ -43,18 +43,23 @@ export interface GenerateResult {
   readonly warnings: readonly SpecDiagnostic[];
   /** Files written (or, for `check`, out of date). */
   readonly files: readonly StaleFile[];
+  /**
+   * Hand-written upcasters that would fail: stubs not written yet, upcasters of removed versions. The
+   * SDK is written all the same (a new stub is there to be filled in), but the commands exit 1.
+   */
+  readonly upcasterProblems: readonly SpecDiagnostic[];
 }
 
 /** Read the specs and write the SDK; throws `SpecError` (with every problem) and leaves the output untouched on bad specs. */
 export async function generate(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
-  const { plan, model, warnings, cwd, locate } = await planOutput(options);
-  return { model, warnings, locate, files: writeOutput(plan, cwd) };
+  const { plan, model, warnings, cwd, locate, upcasterProblems } = await planOutput(options);
+  return { model, warnings, locate, files: writeOutput(plan, cwd), upcasterProblems };
 }
 
 /** Read the specs and list the files of the SDK that are stale; writes nothing. */
 export async function check(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
-  const { plan, model, warnings, cwd, locate } = await planOutput(options);
-  return { model, warnings, locate, files: staleFiles(plan, cwd) };
+  const { plan, model, warnings, cwd, locate, upcasterProblems } = await planOutput(options);
+  return { model, warnings, locate, files: staleFiles(plan, cwd), upcasterProblems };
 }
 
 async function planOutput(partial: Partial<GenerateOptions>) {
@@ -67,8 +72,9 @@ async function planOutput(partial: Partial<GenerateOptions>) {
     runtime: isPackageSpecifier(options.runtimeImport) ? options.runtimeImport : resolve(options.cwd, options.runtimeImport),
   };
   const generated = await emitSdk(loaded.model, loaded.compiler, layout);
-  const plan: OutputPlan = { outDir, generated, upcasters: emitUpcasters(loaded.model, layout) };
-  return { plan, model: loaded.model, warnings: loaded.warnings, cwd: options.cwd, locate: loaded.locate };
+  const upcasters = emitUpcasters(loaded.model, layout, options.cwd);
+  const plan: OutputPlan = { outDir, generated, upcasters: upcasters.files };
+  return { plan, model: loaded.model, warnings: loaded.warnings, cwd: options.cwd, locate: loaded.locate, upcasterProblems: upcasters.findings };
 }
 
 /** True for `@scope/name/sub` or `name/sub`; false for `./x`, `../x` and absolute paths. */

@@ -33,13 +33,13 @@ export function staleFiles(plan: OutputPlan, cwd: string): StaleFile[] {
   const onDisk = new Set(existsSync(plan.outDir) ? listFiles(plan.outDir) : []);
   for (const [path, text] of plan.generated) {
     const absolute = join(plan.outDir, path);
-    if (!onDisk.has(path)) stale.push({ path: show(cwd, absolute), reason: "missing" });
-    else if (readFileSync(absolute, "utf8") !== text) stale.push({ path: show(cwd, absolute), reason: "changed" });
+    if (!onDisk.has(path)) stale.push({ path: displayPath(cwd, absolute), reason: "missing" });
+    else if (readFileSync(absolute, "utf8") !== text) stale.push({ path: displayPath(cwd, absolute), reason: "changed" });
   }
-  for (const path of onDisk) if (!plan.generated.has(path)) stale.push({ path: show(cwd, join(plan.outDir, path)), reason: "extra" });
+  for (const path of onDisk) if (!plan.generated.has(path)) stale.push({ path: displayPath(cwd, join(plan.outDir, path)), reason: "extra" });
   for (const [absolute, text] of plan.upcasters) {
-    if (!existsSync(absolute)) stale.push({ path: show(cwd, absolute), reason: "missing" });
-    else if (readFileSync(absolute, "utf8") !== text) stale.push({ path: show(cwd, absolute), reason: "changed" });
+    if (!existsSync(absolute)) stale.push({ path: displayPath(cwd, absolute), reason: "missing" });
+    else if (readFileSync(absolute, "utf8") !== text) stale.push({ path: displayPath(cwd, absolute), reason: "changed" });
   }
   return stale.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
@@ -63,7 +63,7 @@ export function writeOutput(plan: OutputPlan, cwd: string): StaleFile[] {
 }
 
 function isUpcaster(plan: OutputPlan, change: StaleFile, cwd: string): boolean {
-  return [...plan.upcasters.keys()].some((path) => show(cwd, path) === change.path);
+  return [...plan.upcasters.keys()].some((path) => displayPath(cwd, path) === change.path);
 }
 
 function replaceFolder(plan: OutputPlan): void {
@@ -107,7 +107,8 @@ function listFiles(folder: string): string[] {
     .sort();
 }
 
-function show(cwd: string, absolute: string): string {
+/** A path as messages show it: relative to the working directory with `/` separators, or absolute when outside it. */
+export function displayPath(cwd: string, absolute: string): string {
   const rel = relative(cwd, absolute);
   return rel.startsWith("..") ? absolute : rel.split(sep).join("/");
 }

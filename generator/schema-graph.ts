@@ -182,6 +182,30 @@ class Bundler {
   }
 }
 
+/**
+ * Visit every subschema below the top of a bundled schema, children before their parent, with its
+ * counterpart in the named tree (`undefined` where there is none).
+ */
+export function forEachSubschema(plain: unknown, named: unknown, visit: (node: unknown, named: unknown) => void): void {
+  if (!isPlainObject(plain)) return;
+  const namedNode = isPlainObject(named) ? named : {};
+  const own = (object: unknown, key: string) => (isPlainObject(object) && Object.hasOwn(object, key) ? object[key] : undefined);
+  const walk = (child: unknown, namedChild: unknown) => {
+    forEachSubschema(child, namedChild, visit);
+    visit(child, namedChild);
+  };
+  for (const [key, value] of Object.entries(plain)) {
+    const namedValue = own(namedNode, key);
+    if (schemaListKeywords.has(key) && Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, Array.isArray(namedValue) ? namedValue[index] : undefined));
+    } else if (schemaMapKeywords.has(key) && isPlainObject(value)) {
+      for (const [child, schema] of Object.entries(value)) walk(schema, own(namedValue, child));
+    } else if (Object.hasOwn(childSchemaNames, key) && (isPlainObject(value) || typeof value === "boolean")) {
+      walk(value, namedValue);
+    }
+  }
+}
+
 /** True for subschemas that become a model of their own: objects, enums and unions. */
 function isModelSchema(node: Graph): boolean {
   const type = node["type"];

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./agent-registered.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateAgentRegisteredV1 } from "../validators.js";
 
 /** The JSON of "agent.registered" v1, as `toJSON()` returns it. */
 export type AgentRegisteredV1Json = $evc.EventFields<AgentRegisteredV1>;
@@ -18,131 +19,40 @@ export const AgentRegisteredV1Contract: $evc.EventContract<AgentRegisteredV1> = 
   specFile: "asyncapi/devops-mcp.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "agent.registered",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "agent",
-          },
+          "type": { "const": "agent.registered" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "agent" },
           "data": {
             "type": "object",
             "description": "A new agent.",
             "required": ["agent_id", "model", "capabilities"],
             "additionalProperties": false,
             "properties": {
-              "agent_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The agent.",
-              },
-              "model": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The model the agent runs on.",
-              },
+              "agent_id": { "type": "string", "minLength": 1, "description": "The agent." },
+              "model": { "type": "string", "minLength": 1, "description": "The model the agent runs on." },
               "capabilities": {
                 "type": "array",
-                "items": {
-                  "type": "string",
-                  "minLength": 1,
-                  "description": "A capability.",
-                },
+                "items": { "type": "string", "minLength": 1, "description": "A capability." },
                 "uniqueItems": true,
                 "description": "What the agent can do.",
               },
-              "version": {
-                "type": "string",
-                "description": "The agent's software version.",
-              },
+              "version": { "type": "string", "description": "The agent's software version." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateAgentRegisteredV1,
   subject: {
     "address": "devops-mcp.agent.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "DEVOPS_MCP",
@@ -180,11 +90,7 @@ export class AgentRegisteredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AgentRegisteredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AgentRegisteredV1Contract, $evc.pin(input, {
-      "type": "agent.registered",
-      "version": 1,
-      "aggregateType": "agent",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(AgentRegisteredV1Contract, $evc.pin(input, { "type": "agent.registered", "version": 1, "aggregateType": "agent" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

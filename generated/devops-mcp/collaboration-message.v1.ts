@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./collaboration-message.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateCollaborationMessageV1 } from "../validators.js";
 
 /** The JSON of "collaboration.message" v1, as `toJSON()` returns it. */
 export type CollaborationMessageV1Json = $evc.EventFields<CollaborationMessageV1>;
@@ -18,130 +19,40 @@ export const CollaborationMessageV1Contract: $evc.EventContract<CollaborationMes
   specFile: "asyncapi/devops-mcp.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "collaboration.message",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "collaboration",
-          },
+          "type": { "const": "collaboration.message" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "collaboration" },
           "data": {
             "type": "object",
             "description": "A message between agents.",
             "required": ["session_id", "from_agent", "to_agent", "message_type", "content"],
             "additionalProperties": false,
             "properties": {
-              "session_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The session.",
-              },
-              "from_agent": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The sender.",
-              },
-              "to_agent": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The recipient.",
-              },
+              "session_id": { "type": "string", "minLength": 1, "description": "The session." },
+              "from_agent": { "type": "string", "minLength": 1, "description": "The sender." },
+              "to_agent": { "type": "string", "minLength": 1, "description": "The recipient." },
               "message_type": {
                 "type": "string",
                 "minLength": 1,
                 "description": "The kind of message (proposal, review, result, ...).",
               },
-              "content": {
-                "description": "The message, any JSON value.",
-              },
+              "content": { "description": "The message, any JSON value." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateCollaborationMessageV1,
   subject: {
     "address": "devops-mcp.collaboration.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "DEVOPS_MCP",
@@ -179,11 +90,7 @@ export class CollaborationMessageV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CollaborationMessageV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CollaborationMessageV1Contract, $evc.pin(input, {
-      "type": "collaboration.message",
-      "version": 1,
-      "aggregateType": "collaboration",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(CollaborationMessageV1Contract, $evc.pin(input, { "type": "collaboration.message", "version": 1, "aggregateType": "collaboration" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

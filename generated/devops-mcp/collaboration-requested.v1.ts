@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./collaboration-requested.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateCollaborationRequestedV1 } from "../validators.js";
 
 /** The JSON of "collaboration.requested" v1, as `toJSON()` returns it. */
 export type CollaborationRequestedV1Json = $evc.EventFields<CollaborationRequestedV1>;
@@ -18,105 +19,24 @@ export const CollaborationRequestedV1Contract: $evc.EventContract<CollaborationR
   specFile: "asyncapi/devops-mcp.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "collaboration.requested",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "collaboration",
-          },
+          "type": { "const": "collaboration.requested" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "collaboration" },
           "data": {
             "type": "object",
             "description": "A request for collaboration.",
             "required": ["session_id", "agents", "strategy"],
             "additionalProperties": false,
             "properties": {
-              "session_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The collaboration session.",
-              },
+              "session_id": { "type": "string", "minLength": 1, "description": "The collaboration session." },
               "agents": {
                 "type": "array",
-                "items": {
-                  "type": "string",
-                  "minLength": 1,
-                  "description": "An agent id.",
-                },
+                "items": { "type": "string", "minLength": 1, "description": "An agent id." },
                 "minItems": 2,
                 "uniqueItems": true,
                 "description": "The agents to invite.",
@@ -131,14 +51,11 @@ export const CollaborationRequestedV1Contract: $evc.EventContract<CollaborationR
       },
     ],
   },
-  validate,
+  validate: validateCollaborationRequestedV1,
   subject: {
     "address": "devops-mcp.collaboration.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "DEVOPS_MCP",
@@ -176,11 +93,7 @@ export class CollaborationRequestedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CollaborationRequestedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CollaborationRequestedV1Contract, $evc.pin(input, {
-      "type": "collaboration.requested",
-      "version": 1,
-      "aggregateType": "collaboration",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(CollaborationRequestedV1Contract, $evc.pin(input, { "type": "collaboration.requested", "version": 1, "aggregateType": "collaboration" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./context-updated.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateContextUpdatedV1 } from "../validators.js";
 
 /** The JSON of "context.updated" v1, as `toJSON()` returns it. */
 export type ContextUpdatedV1Json = $evc.EventFields<ContextUpdatedV1>;
@@ -18,122 +19,38 @@ export const ContextUpdatedV1Contract: $evc.EventContract<ContextUpdatedV1> = $e
   specFile: "asyncapi/devops-mcp.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "context.updated",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "context",
-          },
+          "type": { "const": "context.updated" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "context" },
           "data": {
             "type": "object",
             "description": "A change to a context.",
             "required": ["context_id", "changes", "updated_by"],
             "additionalProperties": false,
             "properties": {
-              "context_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The context.",
-              },
+              "context_id": { "type": "string", "minLength": 1, "description": "The context." },
               "changes": {
                 "type": "object",
                 "additionalProperties": true,
                 "description": "The new values, by field (`name`, `description`).",
               },
-              "updated_by": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Who changed it.",
-              },
+              "updated_by": { "type": "string", "minLength": 1, "description": "Who changed it." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateContextUpdatedV1,
   subject: {
     "address": "devops-mcp.context.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "DEVOPS_MCP",
@@ -171,11 +88,7 @@ export class ContextUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ContextUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ContextUpdatedV1Contract, $evc.pin(input, {
-      "type": "context.updated",
-      "version": 1,
-      "aggregateType": "context",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ContextUpdatedV1Contract, $evc.pin(input, { "type": "context.updated", "version": 1, "aggregateType": "context" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

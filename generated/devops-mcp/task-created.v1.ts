@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./task-created.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateTaskCreatedV1 } from "../validators.js";
 
 /** The JSON of "task.created" v1, as `toJSON()` returns it. */
 export type TaskCreatedV1Json = $evc.EventFields<TaskCreatedV1>;
@@ -18,127 +19,35 @@ export const TaskCreatedV1Contract: $evc.EventContract<TaskCreatedV1> = $evc.def
   specFile: "asyncapi/devops-mcp.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "task.created",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "task",
-          },
+          "type": { "const": "task.created" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "task" },
           "data": {
             "type": "object",
             "description": "A new task.",
             "required": ["task_id", "task_type", "priority"],
             "additionalProperties": false,
             "properties": {
-              "task_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The task.",
-              },
-              "task_type": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The kind of task.",
-              },
-              "priority": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 10,
-                "description": "Priority, 0 (lowest) to 10.",
-              },
-              "assigned_to": {
-                "type": "string",
-                "description": "The agent it is assigned to, if already known.",
-              },
+              "task_id": { "type": "string", "minLength": 1, "description": "The task." },
+              "task_type": { "type": "string", "minLength": 1, "description": "The kind of task." },
+              "priority": { "type": "integer", "minimum": 0, "maximum": 10, "description": "Priority, 0 (lowest) to 10." },
+              "assigned_to": { "type": "string", "description": "The agent it is assigned to, if already known." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateTaskCreatedV1,
   subject: {
     "address": "devops-mcp.task.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "DEVOPS_MCP",
@@ -176,11 +85,7 @@ export class TaskCreatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<TaskCreatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(TaskCreatedV1Contract, $evc.pin(input, {
-      "type": "task.created",
-      "version": 1,
-      "aggregateType": "task",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(TaskCreatedV1Contract, $evc.pin(input, { "type": "task.created", "version": 1, "aggregateType": "task" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

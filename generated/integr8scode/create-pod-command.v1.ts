@@ -3,9 +3,10 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./create-pod-command.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { QueuePriority } from "./models.js";
 import type { EventMetadata } from "../models.js";
+import { validateCreatePodCommandV1 } from "../validators.js";
 
 /** The JSON of "create_pod_command" v1, as `toJSON()` returns it. */
 export type CreatePodCommandV1Json = $evc.EventFields<CreatePodCommandV1>;
@@ -19,87 +20,14 @@ export const CreatePodCommandV1Contract: $evc.EventContract<CreatePodCommandV1> 
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "create_pod_command",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "create_pod_command" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A command to create the pod of an execution.",
@@ -119,84 +47,36 @@ export const CreatePodCommandV1Contract: $evc.EventContract<CreatePodCommandV1> 
             ],
             "additionalProperties": false,
             "properties": {
-              "saga_id": {
-                "type": "string",
-                "description": "The saga instance.",
-              },
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
-              "script": {
-                "type": "string",
-                "description": "The source code to run.",
-              },
-              "language": {
-                "type": "string",
-                "description": "The language (python, node, go, ...).",
-              },
-              "language_version": {
-                "type": "string",
-                "description": "The language version (3.11).",
-              },
-              "runtime_image": {
-                "type": "string",
-                "description": "The container image.",
-              },
+              "saga_id": { "type": "string", "description": "The saga instance." },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
+              "script": { "type": "string", "description": "The source code to run." },
+              "language": { "type": "string", "description": "The language (python, node, go, ...)." },
+              "language_version": { "type": "string", "description": "The language version (3.11)." },
+              "runtime_image": { "type": "string", "description": "The container image." },
               "runtime_command": {
                 "type": "array",
-                "items": {
-                  "type": "string",
-                  "description": "An argument.",
-                },
+                "items": { "type": "string", "description": "An argument." },
                 "default": [],
                 "description": "The command that runs the file.",
               },
-              "runtime_filename": {
-                "type": "string",
-                "description": "The file the script is written to.",
-              },
-              "timeout_seconds": {
-                "type": "integer",
-                "description": "Wall-clock limit in seconds.",
-              },
-              "cpu_limit": {
-                "type": "string",
-                "description": "Kubernetes CPU limit (1000m).",
-              },
-              "memory_limit": {
-                "type": "string",
-                "description": "Kubernetes memory limit (128Mi).",
-              },
-              "cpu_request": {
-                "type": "string",
-                "description": "Kubernetes CPU request.",
-              },
-              "memory_request": {
-                "type": "string",
-                "description": "Kubernetes memory request.",
-              },
-              "priority": {
-                "title": "QueuePriority",
-                "type": "string",
-                "enum": ["critical", "high", "normal", "low", "background"],
-                "description": "Execution priority, highest first.",
-              },
+              "runtime_filename": { "type": "string", "description": "The file the script is written to." },
+              "timeout_seconds": { "type": "integer", "description": "Wall-clock limit in seconds." },
+              "cpu_limit": { "type": "string", "description": "Kubernetes CPU limit (1000m)." },
+              "memory_limit": { "type": "string", "description": "Kubernetes memory limit (128Mi)." },
+              "cpu_request": { "type": "string", "description": "Kubernetes CPU request." },
+              "memory_request": { "type": "string", "description": "Kubernetes memory request." },
+              "priority": $schemas.QueuePriority,
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateCreatePodCommandV1,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -234,11 +114,7 @@ export class CreatePodCommandV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CreatePodCommandV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CreatePodCommandV1Contract, $evc.pin(input, {
-      "type": "create_pod_command",
-      "version": 1,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(CreatePodCommandV1Contract, $evc.pin(input, { "type": "create_pod_command", "version": 1, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

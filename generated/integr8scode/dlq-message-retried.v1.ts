@@ -3,9 +3,10 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./dlq-message-retried.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { Integr8sEventType } from "./models.js";
 import type { EventMetadata } from "../models.js";
+import { validateDlqMessageRetriedV1 } from "../validators.js";
 
 /** The JSON of "dlq_message_retried" v1, as `toJSON()` returns it. */
 export type DlqMessageRetriedV1Json = $evc.EventFields<DlqMessageRetriedV1>;
@@ -19,187 +20,36 @@ export const DlqMessageRetriedV1Contract: $evc.EventContract<DlqMessageRetriedV1
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "dlq_message_retried",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "dlq_message",
-          },
+          "type": { "const": "dlq_message_retried" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "dlq_message" },
           "data": {
             "type": "object",
             "description": "A retried dead letter.",
             "required": ["dlq_event_id", "original_topic", "original_event_type", "retry_count", "retry_topic"],
             "additionalProperties": false,
             "properties": {
-              "dlq_event_id": {
-                "type": "string",
-                "description": "The id of the dead-lettered event.",
-              },
-              "original_topic": {
-                "type": "string",
-                "description": "Where it was published.",
-              },
-              "original_event_type": {
-                "title": "Integr8sEventType",
-                "type": "string",
-                "enum": [
-                  "execution_requested",
-                  "execution_accepted",
-                  "execution_queued",
-                  "execution_started",
-                  "execution_running",
-                  "execution_completed",
-                  "execution_failed",
-                  "execution_timeout",
-                  "execution_cancelled",
-                  "pod_created",
-                  "pod_scheduled",
-                  "pod_running",
-                  "pod_succeeded",
-                  "pod_failed",
-                  "pod_terminated",
-                  "pod_deleted",
-                  "user_registered",
-                  "user_login",
-                  "user_logged_in",
-                  "user_logged_out",
-                  "user_updated",
-                  "user_deleted",
-                  "user_settings_updated",
-                  "notification_created",
-                  "notification_sent",
-                  "notification_delivered",
-                  "notification_failed",
-                  "notification_read",
-                  "notification_all_read",
-                  "notification_clicked",
-                  "notification_preferences_updated",
-                  "script_saved",
-                  "script_deleted",
-                  "script_shared",
-                  "security_violation",
-                  "rate_limit_exceeded",
-                  "auth_failed",
-                  "resource_limit_exceeded",
-                  "quota_exceeded",
-                  "system_error",
-                  "service_unhealthy",
-                  "service_recovered",
-                  "result_stored",
-                  "result_failed",
-                  "saga_started",
-                  "saga_completed",
-                  "saga_failed",
-                  "saga_cancelled",
-                  "saga_compensating",
-                  "saga_compensated",
-                  "create_pod_command",
-                  "delete_pod_command",
-                  "allocate_resources_command",
-                  "release_resources_command",
-                  "dlq_message_received",
-                  "dlq_message_retried",
-                  "dlq_message_discarded",
-                ],
-                "description": "Every event type of Integr8sCode (upstream's EventType).",
-              },
-              "retry_count": {
-                "type": "integer",
-                "description": "Retries after this one.",
-              },
-              "retry_topic": {
-                "type": "string",
-                "description": "Where it was published again.",
-              },
+              "dlq_event_id": { "type": "string", "description": "The id of the dead-lettered event." },
+              "original_topic": { "type": "string", "description": "Where it was published." },
+              "original_event_type": $schemas.Integr8sEventType,
+              "retry_count": { "type": "integer", "description": "Retries after this one." },
+              "retry_topic": { "type": "string", "description": "Where it was published again." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateDlqMessageRetriedV1,
   subject: {
     "address": "integr8scode.dlq_message.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -237,11 +87,7 @@ export class DlqMessageRetriedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<DlqMessageRetriedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(DlqMessageRetriedV1Contract, $evc.pin(input, {
-      "type": "dlq_message_retried",
-      "version": 1,
-      "aggregateType": "dlq_message",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(DlqMessageRetriedV1Contract, $evc.pin(input, { "type": "dlq_message_retried", "version": 1, "aggregateType": "dlq_message" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

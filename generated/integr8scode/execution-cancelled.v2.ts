@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./execution-cancelled.v2.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateExecutionCancelledV2 } from "../validators.js";
 
 /** The JSON of "execution_cancelled" v2, as `toJSON()` returns it. */
 export type ExecutionCancelledV2Json = $evc.EventFields<ExecutionCancelledV2>;
@@ -18,121 +19,34 @@ export const ExecutionCancelledV2Contract: $evc.EventContract<ExecutionCancelled
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "execution_cancelled",
-          },
-          "version": {
-            "const": 2,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "execution_cancelled" },
+          "version": { "const": 2 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A cancelled execution.",
             "required": ["execution_id", "cancelled_by"],
             "additionalProperties": false,
             "properties": {
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
-              "cancelled_by": {
-                "type": "string",
-                "description": "Who cancelled it.",
-              },
-              "force_terminated": {
-                "type": "boolean",
-                "default": false,
-                "description": "Whether the pod had to be killed.",
-              },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
+              "cancelled_by": { "type": "string", "description": "Who cancelled it." },
+              "force_terminated": { "type": "boolean", "default": false, "description": "Whether the pod had to be killed." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateExecutionCancelledV2,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -140,15 +54,8 @@ export const ExecutionCancelledV2Contract: $evc.EventContract<ExecutionCancelled
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.stepsUpcaster([
-    {
-      "op": "default",
-      "path": "/data/cancelled_by",
-      "value": "unknown",
-    },
-    {
-      "op": "drop",
-      "path": "/data/reason",
-    },
+    { "op": "default", "path": "/data/cancelled_by", "value": "unknown" },
+    { "op": "drop", "path": "/data/reason" },
   ]),
   create: (json) => new ExecutionCancelledV2($evc.trust(json)),
 });
@@ -182,11 +89,7 @@ export class ExecutionCancelledV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionCancelledV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionCancelledV2Contract, $evc.pin(input, {
-      "type": "execution_cancelled",
-      "version": 2,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ExecutionCancelledV2Contract, $evc.pin(input, { "type": "execution_cancelled", "version": 2, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

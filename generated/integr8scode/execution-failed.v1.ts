@@ -3,9 +3,10 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./execution-failed.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { ExecutionErrorType } from "./models.js";
 import type { EventMetadata } from "../models.js";
+import { validateExecutionFailedV1 } from "../validators.js";
 
 /** The JSON of "execution_failed" v1, as `toJSON()` returns it. */
 export type ExecutionFailedV1Json = $evc.EventFields<ExecutionFailedV1>;
@@ -19,131 +20,36 @@ export const ExecutionFailedV1Contract: $evc.EventContract<ExecutionFailedV1> = 
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "execution_failed",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "execution_failed" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A failed execution.",
             "required": ["execution_id", "error", "error_type"],
             "additionalProperties": false,
             "properties": {
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
-              "error": {
-                "type": "string",
-                "minLength": 1,
-                "description": "What went wrong.",
-              },
-              "error_type": {
-                "title": "ExecutionErrorType",
-                "type": "string",
-                "enum": ["system_error", "timeout", "resource_limit", "script_error", "permission_denied"],
-                "description": "What kind of error ended an execution.",
-              },
-              "exit_code": {
-                "type": "integer",
-                "description": "The exit code, if the script ran.",
-              },
-              "output": {
-                "type": "string",
-                "description": "Standard output so far.",
-              },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
+              "error": { "type": "string", "minLength": 1, "description": "What went wrong." },
+              "error_type": $schemas.ExecutionErrorType,
+              "exit_code": { "type": "integer", "description": "The exit code, if the script ran." },
+              "output": { "type": "string", "description": "Standard output so far." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateExecutionFailedV1,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -181,11 +87,7 @@ export class ExecutionFailedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionFailedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionFailedV1Contract, $evc.pin(input, {
-      "type": "execution_failed",
-      "version": 1,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ExecutionFailedV1Contract, $evc.pin(input, { "type": "execution_failed", "version": 1, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./execution-queued.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateExecutionQueuedV1 } from "../validators.js";
 
 /** The JSON of "execution_queued" v1, as `toJSON()` returns it. */
 export type ExecutionQueuedV1Json = $evc.EventFields<ExecutionQueuedV1>;
@@ -18,122 +19,34 @@ export const ExecutionQueuedV1Contract: $evc.EventContract<ExecutionQueuedV1> = 
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "execution_queued",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "execution_queued" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A queued execution.",
             "required": ["execution_id", "queue_position"],
             "additionalProperties": false,
             "properties": {
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
-              "queue_position": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "Place in the queue, 1 first.",
-              },
-              "estimated_wait_seconds": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Expected wait.",
-              },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
+              "queue_position": { "type": "integer", "minimum": 1, "description": "Place in the queue, 1 first." },
+              "estimated_wait_seconds": { "type": "integer", "minimum": 0, "description": "Expected wait." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateExecutionQueuedV1,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -171,11 +84,7 @@ export class ExecutionQueuedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionQueuedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionQueuedV1Contract, $evc.pin(input, {
-      "type": "execution_queued",
-      "version": 1,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ExecutionQueuedV1Contract, $evc.pin(input, { "type": "execution_queued", "version": 1, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./execution-requested.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateExecutionRequestedV1 } from "../validators.js";
 
 /** The JSON of "execution_requested" v1, as `toJSON()` returns it. */
 export type ExecutionRequestedV1Json = $evc.EventFields<ExecutionRequestedV1>;
@@ -18,87 +19,14 @@ export const ExecutionRequestedV1Contract: $evc.EventContract<ExecutionRequested
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "execution_requested",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "execution_requested" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A request to run a script.",
@@ -113,65 +41,23 @@ export const ExecutionRequestedV1Contract: $evc.EventContract<ExecutionRequested
             ],
             "additionalProperties": false,
             "properties": {
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
-              "script": {
-                "type": "string",
-                "description": "The source code to run.",
-              },
-              "language": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The language (python, node, go, ...).",
-              },
-              "language_version": {
-                "type": "string",
-                "minLength": 1,
-                "description": "e.g. 3.11.",
-              },
-              "runtime_image": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The container image.",
-              },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
+              "script": { "type": "string", "description": "The source code to run." },
+              "language": { "type": "string", "minLength": 1, "description": "The language (python, node, go, ...)." },
+              "language_version": { "type": "string", "minLength": 1, "description": "e.g. 3.11." },
+              "runtime_image": { "type": "string", "minLength": 1, "description": "The container image." },
               "runtime_command": {
                 "type": "array",
-                "items": {
-                  "type": "string",
-                  "description": "An argument.",
-                },
+                "items": { "type": "string", "description": "An argument." },
                 "minItems": 1,
                 "description": "The command that runs the file.",
               },
-              "runtime_filename": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The file the script is written to.",
-              },
-              "timeout_seconds": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "Wall-clock limit.",
-              },
-              "cpu_limit": {
-                "type": "string",
-                "description": "Kubernetes CPU limit (100m).",
-              },
-              "memory_limit": {
-                "type": "string",
-                "description": "Kubernetes memory limit (128Mi).",
-              },
-              "cpu_request": {
-                "type": "string",
-                "description": "Kubernetes CPU request.",
-              },
-              "memory_request": {
-                "type": "string",
-                "description": "Kubernetes memory request.",
-              },
+              "runtime_filename": { "type": "string", "minLength": 1, "description": "The file the script is written to." },
+              "timeout_seconds": { "type": "integer", "minimum": 1, "description": "Wall-clock limit." },
+              "cpu_limit": { "type": "string", "description": "Kubernetes CPU limit (100m)." },
+              "memory_limit": { "type": "string", "description": "Kubernetes memory limit (128Mi)." },
+              "cpu_request": { "type": "string", "description": "Kubernetes CPU request." },
+              "memory_request": { "type": "string", "description": "Kubernetes memory request." },
               "priority": {
                 "type": "integer",
                 "minimum": 1,
@@ -181,29 +67,21 @@ export const ExecutionRequestedV1Contract: $evc.EventContract<ExecutionRequested
               },
               "environment_variables": {
                 "type": "object",
-                "additionalProperties": {
-                  "type": "string",
-                },
+                "additionalProperties": { "type": "string" },
                 "description": "Environment of the script.",
               },
-              "stdin": {
-                "type": "string",
-                "description": "Standard input.",
-              },
+              "stdin": { "type": "string", "description": "Standard input." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateExecutionRequestedV1,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -241,11 +119,7 @@ export class ExecutionRequestedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionRequestedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionRequestedV1Contract, $evc.pin(input, {
-      "type": "execution_requested",
-      "version": 1,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ExecutionRequestedV1Contract, $evc.pin(input, { "type": "execution_requested", "version": 1, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

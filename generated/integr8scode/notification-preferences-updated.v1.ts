@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./notification-preferences-updated.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateNotificationPreferencesUpdatedV1 } from "../validators.js";
 
 /** The JSON of "notification_preferences_updated" v1, as `toJSON()` returns it. */
 export type NotificationPreferencesUpdatedV1Json = $evc.EventFields<NotificationPreferencesUpdatedV1>;
@@ -18,103 +19,24 @@ export const NotificationPreferencesUpdatedV1Contract: $evc.EventContract<Notifi
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "notification_preferences_updated",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "notifications",
-          },
+          "type": { "const": "notification_preferences_updated" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "notifications" },
           "data": {
             "type": "object",
             "description": "Changed notification preferences.",
             "required": ["user_id"],
             "additionalProperties": false,
             "properties": {
-              "user_id": {
-                "type": "string",
-                "description": "The user.",
-              },
+              "user_id": { "type": "string", "description": "The user." },
               "changed_fields": {
                 "type": "array",
-                "items": {
-                  "type": "string",
-                  "description": "A preference.",
-                },
+                "items": { "type": "string", "description": "A preference." },
                 "default": [],
                 "description": "The preferences that changed.",
               },
@@ -124,14 +46,11 @@ export const NotificationPreferencesUpdatedV1Contract: $evc.EventContract<Notifi
       },
     ],
   },
-  validate,
+  validate: validateNotificationPreferencesUpdatedV1,
   subject: {
     "address": "integr8scode.notifications.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -169,11 +88,7 @@ export class NotificationPreferencesUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<NotificationPreferencesUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(NotificationPreferencesUpdatedV1Contract, $evc.pin(input, {
-      "type": "notification_preferences_updated",
-      "version": 1,
-      "aggregateType": "notifications",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(NotificationPreferencesUpdatedV1Contract, $evc.pin(input, { "type": "notification_preferences_updated", "version": 1, "aggregateType": "notifications" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

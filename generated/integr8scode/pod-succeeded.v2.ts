@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./pod-succeeded.v2.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validatePodSucceededV2 } from "../validators.js";
 
 /** The JSON of "pod_succeeded" v2, as `toJSON()` returns it. */
 export type PodSucceededV2Json = $evc.EventFields<PodSucceededV2>;
@@ -18,107 +19,23 @@ export const PodSucceededV2Contract: $evc.EventContract<PodSucceededV2> = $evc.d
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "pod_succeeded",
-          },
-          "version": {
-            "const": 2,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "pod_succeeded" },
+          "version": { "const": 2 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A succeeded pod.",
             "required": ["execution_id", "pod_name"],
             "additionalProperties": false,
             "properties": {
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
-              "pod_name": {
-                "type": "string",
-                "description": "The pod that runs the execution.",
-              },
-              "exit_code": {
-                "type": "integer",
-                "default": 0,
-                "description": "Exit code of the container.",
-              },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
+              "pod_name": { "type": "string", "description": "The pod that runs the execution." },
+              "exit_code": { "type": "integer", "default": 0, "description": "Exit code of the container." },
               "stdout": {
                 "type": ["string", "null"],
                 "description": "Standard output, when collected.",
@@ -133,14 +50,11 @@ export const PodSucceededV2Contract: $evc.EventContract<PodSucceededV2> = $evc.d
       },
     ],
   },
-  validate,
+  validate: validatePodSucceededV2,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -148,10 +62,7 @@ export const PodSucceededV2Contract: $evc.EventContract<PodSucceededV2> = $evc.d
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.stepsUpcaster([
-    {
-      "op": "drop",
-      "path": "/data/completion_time",
-    },
+    { "op": "drop", "path": "/data/completion_time" },
   ]),
   create: (json) => new PodSucceededV2($evc.trust(json)),
 });
@@ -185,11 +96,7 @@ export class PodSucceededV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PodSucceededV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PodSucceededV2Contract, $evc.pin(input, {
-      "type": "pod_succeeded",
-      "version": 2,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(PodSucceededV2Contract, $evc.pin(input, { "type": "pod_succeeded", "version": 2, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

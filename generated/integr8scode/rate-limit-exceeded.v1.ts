@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./rate-limit-exceeded.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateRateLimitExceededV1 } from "../validators.js";
 
 /** The JSON of "rate_limit_exceeded" v1, as `toJSON()` returns it. */
 export type RateLimitExceededV1Json = $evc.EventFields<RateLimitExceededV1>;
@@ -18,87 +19,14 @@ export const RateLimitExceededV1Contract: $evc.EventContract<RateLimitExceededV1
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "rate_limit_exceeded",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "security",
-          },
+          "type": { "const": "rate_limit_exceeded" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "security" },
           "data": {
             "type": "object",
             "description": "An exceeded rate limit.",
@@ -109,32 +37,20 @@ export const RateLimitExceededV1Contract: $evc.EventContract<RateLimitExceededV1
                 "type": ["string", "null"],
                 "description": "The user, when known.",
               },
-              "endpoint": {
-                "type": "string",
-                "description": "The endpoint.",
-              },
-              "limit": {
-                "type": "integer",
-                "description": "Requests allowed per window.",
-              },
-              "window_seconds": {
-                "type": "integer",
-                "description": "The window.",
-              },
+              "endpoint": { "type": "string", "description": "The endpoint." },
+              "limit": { "type": "integer", "description": "Requests allowed per window." },
+              "window_seconds": { "type": "integer", "description": "The window." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateRateLimitExceededV1,
   subject: {
     "address": "integr8scode.security.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -172,11 +88,7 @@ export class RateLimitExceededV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RateLimitExceededV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RateLimitExceededV1Contract, $evc.pin(input, {
-      "type": "rate_limit_exceeded",
-      "version": 1,
-      "aggregateType": "security",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(RateLimitExceededV1Contract, $evc.pin(input, { "type": "rate_limit_exceeded", "version": 1, "aggregateType": "security" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,9 +3,10 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./result-failed.v2.validate.js";
+import * as $schemas from "../schemas.js";
 import type { StorageType } from "./models.js";
 import type { EventMetadata } from "../models.js";
+import { validateResultFailedV2 } from "../validators.js";
 
 /** The JSON of "result_failed" v2, as `toJSON()` returns it. */
 export type ResultFailedV2Json = $evc.EventFields<ResultFailedV2>;
@@ -19,109 +20,25 @@ export const ResultFailedV2Contract: $evc.EventContract<ResultFailedV2> = $evc.d
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "result_failed",
-          },
-          "version": {
-            "const": 2,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "result_failed" },
+          "version": { "const": 2 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A result that could not be stored.",
             "required": ["execution_id"],
             "additionalProperties": false,
             "properties": {
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
               "storage_type": {
                 "anyOf": [
-                  {
-                    "title": "StorageType",
-                    "type": "string",
-                    "enum": ["database", "s3", "filesystem", "redis"],
-                    "description": "Where a result is stored.",
-                  },
-                  {
-                    "type": "null",
-                  },
+                  $schemas.StorageType,
+                  { "type": "null" },
                 ],
                 "description": "The backend that failed.",
               },
@@ -131,14 +48,11 @@ export const ResultFailedV2Contract: $evc.EventContract<ResultFailedV2> = $evc.d
       },
     ],
   },
-  validate,
+  validate: validateResultFailedV2,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -146,14 +60,8 @@ export const ResultFailedV2Contract: $evc.EventContract<ResultFailedV2> = $evc.d
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.stepsUpcaster([
-    {
-      "op": "drop",
-      "path": "/data/error",
-    },
-    {
-      "op": "drop",
-      "path": "/data/partial_result",
-    },
+    { "op": "drop", "path": "/data/error" },
+    { "op": "drop", "path": "/data/partial_result" },
   ]),
   create: (json) => new ResultFailedV2($evc.trust(json)),
 });
@@ -187,11 +95,7 @@ export class ResultFailedV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ResultFailedV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ResultFailedV2Contract, $evc.pin(input, {
-      "type": "result_failed",
-      "version": 2,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ResultFailedV2Contract, $evc.pin(input, { "type": "result_failed", "version": 2, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

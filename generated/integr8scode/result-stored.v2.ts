@@ -3,9 +3,10 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./result-stored.v2.validate.js";
+import * as $schemas from "../schemas.js";
 import type { StorageType } from "./models.js";
 import type { EventMetadata } from "../models.js";
+import { validateResultStoredV2 } from "../validators.js";
 
 /** The JSON of "result_stored" v2, as `toJSON()` returns it. */
 export type ResultStoredV2Json = $evc.EventFields<ResultStoredV2>;
@@ -19,136 +20,41 @@ export const ResultStoredV2Contract: $evc.EventContract<ResultStoredV2> = $evc.d
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "result_stored",
-          },
-          "version": {
-            "const": 2,
-          },
-          "aggregateType": {
-            "const": "execution",
-          },
+          "type": { "const": "result_stored" },
+          "version": { "const": 2 },
+          "aggregateType": { "const": "execution" },
           "data": {
             "type": "object",
             "description": "A stored result.",
             "required": ["execution_id"],
             "additionalProperties": false,
             "properties": {
-              "execution_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The execution.",
-              },
+              "execution_id": { "type": "string", "format": "uuid", "description": "The execution." },
               "storage_type": {
                 "anyOf": [
-                  {
-                    "title": "StorageType",
-                    "type": "string",
-                    "enum": ["database", "s3", "filesystem", "redis"],
-                    "description": "Where a result is stored.",
-                  },
-                  {
-                    "type": "null",
-                  },
+                  $schemas.StorageType,
+                  { "type": "null" },
                 ],
                 "description": "The backend.",
               },
-              "storage_path": {
-                "type": "string",
-                "default": "",
-                "description": "Where it is.",
-              },
-              "size_bytes": {
-                "type": "integer",
-                "default": 0,
-                "description": "Its size.",
-              },
+              "storage_path": { "type": "string", "default": "", "description": "Where it is." },
+              "size_bytes": { "type": "integer", "default": 0, "description": "Its size." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateResultStoredV2,
   subject: {
     "address": "integr8scode.execution.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -156,11 +62,7 @@ export const ResultStoredV2Contract: $evc.EventContract<ResultStoredV2> = $evc.d
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.stepsUpcaster([
-    {
-      "op": "rename",
-      "from": "/data/storage_key",
-      "to": "/data/storage_path",
-    },
+    { "op": "rename", "from": "/data/storage_key", "to": "/data/storage_path" },
   ]),
   create: (json) => new ResultStoredV2($evc.trust(json)),
 });
@@ -194,11 +96,7 @@ export class ResultStoredV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ResultStoredV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ResultStoredV2Contract, $evc.pin(input, {
-      "type": "result_stored",
-      "version": 2,
-      "aggregateType": "execution",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ResultStoredV2Contract, $evc.pin(input, { "type": "result_stored", "version": 2, "aggregateType": "execution" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./script-deleted.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateScriptDeletedV1 } from "../validators.js";
 
 /** The JSON of "script_deleted" v1, as `toJSON()` returns it. */
 export type ScriptDeletedV1Json = $evc.EventFields<ScriptDeletedV1>;
@@ -18,101 +19,22 @@ export const ScriptDeletedV1Contract: $evc.EventContract<ScriptDeletedV1> = $evc
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "script_deleted",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "script",
-          },
+          "type": { "const": "script_deleted" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "script" },
           "data": {
             "type": "object",
             "description": "A deleted script.",
             "required": ["script_id", "user_id"],
             "additionalProperties": false,
             "properties": {
-              "script_id": {
-                "type": "string",
-                "description": "The script.",
-              },
-              "user_id": {
-                "type": "string",
-                "description": "The user.",
-              },
+              "script_id": { "type": "string", "description": "The script." },
+              "user_id": { "type": "string", "description": "The user." },
               "deleted_by": {
                 "type": ["string", "null"],
                 "description": "Who deleted it.",
@@ -123,14 +45,11 @@ export const ScriptDeletedV1Contract: $evc.EventContract<ScriptDeletedV1> = $evc
       },
     ],
   },
-  validate,
+  validate: validateScriptDeletedV1,
   subject: {
     "address": "integr8scode.script.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -168,11 +87,7 @@ export class ScriptDeletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ScriptDeletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ScriptDeletedV1Contract, $evc.pin(input, {
-      "type": "script_deleted",
-      "version": 1,
-      "aggregateType": "script",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ScriptDeletedV1Contract, $evc.pin(input, { "type": "script_deleted", "version": 1, "aggregateType": "script" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./script-saved.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateScriptSavedV1 } from "../validators.js";
 
 /** The JSON of "script_saved" v1, as `toJSON()` returns it. */
 export type ScriptSavedV1Json = $evc.EventFields<ScriptSavedV1>;
@@ -18,123 +19,35 @@ export const ScriptSavedV1Contract: $evc.EventContract<ScriptSavedV1> = $evc.def
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "script_saved",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "script",
-          },
+          "type": { "const": "script_saved" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "script" },
           "data": {
             "type": "object",
             "description": "A saved script.",
             "required": ["script_id", "user_id", "title", "language"],
             "additionalProperties": false,
             "properties": {
-              "script_id": {
-                "type": "string",
-                "description": "The script.",
-              },
-              "user_id": {
-                "type": "string",
-                "description": "The user.",
-              },
-              "title": {
-                "type": "string",
-                "description": "Its title.",
-              },
-              "language": {
-                "type": "string",
-                "description": "Its language.",
-              },
+              "script_id": { "type": "string", "description": "The script." },
+              "user_id": { "type": "string", "description": "The user." },
+              "title": { "type": "string", "description": "Its title." },
+              "language": { "type": "string", "description": "Its language." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateScriptSavedV1,
   subject: {
     "address": "integr8scode.script.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -172,11 +85,7 @@ export class ScriptSavedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ScriptSavedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ScriptSavedV1Contract, $evc.pin(input, {
-      "type": "script_saved",
-      "version": 1,
-      "aggregateType": "script",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ScriptSavedV1Contract, $evc.pin(input, { "type": "script_saved", "version": 1, "aggregateType": "script" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

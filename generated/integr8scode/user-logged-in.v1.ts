@@ -3,9 +3,10 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./user-logged-in.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { UserLoginV1Data } from "./models.js";
 import type { EventMetadata } from "../models.js";
+import { validateUserLoggedInV1 } from "../validators.js";
 
 /** The JSON of "user_logged_in" v1, as `toJSON()` returns it. */
 export type UserLoggedInV1Json = $evc.EventFields<UserLoggedInV1>;
@@ -19,125 +20,24 @@ export const UserLoggedInV1Contract: $evc.EventContract<UserLoggedInV1> = $evc.d
   specFile: "asyncapi/integr8scode.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "user_logged_in",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "user",
-          },
-          "data": {
-            "type": "object",
-            "description": "A login.",
-            "required": ["user_id", "login_method"],
-            "additionalProperties": false,
-            "properties": {
-              "user_id": {
-                "type": "string",
-                "description": "The user.",
-              },
-              "login_method": {
-                "title": "LoginMethod",
-                "type": "string",
-                "enum": ["password", "oauth", "sso", "api_key"],
-                "description": "How a user logged in.",
-              },
-              "ip_address": {
-                "type": ["string", "null"],
-                "description": "The client's address.",
-              },
-              "user_agent": {
-                "type": ["string", "null"],
-                "description": "The client's user agent.",
-              },
-            },
-          },
+          "type": { "const": "user_logged_in" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "user" },
+          "data": $schemas.UserLoginV1Data,
         },
       },
     ],
   },
-  validate,
+  validate: validateUserLoggedInV1,
   subject: {
     "address": "integr8scode.user.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "INTEGR8SCODE",
@@ -175,11 +75,7 @@ export class UserLoggedInV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserLoggedInV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserLoggedInV1Contract, $evc.pin(input, {
-      "type": "user_logged_in",
-      "version": 1,
-      "aggregateType": "user",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(UserLoggedInV1Contract, $evc.pin(input, { "type": "user_logged_in", "version": 1, "aggregateType": "user" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./codegen-completed.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateCodegenCompletedV1 } from "../validators.js";
 
 /** The JSON of "codegen.completed" v1, as `toJSON()` returns it. */
 export type CodegenCompletedV1Json = $evc.EventFields<CodegenCompletedV1>;
@@ -18,98 +19,21 @@ export const CodegenCompletedV1Contract: $evc.EventContract<CodegenCompletedV1> 
   specFile: "asyncapi/kubegram.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "codegen.completed",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "codegen-job",
-          },
+          "type": { "const": "codegen.completed" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "codegen-job" },
           "data": {
             "type": "object",
             "description": "The outcome of a code generation job.",
             "required": ["jobId", "manifests", "graphId", "processingTime"],
             "additionalProperties": false,
             "properties": {
-              "jobId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The job.",
-              },
+              "jobId": { "type": "string", "minLength": 1, "description": "The job." },
               "manifests": {
                 "type": "array",
                 "items": {
@@ -119,16 +43,8 @@ export const CodegenCompletedV1Contract: $evc.EventContract<CodegenCompletedV1> 
                   "required": ["apiVersion", "kind", "metadata"],
                   "additionalProperties": true,
                   "properties": {
-                    "apiVersion": {
-                      "type": "string",
-                      "minLength": 1,
-                      "description": "e.g. apps/v1.",
-                    },
-                    "kind": {
-                      "type": "string",
-                      "minLength": 1,
-                      "description": "e.g. Deployment.",
-                    },
+                    "apiVersion": { "type": "string", "minLength": 1, "description": "e.g. apps/v1." },
+                    "kind": { "type": "string", "minLength": 1, "description": "e.g. Deployment." },
                     "metadata": {
                       "type": "object",
                       "title": "ManifestMetadata",
@@ -136,57 +52,33 @@ export const CodegenCompletedV1Contract: $evc.EventContract<CodegenCompletedV1> 
                       "required": ["name"],
                       "additionalProperties": true,
                       "properties": {
-                        "name": {
-                          "type": "string",
-                          "minLength": 1,
-                          "description": "Object name.",
-                        },
-                        "namespace": {
-                          "type": "string",
-                          "description": "Namespace.",
-                        },
+                        "name": { "type": "string", "minLength": 1, "description": "Object name." },
+                        "namespace": { "type": "string", "description": "Namespace." },
                         "labels": {
                           "type": "object",
-                          "additionalProperties": {
-                            "type": "string",
-                          },
+                          "additionalProperties": { "type": "string" },
                           "description": "Labels.",
                         },
                       },
                     },
-                    "spec": {
-                      "type": "object",
-                      "additionalProperties": true,
-                      "description": "The object specification.",
-                    },
+                    "spec": { "type": "object", "additionalProperties": true, "description": "The object specification." },
                   },
                 },
                 "description": "The generated Kubernetes manifests.",
               },
-              "graphId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "ID of the source graph.",
-              },
-              "processingTime": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Time taken, in milliseconds.",
-              },
+              "graphId": { "type": "string", "minLength": 1, "description": "ID of the source graph." },
+              "processingTime": { "type": "integer", "minimum": 0, "description": "Time taken, in milliseconds." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateCodegenCompletedV1,
   subject: {
     "address": "kubegram.codegen-job.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "KUBEGRAM",
@@ -224,11 +116,7 @@ export class CodegenCompletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenCompletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenCompletedV1Contract, $evc.pin(input, {
-      "type": "codegen.completed",
-      "version": 1,
-      "aggregateType": "codegen-job",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(CodegenCompletedV1Contract, $evc.pin(input, { "type": "codegen.completed", "version": 1, "aggregateType": "codegen-job" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -269,7 +157,7 @@ export interface KubernetesManifest {
   readonly metadata: ManifestMetadata;
   /** The object specification. */
   readonly spec?: Record<string, unknown>;
-  readonly additionalProperties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }
 
 /** Object metadata. */
@@ -280,5 +168,5 @@ export interface ManifestMetadata {
   readonly namespace?: string;
   /** Labels. */
   readonly labels?: Record<string, string>;
-  readonly additionalProperties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }

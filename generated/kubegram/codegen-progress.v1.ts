@@ -3,9 +3,10 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./codegen-progress.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { CodegenStep } from "./models.js";
 import type { EventMetadata } from "../models.js";
+import { validateCodegenProgressV1 } from "../validators.js";
 
 /** The JSON of "codegen.progress" v1, as `toJSON()` returns it. */
 export type CodegenProgressV1Json = $evc.EventFields<CodegenProgressV1>;
@@ -19,139 +20,36 @@ export const CodegenProgressV1Contract: $evc.EventContract<CodegenProgressV1> = 
   specFile: "asyncapi/kubegram.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "codegen.progress",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "codegen-job",
-          },
+          "type": { "const": "codegen.progress" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "codegen-job" },
           "data": {
             "type": "object",
             "description": "Progress of a code generation job, in percent.",
             "required": ["jobId", "step", "progress", "message"],
             "additionalProperties": false,
             "properties": {
-              "jobId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The job.",
-              },
-              "step": {
-                "title": "CodegenStep",
-                "type": "string",
-                "enum": [
-                  "GET_OR_CREATE_GRAPH",
-                  "GET_PROMPT",
-                  "LLM_CALL",
-                  "BUILD_KUBERNETES_GRAPH",
-                  "VALIDATE_CONFIGURATIONS",
-                ],
-                "description": "A step of the code generation workflow, in order.",
-              },
-              "progress": {
-                "type": "number",
-                "minimum": 0,
-                "maximum": 100,
-                "description": "Percent done, 0 to 100.",
-              },
-              "message": {
-                "type": "string",
-                "description": "What is happening.",
-              },
-              "details": {
-                "type": "object",
-                "additionalProperties": true,
-                "description": "Step-specific details.",
-              },
+              "jobId": { "type": "string", "minLength": 1, "description": "The job." },
+              "step": $schemas.CodegenStep,
+              "progress": { "type": "number", "minimum": 0, "maximum": 100, "description": "Percent done, 0 to 100." },
+              "message": { "type": "string", "description": "What is happening." },
+              "details": $schemas.CodegenProgressV1DataDetails,
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateCodegenProgressV1,
   subject: {
     "address": "kubegram.codegen-job.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "KUBEGRAM",
@@ -189,11 +87,7 @@ export class CodegenProgressV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenProgressV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenProgressV1Contract, $evc.pin(input, {
-      "type": "codegen.progress",
-      "version": 1,
-      "aggregateType": "codegen-job",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(CodegenProgressV1Contract, $evc.pin(input, { "type": "codegen.progress", "version": 1, "aggregateType": "codegen-job" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

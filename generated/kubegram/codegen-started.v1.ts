@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./codegen-started.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateCodegenStartedV1 } from "../validators.js";
 
 /** The JSON of "codegen.started" v1, as `toJSON()` returns it. */
 export type CodegenStartedV1Json = $evc.EventFields<CodegenStartedV1>;
@@ -18,108 +19,23 @@ export const CodegenStartedV1Contract: $evc.EventContract<CodegenStartedV1> = $e
   specFile: "asyncapi/kubegram.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "codegen.started",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "codegen-job",
-          },
+          "type": { "const": "codegen.started" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "codegen-job" },
           "data": {
             "type": "object",
             "description": "What a code generation job starts from.",
             "required": ["jobId", "userId", "graphId", "graphData", "options"],
             "additionalProperties": false,
             "properties": {
-              "jobId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Unique identifier for the job.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "User who initiated the job.",
-              },
-              "graphId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "ID of the graph being processed.",
-              },
+              "jobId": { "type": "string", "minLength": 1, "description": "Unique identifier for the job." },
+              "userId": { "type": "string", "minLength": 1, "description": "User who initiated the job." },
+              "graphId": { "type": "string", "minLength": 1, "description": "ID of the graph being processed." },
               "graphData": {
                 "type": "object",
                 "title": "GraphInput",
@@ -136,24 +52,10 @@ export const CodegenStartedV1Contract: $evc.EventContract<CodegenStartedV1> = $e
                       "required": ["id", "type"],
                       "additionalProperties": false,
                       "properties": {
-                        "id": {
-                          "type": "string",
-                          "minLength": 1,
-                          "description": "Node id, unique in the graph.",
-                        },
-                        "type": {
-                          "type": "string",
-                          "description": "Kind of component (service, database, queue, ...).",
-                        },
-                        "name": {
-                          "type": "string",
-                          "description": "Display name.",
-                        },
-                        "config": {
-                          "type": "object",
-                          "additionalProperties": true,
-                          "description": "Settings of the component.",
-                        },
+                        "id": { "type": "string", "minLength": 1, "description": "Node id, unique in the graph." },
+                        "type": { "type": "string", "description": "Kind of component (service, database, queue, ...)." },
+                        "name": { "type": "string", "description": "Display name." },
+                        "config": { "type": "object", "additionalProperties": true, "description": "Settings of the component." },
                       },
                     },
                     "description": "The components.",
@@ -167,18 +69,9 @@ export const CodegenStartedV1Contract: $evc.EventContract<CodegenStartedV1> = $e
                       "required": ["from", "to"],
                       "additionalProperties": false,
                       "properties": {
-                        "from": {
-                          "type": "string",
-                          "description": "Source node id.",
-                        },
-                        "to": {
-                          "type": "string",
-                          "description": "Target node id.",
-                        },
-                        "kind": {
-                          "type": "string",
-                          "description": "The relation (calls, reads, writes, ...).",
-                        },
+                        "from": { "type": "string", "description": "Source node id." },
+                        "to": { "type": "string", "description": "Target node id." },
+                        "kind": { "type": "string", "description": "The relation (calls, reads, writes, ...)." },
                       },
                     },
                     "description": "The connections.",
@@ -196,22 +89,9 @@ export const CodegenStartedV1Contract: $evc.EventContract<CodegenStartedV1> = $e
                     "type": "string",
                     "description": "The LLM provider: anthropic, openai, google, local, or another.",
                   },
-                  "model": {
-                    "type": "string",
-                    "minLength": 1,
-                    "description": "The model name, e.g. claude-3-5-sonnet.",
-                  },
-                  "temperature": {
-                    "type": "number",
-                    "minimum": 0,
-                    "maximum": 2,
-                    "description": "Sampling temperature.",
-                  },
-                  "maxTokens": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "description": "Upper bound of generated tokens.",
-                  },
+                  "model": { "type": "string", "minLength": 1, "description": "The model name, e.g. claude-3-5-sonnet." },
+                  "temperature": { "type": "number", "minimum": 0, "maximum": 2, "description": "Sampling temperature." },
+                  "maxTokens": { "type": "integer", "minimum": 1, "description": "Upper bound of generated tokens." },
                 },
               },
             },
@@ -220,14 +100,11 @@ export const CodegenStartedV1Contract: $evc.EventContract<CodegenStartedV1> = $e
       },
     ],
   },
-  validate,
+  validate: validateCodegenStartedV1,
   subject: {
     "address": "kubegram.codegen-job.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "KUBEGRAM",
@@ -265,11 +142,7 @@ export class CodegenStartedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenStartedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenStartedV1Contract, $evc.pin(input, {
-      "type": "codegen.started",
-      "version": 1,
-      "aggregateType": "codegen-job",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(CodegenStartedV1Contract, $evc.pin(input, { "type": "codegen.started", "version": 1, "aggregateType": "codegen-job" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -300,7 +173,7 @@ export interface CodegenOptions {
   readonly temperature?: number;
   /** Upper bound of generated tokens. */
   readonly maxTokens?: number;
-  readonly additionalProperties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }
 
 /** What a code generation job starts from. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./plan-progress.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validatePlanProgressV1 } from "../validators.js";
 
 /** The JSON of "plan.progress" v1, as `toJSON()` returns it. */
 export type PlanProgressV1Json = $evc.EventFields<PlanProgressV1>;
@@ -18,128 +19,40 @@ export const PlanProgressV1Contract: $evc.EventContract<PlanProgressV1> = $evc.d
   specFile: "asyncapi/kubegram.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "plan.progress",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "plan-job",
-          },
+          "type": { "const": "plan.progress" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "plan-job" },
           "data": {
             "type": "object",
             "description": "Progress of a planning job.",
             "required": ["jobId", "step", "progress", "message"],
             "additionalProperties": false,
             "properties": {
-              "jobId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The job.",
-              },
+              "jobId": { "type": "string", "minLength": 1, "description": "The job." },
               "step": {
                 "title": "PlanStep",
                 "type": "string",
                 "enum": ["ANALYZE_GRAPH", "ESTIMATE_RESOURCES", "GENERATE_PLAN", "VALIDATE_PLAN"],
                 "description": "A step of the planning workflow, in order.",
               },
-              "progress": {
-                "type": "number",
-                "minimum": 0,
-                "maximum": 100,
-                "description": "Percent done, 0 to 100.",
-              },
-              "message": {
-                "type": "string",
-                "description": "What is happening.",
-              },
+              "progress": { "type": "number", "minimum": 0, "maximum": 100, "description": "Percent done, 0 to 100." },
+              "message": { "type": "string", "description": "What is happening." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validatePlanProgressV1,
   subject: {
     "address": "kubegram.plan-job.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "KUBEGRAM",
@@ -177,11 +90,7 @@ export class PlanProgressV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PlanProgressV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PlanProgressV1Contract, $evc.pin(input, {
-      "type": "plan.progress",
-      "version": 1,
-      "aggregateType": "plan-job",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(PlanProgressV1Contract, $evc.pin(input, { "type": "plan.progress", "version": 1, "aggregateType": "plan-job" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./automation-triggered.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateAutomationTriggeredV1 } from "../validators.js";
 
 /** The JSON of "automation-triggered" v1, as `toJSON()` returns it. */
 export type AutomationTriggeredV1Json = $evc.EventFields<AutomationTriggeredV1>;
@@ -18,127 +19,39 @@ export const AutomationTriggeredV1Contract: $evc.EventContract<AutomationTrigger
   specFile: "asyncapi/latechforce.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "automation-triggered",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "automation",
-          },
+          "type": { "const": "automation-triggered" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "automation" },
           "data": {
             "type": "object",
             "description": "An automation run starting.",
             "required": ["automationId", "triggerId", "triggerData", "runId"],
             "additionalProperties": false,
             "properties": {
-              "automationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The automation.",
-              },
-              "triggerId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The trigger that fired.",
-              },
+              "automationId": { "type": "string", "minLength": 1, "description": "The automation." },
+              "triggerId": { "type": "string", "minLength": 1, "description": "The trigger that fired." },
               "triggerData": {
                 "type": "object",
                 "additionalProperties": true,
                 "description": "What the trigger saw (the triggering event, by default).",
               },
-              "runId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The run this trigger starts.",
-              },
+              "runId": { "type": "string", "minLength": 1, "description": "The run this trigger starts." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateAutomationTriggeredV1,
   subject: {
     "address": "latechforce.automation.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "LATECHFORCE",
@@ -176,11 +89,7 @@ export class AutomationTriggeredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AutomationTriggeredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AutomationTriggeredV1Contract, $evc.pin(input, {
-      "type": "automation-triggered",
-      "version": 1,
-      "aggregateType": "automation",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(AutomationTriggeredV1Contract, $evc.pin(input, { "type": "automation-triggered", "version": 1, "aggregateType": "automation" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

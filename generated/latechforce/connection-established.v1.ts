@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./connection-established.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateConnectionEstablishedV1 } from "../validators.js";
 
 /** The JSON of "connection-established" v1, as `toJSON()` returns it. */
 export type ConnectionEstablishedV1Json = $evc.EventFields<ConnectionEstablishedV1>;
@@ -18,122 +19,34 @@ export const ConnectionEstablishedV1Contract: $evc.EventContract<ConnectionEstab
   specFile: "asyncapi/latechforce.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "connection-established",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "connection",
-          },
+          "type": { "const": "connection-established" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "connection" },
           "data": {
             "type": "object",
             "description": "A new external connection.",
             "required": ["connectionId", "service", "userId"],
             "additionalProperties": false,
             "properties": {
-              "connectionId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The connection.",
-              },
-              "service": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The external service (gmail, slack, ...).",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user who connected it.",
-              },
+              "connectionId": { "type": "string", "minLength": 1, "description": "The connection." },
+              "service": { "type": "string", "minLength": 1, "description": "The external service (gmail, slack, ...)." },
+              "userId": { "type": "string", "minLength": 1, "description": "The user who connected it." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateConnectionEstablishedV1,
   subject: {
     "address": "latechforce.connection.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "LATECHFORCE",
@@ -171,11 +84,7 @@ export class ConnectionEstablishedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ConnectionEstablishedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ConnectionEstablishedV1Contract, $evc.pin(input, {
-      "type": "connection-established",
-      "version": 1,
-      "aggregateType": "connection",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ConnectionEstablishedV1Contract, $evc.pin(input, { "type": "connection-established", "version": 1, "aggregateType": "connection" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

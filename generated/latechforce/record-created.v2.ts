@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./record-created.v2.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateRecordCreatedV2 } from "../validators.js";
 
 /** The JSON of "record-created" v2, as `toJSON()` returns it. */
 export type RecordCreatedV2Json = $evc.EventFields<RecordCreatedV2>;
@@ -18,108 +19,23 @@ export const RecordCreatedV2Contract: $evc.EventContract<RecordCreatedV2> = $evc
   specFile: "asyncapi/latechforce.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "record-created",
-          },
-          "version": {
-            "const": 2,
-          },
-          "aggregateType": {
-            "const": "table",
-          },
+          "type": { "const": "record-created" },
+          "version": { "const": 2 },
+          "aggregateType": { "const": "table" },
           "data": {
             "type": "object",
             "description": "A record created in a table, and by whom.",
             "required": ["tableId", "recordId", "fields", "createdBy"],
             "additionalProperties": false,
             "properties": {
-              "tableId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The table.",
-              },
-              "recordId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The new record.",
-              },
-              "fields": {
-                "type": "object",
-                "additionalProperties": true,
-                "description": "The values of the record, by field name.",
-              },
+              "tableId": { "type": "string", "minLength": 1, "description": "The table." },
+              "recordId": { "type": "string", "minLength": 1, "description": "The new record." },
+              "fields": $schemas.RecordCreatedV1DataFields,
               "createdBy": {
                 "type": "string",
                 "minLength": 1,
@@ -131,14 +47,11 @@ export const RecordCreatedV2Contract: $evc.EventContract<RecordCreatedV2> = $evc
       },
     ],
   },
-  validate,
+  validate: validateRecordCreatedV2,
   subject: {
     "address": "latechforce.table.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "LATECHFORCE",
@@ -146,11 +59,7 @@ export const RecordCreatedV2Contract: $evc.EventContract<RecordCreatedV2> = $evc
   aggregateType: "table",
   compatibility: "BACKWARD",
   upcast: $evc.stepsUpcaster([
-    {
-      "op": "default",
-      "path": "/data/createdBy",
-      "value": "unknown",
-    },
+    { "op": "default", "path": "/data/createdBy", "value": "unknown" },
   ]),
   create: (json) => new RecordCreatedV2($evc.trust(json)),
 });
@@ -184,11 +93,7 @@ export class RecordCreatedV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordCreatedV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV2Contract, $evc.pin(input, {
-      "type": "record-created",
-      "version": 2,
-      "aggregateType": "table",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV2Contract, $evc.pin(input, { "type": "record-created", "version": 2, "aggregateType": "table" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

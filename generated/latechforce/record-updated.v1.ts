@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./record-updated.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateRecordUpdatedV1 } from "../validators.js";
 
 /** The JSON of "record-updated" v1, as `toJSON()` returns it. */
 export type RecordUpdatedV1Json = $evc.EventFields<RecordUpdatedV1>;
@@ -18,120 +19,27 @@ export const RecordUpdatedV1Contract: $evc.EventContract<RecordUpdatedV1> = $evc
   specFile: "asyncapi/latechforce.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "record-updated",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "table",
-          },
+          "type": { "const": "record-updated" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "table" },
           "data": {
             "type": "object",
             "description": "A change to a record.",
             "required": ["tableId", "recordId", "previousFields", "currentFields", "changedFields"],
             "additionalProperties": false,
             "properties": {
-              "tableId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The table.",
-              },
-              "recordId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The record.",
-              },
-              "previousFields": {
-                "type": "object",
-                "additionalProperties": true,
-                "description": "The values before the change.",
-              },
-              "currentFields": {
-                "type": "object",
-                "additionalProperties": true,
-                "description": "The values after the change.",
-              },
+              "tableId": { "type": "string", "minLength": 1, "description": "The table." },
+              "recordId": { "type": "string", "minLength": 1, "description": "The record." },
+              "previousFields": { "type": "object", "additionalProperties": true, "description": "The values before the change." },
+              "currentFields": { "type": "object", "additionalProperties": true, "description": "The values after the change." },
               "changedFields": {
                 "type": "array",
-                "items": {
-                  "type": "string",
-                  "minLength": 1,
-                  "description": "A field name.",
-                },
+                "items": { "type": "string", "minLength": 1, "description": "A field name." },
                 "uniqueItems": true,
                 "description": "The names of the fields that changed.",
               },
@@ -141,14 +49,11 @@ export const RecordUpdatedV1Contract: $evc.EventContract<RecordUpdatedV1> = $evc
       },
     ],
   },
-  validate,
+  validate: validateRecordUpdatedV1,
   subject: {
     "address": "latechforce.table.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "LATECHFORCE",
@@ -186,11 +91,7 @@ export class RecordUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordUpdatedV1Contract, $evc.pin(input, {
-      "type": "record-updated",
-      "version": 1,
-      "aggregateType": "table",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(RecordUpdatedV1Contract, $evc.pin(input, { "type": "record-updated", "version": 1, "aggregateType": "table" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./job-completed.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateJobCompletedV1 } from "../validators.js";
 
 /** The JSON of "job.completed" v1, as `toJSON()` returns it. */
 export type JobCompletedV1Json = $evc.EventFields<JobCompletedV1>;
@@ -18,126 +19,35 @@ export const JobCompletedV1Contract: $evc.EventContract<JobCompletedV1> = $evc.d
   specFile: "asyncapi/modelmora.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "job.completed",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "inference_queue",
-          },
+          "type": { "const": "job.completed" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "inference_queue" },
           "data": {
             "type": "object",
             "description": "A completed job.",
             "required": ["job_id", "model_id", "processing_time_ms", "success"],
             "additionalProperties": false,
             "properties": {
-              "job_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The inference job.",
-              },
-              "model_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The model.",
-              },
-              "processing_time_ms": {
-                "type": "number",
-                "minimum": 0,
-                "description": "Time taken, in milliseconds.",
-              },
-              "success": {
-                "type": "boolean",
-                "description": "Whether inference succeeded.",
-              },
+              "job_id": { "type": "string", "format": "uuid", "description": "The inference job." },
+              "model_id": { "type": "string", "minLength": 1, "description": "The model." },
+              "processing_time_ms": { "type": "number", "minimum": 0, "description": "Time taken, in milliseconds." },
+              "success": { "type": "boolean", "description": "Whether inference succeeded." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateJobCompletedV1,
   subject: {
     "address": "modelmora.inference_queue.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "MODELMORA",
@@ -175,11 +85,7 @@ export class JobCompletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<JobCompletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(JobCompletedV1Contract, $evc.pin(input, {
-      "type": "job.completed",
-      "version": 1,
-      "aggregateType": "inference_queue",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(JobCompletedV1Contract, $evc.pin(input, { "type": "job.completed", "version": 1, "aggregateType": "inference_queue" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./job-submitted.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateJobSubmittedV1 } from "../validators.js";
 
 /** The JSON of "job.submitted" v1, as `toJSON()` returns it. */
 export type JobSubmittedV1Json = $evc.EventFields<JobSubmittedV1>;
@@ -18,103 +19,22 @@ export const JobSubmittedV1Contract: $evc.EventContract<JobSubmittedV1> = $evc.d
   specFile: "asyncapi/modelmora.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "job.submitted",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "inference_queue",
-          },
+          "type": { "const": "job.submitted" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "inference_queue" },
           "data": {
             "type": "object",
             "description": "A queued job.",
             "required": ["job_id", "model_id", "priority"],
             "additionalProperties": false,
             "properties": {
-              "job_id": {
-                "type": "string",
-                "format": "uuid",
-                "description": "The inference job.",
-              },
-              "model_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The model to run.",
-              },
+              "job_id": { "type": "string", "format": "uuid", "description": "The inference job." },
+              "model_id": { "type": "string", "minLength": 1, "description": "The model to run." },
               "priority": {
                 "type": "string",
                 "enum": ["low", "normal", "high"],
@@ -126,14 +46,11 @@ export const JobSubmittedV1Contract: $evc.EventContract<JobSubmittedV1> = $evc.d
       },
     ],
   },
-  validate,
+  validate: validateJobSubmittedV1,
   subject: {
     "address": "modelmora.inference_queue.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "MODELMORA",
@@ -171,11 +88,7 @@ export class JobSubmittedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<JobSubmittedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(JobSubmittedV1Contract, $evc.pin(input, {
-      "type": "job.submitted",
-      "version": 1,
-      "aggregateType": "inference_queue",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(JobSubmittedV1Contract, $evc.pin(input, { "type": "job.submitted", "version": 1, "aggregateType": "inference_queue" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./model-health-changed.v1.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateModelHealthChangedV1 } from "../validators.js";
 
 /** The JSON of "model.health.changed" v1, as `toJSON()` returns it. */
 export type ModelHealthChangedV1Json = $evc.EventFields<ModelHealthChangedV1>;
@@ -18,98 +19,21 @@ export const ModelHealthChangedV1Contract: $evc.EventContract<ModelHealthChanged
   specFile: "asyncapi/modelmora.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "model.health.changed",
-          },
-          "version": {
-            "const": 1,
-          },
-          "aggregateType": {
-            "const": "model_lifecycle_manager",
-          },
+          "type": { "const": "model.health.changed" },
+          "version": { "const": 1 },
+          "aggregateType": { "const": "model_lifecycle_manager" },
           "data": {
             "type": "object",
             "description": "A health transition.",
             "required": ["model_id", "previous_state", "new_state"],
             "additionalProperties": false,
             "properties": {
-              "model_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The model.",
-              },
+              "model_id": { "type": "string", "minLength": 1, "description": "The model." },
               "previous_state": {
                 "type": "string",
                 "enum": ["unloaded", "loading", "loaded", "unhealthy", "unloading"],
@@ -120,24 +44,18 @@ export const ModelHealthChangedV1Contract: $evc.EventContract<ModelHealthChanged
                 "enum": ["unloaded", "loading", "loaded", "unhealthy", "unloading"],
                 "description": "A lifecycle state of a model.",
               },
-              "error_message": {
-                "type": "string",
-                "description": "What went wrong, when the model became unhealthy.",
-              },
+              "error_message": { "type": "string", "description": "What went wrong, when the model became unhealthy." },
             },
           },
         },
       },
     ],
   },
-  validate,
+  validate: validateModelHealthChangedV1,
   subject: {
     "address": "modelmora.model_lifecycle_manager.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "MODELMORA",
@@ -175,11 +93,7 @@ export class ModelHealthChangedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelHealthChangedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelHealthChangedV1Contract, $evc.pin(input, {
-      "type": "model.health.changed",
-      "version": 1,
-      "aggregateType": "model_lifecycle_manager",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ModelHealthChangedV1Contract, $evc.pin(input, { "type": "model.health.changed", "version": 1, "aggregateType": "model_lifecycle_manager" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

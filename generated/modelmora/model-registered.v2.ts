@@ -3,8 +3,9 @@
 // DO NOT EDIT. Run `evc generate`.
 /* eslint-disable */
 import * as $evc from "@evc/runtime/codegen";
-import validate from "./model-registered.v2.validate.js";
+import * as $schemas from "../schemas.js";
 import type { EventMetadata } from "../models.js";
+import { validateModelRegisteredV2 } from "../validators.js";
 
 /** The JSON of "model.registered" v2, as `toJSON()` returns it. */
 export type ModelRegisteredV2Json = $evc.EventFields<ModelRegisteredV2>;
@@ -18,108 +19,27 @@ export const ModelRegisteredV2Contract: $evc.EventContract<ModelRegisteredV2> = 
   specFile: "asyncapi/modelmora.yaml",
   schema: {
     "allOf": [
-      {
-        "title": "EventEnvelope",
-        "type": "object",
-        "description": "The fields every event carries (seed 003's MUST fields). An event's own fields are under `data`.",
-        "required": ["id", "type", "version", "aggregateId", "aggregateType", "timestamp", "metadata"],
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "Unique id of this event; publishing it twice stores it once.",
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The event type, as the system names it (`record-created`, `codegen.started`).",
-          },
-          "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "The version of the event type this payload follows.",
-          },
-          "aggregateId": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256,
-            "pattern": "^[^.*>\\s]+$",
-            "description": "The aggregate the event belongs to. It is a NATS subject token, so it holds no `.`, `*`, `>` or whitespace.",
-          },
-          "aggregateType": {
-            "type": "string",
-            "minLength": 1,
-            "description": "The kind of aggregate (`table`, `codegen-job`, `model_catalog`).",
-          },
-          "timestamp": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the event happened (RFC 3339).",
-          },
-          "metadata": {
-            "title": "EventMetadata",
-            "type": "object",
-            "description": "Where an event comes from and which flow it belongs to. Open to further keys.",
-            "additionalProperties": true,
-            "properties": {
-              "correlationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Shared by every event of one flow (one request, one job).",
-              },
-              "causationId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The id of the event that caused this one.",
-              },
-              "userId": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The user on whose behalf the event happened.",
-              },
-              "source": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The service that produced the event.",
-              },
-            },
-          },
-        },
-      },
+      $schemas.EventEnvelope,
       {
         "type": "object",
         "required": ["data"],
         "properties": {
-          "type": {
-            "const": "model.registered",
-          },
-          "version": {
-            "const": 2,
-          },
-          "aggregateType": {
-            "const": "model_catalog",
-          },
+          "type": { "const": "model.registered" },
+          "version": { "const": 2 },
+          "aggregateType": { "const": "model_catalog" },
           "data": {
             "type": "object",
             "description": "A model in the catalog, with its checksum.",
             "required": ["model_id", "task_type", "version", "checksum"],
             "additionalProperties": false,
             "properties": {
-              "model_id": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The model, as the hub names it.",
-              },
+              "model_id": { "type": "string", "minLength": 1, "description": "The model, as the hub names it." },
               "task_type": {
                 "type": "string",
                 "minLength": 1,
                 "description": "What the model does (txt2embed, txt2txt, img2txt, ...).",
               },
-              "version": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The model version.",
-              },
+              "version": { "type": "string", "minLength": 1, "description": "The model version." },
               "checksum": {
                 "type": "string",
                 "minLength": 1,
@@ -131,14 +51,11 @@ export const ModelRegisteredV2Contract: $evc.EventContract<ModelRegisteredV2> = 
       },
     ],
   },
-  validate,
+  validate: validateModelRegisteredV2,
   subject: {
     "address": "modelmora.model_catalog.{aggregateId}",
     "parameters": [
-      {
-        "name": "aggregateId",
-        "pointer": "/aggregateId",
-      },
+      { "name": "aggregateId", "pointer": "/aggregateId" },
     ],
   },
   stream: "MODELMORA",
@@ -146,11 +63,7 @@ export const ModelRegisteredV2Contract: $evc.EventContract<ModelRegisteredV2> = 
   aggregateType: "model_catalog",
   compatibility: "BACKWARD",
   upcast: $evc.stepsUpcaster([
-    {
-      "op": "default",
-      "path": "/data/checksum",
-      "value": "unknown",
-    },
+    { "op": "default", "path": "/data/checksum", "value": "unknown" },
   ]),
   create: (json) => new ModelRegisteredV2($evc.trust(json)),
 });
@@ -184,11 +97,7 @@ export class ModelRegisteredV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelRegisteredV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelRegisteredV2Contract, $evc.pin(input, {
-      "type": "model.registered",
-      "version": 2,
-      "aggregateType": "model_catalog",
-    })));
+    $evc.defineFields(this, $evc.parseEvent(ModelRegisteredV2Contract, $evc.pin(input, { "type": "model.registered", "version": 2, "aggregateType": "model_catalog" })));
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

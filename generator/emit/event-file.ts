@@ -2,11 +2,13 @@
 import type { EventModel } from "../model.js";
 import { className } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
-import { eventFile, importOfAbsolute, runtimeImport, upcasterFile, validatorFile, importBetween, type Layout } from "./layout.js";
+import type { SharedSchemas } from "../shared-schemas.js";
+import { eventFile, importOfAbsolute, runtimeImport, schemasFile, upcasterFile, validatorsFile, importBetween, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
 import type { EventModels, RenderedModel } from "./models.js";
 import { preamble } from "./preamble.js";
 import type { NamedImport, SourceFileSpec } from "./source-file.js";
+import { validatorName } from "./validators.js";
 
 /** The name of the hand-written function that brings an event from the version before to this one. */
 export function upcasterName(event: EventModel): string {
@@ -14,19 +16,30 @@ export function upcasterName(event: EventModel): string {
 }
 
 /** The file spec of an event module; `imports` are the other models it uses, each with the file that holds it. */
-export function eventModule(rendered: EventModels, models: readonly RenderedModel[], imports: readonly NamedImport[], layout: Layout): SourceFileSpec {
+export function eventModule(
+  rendered: EventModels,
+  models: readonly RenderedModel[],
+  imports: readonly NamedImport[],
+  shared: SharedSchemas,
+  layout: Layout,
+): SourceFileSpec {
   const { event, valueType } = rendered;
   const file = eventFile(event);
+  let usesShared = false;
+  const schema = jsonLiteral(event.schema, "  ", (node) => {
+    const found = shared.sharedAs(node);
+    usesShared ||= found !== undefined;
+    return found === undefined ? undefined : `$schemas.${found.name}`;
+  });
   const upcaster =
     event.upcast.kind === "function"
       ? [{ from: importOfAbsolute(layout, file, upcasterFile(layout, event)), names: [upcasterName(event)], typeOnly: false }]
       : [];
   return {
     header: preamble(`${event.specFile} (message ${JSON.stringify(event.messageId)}, type ${JSON.stringify(event.type)}, version ${event.version})`),
-    namespaces: { $evc: runtimeImport(layout, file) },
-    defaults: { validate: importBetween(file, validatorFile(event)) },
-    named: [...imports, ...upcaster],
-    statements: [jsonType(event, valueType), contract(event, valueType), ...models.map((model) => model.code)],
+    namespaces: { $evc: runtimeImport(layout, file), ...(usesShared ? { $schemas: importBetween(file, schemasFile) } : {}) },
+    named: [...imports, ...upcaster, { from: importBetween(file, validatorsFile), names: [validatorName(event)], typeOnly: false }],
+    statements: [jsonType(event, valueType), contract(event, valueType, schema), ...models.map((model) => model.code)],
   };
 }
 
@@ -35,7 +48,7 @@ function jsonType(event: EventModel, valueType: string | undefined): string {
   return `/** The JSON of ${JSON.stringify(event.type)} v${event.version}, as \`toJSON()\` returns it. */\ntype ${jsonTypeName(event)} = ${target};`;
 }
 
-function contract(event: EventModel, valueType: string | undefined): string {
+function contract(event: EventModel, valueType: string | undefined, schema: string): string {
   const upcast =
     event.upcast.kind === "none"
       ? "undefined"
@@ -52,8 +65,8 @@ function contract(event: EventModel, valueType: string | undefined): string {
     `className: ${JSON.stringify(event.className)}`,
     `system: ${JSON.stringify(event.system)}`,
     `specFile: ${JSON.stringify(event.specFile)}`,
-    `schema: ${jsonLiteral(event.schema, "  ")}`,
-    "validate",
+    `schema: ${schema}`,
+    `validate: ${validatorName(event)}`,
     `subject: ${event.subject === undefined ? "undefined" : jsonLiteral(event.subject, "  ")}`,
     `stream: ${event.stream === undefined ? "undefined" : JSON.stringify(event.stream)}`,
     `envelope: ${event.envelope}`,

@@ -18,10 +18,11 @@ export function eventFile(event: EventModel): string {
   return `${event.system}/${fileSlug(event.type)}.v${event.version}.ts`;
 }
 
-/** The standalone validator of an event, beside its file. */
-export function validatorFile(event: EventModel): string {
-  return eventFile(event).replace(/\.ts$/, ".validate.ts");
-}
+/** The standalone validators of every event: `validators.ts`. */
+export const validatorsFile = "validators.ts";
+
+/** The schemas several events share, defined once for every system: `schemas.ts`. */
+export const schemasFile = "schemas.ts";
 
 /** The hand-written upcasters of an event type: `<system>/<type>.ts` in the upcasters folder. */
 export function upcasterFile(layout: Layout, event: EventModel): string {

@@ -6,6 +6,7 @@
  * for doc comments.
  */
 import {
+  ConstrainedDictionaryModel,
   ConstrainedObjectModel,
   TypeScriptGenerator,
   type ConstrainedMetaModel,
@@ -87,10 +88,11 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
     class: {
       self({ model, renderer }) {
         const event = roots.get(model.name);
-        const properties = Object.values(model.properties);
-        if (event !== undefined) return renderEventClass(event, properties.map((property) => rootProperty(event, property)));
-        const body = properties.map((property) => `${docComment([description(property.property)], "  ")}  ${interfaceField(property)}`);
-        return `${docComment([description(model)])}interface ${model.name} {\n${body.join("\n")}\n}`;
+        const { known, open } = splitOpen(Object.values(model.properties));
+        if (event !== undefined) return renderEventClass(event, known.map((property) => rootProperty(event, property)));
+        const body = known.map((property) => `${docComment([description(property.property)], "  ")}  ${interfaceField(property)}`);
+        const index = indexSignature(known, open);
+        return `${docComment([description(model)])}interface ${model.name} {\n${[...body, ...(index === undefined ? [] : [`  ${index}`])].join("\n")}\n}`;
       },
     },
     enum: {
@@ -132,6 +134,31 @@ function rootProperty(event: EventModel, property: ConstrainedObjectPropertyMode
     pinned: property.required ? pinned : undefined,
     doc: description(property.property),
   };
+}
+
+/**
+ * Modelina models an open object (`additionalProperties: true` or a schema, `patternProperties`) as a
+ * dictionary property to "unwrap" into the object, named `additionalProperties`; on the wire those keys
+ * sit beside the known fields, so they are split off here and become an index signature.
+ */
+function splitOpen(properties: readonly ConstrainedObjectPropertyModel[]) {
+  const isOpen = (property: ConstrainedObjectPropertyModel) =>
+    property.property instanceof ConstrainedDictionaryModel && property.property.serializationType === "unwrap";
+  return { known: properties.filter((property) => !isOpen(property)), open: properties.filter(isOpen) };
+}
+
+/**
+ * The index signature of an open object: the type of its further keys, widened by the types of its
+ * known fields (and `undefined` for an optional one), because TypeScript requires every field to fit
+ * the index signature; `unknown` when any of them is unknown.
+ */
+function indexSignature(known: readonly ConstrainedObjectPropertyModel[], open: readonly ConstrainedObjectPropertyModel[]): string | undefined {
+  if (open.length === 0) return undefined;
+  const valueTypes = open.map((property) => (property.property as ConstrainedDictionaryModel).value.type);
+  const fieldTypes = known.flatMap((property) => (property.required ? [fieldType(property)] : [fieldType(property), "undefined"]));
+  const types = [...new Set([...valueTypes, ...fieldTypes])];
+  const union = types.length === 1 ? (types[0] as string) : types.map((type) => `(${type})`).join(" | ");
+  return `readonly [key: string]: ${types.includes("unknown") || types.includes("any") ? "unknown" : union};`;
 }
 
 function interfaceField(property: ConstrainedObjectPropertyModel): string {

@@ -8,12 +8,14 @@ import type { ContractModel, EventModel } from "../model.js";
 import { typeName } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
-import { eventFile, importBetween, runtimeImport, validatorFile, type Layout } from "./layout.js";
+import { findSharedSchemas } from "../shared-schemas.js";
+import { eventFile, importBetween, runtimeImport, schemasFile, validatorsFile, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
 import { renderModels, type EventModels, type RenderedModel } from "./models.js";
 import { preamble } from "./preamble.js";
+import { schemasModule } from "./schemas-file.js";
 import { SourcePrinter, type NamedImport } from "./source-file.js";
-import { validatorModule } from "./validators.js";
+import { validatorsModule } from "./validators.js";
 
 /** Every generated file, by path relative to the output folder. */
 export type GeneratedFiles = Map<string, string>;
@@ -23,16 +25,18 @@ export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, la
   const rendered = await renderModels(model.events);
   const placement = placeModels(rendered);
   const printer = new SourcePrinter();
+  const shared = findSharedSchemas(model.events);
   const files: GeneratedFiles = new Map();
 
   for (const entry of rendered) {
     const file = eventFile(entry.event);
     const models = placement.modelsOf(file);
-    files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), layout)));
-    const validator = validatorFile(entry.event);
-    const from = `${entry.event.specFile} (validator of ${JSON.stringify(entry.event.type)} v${entry.event.version})`;
-    files.set(validator, preamble(from) + validatorModule(entry.event, compiler, runtimeImport(layout, validator)));
+    files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), shared, layout)));
   }
+  if (model.events.length > 0) {
+    files.set(validatorsFile, preamble("every spec (the validators of every event)") + validatorsModule(model.events, shared, compiler, runtimeImport(layout, validatorsFile)));
+  }
+  if (shared.list.length > 0) files.set(schemasFile, printer.print(schemasModule(shared, layout)));
   for (const file of placement.sharedFiles()) {
     const models = placement.modelsOf(file);
     files.set(file, printer.print({ header: preamble("every spec (models shared by several events)"), named: placement.importsFor(file, models), statements: models.map((m) => m.code) }));

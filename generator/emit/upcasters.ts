@@ -2,13 +2,17 @@
  * Hand-written upcasters (`upcast: function` in the spec) live in `upcasters/<system>/<type>.ts`. The
  * generator creates each file with a typed signature to fill in, adds signatures that are missing,
  * and keeps every signature's types in step with the specs, editing the syntax tree with ts-morph:
- * a body someone wrote is never touched.
+ * a body someone wrote is never touched. It also finds what would fail later: a stub still unwritten
+ * (events of that version would be dead-lettered), and upcasters of versions the specs no longer have
+ * (they import deleted files); an unwritten one of those is removed, a written one is reported.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IndentationText, Project, QuoteKind, type SourceFile } from "ts-morph";
+import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
+import type { SpecDiagnostic } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
 import { className, singleLine } from "../naming.js";
+import { displayPath } from "../output.js";
 import { jsonTypeName } from "./event-class.js";
 import { upcasterName } from "./event-file.js";
 import { eventFile, specifierBetween, upcasterFile, type Layout } from "./layout.js";
@@ -16,8 +20,18 @@ import { eventFile, specifierBetween, upcasterFile, type Layout } from "./layout
 /** Upcaster files to write, by absolute path, with their full text (unchanged files included). */
 export type UpcasterFiles = Map<string, string>;
 
-/** Bring every upcaster file in line with the model, keeping hand-written bodies. */
-export function emitUpcasters(model: ContractModel, layout: Layout): UpcasterFiles {
+/** The upcaster files, and what in them would fail at run time or at compile time. */
+export interface UpcasterPlan {
+  readonly files: UpcasterFiles;
+  /** Unwritten stubs and upcasters of removed versions, each at its file and line (as the files will be written). */
+  readonly findings: readonly SpecDiagnostic[];
+}
+
+/** The name of every function the generator writes as an upcaster, whatever version it is for. */
+const upcasterNamePattern = /^upcast\w+V\d+ToV\d+$/;
+
+/** Bring every upcaster file in line with the model, keeping hand-written bodies; `cwd` is where findings' paths start. */
+export function emitUpcasters(model: ContractModel, layout: Layout, cwd: string): UpcasterPlan {
   const project = new Project({
     useInMemoryFileSystem: true,
     skipAddingFilesFromTsConfig: true,
@@ -29,14 +43,90 @@ export function emitUpcasters(model: ContractModel, layout: Layout): UpcasterFil
     const path = upcasterFile(layout, event);
     byFile.set(path, [...(byFile.get(path) ?? []), event]);
   }
+  const paths = [...new Set([...byFile.keys(), ...listUpcasterFiles(layout.upcastersDir)])].sort();
   const files: UpcasterFiles = new Map();
-  for (const [path, events] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const findings: SpecDiagnostic[] = [];
+  for (const path of paths) {
+    const events = byFile.get(path) ?? [];
     const existing = existsSync(path) ? readFileSync(path, "utf8") : undefined;
     const file = project.createSourceFile(`/upcaster-${files.size}.ts`, existing ?? newFile(events, layout, path), { overwrite: true });
     for (const event of events) keepSignature(file, event, layout, path);
-    files.set(path, file.getFullText());
+    const removed = removeUnwrittenLeftovers(file, new Set(events.map(upcasterName)));
+    if (events.length > 0 || removed) files.set(path, file.getFullText());
+    findings.push(...findProblems(file, events, displayPath(cwd, path)));
   }
-  return files;
+  return { files, findings };
+}
+
+/** The `.ts` files below the upcasters folder, absolute. */
+function listUpcasterFiles(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The statement of a generated stub; while a function's body is only this, the upcaster is not written. */
+function stubStatement(event: EventModel): string {
+  const name = upcasterName(event);
+  return `throw new Error(${JSON.stringify(`${name} is not written yet: write how a v${event.version - 1} event becomes a v${event.version} one`)});`;
+}
+
+/** True while a function is what the generator wrote: one `throw` saying it is not written yet. */
+function isUnwritten(fn: FunctionDeclaration): boolean {
+  const statements = fn.getStatements();
+  const only = statements[0];
+  return statements.length === 1 && only !== undefined && Node.isThrowStatement(only) && only.getText().includes(" is not written yet: ");
+}
+
+/** Upcasters the model no longer asks for. */
+function leftovers(file: SourceFile, wanted: ReadonlySet<string>): FunctionDeclaration[] {
+  return file.getFunctions().filter((fn) => upcasterNamePattern.test(fn.getName() ?? "") && !wanted.has(fn.getName() ?? ""));
+}
+
+/**
+ * Remove the unwritten stubs of removed versions (nothing of anyone's is lost) and the type imports
+ * only they used; returns whether anything was removed.
+ */
+function removeUnwrittenLeftovers(file: SourceFile, wanted: ReadonlySet<string>): boolean {
+  const unwritten = leftovers(file, wanted).filter(isUnwritten);
+  for (const fn of unwritten) fn.remove();
+  if (unwritten.length === 0) return false;
+  const used = new Set(
+    file
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .filter((identifier) => identifier.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) === undefined)
+      .map((identifier) => identifier.getText()),
+  );
+  for (const declaration of file.getImportDeclarations()) {
+    const unused = declaration.getNamedImports().filter((named) => !used.has(named.getName()));
+    if (unused.length === 0) continue;
+    if (unused.length === declaration.getNamedImports().length && declaration.getDefaultImport() === undefined) declaration.remove();
+    else for (const named of unused) named.remove();
+  }
+  if (file.getStatements().length === 0) file.addStatements("export {};");
+  return true;
+}
+
+/** Unwritten stubs of current versions, and written upcasters of removed ones, as error diagnostics at their function. */
+function findProblems(file: SourceFile, events: readonly EventModel[], shownPath: string): SpecDiagnostic[] {
+  const at = (fn: FunctionDeclaration) => {
+    const { line, column } = file.getLineAndColumnAtPos(fn.getStart());
+    return { file: shownPath, line, column };
+  };
+  const unwritten = events.flatMap((event) => {
+    const fn = file.getFunction(upcasterName(event));
+    if (fn === undefined || !isUnwritten(fn)) return [];
+    const message = `${upcasterName(event)} is not written yet: "${singleLine(event.type)}" v${event.version - 1} events cannot be read as v${event.version} until it is (write its body)`;
+    return [{ severity: "error" as const, code: "evc-unwritten-upcaster", message, location: at(fn) }];
+  });
+  const removed = leftovers(file, new Set(events.map(upcasterName))).map((fn) => ({
+    severity: "error" as const,
+    code: "evc-upcaster-of-removed-version",
+    message: `${fn.getName() ?? ""} upcasts to a version the specs no longer declare with \`upcast: function\`; delete it (it imports generated types that are gone)`,
+    location: at(fn),
+  }));
+  return [...unwritten, ...removed];
 }
 
 /** A new upcaster file: a header saying whose it is, and the type imports its signatures need. */
@@ -70,7 +160,7 @@ function keepSignature(file: SourceFile, event: EventModel, layout: Layout, path
       docs: [`Turn a ${JSON.stringify(event.type)} v${event.version - 1} event into a v${event.version} one.`],
       parameters: [{ name: "event", type: from }],
       returnType: to,
-      statements: [`throw new Error(${JSON.stringify(`${name} is not written yet: write how a v${event.version - 1} event becomes a v${event.version} one`)});`],
+      statements: [stubStatement(event)],
     });
     return;
   }

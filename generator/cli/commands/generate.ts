@@ -35,7 +35,10 @@ export const generateCommand: CommandRegistration = (program, io, done) => {
       const { events, systems } = result.model;
       const took = Math.round(performance.now() - started);
       for (const file of result.files) reporter.text(`${file.reason === "extra" ? "removed" : "wrote"} ${file.path}\n`);
-      done(reporter.finish(ExitCode.ok, `${events.length} event versions of ${systems.length} systems: ${result.files.length === 0 ? "nothing changed" : `${result.files.length} files updated`} (${took} ms)`));
+      printWarnings(reporter, result.upcasterProblems, true);
+      const unwritten = result.upcasterProblems.length;
+      const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix: events would be dead-lettered or the SDK would not compile`;
+      done(reporter.finish(unwritten === 0 ? ExitCode.ok : ExitCode.finding, `${events.length} event versions of ${systems.length} systems: ${result.files.length === 0 ? "nothing changed" : `${result.files.length} files updated`} (${took} ms)${upcasters}`));
     } catch (error) {
       done(reportFailure(reporter, error, `${out} left unchanged`));
     }
@@ -56,6 +59,7 @@ export const checkCommand: CommandRegistration = (program, io, done) => {
         const settings = readSettings(flags, io);
         const result = await check(generateOptions(settings, flags, io));
         printWarnings(reporter, result.warnings);
+        printWarnings(reporter, result.upcasterProblems, true);
         for (const file of result.files) {
           const message = `${file.path} is stale (${file.reason})`;
           reporter.add({ severity: "error", rule: "STALE_FILE", message, location: { file: file.path, line: 1, column: 1 } }, `stale: ${file.path} (${file.reason})\n`, "stderr");
@@ -78,7 +82,9 @@ export const checkCommand: CommandRegistration = (program, io, done) => {
         const pending = gate.locked && unreleased > 0 ? `; ${unreleased} event version${unreleased === 1 ? "" : "s"} not released yet: \`evc release\` locks them` : "";
         if (stale > 0) reporter.text(`evc: ${sdk}\n`, "stderr");
         else reporter.text(`${sdk}\n`);
-        done(reporter.finish(stale === 0 && breaking === 0 ? ExitCode.ok : ExitCode.finding, `evc check: ${held}${pending}`));
+        const unwritten = result.upcasterProblems.length;
+        const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix`;
+        done(reporter.finish(stale === 0 && breaking === 0 && unwritten === 0 ? ExitCode.ok : ExitCode.finding, `evc check: ${held}${pending}${upcasters}`));
       } catch (error) {
         done(reportFailure(reporter, error, "cannot tell whether the SDK is stale"));
       }
