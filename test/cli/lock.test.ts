@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import { checkLock } from "@evc/cli/compat";
 import { loadConfig } from "@evc/cli";
 import { loadContracts } from "@evc/cli";
-import { editFile, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+import { editFile, specWorkspace, type SpecWorkspace, shopUpcaster, writeShopUpcaster } from "../helpers/spec-workspace.js";
 
 const config = (accept = "[]") => `version: 1\nspecs: specs\noutput:\n  dir: sdk\ncompatibility:\n  lock: evc.lock.yaml\n  accept: ${accept}\n`;
 const v1Amount = "amount: { type: number, minimum: 0, description: Total in cents. }";
@@ -18,6 +18,8 @@ async function releasedShop(base: (spec: string) => string = (spec) => spec): Pr
   const ws = specWorkspace({ "evc.config.yaml": config() });
   cpSync(join(import.meta.dirname, "../fixtures/asyncapi/shop"), join(ws.dir, "specs"), { recursive: true });
   ws.write("specs/shop.yaml", base(ws.read("specs/shop.yaml")));
+  await ws.evc("generate");
+  if (ws.exists(shopUpcaster)) writeShopUpcaster(ws);
   expect((await ws.evc("generate")).code).toBe(0);
   const release = await ws.evc("release");
   expect(release.code).toBe(0);
@@ -74,6 +76,7 @@ describe("cli - the lock of released contracts", { timeout: 120_000 }, () => {
     await using ws = await disposable(releasedShop(withoutV3));
     cpSync(join(import.meta.dirname, "../fixtures/asyncapi/shop/shop.yaml"), join(ws.dir, "specs/shop.yaml"));
     await ws.evc("generate");
+    writeShopUpcaster(ws);
     const unreleased = await ws.evc("check");
     expect(unreleased.code).toBe(0);
     expect(unreleased.stdout).toBe("sdk is in sync with specs\nevc check: released contracts hold (evc.lock.yaml); 1 event version not released yet: `evc release` locks them\n");

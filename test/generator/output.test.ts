@@ -1,7 +1,7 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+import { specWorkspace, type SpecWorkspace, shopUpcaster, writeShopUpcaster } from "../helpers/spec-workspace.js";
 
 const shop = join(import.meta.dirname, "../fixtures/asyncapi/shop");
 
@@ -11,12 +11,8 @@ function shopWorkspace(): SpecWorkspace {
   return ws;
 }
 
-const upcaster = "upcasters/shop/order-placed.ts";
-
-/** Write the body of the shop's v2 to v3 upcaster, which `evc generate` created as a stub. */
-function writeUpcaster(ws: SpecWorkspace): void {
-  ws.write(upcaster, ws.read(upcaster).replace(/  throw new Error\(.*\);/, "  return { ...event, version: 3, data: { orderId: event.data.orderId, total: { cents: event.data.amount, currency: event.data.currency } } };"));
-}
+const upcaster = shopUpcaster;
+const writeUpcaster = writeShopUpcaster;
 
 describe("generator - output", () => {
   test("the same specs give the same bytes, and check then finds nothing stale", async () => {

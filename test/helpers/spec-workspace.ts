@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,6 +12,8 @@ export interface SpecWorkspace extends Disposable {
   write(path: string, text: string): void;
   /** Read a file below the workspace. */
   read(path: string): string;
+  /** Whether a file exists below the workspace. */
+  exists(path: string): boolean;
   /** Run `evc` in the workspace; returns the exit code and what it printed. */
   evc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Import a generated module (a path below the workspace). */
@@ -40,6 +42,7 @@ export function specWorkspace(files: Readonly<Record<string, string>> = {}): Spe
     dir,
     write,
     read: (path) => readFileSync(join(dir, path), "utf8"),
+    exists: (path) => existsSync(join(dir, path)),
     async evc(...args) {
       let stdout = "";
       let stderr = "";
@@ -50,4 +53,12 @@ export function specWorkspace(files: Readonly<Record<string, string>> = {}): Spe
     load: async <T>(path: string) => (await import(pathToFileURL(join(dir, path)).href)) as T,
     [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** The shop fixture's hand-written v2 to v3 upcaster, which `evc generate` creates as a stub. */
+export const shopUpcaster = "upcasters/shop/order-placed.ts";
+
+/** Write the body of the shop's v2 to v3 upcaster stub, as its author would. */
+export function writeShopUpcaster(ws: SpecWorkspace): void {
+  ws.write(shopUpcaster, ws.read(shopUpcaster).replace(/  throw new Error\(.*\);/, "  return { ...event, version: 3, data: { orderId: event.data.orderId, total: { cents: event.data.amount, currency: event.data.currency } } };"));
 }
