@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import type { SourceLocation } from "../diagnostics.js";
 import { ArgumentError } from "@evc/runtime";
-import type { CliIO, ExitCodeValue } from "./io.js";
+import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
 
 /** The output formats. */
 export const outputFormats = ["text", "json", "github-actions", "junit"] as const;
@@ -40,6 +40,14 @@ export interface CommandReport {
   readonly exitCode: ExitCodeValue;
   readonly summary: string;
   readonly findings: readonly Finding[];
+  /** What a listing command (`list`, `dlq list`) found, in its JSON report. */
+  readonly items?: readonly unknown[];
+}
+
+/** The JSON report of a listing command: the shape every command's `--json` prints, with the listed `items`. */
+export function listingJson(command: string, summary: string, items: readonly unknown[]): string {
+  const report: CommandReport = { command, ok: true, exitCode: ExitCode.ok, summary, findings: [], items };
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 /** Add `--format` (and `--json`, its short form for json) to a command. */

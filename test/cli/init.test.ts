@@ -44,6 +44,8 @@ describe("evc init", () => {
     expect(readFileSync(join(dir, "generated/orders/order-placed.v1.ts"), "utf8")).toContain('import * as $evc from "@evc/runtime/codegen";');
     expect(typecheck([join(dir, "generated/index.ts")])).toEqual([]);
     expect(await evc(dir, "check")).toMatchObject({ code: 0 });
+    const listed = JSON.parse((await evc(dir, "list", "--json")).stdout) as Record<string, unknown>;
+    expect(listed).toMatchObject({ command: "list", ok: true, exitCode: 0, findings: [], items: [{ type: "order.placed", version: 1, latestVersion: 1, system: "orders" }] });
   });
 
   test("never overwrites a file, and keeps the scripts a package.json already has", async () => {

@@ -5,7 +5,7 @@ import type { EventBus } from "@evc/runtime";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";
-import { Reporter } from "../output.js";
+import { Reporter, listingJson } from "../output.js";
 
 interface DlqFlags extends BusFlags {
   stream?: string;
@@ -23,7 +23,7 @@ export const dlqCommand: CommandRegistration = (program, io, done) => {
     (flags: DlqFlags) =>
       run(io, done, flags, async (bus) => {
         const letters = (await Promise.all(streamsOf(bus, flags).map((stream) => listDeadLetters(bus.manager, stream, Number(flags.limit))))).flat();
-        if (flags.json === true) io.stdout(`${JSON.stringify(letters.map(summary))}\n`);
+        if (flags.json === true) io.stdout(listingJson("dlq list", `${letters.length} dead letters`, letters.map(summary)));
         else if (letters.length === 0) io.stdout("no dead letters\n");
         else for (const letter of letters) io.stdout(`${letter.deadLetterStream} #${letter.seq} ${letter.time} ${letter.type ?? "?"} v${letter.version ?? "?"} ${letter.subject} consumer=${letter.consumer} deliveries=${letter.deliveries}${letter.poison ? " poison" : ""}: ${letter.reason}\n`);
       }),

@@ -1,7 +1,7 @@
 import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { printWarnings, reportFailure } from "../report.js";
-import { Reporter } from "../output.js";
+import { Reporter, listingJson } from "../output.js";
 
 /** One line of `evc list`. */
 interface ContractRow {
@@ -37,7 +37,7 @@ export const listCommand: CommandRegistration = (program, io, done) => {
           stream: event.stream ?? null,
           className: event.className,
         }));
-        io.stdout(flags.json === true ? `${JSON.stringify(rows, null, 2)}\n` : table(rows));
+        io.stdout(flags.json === true ? listingJson("list", `${rows.length} event versions`, rows) : table(rows));
         done(ExitCode.ok);
       } catch (error) {
         done(reportFailure(new Reporter(io, "list", "text"), error, "nothing listed"));
