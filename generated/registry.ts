@@ -1255,5 +1255,8 @@ export interface EventVersions {
   "user_updated": { 1: UserUpdatedV1 };
 }
 
+/** The request/reply operation "requestCodegen": sends "codegen.started", answered by "codegen.completed" or "codegen.failed". */
+export const RequestCodegenOperation: $evc.RequestOperation<CodegenStartedV1, CodegenCompletedV1 | CodegenFailedV1> = $evc.defineRequest<CodegenStartedV1, CodegenCompletedV1 | CodegenFailedV1>("requestCodegen", CodegenStarted, [CodegenCompleted, CodegenFailed]);
+
 /** Every event by type and version: class, schema, validator, subject, stream and upcasters; typed by `LatestEvents`. */
 export const registry: $evc.Registry<LatestEvents> = $evc.createRegistry<LatestEvents>({ contracts, topology });

@@ -234,6 +234,7 @@ function operationsByMessage(document: AsyncAPIDocumentInterface): Map<unknown, 
       action: operation.isReceive() ? "receive" : "send",
       title: text((operation.json() as Record<string, unknown>)["title"]),
       channel: channel?.id(),
+      replyMessages: operation.reply()?.messages().all().map((message) => message.id()) ?? [],
     };
     for (const message of operation.messages()) byMessage.set(message.json(), [...(byMessage.get(message.json()) ?? []), model]);
   }

@@ -27,6 +27,8 @@ export interface OperationModel {
   readonly title: string | undefined;
   /** The id of the channel it acts on. */
   readonly channel: string | undefined;
+  /** The ids of the messages its `reply` expects (AsyncAPI 3 request/reply); empty when it expects none. */
+  readonly replyMessages: readonly string[];
 }
 
 /** One version of one event type. */

@@ -26,6 +26,6 @@ export { defineContract, defineFields, own, parseEvent, pin, readJson, safely, t
 export type { SafeResult } from "./event-helpers.js";
 export { functionUpcaster, stepsUpcaster } from "./upcast-steps.js";
 export { validatorRequire } from "./validator-runtime.js";
-export { defineEventType } from "./event-types.js";
-export type { EventTypeHandle } from "./event-types.js";
+export { defineEventType, defineRequest } from "./event-types.js";
+export type { EventTypeHandle, RequestOperation } from "./event-types.js";
 export { isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";

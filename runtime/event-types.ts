@@ -101,6 +101,43 @@ export type KnownPattern<Events, P extends string> = string extends P ? P : [Mat
 /** `S` when it is a non-literal string or the registry is untyped; `never` for a literal, which must then be a type of the registry. */
 export type DynamicString<Events, S extends string> = string extends S ? S : unknown extends Events ? S : never;
 
+/** Type-level only: where a request operation keeps the type of its replies. */
+declare const replyType: unique symbol;
+
+/**
+ * A request/reply operation of the specs (an AsyncAPI 3 operation with a `reply`): the event type it
+ * sends and the event types that answer it. `SuspensionManager.request` runs it, typed.
+ */
+export interface RequestOperation<Request extends EventInstance = EventInstance, Reply extends EventInstance = EventInstance> {
+  /** The operation's id in the spec (`requestCodegen`). */
+  readonly name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly request: EventTypeHandle<string, Request, any>;
+  readonly replies: readonly EventTypeHandle[];
+  /** Never set: carries the reply's type for the compiler. */
+  readonly [replyType]?: Reply;
+}
+
+/** The reply a request operation resolves with. */
+export type ReplyOf<O> = O extends RequestOperation<EventInstance, infer Reply> ? Reply : never;
+
+/** The request event a request operation sends. */
+export type RequestOf<O> = O extends RequestOperation<infer Request, EventInstance> ? Request : never;
+
+/**
+ * Define a request/reply operation from its request and reply handles.
+ * @private
+ */
+export function defineRequest<Request extends EventInstance, Reply extends EventInstance>(
+  name: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  request: EventTypeHandle<string, Request, any>,
+  replies: readonly EventTypeHandle[],
+): RequestOperation<Request, Reply> {
+  if (replies.length === 0) throw new ArgumentError("replies", `at least one reply type of the operation "${name}"`);
+  return Object.freeze({ name, request, replies: Object.freeze([...replies]) });
+}
+
 /** The version a source pins: a contract's own; undefined for a handle (the latest). */
 export function versionOf(source: EventSource): number | undefined {
   return "versions" in source ? undefined : source.version;

@@ -11,7 +11,9 @@
  */
 import type { Msg, Subscription } from "@nats-io/transport-node";
 import type { EventBus } from "./bus.js";
+import { randomUUID } from "node:crypto";
 import type { EventInstance } from "./contract.js";
+import type { CreateInit, RequestOperation } from "./event-types.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { Header, readHeader } from "./headers.js";
 import { isPlainObject } from "./json.js";
@@ -64,6 +66,22 @@ export class SuspensionManager {
   /** Waits in progress. */
   get pending(): number {
     return this.#waits.size;
+  }
+
+  /**
+   * Run a request/reply operation of the specs: build its request event from `init` (a fresh
+   * correlation id unless its metadata names one), publish it, and resolve with the first reply of
+   * the operation's reply types carrying that correlation id, typed; rejects as `suspendForResponse` does.
+   */
+  async request<Request extends EventInstance, Reply extends EventInstance>(
+    operation: RequestOperation<Request, Reply>,
+    init: CreateInit<Request>,
+    options: Partial<SuspendOptions> = {},
+  ): Promise<Reply> {
+    const metadata = (init as { readonly metadata?: { readonly correlationId?: string } }).metadata;
+    const correlationId = metadata?.correlationId ?? randomUUID();
+    const request = this.#bus.create(operation.request, { ...init, metadata: { ...metadata, correlationId } } as CreateInit<Request>);
+    return this.suspendForResponse<Reply>(request, operation.replies.map((reply) => reply.type), correlationId, options);
   }
 
   /**

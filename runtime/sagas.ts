@@ -4,3 +4,4 @@ export type { SuspendOptions } from "./request-response.js";
 export { deterministicId, legacyDeterministicId } from "./deterministic-id.js";
 export { defaultSagaOptions, isFinal, SagaRunner, SagaTimeoutError, startSaga, waitForSaga } from "./saga.js";
 export type { SagaContext, SagaDefinition, SagaNotification, SagaOptions, SagaRecord, SagaStep, SagaStatus } from "./saga.js";
+export type { ReplyOf, RequestOf, RequestOperation } from "./event-types.js";

@@ -124,9 +124,57 @@ function registryModule(model: ContractModel, layout: Layout) {
       `/** Every version of every event type, by type and version. */\ninterface EventVersions {\n${types
         .map((type) => `  ${JSON.stringify(type)}: { ${versionsOf(type).map((event) => `${event.version}: ${event.className}`).join("; ")} };`)
         .join("\n")}\n}`,
+      ...requestOperations(model).map(requestOperation),
       "/** Every event by type and version: class, schema, validator, subject, stream and upcasters; typed by `LatestEvents`. */\nconst registry: $evc.Registry<LatestEvents> = $evc.createRegistry<LatestEvents>({ contracts, topology });",
     ],
   };
+}
+
+/** A request/reply operation of the specs: the one event type it sends and the event types that answer. */
+interface RequestOperationModel {
+  readonly id: string;
+  readonly name: string;
+  readonly request: EventModel;
+  readonly replies: readonly EventModel[];
+}
+
+/**
+ * The operations that send one event type and expect a reply (AsyncAPI 3 `reply`) whose messages
+ * are events of the same system, each under the name `<Operation>Operation`; operations that
+ * send several types, or whose replies are not events, are left out.
+ */
+function requestOperations(model: ContractModel): RequestOperationModel[] {
+  const found = new Map<string, { id: string; system: string; requests: EventModel[]; replyMessages: ReadonlySet<string> }>();
+  for (const event of model.events) {
+    for (const operation of event.operations) {
+      if (operation.action !== "send" || operation.replyMessages.length === 0) continue;
+      const key = `${event.system}/${operation.id}`;
+      const entry = found.get(key) ?? { id: operation.id, system: event.system, requests: [], replyMessages: new Set(operation.replyMessages) };
+      entry.requests.push(event);
+      found.set(key, entry);
+    }
+  }
+  const latest = (type: string) => model.events.filter((event) => event.type === type).at(-1) as EventModel;
+  const taken = new Set(model.events.flatMap((event) => [event.className, unionName(event.type)]));
+  const operations: RequestOperationModel[] = [];
+  for (const entry of [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const requestTypes = new Set(entry.requests.map((event) => event.type));
+    const replyTypes = [...new Set(model.events.filter((event) => event.system === entry.system && entry.replyMessages.has(event.messageId)).map((event) => event.type))].sort();
+    const name = `${typeName(entry.id, "Request")}Operation`;
+    if (requestTypes.size !== 1 || replyTypes.length === 0 || taken.has(name)) continue;
+    taken.add(name);
+    operations.push({ id: entry.id, name, request: latest([...requestTypes][0] as string), replies: replyTypes.map(latest) });
+  }
+  return operations;
+}
+
+/** A request/reply operation for `SuspensionManager.request`: its request handle and reply handles, typed. */
+function requestOperation(operation: RequestOperationModel): string {
+  const reply = operation.replies.map((event) => event.className).join(" | ");
+  return [
+    `/** The request/reply operation ${JSON.stringify(operation.id)}: sends ${JSON.stringify(operation.request.type)}, answered by ${operation.replies.map((event) => JSON.stringify(event.type)).join(" or ")}. */`,
+    `const ${operation.name}: $evc.RequestOperation<${operation.request.className}, ${reply}> = $evc.defineRequest<${operation.request.className}, ${reply}>(${JSON.stringify(operation.id)}, ${unionName(operation.request.type)}, [${operation.replies.map((event) => unionName(event.type)).join(", ")}]);`,
+  ].join("\n");
 }
 
 /** The name of the union of every event of a system: `Integr8scodeEvent`. */
@@ -169,7 +217,7 @@ function indexModule(model: ContractModel, rendered: readonly EventModels[], pla
     .map(([file, names]) => `export { ${[...new Set(names)].join(", ")} } from ${JSON.stringify(importBetween("index.ts", file))};`);
 
   const types = [...new Set(model.events.map((event) => event.type))];
-  const registryExports = ["contracts", "registry", "topology", ...types.map(unionName), "type AnyEvent", ...model.systems.map((system) => `type ${systemUnionName(system.name)}`), "type EventVersions", "type LatestEvents"];
+  const registryExports = ["contracts", "registry", "topology", ...types.map(unionName), ...requestOperations(model).map((operation) => operation.name), "type AnyEvent", ...model.systems.map((system) => `type ${systemUnionName(system.name)}`), "type EventVersions", "type LatestEvents"];
   const statements = [
     `export { ${registryExports.join(", ")} } from "./registry.js";`,
     ...exports,

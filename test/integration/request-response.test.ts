@@ -157,3 +157,37 @@ describe("request/response - suspendForResponse", () => {
     }
   }, 60_000);
 });
+
+describe("request/reply operations of the specs", () => {
+  test("requestCodegen sends codegen.started and resolves with the reply carrying its correlation id, whichever reply type answers", async () => {
+    const responder = await fixture.bus.subscribe(
+      sdk.CodegenStarted,
+      async (request, context) => {
+        const { jobId, graphId } = request.data;
+        const reply =
+          jobId.endsWith("-fails")
+            ? context.create(sdk.CodegenFailed, { aggregateId: request.aggregateId, data: { jobId, error: "no graph", step: "GET_OR_CREATE_GRAPH" } })
+            : context.create(sdk.CodegenCompleted, { aggregateId: request.aggregateId, data: { jobId, graphId, processingTime: 5, manifests: [] } });
+        await fixture.bus.publish(reply);
+      },
+      { durable: "codegen-responder" },
+    );
+    const data = (jobId: string) => ({ jobId, userId: "user-456", graphId: "graph-789", graphData: { nodes: [], edges: [] }, options: { provider: "anthropic", model: "claude-3-5-sonnet" } });
+
+    const done = await suspensions.request(sdk.RequestCodegenOperation, { aggregateId: "job-ok", data: data("job-ok") }, { timeout: 10_000 });
+    expect(done).toBeInstanceOf(sdk.CodegenCompletedV1);
+    expect(done).toMatchObject({ type: "codegen.completed", data: { jobId: "job-ok", graphId: "graph-789" } });
+
+    const failed = await suspensions.request(sdk.RequestCodegenOperation, { aggregateId: "job-fails", metadata: { correlationId: "corr-given" }, data: data("job-fails") }, { timeout: 10_000 });
+    expect(failed).toMatchObject({ type: "codegen.failed", metadata: { correlationId: "corr-given" }, data: { jobId: "job-fails", error: "no graph" } });
+    expect(suspensions.pending).toBe(0);
+    await fixture.bus.unsubscribe(responder, { removeConsumers: true });
+  });
+
+  test("with no responder the request times out and leaves nothing behind", async () => {
+    const before = subscriptions(fixture.bus);
+    const data = { jobId: "job-alone", userId: "user-456", graphId: "graph-789", graphData: { nodes: [], edges: [] }, options: { provider: "anthropic", model: "claude-3-5-sonnet" } };
+    await expect(suspensions.request(sdk.RequestCodegenOperation, { aggregateId: "job-alone", data }, { timeout: 300 })).rejects.toThrowError(ResponseTimeoutError);
+    expect(subscriptions(fixture.bus)).toBe(before);
+  });
+});

@@ -4,13 +4,17 @@
  */
 import { describe, expectTypeOf, test } from "vitest";
 import type { EventBus, EventInstance, HandlerContext } from "@evc/runtime";
+import { SuspensionManager } from "@evc/runtime/saga";
 import {
   CodegenProgress,
+  RequestCodegenOperation,
   RecordCreated,
   RecordCreatedV1Contract,
   TaskCreated,
   TaskFailed,
   type AgentAssignedV1,
+  type CodegenCompletedV1,
+  type CodegenFailedV1,
   type CodegenProgressV2,
   type LatestEvents,
   type RecordCreatedV1,
@@ -102,5 +106,15 @@ describe("publish", () => {
     void bus.subscribe(TaskCreated, (task, context) => {
       expectTypeOf(context.create(TaskFailed, { aggregateId: task.aggregateId, data: { task_id: task.data.task_id, error: "e" } })).toEqualTypeOf<TaskFailedV1>();
     });
+  });
+});
+
+describe("request/reply operations", () => {
+  test("a generated operation takes its request's fields and resolves with the union of its replies", () => {
+    const suspensions = new SuspensionManager(bus);
+    const data = { jobId: "j", userId: "u", graphId: "g", graphData: { nodes: [], edges: [] }, options: { provider: "p", model: "m" } };
+    expectTypeOf(suspensions.request(RequestCodegenOperation, { aggregateId: "j", data })).resolves.toEqualTypeOf<CodegenCompletedV1 | CodegenFailedV1>();
+    // @ts-expect-error -- the request's data is codegen.started's, not record-created's
+    void suspensions.request(RequestCodegenOperation, { aggregateId: "j", data: { tableId: "t" } });
   });
 });
