@@ -130,6 +130,8 @@ describe("what the pages read", () => {
       [2, 3],
     ]);
     const operations = catalog.events.find((event) => event.type === "record-created")?.versions[1]?.operations;
-    expect(operations).toEqual([{ id: "publishTableEvents", action: "send", title: "Publish table events", channel: "tableEvents" }]);
+    expect(operations).toEqual([{ id: "publishTableEvents", action: "send", title: "Publish table events", channel: "tableEvents", replyMessages: [] }]);
+    const requests = catalog.events.find((event) => event.type === "codegen.started")?.versions[0]?.operations.filter((operation) => operation.replyMessages.length > 0);
+    expect(requests).toEqual([{ id: "requestCodegen", action: "send", title: "Request a code generation and wait for its result", channel: "codegenJobEvents", replyMessages: ["CodegenCompletedV1", "CodegenFailedV1"] }]);
   });
 });
