@@ -6,8 +6,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TypeScriptGenerator } from "@asyncapi/modelina";
-import { generate } from "@evc/cli";
-import { loadContracts } from "@evc/cli";
+import { generate, loadContracts } from "@evc/cli";
 import { syntheticSpec } from "./synthetic-spec.js";
 
 /** Figures of one generator measurement, in milliseconds. */

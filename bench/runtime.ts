@@ -14,8 +14,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { registry, RecordCreatedV1 } from "@evc/seeds";
 import { startNatsServer } from "@evc/runtime/testing";
-import { encodeEvent, type EncodedEvent } from "@evc/runtime";
-import { connect, type EventBus } from "@evc/runtime";
+import { connect, type EncodedEvent, encodeEvent, type EventBus } from "@evc/runtime";
 
 /** Events per second of the runtime and of the raw client, their ratio, and the raw client without headers. */
 export interface Throughput {

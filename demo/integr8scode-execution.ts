@@ -9,8 +9,7 @@
 import { randomUUID } from "node:crypto";
 import * as sdk from "@evc/seeds";
 import pg from "pg";
-import type { EventInstance } from "@evc/runtime";
-import { EventHistory } from "@evc/runtime";
+import { EventHistory, type EventInstance } from "@evc/runtime";
 import { Outbox, withTransaction, type SqlClient } from "@evc/runtime/outbox";
 import { createTemporaryDatabase } from "./temporary-database.js";
 import type { Integr8scodeEvent } from "@evc/seeds";

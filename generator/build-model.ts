@@ -4,9 +4,8 @@
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
 import { isDeepStrictEqual } from "node:util";
-import type { CompatibilityMode, JsonObject, SubjectParameter, SubjectTemplate } from "@evc/runtime/codegen";
-import { isPlainObject } from "@evc/runtime/codegen";
-import type { StreamSpec } from "@evc/runtime";
+import { type CompatibilityMode, isPlainObject, type JsonObject, type SubjectParameter, type SubjectTemplate } from "@evc/runtime/codegen";
+import { type StreamSpec, subjectCovers, subjectPattern } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { readJetStreamExtension, readMessageExtension, type ExtensionProblem } from "./extensions.js";
 import type { EventModel, ExampleModel, OperationModel, SystemModel } from "./model.js";
@@ -14,7 +13,6 @@ import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
 import { isEnvelope, pinnedValue, propertySchemas } from "./schema-facts.js";
 import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
-import { subjectCovers, subjectPattern } from "@evc/runtime";
 
 /** One parsed document with what it needs to be turned into the model. */
 export interface ParsedDocument {

@@ -7,9 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import type { CompatibilityMode } from "@evc/runtime/codegen";
+import { type CompatibilityMode, isPlainObject } from "@evc/runtime/codegen";
 import { ContractError } from "@evc/runtime";
-import { isPlainObject } from "@evc/runtime/codegen";
 import { isContractRule } from "./compat/contracts.js";
 import type { CompatibilityPolicy } from "./compat/differ.js";
 import { DiagnosticSink, formatDiagnostic, type SpecDiagnostic } from "./diagnostics.js";

@@ -5,9 +5,8 @@
  * that validate, declarative upcasts that turn the previous version's examples into valid events.
  */
 import { isDeepStrictEqual } from "node:util";
-import { stepsUpcaster, type JsonObject } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonObject, stepsUpcaster } from "@evc/runtime/codegen";
 import { formatIssues } from "@evc/runtime";
-import { isPlainObject } from "@evc/runtime/codegen";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import type { EventModel, SystemModel } from "./model.js";

@@ -1,6 +1,5 @@
 /** Facts read off a bundled payload schema: its properties (through `allOf`) and the values it pins with `const`. */
-import type { JsonObject, JsonSchema, JsonValue } from "@evc/runtime/codegen";
-import { isPlainObject } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonObject, type JsonSchema, type JsonValue } from "@evc/runtime/codegen";
 
 /** Every property schema the payload declares, merged across `allOf` parts. */
 export function propertySchemas(schema: JsonSchema): Map<string, JsonObject[]> {

@@ -7,8 +7,7 @@
  * Names come from the spec's own component names where it has them, else from the path
  * (`RecordCreatedV2Data`, `CodegenCompletedV1DataManifestsItem`).
  */
-import type { JsonObject, JsonValue } from "@evc/runtime/codegen";
-import { isPlainObject, setOwn } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonObject, type JsonValue, setOwn } from "@evc/runtime/codegen";
 import { reservedTypeNames, typeName } from "./naming.js";
 
 type Graph = Record<string, unknown>;

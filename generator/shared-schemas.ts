@@ -6,8 +6,7 @@
  * or more events hold exactly the same JSON for it, and it holds no `$ref` (a local `$ref` means
  * something else once the subschema stands alone).
  */
-import type { JsonObject, JsonSchema, JsonValue } from "@evc/runtime/codegen";
-import { isPlainObject, setOwn } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonObject, type JsonSchema, type JsonValue, setOwn } from "@evc/runtime/codegen";
 import type { EventModel } from "./model.js";
 import { typeName } from "./naming.js";
 import { forEachSubschema } from "./schema-graph.js";

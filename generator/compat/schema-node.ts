@@ -9,8 +9,7 @@
  * so recursive schemas become cyclic graphs of nodes, each schema object one node.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { JsonValue } from "@evc/runtime/codegen";
-import { isPlainObject, pointerTokens } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonValue, pointerTokens } from "@evc/runtime/codegen";
 import { CompatibilityError } from "./errors.js";
 
 type Raw = Record<string, unknown>;

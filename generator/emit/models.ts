@@ -14,8 +14,7 @@ import {
   type OutputModel,
   type TypeScriptPreset,
 } from "@asyncapi/modelina";
-import type { JsonValue } from "@evc/runtime/codegen";
-import { isPlainObject } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
 import { docComment, propertyKey } from "../naming.js";
 import { pinnedValue, propertySchemas } from "../schema-facts.js";

@@ -3,8 +3,7 @@
  * `$ref`s, nested objects as dotted paths, array items as `[]`), with its type, whether it is
  * required, its description and its constraints.
  */
-import type { JsonSchema } from "@evc/runtime/codegen";
-import { isPlainObject } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonSchema } from "@evc/runtime/codegen";
 
 /** One row of a fields table. */
 export interface FieldRow {

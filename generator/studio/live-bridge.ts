@@ -7,9 +7,7 @@
 import type { ConsumerMessages } from "@nats-io/jetstream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { EventBus } from "@evc/runtime";
-import { resolveTargets } from "@evc/runtime";
-import { matchesPattern } from "@evc/runtime";
+import { type EventBus, matchesPattern, resolveTargets } from "@evc/runtime";
 import { toLiveEvent, type LiveEvent } from "./live-event.js";
 
 /** What a browser asks to see; an empty field matches everything. */

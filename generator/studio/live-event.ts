@@ -1,9 +1,7 @@
 /** One message of a stream as the live view shows it: decoded and upcast, or the reason it could not be. */
 import type { JsMsg } from "@nats-io/jetstream";
-import type { Registry } from "@evc/runtime";
-import { receiveEvent, type Targets } from "@evc/runtime";
+import { announcedType, receiveEvent, type Registry, type Targets } from "@evc/runtime";
 import { isPlainObject } from "@evc/runtime/codegen";
-import { announcedType } from "@evc/runtime";
 
 /** A row of the live view. */
 export interface LiveEvent {

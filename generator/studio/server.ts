@@ -6,8 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { EventBus } from "@evc/runtime";
-import { ArgumentError, isContractError } from "@evc/runtime";
+import { ArgumentError, type EventBus, isContractError } from "@evc/runtime";
 import type { Catalog } from "./catalog.js";
 import { StudioBindError } from "./errors.js";
 import { LiveBridge, type BridgeOptions } from "./live-bridge.js";

@@ -3,9 +3,7 @@
  * with their counts, dead letters with their reasons and headers, and replaying them. Everything
  * goes through the studio's own connection, so it shows only what its credentials may read.
  */
-import type { EventBus } from "@evc/runtime";
-import { listDeadLetters, replayDeadLetter, type DeadLetter } from "@evc/runtime";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError, type DeadLetter, type EventBus, listDeadLetters, replayDeadLetter } from "@evc/runtime";
 
 /** A consumer of a stream and its counts. */
 export interface ConsumerView {

@@ -2,8 +2,7 @@ import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { checkLock } from "@evc/cli/compat";
-import { loadConfig } from "@evc/cli";
-import { loadContracts } from "@evc/cli";
+import { loadConfig, loadContracts } from "@evc/cli";
 import { editFile, specWorkspace, type SpecWorkspace, shopUpcaster, writeShopUpcaster } from "../helpers/spec-workspace.js";
 
 const config = (accept = "[]") => `version: 1\nspecs: specs\noutput:\n  dir: sdk\ncompatibility:\n  lock: evc.lock.yaml\n  accept: ${accept}\n`;

@@ -10,9 +10,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { WebSocket } from "ws";
 import { registry } from "@evc/seeds";
 import { connect, type EventBus } from "@evc/runtime";
-import type { BridgeMessage } from "@evc/cli/studio";
-import { startStudio, type Studio } from "@evc/cli/studio";
-import type { StreamView } from "@evc/cli/studio";
+import { type BridgeMessage, startStudio, type StreamView, type Studio } from "@evc/cli/studio";
 import { evc } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 

@@ -9,11 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { WebSocket } from "ws";
 import { loadContracts } from "@evc/cli";
-import { buildCatalog, type Catalog } from "@evc/cli/studio";
-import { StudioBindError } from "@evc/cli/studio";
-import { fieldRows } from "@evc/cli/studio";
-import { parseSamples } from "@evc/cli/studio";
-import { startStudio, type Studio } from "@evc/cli/studio";
+import { buildCatalog, type Catalog, fieldRows, parseSamples, startStudio, type Studio, StudioBindError } from "@evc/cli/studio";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: false });

@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { checkCompatibility } from "@evc/cli/compat";
-import { loadContracts } from "@evc/cli";
-import type { EventModel } from "@evc/cli";
+import { type EventModel, loadContracts } from "@evc/cli";
 import { corpus, corpusEntries, parserAccepts } from "../helpers/corpus.js";
 
 /** Check every ordered pair of the events in both directions and policies; returns how many checks ran. */

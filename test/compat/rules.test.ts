@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkCompatibility, CompatibilityError, diffSchemas, ruleClass, ruleIds, type RuleId } from "@evc/cli/compat";
-import { mirrorOf } from "@evc/cli/compat";
+import { checkCompatibility, CompatibilityError, diffSchemas, mirrorOf, ruleClass, type RuleId, ruleIds } from "@evc/cli/compat";
 import type { JsonSchema } from "@evc/runtime/codegen";
 import { isContractError } from "@evc/runtime";
 

@@ -3,9 +3,7 @@
  * and more): each tells exactly what is missing.
  */
 import { beforeAll, describe, expect, expectTypeOf, test } from "vitest";
-import { check } from "@evc/cli";
-import { loadContracts } from "@evc/cli";
-import type { ContractModel } from "@evc/cli";
+import { check, type ContractModel, loadContracts } from "@evc/cli";
 import type { EventContract, JsonObject } from "@evc/runtime/codegen";
 import * as sdk from "@evc/seeds";
 

@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { runCli } from "@evc/cli/cli";
-import type { CliIO } from "@evc/cli/cli";
+import { type CliIO, runCli } from "@evc/cli/cli";
 
 /** A temporary folder holding spec files, for generator tests; removed by `[Symbol.dispose]`. */
 export interface SpecWorkspace extends Disposable {

@@ -4,9 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../../demo/context-aggregate.js";
-import { encodeEvent } from "@evc/runtime";
+import { ArgumentError, connect, encodeEvent, type EventBus, ValidationError } from "@evc/runtime";
 import { AggregateHistoryError, ConcurrencyError, createEventStore, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
-import { ArgumentError, connect, ValidationError, type EventBus } from "@evc/runtime";
 import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 

@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { encodeEvent } from "@evc/runtime";
-import { Header, listDeadLetters, readDeadLetter, replayDeadLetter, type JsonObject, type SubscriptionNotification } from "@evc/runtime";
+import { encodeEvent, Header, type JsonObject, listDeadLetters, readDeadLetter, replayDeadLetter, type SubscriptionNotification } from "@evc/runtime";
 import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { listDeadLetters, readDeadLetter, replayDeadLetter, type DeadLetter } from "@evc/runtime";
-import { ArgumentError } from "@evc/runtime";
-import type { EventBus } from "@evc/runtime";
+import { ArgumentError, type DeadLetter, type EventBus, listDeadLetters, readDeadLetter, replayDeadLetter } from "@evc/runtime";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";

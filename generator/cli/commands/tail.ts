@@ -1,5 +1,4 @@
-import { receiveEvent, resolveTargets, streamsOf, consumerFilter } from "@evc/runtime";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError, consumerFilter, receiveEvent, resolveTargets, streamsOf } from "@evc/runtime";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
