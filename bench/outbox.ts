@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { ExecutionRunning, registry, type ExecutionRunningV2 } from "@evc/seeds";
+import { ExecutionRunning, registry } from "@evc/seeds";
 import { connect, type EventBus } from "@evc/runtime";
 import { Outbox, withTransaction } from "@evc/runtime/outbox";
 import { startNatsServer } from "@evc/runtime/testing";

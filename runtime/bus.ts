@@ -14,6 +14,7 @@ import { publishEvent, publishEvents, type PublishAck, type Publishable, type Pu
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
 import {
+  contractOf,
   versionOf,
   type CreateInit,
   type DynamicInit,
@@ -240,7 +241,7 @@ export class EventBus<Events = unknown> {
   }
 
   #contractOf(source: string | EventSource, version: number | undefined): EventContract {
-    if (typeof source !== "string") return "versions" in source ? source.latest : source;
+    if (typeof source !== "string") return contractOf(source);
     const contract = version === undefined ? this.registry.latest(source) : this.registry.get(source, version);
     if (contract === undefined) {
       throw new ArgumentError("type", `an event type of the registry, with an existing version, not "${source}"${version === undefined ? "" : ` v${version}`}`);
@@ -274,7 +275,7 @@ export class EventBus<Events = unknown> {
       },
       patterns,
       handler as EventHandler,
-      { ...this.#subscribeOptions(patterns.join(","), options), ...(pinned === undefined || options.version !== undefined ? {} : { version: pinned }) },
+      this.#subscribeOptions(patterns.join(","), { ...(pinned === undefined ? {} : { version: pinned }), ...options }),
     );
     this.#subscriptions.add(subscription);
     if (!this.#stopped) await subscription.start();

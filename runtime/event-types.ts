@@ -138,6 +138,11 @@ export function defineRequest<Request extends EventInstance, Reply extends Event
   return Object.freeze({ name, request, replies: Object.freeze([...replies]) });
 }
 
+/** The contract a source builds and delivers: a handle's latest, or the contract itself. */
+export function contractOf(source: EventSource): EventContract {
+  return "versions" in source ? source.latest : source;
+}
+
 /** The version a source pins: a contract's own; undefined for a handle (the latest). */
 export function versionOf(source: EventSource): number | undefined {
   return "versions" in source ? undefined : source.version;

@@ -8,11 +8,9 @@
  * finish, messages already buffered are handed back to the server.
  */
 import type { ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import { nanos, type MsgHdrs } from "@nats-io/transport-node";
+import { nanos } from "@nats-io/transport-node";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
-
-export type { HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
 import { Header, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
@@ -27,6 +25,8 @@ import { BoundedCounts } from "./bounded-counts.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import type { Telemetry } from "./telemetry.js";
 
+export type { HandlerContext } from "./delivery-context.js";
+
 /** How many messages a subscription remembers deferrals and dead-letter attempts of (the oldest are forgotten first). */
 const countsKept = 10_000;
 
@@ -36,7 +36,6 @@ export const deadLetterAttempts = 3;
 /** Deliveries an open circuit may defer a message for; past it the handler runs anyway. */
 export const deferralLimit = 100;
 
-/** What a handler learns about the message besides the event. */
 /** A function that handles one event; throwing (or rejecting) means "retry later". */
 export type EventHandler<T = unknown> = (event: T, context: HandlerContext) => unknown;
 

@@ -217,9 +217,8 @@ function indexModule(model: ContractModel, rendered: readonly EventModels[], pla
     .map(([file, names]) => `export { ${[...new Set(names)].join(", ")} } from ${JSON.stringify(importBetween("index.ts", file))};`);
 
   const types = [...new Set(model.events.map((event) => event.type))];
-  const registryExports = ["contracts", "registry", "topology", ...types.map(unionName), ...requestOperations(model).map((operation) => operation.name), "type AnyEvent", ...model.systems.map((system) => `type ${systemUnionName(system.name)}`), "type EventVersions", "type LatestEvents"];
   const statements = [
-    `export { ${registryExports.join(", ")} } from "./registry.js";`,
+    'export * from "./registry.js";',
     ...exports,
     `/** Every event type, by name (seed 004's EventType). */\nconst EventType = {\n${types.map((type) => `  ${unionName(type)}: ${JSON.stringify(type)},`).join("\n")}\n} as const;`,
     "/** An event type string. */\ntype EventType = (typeof EventType)[keyof typeof EventType];",
