@@ -95,6 +95,11 @@ describe("the tool never loads generated code to start", () => {
     expect(await evc(dir, "generate")).toMatchObject({ code: 0 });
     expect(existsSync(index)).toBe(true);
   });
+
+  test("scaffolds the same envelope as this repository's specs use", () => {
+    const template = readFileSync(join(import.meta.dirname, "../../generator/init/templates/asyncapi/common/envelope.yaml"), "utf8");
+    expect(template).toBe(readFileSync(join(import.meta.dirname, "../../asyncapi/common/envelope.yaml"), "utf8"));
+  });
 });
 
 describe("evc --version and --help", () => {
