@@ -23,5 +23,8 @@ export const ExitCode = { ok: 0, finding: 1, failure: 2 } as const;
 /** The exit code a command returns. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A subcommand: adds itself to the program and records its exit code through `done`. */
-export type CommandRegistration = (program: Command, io: CliIO, done: (code: ExitCodeValue) => void) => void;
+/**
+ * A subcommand: configures its `command` (already named and described from `commands/index.ts`,
+ * the one place a summary is written) and records its exit code through `done`.
+ */
+export type CommandRegistration = (command: Command, io: CliIO, done: (code: ExitCodeValue) => void) => void;

@@ -19,8 +19,8 @@ export async function runCli(args: readonly string[], given: CliIO): Promise<Exi
     .showHelpAfterError();
   const invoked = args.find((arg) => !arg.startsWith("-"));
   for (const entry of commands) {
-    if (entry.name === invoked) (await entry.load())(program, io, (result) => (code = result));
-    else program.command(entry.name).description(entry.summary);
+    const command = program.command(entry.name).description(entry.summary);
+    if (entry.name === invoked) (await entry.load())(command, io, (result) => (code = result));
   }
   try {
     await program.parseAsync([...args], { from: "user" });

@@ -11,10 +11,8 @@ import { printWarnings, reportFailure } from "../report.js";
  * `evc catalog --out <dir>`: the catalog as a static site, for CI to publish: the studio's page
  * and `catalog.json`, served by any web server, with no studio behind it.
  */
-export const catalogCommand: CommandRegistration = (program, io, done) => {
-  program
-    .command("catalog")
-    .description("write the catalog of contracts as a static site")
+export const catalogCommand: CommandRegistration = (command, io, done) => {
+  command
     .requiredOption("--out <dir>", "the folder to write the site to")
     .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
     .option("--allow-remote-refs", "let the parser fetch http(s) $refs")

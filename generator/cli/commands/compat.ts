@@ -22,9 +22,8 @@ interface CompatFlags {
  * Schema is compatible with the old one, 1 printing every breaking change (located in the new
  * file), 2 when a file cannot be read or a flag is wrong.
  */
-export const compatCommand: CommandRegistration = (program, io, done) => {
-  formatOption(program.command("compat"))
-    .description("tell whether a new JSON Schema is compatible with an old one, under Confluent Schema Registry's modes")
+export const compatCommand: CommandRegistration = (command, io, done) => {
+  formatOption(command)
     .argument("<old>", "the old schema, a JSON file")
     .argument("<new>", "the new schema, a JSON file")
     .option("--mode <mode>", "BACKWARD, FORWARD or FULL, each also _TRANSITIVE, or NONE", "BACKWARD")

@@ -21,8 +21,8 @@ interface DiffFlags extends SettingsFlags {
  * revision; exit 1 on a breaking change (each printed as `file:line:col`), 0 otherwise, 2 when the
  * revision or its specs cannot be read.
  */
-export const diffCommand: CommandRegistration = (program, io, done) => {
-  formatOption(specOptions(program.command("diff").description("report every breaking change of the contracts since a git revision")))
+export const diffCommand: CommandRegistration = (command, io, done) => {
+  formatOption(specOptions(command))
     .option("--against <git-ref>", "the revision to compare with (HEAD~1, main, a tag; default: the configuration's baseline)")
     .option("--policy <policy>", "strict or lenient, for the schema rules (default: the configuration's, else strict)")
     .action(async (flags: DiffFlags) => {

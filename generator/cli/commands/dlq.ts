@@ -13,8 +13,7 @@ interface DlqFlags extends BusFlags {
 }
 
 /** `evc dlq list|show|replay`: what consumers could not handle, why, and sending it back. */
-export const dlqCommand: CommandRegistration = (program, io, done) => {
-  const dlq = program.command("dlq").description("list, show and replay dead letters");
+export const dlqCommand: CommandRegistration = (dlq, io, done) => {
   const withStream = (command: Command) => busOptions(command.option("--stream <name>", "the dead-letter stream (default: every one, or the only one)"));
 
   withStream(dlq.command("list").description("list dead letters, oldest first").option("--limit <n>", "at most n per stream", "100").option("--json", "print JSON")).action(

@@ -21,8 +21,8 @@ function outputOptions(command: Command): Command {
 }
 
 /** `evc generate`: write the SDK from the specs, atomically; exit 1 on spec errors, leaving the output as it was. */
-export const generateCommand: CommandRegistration = (program, io, done) => {
-  outputOptions(program.command("generate").description("generate the SDK from the AsyncAPI specs")).action(async (flags: OutputFlags) => {
+export const generateCommand: CommandRegistration = (command, io, done) => {
+  outputOptions(command).action(async (flags: OutputFlags) => {
     const started = performance.now();
     const reporter = Reporter.from(io, "generate", flags);
     let out = flags.out ?? "the output folder";
@@ -49,8 +49,8 @@ export const generateCommand: CommandRegistration = (program, io, done) => {
  * `evc check`: exit 1 naming every stale file when the SDK does not match the specs, and every
  * change of a released contract that the lock forbids (accepted breaks pass, reported as such).
  */
-export const checkCommand: CommandRegistration = (program, io, done) => {
-  outputOptions(program.command("check").description("fail when the SDK is stale or a released contract breaks its lock"))
+export const checkCommand: CommandRegistration = (command, io, done) => {
+  outputOptions(command)
     .option("--policy <policy>", "strict or lenient, for the schema rules (default: the configuration's, else strict)")
     .action(async (flags: OutputFlags) => {
       const reporter = Reporter.from(io, "check", flags);

@@ -5,10 +5,8 @@ import { Reporter } from "../output.js";
 import { reportFailure } from "../report.js";
 
 /** `evc init [dir]`: scaffold a contracts repository (config, a spec, scripts, CI); never overwrites a file. */
-export const initCommand: CommandRegistration = (program, io, done) => {
-  program
-    .command("init")
-    .description("start a contracts repository: evc.config.yaml, a spec with a v1 event, npm scripts and a CI workflow")
+export const initCommand: CommandRegistration = (command, io, done) => {
+  command
     .argument("[dir]", "the folder (created if missing)", ".")
     .action((dir: string) => {
       try {

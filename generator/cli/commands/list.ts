@@ -15,10 +15,8 @@ interface ContractRow {
 }
 
 /** `evc list [--json]`: every contract with its type, version, latest version, system and subject. */
-export const listCommand: CommandRegistration = (program, io, done) => {
-  program
-    .command("list")
-    .description("list every contract: type, version, latest version, system, subject")
+export const listCommand: CommandRegistration = (command, io, done) => {
+  command
     .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
     .option("--allow-remote-refs", "let the parser fetch http(s) $refs")
     .option("--json", "print JSON")

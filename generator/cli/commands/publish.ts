@@ -17,11 +17,9 @@ interface PublishFlags extends BusFlags {
  * `evc publish <type> --data <json|@file>`: validate and publish one event. `--data` is the event's
  * `data` (with `--aggregate-id`), or a whole event; id, time and metadata are filled in when missing.
  */
-export const publishCommand: CommandRegistration = (program, io, done) => {
+export const publishCommand: CommandRegistration = (command, io, done) => {
   busOptions(
-    program
-      .command("publish")
-      .description("validate and publish one event")
+    command
       .argument("<type>", "the event type, e.g. record-created")
       .requiredOption("--data <json|@file>", "the event's data, or the whole event")
       .option("--version <n>", "the version (default: the latest)")

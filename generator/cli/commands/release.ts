@@ -10,8 +10,8 @@ import { readSettings, shownPath, specOptions, type SettingsFlags } from "../set
  * them to their modes from now on. Refuses (exit 1, lock untouched) when a released version breaks
  * its lock without an accepted break.
  */
-export const releaseCommand: CommandRegistration = (program, io, done) => {
-  formatOption(specOptions(program.command("release").description("record the contracts of the specs in the lock of released contracts")))
+export const releaseCommand: CommandRegistration = (command, io, done) => {
+  formatOption(specOptions(command))
     .option("--policy <policy>", "strict or lenient, for the schema rules (default: the configuration's, else strict)")
     .action(async (flags: SettingsFlags & { format?: string; json?: boolean }) => {
       const reporter = Reporter.from(io, "release", flags);

@@ -23,11 +23,9 @@ interface StudioFlags extends BusFlags {
  * and runs until it is interrupted (then it stops cleanly) or the NATS connection closes. With no `--server` and no
  * `NATS_URL`, it starts a `nats-server -js` of its own (as `evc demo` does) with the streams provisioned.
  */
-export const studioCommand: CommandRegistration = (program, io, done) => {
+export const studioCommand: CommandRegistration = (command, io, done) => {
   busOptions(
-    program
-      .command("studio")
-      .description("serve a local web app: catalog, live events, dead letters, streams")
+    command
       .option("--port <n>", "the port to listen on (0: a free one)", "4280")
       .option("--host <address>", "listen on this address; anything but loopback lets other machines reach the studio")
       .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")

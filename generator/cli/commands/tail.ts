@@ -15,11 +15,9 @@ interface TailFlags extends BusFlags {
  * decoded, validated and upcast to the latest version; messages that fail are reported on stderr
  * and skipped. Uses ordered consumers, so it leaves no durable consumer behind.
  */
-export const tailCommand: CommandRegistration = (program, io, done) => {
+export const tailCommand: CommandRegistration = (command, io, done) => {
   busOptions(
-    program
-      .command("tail")
-      .description("print events of a type or pattern, decoded, validated and upcast")
+    command
       .argument("<pattern>", "an event type or a pattern with NATS wildcards over types (task.*, *.created, >)")
       .option("--count <n>", "stop after n events")
       .option("--from-start", "start from the oldest stored event instead of new ones")
