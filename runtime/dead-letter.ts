@@ -9,11 +9,13 @@
  * fall in the duplicate window and be dropped), then removed from the dead-letter stream.
  */
 import { createHash } from "node:crypto";
-import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
+import type { DeliveredMessage } from "./delivery-context.js";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
 import { encodeValue, Header, readHeader } from "./headers.js";
 import { isNoMessageFound } from "./jetstream-errors.js";
+import { fromStoredMsg, type RawMessage } from "./stream-reader.js";
 import type { StreamSpec } from "./topology.js";
 
 /** The headers a dead letter carries besides the original ones. */
@@ -85,11 +87,21 @@ export interface DeadLetter extends DeadLetterCause {
   readonly bodyBytes: number;
 }
 
+/** A dead letter ready to store: where, with which headers and body, under which message id. */
+export interface DeadLetterCopy {
+  readonly subject: string;
+  readonly headers: MsgHdrs;
+  readonly data: Uint8Array;
+  /** One id per stream sequence, so that writing it twice stores it once. */
+  readonly msgID: string;
+}
+
 /**
- * Copy a message to the dead-letter stream of its stream; idempotent per stream sequence. The copy
- * is stored by reference when it would pass `maxPayload` (the server's) or the header limit.
+ * The dead-letter copy of a message: its original headers and body, with `evc-dlq-*` headers that
+ * say why (the reason cut to a bounded length). Stored by reference when it would pass
+ * `maxPayload` (the server's) or the header limit.
  */
-export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: JsMsg, cause: DeadLetterCause, maxPayload: number): Promise<void> {
+export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, cause: DeadLetterCause, maxPayload: number): DeadLetterCopy {
   const info = message.info;
   const own: [string, string][] = [
     [DeadLetterHeader.reason, encodeValue(cut(cause.reason, maxReasonLength))],
@@ -114,10 +126,13 @@ export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message:
       ];
   const headers = natsHeaders();
   for (const [name, value] of [...kept, ...own, ...reference]) headers.append(name, value);
-  await js.publish(`${spec.deadLetter.subjectPrefix}.${message.subject}`, fits ? message.data : new Uint8Array(0), {
-    headers,
-    msgID: `dlq:${info.stream}:${info.streamSequence}`,
-  });
+  return { subject: `${spec.deadLetter.subjectPrefix}.${message.subject}`, headers, data: fits ? message.data : new Uint8Array(0), msgID: `dlq:${info.stream}:${info.streamSequence}` };
+}
+
+/** Copy a message to the dead-letter stream of its stream (`deadLetterCopy`); idempotent per stream sequence. */
+export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, cause: DeadLetterCause, maxPayload: number): Promise<void> {
+  const copy = deadLetterCopy(spec, message, cause, maxPayload);
+  await js.publish(copy.subject, copy.data, { headers: copy.headers, msgID: copy.msgID });
 }
 
 /** The size of a NATS header block holding these headers. */
@@ -139,7 +154,7 @@ export async function readDeadLetter(jsm: JetStreamManager, deadLetterStream: st
     if (isNoMessageFound(error)) return undefined;
     throw error;
   }
-  return stored === null ? undefined : toDeadLetter(deadLetterStream, stored);
+  return stored === null ? undefined : toDeadLetter(deadLetterStream, fromStoredMsg(deadLetterStream, stored));
 }
 
 /** List the dead letters of a dead-letter stream, oldest first, at most `limit`. */
@@ -190,8 +205,9 @@ async function originalOf(jsm: JetStreamManager, letter: DeadLetter): Promise<{ 
   return { headers: stored.header, payload: stored.data };
 }
 
-function toDeadLetter(deadLetterStream: string, stored: StoredMsg): DeadLetter {
-  const header = (name: string) => readHeader(stored.header, name);
+/** A stored dead-letter message as a `DeadLetter`. */
+export function toDeadLetter(deadLetterStream: string, stored: RawMessage): DeadLetter {
+  const header = (name: string) => readHeader(stored.headers, name);
   const version = header(Header.eventVersion);
   return {
     seq: stored.seq,
@@ -208,7 +224,7 @@ function toDeadLetter(deadLetterStream: string, stored: StoredMsg): DeadLetter {
     type: header(Header.type),
     version: version === undefined ? undefined : Number(version),
     eventId: header(Header.id),
-    headers: stored.header,
+    headers: stored.headers ?? natsHeaders(),
     payload: stored.data,
     byReference: header(DeadLetterHeader.bodyDigest) !== undefined,
     bodyBytes: Number(header(DeadLetterHeader.bodyBytes) ?? stored.data.length),
