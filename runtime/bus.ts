@@ -147,8 +147,6 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   /** The spans and metrics the runtime records; for modules built on the bus (the event store). */
   readonly telemetry: Telemetry;
   readonly #settings: ConnectOptions<Events>;
-  readonly #subscriptions = new Set<Subscription>();
-  #stopped = false;
 
   /** Use `connect`. */
   constructor(nc: NatsConnection, jsm: JetStreamManager, settings: ConnectOptions<Events>, server: ServerVersion) {
@@ -195,9 +193,9 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     );
   }
 
-  /** Run a subscription on the durable consumers of the streams its types live on. */
-  protected async open(patterns: readonly string[], handler: EventHandler, options: SubscribeOptions): Promise<Subscription> {
-    const subscription = new Subscription(
+  /** A subscription on the durable consumers of the streams its types live on. */
+  protected open(patterns: readonly string[], handler: EventHandler, options: SubscribeOptions): Subscription {
+    return new Subscription(
       {
         js: this.jetstream,
         jsm: this.manager,
@@ -212,9 +210,6 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
       handler,
       options,
     );
-    this.#subscriptions.add(subscription);
-    if (!this.#stopped) await subscription.start();
-    return subscription;
   }
 
   /** Hear every message published on a subject filter from now on (a core NATS subscription, not durable), until the returned function is called. */
@@ -232,32 +227,9 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     for await (const status of this.connection.status()) if (status.type === "reconnect") yield;
   }
 
-  /**
-   * Stop a subscription (draining it) and forget it. Its durable consumers stay on the server, so a
-   * later subscription of the same name resumes where it stopped, unless `removeConsumers` is set.
-   */
-  async unsubscribe(subscription: Subscription, options: { removeConsumers?: boolean } = {}): Promise<void> {
-    this.#subscriptions.delete(subscription);
-    await (options.removeConsumers === true ? subscription.remove() : subscription.stop());
-  }
-
-  /** Resume every subscription that `stop` drained. */
-  async start(): Promise<void> {
-    this.#stopped = false;
-    for (const subscription of this.#subscriptions) await subscription.start();
-  }
-
-  /** Drain every subscription: no new messages, in-flight handlers finish, buffered ones go back. The connection stays open. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    await Promise.all([...this.#subscriptions].map((subscription) => subscription.drain()));
-  }
-
   /** End every subscription, then drain and close the connection. */
   async close(): Promise<void> {
-    this.#stopped = true;
-    await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
-    this.#subscriptions.clear();
+    await this.endSubscriptions();
     if (!this.connection.isClosed()) await this.connection.drain();
   }
 

@@ -64,6 +64,8 @@ export interface BusIdentity {
 export abstract class TypedBus<Events, Sub extends EventSubscription> {
   readonly registry: Registry<Events>;
   readonly #identity: BusIdentity;
+  readonly #subscriptions = new Set<Sub>();
+  #stopped = false;
 
   constructor(registry: Registry<Events>, identity: BusIdentity) {
     this.registry = registry;
@@ -86,20 +88,39 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
   abstract publishBatch(events: readonly Publishable[], options?: { maxInFlight?: number }): Promise<PublishResult[]>;
 
-  /** Stop a subscription (draining it) and forget it; `removeConsumers` also forgets its durable's position. */
-  abstract unsubscribe(subscription: Sub, options?: { removeConsumers?: boolean }): Promise<void>;
-
-  /** Resume every subscription that `stop` drained. */
-  abstract start(): Promise<void>;
-
-  /** Drain every subscription: no new deliveries, in-flight handlers finish. */
-  abstract stop(): Promise<void>;
-
   /** End every subscription and release what the bus holds. */
   abstract close(): Promise<void>;
 
-  /** Run a subscription with its settled options (`durable` filled in). */
-  protected abstract open(patterns: readonly string[], handler: EventHandler, options: SubscribeOptions): Promise<Sub>;
+  /** Make a subscription with its settled options (`durable` filled in), not started yet. */
+  protected abstract open(patterns: readonly string[], handler: EventHandler, options: SubscribeOptions): Sub;
+
+  /**
+   * Stop a subscription (draining it) and forget it. Its durable consumers keep their place, so a
+   * later subscription of the same name resumes where it stopped, unless `removeConsumers` is set.
+   */
+  async unsubscribe(subscription: Sub, options: { removeConsumers?: boolean } = {}): Promise<void> {
+    this.#subscriptions.delete(subscription);
+    await (options.removeConsumers === true ? subscription.remove() : subscription.stop());
+  }
+
+  /** Resume every subscription that `stop` drained. */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    for (const subscription of this.#subscriptions) await subscription.start();
+  }
+
+  /** Drain every subscription: no new deliveries, in-flight handlers finish, buffered ones go back. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.drain()));
+  }
+
+  /** End every subscription for good: the first half of `close`. */
+  protected async endSubscriptions(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
+    this.#subscriptions.clear();
+  }
 
   /**
    * Build an event from its own fields: `create(RecordCreated, { aggregateId, data })` builds the
@@ -144,11 +165,14 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
   subscribe<S extends EventSource>(source: S, handler: EventHandler<EventOf<S>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
   subscribe<const S extends readonly EventSource[]>(sources: S, handler: EventHandler<EventsOf<S>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
   subscribe<P extends string>(pattern: P & KnownPattern<Events, P>, handler: EventHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
-  subscribe(target: string | EventSource | readonly EventSource[], handler: EventHandler<never>, options: Partial<SubscribeOptions> = {}): Promise<Sub> {
+  async subscribe(target: string | EventSource | readonly EventSource[], handler: EventHandler<never>, options: Partial<SubscribeOptions> = {}): Promise<Sub> {
     const sources: readonly (string | EventSource)[] = typeof target === "string" || !Array.isArray(target) ? [target as string | EventSource] : target;
     const patterns = sources.map((source) => (typeof source === "string" ? source : source.type));
     const pinned = sources.length === 1 && typeof sources[0] !== "string" ? versionOf(sources[0] as EventSource) : undefined;
-    return this.open(patterns, handler as EventHandler, this.#subscribeOptions(patterns.join(","), { ...(pinned === undefined ? {} : { version: pinned }), ...options }));
+    const subscription = this.open(patterns, handler as EventHandler, this.#subscribeOptions(patterns.join(","), { ...(pinned === undefined ? {} : { version: pinned }), ...options }));
+    this.#subscriptions.add(subscription);
+    if (!this.#stopped) await subscription.start();
+    return subscription;
   }
 
   #subscribeOptions(pattern: string, options: Partial<SubscribeOptions>): SubscribeOptions {
