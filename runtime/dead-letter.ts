@@ -9,7 +9,7 @@
  * fall in the duplicate window and be dropped), then removed from the dead-letter stream.
  */
 import { createHash } from "node:crypto";
-import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { DeliveredMessage } from "./delivery-context.js";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
@@ -147,14 +147,19 @@ function cut(text: string, length: number): string {
 
 /** Read one dead letter; undefined when there is none at that sequence. */
 export async function readDeadLetter(jsm: JetStreamManager, deadLetterStream: string, seq: number): Promise<DeadLetter | undefined> {
-  let stored: StoredMsg | null;
+  const stored = await storedMessage(jsm, deadLetterStream, seq);
+  return stored === undefined ? undefined : toDeadLetter(deadLetterStream, stored);
+}
+
+/** The message a JetStream stream holds at a sequence; undefined when there is none. */
+async function storedMessage(jsm: JetStreamManager, stream: string, seq: number): Promise<RawMessage | undefined> {
   try {
-    stored = await jsm.streams.getMessage(deadLetterStream, { seq });
+    const stored = await jsm.streams.getMessage(stream, { seq });
+    return stored === null ? undefined : fromStoredMsg(stream, stored);
   } catch (error) {
     if (isNoMessageFound(error)) return undefined;
     throw error;
   }
-  return stored === null ? undefined : toDeadLetter(deadLetterStream, fromStoredMsg(deadLetterStream, stored));
 }
 
 /** List the dead letters of a dead-letter stream, oldest first, at most `limit`. */
@@ -168,6 +173,16 @@ export async function listDeadLetters(jsm: JetStreamManager, deadLetterStream: s
   return found;
 }
 
+/** What replaying a dead letter needs of a bus's streams: JetStream's, or the in-memory bus's. */
+export interface ReplayStore {
+  /** The message stored at a sequence; undefined when there is none. */
+  get(stream: string, seq: number): Promise<RawMessage | undefined>;
+  /** Publish a message and return its sequence in its stream. */
+  publish(subject: string, data: Uint8Array, headers: MsgHdrs, msgID: string): Promise<number>;
+  /** Delete the message at a sequence. */
+  delete(stream: string, seq: number): Promise<void>;
+}
+
 /**
  * Republish a dead letter to its original subject, with its original headers and payload and a
  * fresh message id, then delete it from the dead-letter stream. Returns the new stream sequence.
@@ -175,34 +190,45 @@ export async function listDeadLetters(jsm: JetStreamManager, deadLetterStream: s
  * checked against the digest; `DeadLetterReplayError` when it is gone or differs.
  */
 export async function replayDeadLetter(js: JetStreamClient, jsm: JetStreamManager, deadLetterStream: string, seq: number): Promise<number> {
-  const letter = await readDeadLetter(jsm, deadLetterStream, seq);
-  if (letter === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
-  const { headers: source, payload } = letter.byReference ? await originalOf(jsm, letter) : { headers: letter.headers, payload: letter.payload };
+  return replayFrom(jetStreamReplayStore(js, jsm), deadLetterStream, seq);
+}
+
+/** `replayDeadLetter` on any `ReplayStore`. */
+export async function replayFrom(store: ReplayStore, deadLetterStream: string, seq: number): Promise<number> {
+  const stored = await store.get(deadLetterStream, seq);
+  if (stored === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
+  const letter = toDeadLetter(deadLetterStream, stored);
+  const { headers: source, payload } = letter.byReference ? await originalOf(store, letter) : { headers: letter.headers, payload: letter.payload };
   const headers = natsHeaders();
   for (const [name, values] of source) {
     if (name.toLowerCase().startsWith("evc-dlq-") || name.toLowerCase().startsWith("nats-")) continue;
     for (const value of values) headers.append(name, value);
   }
-  const ack = await js.publish(letter.subject, payload, { headers, msgID: `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}` });
-  await jsm.streams.deleteMessage(deadLetterStream, seq);
-  return ack.seq;
+  const replayed = await store.publish(letter.subject, payload, headers, `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}`);
+  await store.delete(deadLetterStream, seq);
+  return replayed;
+}
+
+/** JetStream as a `ReplayStore`. */
+function jetStreamReplayStore(js: JetStreamClient, jsm: JetStreamManager): ReplayStore {
+  return {
+    get: (stream, seq) => storedMessage(jsm, stream, seq),
+    publish: async (subject, data, headers, msgID) => (await js.publish(subject, data, { headers, msgID })).seq,
+    delete: async (stream, seq) => {
+      await jsm.streams.deleteMessage(stream, seq);
+    },
+  };
 }
 
 /** The original of a dead letter stored by reference, read from its stream and checked against the digest. */
-async function originalOf(jsm: JetStreamManager, letter: DeadLetter): Promise<{ headers: MsgHdrs; payload: Uint8Array }> {
-  let stored: StoredMsg | null;
-  try {
-    stored = await jsm.streams.getMessage(letter.stream, { seq: letter.streamSeq });
-  } catch (error) {
-    if (!isNoMessageFound(error)) throw error;
-    stored = null;
-  }
-  if (stored === null) throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and the original, ${letter.stream} #${letter.streamSeq}, is gone (expired or deleted)`);
+async function originalOf(store: ReplayStore, letter: DeadLetter): Promise<{ headers: MsgHdrs; payload: Uint8Array }> {
+  const stored = await store.get(letter.stream, letter.streamSeq);
+  if (stored === undefined) throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and the original, ${letter.stream} #${letter.streamSeq}, is gone (expired or deleted)`);
   const digest = createHash("sha256").update(stored.data).digest("hex");
   if (digest !== readHeader(letter.headers, DeadLetterHeader.bodyDigest)) {
     throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and ${letter.stream} #${letter.streamSeq} no longer holds the original (its digest differs)`);
   }
-  return { headers: stored.header, payload: stored.data };
+  return { headers: stored.headers ?? natsHeaders(), payload: stored.data };
 }
 
 /** A stored dead-letter message as a `DeadLetter`. */

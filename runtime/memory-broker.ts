@@ -190,7 +190,9 @@ export class MemoryBroker {
   /** Hand queued deliveries to subscriptions that can take them; when there is nothing to run, let virtual time pass or tell who waits for `settled`. */
   #pump(): void {
     for (const consumer of this.#consumers.values()) {
-      for (let target = consumer.next(); target !== undefined && consumer.queue.length > 0; target = consumer.next()) {
+      while (consumer.queue.length > 0) {
+        const target = consumer.next();
+        if (target === undefined) break;
         const task = target.deliver(consumer.queue.shift() as Delivery, consumer);
         this.#inflight.add(task);
         void task.finally(() => {

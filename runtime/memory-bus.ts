@@ -7,7 +7,7 @@
  */
 import type { EventInstance } from "./contract.js";
 import { encodeEvent } from "./codec.js";
-import { toDeadLetter, type DeadLetter } from "./dead-letter.js";
+import { replayFrom, toDeadLetter, type DeadLetter } from "./dead-letter.js";
 import type { CreateInit } from "./event-types.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { checkId } from "./identifiers.js";
@@ -157,6 +157,23 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
       .list(deadLetterStream)
       .slice(0, limit)
       .map((message) => toDeadLetter(deadLetterStream, message));
+  }
+
+  /**
+   * Republish a dead letter to its original subject under a fresh message id and remove it, as
+   * `replayDeadLetter` does on JetStream; returns the new stream sequence.
+   */
+  replayDeadLetter(deadLetterStream: string, seq: number): Promise<number> {
+    const streams = this.broker.streams;
+    return replayFrom(
+      {
+        get: async (stream, at) => streams.get(stream, at),
+        publish: async (subject, data, headers, msgID) => this.broker.publish(subject, headers, data, msgID).message.seq,
+        delete: async (stream, at) => streams.delete(stream, at),
+      },
+      deadLetterStream,
+      seq,
+    );
   }
 
   #requireOpen(): void {

@@ -18,6 +18,8 @@ export interface BusHarness {
   eventually(condition: () => boolean, what: string): Promise<void>;
   /** The dead letters of a dead-letter stream, oldest first. */
   deadLetters(deadLetterStream: string): Promise<DeadLetter[]>;
+  /** Replay a dead letter (`replayDeadLetter`) and return its new stream sequence. */
+  replay(deadLetterStream: string, seq: number): Promise<number>;
   /** Let the bus do what it can do now: the in-memory bus settles; on JetStream, a short pause. */
   idle(): Promise<void>;
   /** Store a message as a producer that skips validation would. */
@@ -155,6 +157,24 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       const letters = await harness.deadLetters("LATECHFORCE_DLQ");
       expect(letters).toHaveLength(1);
       expect(letters[0]).toMatchObject({ poison: false, error: "Error", reason: "the automation service is down", deliveries: 3, eventId: trigger.id, consumer: failing.options.durable });
+    });
+
+    test("a replayed dead letter is delivered again and leaves the dead-letter stream", async () => {
+      const attempts: number[] = [];
+      let healthy = false;
+      const subscription = await track(bus().subscribe(sdk.AutomationTriggered, () => {
+        attempts.push(attempts.length + 1);
+        if (!healthy) throw new Error("down for now");
+      }, { durable: durable("replayed"), maxDeliver: 1 }));
+      const notifications = collect(subscription.status());
+      await bus().publish(bus().create(sdk.AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "t-1", runId: "run-1", triggerData: {} } }));
+      await harness.eventually(() => notifications.some((note) => note.type === "dead_lettered"), "the dead letter");
+      const [letter] = await harness.deadLetters("LATECHFORCE_DLQ");
+      if (letter === undefined) throw new Error("no dead letter");
+      healthy = true;
+      expect(await harness.replay(letter.deadLetterStream, letter.seq)).toBeGreaterThan(letter.streamSeq);
+      await harness.eventually(() => attempts.length === 2, "the replayed delivery");
+      expect(await harness.deadLetters("LATECHFORCE_DLQ")).toEqual([]);
     });
 
     test("instances of one durable share the events; another durable gets every one of them", async () => {

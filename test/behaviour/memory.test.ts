@@ -13,6 +13,7 @@ describeBusBehaviour("in memory", async () => {
     },
     idle: () => bus.settled(),
     deadLetters: (stream) => bus.listDeadLetters(stream),
+    replay: (stream, seq) => bus.replayDeadLetter(stream, seq),
     publishRaw: async (subject, headers, body) => {
       bus.broker.publish(subject, headers, body, randomUUID());
     },
