@@ -44,4 +44,5 @@ export {
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonSchema, JsonValue, SubjectTemplate } from "./contract.js";
 export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
 export { EventHistory } from "./history.js";
+export type { HeardMessage, MessageSource, RawMessage, ReadRange, ReadStart } from "./stream-reader.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";

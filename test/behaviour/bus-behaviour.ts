@@ -261,8 +261,8 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
   });
 }
 
-/** Collect notifications as they come, from now on. */
-function collect(status: AsyncIterable<SubscriptionNotification>): SubscriptionNotification[] {
+/** Collect a subscription's notifications as they come, from now on. */
+export function collect(status: AsyncIterable<SubscriptionNotification>): SubscriptionNotification[] {
   const seen: SubscriptionNotification[] = [];
   void (async () => {
     for await (const notification of status) seen.push(notification);

@@ -5,8 +5,9 @@
  */
 import { describe, expect, test } from "vitest";
 import { AutomationTriggered, RecordCreated, registry, type LatestEvents, type RecordCreatedV2 } from "@evc/seeds";
-import { defaultDurableName, type EventBusApi, type SubscriptionNotification } from "@evc/runtime";
+import { defaultDurableName, type EventBusApi } from "@evc/runtime";
 import { createMemoryBus, MemoryBusClosedError, NoStreamError } from "@evc/runtime/memory";
+import { collect } from "../behaviour/bus-behaviour.js";
 
 const record = (bus: EventBusApi<LatestEvents>, recordId: string) =>
   bus.create(RecordCreated, { aggregateId: "contacts", data: { tableId: "contacts", recordId, fields: {}, createdBy: "ada" } });
@@ -20,14 +21,6 @@ async function welcomeNewContacts(bus: EventBusApi<LatestEvents>, welcomed: stri
     welcomed.push(created.data.recordId);
     await bus.publish(context.create(AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "on-record", runId: `run-${created.data.recordId}`, triggerData: {} } }));
   });
-}
-
-function collect(status: AsyncIterable<SubscriptionNotification>): SubscriptionNotification[] {
-  const seen: SubscriptionNotification[] = [];
-  void (async () => {
-    for await (const notification of status) seen.push(notification);
-  })();
-  return seen;
 }
 
 describe("in-memory bus - virtual clock and settled()", () => {
