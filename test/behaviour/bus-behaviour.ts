@@ -95,6 +95,15 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect(await new EventHistory(bus()).getEventHistory("record-created", 5)).toEqual([]);
     });
 
+    test("publishBatch reports one result per event, in order, a refused event among stored ones", async () => {
+      const table = tableId();
+      const events = [recordV2(table), { type: "record-created", version: 2, aggregateId: table, data: {} }, recordV1(table)];
+      const results = await bus().publishBatch(events, { maxInFlight: 2 });
+      expect(results.map((result) => result.ok)).toEqual([true, false, true]);
+      expect(results[1]?.ok === false && results[1].error).toBeInstanceOf(ValidationError);
+      expect(results.flatMap((result) => (result.ok ? [[result.ack.version, result.ack.seq]] : []))).toEqual([[2, 1], [1, 2]]);
+    });
+
     test("an invalid incoming event is dead-lettered as poison at once, never handed to the handler", async () => {
       const handled: unknown[] = [];
       const subscription = await track(bus().subscribe(sdk.RecordCreated, (event) => {
