@@ -2,31 +2,20 @@
  * The event bus: one NATS connection (NATS.js v3), the JetStream topology of the specs provisioned
  * at connect, and the seeds' API over it: `publish`, `subscribe`, `unsubscribe`, `start`, `stop`.
  */
-import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
-import type { EventContract, EventInstance } from "./contract.js";
-import { parseEvent } from "./event-helpers.js";
+import type { EventInstance } from "./contract.js";
 import { checkId } from "./identifiers.js";
 import { credentialOptions, maskUrl, splitServerCredentials, type Credentials } from "./credentials.js";
-import { ArgumentError, ContractError } from "./errors.js";
+import { ContractError } from "./errors.js";
 import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
-import {
-  contractOf,
-  versionOf,
-  type CreateInit,
-  type DynamicInit,
-  type DynamicString,
-  type EventOf,
-  type EventsOf,
-  type EventSource,
-  type KnownPattern,
-  type MatchingEvents,
-} from "./event-types.js";
 import { parseServerVersion, type ServerVersion } from "./server-features.js";
-import { defaultSubscribeOptions, Subscription, type EventHandler, type SubscribeOptions } from "./subscribe.js";
+import type { CreateInit } from "./event-types.js";
+import { Subscription, type EventHandler, type SubscribeOptions } from "./subscribe.js";
+import { TypedBus } from "./typed-bus.js";
+import { jetStreamMessages, type HeardMessage, type MessageSource } from "./stream-reader.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import { Telemetry } from "./telemetry.js";
 
@@ -138,22 +127,19 @@ function jetStreamFailure(error: Error, server: ServerVersion): string {
   return `JetStream on nats-server ${server.text} did not answer (${error.message}): it has no leader yet (a cluster still electing its meta leader, or with too few of its nodes up); retry once the cluster has formed`;
 }
 
-/** Options of `create`. */
-export interface CreateOptions {
-  /** The event this one is caused by: its correlation id is carried over and its id becomes the causation id. */
-  readonly causedBy?: EventInstance;
-}
+export type { CreateOptions } from "./typed-bus.js";
 
 /**
  * Publishes and subscribes to the events of a registry on JetStream. `Events` (the generated
  * `LatestEvents`, from the registry) types `create` and `subscribe`.
  */
-export class EventBus<Events = unknown> {
+export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   /** The NATS connection, for what the bus does not cover. */
   readonly connection: NatsConnection;
   readonly jetstream: JetStreamClient;
   readonly manager: JetStreamManager;
-  readonly registry: Registry<Events>;
+  /** The stored messages of the streams, for reading back (history). */
+  readonly messages: MessageSource;
   /** The connected server's version, which decides the features the runtime uses. */
   readonly server: ServerVersion;
   /** The metrics the bus records into, if it was given any. */
@@ -161,15 +147,14 @@ export class EventBus<Events = unknown> {
   /** The spans and metrics the runtime records; for modules built on the bus (the event store). */
   readonly telemetry: Telemetry;
   readonly #settings: ConnectOptions<Events>;
-  readonly #subscriptions = new Set<Subscription>();
-  #stopped = false;
 
   /** Use `connect`. */
   constructor(nc: NatsConnection, jsm: JetStreamManager, settings: ConnectOptions<Events>, server: ServerVersion) {
+    super(settings.registry, settings);
     this.connection = nc;
     this.manager = jsm;
     this.jetstream = jetstream(nc);
-    this.registry = settings.registry;
+    this.messages = jetStreamMessages(this.jetstream, jsm);
     this.server = server;
     this.metrics = settings.metrics === false ? undefined : settings.metrics;
     this.telemetry = new Telemetry(this.metrics);
@@ -186,19 +171,12 @@ export class EventBus<Events = unknown> {
     return ensureTopology(this.manager, this.registry.topology);
   }
 
-  /**
-   * Publish one event (made by `create` or a generated class) and return the stream's ack. An
-   * invalid event throws `ValidationError` and nothing is sent.
-   */
+  /** Publish one event and return the stream's ack, retrying through timeouts and reconnects. */
   publish(event: EventInstance): Promise<PublishAck> {
     return publishEvent(this.jetstream, this.registry, event, this.#settings.source, this.#publishSettings(), this.telemetry);
   }
 
-  /**
-   * Publish an event's JSON, whose `type` and `version` name its contract (or an event object):
-   * for events only known at run time (a command line, a relay). Validated like any other; throws
-   * `UnknownEventError` for a type the registry does not have.
-   */
+  /** Publish an event's JSON, whose `type` and `version` name its contract. */
   publishJson(json: object): Promise<PublishAck> {
     return publishEvent(this.jetstream, this.registry, json as Publishable, this.#settings.source, this.#publishSettings(), this.telemetry);
   }
@@ -215,54 +193,9 @@ export class EventBus<Events = unknown> {
     );
   }
 
-  /**
-   * Build an event from its own fields: `create(RecordCreated, { aggregateId, data })` builds the
-   * latest version, `create(RecordCreatedV1Contract, ...)` that version. A fresh id, the time, the
-   * pinned type, version and aggregate type, and metadata (correlation and causation from
-   * `causedBy`) are filled in; throws `ValidationError`. A type name that is not a literal builds an
-   * untyped event, and throws `ArgumentError` for a type or version the registry does not have.
-   */
-  create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>, options?: CreateOptions): EventOf<S>;
-  create<K extends keyof Events & string>(type: K, init: CreateInit<Events[K]>, options?: CreateOptions): Events[K];
-  create<S extends string>(type: S & DynamicString<Events, S>, init: DynamicInit, options?: CreateOptions): EventInstance;
-  create(source: string | EventSource, init: object, options: CreateOptions = {}): unknown {
-    const { version, ...fields } = init as DynamicInit;
-    const contract = this.#contractOf(source, version);
-    const json = {
-      id: randomUUID(),
-      type: contract.type,
-      version: contract.version,
-      ...(contract.aggregateType === undefined ? {} : { aggregateType: contract.aggregateType }),
-      timestamp: new Date().toISOString(),
-      ...fields,
-      metadata: { ...causationOf(options.causedBy), ...fields.metadata },
-    };
-    return contract.create(parseEvent(contract, json));
-  }
-
-  #contractOf(source: string | EventSource, version: number | undefined): EventContract {
-    if (typeof source !== "string") return contractOf(source);
-    const contract = version === undefined ? this.registry.latest(source) : this.registry.get(source, version);
-    if (contract === undefined) {
-      throw new ArgumentError("type", `an event type of the registry, with an existing version, not "${source}"${version === undefined ? "" : ` v${version}`}`);
-    }
-    return contract;
-  }
-
-  /**
-   * Subscribe a handler to an event type (a handle such as `RecordCreated`: its latest version,
-   * upcast; a contract such as `RecordCreatedV1Contract`: that version), to several (a list), or to
-   * a pattern with NATS wildcards over type names (`"task.*"`, `"*.created"`, `">"`), typed from the
-   * registry when it is a literal. Returns the running subscription.
-   */
-  subscribe<S extends EventSource>(source: S, handler: EventHandler<EventOf<S>>, options?: Partial<SubscribeOptions>): Promise<Subscription>;
-  subscribe<const S extends readonly EventSource[]>(sources: S, handler: EventHandler<EventsOf<S>>, options?: Partial<SubscribeOptions>): Promise<Subscription>;
-  subscribe<P extends string>(pattern: P & KnownPattern<Events, P>, handler: EventHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeOptions>): Promise<Subscription>;
-  async subscribe(target: string | EventSource | readonly EventSource[], handler: EventHandler<never>, options: Partial<SubscribeOptions> = {}): Promise<Subscription> {
-    const sources: readonly (string | EventSource)[] = typeof target === "string" || !Array.isArray(target) ? [target as string | EventSource] : target;
-    const patterns = sources.map((source) => (typeof source === "string" ? source : source.type));
-    const pinned = sources.length === 1 && typeof sources[0] !== "string" ? versionOf(sources[0] as EventSource) : undefined;
-    const subscription = new Subscription(
+  /** A subscription on the durable consumers of the streams its types live on. */
+  protected open(patterns: readonly string[], handler: EventHandler, options: SubscribeOptions): Subscription {
+    return new Subscription(
       {
         js: this.jetstream,
         jsm: this.manager,
@@ -274,61 +207,33 @@ export class EventBus<Events = unknown> {
         create: (source, init, causedBy) => this.create(source, init as CreateInit<EventInstance>, { causedBy }) as EventInstance,
       },
       patterns,
-      handler as EventHandler,
-      this.#subscribeOptions(patterns.join(","), { ...(pinned === undefined ? {} : { version: pinned }), ...options }),
+      handler,
+      options,
     );
-    this.#subscriptions.add(subscription);
-    if (!this.#stopped) await subscription.start();
-    return subscription;
   }
 
-  /**
-   * Stop a subscription (draining it) and forget it. Its durable consumers stay on the server, so a
-   * later subscription of the same name resumes where it stopped, unless `removeConsumers` is set.
-   */
-  async unsubscribe(subscription: Subscription, options: { removeConsumers?: boolean } = {}): Promise<void> {
-    this.#subscriptions.delete(subscription);
-    await (options.removeConsumers === true ? subscription.remove() : subscription.stop());
+  /** Hear every message published on a subject filter from now on (a core NATS subscription, not durable), until the returned function is called. */
+  listen(filter: string, listener: (message: HeardMessage) => void): () => void {
+    const subscription = this.connection.subscribe(filter, {
+      callback: (error, message) => {
+        if (error === null) listener(message);
+      },
+    });
+    return () => subscription.unsubscribe();
   }
 
-  /** Resume every subscription that `stop` drained. */
-  async start(): Promise<void> {
-    this.#stopped = false;
-    for (const subscription of this.#subscriptions) await subscription.start();
-  }
-
-  /** Drain every subscription: no new messages, in-flight handlers finish, buffered ones go back. The connection stays open. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    await Promise.all([...this.#subscriptions].map((subscription) => subscription.drain()));
+  /** Yield on each reconnect after a lost connection, until the connection closes: `listen` may have missed messages in between. */
+  async *reconnects(): AsyncIterable<void> {
+    for await (const status of this.connection.status()) if (status.type === "reconnect") yield;
   }
 
   /** End every subscription, then drain and close the connection. */
   async close(): Promise<void> {
-    this.#stopped = true;
-    await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
-    this.#subscriptions.clear();
+    await this.endSubscriptions();
     if (!this.connection.isClosed()) await this.connection.drain();
-  }
-
-  #subscribeOptions(pattern: string, options: Partial<SubscribeOptions>): SubscribeOptions {
-    const settings = { ...defaultSubscribeOptions(pattern, this.#settings.service), ...options };
-    if (settings.durable === undefined) {
-      throw new ArgumentError("durable", `a durable consumer name for the subscription to "${pattern}", or a service name at connect ({ service }), so that no two services share one consumer`);
-    }
-    return { ...settings, durable: settings.durable };
   }
 
   #publishSettings() {
     return { attemptTimeoutMs: this.#settings.publishTimeoutMs, retryForMs: this.#settings.publishRetryMs, maxInFlight: this.#settings.maxInFlight };
   }
-}
-
-/** The metadata an event caused by `cause` starts with: its correlation id (or its id), and its id as causation. */
-function causationOf(cause: EventInstance | undefined): { correlationId?: string; causationId?: string } {
-  if (cause === undefined) return {};
-  const { id, metadata } = cause as { id?: unknown; metadata?: { correlationId?: unknown } };
-  if (typeof id !== "string") return {};
-  const correlationId = typeof metadata?.correlationId === "string" ? metadata.correlationId : id;
-  return { correlationId, causationId: id };
 }

@@ -9,11 +9,13 @@
  * fall in the duplicate window and be dropped), then removed from the dead-letter stream.
  */
 import { createHash } from "node:crypto";
-import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { DeliveredMessage } from "./delivery-context.js";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
 import { encodeValue, Header, readHeader } from "./headers.js";
 import { isNoMessageFound } from "./jetstream-errors.js";
+import { fromStoredMsg, type RawMessage } from "./stream-reader.js";
 import type { StreamSpec } from "./topology.js";
 
 /** The headers a dead letter carries besides the original ones. */
@@ -85,11 +87,21 @@ export interface DeadLetter extends DeadLetterCause {
   readonly bodyBytes: number;
 }
 
+/** A dead letter ready to store: where, with which headers and body, under which message id. */
+export interface DeadLetterCopy {
+  readonly subject: string;
+  readonly headers: MsgHdrs;
+  readonly data: Uint8Array;
+  /** One id per stream sequence, so that writing it twice stores it once. */
+  readonly msgID: string;
+}
+
 /**
- * Copy a message to the dead-letter stream of its stream; idempotent per stream sequence. The copy
- * is stored by reference when it would pass `maxPayload` (the server's) or the header limit.
+ * The dead-letter copy of a message: its original headers and body, with `evc-dlq-*` headers that
+ * say why (the reason cut to a bounded length). Stored by reference when it would pass
+ * `maxPayload` (the server's) or the header limit.
  */
-export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: JsMsg, cause: DeadLetterCause, maxPayload: number): Promise<void> {
+export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, cause: DeadLetterCause, maxPayload: number): DeadLetterCopy {
   const info = message.info;
   const own: [string, string][] = [
     [DeadLetterHeader.reason, encodeValue(cut(cause.reason, maxReasonLength))],
@@ -114,10 +126,13 @@ export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message:
       ];
   const headers = natsHeaders();
   for (const [name, value] of [...kept, ...own, ...reference]) headers.append(name, value);
-  await js.publish(`${spec.deadLetter.subjectPrefix}.${message.subject}`, fits ? message.data : new Uint8Array(0), {
-    headers,
-    msgID: `dlq:${info.stream}:${info.streamSequence}`,
-  });
+  return { subject: `${spec.deadLetter.subjectPrefix}.${message.subject}`, headers, data: fits ? message.data : new Uint8Array(0), msgID: `dlq:${info.stream}:${info.streamSequence}` };
+}
+
+/** Copy a message to the dead-letter stream of its stream (`deadLetterCopy`); idempotent per stream sequence. */
+export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, cause: DeadLetterCause, maxPayload: number): Promise<void> {
+  const copy = deadLetterCopy(spec, message, cause, maxPayload);
+  await js.publish(copy.subject, copy.data, { headers: copy.headers, msgID: copy.msgID });
 }
 
 /** The size of a NATS header block holding these headers. */
@@ -132,14 +147,19 @@ function cut(text: string, length: number): string {
 
 /** Read one dead letter; undefined when there is none at that sequence. */
 export async function readDeadLetter(jsm: JetStreamManager, deadLetterStream: string, seq: number): Promise<DeadLetter | undefined> {
-  let stored: StoredMsg | null;
+  const stored = await storedMessage(jsm, deadLetterStream, seq);
+  return stored === undefined ? undefined : toDeadLetter(deadLetterStream, stored);
+}
+
+/** The message a JetStream stream holds at a sequence; undefined when there is none. */
+async function storedMessage(jsm: JetStreamManager, stream: string, seq: number): Promise<RawMessage | undefined> {
   try {
-    stored = await jsm.streams.getMessage(deadLetterStream, { seq });
+    const stored = await jsm.streams.getMessage(stream, { seq });
+    return stored === null ? undefined : fromStoredMsg(stream, stored);
   } catch (error) {
     if (isNoMessageFound(error)) return undefined;
     throw error;
   }
-  return stored === null ? undefined : toDeadLetter(deadLetterStream, stored);
 }
 
 /** List the dead letters of a dead-letter stream, oldest first, at most `limit`. */
@@ -153,6 +173,16 @@ export async function listDeadLetters(jsm: JetStreamManager, deadLetterStream: s
   return found;
 }
 
+/** What replaying a dead letter needs of a bus's streams: JetStream's, or the in-memory bus's. */
+export interface ReplayStore {
+  /** The message stored at a sequence; undefined when there is none. */
+  get(stream: string, seq: number): Promise<RawMessage | undefined>;
+  /** Publish a message and return its sequence in its stream. */
+  publish(subject: string, data: Uint8Array, headers: MsgHdrs, msgID: string): Promise<number>;
+  /** Delete the message at a sequence. */
+  delete(stream: string, seq: number): Promise<void>;
+}
+
 /**
  * Republish a dead letter to its original subject, with its original headers and payload and a
  * fresh message id, then delete it from the dead-letter stream. Returns the new stream sequence.
@@ -160,38 +190,50 @@ export async function listDeadLetters(jsm: JetStreamManager, deadLetterStream: s
  * checked against the digest; `DeadLetterReplayError` when it is gone or differs.
  */
 export async function replayDeadLetter(js: JetStreamClient, jsm: JetStreamManager, deadLetterStream: string, seq: number): Promise<number> {
-  const letter = await readDeadLetter(jsm, deadLetterStream, seq);
-  if (letter === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
-  const { headers: source, payload } = letter.byReference ? await originalOf(jsm, letter) : { headers: letter.headers, payload: letter.payload };
+  return replayFrom(jetStreamReplayStore(js, jsm), deadLetterStream, seq);
+}
+
+/** `replayDeadLetter` on any `ReplayStore`. */
+export async function replayFrom(store: ReplayStore, deadLetterStream: string, seq: number): Promise<number> {
+  const stored = await store.get(deadLetterStream, seq);
+  if (stored === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
+  const letter = toDeadLetter(deadLetterStream, stored);
+  const { headers: source, payload } = letter.byReference ? await originalOf(store, letter) : { headers: letter.headers, payload: letter.payload };
   const headers = natsHeaders();
   for (const [name, values] of source) {
     if (name.toLowerCase().startsWith("evc-dlq-") || name.toLowerCase().startsWith("nats-")) continue;
     for (const value of values) headers.append(name, value);
   }
-  const ack = await js.publish(letter.subject, payload, { headers, msgID: `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}` });
-  await jsm.streams.deleteMessage(deadLetterStream, seq);
-  return ack.seq;
+  const replayed = await store.publish(letter.subject, payload, headers, `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}`);
+  await store.delete(deadLetterStream, seq);
+  return replayed;
+}
+
+/** JetStream as a `ReplayStore`. */
+function jetStreamReplayStore(js: JetStreamClient, jsm: JetStreamManager): ReplayStore {
+  return {
+    get: (stream, seq) => storedMessage(jsm, stream, seq),
+    publish: async (subject, data, headers, msgID) => (await js.publish(subject, data, { headers, msgID })).seq,
+    delete: async (stream, seq) => {
+      await jsm.streams.deleteMessage(stream, seq);
+    },
+  };
 }
 
 /** The original of a dead letter stored by reference, read from its stream and checked against the digest. */
-async function originalOf(jsm: JetStreamManager, letter: DeadLetter): Promise<{ headers: MsgHdrs; payload: Uint8Array }> {
-  let stored: StoredMsg | null;
-  try {
-    stored = await jsm.streams.getMessage(letter.stream, { seq: letter.streamSeq });
-  } catch (error) {
-    if (!isNoMessageFound(error)) throw error;
-    stored = null;
-  }
-  if (stored === null) throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and the original, ${letter.stream} #${letter.streamSeq}, is gone (expired or deleted)`);
+async function originalOf(store: ReplayStore, letter: DeadLetter): Promise<{ headers: MsgHdrs; payload: Uint8Array }> {
+  const stored = await store.get(letter.stream, letter.streamSeq);
+  if (stored === undefined) throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and the original, ${letter.stream} #${letter.streamSeq}, is gone (expired or deleted)`);
   const digest = createHash("sha256").update(stored.data).digest("hex");
   if (digest !== readHeader(letter.headers, DeadLetterHeader.bodyDigest)) {
     throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and ${letter.stream} #${letter.streamSeq} no longer holds the original (its digest differs)`);
   }
-  return { headers: stored.header, payload: stored.data };
+  return { headers: stored.headers ?? natsHeaders(), payload: stored.data };
 }
 
-function toDeadLetter(deadLetterStream: string, stored: StoredMsg): DeadLetter {
-  const header = (name: string) => readHeader(stored.header, name);
+/** A stored dead-letter message as a `DeadLetter`. */
+export function toDeadLetter(deadLetterStream: string, stored: RawMessage): DeadLetter {
+  const header = (name: string) => readHeader(stored.headers, name);
   const version = header(Header.eventVersion);
   return {
     seq: stored.seq,
@@ -208,7 +250,7 @@ function toDeadLetter(deadLetterStream: string, stored: StoredMsg): DeadLetter {
     type: header(Header.type),
     version: version === undefined ? undefined : Number(version),
     eventId: header(Header.id),
-    headers: stored.header,
+    headers: stored.headers ?? natsHeaders(),
     payload: stored.data,
     byReference: header(DeadLetterHeader.bodyDigest) !== undefined,
     bodyBytes: Number(header(DeadLetterHeader.bodyBytes) ?? stored.data.length),

@@ -2,10 +2,17 @@
  * What a handler learns about the message it handles, read from the message only when asked (the
  * header block is decoded on first use), and how it builds the events its handling causes.
  */
-import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import type { EventInstance } from "./contract.js";
 import type { CreateInit, EventOf, EventSource } from "./event-types.js";
+
+/** What the runtime reads of a delivered message: a JetStream `JsMsg`, or a message of the in-memory bus. */
+export interface DeliveredMessage {
+  readonly subject: string;
+  readonly headers: MsgHdrs | undefined;
+  readonly data: Uint8Array;
+  readonly info: { readonly stream: string; readonly streamSequence: number; readonly deliveryCount: number };
+}
 
 /** The context of one delivery, handed to the handler beside the event. */
 export interface HandlerContext {
@@ -27,14 +34,14 @@ export interface HandlerContext {
 /** The bus's `create` for an event caused by another. */
 export type CreateCaused = (source: EventSource, init: object, causedBy: EventInstance) => EventInstance;
 
-/** The `HandlerContext` of a JetStream message. */
+/** The `HandlerContext` of a delivered message. */
 export class DeliveryContext implements HandlerContext {
   readonly receivedVersion: number;
-  readonly #message: JsMsg;
+  readonly #message: DeliveredMessage;
   readonly #event: EventInstance;
   readonly #create: CreateCaused;
 
-  constructor(message: JsMsg, receivedVersion: number, event: EventInstance, create: CreateCaused) {
+  constructor(message: DeliveredMessage, receivedVersion: number, event: EventInstance, create: CreateCaused) {
     this.#message = message;
     this.receivedVersion = receivedVersion;
     this.#event = event;

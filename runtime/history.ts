@@ -1,5 +1,5 @@
 /**
- * Event history read from the streams themselves, with no second cache that could drift: the last
+ * Event history read from the streams themselves (JetStream's, or the in-memory bus's), with no second cache that could drift: the last
  * events of a type, a replay from a sequence or a time, and queries across aggregates by type,
  * aggregate type and time range. Types are matched by their `ce-type` header before any body is
  * parsed; every event is validated and upcast to the latest version of its type. Reads from
@@ -12,11 +12,11 @@ import { ArgumentError } from "./errors.js";
 import type { Registry } from "./registry.js";
 import { streamsOf, type Targets } from "./routing.js";
 import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
-import { readStream, type ReadRange } from "./stream-reader.js";
+import type { ReadRange } from "./stream-reader.js";
 import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
 
-/** What history reads need of the bus. */
-export type HistoryHost = Pick<EventBus, "jetstream" | "manager" | "registry">;
+/** What history reads need of a bus (`EventBus` or `MemoryBus`): its registry and its stored messages. */
+export type HistoryHost = Pick<EventBus, "messages" | "registry">;
 
 /** Which events a query selects; every field is optional. */
 export interface EventQuery {
@@ -109,7 +109,7 @@ export class EventHistory {
 
   async *#read<T>(targets: Targets, range: ReadRange, to?: Date): AsyncGenerator<StoredEvent<T>> {
     if (range.endSeq === 0) return;
-    for await (const message of readStream(this.#host.jetstream, range)) {
+    for await (const message of this.#host.messages.read(range)) {
       if (to !== undefined && message.time > to) return;
       const event = toStoredEvent<T>(this.#host.registry, targets, message);
       if (event !== undefined) yield event;
@@ -117,7 +117,7 @@ export class EventHistory {
   }
 
   async #lastOf<T>(targets: Targets, source: Source, limit: number): Promise<StoredEvent<T>[]> {
-    const { first_seq: first, last_seq: last } = (await this.#host.manager.streams.info(source.stream)).state;
+    const { first, last } = await this.#host.messages.bounds(source.stream);
     const found: StoredEvent<T>[] = [];
     let end = last;
     let window = Math.max(64, limit * 4);
@@ -134,7 +134,7 @@ export class EventHistory {
 
   async #lastSeqs(streams: Iterable<string>): Promise<Map<string, number>> {
     const ends = new Map<string, number>();
-    for (const stream of streams) ends.set(stream, (await this.#host.manager.streams.info(stream)).state.last_seq);
+    for (const stream of streams) ends.set(stream, (await this.#host.messages.bounds(stream)).last);
     return ends;
   }
 }

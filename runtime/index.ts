@@ -5,6 +5,7 @@
  */
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
 export type { ConnectOptions, CreateOptions } from "./bus.js";
+export type { EventBusApi, EventSubscription } from "./typed-bus.js";
 export type { CreateInit, DynamicInit, EventOf, EventsOf, EventSource, EventTypeHandle, KnownPattern, MatchingEvents } from "./event-types.js";
 export { maskUrl } from "./credentials.js";
 export type { Credentials } from "./credentials.js";
@@ -43,4 +44,5 @@ export {
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonSchema, JsonValue, SubjectTemplate } from "./contract.js";
 export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
 export { EventHistory } from "./history.js";
+export type { HeardMessage, MessageSource, RawMessage, ReadRange, ReadStart } from "./stream-reader.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";

@@ -92,7 +92,7 @@ export async function publishEvent(js: JetStreamClient, registry: Registry, even
 }
 
 /** Publish many events with at most `settings.maxInFlight` unacknowledged at once; one result per event, in order. */
-export async function publishEvents(
+export function publishEvents(
   js: JetStreamClient,
   registry: Registry,
   events: readonly Publishable[],
@@ -100,19 +100,24 @@ export async function publishEvents(
   settings: PublishSettings,
   telemetry: Telemetry,
 ): Promise<PublishResult[]> {
+  return publishAll(events, settings.maxInFlight, (event) => publishEvent(js, registry, event, source, settings, telemetry));
+}
+
+/** Run `publish` over many events with at most `maxInFlight` at once; one result per event, in order, failures included. */
+export async function publishAll(events: readonly Publishable[], maxInFlight: number, publish: (event: Publishable) => Promise<PublishAck>): Promise<PublishResult[]> {
   const results: PublishResult[] = new Array<PublishResult>(events.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < events.length) {
       const index = next++;
       try {
-        results[index] = { ok: true, ack: await publishEvent(js, registry, events[index] as Publishable, source, settings, telemetry) };
+        results[index] = { ok: true, ack: await publish(events[index] as Publishable) };
       } catch (error) {
         results[index] = { ok: false, error: error as Error };
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.maxInFlight, events.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(maxInFlight, events.length)) }, worker));
   return results;
 }
 

@@ -1,16 +1,15 @@
 /**
  * Request and response over events (seed 000's SuspensionManager): publish a request event and
  * wait for the response event that carries the same correlation id, from whichever process
- * answers. The wait subscribes before the request is published, with a plain NATS subscription to
- * the response type's channel (JetStream publishes reach core subscribers too), matches the
+ * answers, on JetStream or on the in-memory bus. The wait listens before the request is published
+ * (on JetStream, a plain NATS subscription to the response type's channel: JetStream publishes
+ * reach core subscribers too), matches the
  * `ce-correlationid` header before parsing anything, then validates, upcasts and checks the body's
  * `metadata.correlationId`. A response published while this client was disconnected is found
  * after the reconnect by reading the stream from the request on. Whatever ends the wait (the
  * response, the timeout, an error) removes the subscription, so nothing is left on the server and
  * a late response finds no one listening.
  */
-import type { Msg, Subscription } from "@nats-io/transport-node";
-import type { EventBus } from "./bus.js";
 import { randomUUID } from "node:crypto";
 import type { EventInstance } from "./contract.js";
 import type { CreateInit, RequestOperation } from "./event-types.js";
@@ -19,8 +18,22 @@ import { Header, readHeader } from "./headers.js";
 import { isPlainObject } from "./json.js";
 import { resolveEvent, type PublishAck, type Publishable } from "./publish.js";
 import { receiveEvent, resolveTargets, streamsOf, type Targets } from "./routing.js";
-import { readStream, type RawMessage, type ReadStart } from "./stream-reader.js";
+import type { HeardMessage, MessageSource, ReadStart } from "./stream-reader.js";
+import type { EventBusApi } from "./typed-bus.js";
 import { contractPattern, coveringPatterns } from "./subject.js";
+
+/**
+ * What request/response needs of a bus (`EventBus`, or `MemoryBus` in unit tests): to build and
+ * publish the request, to hear responses as they are published, and, where a connection can be
+ * lost, to read back what it missed.
+ */
+export interface ResponseHost extends Pick<EventBusApi, "registry" | "create" | "publishJson"> {
+  readonly messages: MessageSource;
+  /** Hear every message published on a subject filter from now on, until the returned function is called. */
+  listen(filter: string, listener: (message: HeardMessage) => void): () => void;
+  /** Yield on each reconnect after a lost connection: what `listen` heard may have a gap there. */
+  reconnects?(): AsyncIterable<void>;
+}
 
 /** Options of `suspendForResponse`; every field has a default. */
 export interface SuspendOptions {
@@ -50,16 +63,16 @@ interface Wait {
   readonly targets: Targets;
   /** Where to look for a missed response after a reconnect: each stream and channel, from the request on. */
   sources: { stream: string; filter: string; start: ReadStart }[];
-  accept(message: RawMessage | Msg): void;
+  accept(message: HeardMessage): void;
 }
 
 /** Waits for response events across processes, as seed 000's SuspensionManager does. */
 export class SuspensionManager {
-  readonly #bus: EventBus;
+  readonly #bus: ResponseHost;
   readonly #waits = new Set<Wait>();
   #watching = false;
 
-  constructor(bus: EventBus) {
+  constructor(bus: ResponseHost) {
     this.#bus = bus;
   }
 
@@ -125,13 +138,7 @@ export class SuspensionManager {
         if (event !== undefined) finish(event);
       },
     };
-    const subscriptions: Subscription[] = channels.flatMap(({ filters }) =>
-      filters.map((filter) => this.#bus.connection.subscribe(filter, {
-          callback: (error, message) => {
-            if (error === null) wait.accept(message);
-          },
-        })),
-    );
+    const listeners = channels.flatMap(({ filters }) => filters.map((filter) => this.#bus.listen(filter, (message) => wait.accept(message))));
     this.#waits.add(wait);
     this.#watchReconnects();
     const timer = setTimeout(() => finish({ error: new ResponseTimeoutError(types, correlationId, timeout) }), timeout);
@@ -154,12 +161,12 @@ export class SuspensionManager {
       settled = true;
       clearTimeout(timer);
       this.#waits.delete(wait);
-      for (const subscription of subscriptions) subscription.unsubscribe();
+      for (const stopListening of listeners) stopListening();
     }
   }
 
   /** The response in a message, if it is one for this wait; an unreadable response becomes the error the wait ends with. */
-  #match<T>(wait: Wait, message: RawMessage | Msg): { event: T } | { error: Error } | undefined {
+  #match<T>(wait: Wait, message: HeardMessage): { event: T } | { error: Error } | undefined {
     if (readHeader(message.headers, Header.correlationId) !== wait.correlationId || readHeader(message.headers, Header.id) === wait.requestId) return undefined;
     let received;
     try {
@@ -174,19 +181,18 @@ export class SuspensionManager {
 
   /** After each reconnect, look in the streams for responses that arrived while the connection was down. */
   #watchReconnects(): void {
-    if (this.#watching) return;
+    if (this.#watching || this.#bus.reconnects === undefined) return;
     this.#watching = true;
+    const reconnects = this.#bus.reconnects();
     void (async () => {
-      for await (const status of this.#bus.connection.status()) {
-        if (status.type === "reconnect") for (const wait of this.#waits) void this.#catchUp(wait);
-      }
+      for await (const _ of reconnects) for (const wait of this.#waits) void this.#catchUp(wait);
     })().catch(() => undefined);
   }
 
   async #catchUp(wait: Wait): Promise<void> {
     try {
       for (const source of wait.sources) {
-        for await (const message of readStream(this.#bus.jetstream, { ...source, endSeq: undefined })) {
+        for await (const message of this.#bus.messages.read({ ...source, endSeq: undefined })) {
           if (!this.#waits.has(wait)) return;
           wait.accept(message);
         }

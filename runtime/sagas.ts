@@ -1,6 +1,6 @@
 /** `@evc/runtime/saga`: sagas with compensations, and request/response across processes, on JetStream and its KV store. */
 export { ResponseTimeoutError, SuspensionManager } from "./request-response.js";
-export type { SuspendOptions } from "./request-response.js";
+export type { ResponseHost, SuspendOptions } from "./request-response.js";
 export { deterministicId, legacyDeterministicId } from "./deterministic-id.js";
 export { defaultSagaOptions, isFinal, SagaRunner, SagaTimeoutError, startSaga, waitForSaga } from "./saga.js";
 export type { SagaContext, SagaDefinition, SagaNotification, SagaOptions, SagaRecord, SagaStep, SagaStatus } from "./saga.js";

@@ -4,7 +4,7 @@
  * sequence or the end of what is stored. The consumer is ephemeral, in memory, and deleted when the
  * read ends, however it ends, so reads leave nothing behind on the server.
  */
-import type { JetStreamClient, JsMsg, StoredMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 
 /** A stored message, however it was read. */
@@ -15,6 +15,13 @@ export interface RawMessage {
   /** When the stream stored it. */
   readonly time: Date;
   readonly headers: MsgHdrs | undefined;
+  readonly data: Uint8Array;
+}
+
+/** A message as a listener hears it when it is published. */
+export interface HeardMessage {
+  readonly subject: string;
+  readonly headers?: MsgHdrs | undefined;
   readonly data: Uint8Array;
 }
 
@@ -31,6 +38,25 @@ export interface ReadRange {
   readonly endSeq: number | undefined;
   /** Messages the client buffers ahead. */
   readonly batch?: number;
+}
+
+/** Where stored messages are read back from: the streams of JetStream, or those of the in-memory bus. */
+export interface MessageSource {
+  /** The first and last sequence a stream holds (both 0 when it never held any). */
+  bounds(stream: string): Promise<{ readonly first: number; readonly last: number }>;
+  /** Read the messages of a range in stream order. */
+  read(range: ReadRange): AsyncIterable<RawMessage>;
+}
+
+/** The stored messages of JetStream's streams. */
+export function jetStreamMessages(js: JetStreamClient, jsm: JetStreamManager): MessageSource {
+  return {
+    bounds: async (stream) => {
+      const { first_seq: first, last_seq: last } = (await jsm.streams.info(stream)).state;
+      return { first, last };
+    },
+    read: (range) => readStream(js, range),
+  };
 }
 
 /** Read the messages of a range in stream order; the consumer is deleted when the iteration ends. */

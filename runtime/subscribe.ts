@@ -12,6 +12,7 @@ import { nanos } from "@nats-io/transport-node";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
+import { redeliveryDelay } from "./redelivery.js";
 import { Header, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
@@ -274,7 +275,7 @@ export class Subscription {
       return;
     }
     const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
-    const delay = backoff.length === 0 ? 0 : (backoff[Math.min(deliveries - 1, backoff.length - 1)] as number);
+    const delay = redeliveryDelay(backoff, deliveries);
     message.nak(delay);
     this.#host.telemetry.consumed(type, this.options.durable, "retried", run.seconds);
     this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });

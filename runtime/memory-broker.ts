@@ -1,0 +1,218 @@
+/**
+ * The server side of the in-memory bus: the streams of a topology, the durable consumers on them
+ * and who listens to what is published. A durable consumer keeps one queue of deliveries; the
+ * subscriptions that run under its name share that queue (round robin, each up to its
+ * concurrency), and each other durable gets every message again, as on JetStream. Several buses
+ * (services) may share one broker. `settled()` resolves once nothing is left to do.
+ */
+import type { MsgHdrs } from "@nats-io/transport-node";
+import { ArgumentError, ContractError } from "./errors.js";
+import { MemoryClock, type ClockMode } from "./memory-clock.js";
+import { MemoryStreams } from "./memory-streams.js";
+import type { HeardMessage, RawMessage } from "./stream-reader.js";
+import { matchesPattern, subjectCovers } from "./subject.js";
+import type { JetStreamTopology, StreamSpec } from "./topology.js";
+
+/** One delivery of a stored message to a durable consumer; redelivered as the same object. */
+export interface Delivery {
+  readonly message: RawMessage;
+  /** Deliveries so far, this one included. */
+  count: number;
+  /** Of those, how many an open circuit deferred (they do not count against `maxDeliver`). */
+  deferrals: number;
+}
+
+/** What runs deliveries: a subscription of a memory bus. */
+export interface DeliveryTarget {
+  /** Whether it can take another delivery now. */
+  readonly ready: boolean;
+  /** Handle one delivery; never rejects. */
+  deliver(delivery: Delivery, consumer: MemoryConsumer): Promise<void>;
+}
+
+/** A durable consumer on one stream: its subject filters, its queue and the subscriptions that share it. */
+export class MemoryConsumer {
+  readonly stream: StreamSpec;
+  readonly durable: string;
+  filters: readonly string[];
+  readonly queue: Delivery[] = [];
+  readonly targets: DeliveryTarget[] = [];
+  readonly #broker: MemoryBroker;
+  #turn = 0;
+
+  constructor(broker: MemoryBroker, stream: StreamSpec, durable: string, filters: readonly string[]) {
+    this.#broker = broker;
+    this.stream = stream;
+    this.durable = durable;
+    this.filters = filters;
+  }
+
+  /** Whether a subject passes the consumer's filters (none: every subject of the stream). */
+  accepts(subject: string): boolean {
+    return this.filters.length === 0 || this.filters.some((filter) => matchesPattern(subject, filter));
+  }
+
+  /** Hand a delivery back, to come again after `delayMs`. */
+  redeliver(delivery: Delivery, delayMs: number): void {
+    this.#broker.clock.schedule(delayMs, () => {
+      delivery.count++;
+      this.queue.push(delivery);
+      this.#broker.wake();
+    });
+  }
+
+  /** The next subscription that can take a delivery, in turn; undefined when none can. */
+  next(): DeliveryTarget | undefined {
+    for (let tried = 0; tried < this.targets.length; tried++) {
+      const target = this.targets[(this.#turn + tried) % this.targets.length] as DeliveryTarget;
+      if (target.ready) {
+        this.#turn = (this.#turn + tried + 1) % this.targets.length;
+        return target;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Thrown when an event's subject is on no stream of the topology: JetStream would not store it either. */
+export class NoStreamError extends ContractError {
+  constructor(subject: string) {
+    super(`no stream of the topology holds "${subject}"; declare one in the spec's x-evc-jetstream`);
+    this.name = "NoStreamError";
+  }
+}
+
+/** Streams, durable consumers and listeners of in-memory buses, with their clock. */
+export class MemoryBroker {
+  readonly topology: JetStreamTopology;
+  readonly clock: MemoryClock;
+  readonly streams: MemoryStreams;
+  readonly #consumers = new Map<string, MemoryConsumer>();
+  readonly #listeners = new Set<{ filter: string; listener: (message: HeardMessage) => void }>();
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #waiting: (() => void)[] = [];
+  #woken = false;
+
+  constructor(topology: JetStreamTopology, clock: ClockMode = "virtual") {
+    this.topology = topology;
+    this.clock = new MemoryClock(clock);
+    this.streams = new MemoryStreams(() => this.clock.now());
+  }
+
+  /** The stream whose subjects cover a subject. */
+  streamOf(subject: string): StreamSpec {
+    const stream = this.topology.streams.find((spec) => spec.subjects.some((pattern) => subjectCovers(pattern, subject)));
+    if (stream === undefined) throw new NoStreamError(subject);
+    return stream;
+  }
+
+  /** Store a message on its stream, queue it for every durable consumer whose filters it passes, and tell the listeners. */
+  publish(subject: string, headers: MsgHdrs | undefined, data: Uint8Array, id: string): { message: RawMessage; duplicate: boolean } {
+    const spec = this.streamOf(subject);
+    const stored = this.streams.append(spec.name, subject, headers, data, id, spec.duplicateWindowMs);
+    if (stored.duplicate) return stored;
+    for (const consumer of this.#consumers.values()) {
+      if (consumer.stream.name === spec.name && consumer.accepts(subject)) consumer.queue.push({ message: stored.message, count: 1, deferrals: 0 });
+    }
+    for (const { filter, listener } of this.#listeners) if (matchesPattern(subject, filter)) listener({ subject, headers, data });
+    this.wake();
+    return stored;
+  }
+
+  /** Store a dead letter on its dead-letter stream (once per message id). */
+  storeDeadLetter(spec: StreamSpec, subject: string, headers: MsgHdrs, data: Uint8Array, id: string): void {
+    this.streams.append(spec.deadLetter.stream, subject, headers, data, id, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Run `target` under a durable consumer, created at first use: starting with every stored
+   * message it filters (`all`) or only with new ones (`new`). Later uses keep the consumer's place
+   * and take the newest filters, as a JetStream consumer update does.
+   */
+  join(stream: StreamSpec, durable: string, filters: readonly string[], deliverPolicy: "all" | "new", target: DeliveryTarget): MemoryConsumer {
+    const key = `${stream.name}\u0000${durable}`;
+    let consumer = this.#consumers.get(key);
+    if (consumer === undefined) {
+      consumer = new MemoryConsumer(this, stream, durable, filters);
+      this.#consumers.set(key, consumer);
+      if (deliverPolicy === "all") {
+        for (const message of this.streams.list(stream.name)) if (consumer.accepts(message.subject)) consumer.queue.push({ message, count: 1, deferrals: 0 });
+      }
+    }
+    consumer.filters = filters;
+    if (!consumer.targets.includes(target)) consumer.targets.push(target);
+    this.wake();
+    return consumer;
+  }
+
+  /** Stop running `target` under a consumer; its queue stays for the others, or for the next to join. */
+  leave(consumer: MemoryConsumer, target: DeliveryTarget): void {
+    const index = consumer.targets.indexOf(target);
+    if (index >= 0) consumer.targets.splice(index, 1);
+  }
+
+  /** Forget a durable consumer and its place. */
+  remove(stream: StreamSpec, durable: string): void {
+    this.#consumers.delete(`${stream.name}\u0000${durable}`);
+  }
+
+  /** Hear every message published on a subject filter from now on, until the returned function is called. */
+  listen(filter: string, listener: (message: HeardMessage) => void): () => void {
+    if (filter === "") throw new ArgumentError("filter", "a subject or a pattern with NATS wildcards");
+    const entry = { filter, listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+
+  /**
+   * Resolve once every delivery that can be made has been handled: no handler is running, nothing
+   * is queued for a running subscription, and no redelivery is pending (on a virtual clock they
+   * come at once; on a real clock this waits for them). Deliveries queued for a stopped
+   * subscription wait for its start and do not hold this up.
+   */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.wake();
+    });
+  }
+
+  /** Look for work on the next turn of the event loop. */
+  wake(): void {
+    if (this.#woken) return;
+    this.#woken = true;
+    setImmediate(() => {
+      this.#woken = false;
+      this.#pump();
+    });
+  }
+
+  /** Hand queued deliveries to subscriptions that can take them; when there is nothing to run, let virtual time pass or tell who waits for `settled`. */
+  #pump(): void {
+    for (const consumer of this.#consumers.values()) {
+      while (consumer.queue.length > 0) {
+        const target = consumer.next();
+        if (target === undefined) break;
+        const task = target.deliver(consumer.queue.shift() as Delivery, consumer);
+        this.#inflight.add(task);
+        void task.finally(() => {
+          this.#inflight.delete(task);
+          this.wake();
+        });
+      }
+    }
+    if (this.#inflight.size > 0) return;
+    if (this.clock.mode === "virtual" && this.clock.advance()) {
+      this.wake();
+      return;
+    }
+    if (this.clock.pending > 0) return;
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+
+  /** Drop every pending timer, and let whoever waits for `settled` go. */
+  close(): void {
+    this.clock.clear();
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The API every bus offers, whatever carries its events: `publish`, `create` from the registry's
+ * contracts, and `subscribe` to handles, lists of them or wildcard patterns, typed from the
+ * registry. `EventBus` (JetStream) and `MemoryBus` (in memory, for unit tests of handlers) extend
+ * `TypedBus`, so handlers and services written against `EventBusApi` run on either.
+ */
+import { randomUUID } from "node:crypto";
+import type { EventContract, EventInstance } from "./contract.js";
+import { parseEvent } from "./event-helpers.js";
+import { ArgumentError } from "./errors.js";
+import type { PublishAck, Publishable, PublishResult } from "./publish.js";
+import type { Registry } from "./registry.js";
+import type { SubscriptionNotification } from "./notifications.js";
+import {
+  contractOf,
+  versionOf,
+  type CreateInit,
+  type DynamicInit,
+  type DynamicString,
+  type EventOf,
+  type EventsOf,
+  type EventSource,
+  type KnownPattern,
+  type MatchingEvents,
+} from "./event-types.js";
+import { defaultSubscribeOptions, type EventHandler, type SubscribeOptions } from "./subscribe.js";
+
+/** Options of `create`. */
+export interface CreateOptions {
+  /** The event this one is caused by: its correlation id is carried over and its id becomes the causation id. */
+  readonly causedBy?: EventInstance;
+}
+
+/** A running subscription of either bus. */
+export interface EventSubscription {
+  /** The event types or patterns subscribed to, joined by ", ". */
+  readonly pattern: string;
+  readonly options: SubscribeOptions;
+  /** Resolves when the subscription has stopped and every handler has finished. */
+  readonly closed: Promise<void>;
+  /** Iterate what happens to messages from now on: failures, retries, dead letters. */
+  status(): AsyncIterable<SubscriptionNotification>;
+  /** Start consuming (again, after `drain`). */
+  start(): Promise<void>;
+  /** Stop consuming and let in-flight handlers finish; `start` resumes. */
+  drain(): Promise<void>;
+  /** Drain and end the subscription for good. */
+  stop(): Promise<void>;
+  /** Stop and forget the durable's position. */
+  remove(): Promise<void>;
+}
+
+/** Who a bus speaks for: the service its durable names default to, and the CloudEvents `source` of its events. */
+export interface BusIdentity {
+  readonly service: string | undefined;
+  readonly source: string;
+}
+
+/**
+ * The typed API shared by `EventBus` and `MemoryBus`: `create` and `subscribe` are written once,
+ * here; each bus says how it publishes and how it runs a subscription. `Events` (the generated
+ * `LatestEvents`, from the registry) types `create` and `subscribe`.
+ */
+export abstract class TypedBus<Events, Sub extends EventSubscription> {
+  readonly registry: Registry<Events>;
+  readonly #identity: BusIdentity;
+  readonly #subscriptions = new Set<Sub>();
+  #stopped = false;
+
+  constructor(registry: Registry<Events>, identity: BusIdentity) {
+    this.registry = registry;
+    this.#identity = identity;
+  }
+
+  /**
+   * Publish one event (made by `create` or a generated class) and return the stream's ack. An
+   * invalid event throws `ValidationError` and nothing is sent.
+   */
+  abstract publish(event: EventInstance): Promise<PublishAck>;
+
+  /**
+   * Publish an event's JSON, whose `type` and `version` name its contract (or an event object):
+   * for events only known at run time (a command line, a relay). Validated like any other; throws
+   * `UnknownEventError` for a type the registry does not have.
+   */
+  abstract publishJson(json: object): Promise<PublishAck>;
+
+  /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
+  abstract publishBatch(events: readonly Publishable[], options?: { maxInFlight?: number }): Promise<PublishResult[]>;
+
+  /** End every subscription and release what the bus holds. */
+  abstract close(): Promise<void>;
+
+  /** Make a subscription with its settled options (`durable` filled in), not started yet. */
+  protected abstract open(patterns: readonly string[], handler: EventHandler, options: SubscribeOptions): Sub;
+
+  /**
+   * Stop a subscription (draining it) and forget it. Its durable consumers keep their place, so a
+   * later subscription of the same name resumes where it stopped, unless `removeConsumers` is set.
+   */
+  async unsubscribe(subscription: Sub, options: { removeConsumers?: boolean } = {}): Promise<void> {
+    this.#subscriptions.delete(subscription);
+    await (options.removeConsumers === true ? subscription.remove() : subscription.stop());
+  }
+
+  /** Resume every subscription that `stop` drained. */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    for (const subscription of this.#subscriptions) await subscription.start();
+  }
+
+  /** Drain every subscription: no new deliveries, in-flight handlers finish, buffered ones go back. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.drain()));
+  }
+
+  /** End every subscription for good: the first half of `close`. */
+  protected async endSubscriptions(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
+    this.#subscriptions.clear();
+  }
+
+  /**
+   * Build an event from its own fields: `create(RecordCreated, { aggregateId, data })` builds the
+   * latest version, `create(RecordCreatedV1Contract, ...)` that version. A fresh id, the time, the
+   * pinned type, version and aggregate type, and metadata (correlation and causation from
+   * `causedBy`) are filled in; throws `ValidationError`. A type name that is not a literal builds an
+   * untyped event, and throws `ArgumentError` for a type or version the registry does not have.
+   */
+  create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>, options?: CreateOptions): EventOf<S>;
+  create<K extends keyof Events & string>(type: K, init: CreateInit<Events[K]>, options?: CreateOptions): Events[K];
+  create<S extends string>(type: S & DynamicString<Events, S>, init: DynamicInit, options?: CreateOptions): EventInstance;
+  create(source: string | EventSource, init: object, options: CreateOptions = {}): unknown {
+    const { version, ...fields } = init as DynamicInit;
+    const contract = this.#contractOf(source, version);
+    const json = {
+      id: randomUUID(),
+      type: contract.type,
+      version: contract.version,
+      ...(contract.aggregateType === undefined ? {} : { aggregateType: contract.aggregateType }),
+      timestamp: new Date().toISOString(),
+      ...fields,
+      metadata: { ...causationOf(options.causedBy), ...fields.metadata },
+    };
+    return contract.create(parseEvent(contract, json));
+  }
+
+  #contractOf(source: string | EventSource, version: number | undefined): EventContract {
+    if (typeof source !== "string") return contractOf(source);
+    const contract = version === undefined ? this.registry.latest(source) : this.registry.get(source, version);
+    if (contract === undefined) {
+      throw new ArgumentError("type", `an event type of the registry, with an existing version, not "${source}"${version === undefined ? "" : ` v${version}`}`);
+    }
+    return contract;
+  }
+
+  /**
+   * Subscribe a handler to an event type (a handle such as `RecordCreated`: its latest version,
+   * upcast; a contract such as `RecordCreatedV1Contract`: that version), to several (a list), or to
+   * a pattern with NATS wildcards over type names (`"task.*"`, `"*.created"`, `">"`), typed from the
+   * registry when it is a literal. Returns the running subscription.
+   */
+  subscribe<S extends EventSource>(source: S, handler: EventHandler<EventOf<S>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
+  subscribe<const S extends readonly EventSource[]>(sources: S, handler: EventHandler<EventsOf<S>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
+  subscribe<P extends string>(pattern: P & KnownPattern<Events, P>, handler: EventHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
+  async subscribe(target: string | EventSource | readonly EventSource[], handler: EventHandler<never>, options: Partial<SubscribeOptions> = {}): Promise<Sub> {
+    const sources: readonly (string | EventSource)[] = typeof target === "string" || !Array.isArray(target) ? [target as string | EventSource] : target;
+    const patterns = sources.map((source) => (typeof source === "string" ? source : source.type));
+    const pinned = sources.length === 1 && typeof sources[0] !== "string" ? versionOf(sources[0] as EventSource) : undefined;
+    const subscription = this.open(patterns, handler as EventHandler, this.#subscribeOptions(patterns.join(","), { ...(pinned === undefined ? {} : { version: pinned }), ...options }));
+    this.#subscriptions.add(subscription);
+    if (!this.#stopped) await subscription.start();
+    return subscription;
+  }
+
+  #subscribeOptions(pattern: string, options: Partial<SubscribeOptions>): SubscribeOptions {
+    const settings = { ...defaultSubscribeOptions(pattern, this.#identity.service), ...options };
+    if (settings.durable === undefined) {
+      throw new ArgumentError("durable", `a durable consumer name for the subscription to "${pattern}", or a service name at connect ({ service }), so that no two services share one consumer`);
+    }
+    return { ...settings, durable: settings.durable };
+  }
+}
+
+/**
+ * What handlers and services need of a bus, whichever it is: `EventBus` on JetStream or
+ * `MemoryBus` in unit tests both are one. Type a dependency as `EventBusApi<LatestEvents>` to take either.
+ */
+export interface EventBusApi<Events = unknown>
+  extends Pick<
+    TypedBus<Events, EventSubscription>,
+    "registry" | "publish" | "publishJson" | "publishBatch" | "create" | "subscribe" | "unsubscribe" | "start" | "stop" | "close"
+  > {}
+
+/** The metadata an event caused by `cause` starts with: its correlation id (or its id), and its id as causation. */
+function causationOf(cause: EventInstance | undefined): { correlationId?: string; causationId?: string } {
+  if (cause === undefined) return {};
+  const { id, metadata } = cause as { id?: unknown; metadata?: { correlationId?: unknown } };
+  if (typeof id !== "string") return {};
+  const correlationId = typeof metadata?.correlationId === "string" ? metadata.correlationId : id;
+  return { correlationId, causationId: id };
+}

@@ -1,0 +1,281 @@
+/**
+ * What every bus does, as one suite run case for case against JetStream's `EventBus`
+ * (`jetstream.test.ts`, a real nats-server) and the in-memory `MemoryBus` (`memory.test.ts`), so
+ * that the two cannot drift apart. Each case is small; retries use short backoffs.
+ */
+import { randomUUID } from "node:crypto";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import * as sdk from "@evc/seeds";
+import { encodeEvent, EventHistory, ValidationError, type DeadLetter, type EventBusApi, type EventSubscription, type HistoryHost, type SubscriptionNotification } from "@evc/runtime";
+import { SuspensionManager, type ResponseHost } from "@evc/runtime/saga";
+
+/** The bus under test and what the suite needs around it. */
+export interface BusHarness {
+  /** `EventBus` on a test server, or `MemoryBus`: each is an `EventBusApi`, a `ResponseHost` and a `HistoryHost`. */
+  readonly bus: EventBusApi<sdk.LatestEvents> & ResponseHost & HistoryHost;
+  /** Wait until a condition holds (the in-memory bus settles, then checks once); throws naming `what`. */
+  eventually(condition: () => boolean, what: string): Promise<void>;
+  /** The dead letters of a dead-letter stream, oldest first. */
+  deadLetters(deadLetterStream: string): Promise<DeadLetter[]>;
+  /** Replay a dead letter (`replayDeadLetter`) and return its new stream sequence. */
+  replay(deadLetterStream: string, seq: number): Promise<number>;
+  /** Let the bus do what it can do now: the in-memory bus settles; on JetStream, a short pause. */
+  idle(): Promise<void>;
+  /** Store a message as a producer that skips validation would. */
+  publishRaw(subject: string, headers: MsgHdrs, body: Uint8Array): Promise<void>;
+  /** End what `open` started. */
+  close(): Promise<void>;
+}
+
+/** Run the behaviour suite against the buses `open` gives, a fresh (or emptied) one per case. */
+export function describeBusBehaviour(name: string, open: () => Promise<BusHarness>): void {
+  describe(`bus behaviour - ${name}`, () => {
+    let harness: BusHarness;
+    let subscriptions: EventSubscription[] = [];
+    /** A durable name of this case only. */
+    const durable = (role: string) => `${role}-${randomUUID().slice(0, 8)}`;
+    const bus = () => harness.bus;
+    /** A subscription of this case, unsubscribed (its consumers removed) after it. */
+    const track = async (started: Promise<EventSubscription>): Promise<EventSubscription> => {
+      const subscription = await started;
+      subscriptions.push(subscription);
+      return subscription;
+    };
+
+    beforeEach(async () => {
+      harness = await open();
+    });
+    afterEach(async () => {
+      for (const subscription of subscriptions) await bus().unsubscribe(subscription, { removeConsumers: true });
+      subscriptions = [];
+      await harness.close();
+    });
+
+    const tableId = () => `tbl-${randomUUID().slice(0, 8)}`;
+    const recordV2 = (table: string) => bus().create(sdk.RecordCreated, { aggregateId: table, data: { tableId: table, recordId: `r-${randomUUID().slice(0, 6)}`, fields: { name: "Ada" }, createdBy: "ada" } });
+    const recordV1 = (table: string) => bus().create(sdk.RecordCreatedV1Contract, { aggregateId: table, data: { tableId: table, recordId: `r-${randomUUID().slice(0, 6)}`, fields: {} } });
+
+    test("publish and subscribe, typed: the handler gets the generated class and its delivery context", async () => {
+      const seen: { event: sdk.RecordCreatedV2; stream: string; deliveryCount: number; receivedVersion: number }[] = [];
+      await track(bus().subscribe(sdk.RecordCreated, (event, context) => {
+        seen.push({ event, stream: context.stream, deliveryCount: context.deliveryCount, receivedVersion: context.receivedVersion });
+      }, { durable: durable("typed") }));
+      const event = recordV2(tableId());
+      const ack = await bus().publish(event);
+      expect(ack).toMatchObject({ id: event.id, type: "record-created", version: 2, stream: "LATECHFORCE", duplicate: false });
+      await harness.eventually(() => seen.length === 1, "the event");
+      const [first] = seen;
+      expect(first?.event).toBeInstanceOf(sdk.RecordCreatedV2);
+      expect(first?.event.toJSON()).toEqual(event.toJSON());
+      expect(first).toMatchObject({ stream: "LATECHFORCE", deliveryCount: 1, receivedVersion: 2 });
+      expect((await bus().publish(event)).duplicate).toBe(true);
+    });
+
+    test("a wildcard pattern over type names delivers the types it matches and no others", async () => {
+      const types: string[] = [];
+      await track(bus().subscribe("task.*", (event) => {
+        types.push(event.type);
+      }, { durable: durable("tasks") }));
+      const taskId = `task-${randomUUID().slice(0, 8)}`;
+      await bus().publish(bus().create(sdk.TaskCreated, { aggregateId: taskId, data: { task_id: taskId, task_type: "build", priority: 1 } }));
+      await bus().publish(recordV2(tableId()));
+      await bus().publish(bus().create(sdk.TaskCompleted, { aggregateId: taskId, data: { task_id: taskId, duration: 3, completed_by: "agent-1" } }));
+      await harness.eventually(() => types.length === 2, "both task events");
+      expect(types.sort()).toEqual(["task.completed", "task.created"]);
+    });
+
+    test("an invalid event is refused at publish with a ValidationError naming event, version and JSON path", async () => {
+      const table = tableId();
+      const invalid = { ...recordV2(table).toJSON() as object, data: { tableId: table, recordId: "r-1", fields: {}, createdBy: 42 } };
+      const error = await bus().publishJson(invalid).then(() => undefined, (failure: unknown) => failure);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).message).toMatch(/"record-created" v2: .*\/data\/createdBy must be string/);
+      expect(() => bus().create(sdk.RecordCreated, { aggregateId: table, data: { tableId: table, recordId: "r-1", fields: {} } } as never)).toThrowError(/\/data must have required property 'createdBy'/);
+      expect(await new EventHistory(bus()).getEventHistory("record-created", 5)).toEqual([]);
+    });
+
+    test("publishBatch reports one result per event, in order, a refused event among stored ones", async () => {
+      const table = tableId();
+      const events = [recordV2(table), { type: "record-created", version: 2, aggregateId: table, data: {} }, recordV1(table)];
+      const results = await bus().publishBatch(events, { maxInFlight: 2 });
+      expect(results.map((result) => result.ok)).toEqual([true, false, true]);
+      expect(results[1]?.ok === false && results[1].error).toBeInstanceOf(ValidationError);
+      expect(results.flatMap((result) => (result.ok ? [[result.ack.version, result.ack.seq]] : []))).toEqual([[2, 1], [1, 2]]);
+    });
+
+    test("an invalid incoming event is dead-lettered as poison at once, never handed to the handler", async () => {
+      const handled: unknown[] = [];
+      const subscription = await track(bus().subscribe(sdk.RecordCreated, (event) => {
+        handled.push(event);
+      }, { durable: durable("poison") }));
+      const notifications = collect(subscription.status());
+      const table = tableId();
+      const valid = recordV1(table);
+      const contract = bus().registry.get("record-created", 1);
+      if (contract === undefined) throw new Error("record-created v1 is missing from the registry");
+      const encoded = encodeEvent(contract, valid.toJSON() as never, { source: "test", trace: undefined });
+      const body = { ...(valid.toJSON() as object), data: { tableId: table, fields: {} } };
+      await harness.publishRaw(encoded.subject, encoded.headers, new TextEncoder().encode(JSON.stringify(body)));
+      await harness.eventually(() => notifications.some((note) => note.type === "dead_lettered"), "the dead letter");
+      const [letter] = await harness.deadLetters("LATECHFORCE_DLQ");
+      expect(letter).toMatchObject({ poison: true, error: "ValidationError", deliveries: 1, subject: encoded.subject, type: "record-created", version: 1, eventId: valid.id });
+      expect(letter?.reason).toMatch(/"record-created" v1: \/data must have required property 'recordId'/);
+      expect(notifications.map((note) => note.type)).toEqual(["invalid_event", "dead_lettered"]);
+      expect(handled).toEqual([]);
+    });
+
+    test("v1 events are upcast to the version the subscriber asks for: the latest by default, or a pinned one", async () => {
+      const latest: { event: sdk.RecordCreatedV2; receivedVersion: number }[] = [];
+      const pinned: sdk.RecordCreatedV1[] = [];
+      await track(bus().subscribe(sdk.RecordCreated, (event, context) => {
+        latest.push({ event, receivedVersion: context.receivedVersion });
+      }, { durable: durable("latest") }));
+      await track(bus().subscribe(sdk.RecordCreatedV1Contract, (event) => {
+        pinned.push(event);
+      }, { durable: durable("pinned") }));
+      const old = recordV1(tableId());
+      await bus().publish(old);
+      await harness.eventually(() => latest.length === 1 && pinned.length === 1, "both deliveries");
+      expect(latest[0]?.event).toBeInstanceOf(sdk.RecordCreatedV2);
+      expect(latest[0]?.event.data).toEqual({ ...old.data, createdBy: "unknown" });
+      expect(latest[0]?.event.version).toBe(2);
+      expect(latest[0]?.receivedVersion).toBe(1);
+      expect(pinned[0]).toBeInstanceOf(sdk.RecordCreatedV1);
+      expect(pinned[0]?.toJSON()).toEqual(old.toJSON());
+    });
+
+    test("a failing handler is retried with backoff until maxDeliver, then dead-lettered; one that recovers is not", async () => {
+      const attempts: number[] = [];
+      const recovered: number[] = [];
+      const failing = await track(bus().subscribe(sdk.AutomationTriggered, (_event, context) => {
+        attempts.push(context.deliveryCount);
+        throw new Error("the automation service is down");
+      }, { durable: durable("failing"), maxDeliver: 3, backoffMs: [20, 40] }));
+      await track(bus().subscribe(sdk.AutomationTriggered, (_event, context) => {
+        recovered.push(context.deliveryCount);
+        if (context.deliveryCount < 2) throw new Error("one hiccup");
+      }, { durable: durable("recovering"), maxDeliver: 3, backoffMs: [20] }));
+      const notifications = collect(failing.status());
+      const trigger = bus().create(sdk.AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "t-1", runId: `run-${randomUUID().slice(0, 6)}`, triggerData: {} } });
+      await bus().publish(trigger);
+      await harness.eventually(() => notifications.some((note) => note.type === "dead_lettered") && recovered.length === 2, "the dead letter and the recovery");
+      expect(attempts).toEqual([1, 2, 3]);
+      expect(recovered).toEqual([1, 2]);
+      expect(notifications.flatMap((note) => (note.type === "handler_failed" ? [[note.deliveryCount, note.retryInMs]] : []))).toEqual([[1, 20], [2, 40]]);
+      const letters = await harness.deadLetters("LATECHFORCE_DLQ");
+      expect(letters).toHaveLength(1);
+      expect(letters[0]).toMatchObject({ poison: false, error: "Error", reason: "the automation service is down", deliveries: 3, eventId: trigger.id, consumer: failing.options.durable });
+    });
+
+    test("a replayed dead letter is delivered again and leaves the dead-letter stream", async () => {
+      const attempts: number[] = [];
+      let healthy = false;
+      const subscription = await track(bus().subscribe(sdk.AutomationTriggered, () => {
+        attempts.push(attempts.length + 1);
+        if (!healthy) throw new Error("down for now");
+      }, { durable: durable("replayed"), maxDeliver: 1 }));
+      const notifications = collect(subscription.status());
+      await bus().publish(bus().create(sdk.AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "t-1", runId: "run-1", triggerData: {} } }));
+      await harness.eventually(() => notifications.some((note) => note.type === "dead_lettered"), "the dead letter");
+      const [letter] = await harness.deadLetters("LATECHFORCE_DLQ");
+      if (letter === undefined) throw new Error("no dead letter");
+      healthy = true;
+      expect(await harness.replay(letter.deadLetterStream, letter.seq)).toBeGreaterThan(letter.streamSeq);
+      await harness.eventually(() => attempts.length === 2, "the replayed delivery");
+      expect(await harness.deadLetters("LATECHFORCE_DLQ")).toEqual([]);
+    });
+
+    test("instances of one durable share the events; another durable gets every one of them", async () => {
+      const shared = durable("shared");
+      const byInstance: [string[], string[]] = [[], []];
+      const separate: string[] = [];
+      for (const instance of byInstance) {
+        await track(bus().subscribe(sdk.RecordCreated, async (event) => {
+          instance.push(event.id);
+          await new Promise((resolve) => setImmediate(resolve));
+        }, { durable: shared, concurrency: 1, prefetch: 1 }));
+      }
+      await track(bus().subscribe(sdk.RecordCreated, (event) => {
+        separate.push(event.id);
+      }, { durable: durable("separate") }));
+      const table = tableId();
+      const events = Array.from({ length: 20 }, () => recordV2(table));
+      for (const result of await bus().publishBatch(events)) expect(result.ok).toBe(true);
+      const ids = events.map((event) => event.id).sort();
+      await harness.eventually(() => byInstance[0].length + byInstance[1].length === ids.length && separate.length === ids.length, "every event on both durables");
+      expect([...byInstance[0], ...byInstance[1]].sort()).toEqual(ids);
+      expect([...separate].sort()).toEqual(ids);
+    });
+
+    test("request/reply: the request resolves with the typed reply that carries its correlation id", async () => {
+      await track(bus().subscribe(sdk.CodegenStarted, async (request, context) => {
+        await bus().publish(context.create(sdk.CodegenCompleted, { aggregateId: request.aggregateId, data: { jobId: request.data.jobId, graphId: request.data.graphId, processingTime: 7, manifests: [] } }));
+      }, { durable: durable("codegen") }));
+      const suspensions = new SuspensionManager(bus());
+      const jobId = `job-${randomUUID().slice(0, 8)}`;
+      const reply = await suspensions.request(sdk.RequestCodegenOperation, {
+        aggregateId: jobId,
+        data: { jobId, userId: "user-1", graphId: "graph-1", graphData: { nodes: [], edges: [] }, options: { provider: "anthropic", model: "claude" } },
+      }, { timeout: 10_000 });
+      expect(reply).toBeInstanceOf(sdk.CodegenCompletedV1);
+      expect(reply.type === "codegen.completed" && reply.data.jobId).toBe(jobId);
+      expect(suspensions.pending).toBe(0);
+    });
+
+    test("history reads an aggregate type's events back oldest first, upcast to the latest version", async () => {
+      const table = tableId();
+      const published = [recordV1(table), recordV2(table), recordV2(tableId())];
+      for (const event of published) await bus().publish(event);
+      const history = new EventHistory(bus());
+      const stored = await history.query<sdk.RecordCreatedV2>({ type: "record-created", aggregateType: "table" });
+      expect(stored.map((entry) => entry.event.id)).toEqual(published.map((event) => event.id));
+      expect(stored.map((entry) => [entry.storedVersion, entry.event.version])).toEqual([[1, 2], [2, 2], [2, 2]]);
+      expect(stored[0]?.event.data.createdBy).toBe("unknown");
+      const ofTable = stored.filter((entry) => entry.event.aggregateId === table);
+      expect(ofTable.map((entry) => entry.event.id)).toEqual(published.slice(0, 2).map((event) => event.id));
+      expect((await history.getEventHistory("record-created", 2)).map((entry) => entry.event)).toEqual(stored.slice(1).map((entry) => entry.event));
+    });
+
+    test("context.create carries the correlation id over and names the handled event as the cause", async () => {
+      const caused: sdk.RecordCreatedV2[] = [];
+      const table = tableId();
+      await track(bus().subscribe(sdk.FormSubmitted, async (form, context) => {
+        await bus().publish(context.create(sdk.RecordCreated, { aggregateId: table, data: { tableId: table, recordId: `rec-${form.data.submissionId}`, fields: form.data.data, createdBy: "form" } }));
+      }, { durable: durable("forms") }));
+      await track(bus().subscribe(sdk.RecordCreated, (record) => {
+        caused.push(record);
+      }, { durable: durable("records") }));
+      const form = bus().create(sdk.FormSubmitted, { aggregateId: "contact", metadata: { correlationId: "signup-42" }, data: { formId: "contact", submissionId: "s-1", data: { name: "Ada" } } });
+      await bus().publish(form);
+      await harness.eventually(() => caused.length === 1, "the caused record");
+      expect(caused[0]?.metadata).toMatchObject({ correlationId: "signup-42", causationId: form.id });
+      expect(caused[0]?.data.recordId).toBe("rec-s-1");
+    });
+
+    test("stop drains: nothing is delivered until start, then what was published meanwhile is", async () => {
+      const seen: string[] = [];
+      await track(bus().subscribe(sdk.RecordCreated, (event) => {
+        seen.push(event.id);
+      }, { durable: durable("paused") }));
+      await bus().stop();
+      const event = recordV2(tableId());
+      await bus().publish(event);
+      await harness.idle();
+      expect(seen).toEqual([]);
+      await bus().start();
+      await harness.eventually(() => seen.length === 1, "the event after start");
+      expect(seen).toEqual([event.id]);
+    });
+  });
+}
+
+/** Collect a subscription's notifications as they come, from now on. */
+export function collect(status: AsyncIterable<SubscriptionNotification>): SubscriptionNotification[] {
+  const seen: SubscriptionNotification[] = [];
+  void (async () => {
+    for await (const notification of status) seen.push(notification);
+  })();
+  return seen;
+}
+

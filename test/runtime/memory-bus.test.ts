@@ -1,0 +1,123 @@
+/**
+ * What only the in-memory bus has: a virtual clock, `settled()`, brokers shared by several buses,
+ * round-robin sharing that is deterministic. What it shares with `EventBus` is in
+ * `test/behaviour/`, run against both.
+ */
+import { describe, expect, test } from "vitest";
+import { AutomationTriggered, RecordCreated, registry, type LatestEvents, type RecordCreatedV2 } from "@evc/seeds";
+import { defaultDurableName, type EventBusApi } from "@evc/runtime";
+import { createMemoryBus, MemoryBusClosedError, NoStreamError } from "@evc/runtime/memory";
+import { collect } from "../behaviour/bus-behaviour.js";
+
+const record = (bus: EventBusApi<LatestEvents>, recordId: string) =>
+  bus.create(RecordCreated, { aggregateId: "contacts", data: { tableId: "contacts", recordId, fields: {}, createdBy: "ada" } });
+
+const trigger = (bus: EventBusApi<LatestEvents>) =>
+  bus.create(AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "t-1", runId: "run-1", triggerData: {} } });
+
+/** A handler module written against `EventBusApi`: it runs on JetStream or in memory alike. */
+async function welcomeNewContacts(bus: EventBusApi<LatestEvents>, welcomed: string[]): Promise<void> {
+  await bus.subscribe(RecordCreated, async (created, context) => {
+    welcomed.push(created.data.recordId);
+    await bus.publish(context.create(AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "on-record", runId: `run-${created.data.recordId}`, triggerData: {} } }));
+  });
+}
+
+describe("in-memory bus - virtual clock and settled()", () => {
+  test("backoff passes in virtual time: minutes of redelivery delays end in a dead letter without waiting for them", async () => {
+    const bus = createMemoryBus({ registry, service: "automations" });
+    const attempts: number[] = [];
+    await bus.subscribe(AutomationTriggered, (_event, context) => {
+      attempts.push(context.deliveryCount);
+      throw new Error("down");
+    }, { maxDeliver: 3, backoffMs: [60_000, 120_000] });
+    const before = bus.now();
+    await bus.publish(trigger(bus));
+    await bus.settled();
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(bus.now() - before).toBe(180_000);
+    expect((await bus.listDeadLetters("LATECHFORCE_DLQ")).map((letter) => letter.deliveries)).toEqual([3]);
+    await bus.close();
+  });
+
+  test("on a real clock settled() waits for the redelivery", async () => {
+    const bus = createMemoryBus({ registry, service: "automations", clock: "real" });
+    const attempts: number[] = [];
+    await bus.subscribe(AutomationTriggered, (_event, context) => {
+      attempts.push(context.deliveryCount);
+      if (context.deliveryCount === 1) throw new Error("once");
+    }, { backoffMs: [10] });
+    await bus.publish(trigger(bus));
+    await bus.settled();
+    expect(attempts).toEqual([1, 2]);
+    await bus.close();
+  });
+
+  test("an open circuit defers deliveries in virtual time without counting them against maxDeliver", async () => {
+    const bus = createMemoryBus({ registry, service: "automations" });
+    let calls = 0;
+    const subscription = await bus.subscribe(AutomationTriggered, () => {
+      calls++;
+      if (calls <= 2) throw new Error("down");
+    }, { maxDeliver: 3, backoffMs: [0], circuitBreaker: { failureThreshold: 2, openMs: 5_000 } });
+    const notifications = collect(subscription.status());
+    const before = bus.now();
+    await bus.publish(trigger(bus));
+    await bus.settled();
+    expect(calls).toBe(3);
+    expect(notifications.flatMap((note) => (note.type === "circuit_state" ? [note.state] : []))).toEqual(["open", "half_open", "closed"]);
+    expect(bus.now() - before).toBe(5_000);
+    expect(await bus.listDeadLetters("LATECHFORCE_DLQ")).toEqual([]);
+    await bus.close();
+  });
+});
+
+describe("in-memory bus - durables, brokers and services", () => {
+  test("instances of one durable take turns, in order; a handler module typed with EventBusApi runs unchanged", async () => {
+    const bus = createMemoryBus({ registry, service: "tables" });
+    const turns: [string, string][] = [];
+    for (const name of ["a", "b"]) await bus.subscribe(RecordCreated, (event) => void turns.push([name, event.data.recordId]), { durable: "shared" });
+    const welcomed: string[] = [];
+    await welcomeNewContacts(bus, welcomed);
+    for (const id of ["r-1", "r-2", "r-3", "r-4"]) await bus.publish(record(bus, id));
+    await bus.settled();
+    expect(turns).toEqual([["a", "r-1"], ["b", "r-2"], ["a", "r-3"], ["b", "r-4"]]);
+    expect(welcomed).toEqual(["r-1", "r-2", "r-3", "r-4"]);
+    await bus.close();
+  });
+
+  test("two buses on one broker are two services: each service's default durable gets every event", async () => {
+    const tables = createMemoryBus({ registry, service: "tables" });
+    const audit = createMemoryBus({ registry, service: "audit", broker: tables.broker });
+    const seen: string[] = [];
+    const byTables = await tables.subscribe(RecordCreated, (event: RecordCreatedV2) => void seen.push(`tables:${event.data.recordId}`));
+    const byAudit = await audit.subscribe(RecordCreated, (event) => void seen.push(`audit:${event.data.recordId}`));
+    expect([byTables.options.durable, byAudit.options.durable]).toEqual([defaultDurableName("tables", "record-created"), defaultDurableName("audit", "record-created")]);
+    await tables.publish(record(tables, "r-1"));
+    await audit.settled();
+    expect(seen.sort()).toEqual(["audit:r-1", "tables:r-1"]);
+    await audit.close();
+    await tables.close();
+  });
+
+  test("deliverPolicy new skips what was stored before the durable existed; all (the default) delivers it", async () => {
+    const bus = createMemoryBus({ registry, service: "tables" });
+    await bus.publish(record(bus, "old"));
+    const fromAll: string[] = [];
+    const fromNew: string[] = [];
+    await bus.subscribe(RecordCreated, (event) => void fromAll.push(event.data.recordId), { durable: "all" });
+    await bus.subscribe(RecordCreated, (event) => void fromNew.push(event.data.recordId), { durable: "new", deliverPolicy: "new" });
+    await bus.publish(record(bus, "later"));
+    await bus.settled();
+    expect(fromAll).toEqual(["old", "later"]);
+    expect(fromNew).toEqual(["later"]);
+    await bus.close();
+  });
+
+  test("a closed bus refuses to publish; a subject on no stream is refused like JetStream refuses it", async () => {
+    const bus = createMemoryBus({ registry, service: "tables" });
+    expect(() => bus.broker.publish("nowhere.at.all", undefined, new Uint8Array(0), "id-1")).toThrowError(NoStreamError);
+    await bus.close();
+    await expect(bus.publish(record(bus, "r-1"))).rejects.toThrowError(MemoryBusClosedError);
+  });
+});
