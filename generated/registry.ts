@@ -245,6 +245,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": ["context", "task"],
       "deadLetter": { "stream": "DEVOPS_MCP_DLQ", "subjectPrefix": "dlq.devops-mcp", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -265,6 +266,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": [],
       "deadLetter": { "stream": "INTEGR8SCODE_DLQ", "subjectPrefix": "dlq.integr8scode", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -285,6 +287,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": [],
       "deadLetter": { "stream": "KUBEGRAM_DLQ", "subjectPrefix": "dlq.kubegram", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -305,6 +308,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": [],
       "deadLetter": { "stream": "LATECHFORCE_DLQ", "subjectPrefix": "dlq.latechforce", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -325,6 +329,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": ["model_catalog"],
       "deadLetter": { "stream": "MODELMORA_DLQ", "subjectPrefix": "dlq.modelmora", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,

@@ -113,7 +113,20 @@ export function buildDocumentModel(
     const event = buildEvent(message, channelsOf.get(json) ?? [], { ...context, system, file, streamsKnown });
     events.push({ ...event, operations: operationsOf.get(json) ?? [] });
   }
+  checkEventSourced(system, events, (stream, index) => sources.locate(file, ["x-evc-jetstream", "streams", stream, "eventSourced", String(index)]), sink);
   return { system, events };
+}
+
+/** Each aggregate type a stream lists as event-sourced has events on that stream. */
+function checkEventSourced(system: SystemModel, events: readonly Omit<EventModel, "operations">[], locate: (stream: string, index: number) => SourceLocation, sink: DiagnosticSink): void {
+  for (const stream of system.streams) {
+    const aggregates = new Set(events.flatMap((event) => (event.stream === stream.name && event.aggregateType !== undefined ? [event.aggregateType] : [])));
+    stream.eventSourced.forEach((aggregateType, index) => {
+      if (aggregates.has(aggregateType)) return;
+      const known = [...aggregates].sort().map((name) => `"${name}"`).join(", ") || "none";
+      sink.error("evc-unknown-aggregate", `stream ${stream.name} lists "${aggregateType}" as event-sourced, but no event on it has that aggregate type (its aggregate types: ${known})`, locate(stream.name, index));
+    });
+  }
 }
 
 interface EventContext {

@@ -70,6 +70,7 @@ const streamSchema = {
     maxBytes: { type: "integer", minimum: -1 },
     duplicateWindow: duration,
     expiresAggregates: { type: "boolean" },
+    eventSourced: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1 } },
     deadLetter: {
       type: "object",
       additionalProperties: false,
@@ -225,6 +226,7 @@ interface RawStream {
   maxBytes?: number;
   duplicateWindow?: Duration;
   expiresAggregates?: boolean;
+  eventSourced?: string[];
   deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration };
   consumer?: { ackWait?: Duration; maxDeliver?: number; backoff?: Duration[]; maxAckPending?: number };
 }
@@ -255,6 +257,7 @@ function toStreamSpec(name: string, raw: RawStream): StreamSpec {
     maxMsgs: raw.maxMsgs ?? -1,
     maxBytes: raw.maxBytes ?? -1,
     duplicateWindowMs: durationMs(raw.duplicateWindow ?? "2m"),
+    eventSourced: raw.eventSourced ?? [],
     deadLetter: {
       stream: raw.deadLetter?.stream ?? `${name}_DLQ`,
       subjectPrefix: raw.deadLetter?.subjectPrefix ?? `dlq.${name.toLowerCase()}`,

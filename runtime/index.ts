@@ -16,7 +16,7 @@ export { CircuitBreaker } from "./circuit-breaker.js";
 export type { SubscriptionNotification } from "./notifications.js";
 export type { CircuitBreakerOptions, CircuitState } from "./circuit-breaker.js";
 export type { ConsumeOutcome, PublishOutcome, RuntimeMetrics } from "./metrics.js";
-export { PublishTimeoutError } from "./publish.js";
+export { EventSourcedPublishError, PublishTimeoutError } from "./publish.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
 export type { DeadLetter, DeadLetterCause } from "./dead-letter.js";

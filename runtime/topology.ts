@@ -23,6 +23,8 @@ export interface StreamSpec {
   readonly maxBytes: number;
   /** Window in which JetStream drops a repeated `Nats-Msg-Id`. */
   readonly duplicateWindowMs: number;
+  /** Aggregate types of this stream that are event-sourced: only the event store writes their events, and a plain publish of them is refused. */
+  readonly eventSourced: readonly string[];
   /** Stream that receives what this stream's consumers cannot handle. */
   readonly deadLetter: DeadLetterSpec;
   /** Defaults for durable consumers on this stream. */

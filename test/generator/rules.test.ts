@@ -90,6 +90,13 @@ describe("generator - rules of our own specs", () => {
     ]);
   });
 
+  test("an event-sourced aggregate type that no event of the stream has is an error at the list item", async () => {
+    using ws = shopWith((spec) => spec.replace("subjects: ['shop.>']", "subjects: ['shop.>']\n      eventSourced: [order, basket]"));
+    expect(await errorsOf(ws)).toEqual([
+      `specs/shop.yaml:${lineOf(ws, "eventSourced")}:29: error: stream SHOP lists "basket" as event-sourced, but no event on it has that aggregate type (its aggregate types: "order") (evc-unknown-aggregate)`,
+    ]);
+  });
+
   test("two types that would generate the same class are an error", async () => {
     using ws = specWorkspace({
       "specs/a.yaml": `asyncapi: 3.0.0

@@ -3,6 +3,7 @@ import { headers as natsHeaders } from "@nats-io/transport-node";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { Header, listDeadLetters, replayDeadLetter, ValidationError, type HandlerContext, type Subscription, type SubscriptionNotification } from "@evc/runtime";
+import { createEventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: true });
@@ -110,7 +111,8 @@ describe("runtime - subscribe", () => {
     const v1 = recordCreatedV1(table());
     await fixture.bus.publish(v1);
     const catalog = "770e8400-e29b-41d4-a716-446655440003";
-    await fixture.bus.publish(
+    const store = await createEventStore(fixture.bus);
+    await store.append({ aggregateType: "model_catalog", aggregateId: catalog }, [
       new sdk.ModelRegisteredV1({
         id: randomUUID(),
         aggregateId: catalog,
@@ -118,7 +120,7 @@ describe("runtime - subscribe", () => {
         metadata: {},
         data: { model_id: "m-1", task_type: "txt2embed", version: "v1" },
       }),
-    );
+    ], { expectedVersion: 0 });
     const records = collector<sdk.RecordCreatedV2>(1);
     const models = collector<sdk.ModelRegisteredV3>(1);
     const recordSubscription = await fixture.bus.subscribe("record-created", records.handler);
@@ -146,10 +148,13 @@ describe("runtime - subscribe", () => {
   test("wildcard subscriptions match event types: task.* and *.created", async () => {
     const task = "task-1";
     const base = { aggregateId: task, metadata: {} };
-    await fixture.bus.publish(fixture.bus.create("task.created", { ...base, data: { task_id: task, task_type: "deploy", priority: 5 } }));
-    await fixture.bus.publish(fixture.bus.create("agent.assigned", { ...base, data: { task_id: task, agent_id: "agent-7" } }));
-    await fixture.bus.publish(fixture.bus.create("task.completed", { ...base, data: { task_id: task, duration: 1, completed_by: "agent-7" } }));
-    await fixture.bus.publish(fixture.bus.create("context.created", { aggregateId: "ctx-1", data: { context_id: "ctx-1", agent_id: "agent-7", name: "n", created_by: "u" } }));
+    const store = await createEventStore(fixture.bus);
+    await store.append({ aggregateType: "task", aggregateId: task }, [
+      fixture.bus.create("task.created", { ...base, data: { task_id: task, task_type: "deploy", priority: 5 } }),
+      fixture.bus.create("agent.assigned", { ...base, data: { task_id: task, agent_id: "agent-7" } }),
+      fixture.bus.create("task.completed", { ...base, data: { task_id: task, duration: 1, completed_by: "agent-7" } }),
+    ], { expectedVersion: 0 });
+    await store.append({ aggregateType: "context", aggregateId: "ctx-1" }, [fixture.bus.create("context.created", { aggregateId: "ctx-1", data: { context_id: "ctx-1", agent_id: "agent-7", name: "n", created_by: "u" } })], { expectedVersion: 0 });
     const tasks = collector<sdk.AnyEvent>(2);
     const created = collector<sdk.AnyEvent>(2);
     const taskSubscription = await fixture.bus.subscribe("task.*", tasks.handler);
