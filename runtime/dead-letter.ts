@@ -5,16 +5,20 @@
  * a bounded length, and a message whose copy would pass the server's payload or header limits is
  * stored by reference (no body and no original headers, but the body's size and SHA-256 digest;
  * the original stays in its stream at the sequence named). They can be listed, shown, and
- * replayed: republished to their original subject under a fresh message id (the original id would
- * fall in the duplicate window and be dropped), then removed from the dead-letter stream.
+ * replayed to the one consumer that dead-lettered them: published to that durable's subject in the
+ * stream's replay stream (`replayOf`), which the consumer's subscription reads beside its stream,
+ * under a fresh message id, then removed from the dead-letter stream. Other consumers of the
+ * event, which handled it, never see it again.
  */
 import { createHash } from "node:crypto";
 import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
 import { encodeValue, Header, readHeader } from "./headers.js";
+import { checkId } from "./identifiers.js";
 import { isNoMessageFound } from "./jetstream-errors.js";
-import type { StreamSpec } from "./topology.js";
+import type { Registry } from "./registry.js";
+import { replayOf, type StreamSpec } from "./topology.js";
 
 /** The headers a dead letter carries besides the original ones. */
 export const DeadLetterHeader = {
@@ -86,10 +90,11 @@ export interface DeadLetter extends DeadLetterCause {
 }
 
 /**
- * Copy a message to the dead-letter stream of its stream; idempotent per stream sequence. The copy
- * is stored by reference when it would pass `maxPayload` (the server's) or the header limit.
+ * Copy a message to the dead-letter stream of its stream; idempotent per stream sequence.
+ * `subject` is the one it was published on (a replayed message's original subject). The copy is
+ * stored by reference when it would pass `maxPayload` (the server's) or the header limit.
  */
-export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: JsMsg, cause: DeadLetterCause, maxPayload: number): Promise<void> {
+export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: JsMsg, subject: string, cause: DeadLetterCause, maxPayload: number): Promise<void> {
   const info = message.info;
   const own: [string, string][] = [
     [DeadLetterHeader.reason, encodeValue(cut(cause.reason, maxReasonLength))],
@@ -99,12 +104,12 @@ export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message:
     [DeadLetterHeader.consumer, encodeValue(cause.consumer)],
     [DeadLetterHeader.stream, info.stream],
     [DeadLetterHeader.sequence, String(info.streamSequence)],
-    [DeadLetterHeader.subject, message.subject],
+    [DeadLetterHeader.subject, subject],
     [DeadLetterHeader.time, new Date().toISOString()],
   ];
   const original = [...(message.headers ?? [])].flatMap(([name, values]) => (name.toLowerCase().startsWith("nats-") ? [] : values.map((value): [string, string] => [name, value])));
   const headerBytes = headerBlockBytes([...own, ...original]);
-  const fits = headerBytes <= maxHeaderBytes && headerBytes + message.subject.length + message.data.length + 256 <= maxPayload;
+  const fits = headerBytes <= maxHeaderBytes && headerBytes + spec.deadLetter.subjectPrefix.length + subject.length + message.data.length + 256 <= maxPayload;
   const kept = fits ? original : original.filter(([name, value]) => keptByReference.includes(name as (typeof keptByReference)[number]) && value.length <= 256);
   const reference: [string, string][] = fits
     ? []
@@ -114,7 +119,7 @@ export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message:
       ];
   const headers = natsHeaders();
   for (const [name, value] of [...kept, ...own, ...reference]) headers.append(name, value);
-  await js.publish(`${spec.deadLetter.subjectPrefix}.${message.subject}`, fits ? message.data : new Uint8Array(0), {
+  await js.publish(`${spec.deadLetter.subjectPrefix}.${subject}`, fits ? message.data : new Uint8Array(0), {
     headers,
     msgID: `dlq:${info.stream}:${info.streamSequence}`,
   });
@@ -153,24 +158,50 @@ export async function listDeadLetters(jsm: JetStreamManager, deadLetterStream: s
   return found;
 }
 
+/** What a replay needs of the bus (an `EventBus` has it). */
+export interface ReplayHost {
+  readonly jetstream: JetStreamClient;
+  readonly manager: JetStreamManager;
+  readonly registry: Registry;
+}
+
+/** Where a replayed dead letter went. */
+export interface Replayed {
+  /** The durable consumer it is delivered to, the one that dead-lettered it. */
+  readonly consumer: string;
+  /** The replay stream, and its sequence there. */
+  readonly stream: string;
+  readonly seq: number;
+}
+
 /**
- * Republish a dead letter to its original subject, with its original headers and payload and a
- * fresh message id, then delete it from the dead-letter stream. Returns the new stream sequence.
- * A dead letter stored by reference replays the original message, read from its stream and
- * checked against the digest; `DeadLetterReplayError` when it is gone or differs.
+ * Replay a dead letter to the consumer that dead-lettered it, and only to it: publish it, with its
+ * original headers and payload and a fresh message id, on that durable's subject of the replay
+ * stream (every subscription of the durable reads it, and handles it like any delivery), then
+ * delete it from the dead-letter stream. A dead letter stored by reference replays the original
+ * message, read from its stream and checked against the digest; `DeadLetterReplayError` when it
+ * is gone or differs, or when the dead letter names no consumer.
  */
-export async function replayDeadLetter(js: JetStreamClient, jsm: JetStreamManager, deadLetterStream: string, seq: number): Promise<number> {
+export async function replayDeadLetter(host: ReplayHost, deadLetterStream: string, seq: number): Promise<Replayed> {
+  const { jetstream: js, manager: jsm } = host;
+  const spec = host.registry.topology.streams.find((stream) => stream.deadLetter.stream === deadLetterStream);
+  if (spec === undefined) {
+    throw new ArgumentError("stream", `a dead-letter stream of the topology (${host.registry.topology.streams.map((stream) => stream.deadLetter.stream).join(", ")}), not "${deadLetterStream}"`);
+  }
   const letter = await readDeadLetter(jsm, deadLetterStream, seq);
   if (letter === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
+  if (letter.consumer === "") throw new DeadLetterReplayError(deadLetterStream, seq, "it names no consumer to replay it to");
+  checkId("consumer", letter.consumer, "consumer-name");
   const { headers: source, payload } = letter.byReference ? await originalOf(jsm, letter) : { headers: letter.headers, payload: letter.payload };
   const headers = natsHeaders();
   for (const [name, values] of source) {
     if (name.toLowerCase().startsWith("evc-dlq-") || name.toLowerCase().startsWith("nats-")) continue;
     for (const value of values) headers.append(name, value);
   }
-  const ack = await js.publish(letter.subject, payload, { headers, msgID: `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}` });
+  const replay = replayOf(spec);
+  const ack = await js.publish(`${replay.subjectPrefix}.${letter.consumer}.${letter.subject}`, payload, { headers, msgID: `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}` });
   await jsm.streams.deleteMessage(deadLetterStream, seq);
-  return ack.seq;
+  return { consumer: letter.consumer, stream: ack.stream, seq: ack.seq };
 }
 
 /** The original of a dead letter stored by reference, read from its stream and checked against the digest. */

@@ -9,7 +9,9 @@ import type { CreateInit, EventOf, EventSource } from "./event-types.js";
 
 /** The context of one delivery, handed to the handler beside the event. */
 export interface HandlerContext {
+  /** The subject the event was published on (for a replayed dead letter, its original subject). */
   readonly subject: string;
+  /** The stream and sequence of the message delivered (for a replayed dead letter, its replay stream's). */
   readonly stream: string;
   readonly streamSeq: number;
   /** 1 on first delivery. */
@@ -30,19 +32,17 @@ export type CreateCaused = (source: EventSource, init: object, causedBy: EventIn
 /** The `HandlerContext` of a JetStream message. */
 export class DeliveryContext implements HandlerContext {
   readonly receivedVersion: number;
+  readonly subject: string;
   readonly #message: JsMsg;
   readonly #event: EventInstance;
   readonly #create: CreateCaused;
 
-  constructor(message: JsMsg, receivedVersion: number, event: EventInstance, create: CreateCaused) {
+  constructor(message: JsMsg, subject: string, receivedVersion: number, event: EventInstance, create: CreateCaused) {
     this.#message = message;
+    this.subject = subject;
     this.receivedVersion = receivedVersion;
     this.#event = event;
     this.#create = create;
-  }
-
-  get subject(): string {
-    return this.#message.subject;
   }
 
   get stream(): string {

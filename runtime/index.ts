@@ -19,7 +19,7 @@ export type { ConsumeOutcome, PublishOutcome, RuntimeMetrics } from "./metrics.j
 export { EventSourcedPublishError, PublishTimeoutError } from "./publish.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
-export type { DeadLetter, DeadLetterCause } from "./dead-letter.js";
+export type { DeadLetter, DeadLetterCause, Replayed, ReplayHost } from "./dead-letter.js";
 export { ProvisionError, ensureTopology } from "./provision.js";
 export type { ProvisionAction } from "./provision.js";
 export { parseServerVersion, requireFeature, ServerFeatureError, serverFeatures, supports } from "./server-features.js";
@@ -41,6 +41,7 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonSchema, JsonValue, SubjectTemplate } from "./contract.js";
-export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+export { replayOf } from "./topology.js";
+export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, ReplaySpec, StreamSpec } from "./topology.js";
 export { EventHistory } from "./history.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";

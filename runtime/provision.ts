@@ -8,7 +8,7 @@ import type { ConsumerConfig, JetStreamManager, StreamConfig } from "@nats-io/je
 import { nanos } from "@nats-io/transport-node";
 import { ContractError } from "./errors.js";
 import { isNotFound } from "./jetstream-errors.js";
-import type { JetStreamTopology, StreamSpec } from "./topology.js";
+import { replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
 
 /** Thrown when a stream exists with a configuration that cannot be brought in line with the specs. */
 export class ProvisionError extends ContractError {
@@ -53,6 +53,17 @@ export function deadLetterConfig(spec: StreamSpec): Partial<StreamConfig> & { na
   };
 }
 
+/** The configuration of a stream's replay stream: kept like its dead letters. */
+export function replayConfig(spec: StreamSpec): Partial<StreamConfig> & { name: string } {
+  const replay = replayOf(spec);
+  return {
+    ...deadLetterConfig(spec),
+    name: replay.stream,
+    subjects: [`${replay.subjectPrefix}.>`],
+    description: `Replayed dead letters of ${spec.name}, each on the subject of the one consumer it is for.`,
+  };
+}
+
 const immutable = ["storage", "retention"] as const;
 const mutable = ["subjects", "description", "num_replicas", "discard", "max_age", "max_msgs", "max_bytes", "duplicate_window"] as const;
 
@@ -77,12 +88,14 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
   return "updated";
 }
 
-/** Create or update every stream of a topology and its dead-letter stream. */
+/** Create or update every stream of a topology, its dead-letter stream and its replay stream. */
 export async function ensureTopology(jsm: JetStreamManager, topology: JetStreamTopology): Promise<Map<string, ProvisionAction>> {
   const actions = new Map<string, ProvisionAction>();
   for (const spec of topology.streams) {
     actions.set(spec.name, await ensureStream(jsm, streamConfig(spec)));
     actions.set(spec.deadLetter.stream, await ensureStream(jsm, deadLetterConfig(spec)));
+    const replay = replayConfig(spec);
+    actions.set(replay.name, await ensureStream(jsm, replay));
   }
   return actions;
 }

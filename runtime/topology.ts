@@ -39,6 +39,22 @@ export interface DeadLetterSpec {
   readonly maxAgeMs: number;
 }
 
+/**
+ * Where replayed dead letters of a stream wait for the one consumer each is for: a stream of its
+ * own, derived from the dead-letter stream, with a subject per durable consumer.
+ */
+export interface ReplaySpec {
+  /** `<dead-letter stream>_REPLAY`. */
+  readonly stream: string;
+  /** `replay.<dead-letter subject prefix>`: a replay for durable `d` of a message from subject `s` is on `<prefix>.d.s`. */
+  readonly subjectPrefix: string;
+}
+
+/** The replay stream of a stream. */
+export function replayOf(spec: StreamSpec): ReplaySpec {
+  return { stream: `${spec.deadLetter.stream}_REPLAY`, subjectPrefix: `replay.${spec.deadLetter.subjectPrefix}` };
+}
+
 /** Defaults for the durable consumers the runtime creates. */
 export interface ConsumerDefaults {
   /** Time the server waits for an ack before it redelivers. */

@@ -166,7 +166,7 @@ describe("runtime - subscribe", () => {
     await Promise.all([fixture.bus.unsubscribe(taskSubscription), fixture.bus.unsubscribe(createdSubscription)]);
   });
 
-  test("a handler that always fails is retried with backoff, then dead-lettered with why; dlq replay brings it back", async () => {
+  test("a handler that always fails is retried with backoff, then dead-lettered with why; dlq replay brings it back to that consumer only", async () => {
     const event = recordCreatedV1(table());
     await fixture.bus.publish(event);
     const attempts: number[] = [];
@@ -200,13 +200,13 @@ describe("runtime - subscribe", () => {
     expect(JSON.parse(new TextDecoder().decode(letter?.payload))).toEqual(event.toJSON());
     expect(letter?.headers.get(Header.correlationId)).toBe("corr-1");
 
-    await replayDeadLetter(fixture.bus.jetstream, fixture.bus.manager, "LATECHFORCE_DLQ", letter?.seq as number);
+    expect(await replayDeadLetter(fixture.bus, "LATECHFORCE_DLQ", letter?.seq as number)).toMatchObject({ consumer: "always-fails", stream: "LATECHFORCE_DLQ_REPLAY" });
     expect(await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10)).toEqual([]);
-    const fixed = collector<sdk.RecordCreatedV2>(2);
-    const healthy = await fixture.bus.subscribe("record-created", fixed.handler, { durable: "healthy" });
+    const fixed = collector<sdk.RecordCreatedV2>(1);
+    const resumed = await fixture.bus.subscribe("record-created", fixed.handler, { durable: "always-fails" });
     await fixed.all;
-    expect(fixed.seen.map((seen) => seen.event.id)).toEqual([event.id, event.id]);
-    await fixture.bus.unsubscribe(healthy);
+    expect(fixed.seen.map((seen) => [seen.event.id, seen.context.subject, seen.context.deliveryCount])).toEqual([[event.id, `latechforce.table.${event.aggregateId}`, 1]]);
+    await fixture.bus.unsubscribe(resumed);
   });
 
   test("a message that can never succeed is dead-lettered at once, and the loop goes on", async () => {
@@ -276,20 +276,25 @@ describe("runtime - subscribe", () => {
 });
 
 describe("runtime - provisioning", () => {
-  test("provisioning is idempotent and creates every stream with its dead-letter stream", async () => {
+  test("provisioning is idempotent and creates every stream with its dead-letter and replay streams", async () => {
     const again = await fixture.bus.provision();
     expect([...again.values()].every((action) => action === "unchanged")).toBe(true);
     expect([...again.keys()].sort()).toEqual([
       "DEVOPS_MCP",
       "DEVOPS_MCP_DLQ",
+      "DEVOPS_MCP_DLQ_REPLAY",
       "INTEGR8SCODE",
       "INTEGR8SCODE_DLQ",
+      "INTEGR8SCODE_DLQ_REPLAY",
       "KUBEGRAM",
       "KUBEGRAM_DLQ",
+      "KUBEGRAM_DLQ_REPLAY",
       "LATECHFORCE",
       "LATECHFORCE_DLQ",
+      "LATECHFORCE_DLQ_REPLAY",
       "MODELMORA",
       "MODELMORA_DLQ",
+      "MODELMORA_DLQ_REPLAY",
     ]);
     const info = await fixture.bus.manager.streams.info("LATECHFORCE");
     expect(info.config).toMatchObject({ subjects: ["latechforce.>"], storage: "file", duplicate_window: 120_000_000_000, max_age: 0, max_msgs: -1, max_bytes: -1 });
