@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import { type CompatibilityMode, isPlainObject, type JsonObject, type SubjectParameter, type SubjectTemplate } from "@evc/runtime/codegen";
 import { type StreamSpec, subjectCovers, subjectPattern } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
-import { readJetStreamExtension, readMessageExtension, type ExtensionProblem } from "./extensions.js";
+import { readJetStreamExtension, readMessageExtension, type ExtensionProblem, type JetStreamExtension } from "./extensions.js";
 import type { EventModel, ExampleModel, OperationModel, SystemModel } from "./model.js";
 import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
@@ -91,8 +91,8 @@ export function buildDocumentModel(
   const { file, document } = parsed;
   const raw = isPlainObject(file.json) ? file.json : {};
   const native = "x-evc-jetstream" in raw;
-  const streams = native ? readStreams(raw["x-evc-jetstream"], file, sources, sink) : [];
-  const streamsKnown = !native || streams !== undefined;
+  const declared = native ? readJetStream(raw["x-evc-jetstream"], file, sources, sink) : { streams: [], buckets: [] };
+  const streamsKnown = declared !== undefined;
   const info = document.info();
   const system: SystemModel = {
     name: parsed.system,
@@ -100,7 +100,8 @@ export function buildDocumentModel(
     title: info.title(),
     version: info.version(),
     native,
-    streams: streams ?? [],
+    streams: declared?.streams ?? [],
+    buckets: declared?.buckets ?? [],
   };
   const channelsOf = channelsByMessage(document);
   const operationsOf = operationsByMessage(document);
@@ -315,7 +316,7 @@ function examplesOf(message: MessageInterface, at: (...path: (string | number)[]
     );
 }
 
-function readStreams(value: unknown, file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): StreamSpec[] | undefined {
+function readJetStream(value: unknown, file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): JetStreamExtension | undefined {
   const read = readJetStreamExtension(value);
   if ("value" in read) return read.value;
   reportProblems(

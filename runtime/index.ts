@@ -41,7 +41,7 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonSchema, JsonValue, SubjectTemplate } from "./contract.js";
-export { replayOf } from "./topology.js";
-export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, ReplaySpec, StreamSpec } from "./topology.js";
+export { bucketSpec, replayOf } from "./topology.js";
+export type { BucketSpec, ConsumerDefaults, DeadLetterSpec, JetStreamTopology, ReplaySpec, StreamSpec } from "./topology.js";
 export { EventHistory } from "./history.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";

@@ -18,7 +18,7 @@ const total = 20_000;
 /** The seeds' contracts with the LATECHFORCE stream alone, on three replicas; the runtime's buckets take as many. */
 const registry = createRegistry<sdk.LatestEvents>({
   contracts: sdk.registry.contracts(),
-  topology: { streams: sdk.registry.topology.streams.filter((stream) => stream.name === "LATECHFORCE").map((stream) => ({ ...stream, replicas: 3 })) },
+  topology: { streams: sdk.registry.topology.streams.filter((stream) => stream.name === "LATECHFORCE").map((stream) => ({ ...stream, replicas: 3 })), buckets: [] },
 });
 
 describe("fault - a node of a 3-node cluster killed under publishes and a consumer", () => {
