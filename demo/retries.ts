@@ -48,8 +48,8 @@ export async function runRetriesAndDeadLetters(scope: DemoScope): Promise<number
   if (letter === null) throw new Error(`demo: the dead letter of ${event.id} is not in ${spec.deadLetter.stream}`);
   broken = false;
   log(`  quota service back; replaying ${spec.deadLetter.stream} #${letter.seq}`);
-  const seq = await replayDeadLetter(bus.jetstream, bus.manager, spec.deadLetter.stream, letter.seq);
-  log(`  republished as ${spec.name} #${seq}`);
+  const replayed = await replayDeadLetter(bus, spec.deadLetter.stream, letter.seq);
+  log(`  replayed to consumer ${replayed.consumer} only, as ${replayed.stream} #${replayed.seq}`);
   await within(done, "the replayed event");
   return notice.deliveryCount;
 }

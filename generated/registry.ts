@@ -230,7 +230,7 @@ import type { UserRegisteredV1 } from "./integr8scode/user-registered.v1.js";
 import type { UserSettingsUpdatedV1 } from "./integr8scode/user-settings-updated.v1.js";
 import type { UserUpdatedV1 } from "./integr8scode/user-updated.v1.js";
 
-/** The JetStream streams, dead-letter streams and consumer defaults the specs declare. */
+/** The JetStream streams, dead-letter streams, consumer defaults and key-value buckets the specs declare. */
 export const topology: $evc.JetStreamTopology = {
   "streams": [
     {
@@ -245,6 +245,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": ["context", "task"],
       "deadLetter": { "stream": "DEVOPS_MCP_DLQ", "subjectPrefix": "dlq.devops-mcp", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -265,6 +266,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": [],
       "deadLetter": { "stream": "INTEGR8SCODE_DLQ", "subjectPrefix": "dlq.integr8scode", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -285,6 +287,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": [],
       "deadLetter": { "stream": "KUBEGRAM_DLQ", "subjectPrefix": "dlq.kubegram", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -305,6 +308,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": [],
       "deadLetter": { "stream": "LATECHFORCE_DLQ", "subjectPrefix": "dlq.latechforce", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -325,6 +329,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
+      "eventSourced": ["model_catalog"],
       "deadLetter": { "stream": "MODELMORA_DLQ", "subjectPrefix": "dlq.modelmora", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
@@ -332,6 +337,28 @@ export const topology: $evc.JetStreamTopology = {
         "backoffMs": [1000, 5000, 30000],
         "maxAckPending": 1000,
       },
+    },
+  ],
+  "buckets": [
+    {
+      "name": "evc-sagas",
+      "description": "The records of DevOps MCP's task sagas, one key per instance.",
+      "storage": "file",
+      "replicas": 1,
+      "history": 1,
+      "ttlMs": 0,
+      "maxBytes": -1,
+      "maxValueBytes": 1048576,
+    },
+    {
+      "name": "evc-snapshots",
+      "description": "Aggregate snapshots (DevOps MCP's tasks and contexts, ModelMora's catalogs), one key per aggregate.",
+      "storage": "file",
+      "replicas": 1,
+      "history": 1,
+      "ttlMs": 0,
+      "maxBytes": -1,
+      "maxValueBytes": 1048576,
     },
   ],
 };

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import { type CompatibilityMode, isPlainObject, type JsonObject, type SubjectParameter, type SubjectTemplate } from "@evc/runtime/codegen";
 import { type StreamSpec, subjectCovers, subjectPattern } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
-import { readJetStreamExtension, readMessageExtension, type ExtensionProblem } from "./extensions.js";
+import { readJetStreamExtension, readMessageExtension, type ExtensionProblem, type JetStreamExtension } from "./extensions.js";
 import type { EventModel, ExampleModel, OperationModel, SystemModel } from "./model.js";
 import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
@@ -91,8 +91,8 @@ export function buildDocumentModel(
   const { file, document } = parsed;
   const raw = isPlainObject(file.json) ? file.json : {};
   const native = "x-evc-jetstream" in raw;
-  const streams = native ? readStreams(raw["x-evc-jetstream"], file, sources, sink) : [];
-  const streamsKnown = !native || streams !== undefined;
+  const declared = native ? readJetStream(raw["x-evc-jetstream"], file, sources, sink) : { streams: [], buckets: [] };
+  const streamsKnown = declared !== undefined;
   const info = document.info();
   const system: SystemModel = {
     name: parsed.system,
@@ -100,7 +100,8 @@ export function buildDocumentModel(
     title: info.title(),
     version: info.version(),
     native,
-    streams: streams ?? [],
+    streams: declared?.streams ?? [],
+    buckets: declared?.buckets ?? [],
   };
   const channelsOf = channelsByMessage(document);
   const operationsOf = operationsByMessage(document);
@@ -113,7 +114,20 @@ export function buildDocumentModel(
     const event = buildEvent(message, channelsOf.get(json) ?? [], { ...context, system, file, streamsKnown });
     events.push({ ...event, operations: operationsOf.get(json) ?? [] });
   }
+  checkEventSourced(system, events, (stream, index) => sources.locate(file, ["x-evc-jetstream", "streams", stream, "eventSourced", String(index)]), sink);
   return { system, events };
+}
+
+/** Each aggregate type a stream lists as event-sourced has events on that stream. */
+function checkEventSourced(system: SystemModel, events: readonly Omit<EventModel, "operations">[], locate: (stream: string, index: number) => SourceLocation, sink: DiagnosticSink): void {
+  for (const stream of system.streams) {
+    const aggregates = new Set(events.flatMap((event) => (event.stream === stream.name && event.aggregateType !== undefined ? [event.aggregateType] : [])));
+    stream.eventSourced.forEach((aggregateType, index) => {
+      if (aggregates.has(aggregateType)) return;
+      const known = [...aggregates].sort().map((name) => `"${name}"`).join(", ") || "none";
+      sink.error("evc-unknown-aggregate", `stream ${stream.name} lists "${aggregateType}" as event-sourced, but no event on it has that aggregate type (its aggregate types: ${known})`, locate(stream.name, index));
+    });
+  }
 }
 
 interface EventContext {
@@ -302,7 +316,7 @@ function examplesOf(message: MessageInterface, at: (...path: (string | number)[]
     );
 }
 
-function readStreams(value: unknown, file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): StreamSpec[] | undefined {
+function readJetStream(value: unknown, file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): JetStreamExtension | undefined {
   const read = readJetStreamExtension(value);
   if ("value" in read) return read.value;
   reportProblems(

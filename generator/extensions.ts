@@ -1,11 +1,11 @@
 /**
  * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast) and
- * `x-evc-jetstream` at a document's root (streams, dead letters, consumer defaults). Both are
+ * `x-evc-jetstream` at a document's root (streams, dead letters, consumer defaults, buckets). Both are
  * checked against JSON Schemas here and normalised into the model's shapes.
  */
 import { Ajv, type ErrorObject } from "ajv";
 import type { CompatibilityMode, JsonValue, UpcastStep } from "@evc/runtime/codegen";
-import type { ConsumerDefaults, StreamSpec } from "@evc/runtime";
+import type { BucketSpec, ConsumerDefaults, StreamSpec } from "@evc/runtime";
 import type { UpcastModel } from "./model.js";
 
 /** Every compatibility mode, in the order users know them. */
@@ -70,6 +70,7 @@ const streamSchema = {
     maxBytes: { type: "integer", minimum: -1 },
     duplicateWindow: duration,
     expiresAggregates: { type: "boolean" },
+    eventSourced: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1 } },
     deadLetter: {
       type: "object",
       additionalProperties: false,
@@ -92,6 +93,20 @@ const streamSchema = {
   },
 };
 
+const bucketSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    description: { type: "string" },
+    storage: { enum: ["file", "memory"] },
+    replicas: { type: "integer", minimum: 1, maximum: 5 },
+    history: { type: "integer", minimum: 1, maximum: 64 },
+    ttl: duration,
+    maxBytes: { type: "integer", minimum: -1 },
+    maxValueBytes: { type: "integer", minimum: -1 },
+  },
+};
+
 const jetStreamExtensionSchema = {
   type: "object",
   required: ["streams"],
@@ -102,6 +117,11 @@ const jetStreamExtensionSchema = {
       minProperties: 1,
       propertyNames: { pattern: "^[A-Za-z0-9_-]+$" },
       additionalProperties: streamSchema,
+    },
+    buckets: {
+      type: "object",
+      propertyNames: { pattern: "^[A-Za-z0-9_-]+$" },
+      additionalProperties: bucketSchema,
     },
   },
 };
@@ -157,17 +177,50 @@ export function readMessageExtension(value: unknown, defaultMode: CompatibilityM
   };
 }
 
-/** Check and normalise a document's `x-evc-jetstream` into stream specs, defaults applied. */
-export function readJetStreamExtension(value: unknown): ExtensionResult<StreamSpec[]> {
+/** What a document's `x-evc-jetstream` declares, defaults applied. */
+export interface JetStreamExtension {
+  readonly streams: StreamSpec[];
+  readonly buckets: BucketSpec[];
+}
+
+/** Check and normalise a document's `x-evc-jetstream` into stream and bucket specs, defaults applied. */
+export function readJetStreamExtension(value: unknown): ExtensionResult<JetStreamExtension> {
   if (!validateJetStreamExtension(value)) return { problems: problems(validateJetStreamExtension.errors) };
-  const streams = (value as { streams: Record<string, RawStream> }).streams;
-  const limits = Object.entries(streams).flatMap(([name, raw]) => limitProblems(name, raw));
+  const { streams, buckets = {} } = value as { streams: Record<string, RawStream>; buckets?: Record<string, RawBucket> };
+  const streamReplicas = Math.max(...Object.values(streams).map((raw) => raw.replicas ?? 1));
+  const limits = [
+    ...Object.entries(streams).flatMap(([name, raw]) => limitProblems(name, raw)),
+    ...Object.entries(buckets).flatMap(([name, raw]) => bucketProblems(name, raw, streams)),
+  ];
   if (limits.length > 0) return { problems: limits };
+  const byName = <T>(entries: [string, T][]) => entries.sort(([a], [b]) => a.localeCompare(b));
   return {
-    value: Object.entries(streams)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, raw]) => toStreamSpec(name, raw)),
+    value: {
+      streams: byName(Object.entries(streams)).map(([name, raw]) => toStreamSpec(name, raw)),
+      buckets: byName(Object.entries(buckets)).map(([name, raw]) => toBucketSpec(name, raw, streamReplicas)),
+    },
   };
+}
+
+/**
+ * What is wrong with a bucket's limits: fewer replicas than a stream of the document (the
+ * snapshots and saga records would not survive what the events survive), and a `maxBytes` that
+ * cannot hold one value of `maxValueBytes`.
+ */
+function bucketProblems(name: string, raw: RawBucket, streams: Record<string, RawStream>): ExtensionProblem[] {
+  const found: ExtensionProblem[] = [];
+  const [stream, replicas] = Object.entries(streams)
+    .map(([streamName, stream]) => [streamName, stream.replicas ?? 1] as const)
+    .reduce((most, next) => (next[1] > most[1] ? next : most));
+  if (raw.replicas !== undefined && raw.replicas < replicas) {
+    found.push({ pointer: `/buckets/${name}/replicas`, message: `replicas ${raw.replicas} is below the ${replicas} of stream ${stream}: the bucket would not survive what the events survive; give it at least ${replicas}` });
+  }
+  const maxBytes = raw.maxBytes ?? -1;
+  const maxValueBytes = raw.maxValueBytes ?? -1;
+  if (maxBytes !== -1 && maxValueBytes !== -1 && maxBytes < maxValueBytes) {
+    found.push({ pointer: `/buckets/${name}/maxBytes`, message: `maxBytes (${maxBytes}) must be at least maxValueBytes (${maxValueBytes}): the bucket could not hold one value of the largest size` });
+  }
+  return found;
 }
 
 /**
@@ -213,6 +266,15 @@ interface RawFromTo {
   to: string;
 }
 type Duration = string | 0;
+interface RawBucket {
+  description?: string;
+  storage?: "file" | "memory";
+  replicas?: number;
+  history?: number;
+  ttl?: Duration;
+  maxBytes?: number;
+  maxValueBytes?: number;
+}
 interface RawStream {
   subjects: string[];
   description?: string;
@@ -225,6 +287,7 @@ interface RawStream {
   maxBytes?: number;
   duplicateWindow?: Duration;
   expiresAggregates?: boolean;
+  eventSourced?: string[];
   deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration };
   consumer?: { ackWait?: Duration; maxDeliver?: number; backoff?: Duration[]; maxAckPending?: number };
 }
@@ -234,6 +297,20 @@ function toStep(raw: RawStep): UpcastStep {
   if ("move" in raw) return { op: "move", from: raw.move.from, to: raw.move.to };
   if ("default" in raw) return { op: "default", path: raw.default.path, value: raw.default.value };
   return { op: "drop", path: raw.drop };
+}
+
+/** A bucket with its defaults: one value per key, on file, kept for ever, as many replicas as the document's most replicated stream. */
+function toBucketSpec(name: string, raw: RawBucket, streamReplicas: number): BucketSpec {
+  return {
+    name,
+    description: raw.description,
+    storage: raw.storage ?? "file",
+    replicas: raw.replicas ?? streamReplicas,
+    history: raw.history ?? 1,
+    ttlMs: durationMs(raw.ttl ?? 0),
+    maxBytes: raw.maxBytes ?? -1,
+    maxValueBytes: raw.maxValueBytes ?? -1,
+  };
 }
 
 function toStreamSpec(name: string, raw: RawStream): StreamSpec {
@@ -255,6 +332,7 @@ function toStreamSpec(name: string, raw: RawStream): StreamSpec {
     maxMsgs: raw.maxMsgs ?? -1,
     maxBytes: raw.maxBytes ?? -1,
     duplicateWindowMs: durationMs(raw.duplicateWindow ?? "2m"),
+    eventSourced: raw.eventSourced ?? [],
     deadLetter: {
       stream: raw.deadLetter?.stream ?? `${name}_DLQ`,
       subjectPrefix: raw.deadLetter?.subjectPrefix ?? `dlq.${name.toLowerCase()}`,

@@ -3,7 +3,7 @@
  * know about the contracts, as plain data, independent of the parser that read the specs.
  */
 import type { CompatibilityMode, JsonObject, JsonSchema, JsonValue, SubjectTemplate, UpcastStep } from "@evc/runtime/codegen";
-import type { StreamSpec } from "@evc/runtime";
+import type { BucketSpec, StreamSpec } from "@evc/runtime";
 import type { SourceLocation } from "./diagnostics.js";
 
 /** How an event version is reached from the version before it. */
@@ -77,6 +77,8 @@ export interface SystemModel {
   /** True for our own documents (they declare `x-evc-jetstream`), held to the stricter rules. */
   readonly native: boolean;
   readonly streams: readonly StreamSpec[];
+  /** The runtime's key-value buckets it declares. */
+  readonly buckets: readonly BucketSpec[];
 }
 
 /** Every contract the specs declare. */

@@ -69,6 +69,10 @@ export class AggregateSubjects {
     if (streams.length !== 1 || streams[0] === undefined) {
       throw new AggregateLayoutError(aggregateType, `its events must all be on one declared stream, but they are on ${streams.map((stream) => stream ?? "no stream").join(", ")}`);
     }
+    const declared = this.#registry.stream(streams[0]);
+    if (declared?.eventSourced.includes(aggregateType) !== true) {
+      throw new AggregateLayoutError(aggregateType, `it is not event-sourced: list it under x-evc-jetstream.streams.${streams[0]}.eventSourced in ${(contracts[0] as EventContract).specFile}, so that the event store is the one writer of its events and a plain publish of them is refused`);
+    }
     for (const contract of contracts) {
       const foreign = contract.subject?.parameters.find((parameter) => parameter.pointer !== "/aggregateId");
       if (contract.subject === undefined || foreign !== undefined) {

@@ -5,8 +5,10 @@
  * a bounded length, and a message whose copy would pass the server's payload or header limits is
  * stored by reference (no body and no original headers, but the body's size and SHA-256 digest;
  * the original stays in its stream at the sequence named). They can be listed, shown, and
- * replayed: republished to their original subject under a fresh message id (the original id would
- * fall in the duplicate window and be dropped), then removed from the dead-letter stream.
+ * replayed to the one consumer that dead-lettered them: published to that durable's subject in the
+ * stream's replay stream (`replayOf`), which the consumer's subscription reads beside its stream,
+ * under a fresh message id, then removed from the dead-letter stream. Other consumers of the
+ * event, which handled it, never see it again.
  */
 import { createHash } from "node:crypto";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
@@ -14,9 +16,10 @@ import type { DeliveredMessage } from "./delivery-context.js";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
 import { encodeValue, Header, readHeader } from "./headers.js";
+import { checkId } from "./identifiers.js";
 import { isNoMessageFound } from "./jetstream-errors.js";
 import { fromStoredMsg, type RawMessage } from "./stream-reader.js";
-import type { StreamSpec } from "./topology.js";
+import { replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
 
 /** The headers a dead letter carries besides the original ones. */
 export const DeadLetterHeader = {
@@ -98,10 +101,11 @@ export interface DeadLetterCopy {
 
 /**
  * The dead-letter copy of a message: its original headers and body, with `evc-dlq-*` headers that
- * say why (the reason cut to a bounded length). Stored by reference when it would pass
- * `maxPayload` (the server's) or the header limit.
+ * say why (the reason cut to a bounded length). `subject` is the one it was published on (a
+ * replayed message's original subject). Stored by reference when it would pass `maxPayload` (the
+ * server's) or the header limit.
  */
-export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, cause: DeadLetterCause, maxPayload: number): DeadLetterCopy {
+export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, subject: string, cause: DeadLetterCause, maxPayload: number): DeadLetterCopy {
   const info = message.info;
   const own: [string, string][] = [
     [DeadLetterHeader.reason, encodeValue(cut(cause.reason, maxReasonLength))],
@@ -111,12 +115,12 @@ export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, caus
     [DeadLetterHeader.consumer, encodeValue(cause.consumer)],
     [DeadLetterHeader.stream, info.stream],
     [DeadLetterHeader.sequence, String(info.streamSequence)],
-    [DeadLetterHeader.subject, message.subject],
+    [DeadLetterHeader.subject, subject],
     [DeadLetterHeader.time, new Date().toISOString()],
   ];
   const original = [...(message.headers ?? [])].flatMap(([name, values]) => (name.toLowerCase().startsWith("nats-") ? [] : values.map((value): [string, string] => [name, value])));
   const headerBytes = headerBlockBytes([...own, ...original]);
-  const fits = headerBytes <= maxHeaderBytes && headerBytes + message.subject.length + message.data.length + 256 <= maxPayload;
+  const fits = headerBytes <= maxHeaderBytes && headerBytes + spec.deadLetter.subjectPrefix.length + subject.length + message.data.length + 256 <= maxPayload;
   const kept = fits ? original : original.filter(([name, value]) => keptByReference.includes(name as (typeof keptByReference)[number]) && value.length <= 256);
   const reference: [string, string][] = fits
     ? []
@@ -126,12 +130,12 @@ export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, caus
       ];
   const headers = natsHeaders();
   for (const [name, value] of [...kept, ...own, ...reference]) headers.append(name, value);
-  return { subject: `${spec.deadLetter.subjectPrefix}.${message.subject}`, headers, data: fits ? message.data : new Uint8Array(0), msgID: `dlq:${info.stream}:${info.streamSequence}` };
+  return { subject: `${spec.deadLetter.subjectPrefix}.${subject}`, headers, data: fits ? message.data : new Uint8Array(0), msgID: `dlq:${info.stream}:${info.streamSequence}` };
 }
 
 /** Copy a message to the dead-letter stream of its stream (`deadLetterCopy`); idempotent per stream sequence. */
-export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, cause: DeadLetterCause, maxPayload: number): Promise<void> {
-  const copy = deadLetterCopy(spec, message, cause, maxPayload);
+export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, subject: string, cause: DeadLetterCause, maxPayload: number): Promise<void> {
+  const copy = deadLetterCopy(spec, message, subject, cause, maxPayload);
   await js.publish(copy.subject, copy.data, { headers: copy.headers, msgID: copy.msgID });
 }
 
@@ -177,43 +181,70 @@ export async function listDeadLetters(jsm: JetStreamManager, deadLetterStream: s
 export interface ReplayStore {
   /** The message stored at a sequence; undefined when there is none. */
   get(stream: string, seq: number): Promise<RawMessage | undefined>;
-  /** Publish a message and return its sequence in its stream. */
-  publish(subject: string, data: Uint8Array, headers: MsgHdrs, msgID: string): Promise<number>;
+  /** Deliver a message of `spec`'s stream, published on `subject`, again to the durable consumer `consumer` only; returns where it was stored. */
+  replay(spec: StreamSpec, consumer: string, subject: string, data: Uint8Array, headers: MsgHdrs, msgID: string): Promise<{ stream: string; seq: number }>;
   /** Delete the message at a sequence. */
   delete(stream: string, seq: number): Promise<void>;
 }
 
+/** What a replay needs of the bus (an `EventBus` has it). */
+export interface ReplayHost {
+  readonly jetstream: JetStreamClient;
+  readonly manager: JetStreamManager;
+  readonly registry: { readonly topology: JetStreamTopology };
+}
+
+/** Where a replayed dead letter went. */
+export interface Replayed {
+  /** The durable consumer it is delivered to, the one that dead-lettered it. */
+  readonly consumer: string;
+  /** The replay stream, and its sequence there. */
+  readonly stream: string;
+  readonly seq: number;
+}
+
 /**
- * Republish a dead letter to its original subject, with its original headers and payload and a
- * fresh message id, then delete it from the dead-letter stream. Returns the new stream sequence.
- * A dead letter stored by reference replays the original message, read from its stream and
- * checked against the digest; `DeadLetterReplayError` when it is gone or differs.
+ * Replay a dead letter to the consumer that dead-lettered it, and only to it: publish it, with its
+ * original headers and payload and a fresh message id, on that durable's subject of the replay
+ * stream (every subscription of the durable reads it, and handles it like any delivery), then
+ * delete it from the dead-letter stream. A dead letter stored by reference replays the original
+ * message, read from its stream and checked against the digest; `DeadLetterReplayError` when it
+ * is gone or differs, or when the dead letter names no consumer.
  */
-export async function replayDeadLetter(js: JetStreamClient, jsm: JetStreamManager, deadLetterStream: string, seq: number): Promise<number> {
-  return replayFrom(jetStreamReplayStore(js, jsm), deadLetterStream, seq);
+export async function replayDeadLetter(host: ReplayHost, deadLetterStream: string, seq: number): Promise<Replayed> {
+  return replayFrom(jetStreamReplayStore(host.jetstream, host.manager), host.registry.topology, deadLetterStream, seq);
 }
 
 /** `replayDeadLetter` on any `ReplayStore`. */
-export async function replayFrom(store: ReplayStore, deadLetterStream: string, seq: number): Promise<number> {
+export async function replayFrom(store: ReplayStore, topology: JetStreamTopology, deadLetterStream: string, seq: number): Promise<Replayed> {
+  const spec = topology.streams.find((stream) => stream.deadLetter.stream === deadLetterStream);
+  if (spec === undefined) {
+    throw new ArgumentError("stream", `a dead-letter stream of the topology (${topology.streams.map((stream) => stream.deadLetter.stream).join(", ")}), not "${deadLetterStream}"`);
+  }
   const stored = await store.get(deadLetterStream, seq);
   if (stored === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
   const letter = toDeadLetter(deadLetterStream, stored);
+  if (letter.consumer === "") throw new DeadLetterReplayError(deadLetterStream, seq, "it names no consumer to replay it to");
+  checkId("consumer", letter.consumer, "consumer-name");
   const { headers: source, payload } = letter.byReference ? await originalOf(store, letter) : { headers: letter.headers, payload: letter.payload };
   const headers = natsHeaders();
   for (const [name, values] of source) {
     if (name.toLowerCase().startsWith("evc-dlq-") || name.toLowerCase().startsWith("nats-")) continue;
     for (const value of values) headers.append(name, value);
   }
-  const replayed = await store.publish(letter.subject, payload, headers, `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}`);
+  const replayed = await store.replay(spec, letter.consumer, letter.subject, payload, headers, `${letter.eventId ?? "event"}:replay:${deadLetterStream}:${seq}`);
   await store.delete(deadLetterStream, seq);
-  return replayed;
+  return { consumer: letter.consumer, ...replayed };
 }
 
-/** JetStream as a `ReplayStore`. */
+/** JetStream as a `ReplayStore`: a replay goes to the durable's subject of the stream's replay stream, which its subscriptions read. */
 function jetStreamReplayStore(js: JetStreamClient, jsm: JetStreamManager): ReplayStore {
   return {
     get: (stream, seq) => storedMessage(jsm, stream, seq),
-    publish: async (subject, data, headers, msgID) => (await js.publish(subject, data, { headers, msgID })).seq,
+    replay: async (spec, consumer, subject, data, headers, msgID) => {
+      const ack = await js.publish(`${replayOf(spec).subjectPrefix}.${consumer}.${subject}`, data, { headers, msgID });
+      return { stream: ack.stream, seq: ack.seq };
+    },
     delete: async (stream, seq) => {
       await jsm.streams.deleteMessage(stream, seq);
     },

@@ -16,7 +16,9 @@ export interface DeliveredMessage {
 
 /** The context of one delivery, handed to the handler beside the event. */
 export interface HandlerContext {
+  /** The subject the event was published on (for a replayed dead letter, its original subject). */
   readonly subject: string;
+  /** The stream and sequence of the message delivered (for a replayed dead letter, its replay stream's). */
   readonly stream: string;
   readonly streamSeq: number;
   /** 1 on first delivery. */
@@ -37,19 +39,18 @@ export type CreateCaused = (source: EventSource, init: object, causedBy: EventIn
 /** The `HandlerContext` of a delivered message. */
 export class DeliveryContext implements HandlerContext {
   readonly receivedVersion: number;
+  readonly subject: string;
   readonly #message: DeliveredMessage;
   readonly #event: EventInstance;
   readonly #create: CreateCaused;
 
-  constructor(message: DeliveredMessage, receivedVersion: number, event: EventInstance, create: CreateCaused) {
+  /** `subject` is the one the event was published on (a replayed dead letter's original subject). */
+  constructor(message: DeliveredMessage, subject: string, receivedVersion: number, event: EventInstance, create: CreateCaused) {
     this.#message = message;
+    this.subject = subject;
     this.receivedVersion = receivedVersion;
     this.#event = event;
     this.#create = create;
-  }
-
-  get subject(): string {
-    return this.#message.subject;
   }
 
   get stream(): string {

@@ -25,7 +25,6 @@ import { kvKeyToken } from "./kv-key.js";
 import { resolveEvent, sendEvent, type PublishAck, type Publishable, type PublishSettings } from "./publish.js";
 import { AggregateSubjects, type AggregateRef, type AggregateSubject } from "./aggregate-subject.js";
 import { SnapshotStore, type Snapshot } from "./snapshots.js";
-import { bucketReplicas } from "./topology.js";
 import { StoreHeader, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import { fromStoredMsg, readStream, type RawMessage, type ReadStart } from "./stream-reader.js";
 
@@ -156,7 +155,7 @@ interface Base {
 /** Open the snapshot bucket (creating it when missing) and return an event store on the bus. */
 export async function createEventStore(bus: EventBus, options: Partial<EventStoreOptions> = {}): Promise<EventStore> {
   const settings = { ...defaultEventStoreOptions(), ...options };
-  return new EventStore(bus, settings, await SnapshotStore.open(bus.jetstream, settings.snapshotBucket, bucketReplicas(bus.registry.topology)));
+  return new EventStore(bus, settings, await SnapshotStore.open(bus.jetstream, bus.manager, bus.registry.topology, settings.snapshotBucket));
 }
 
 /** Appends, loads, snapshots and queries the events of aggregates. */

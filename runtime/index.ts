@@ -17,10 +17,10 @@ export { CircuitBreaker } from "./circuit-breaker.js";
 export type { SubscriptionNotification } from "./notifications.js";
 export type { CircuitBreakerOptions, CircuitState } from "./circuit-breaker.js";
 export type { ConsumeOutcome, PublishOutcome, RuntimeMetrics } from "./metrics.js";
-export { PublishTimeoutError } from "./publish.js";
+export { EventSourcedPublishError, PublishTimeoutError } from "./publish.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
-export type { DeadLetter, DeadLetterCause } from "./dead-letter.js";
+export type { DeadLetter, DeadLetterCause, Replayed, ReplayHost } from "./dead-letter.js";
 export { ProvisionError, ensureTopology } from "./provision.js";
 export type { ProvisionAction } from "./provision.js";
 export { parseServerVersion, requireFeature, ServerFeatureError, serverFeatures, supports } from "./server-features.js";
@@ -42,7 +42,8 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonSchema, JsonValue, SubjectTemplate } from "./contract.js";
-export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+export { bucketSpec, replayOf } from "./topology.js";
+export type { BucketSpec, ConsumerDefaults, DeadLetterSpec, JetStreamTopology, ReplaySpec, StreamSpec } from "./topology.js";
 export { EventHistory } from "./history.js";
 export type { HeardMessage, MessageSource, RawMessage, ReadRange, ReadStart } from "./stream-reader.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";

@@ -11,7 +11,7 @@ import { MemoryClock, type ClockMode } from "./memory-clock.js";
 import { MemoryStreams } from "./memory-streams.js";
 import type { HeardMessage, RawMessage } from "./stream-reader.js";
 import { matchesPattern, subjectCovers } from "./subject.js";
-import type { JetStreamTopology, StreamSpec } from "./topology.js";
+import { replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
 
 /** One delivery of a stored message to a durable consumer; redelivered as the same object. */
 export interface Delivery {
@@ -88,6 +88,8 @@ export class MemoryBroker {
   readonly clock: MemoryClock;
   readonly streams: MemoryStreams;
   readonly #consumers = new Map<string, MemoryConsumer>();
+  /** Replayed dead letters for durable consumers that do not exist yet, by consumer key. */
+  readonly #pendingReplays = new Map<string, Delivery[]>();
   readonly #listeners = new Set<{ filter: string; listener: (message: HeardMessage) => void }>();
   readonly #inflight = new Set<Promise<void>>();
   readonly #waiting: (() => void)[] = [];
@@ -125,12 +127,31 @@ export class MemoryBroker {
   }
 
   /**
+   * Deliver a message of `spec`'s stream, published on `subject`, again to one durable consumer
+   * only (a replayed dead letter): stored in the stream's replay stream (once per message id) and
+   * queued for that consumer, or for its first subscription when it has none yet.
+   */
+  replay(spec: StreamSpec, durable: string, subject: string, headers: MsgHdrs, data: Uint8Array, id: string): { stream: string; seq: number } {
+    const stream = replayOf(spec).stream;
+    const { message, duplicate } = this.streams.append(stream, subject, headers, data, id, spec.duplicateWindowMs);
+    if (!duplicate) {
+      const key = consumerKey(spec, durable);
+      const delivery = { message, count: 1, deferrals: 0 };
+      const consumer = this.#consumers.get(key);
+      if (consumer === undefined) this.#pendingReplays.set(key, [...(this.#pendingReplays.get(key) ?? []), delivery]);
+      else consumer.queue.push(delivery);
+      this.wake();
+    }
+    return { stream, seq: message.seq };
+  }
+
+  /**
    * Run `target` under a durable consumer, created at first use: starting with every stored
    * message it filters (`all`) or only with new ones (`new`). Later uses keep the consumer's place
    * and take the newest filters, as a JetStream consumer update does.
    */
   join(stream: StreamSpec, durable: string, filters: readonly string[], deliverPolicy: "all" | "new", target: DeliveryTarget): MemoryConsumer {
-    const key = `${stream.name}\u0000${durable}`;
+    const key = consumerKey(stream, durable);
     let consumer = this.#consumers.get(key);
     if (consumer === undefined) {
       consumer = new MemoryConsumer(this, stream, durable, filters);
@@ -138,6 +159,8 @@ export class MemoryBroker {
       if (deliverPolicy === "all") {
         for (const message of this.streams.list(stream.name)) if (consumer.accepts(message.subject)) consumer.queue.push({ message, count: 1, deferrals: 0 });
       }
+      consumer.queue.push(...(this.#pendingReplays.get(key) ?? []));
+      this.#pendingReplays.delete(key);
     }
     consumer.filters = filters;
     if (!consumer.targets.includes(target)) consumer.targets.push(target);
@@ -153,7 +176,7 @@ export class MemoryBroker {
 
   /** Forget a durable consumer and its place. */
   remove(stream: StreamSpec, durable: string): void {
-    this.#consumers.delete(`${stream.name}\u0000${durable}`);
+    this.#consumers.delete(consumerKey(stream, durable));
   }
 
   /** Hear every message published on a subject filter from now on, until the returned function is called. */
@@ -215,4 +238,9 @@ export class MemoryBroker {
     this.clock.clear();
     for (const resolve of this.#waiting.splice(0)) resolve();
   }
+}
+
+/** The key of a durable consumer on a stream. */
+function consumerKey(stream: StreamSpec, durable: string): string {
+  return `${stream.name}\u0000${durable}`;
 }

@@ -7,14 +7,14 @@
  */
 import type { EventInstance } from "./contract.js";
 import { encodeEvent } from "./codec.js";
-import { replayFrom, toDeadLetter, type DeadLetter } from "./dead-letter.js";
+import { replayFrom, toDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
 import type { CreateInit } from "./event-types.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { checkId } from "./identifiers.js";
 import type { ClockMode } from "./memory-clock.js";
 import { MemoryBroker } from "./memory-broker.js";
 import { MemorySubscription } from "./memory-subscription.js";
-import { publishAll, resolveEvent, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
+import { publishAll, requirePlainWriters, resolvePlainEvent, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
 import type { HeardMessage, MessageSource } from "./stream-reader.js";
 import type { EventHandler, SubscribeOptions } from "./subscribe.js";
@@ -91,13 +91,14 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
     return this.#publish(json as Publishable);
   }
 
-  publishBatch(events: readonly Publishable[], options: { maxInFlight?: number } = {}): Promise<PublishResult[]> {
+  async publishBatch(events: readonly Publishable[], options: { maxInFlight?: number } = {}): Promise<PublishResult[]> {
+    requirePlainWriters(this.registry, events);
     return publishAll(events, options.maxInFlight ?? 1_000, (event) => this.#publish(event));
   }
 
   async #publish(event: Publishable): Promise<PublishAck> {
     this.#requireOpen();
-    const { contract, json } = resolveEvent(this.registry, event);
+    const { contract, json } = resolvePlainEvent(this.registry, event);
     return this.telemetry.publish(contract, json, async (trace) => {
       const encoded = encodeEvent(contract, json, { source: this.#source, trace });
       const { message, duplicate } = this.broker.publish(encoded.subject, encoded.headers, encoded.body, encoded.id);
@@ -160,17 +161,18 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
   }
 
   /**
-   * Republish a dead letter to its original subject under a fresh message id and remove it, as
-   * `replayDeadLetter` does on JetStream; returns the new stream sequence.
+   * Deliver a dead letter again to the durable consumer that dead-lettered it, and only to it, under
+   * a fresh message id, and remove it, as `replayDeadLetter` does on JetStream.
    */
-  replayDeadLetter(deadLetterStream: string, seq: number): Promise<number> {
+  replayDeadLetter(deadLetterStream: string, seq: number): Promise<Replayed> {
     const streams = this.broker.streams;
     return replayFrom(
       {
         get: async (stream, at) => streams.get(stream, at),
-        publish: async (subject, data, headers, msgID) => this.broker.publish(subject, headers, data, msgID).message.seq,
+        replay: async (spec, consumer, subject, data, headers, msgID) => this.broker.replay(spec, consumer, subject, headers, data, msgID),
         delete: async (stream, at) => streams.delete(stream, at),
       },
+      this.registry.topology,
       deadLetterStream,
       seq,
     );

@@ -135,7 +135,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       return;
     }
     const event = received.event;
-    const context = new DeliveryContext(delivered, received.receivedVersion, event as EventInstance, this.#host.create);
+    const context = new DeliveryContext(delivered, message.subject, received.receivedVersion, event as EventInstance, this.#host.create);
     const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, readHeader(message.headers, Header.traceparent), () => this.#handler(event, context));
     if (run.error === undefined) {
       this.#breaker?.success();
@@ -157,7 +157,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
   /** Store the dead-letter copy of a delivery on its stream's dead-letter stream. */
   #deadLetter(spec: StreamSpec, message: DeliveredMessage, error: Error, poison: boolean, type: string, seconds: number | undefined): void {
     const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
-    const copy = deadLetterCopy(spec, message, cause, this.#host.maxPayload);
+    const copy = deadLetterCopy(spec, message, message.subject, cause, this.#host.maxPayload);
     this.#host.broker.storeDeadLetter(spec, copy.subject, copy.headers, copy.data, copy.msgID);
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
     this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });

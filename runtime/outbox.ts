@@ -16,7 +16,7 @@ import type { EventBus } from "./bus.js";
 import type { JsonObject } from "./codegen.js";
 import { ArgumentError, ContractError, ValidationError } from "./errors.js";
 import { Notifier } from "./notifications.js";
-import { resolveEvent, type PublishAck, type Publishable } from "./publish.js";
+import { resolvePlainEvent, type PublishAck, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
 import { activeTrace, incomingContext } from "./trace.js";
@@ -145,11 +145,11 @@ export class Outbox {
     return (await this.enqueueAll(client, [event]))[0] as OutboxEntry;
   }
 
-  /** Write several events in one statement, in order, as `enqueue` does; if any is invalid, none is written. */
+  /** Write several events in one statement, in order, as `enqueue` does; if any is invalid or event-sourced (`EventSourcedPublishError`), none is written. */
   async enqueueAll(client: SqlClient, events: readonly Publishable[]): Promise<OutboxEntry[]> {
     const trace = activeTrace();
     const entries = events.map((event) => {
-      const { contract, json } = resolveEvent(this.registry, event);
+      const { contract, json } = resolvePlainEvent(this.registry, event);
       if (!contract.validate(json)) throw new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
       return { id: json["id"] as string, type: contract.type, version: contract.version, subject: subjectOf(contract, json), payload: JSON.stringify(json) };
     });

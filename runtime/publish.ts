@@ -13,7 +13,7 @@ import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
 import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
 import { isPlainObject } from "./json.js";
-import type { Registry } from "./registry.js";
+import { eventSourcedStream, type Registry } from "./registry.js";
 import type { PublishAck, PublishResult } from "./publish-result.js";
 import type { Telemetry } from "./telemetry.js";
 
@@ -30,6 +30,24 @@ export class PublishTimeoutError extends ContractError {
     super(`publish of event "${id}" on "${subject}" was not acknowledged within ${budgetMs} ms; it may have been stored, publish it again with the same id`, options);
     this.name = "PublishTimeoutError";
     this.id = id;
+  }
+}
+
+/** Thrown when an event of an event-sourced aggregate type is published around the event store; nothing was sent. */
+export class EventSourcedPublishError extends ContractError {
+  readonly type: string;
+  readonly version: number;
+  readonly aggregateType: string;
+
+  constructor(contract: EventContract, stream: string) {
+    const aggregateType = contract.aggregateType ?? "";
+    super(
+      `cannot publish "${contract.type}" v${contract.version}: aggregate type "${aggregateType}" is event-sourced (stream ${stream} lists it under eventSourced), so only the event store writes its events; append it through the event store (@evc/runtime/store: store.append or a Repository)`,
+    );
+    this.name = "EventSourcedPublishError";
+    this.type = contract.type;
+    this.version = contract.version;
+    this.aggregateType = aggregateType;
   }
 }
 
@@ -55,6 +73,18 @@ export function resolveEvent(registry: Registry, event: Publishable): { contract
   const contract = typeof version === "number" ? registry.get(type, version) : registry.latest(type);
   if (contract === undefined) throw new UnknownEventError(type, typeof version === "number" ? version : undefined, registry.versions(type).map((c) => c.version));
   return { contract, json };
+}
+
+/** Like `resolveEvent`, for a plain publish: also throws `EventSourcedPublishError` for an event only the event store may write. */
+export function resolvePlainEvent(registry: Registry, event: Publishable): { contract: EventContract; json: JsonObject } {
+  const resolved = resolveEvent(registry, event);
+  requirePlainWriter(registry, resolved.contract);
+  return resolved;
+}
+
+function requirePlainWriter(registry: Registry, contract: EventContract): void {
+  const stream = eventSourcedStream(registry, contract);
+  if (stream !== undefined) throw new EventSourcedPublishError(contract, stream.name);
 }
 
 /**
@@ -85,14 +115,21 @@ export async function sendEvent(js: JetStreamClient, encoded: EncodedEvent, cont
   }
 }
 
-/** Publish one event: validate and encode (throwing before anything is sent), then send, inside a producer span. */
+/**
+ * Publish one event: validate and encode (throwing before anything is sent), then send, inside a
+ * producer span. An event of an event-sourced aggregate type throws `EventSourcedPublishError`.
+ */
 export async function publishEvent(js: JetStreamClient, registry: Registry, event: Publishable, source: string, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
-  const { contract, json } = resolveEvent(registry, event);
+  const { contract, json } = resolvePlainEvent(registry, event);
   return telemetry.publish(contract, json, (trace) => sendEvent(js, encodeEvent(contract, json, { source, trace }), contract, settings));
 }
 
-/** Publish many events with at most `settings.maxInFlight` unacknowledged at once; one result per event, in order. */
-export function publishEvents(
+/**
+ * Publish many events with at most `settings.maxInFlight` unacknowledged at once; one result per
+ * event, in order. An event of an event-sourced aggregate type anywhere in the batch throws
+ * `EventSourcedPublishError` before any is sent.
+ */
+export async function publishEvents(
   js: JetStreamClient,
   registry: Registry,
   events: readonly Publishable[],
@@ -100,7 +137,21 @@ export function publishEvents(
   settings: PublishSettings,
   telemetry: Telemetry,
 ): Promise<PublishResult[]> {
+  requirePlainWriters(registry, events);
   return publishAll(events, settings.maxInFlight, (event) => publishEvent(js, registry, event, source, settings, telemetry));
+}
+
+/** Throw `EventSourcedPublishError` when any event of a batch is of an event-sourced aggregate type; an unknown or malformed one fails in its own result. */
+export function requirePlainWriters(registry: Registry, events: readonly Publishable[]): void {
+  for (const event of events) {
+    let contract: EventContract;
+    try {
+      ({ contract } = resolveEvent(registry, event));
+    } catch {
+      continue;
+    }
+    requirePlainWriter(registry, contract);
+  }
 }
 
 /** Run `publish` over many events with at most `maxInFlight` at once; one result per event, in order, failures included. */

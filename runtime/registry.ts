@@ -77,6 +77,13 @@ export function createRegistry<Events = unknown>(input: RegistryInput): Registry
   };
 }
 
+/** The stream that declares the aggregate type of `contract` event-sourced (written by the event store only); undefined for any other event. */
+export function eventSourcedStream(registry: Registry, contract: EventContract): StreamSpec | undefined {
+  if (contract.aggregateType === undefined || contract.stream === undefined) return undefined;
+  const stream = registry.stream(contract.stream);
+  return stream?.eventSourced.includes(contract.aggregateType) === true ? stream : undefined;
+}
+
 function upcastStep(contract: EventContract, json: JsonObject, fromVersion: number): JsonObject {
   if (contract.upcast === undefined) {
     throw new UpcastError(contract.type, fromVersion, contract.version, `v${contract.version} declares no upcast from v${contract.version - 1}`);

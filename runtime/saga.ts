@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
+import type { KV, KvEntry } from "@nats-io/kv";
 import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
 import type { EventTypeHandle } from "./event-types.js";
@@ -20,7 +20,7 @@ import { ArgumentError, ContractError } from "./errors.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { checkId } from "./identifiers.js";
 import { kvKeyToken } from "./kv-key.js";
-import { bucketReplicas } from "./topology.js";
+import { ensureBucket } from "./provision.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
@@ -154,7 +154,7 @@ export async function startSaga<S extends object, T = EventInstance>(bus: EventB
   const ids = definition.steps.map((step) => step.id);
   if (ids.length === 0 || new Set(ids).size !== ids.length) throw new ArgumentError("steps", `at least one step, with distinct ids (${ids.join(", ")})`);
   const settings = { ...defaultSagaOptions(definition.name), ...options };
-  const kv = await new Kvm(bus.jetstream).create(settings.bucket, { history: 1, replicas: bucketReplicas(bus.registry.topology) });
+  const kv = await ensureBucket(bus.jetstream, bus.manager, bus.registry.topology, settings.bucket);
   const runner = new SagaRunner(bus, definition, settings, kv);
   await runner.start();
   return runner;
@@ -172,7 +172,7 @@ export async function waitForSaga<S = JsonObject>(
 ): Promise<SagaRecord<S>> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const until = options.until ?? ((record: SagaRecord<S>) => isFinal(record.status));
-  const kv = await new Kvm(bus.jetstream).create(options.bucket ?? defaultSagaOptions(saga).bucket, { history: 1 });
+  const kv = await ensureBucket(bus.jetstream, bus.manager, bus.registry.topology, options.bucket ?? defaultSagaOptions(saga).bucket);
   const watch = await kv.watch({ key: instanceKey(saga, instanceId) });
   let last: SagaRecord<S> | undefined;
   const timer = setTimeout(() => watch.stop(), timeoutMs);

@@ -4,9 +4,11 @@
  * follows. Writes are revision-checked and never replace a snapshot with an older one, so writers
  * racing to snapshot the same aggregate keep the newest.
  */
-import { Kvm, type KV } from "@nats-io/kv";
-import type { JetStreamClient } from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { isWrongLastSequence } from "./jetstream-errors.js";
+import { ensureBucket } from "./provision.js";
+import type { JetStreamTopology } from "./topology.js";
 import { isPlainObject } from "./json.js";
 
 /** The state of an aggregate at one version. */
@@ -32,9 +34,9 @@ export class SnapshotStore {
     this.#kv = kv;
   }
 
-  /** Open the bucket, creating it (one value per key, file storage, `replicas` copies) when it does not exist. */
-  static async open(js: JetStreamClient, bucket: string, replicas: number): Promise<SnapshotStore> {
-    return new SnapshotStore(bucket, await new Kvm(js).create(bucket, { history: 1, replicas }));
+  /** Open the bucket as the topology declares it (`ensureBucket`: one value per key and the streams' replicas by default). */
+  static async open(js: JetStreamClient, jsm: JetStreamManager, topology: JetStreamTopology, bucket: string): Promise<SnapshotStore> {
+    return new SnapshotStore(bucket, await ensureBucket(js, jsm, topology, bucket));
   }
 
   /** The snapshot under a key; undefined when there is none or it cannot be read. */

@@ -1,6 +1,7 @@
 /**
- * Subscriptions: a durable pull consumer per stream the matching event types live on, dispatching
- * on the type and version in the headers. Each message is decoded, validated, upcast to the
+ * Subscriptions: a durable pull consumer per stream the matching event types live on, and one of
+ * the same name on the stream's replay stream, filtered to the dead letters replayed to it;
+ * both dispatch on the type and version in the headers. Each message is decoded, validated, upcast to the
  * version the handler asks for, handed to the handler, and acknowledged on success. A failing
  * handler is retried with backoff (`nak` with a delay) until the delivery limit, then the message
  * is dead-lettered; a message that can never succeed is dead-lettered at once. Nothing that goes
@@ -21,7 +22,7 @@ import { ensureConsumer } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { consumerFilter, receiveEvent, resolveTargets, streamsOf, type ReceivedEvent, type Targets } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
-import type { StreamSpec } from "./topology.js";
+import { replayOf, type StreamSpec } from "./topology.js";
 import { BoundedCounts } from "./bounded-counts.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import type { Telemetry } from "./telemetry.js";
@@ -155,13 +156,19 @@ export class Subscription {
   async start(): Promise<void> {
     if (this.#loops.length > 0) return;
     this.#draining = false;
+    const consumers: { spec: StreamSpec; stream: string; subjectOf: (message: JsMsg) => string }[] = [];
     for (const [spec, contracts] of this.#streams) {
-      const config = this.#consumerConfig(spec, contracts);
-      await ensureConsumer(this.#host.jsm, spec.name, config);
-      const consumer = await this.#host.js.consumers.get(spec.name, this.options.durable);
+      await ensureConsumer(this.#host.jsm, spec.name, { ...this.#consumerConfig(spec), deliver_policy: this.options.deliverPolicy, ...consumerFilter(contracts, this.#host.server) });
+      const replay = replayOf(spec);
+      const prefix = `${replay.subjectPrefix}.${this.options.durable}.`;
+      await ensureConsumer(this.#host.jsm, replay.stream, { ...this.#consumerConfig(spec), deliver_policy: "all", filter_subject: `${prefix}>` });
+      consumers.push({ spec, stream: spec.name, subjectOf: (message) => message.subject }, { spec, stream: replay.stream, subjectOf: (message) => message.subject.slice(prefix.length) });
+    }
+    for (const { spec, stream, subjectOf } of consumers) {
+      const consumer = await this.#host.js.consumers.get(stream, this.options.durable);
       const messages = await consumer.consume({ max_messages: this.options.prefetch });
       this.#iterators.push(messages);
-      this.#loops.push(this.#watch(messages), this.#consume(spec, messages));
+      this.#loops.push(this.#watch(messages), this.#consume(spec, messages, subjectOf));
     }
   }
 
@@ -184,39 +191,44 @@ export class Subscription {
     return this.closed;
   }
 
-  /** Stop, then delete the durable consumers, so that the server forgets the subscription's position. */
+  /** Stop, then delete the durable consumers (on the streams and their replay streams), so that the server forgets the subscription's position. */
   async remove(): Promise<void> {
     await this.stop();
-    for (const spec of this.#streams.keys()) {
+    for (const stream of [...this.#streams.keys()].flatMap((spec) => [spec.name, replayOf(spec).stream])) {
       try {
-        await this.#host.jsm.consumers.delete(spec.name, this.options.durable);
+        await this.#host.jsm.consumers.delete(stream, this.options.durable);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
     }
   }
 
-  #consumerConfig(spec: StreamSpec, contracts: readonly EventContract[]): Partial<ConsumerConfig> & { durable_name: string } {
+  /** What the subscription's consumers on a stream and on its replay stream share. */
+  #consumerConfig(spec: StreamSpec): Partial<ConsumerConfig> & { durable_name: string } {
     return {
       durable_name: this.options.durable,
       description: `evc subscription to "${this.pattern}"`,
       ack_policy: "explicit",
-      deliver_policy: this.options.deliverPolicy,
       ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
       max_deliver: this.#maxDeliver(spec) + deadLetterAttempts + deferralLimit,
       max_ack_pending: spec.consumer.maxAckPending,
-      ...consumerFilter(contracts, this.#host.server),
     };
   }
 
-  async #consume(spec: StreamSpec, messages: ConsumerMessages): Promise<void> {
+  async #consume(spec: StreamSpec, messages: ConsumerMessages, subjectOf: (message: JsMsg) => string): Promise<void> {
     for await (const message of messages) {
       if (this.#draining) {
         message.nak();
         continue;
       }
       await this.#slot();
-      const task = this.#handle(spec, message).finally(() => this.#release());
+      if (this.#draining) {
+        // It waited for a handler slot while the subscription began to drain: hand it back too.
+        this.#release();
+        message.nak();
+        continue;
+      }
+      const task = this.#handle(spec, message, subjectOf(message)).finally(() => this.#release());
       this.#inflight.add(task);
       void task.finally(() => this.#inflight.delete(task));
     }
@@ -233,13 +245,13 @@ export class Subscription {
     return this.options.maxDeliver ?? spec.consumer.maxDeliver;
   }
 
-  async #handle(spec: StreamSpec, message: JsMsg): Promise<void> {
+  async #handle(spec: StreamSpec, message: JsMsg, subject: string): Promise<void> {
     let received: ReceivedEvent | undefined;
     try {
-      received = receiveEvent(this.#host.registry, this.#targets, message.subject, message.headers, message.data);
+      received = receiveEvent(this.#host.registry, this.#targets, subject, message.headers, message.data);
     } catch (error) {
-      this.#notifier.emit({ type: "invalid_event", error: error as Error, subject: message.subject, streamSeq: message.info.streamSequence });
-      await this.#deadLetter(spec, message, error as Error, true, undefined);
+      this.#notifier.emit({ type: "invalid_event", error: error as Error, subject, streamSeq: message.info.streamSequence });
+      await this.#deadLetter(spec, message, subject, error as Error, true, undefined);
       return;
     }
     if (received === undefined) {
@@ -256,7 +268,7 @@ export class Subscription {
       return;
     }
     const event = received.event;
-    const context = new DeliveryContext(message, received.receivedVersion, event as EventInstance, this.#host.create);
+    const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create);
     const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, readHeader(message.headers, Header.traceparent), () =>
       this.#handler(event, context),
     );
@@ -271,7 +283,7 @@ export class Subscription {
     const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
     if (deliveries >= this.#maxDeliver(spec)) {
       this.#deferrals.delete(key);
-      await this.#deadLetter(spec, message, run.error, false, run.seconds);
+      await this.#deadLetter(spec, message, subject, run.error, false, run.seconds);
       return;
     }
     const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
@@ -286,12 +298,12 @@ export class Subscription {
    * comes back a second later for another try; after `deadLetterAttempts` failed tries it is
    * terminated without a copy (it stays in its stream), counted as `dropped`.
    */
-  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean, seconds: number | undefined): Promise<void> {
+  async #deadLetter(spec: StreamSpec, message: JsMsg, subject: string, error: Error, poison: boolean, seconds: number | undefined): Promise<void> {
     const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
     const type = this.#metricType(message);
     const key = keyOf(message);
     try {
-      await deadLetter(this.#host.js, spec, message, cause, this.#host.maxPayload());
+      await deadLetter(this.#host.js, spec, message, subject, cause, this.#host.maxPayload());
     } catch (failure) {
       const attempt = this.#deadLetterFailures.increment(key);
       const terminated = attempt >= deadLetterAttempts;
@@ -302,13 +314,13 @@ export class Subscription {
       } else {
         message.nak(1_000);
       }
-      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject: message.subject, streamSeq: message.info.streamSequence, attempt, terminated });
+      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject, streamSeq: message.info.streamSequence, attempt, terminated });
       return;
     }
     this.#deadLetterFailures.delete(key);
     message.term();
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
   }
 
   /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */

@@ -1,6 +1,6 @@
 /**
  * The JetStream topology that a spec declares under `x-evc-jetstream`: streams, their dead-letter
- * streams, and the defaults of consumers on them. The generator validates the extension, turns durations into
+ * streams, the defaults of consumers on them, and the runtime's key-value buckets. The generator validates the extension, turns durations into
  * milliseconds and emits this shape into the registry.
  */
 
@@ -23,6 +23,8 @@ export interface StreamSpec {
   readonly maxBytes: number;
   /** Window in which JetStream drops a repeated `Nats-Msg-Id`. */
   readonly duplicateWindowMs: number;
+  /** Aggregate types of this stream that are event-sourced: only the event store writes their events, and a plain publish of them is refused. */
+  readonly eventSourced: readonly string[];
   /** Stream that receives what this stream's consumers cannot handle. */
   readonly deadLetter: DeadLetterSpec;
   /** Defaults for durable consumers on this stream. */
@@ -37,6 +39,22 @@ export interface DeadLetterSpec {
   readonly maxAgeMs: number;
 }
 
+/**
+ * Where replayed dead letters of a stream wait for the one consumer each is for: a stream of its
+ * own, derived from the dead-letter stream, with a subject per durable consumer.
+ */
+export interface ReplaySpec {
+  /** `<dead-letter stream>_REPLAY`. */
+  readonly stream: string;
+  /** `replay.<dead-letter subject prefix>`: a replay for durable `d` of a message from subject `s` is on `<prefix>.d.s`. */
+  readonly subjectPrefix: string;
+}
+
+/** The replay stream of a stream. */
+export function replayOf(spec: StreamSpec): ReplaySpec {
+  return { stream: `${spec.deadLetter.stream}_REPLAY`, subjectPrefix: `replay.${spec.deadLetter.subjectPrefix}` };
+}
+
 /** Defaults for the durable consumers the runtime creates. */
 export interface ConsumerDefaults {
   /** Time the server waits for an ack before it redelivers. */
@@ -49,12 +67,47 @@ export interface ConsumerDefaults {
   readonly maxAckPending: number;
 }
 
+/** A key-value bucket of the runtime (`evc-snapshots`, `evc-sagas`), as declared in a spec (durations in milliseconds). */
+export interface BucketSpec {
+  /** Bucket name, e.g. `evc-sagas`; its stream is `KV_<name>`. */
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly storage: "file" | "memory";
+  readonly replicas: number;
+  /** Values kept per key. */
+  readonly history: number;
+  /** How long a value is kept, 0 for ever. */
+  readonly ttlMs: number;
+  /** Bytes kept, -1 for unlimited. */
+  readonly maxBytes: number;
+  /** The largest value, in bytes, -1 for unlimited. */
+  readonly maxValueBytes: number;
+}
+
 /** Everything `x-evc-jetstream` declares across all specs. */
 export interface JetStreamTopology {
   readonly streams: readonly StreamSpec[];
+  /** The buckets the specs declare; a bucket they do not declare gets `bucketSpec`'s defaults. */
+  readonly buckets: readonly BucketSpec[];
 }
 
-/** The replicas of the runtime's key-value buckets (snapshots, saga records): as many as the most replicated stream, so that they survive what the events survive. */
-export function bucketReplicas(topology: JetStreamTopology): number {
+/** The default replicas of the runtime's key-value buckets (snapshots, saga records): as many as the most replicated stream, so that they survive what the events survive. */
+export function bucketReplicas(topology: Pick<JetStreamTopology, "streams">): number {
   return Math.max(1, ...topology.streams.map((stream) => stream.replicas));
+}
+
+/** A bucket as the topology declares it, or else one value per key, on file, kept for ever, with `bucketReplicas` copies. */
+export function bucketSpec(topology: JetStreamTopology, name: string): BucketSpec {
+  return (
+    topology.buckets.find((bucket) => bucket.name === name) ?? {
+      name,
+      description: undefined,
+      storage: "file",
+      replicas: bucketReplicas(topology),
+      history: 1,
+      ttlMs: 0,
+      maxBytes: -1,
+      maxValueBytes: -1,
+    }
+  );
 }

@@ -101,7 +101,7 @@ function placeModels(rendered: readonly EventModels[]): Placement {
 }
 
 function registryModule(model: ContractModel, layout: Layout) {
-  const topology = { streams: model.systems.flatMap((system) => system.streams) };
+  const topology = { streams: model.systems.flatMap((system) => system.streams), buckets: model.systems.flatMap((system) => system.buckets) };
   const contracts = model.events.map((event) => ({ from: importBetween("registry.ts", eventFile(event)), names: [contractName(event)], typeOnly: false }));
   const classes = model.events.map((event) => ({ from: importBetween("registry.ts", eventFile(event)), names: [event.className], typeOnly: true }));
   const types = [...new Set(model.events.map((event) => event.type))];
@@ -112,7 +112,7 @@ function registryModule(model: ContractModel, layout: Layout) {
     namespaces: { $evc: runtimeImport(layout, "registry.ts") },
     named: [...contracts, ...classes],
     statements: [
-      `/** The JetStream streams, dead-letter streams and consumer defaults the specs declare. */\nconst topology: $evc.JetStreamTopology = ${jsonLiteral(topology)};`,
+      `/** The JetStream streams, dead-letter streams, consumer defaults and key-value buckets the specs declare. */\nconst topology: $evc.JetStreamTopology = ${jsonLiteral(topology)};`,
       `/** Every contract, by type then version. */\nconst contracts: readonly $evc.EventContract[] = [\n${model.events.map((event) => `  ${contractName(event)},`).join("\n")}\n];`,
       ...types.map((type) => eventTypeHandle(type, versionsOf(type))),
       `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,

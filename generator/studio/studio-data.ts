@@ -98,7 +98,7 @@ export async function replayDeadLetters(bus: EventBus, stream: string, seqs: rea
   const outcomes: ReplayOutcome[] = [];
   for (const seq of seqs) {
     try {
-      outcomes.push({ seq, republishedAs: await replayDeadLetter(bus.jetstream, bus.manager, stream, seq), error: undefined });
+      outcomes.push({ seq, republishedAs: (await replayDeadLetter(bus, stream, seq)).seq, error: undefined });
     } catch (error) {
       outcomes.push({ seq, republishedAs: undefined, error: (error as Error).message });
     }

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { encodeEvent, EventHistory, ValidationError, type DeadLetter, type EventBusApi, type EventSubscription, type HistoryHost, type SubscriptionNotification } from "@evc/runtime";
+import { encodeEvent, EventHistory, EventSourcedPublishError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification } from "@evc/runtime";
 import { SuspensionManager, type ResponseHost } from "@evc/runtime/saga";
 
 /** The bus under test and what the suite needs around it. */
@@ -18,8 +18,8 @@ export interface BusHarness {
   eventually(condition: () => boolean, what: string): Promise<void>;
   /** The dead letters of a dead-letter stream, oldest first. */
   deadLetters(deadLetterStream: string): Promise<DeadLetter[]>;
-  /** Replay a dead letter (`replayDeadLetter`) and return its new stream sequence. */
-  replay(deadLetterStream: string, seq: number): Promise<number>;
+  /** Replay a dead letter (`replayDeadLetter`) to the consumer that dead-lettered it. */
+  replay(deadLetterStream: string, seq: number): Promise<Replayed>;
   /** Let the bus do what it can do now: the in-memory bus settles; on JetStream, a short pause. */
   idle(): Promise<void>;
   /** Store a message as a producer that skips validation would. */
@@ -74,15 +74,26 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
 
     test("a wildcard pattern over type names delivers the types it matches and no others", async () => {
       const types: string[] = [];
-      await track(bus().subscribe("task.*", (event) => {
+      await track(bus().subscribe("agent.*", (event) => {
         types.push(event.type);
-      }, { durable: durable("tasks") }));
-      const taskId = `task-${randomUUID().slice(0, 8)}`;
-      await bus().publish(bus().create(sdk.TaskCreated, { aggregateId: taskId, data: { task_id: taskId, task_type: "build", priority: 1 } }));
+      }, { durable: durable("agents") }));
+      const agentId = `agent-${randomUUID().slice(0, 8)}`;
+      await bus().publish(bus().create(sdk.AgentRegistered, { aggregateId: agentId, data: { agent_id: agentId, model: "m", capabilities: [] } }));
       await bus().publish(recordV2(tableId()));
-      await bus().publish(bus().create(sdk.TaskCompleted, { aggregateId: taskId, data: { task_id: taskId, duration: 3, completed_by: "agent-1" } }));
-      await harness.eventually(() => types.length === 2, "both task events");
-      expect(types.sort()).toEqual(["task.completed", "task.created"]);
+      await bus().publish(bus().create(sdk.AgentDisconnected, { aggregateId: agentId, data: { agent_id: agentId, reason: "heartbeat timeout", last_seen: "2025-12-04T10:29:30Z" } }));
+      await harness.eventually(() => types.length === 2, "both agent events");
+      expect(types.sort()).toEqual(["agent.disconnected", "agent.registered"]);
+    });
+
+    test("a plain publish of an event-sourced aggregate's event is refused, alone or in a batch, and never delivered", async () => {
+      const seen: string[] = [];
+      await track(bus().subscribe(sdk.TaskCreated, (event) => void seen.push(event.id), { durable: durable("tasks") }));
+      const taskId = `task-${randomUUID().slice(0, 8)}`;
+      const task = bus().create(sdk.TaskCreated, { aggregateId: taskId, data: { task_id: taskId, task_type: "build", priority: 1 } });
+      await expect(bus().publish(task)).rejects.toThrow(EventSourcedPublishError);
+      await expect(bus().publishBatch([recordV2(tableId()), task])).rejects.toThrow(EventSourcedPublishError);
+      await harness.idle();
+      expect(seen).toEqual([]);
     });
 
     test("an invalid event is refused at publish with a ValidationError naming event, version and JSON path", async () => {
@@ -168,21 +179,25 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect(letters[0]).toMatchObject({ poison: false, error: "Error", reason: "the automation service is down", deliveries: 3, eventId: trigger.id, consumer: failing.options.durable });
     });
 
-    test("a replayed dead letter is delivered again and leaves the dead-letter stream", async () => {
+    test("a replayed dead letter is delivered again to the consumer that dead-lettered it only, and leaves the dead-letter stream", async () => {
       const attempts: number[] = [];
+      const healthyConsumer: string[] = [];
       let healthy = false;
       const subscription = await track(bus().subscribe(sdk.AutomationTriggered, () => {
         attempts.push(attempts.length + 1);
         if (!healthy) throw new Error("down for now");
       }, { durable: durable("replayed"), maxDeliver: 1 }));
+      await track(bus().subscribe(sdk.AutomationTriggered, (event) => void healthyConsumer.push(event.id), { durable: durable("healthy") }));
       const notifications = collect(subscription.status());
       await bus().publish(bus().create(sdk.AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "t-1", runId: "run-1", triggerData: {} } }));
-      await harness.eventually(() => notifications.some((note) => note.type === "dead_lettered"), "the dead letter");
+      await harness.eventually(() => notifications.some((note) => note.type === "dead_lettered") && healthyConsumer.length === 1, "the dead letter, and the other consumer's delivery");
       const [letter] = await harness.deadLetters("LATECHFORCE_DLQ");
       if (letter === undefined) throw new Error("no dead letter");
       healthy = true;
-      expect(await harness.replay(letter.deadLetterStream, letter.seq)).toBeGreaterThan(letter.streamSeq);
+      expect(await harness.replay(letter.deadLetterStream, letter.seq)).toMatchObject({ consumer: subscription.options.durable });
       await harness.eventually(() => attempts.length === 2, "the replayed delivery");
+      await harness.idle();
+      expect(healthyConsumer).toHaveLength(1);
       expect(await harness.deadLetters("LATECHFORCE_DLQ")).toEqual([]);
     });
 

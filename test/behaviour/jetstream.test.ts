@@ -11,7 +11,7 @@ describeBusBehaviour("JetStream", async () => ({
   eventually: (condition, what) => until(condition, what),
   idle: () => sleep(200),
   deadLetters: (stream) => listDeadLetters(fixture.bus.manager, stream, 100),
-  replay: (stream, seq) => replayDeadLetter(fixture.bus.jetstream, fixture.bus.manager, stream, seq),
+  replay: (stream, seq) => replayDeadLetter(fixture.bus, stream, seq),
   publishRaw: async (subject, headers, body) => {
     await fixture.bus.jetstream.publish(subject, body, { headers });
   },

@@ -91,9 +91,11 @@ describe("evc publish, tail, dlq", () => {
     expect((await evc(env, "dlq", "show", "1")).stderr).toContain('invalid argument "stream": one dead-letter stream');
 
     const replayed = await evc(env, "dlq", "replay", "1", "--stream", "LATECHFORCE_DLQ");
-    expect(replayed.stdout).toBe("replayed LATECHFORCE_DLQ #1 as stream sequence 2\n");
+    expect(replayed.stdout).toBe("replayed LATECHFORCE_DLQ #1 to consumer cli-dlq as LATECHFORCE_DLQ_REPLAY #1\n");
     expect(JSON.parse((await evc(env, "dlq", "list", "--json")).stdout)).toEqual({ command: "dlq list", ok: true, exitCode: 0, summary: "0 dead letters", findings: [], items: [] });
-    expect((await fixture.bus.manager.streams.info("LATECHFORCE")).state.messages).toBe(2);
+    expect((await fixture.bus.manager.streams.info("LATECHFORCE")).state.messages).toBe(1);
+    const replays = await fixture.bus.manager.streams.info("LATECHFORCE_DLQ_REPLAY", { subjects_filter: ">" });
+    expect(replays.state.subjects).toEqual({ "replay.dlq.latechforce.cli-dlq.latechforce.table.tbl-cli": 1 });
   });
 
   test("a server that is not there is a clear failure (exit 2)", async () => {

@@ -90,6 +90,33 @@ describe("generator - rules of our own specs", () => {
     ]);
   });
 
+  test("an event-sourced aggregate type that no event of the stream has is an error at the list item", async () => {
+    using ws = shopWith((spec) => spec.replace("subjects: ['shop.>']", "subjects: ['shop.>']\n      eventSourced: [order, basket]"));
+    expect(await errorsOf(ws)).toEqual([
+      `specs/shop.yaml:${lineOf(ws, "eventSourced")}:29: error: stream SHOP lists "basket" as event-sourced, but no event on it has that aggregate type (its aggregate types: "order") (evc-unknown-aggregate)`,
+    ]);
+  });
+
+  test("malformed buckets are reported at the offending field", async () => {
+    using ws = shopWith((spec) => spec.replace("      subjects: ['shop.>']\n", "      subjects: ['shop.>']\n  buckets:\n    evc-sagas:\n      replicas: 9\n      history: 0\n      ttl: 1 hour\n      size: 5\n"));
+    expect(await errorsOf(ws)).toEqual([
+      `specs/shop.yaml:${lineOf(ws, "replicas: 9")}:7: error: invalid "x-evc-jetstream": /buckets/evc-sagas/replicas must be <= 5 (evc-invalid-extension)`,
+      `specs/shop.yaml:${lineOf(ws, "history: 0")}:7: error: invalid "x-evc-jetstream": /buckets/evc-sagas/history must be >= 1 (evc-invalid-extension)`,
+      `specs/shop.yaml:${lineOf(ws, "ttl: 1 hour")}:7: error: invalid "x-evc-jetstream": /buckets/evc-sagas/ttl must be a duration such as 500ms, 30s, 5m, 2h or 7d (evc-invalid-extension)`,
+      `specs/shop.yaml:${lineOf(ws, "size: 5")}:7: error: invalid "x-evc-jetstream": /buckets/evc-sagas has unknown field "size" (evc-invalid-extension)`,
+    ]);
+  });
+
+  test("a bucket with fewer replicas than a stream, or too small for one value, is an error at its field", async () => {
+    using ws = shopWith((spec) =>
+      spec.replace("      subjects: ['shop.>']\n", "      subjects: ['shop.>']\n      replicas: 3\n  buckets:\n    evc-snapshots:\n      replicas: 1\n      maxBytes: 1000\n      maxValueBytes: 4096\n"),
+    );
+    expect(await errorsOf(ws)).toEqual([
+      `specs/shop.yaml:${lineOf(ws, "replicas: 1")}:7: error: invalid "x-evc-jetstream": replicas 1 is below the 3 of stream SHOP: the bucket would not survive what the events survive; give it at least 3 (evc-invalid-extension)`,
+      `specs/shop.yaml:${lineOf(ws, "maxBytes: 1000")}:7: error: invalid "x-evc-jetstream": maxBytes (1000) must be at least maxValueBytes (4096): the bucket could not hold one value of the largest size (evc-invalid-extension)`,
+    ]);
+  });
+
   test("two types that would generate the same class are an error", async () => {
     using ws = specWorkspace({
       "specs/a.yaml": `asyncapi: 3.0.0

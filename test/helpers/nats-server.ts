@@ -1,3 +1,3 @@
-/** The local `nats-server -js` launcher of `@evc/runtime/testing`, which the tests share with the demo and the benchmarks. */
-export { startNatsServer } from "@evc/runtime/testing";
-export type { NatsServer, NatsServerOptions } from "@evc/runtime/testing";
+/** The local `nats-server -js` launchers of `@evc/runtime/testing`, which the tests share with the demo and the benchmarks. */
+export { startNatsCluster, startNatsServer } from "@evc/runtime/testing";
+export type { LocalServer, NatsCluster, NatsClusterNode, NatsClusterOptions, NatsServer, NatsServerOptions } from "@evc/runtime/testing";

@@ -3,6 +3,7 @@ import { headers as natsHeaders } from "@nats-io/transport-node";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { Header, listDeadLetters, replayDeadLetter, ValidationError, type HandlerContext, type Subscription, type SubscriptionNotification } from "@evc/runtime";
+import { createEventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: true });
@@ -110,7 +111,8 @@ describe("runtime - subscribe", () => {
     const v1 = recordCreatedV1(table());
     await fixture.bus.publish(v1);
     const catalog = "770e8400-e29b-41d4-a716-446655440003";
-    await fixture.bus.publish(
+    const store = await createEventStore(fixture.bus);
+    await store.append({ aggregateType: "model_catalog", aggregateId: catalog }, [
       new sdk.ModelRegisteredV1({
         id: randomUUID(),
         aggregateId: catalog,
@@ -118,7 +120,7 @@ describe("runtime - subscribe", () => {
         metadata: {},
         data: { model_id: "m-1", task_type: "txt2embed", version: "v1" },
       }),
-    );
+    ], { expectedVersion: 0 });
     const records = collector<sdk.RecordCreatedV2>(1);
     const models = collector<sdk.ModelRegisteredV3>(1);
     const recordSubscription = await fixture.bus.subscribe("record-created", records.handler);
@@ -146,10 +148,13 @@ describe("runtime - subscribe", () => {
   test("wildcard subscriptions match event types: task.* and *.created", async () => {
     const task = "task-1";
     const base = { aggregateId: task, metadata: {} };
-    await fixture.bus.publish(fixture.bus.create("task.created", { ...base, data: { task_id: task, task_type: "deploy", priority: 5 } }));
-    await fixture.bus.publish(fixture.bus.create("agent.assigned", { ...base, data: { task_id: task, agent_id: "agent-7" } }));
-    await fixture.bus.publish(fixture.bus.create("task.completed", { ...base, data: { task_id: task, duration: 1, completed_by: "agent-7" } }));
-    await fixture.bus.publish(fixture.bus.create("context.created", { aggregateId: "ctx-1", data: { context_id: "ctx-1", agent_id: "agent-7", name: "n", created_by: "u" } }));
+    const store = await createEventStore(fixture.bus);
+    await store.append({ aggregateType: "task", aggregateId: task }, [
+      fixture.bus.create("task.created", { ...base, data: { task_id: task, task_type: "deploy", priority: 5 } }),
+      fixture.bus.create("agent.assigned", { ...base, data: { task_id: task, agent_id: "agent-7" } }),
+      fixture.bus.create("task.completed", { ...base, data: { task_id: task, duration: 1, completed_by: "agent-7" } }),
+    ], { expectedVersion: 0 });
+    await store.append({ aggregateType: "context", aggregateId: "ctx-1" }, [fixture.bus.create("context.created", { aggregateId: "ctx-1", data: { context_id: "ctx-1", agent_id: "agent-7", name: "n", created_by: "u" } })], { expectedVersion: 0 });
     const tasks = collector<sdk.AnyEvent>(2);
     const created = collector<sdk.AnyEvent>(2);
     const taskSubscription = await fixture.bus.subscribe("task.*", tasks.handler);
@@ -161,7 +166,7 @@ describe("runtime - subscribe", () => {
     await Promise.all([fixture.bus.unsubscribe(taskSubscription), fixture.bus.unsubscribe(createdSubscription)]);
   });
 
-  test("a handler that always fails is retried with backoff, then dead-lettered with why; dlq replay brings it back", async () => {
+  test("a handler that always fails is retried with backoff, then dead-lettered with why; dlq replay brings it back to that consumer only", async () => {
     const event = recordCreatedV1(table());
     await fixture.bus.publish(event);
     const attempts: number[] = [];
@@ -195,13 +200,13 @@ describe("runtime - subscribe", () => {
     expect(JSON.parse(new TextDecoder().decode(letter?.payload))).toEqual(event.toJSON());
     expect(letter?.headers.get(Header.correlationId)).toBe("corr-1");
 
-    await replayDeadLetter(fixture.bus.jetstream, fixture.bus.manager, "LATECHFORCE_DLQ", letter?.seq as number);
+    expect(await replayDeadLetter(fixture.bus, "LATECHFORCE_DLQ", letter?.seq as number)).toMatchObject({ consumer: "always-fails", stream: "LATECHFORCE_DLQ_REPLAY" });
     expect(await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10)).toEqual([]);
-    const fixed = collector<sdk.RecordCreatedV2>(2);
-    const healthy = await fixture.bus.subscribe("record-created", fixed.handler, { durable: "healthy" });
+    const fixed = collector<sdk.RecordCreatedV2>(1);
+    const resumed = await fixture.bus.subscribe("record-created", fixed.handler, { durable: "always-fails" });
     await fixed.all;
-    expect(fixed.seen.map((seen) => seen.event.id)).toEqual([event.id, event.id]);
-    await fixture.bus.unsubscribe(healthy);
+    expect(fixed.seen.map((seen) => [seen.event.id, seen.context.subject, seen.context.deliveryCount])).toEqual([[event.id, `latechforce.table.${event.aggregateId}`, 1]]);
+    await fixture.bus.unsubscribe(resumed);
   });
 
   test("a message that can never succeed is dead-lettered at once, and the loop goes on", async () => {
@@ -271,20 +276,25 @@ describe("runtime - subscribe", () => {
 });
 
 describe("runtime - provisioning", () => {
-  test("provisioning is idempotent and creates every stream with its dead-letter stream", async () => {
+  test("provisioning is idempotent and creates every stream with its dead-letter and replay streams", async () => {
     const again = await fixture.bus.provision();
     expect([...again.values()].every((action) => action === "unchanged")).toBe(true);
     expect([...again.keys()].sort()).toEqual([
       "DEVOPS_MCP",
       "DEVOPS_MCP_DLQ",
+      "DEVOPS_MCP_DLQ_REPLAY",
       "INTEGR8SCODE",
       "INTEGR8SCODE_DLQ",
+      "INTEGR8SCODE_DLQ_REPLAY",
       "KUBEGRAM",
       "KUBEGRAM_DLQ",
+      "KUBEGRAM_DLQ_REPLAY",
       "LATECHFORCE",
       "LATECHFORCE_DLQ",
+      "LATECHFORCE_DLQ_REPLAY",
       "MODELMORA",
       "MODELMORA_DLQ",
+      "MODELMORA_DLQ_REPLAY",
     ]);
     const info = await fixture.bus.manager.streams.info("LATECHFORCE");
     expect(info.config).toMatchObject({ subjects: ["latechforce.>"], storage: "file", duplicate_window: 120_000_000_000, max_age: 0, max_msgs: -1, max_bytes: -1 });

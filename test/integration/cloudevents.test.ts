@@ -13,13 +13,13 @@ const correlationId = 'order 42 "rush" 50%';
 
 describe("wire - CloudEvents headers", () => {
   test("are percent-encoded as the NATS binding asks, carry ce-datacontenttype, and the cloudevents SDK reads them back as a binary-mode event", async () => {
-    const taskId = `task-${randomUUID().slice(0, 8)}`;
-    const event = new sdk.TaskCreatedV1({
+    const agentId = `agent-${randomUUID().slice(0, 8)}`;
+    const event = new sdk.AgentRegisteredV1({
       id: randomUUID(),
-      aggregateId: taskId,
+      aggregateId: agentId,
       timestamp: "2026-12-01T10:00:00Z",
       metadata: { source, correlationId },
-      data: { task_id: taskId, task_type: "deploy", priority: 1 },
+      data: { agent_id: agentId, model: "m", capabilities: ["deploy"] },
     });
     const ack = await fixture.bus.publish(event);
     const stored = await fixture.bus.manager.streams.getMessage(ack.stream, { seq: ack.seq });
@@ -30,7 +30,7 @@ describe("wire - CloudEvents headers", () => {
 
     const read = HTTP.toEvent({ headers, body: new TextDecoder().decode(stored?.data) });
     const ce = (Array.isArray(read) ? read[0] : read) as (CloudEvent<unknown> & Record<string, unknown>) | undefined;
-    expect(ce).toMatchObject({ specversion: "1.0", id: event.id, type: "task.created", datacontenttype: "application/json", subject: taskId, time: "2026-12-01T10:00:00.000Z" });
+    expect(ce).toMatchObject({ specversion: "1.0", id: event.id, type: "agent.registered", datacontenttype: "application/json", subject: agentId, time: "2026-12-01T10:00:00.000Z" });
     // The JavaScript SDK (10.0.0) hands header values over as they are; the binding's one round of
     // percent-decoding gives back the values that were published.
     expect(decodeURIComponent(String(ce?.source))).toBe(source);

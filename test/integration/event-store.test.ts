@@ -159,7 +159,8 @@ describe("event store - append", () => {
   test("a message published on an aggregate's subject around the store is reported, not silently numbered", async () => {
     const ref = contextRef();
     await store.append(ref, [contextCreated(ref.aggregateId)], { expectedVersion: 0 });
-    await fixture.bus.publish(contextUpdated(ref.aggregateId, { name: "sneaky" }, "u"));
+    const sneaky = encodeEvent(sdk.ContextUpdatedV1Contract, contextUpdated(ref.aggregateId, { name: "sneaky" }, "u").toJSON() as never, { source: "test", trace: undefined });
+    await fixture.bus.jetstream.publish(sneaky.subject, sneaky.body, { headers: sneaky.headers });
     await expect(store.load(ref)).rejects.toThrowError(AggregateHistoryError);
     await expect(store.append(ref, [contextUpdated(ref.aggregateId, {}, "u")], { expectedVersion: 1 })).rejects.toThrowError(
       new RegExp(`^cannot load the aggregate on "devops-mcp\\.context\\.${ref.aggregateId}": #\\d+ carries no "${StoreHeader.aggregateVersion}" header: only the event store may publish on an aggregate's subject$`),

@@ -24,6 +24,11 @@ function taskCreated(taskId: string) {
   return new sdk.TaskCreatedV1({ id: randomUUID(), aggregateId: taskId, timestamp: new Date().toISOString(), metadata: {}, data: { task_id: "t", task_type: "deploy", priority: 1 } });
 }
 
+/** A plain-published event (tasks are event-sourced, written by the store only). */
+function agentRegistered(agentId: string) {
+  return new sdk.AgentRegisteredV1({ id: randomUUID(), aggregateId: agentId, timestamp: new Date().toISOString(), metadata: {}, data: { agent_id: "a", model: "m", capabilities: [] } });
+}
+
 describe("runtime - ids are checked in one place before anything is sent", () => {
   test("a 5,000-character id is refused with a clear error by publish, the store, snapshots, sagas and subscriptions, and the connection stays up", async () => {
     expect(() => taskCreated(long)).toThrowError(/aggregateId must NOT have more than 256 characters/);
@@ -41,7 +46,7 @@ describe("runtime - ids are checked in one place before anything is sent", () =>
       await runner.stop();
     }
     expect(fixture.bus.connection.isClosed()).toBe(false);
-    const ack = await fixture.bus.publish(taskCreated(`task-${randomUUID()}`));
+    const ack = await fixture.bus.publish(agentRegistered(`agent-${randomUUID()}`));
     expect(ack.duplicate).toBe(false);
     expect(disconnects).toEqual([]);
   });
@@ -49,8 +54,8 @@ describe("runtime - ids are checked in one place before anything is sent", () =>
   test.each(Object.entries(hidden))("an id holding %s is refused everywhere alike", async (_name, id) => {
     const code = (/[\u0000-\u001f\u007f\u200b\u202e]/u.exec(id)?.[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0");
     const expected = new RegExp(`no control or invisible characters, but .* holds U\\+${code} at index 1`);
-    await expect(fixture.bus.publish(taskCreated(id))).rejects.toThrowError(SubjectError);
-    await expect(fixture.bus.publish(taskCreated(id))).rejects.toThrowError(expected);
+    await expect(fixture.bus.publish(agentRegistered(id))).rejects.toThrowError(SubjectError);
+    await expect(fixture.bus.publish(agentRegistered(id))).rejects.toThrowError(expected);
     await expect(store.load({ aggregateType: "task", aggregateId: id })).rejects.toThrowError(expected);
     await expect(fixture.bus.subscribe("task.created", () => undefined, { durable: `d${id}` })).rejects.toThrowError(/no control or invisible characters/);
     await expect(waitForSaga(fixture.bus, "ids", id, { timeoutMs: 1_000 })).rejects.toThrowError(expected);

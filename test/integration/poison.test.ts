@@ -90,8 +90,8 @@ describe("runtime - poison messages leave the consumer's path", () => {
     })();
     await fixture.bus.unsubscribe(subscription, { removeConsumers: true });
     expect(letter).toMatchObject({ byReference: true, poison: true, bodyBytes: maxPayload - 600 });
-    const seq = await replayDeadLetter(fixture.bus.jetstream, fixture.bus.manager, "LATECHFORCE_DLQ", letter?.seq as number);
-    const replayed = await fixture.bus.manager.streams.getMessage("LATECHFORCE", { seq });
+    const { stream, seq } = await replayDeadLetter(fixture.bus, "LATECHFORCE_DLQ", letter?.seq as number);
+    const replayed = await fixture.bus.manager.streams.getMessage(stream, { seq });
     const original = await fixture.bus.manager.streams.getMessage("LATECHFORCE", { seq: 1 });
     expect(replayed?.data).toEqual(original?.data);
   });

@@ -35,6 +35,11 @@ function taskCreated(taskId = `task-${randomUUID().slice(0, 8)}`) {
   return new sdk.TaskCreatedV1({ id: randomUUID(), aggregateId: taskId, timestamp: new Date().toISOString(), metadata: {}, data: { task_id: taskId, task_type: "deploy", priority: 1 } });
 }
 
+/** Store a task.created as the first event of its task: the event store is the one writer of tasks. */
+async function storeTask(event: sdk.TaskCreatedV1): Promise<void> {
+  await (await createEventStore(fixture.bus)).append({ aggregateType: "task", aggregateId: event.aggregateId }, [event], { expectedVersion: 0 });
+}
+
 /** Collect a runner's notifications until it stops. */
 function collect(runner: SagaRunner<object, unknown>): SagaNotification[] {
   const seen: SagaNotification[] = [];
@@ -161,8 +166,9 @@ describe("saga - runner", () => {
     }
   });
 
-  test("a step is retried up to its attempts, and the events it publishes keep their ids, so JetStream stores them once", async () => {
+  test("a step is retried up to its attempts, and the events it appends keep their ids, so JetStream stores them once", async () => {
     let runs = 0;
+    const store = await createEventStore(fixture.bus);
     const saga: SagaDefinition<{ published: string | null }, sdk.TaskCreatedV1> = {
       name: "retrying",
       startOn: sdk.TaskCreated,
@@ -175,7 +181,9 @@ describe("saga - runner", () => {
             runs++;
             const id = context.eventId("assigned");
             const assigned = new sdk.AgentAssignedV1({ id, aggregateId: context.instanceId, timestamp: new Date().toISOString(), metadata: {}, data: { task_id: context.instanceId, agent_id: "agent-1" } });
-            await context.bus.publish(assigned);
+            const ref = { aggregateType: "task", aggregateId: context.instanceId };
+            const appended = await store.append(ref, [assigned], { expectedVersion: await store.version(ref) });
+            expect(appended.duplicate).toBe(context.attempt > 1);
             if (context.attempt === 1) throw new Error("flaky after publishing");
             return { published: id };
           },
@@ -185,7 +193,7 @@ describe("saga - runner", () => {
     const runner = await startSaga(fixture.bus, saga, { retryBackoffMs: 10 });
     try {
       const trigger = taskCreated();
-      await fixture.bus.publish(trigger);
+      await storeTask(trigger);
       const record = await runner.result(trigger.aggregateId, 20_000);
       expect(record.status).toBe("completed");
       expect(runs).toBe(2);
@@ -219,7 +227,7 @@ describe("saga - runner", () => {
     const runner = await startSaga(fixture.bus, saga, { compensationAttempts: 3, retryBackoffMs: 10 });
     try {
       const trigger = taskCreated();
-      await fixture.bus.publish(trigger);
+      await storeTask(trigger);
       const record = await runner.result(trigger.aggregateId, 20_000);
       expect(record).toMatchObject({ status: "failed", done: ["reserve"], compensated: [] });
       expect(record.failure).toEqual({ step: "reserve", phase: "compensate", error: "Error", message: "the reservation service is down" });
@@ -247,7 +255,7 @@ describe("saga - runner", () => {
     };
     const first = await startSaga(fixture.bus, saga, { leaseMs: 30_000, scanIntervalMs: 60_000 });
     const trigger = taskCreated();
-    await fixture.bus.publish(trigger);
+    await storeTask(trigger);
     await until(() => runs.includes("b"), "step b to start");
     const stopped = first.stop();
     release();

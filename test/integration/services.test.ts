@@ -20,16 +20,16 @@ afterAll(async () => {
 describe("services - durable consumers are per service", () => {
   test("two services that subscribe without a durable name each get every event, on consumers of their own", async () => {
     const [billing, shipping] = buses as [EventBus, EventBus];
-    const taskId = `task-${randomUUID().slice(0, 8)}`;
-    const events = Array.from({ length: 10 }, () => billing.create(sdk.TaskCreated, { aggregateId: taskId, data: { task_id: taskId, task_type: "deploy", priority: 1 } }));
+    const agentId = `agent-${randomUUID().slice(0, 8)}`;
+    const events = Array.from({ length: 10 }, () => billing.create(sdk.AgentRegistered, { aggregateId: agentId, data: { agent_id: agentId, model: "m", capabilities: [] } }));
     await billing.publishBatch(events);
     const seen = { billing: new Set<string>(), shipping: new Set<string>() };
     const subscriptions = [
-      await billing.subscribe(sdk.TaskCreated, (event) => void seen.billing.add(event.id)),
-      await shipping.subscribe(sdk.TaskCreated, (event) => void seen.shipping.add(event.id)),
+      await billing.subscribe(sdk.AgentRegistered, (event) => void seen.billing.add(event.id)),
+      await shipping.subscribe(sdk.AgentRegistered, (event) => void seen.shipping.add(event.id)),
     ];
     await until(() => seen.billing.size === 10 && seen.shipping.size === 10, "both services to see all ten events");
-    expect(subscriptions.map((subscription) => subscription.options.durable)).toEqual(["billing-task_created", "shipping-task_created"]);
+    expect(subscriptions.map((subscription) => subscription.options.durable)).toEqual(["billing-agent_registered", "shipping-agent_registered"]);
     for (const [bus, subscription] of [[billing, subscriptions[0]], [shipping, subscriptions[1]]] as const) if (subscription !== undefined) await bus.unsubscribe(subscription, { removeConsumers: true });
   });
 

@@ -62,7 +62,7 @@ const v3 = contract(
   ]),
 );
 
-const registry = createRegistry({ contracts: [v3, v1, v2], topology: { streams: [] } });
+const registry = createRegistry({ contracts: [v3, v1, v2], topology: { streams: [], buckets: [] } });
 
 describe("registry", () => {
   test("looks up versions by type, oldest first, and the latest", () => {
@@ -108,8 +108,8 @@ describe("registry", () => {
   });
 
   test("rejects a repeated version and a gap between versions", () => {
-    expect(() => createRegistry({ contracts: [v1, v1], topology: { streams: [] } })).toThrowError(/is there twice/);
-    expect(() => createRegistry({ contracts: [v1, v3], topology: { streams: [] } })).toThrowError(/v2 is missing/);
+    expect(() => createRegistry({ contracts: [v1, v1], topology: { streams: [], buckets: [] } })).toThrowError(/is there twice/);
+    expect(() => createRegistry({ contracts: [v1, v3], topology: { streams: [], buckets: [] } })).toThrowError(/v2 is missing/);
   });
 
   test("a step never reads a value from Object.prototype", () => {

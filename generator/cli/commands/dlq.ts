@@ -47,7 +47,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
   withStream(
     dlq
       .command("replay")
-      .description("republish dead letters to their subjects and remove them from the dead-letter stream")
+      .description("send dead letters back to the consumer that dead-lettered each (and to no other), and remove them from the dead-letter stream")
       .argument("[seq...]", "sequences in the dead-letter stream")
       .option("--all", "replay every dead letter of the stream")
       .option("--limit <n>", "with --all: at most n", "1000"),
@@ -57,8 +57,8 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
       if (seqs.length === 0 && flags.all !== true) throw new ArgumentError("seq", "one or more sequences, or --all");
       const chosen = flags.all === true ? (await listDeadLetters(bus.manager, stream, Number(flags.limit))).map((letter) => letter.seq) : seqs.map(sequence);
       for (const seq of chosen) {
-        const published = await replayDeadLetter(bus.jetstream, bus.manager, stream, seq);
-        io.stdout(`replayed ${stream} #${seq} as stream sequence ${published}\n`);
+        const replayed = await replayDeadLetter(bus, stream, seq);
+        io.stdout(`replayed ${stream} #${seq} to consumer ${replayed.consumer} as ${replayed.stream} #${replayed.seq}\n`);
       }
     }),
   );
