@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
+import { Kvm, type KV } from "@nats-io/kv";
 import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
 import type { EventTypeHandle } from "./event-types.js";
@@ -20,6 +20,7 @@ import { ArgumentError, ContractError } from "./errors.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { checkId } from "./identifiers.js";
 import { kvKeyToken } from "./kv-key.js";
+import { readJsonEntry, watchKey } from "./kv-watch.js";
 import { bucketReplicas } from "./topology.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
@@ -173,19 +174,7 @@ export async function waitForSaga<S = JsonObject>(
   const timeoutMs = options.timeoutMs ?? 60_000;
   const until = options.until ?? ((record: SagaRecord<S>) => isFinal(record.status));
   const kv = await new Kvm(bus.jetstream).create(options.bucket ?? defaultSagaOptions(saga).bucket, { history: 1 });
-  const watch = await kv.watch({ key: instanceKey(saga, instanceId) });
-  let last: SagaRecord<S> | undefined;
-  const timer = setTimeout(() => watch.stop(), timeoutMs);
-  try {
-    for await (const entry of watch) {
-      last = readRecord<S>(entry) ?? last;
-      if (last !== undefined && until(last)) return last;
-    }
-  } finally {
-    clearTimeout(timer);
-    watch.stop();
-  }
-  throw new SagaTimeoutError(saga, instanceId, timeoutMs, last as SagaRecord<unknown> | undefined);
+  return watchKey<SagaRecord<S>>(kv, instanceKey(saga, instanceId), until, timeoutMs, (last) => new SagaTimeoutError(saga, instanceId, timeoutMs, last as SagaRecord<unknown> | undefined));
 }
 
 /** Runs the instances of one saga: starts them on their start events, drives them, and takes over those of dead runners. */
@@ -317,7 +306,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
       for await (const key of await this.#kv.keys(`${this.definition.name}.>`)) keys.push(key);
       for (const key of keys) {
         const entry = await this.#kv.get(key);
-        const record = entry === null ? undefined : readRecord<S>(entry);
+        const record = entry === null ? undefined : readJsonEntry<SagaRecord<S>>(entry);
         if (entry === null || record === undefined || isFinal(record.status) || this.#active.has(record.instanceId) || record.leaseUntil > Date.now()) continue;
         const claimed = { ...record, owner: this.id, leaseUntil: Date.now() + this.options.leaseMs, updatedAt: new Date().toISOString() };
         let revision: number;
@@ -477,11 +466,3 @@ function instanceKey(saga: string, instanceId: string): string {
   return `${saga}.${kvKeyToken(instanceId, "instanceId")}`;
 }
 
-function readRecord<S>(entry: KvEntry): SagaRecord<S> | undefined {
-  if (entry.operation !== "PUT") return undefined;
-  try {
-    return entry.json<SagaRecord<S>>();
-  } catch {
-    return undefined;
-  }
-}
