@@ -14,12 +14,15 @@ export function readJsonEntry<R>(entry: KvEntry): R | undefined {
 /**
  * Watch `key` (its current value first, then every change) until `until` holds for its record and
  * return that record; after `timeoutMs`, call `timedOut` with the last record seen and throw what
- * it returns. The watch ends whichever way the wait ends.
+ * it returns; when `signal` aborts, throw its reason. The watch ends whichever way the wait ends.
  */
-export async function watchKey<R>(kv: KV, key: string, until: (record: R) => boolean, timeoutMs: number, timedOut: (last: R | undefined) => Error): Promise<R> {
+export async function watchKey<R>(kv: KV, key: string, until: (record: R) => boolean, timeoutMs: number, timedOut: (last: R | undefined) => Error, signal?: AbortSignal): Promise<R> {
+  signal?.throwIfAborted();
   const watch = await kv.watch({ key });
   let last: R | undefined;
   const timer = setTimeout(() => watch.stop(), timeoutMs);
+  const abort = () => watch.stop();
+  signal?.addEventListener("abort", abort);
   try {
     for await (const entry of watch) {
       last = readJsonEntry<R>(entry) ?? last;
@@ -27,7 +30,9 @@ export async function watchKey<R>(kv: KV, key: string, until: (record: R) => boo
     }
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
     watch.stop();
   }
+  signal?.throwIfAborted();
   throw timedOut(last);
 }

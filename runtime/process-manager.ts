@@ -204,18 +204,18 @@ export async function startProcessManager<S>(bus: EventBus, definition: ProcessM
 
 /**
  * Watch an instance's record until `until` holds for it and return that record; works from any
- * process. Throws `ProcessTimeoutError` after `timeoutMs` (default 60 s).
+ * process. Throws `ProcessTimeoutError` after `timeoutMs` (default 60 s), and the signal's reason when `signal` aborts.
  */
 export async function waitForProcess<S = JsonObject>(
   bus: EventBus,
   manager: string,
   key: string,
   until: (record: ProcessRecord<S>) => boolean,
-  options: { bucket?: string; timeoutMs?: number } = {},
+  options: { bucket?: string; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<ProcessRecord<S>> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const kv = await openBucket(bus, options.bucket);
-  return watchKey(kv, stateKey(manager, key), until, timeoutMs, (last) => new ProcessTimeoutError(manager, key, timeoutMs, last as ProcessRecord<unknown> | undefined));
+  return watchKey(kv, stateKey(manager, key), until, timeoutMs, (last) => new ProcessTimeoutError(manager, key, timeoutMs, last as ProcessRecord<unknown> | undefined), options.signal);
 }
 
 /** Runs one process manager: applies the events it reacts to, fires its deadlines, publishes what transitions emit. */
@@ -295,8 +295,8 @@ export class ProcessManagerRunner<S> {
   }
 
   /** Watch an instance until `until` holds (see `waitForProcess`). */
-  wait(key: string, until: (record: ProcessRecord<S>) => boolean, timeoutMs = 60_000): Promise<ProcessRecord<S>> {
-    return waitForProcess<S>(this.bus, this.definition.name, key, until, { bucket: this.options.bucket, timeoutMs });
+  wait(key: string, until: (record: ProcessRecord<S>) => boolean, timeoutMs = 60_000, signal?: AbortSignal): Promise<ProcessRecord<S>> {
+    return waitForProcess<S>(this.bus, this.definition.name, key, until, { bucket: this.options.bucket, timeoutMs, ...(signal === undefined ? {} : { signal }) });
   }
 
   /**
