@@ -85,11 +85,13 @@ export class ProcessManagerDefinition<S> {
   readonly reactions: readonly Reaction<S>[];
   /** The transition a deadline fires; required with `deadline`. */
   readonly timeout: ((state: S, context: TransitionContext) => Transition<S>) | undefined;
+  readonly #shape: ProcessShape<S>;
 
   /** Use `defineProcessManager`. */
   constructor(name: string, shape: ProcessShape<S>, reactions: readonly Reaction<S>[], timeout: ((state: S, context: TransitionContext) => Transition<S>) | undefined) {
     if (!/^[-\w]+$/.test(name)) throw new ArgumentError("name", `letters, digits, "-" and "_", not "${name}"`);
     this.name = name;
+    this.#shape = shape;
     this.initialState = shape.initialState;
     this.deadline = shape.deadline ?? (() => null);
     this.reactions = reactions;
@@ -99,16 +101,19 @@ export class ProcessManagerDefinition<S> {
   /** A definition that also reacts to `source`: `correlate` finds the instance, `apply` makes the transition. */
   on<H extends AnyHandle>(source: H, reaction: Omit<Reaction<S, EventOf<H>>, "source">): ProcessManagerDefinition<S> {
     const added = { source, correlate: reaction.correlate, apply: reaction.apply } as unknown as Reaction<S>;
-    return new ProcessManagerDefinition(this.name, this.#shape(), [...this.reactions, added], this.timeout);
+    return new ProcessManagerDefinition(this.name, this.#shape, [...this.reactions, added], this.timeout);
   }
 
   /** A definition whose deadlines fire `timeout`: the transition of an instance whose `deadline(state)` has passed. */
   onDeadline(timeout: (state: S, context: TransitionContext) => Transition<S>): ProcessManagerDefinition<S> {
-    return new ProcessManagerDefinition(this.name, this.#shape(), this.reactions, timeout);
+    return new ProcessManagerDefinition(this.name, this.#shape, this.reactions, timeout);
   }
 
-  #shape(): ProcessShape<S> {
-    return { initialState: this.initialState, deadline: this.deadline };
+  /** Whether the definition can run: it reacts to something, and a deadline has a transition to fire; a sentence saying what is missing otherwise. */
+  problem(): string | undefined {
+    if (this.reactions.length === 0) return `at least one reaction (.on(Handle, ...)) in process manager "${this.name}"`;
+    if (this.#shape.deadline !== undefined && this.timeout === undefined) return `a transition for the deadlines of process manager "${this.name}" (.onDeadline(...)), since it declares deadline(state)`;
+    return undefined;
   }
 }
 
@@ -193,7 +198,8 @@ export class ProcessTimeoutError extends ContractError {
 
 /** Check a definition, open its bucket, subscribe to its event types, fire the deadlines that passed, and return the running runner. */
 export async function startProcessManager<S>(bus: EventBus, definition: ProcessManagerDefinition<S>, options: Partial<ProcessManagerOptions> = {}): Promise<ProcessManagerRunner<S>> {
-  if (definition.reactions.length === 0) throw new ArgumentError("definition", `at least one reaction (.on(Handle, ...)) in process manager "${definition.name}"`);
+  const problem = definition.problem();
+  if (problem !== undefined) throw new ArgumentError("definition", problem);
   for (const { source } of definition.reactions) {
     if (bus.registry.latest(source.type) === undefined) throw new ArgumentError("on", `an event type of the registry, not "${source.type}"`);
   }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
-import { startProcessManager, waitForProcess, type ProcessNotification, type ProcessManagerRunner } from "@evc/runtime/saga";
+import * as sdk from "@evc/seeds";
+import { ArgumentError } from "@evc/runtime";
+import { defineProcessManager, startProcessManager, waitForProcess, type ProcessNotification, type ProcessManagerRunner } from "@evc/runtime/saga";
 import { collaborationManagerName, collaborationProcessManager, type CollaborationSession } from "../../demo/collaboration-process.js";
 import { useBus } from "../helpers/bus.js";
 import { collaborationEvents, outcomesOf } from "../helpers/collaboration.js";
@@ -36,6 +38,30 @@ function phaseOf(sessionId: string, phase: CollaborationSession["phase"]) {
 }
 
 describe("process managers - seed 002's collaboration", () => {
+  test("refuses what it cannot run: no reaction, a deadline with no transition, an event it does not react to, an emitted event the context did not build", async () => {
+    await expect(startProcessManager(fixture.bus, defineProcessManager("empty", { initialState: () => ({}) }))).rejects.toThrow(/at least one reaction/);
+    const timed = defineProcessManager("timed", { initialState: () => ({}), deadline: () => 0 }).on(sdk.AgentJoined, { correlate: (event) => event.aggregateId, apply: () => undefined });
+    await expect(startProcessManager(fixture.bus, timed)).rejects.toThrow(ArgumentError);
+    const name = `pm-bad-${randomUUID().slice(0, 8)}`;
+    const sessionId = `collab-${randomUUID()}`;
+    const events = collaborationEvents(fixture.bus, sessionId);
+    const stray = defineProcessManager<{ readonly joined: number }>(name, { initialState: () => ({ joined: 0 }) }).on(sdk.AgentJoined, {
+      correlate: (event) => event.data.session_id,
+      apply: (state, event) => ({
+        state: { joined: state.joined + 1 },
+        emit: [fixture.bus.create(sdk.CollaborationStarted, { aggregateId: event.aggregateId, data: { session_id: event.data.session_id, participants: [], strategy: "x" } })],
+      }),
+    });
+    const runner = await startProcessManager(fixture.bus, stray, { durable: name });
+    try {
+      await expect(runner.handle(events.requested(["agent-7", "agent-9"]))).rejects.toThrow(/reacts to, not "collaboration.requested"/);
+      await expect(runner.handle(events.joined("agent-7"))).rejects.toThrow(/built with the transition context's create/);
+      expect(await runner.read(sessionId)).toBeUndefined();
+    } finally {
+      await runner.stop({ removeConsumer: true });
+    }
+  });
+
   test("a session whose agents are invited and join, all published by other services, starts once with every participant", async () => {
     const manager = await startManager(30_000, `pm-full-${randomUUID().slice(0, 8)}`);
     try {
