@@ -237,6 +237,7 @@ export class ProcessManagerRunner<S> {
   readonly #work = new Set<Promise<unknown>>();
   #subscription: Subscription | undefined;
   #scanTimer: NodeJS.Timeout | undefined;
+  #scanning: Promise<void> | undefined;
   #stopping = false;
 
   /** Use `startProcessManager`. */
@@ -467,8 +468,8 @@ export class ProcessManagerRunner<S> {
 
   /** Fire every indexed deadline that has passed and time the others; one scan at a time. */
   #scan(): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
-    return this.#track(this.#scanOnce());
+    if (this.#scanning === undefined && !this.#stopping) this.#scanning = this.#track(this.#scanOnce()).finally(() => (this.#scanning = undefined));
+    return this.#scanning ?? Promise.resolve();
   }
 
   async #scanOnce(): Promise<void> {
