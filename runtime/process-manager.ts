@@ -380,12 +380,16 @@ export class ProcessManagerRunner<S> {
         continue;
       }
       this.#notifier.emit({ type: "applied", key, cause, causeType, emitted: emit.map((json) => String(json["type"])) });
-      return this.#settle(key, next, revision);
+      return this.#settle(key, next, revision, (record?.deadline ?? null) === next.deadline);
     }
   }
 
-  /** Publish a record's pending events, drop them from it, and make the deadline index agree with it. */
-  async #settle(key: string, record: ProcessRecord<S>, revision: number): Promise<ProcessRecord<S>> {
+  /**
+   * Publish a record's pending events, drop them from it, and make the deadline index agree with
+   * it, unless `indexed`: the deadline did not change in a transition of this runner (a writer that
+   * died before indexing left its event unacknowledged, and its redelivery indexes it).
+   */
+  async #settle(key: string, record: ProcessRecord<S>, revision: number, indexed = false): Promise<ProcessRecord<S>> {
     let current = record;
     let currentRevision = revision;
     if (current.pending.length > 0) {
@@ -405,10 +409,13 @@ export class ProcessManagerRunner<S> {
           const reread = await this.#reread(key);
           if (reread === undefined) break;
           [current, currentRevision] = reread;
+          indexed = false;
         }
       }
     }
-    return this.#index(key, current, currentRevision);
+    if (!indexed) return this.#index(key, current, currentRevision);
+    this.#schedule(key, current.deadline);
+    return current;
   }
 
   /**
