@@ -125,6 +125,7 @@ async function median(run: () => Promise<unknown>, times = 5): Promise<number> {
   return Math.round(middle(durations) * 10) / 10;
 }
 
-function middle(values: readonly number[]): number {
+/** The middle value (the upper one of an even count). */
+export function middle(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only generator|compat|runtime|store|outbox]`: every benchmark of the
+ * `npm run bench [-- --json] [-- --only generator|compat|runtime|store|outbox|pm]`: every benchmark of the
  * project, each a ratio or a time beside the plain library doing the same work in the same run. No
  * test asserts on these. With `--json`, one JSON object: the runtime's medians at the top
  * (`publish`, `consume`), each run under `runtimeRuns`, and the other benchmarks under their names.
@@ -9,6 +9,7 @@ import { benchCompat } from "./compat.js";
 import { benchEventStore, type StoreFigures } from "./event-store.js";
 import { benchGenerator, benchSynthetic, type GeneratorFigures } from "./generator.js";
 import { benchOutbox, type OutboxFigures } from "./outbox.js";
+import { benchProcessManager } from "./process-manager.js";
 import { benchRuntime, medianFigures, type Throughput } from "./runtime.js";
 
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string" }, runs: { type: "string", default: "3" } } });
@@ -46,6 +47,16 @@ if (wanted("outbox")) {
   const outbox = await benchOutbox(10_000, process.env["EVC_POSTGRES_URL"]);
   results["outbox"] = outbox;
   if (!values.json) reportOutbox(outbox);
+}
+
+if (wanted("pm")) {
+  const figures = await benchProcessManager();
+  results["pm"] = figures;
+  if (!values.json) {
+    process.stdout.write(
+      `process manager, ${figures.events} events over ${figures.keys} instances, one runner, median of 3 rounds after a warm-up: ${figures.transitionsPerSecond} transitions/s, ${figures.emittingPerSecond}/s emitting one event each; a plain KV get + revision-checked update per event: ${figures.rawUpdatesPerSecond}/s\n`,
+    );
+  }
 }
 
 if (wanted("compat")) {

@@ -36,7 +36,7 @@ export async function runTaskSagaDemo(bus: EventBus, log: (line: string) => void
     options,
   );
   const progress = (async () => {
-    for await (const notification of runner.status()) log(`  ${describe(notification)}`);
+    for await (const notification of runner.status()) log(`  ${describeSagaNotification(notification)}`);
   })();
   try {
     const run = randomUUID().slice(0, 8);
@@ -66,7 +66,8 @@ async function execute(task: TaskState): Promise<unknown> {
   return { revision: 12 };
 }
 
-function describe(notification: SagaNotification): string {
+/** One line for what a saga runner reports. */
+export function describeSagaNotification(notification: SagaNotification): string {
   switch (notification.type) {
     case "started":
       return `saga started for "${notification.instanceId}"`;

@@ -1,6 +1,7 @@
 /** The seeds' flows, run one after another on one bus: what `npm start` shows. */
 import type { EventBus } from "@evc/runtime";
 import type { LatestEvents } from "@evc/seeds";
+import { runCollaborations, runTaskEventsSaga } from "./devops-process-managers.js";
 import { runTaskSagaDemo } from "./devops-task-saga.js";
 import { runExecutionLifecycle } from "./integr8scode-execution.js";
 import { runCodegenJob } from "./kubegram-codegen.js";
@@ -27,6 +28,8 @@ export const demoFlows: readonly DemoFlow[] = [
     title: "the task-processing saga on the event store, one task completed, one compensated",
     run: (scope) => runTaskSagaDemo(scope.bus, (line) => scope.log(`  ${line}`), { durable: `demo-${scope.runId}-task-saga` }, true),
   },
+  { system: "DevOps MCP", title: "the collaboration process manager: one session starts, one times out with collaboration.error", run: runCollaborations },
+  { system: "DevOps MCP", title: "the task saga waiting for other services' agent.assigned, task.completed and task.failed", run: runTaskEventsSaga },
   { system: "ModelMora", title: "models registered as v1, v2 and v3 on the event store, loaded as v3; an inference job lifecycle", run: runModelCatalog },
   { system: "Integr8sCode", title: "an execution's lifecycle, each service persisting then publishing through the outbox on PostgreSQL", run: runExecutionLifecycle },
 ];

@@ -8,7 +8,7 @@
  */
 import * as sdk from "@evc/seeds";
 import type { Repository } from "@evc/runtime/store";
-import type { SagaContext, SagaDefinition } from "@evc/runtime/saga";
+import type { SagaContext, SagaDefinition, SagaStep } from "@evc/runtime/saga";
 import { assignAgent, cancelTask, completeTask, failTask, releaseAgent, type TaskEvent, type TaskState } from "./task-aggregate.js";
 
 /** What the saga remembers of a task. */
@@ -33,24 +33,12 @@ export const taskSagaName = "task-processing";
 /** The task-processing saga over the given services. */
 export function taskProcessingSaga(services: TaskSagaServices): SagaDefinition<TaskSagaState, sdk.TaskCreatedV1> {
   const { tasks } = services;
-  const stamp = (context: Context, label: string) => ({ id: context.eventId(label), correlationId: correlationOf(context), causationId: context.trigger.id });
   return {
     name: taskSagaName,
     startOn: sdk.TaskCreated,
     initialState: (trigger) => ({ taskId: trigger.aggregateId, agentId: null }),
     steps: [
-      {
-        id: "accept",
-        async run(context) {
-          const task = await tasks.load(context.state.taskId);
-          if (task.state.status === "none") throw new Error(`task "${context.state.taskId}" has no events`);
-        },
-        async compensate(context) {
-          await tasks.update(context.state.taskId, (task) => {
-            if (!["completed", "cancelled"].includes(task.state.status)) cancelTask(task, `saga compensation after ${describe(context)}`, stamp(context, "cancelled"));
-          });
-        },
-      },
+      acceptTask(tasks),
       {
         id: "assign-agent",
         async run(context) {
@@ -61,11 +49,7 @@ export function taskProcessingSaga(services: TaskSagaServices): SagaDefinition<T
           });
           return { agentId };
         },
-        async compensate(context) {
-          await tasks.update(context.state.taskId, (task) => {
-            if (task.state.agentId !== null) releaseAgent(task, describe(context), stamp(context, "released"));
-          });
-        },
+        compensate: releaseTaskAgent(tasks),
       },
       {
         id: "execute",
@@ -91,6 +75,36 @@ export function taskProcessingSaga(services: TaskSagaServices): SagaDefinition<T
       },
     ],
   };
+}
+
+/** The first step of both task sagas: check the task exists; its compensation cancels the task, unless it completed. */
+export function acceptTask(tasks: Repository<TaskState, TaskEvent>): SagaStep<TaskSagaState, sdk.TaskCreatedV1> {
+  return {
+    id: "accept",
+    async run(context) {
+      const task = await tasks.load(context.state.taskId);
+      if (task.state.status === "none") throw new Error(`task "${context.state.taskId}" has no events`);
+    },
+    async compensate(context) {
+      await tasks.update(context.state.taskId, (task) => {
+        if (!["completed", "cancelled"].includes(task.state.status)) cancelTask(task, `saga compensation after ${describe(context)}`, stamp(context, "cancelled"));
+      });
+    },
+  };
+}
+
+/** The compensation of an assignment: release the task's agent (`agent.released`), if it still has one. */
+export function releaseTaskAgent(tasks: Repository<TaskState, TaskEvent>): (context: Context) => Promise<void> {
+  return async (context) => {
+    await tasks.update(context.state.taskId, (task) => {
+      if (task.state.agentId !== null) releaseAgent(task, describe(context), stamp(context, "released"));
+    });
+  };
+}
+
+/** The metadata of an event a step records: its deterministic id, the saga's correlation, the trigger as cause. */
+function stamp(context: Context, label: string) {
+  return { id: context.eventId(label), correlationId: correlationOf(context), causationId: context.trigger.id };
 }
 
 function correlationOf(context: Context): string {

@@ -16,6 +16,8 @@ export { AgentRegisteredV1, AgentRegisteredV1Contract, type AgentRegisteredV1Jso
 
 export { AgentReleasedV1, AgentReleasedV1Contract, type AgentReleasedV1Json, type AgentReleasedV1Data } from "./devops-mcp/agent-released.v1.js";
 
+export { CollaborationErrorV1, CollaborationErrorV1Contract, type CollaborationErrorV1Json, type CollaborationErrorV1Data } from "./devops-mcp/collaboration-error.v1.js";
+
 export { CollaborationMessageV1, CollaborationMessageV1Contract, type CollaborationMessageV1Json, type CollaborationMessageV1Data } from "./devops-mcp/collaboration-message.v1.js";
 
 export { CollaborationRequestedV1, CollaborationRequestedV1Contract, type CollaborationRequestedV1Json, type CollaborationRequestedV1Data } from "./devops-mcp/collaboration-requested.v1.js";
@@ -253,6 +255,7 @@ export const EventType = {
   CodegenFailed: "codegen.failed",
   CodegenProgress: "codegen.progress",
   CodegenStarted: "codegen.started",
+  CollaborationError: "collaboration.error",
   CollaborationMessage: "collaboration.message",
   CollaborationRequested: "collaboration.requested",
   CollaborationStarted: "collaboration.started",

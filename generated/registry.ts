@@ -19,6 +19,7 @@ import { CodegenFailedV1Contract } from "./kubegram/codegen-failed.v1.js";
 import { CodegenProgressV1Contract } from "./kubegram/codegen-progress.v1.js";
 import { CodegenProgressV2Contract } from "./kubegram/codegen-progress.v2.js";
 import { CodegenStartedV1Contract } from "./kubegram/codegen-started.v1.js";
+import { CollaborationErrorV1Contract } from "./devops-mcp/collaboration-error.v1.js";
 import { CollaborationMessageV1Contract } from "./devops-mcp/collaboration-message.v1.js";
 import { CollaborationRequestedV1Contract } from "./devops-mcp/collaboration-requested.v1.js";
 import { CollaborationStartedV1Contract } from "./devops-mcp/collaboration-started.v1.js";
@@ -132,6 +133,7 @@ import type { CodegenFailedV1 } from "./kubegram/codegen-failed.v1.js";
 import type { CodegenProgressV1 } from "./kubegram/codegen-progress.v1.js";
 import type { CodegenProgressV2 } from "./kubegram/codegen-progress.v2.js";
 import type { CodegenStartedV1 } from "./kubegram/codegen-started.v1.js";
+import type { CollaborationErrorV1 } from "./devops-mcp/collaboration-error.v1.js";
 import type { CollaborationMessageV1 } from "./devops-mcp/collaboration-message.v1.js";
 import type { CollaborationRequestedV1 } from "./devops-mcp/collaboration-requested.v1.js";
 import type { CollaborationStartedV1 } from "./devops-mcp/collaboration-started.v1.js";
@@ -341,6 +343,16 @@ export const topology: $evc.JetStreamTopology = {
   ],
   "buckets": [
     {
+      "name": "evc-process-managers",
+      "description": "The state of DevOps MCP's collaboration process managers, one key per collaboration, and their deadline index.",
+      "storage": "file",
+      "replicas": 1,
+      "history": 1,
+      "ttlMs": 0,
+      "maxBytes": -1,
+      "maxValueBytes": 1048576,
+    },
+    {
       "name": "evc-sagas",
       "description": "The records of DevOps MCP's task sagas, one key per instance.",
       "storage": "file",
@@ -381,6 +393,7 @@ export const contracts: readonly $evc.EventContract[] = [
   CodegenProgressV1Contract,
   CodegenProgressV2Contract,
   CodegenStartedV1Contract,
+  CollaborationErrorV1Contract,
   CollaborationMessageV1Contract,
   CollaborationRequestedV1Contract,
   CollaborationStartedV1Contract,
@@ -569,6 +582,12 @@ export type CodegenStarted = CodegenStartedV1;
 
 /** "codegen.started" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
 export const CodegenStarted: $evc.EventTypeHandle<"codegen.started", CodegenStartedV1, CodegenStarted> = $evc.defineEventType<"codegen.started", CodegenStartedV1, CodegenStarted>("codegen.started", [CodegenStartedV1Contract]);
+
+/** Every version of "collaboration.error", discriminated by `version`. */
+export type CollaborationError = CollaborationErrorV1;
+
+/** "collaboration.error" for the typed API (`create`, `subscribe`, the event store): its versions, the latest v1. */
+export const CollaborationError: $evc.EventTypeHandle<"collaboration.error", CollaborationErrorV1, CollaborationError> = $evc.defineEventType<"collaboration.error", CollaborationErrorV1, CollaborationError>("collaboration.error", [CollaborationErrorV1Contract]);
 
 /** Every version of "collaboration.message", discriminated by `version`. */
 export type CollaborationMessage = CollaborationMessageV1;
@@ -1063,10 +1082,10 @@ export type UserUpdated = UserUpdatedV1;
 export const UserUpdated: $evc.EventTypeHandle<"user_updated", UserUpdatedV1, UserUpdated> = $evc.defineEventType<"user_updated", UserUpdatedV1, UserUpdated>("user_updated", [UserUpdatedV1Contract]);
 
 /** Every event of every type and version, discriminated by `type` and `version`. */
-export type AnyEvent = ActionExecuted | AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | AllocateResourcesCommand | AuthFailed | AutomationTriggered | CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | CollaborationMessage | CollaborationRequested | CollaborationStarted | ConnectionEstablished | ContextCreated | ContextUpdated | CreatePodCommand | DeletePodCommand | DlqMessageDiscarded | DlqMessageReceived | DlqMessageRetried | ExecutionAccepted | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | FormSubmitted | JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded | NotificationAllRead | NotificationClicked | NotificationCreated | NotificationDelivered | NotificationFailed | NotificationPreferencesUpdated | NotificationRead | NotificationSent | PlanCompleted | PlanFailed | PlanProgress | PlanStarted | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | QuotaExceeded | RateLimitExceeded | RecordCreated | RecordDeleted | RecordUpdated | ReleaseResourcesCommand | ResourceLimitExceeded | ResultFailed | ResultStored | SagaCancelled | SagaCompensated | SagaCompensating | SagaCompleted | SagaFailed | SagaStarted | ScriptDeleted | ScriptSaved | ScriptShared | SecurityViolation | ServiceRecovered | ServiceUnhealthy | SystemError | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed | UserDeleted | UserLoggedIn | UserLoggedOut | UserLogin | UserRegistered | UserSettingsUpdated | UserUpdated;
+export type AnyEvent = ActionExecuted | AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | AllocateResourcesCommand | AuthFailed | AutomationTriggered | CodegenCancelled | CodegenCompleted | CodegenFailed | CodegenProgress | CodegenStarted | CollaborationError | CollaborationMessage | CollaborationRequested | CollaborationStarted | ConnectionEstablished | ContextCreated | ContextUpdated | CreatePodCommand | DeletePodCommand | DlqMessageDiscarded | DlqMessageReceived | DlqMessageRetried | ExecutionAccepted | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | FormSubmitted | JobCompleted | JobFailed | JobSubmitted | ModelHealthChanged | ModelLoaded | ModelRegistered | ModelUnloaded | ModelUnregistered | ModelVersionAdded | NotificationAllRead | NotificationClicked | NotificationCreated | NotificationDelivered | NotificationFailed | NotificationPreferencesUpdated | NotificationRead | NotificationSent | PlanCompleted | PlanFailed | PlanProgress | PlanStarted | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | QuotaExceeded | RateLimitExceeded | RecordCreated | RecordDeleted | RecordUpdated | ReleaseResourcesCommand | ResourceLimitExceeded | ResultFailed | ResultStored | SagaCancelled | SagaCompensated | SagaCompensating | SagaCompleted | SagaFailed | SagaStarted | ScriptDeleted | ScriptSaved | ScriptShared | SecurityViolation | ServiceRecovered | ServiceUnhealthy | SystemError | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed | UserDeleted | UserLoggedIn | UserLoggedOut | UserLogin | UserRegistered | UserSettingsUpdated | UserUpdated;
 
 /** Every event of "devops-mcp", every type and version, discriminated by `type` and `version`. */
-export type DevopsMcpEvent = AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | CollaborationMessage | CollaborationRequested | CollaborationStarted | ContextCreated | ContextUpdated | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed;
+export type DevopsMcpEvent = AgentAssigned | AgentDisconnected | AgentInvited | AgentJoined | AgentRegistered | AgentReleased | CollaborationError | CollaborationMessage | CollaborationRequested | CollaborationStarted | ContextCreated | ContextUpdated | TaskCancelled | TaskCompleted | TaskCreated | TaskFailed;
 
 /** Every event of "integr8scode", every type and version, discriminated by `type` and `version`. */
 export type Integr8scodeEvent = AllocateResourcesCommand | AuthFailed | CreatePodCommand | DeletePodCommand | DlqMessageDiscarded | DlqMessageReceived | DlqMessageRetried | ExecutionAccepted | ExecutionCancelled | ExecutionCompleted | ExecutionFailed | ExecutionQueued | ExecutionRequested | ExecutionRunning | ExecutionStarted | ExecutionTimeout | NotificationAllRead | NotificationClicked | NotificationCreated | NotificationDelivered | NotificationFailed | NotificationPreferencesUpdated | NotificationRead | NotificationSent | PodCreated | PodDeleted | PodFailed | PodRunning | PodScheduled | PodSucceeded | PodTerminated | QuotaExceeded | RateLimitExceeded | ReleaseResourcesCommand | ResourceLimitExceeded | ResultFailed | ResultStored | SagaCancelled | SagaCompensated | SagaCompensating | SagaCompleted | SagaFailed | SagaStarted | ScriptDeleted | ScriptSaved | ScriptShared | SecurityViolation | ServiceRecovered | ServiceUnhealthy | SystemError | UserDeleted | UserLoggedIn | UserLoggedOut | UserLogin | UserRegistered | UserSettingsUpdated | UserUpdated;
@@ -1097,6 +1116,7 @@ export interface LatestEvents {
   "codegen.failed": CodegenFailedV1;
   "codegen.progress": CodegenProgressV2;
   "codegen.started": CodegenStartedV1;
+  "collaboration.error": CollaborationErrorV1;
   "collaboration.message": CollaborationMessageV1;
   "collaboration.requested": CollaborationRequestedV1;
   "collaboration.started": CollaborationStartedV1;
@@ -1198,6 +1218,7 @@ export interface EventVersions {
   "codegen.failed": { 1: CodegenFailedV1 };
   "codegen.progress": { 1: CodegenProgressV1; 2: CodegenProgressV2 };
   "codegen.started": { 1: CodegenStartedV1 };
+  "collaboration.error": { 1: CollaborationErrorV1 };
   "collaboration.message": { 1: CollaborationMessageV1 };
   "collaboration.requested": { 1: CollaborationRequestedV1 };
   "collaboration.started": { 1: CollaborationStartedV1 };

@@ -4289,10 +4289,245 @@ validate40.errors = vErrors;
 return errors === 0;
 }
 
-/** Validate a payload; on failure `validateCollaborationMessageV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCollaborationMessageV1: ValidateFunction = validate42;
+/** Validate a payload; on failure `validateCollaborationErrorV1.errors` holds ajv's issues, with JSON paths. */
+export const validateCollaborationErrorV1: ValidateFunction = validate42;
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="evc:/events/CollaborationErrorV1" */;
+let vErrors = null;
+let errors = 0;
+if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.data === undefined) || (!(func0.call(data, "data")))){
+const err0 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.type !== undefined && func0.call(data, "type")){
+if("collaboration.error" !== data.type){
+const err1 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/1/properties/type/const",keyword:"const",params:{allowedValue: "collaboration.error"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.version !== undefined && func0.call(data, "version")){
+if(1 !== data.version){
+const err2 = {instancePath:instancePath+"/version",schemaPath:"#/allOf/1/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.aggregateType !== undefined && func0.call(data, "aggregateType")){
+if("collaboration" !== data.aggregateType){
+const err3 = {instancePath:instancePath+"/aggregateType",schemaPath:"#/allOf/1/properties/aggregateType/const",keyword:"const",params:{allowedValue: "collaboration"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.data !== undefined && func0.call(data, "data")){
+let data3 = data.data;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if((data3.session_id === undefined) || (!(func0.call(data3, "session_id")))){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data3.error === undefined) || (!(func0.call(data3, "error")))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 of Object.keys(data3)){
+if(!(((key0 === "session_id") || (key0 === "error")) || (key0 === "missing_agents"))){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data3.session_id !== undefined && func0.call(data3, "session_id")){
+let data4 = data3.session_id;
+if(typeof data4 === "string"){
+if(func9(data4) < 1){
+const err7 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data3.error !== undefined && func0.call(data3, "error")){
+let data5 = data3.error;
+if(typeof data5 === "string"){
+if(func9(data5) < 1){
+const err9 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data3.missing_agents !== undefined && func0.call(data3, "missing_agents")){
+let data6 = data3.missing_agents;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 === "string"){
+if(func9(data7) < 1){
+const err11 = {instancePath:instancePath+"/data/missing_agents/" + i0,schemaPath:"#/allOf/1/properties/data/properties/missing_agents/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/data/missing_agents/" + i0,schemaPath:"#/allOf/1/properties/data/properties/missing_agents/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+let i1 = data6.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data6[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err13 = {instancePath:instancePath+"/data/missing_agents",schemaPath:"#/allOf/1/properties/data/properties/missing_agents/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/data/missing_agents",schemaPath:"#/allOf/1/properties/data/properties/missing_agents/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+
+/** Validate a payload; on failure `validateCollaborationMessageV1.errors` holds ajv's issues, with JSON paths. */
+export const validateCollaborationMessageV1: ValidateFunction = validate44;
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/CollaborationMessageV1" */;
 let vErrors = null;
 let errors = 0;
@@ -4535,14 +4770,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCollaborationRequestedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCollaborationRequestedV1: ValidateFunction = validate44;
+export const validateCollaborationRequestedV1: ValidateFunction = validate46;
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/CollaborationRequestedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -4777,14 +5012,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCollaborationStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCollaborationStartedV1: ValidateFunction = validate46;
+export const validateCollaborationStartedV1: ValidateFunction = validate48;
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/CollaborationStartedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -5009,14 +5244,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateConnectionEstablishedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateConnectionEstablishedV1: ValidateFunction = validate48;
+export const validateConnectionEstablishedV1: ValidateFunction = validate50;
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ConnectionEstablishedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -5214,14 +5449,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateContextCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateContextCreatedV1: ValidateFunction = validate50;
+export const validateContextCreatedV1: ValidateFunction = validate52;
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ContextCreatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -5466,14 +5701,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateContextUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateContextUpdatedV1: ValidateFunction = validate52;
+export const validateContextUpdatedV1: ValidateFunction = validate54;
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ContextUpdatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -5661,16 +5896,16 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCreatePodCommandV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCreatePodCommandV1: ValidateFunction = validate54;
-const schema26 = {"$id":"evc:/events/CreatePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"create_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to create the pod of an execution.","required":["saga_id","execution_id","script","language","language_version","runtime_image","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"default":[],"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
-const schema27 = {"$id":"evc:/schemas/QueuePriority","title":"QueuePriority","type":"string","enum":["critical","high","normal","low","background"],"description":"Execution priority, highest first."};
+export const validateCreatePodCommandV1: ValidateFunction = validate56;
+const schema27 = {"$id":"evc:/events/CreatePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"create_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to create the pod of an execution.","required":["saga_id","execution_id","script","language","language_version","runtime_image","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"default":[],"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
+const schema28 = {"$id":"evc:/schemas/QueuePriority","title":"QueuePriority","type":"string","enum":["critical","high","normal","low","background"],"description":"Execution priority, highest first."};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/QueuePriority" */;
 let vErrors = null;
 let errors = 0;
@@ -5685,7 +5920,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "critical") || (data === "high")) || (data === "normal")) || (data === "low")) || (data === "background"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema27.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema28.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5694,12 +5929,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/CreatePodCommandV1" */;
 let vErrors = null;
 let errors = 0;
@@ -5878,7 +6113,7 @@ vErrors.push(err15);
 errors++;
 }
 for(const key0 of Object.keys(data3)){
-if(!(func0.call(schema26.allOf[1].properties.data.properties, key0))){
+if(!(func0.call(schema27.allOf[1].properties.data.properties, key0))){
 const err16 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
@@ -6076,8 +6311,8 @@ errors++;
 }
 }
 if(data3.priority !== undefined && func0.call(data3, "priority")){
-if(!(validate56(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 }
@@ -6104,15 +6339,15 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDeletePodCommandV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDeletePodCommandV1: ValidateFunction = validate58;
-const schema28 = {"$id":"evc:/events/DeletePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"delete_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to delete the pod of an execution.","required":["saga_id","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"pod_name":{"type":["string","null"],"description":"The pod, when known."},"namespace":{"type":["string","null"],"description":"Its namespace, when known."}}}}}]};
+export const validateDeletePodCommandV1: ValidateFunction = validate60;
+const schema29 = {"$id":"evc:/events/DeletePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"delete_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to delete the pod of an execution.","required":["saga_id","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"pod_name":{"type":["string","null"],"description":"The pod, when known."},"namespace":{"type":["string","null"],"description":"Its namespace, when known."}}}}}]};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/DeletePodCommandV1" */;
 let vErrors = null;
 let errors = 0;
@@ -6264,7 +6499,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data7 = data3.pod_name;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/type",keyword:"type",params:{type: schema28.allOf[1].properties.data.properties.pod_name.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/type",keyword:"type",params:{type: schema29.allOf[1].properties.data.properties.pod_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6277,7 +6512,7 @@ errors++;
 if(data3.namespace !== undefined && func0.call(data3, "namespace")){
 let data8 = data3.namespace;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err13 = {instancePath:instancePath+"/data/namespace",schemaPath:"#/allOf/1/properties/data/properties/namespace/type",keyword:"type",params:{type: schema28.allOf[1].properties.data.properties.namespace.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/namespace",schemaPath:"#/allOf/1/properties/data/properties/namespace/type",keyword:"type",params:{type: schema29.allOf[1].properties.data.properties.namespace.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6310,15 +6545,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDlqMessageDiscardedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDlqMessageDiscardedV1: ValidateFunction = validate60;
-const schema30 = {"$id":"evc:/schemas/Integr8sEventType","title":"Integr8sEventType","type":"string","enum":["execution_requested","execution_accepted","execution_queued","execution_started","execution_running","execution_completed","execution_failed","execution_timeout","execution_cancelled","pod_created","pod_scheduled","pod_running","pod_succeeded","pod_failed","pod_terminated","pod_deleted","user_registered","user_login","user_logged_in","user_logged_out","user_updated","user_deleted","user_settings_updated","notification_created","notification_sent","notification_delivered","notification_failed","notification_read","notification_all_read","notification_clicked","notification_preferences_updated","script_saved","script_deleted","script_shared","security_violation","rate_limit_exceeded","auth_failed","resource_limit_exceeded","quota_exceeded","system_error","service_unhealthy","service_recovered","result_stored","result_failed","saga_started","saga_completed","saga_failed","saga_cancelled","saga_compensating","saga_compensated","create_pod_command","delete_pod_command","allocate_resources_command","release_resources_command","dlq_message_received","dlq_message_retried","dlq_message_discarded"],"description":"Every event type of Integr8sCode (upstream's EventType)."};
+export const validateDlqMessageDiscardedV1: ValidateFunction = validate62;
+const schema31 = {"$id":"evc:/schemas/Integr8sEventType","title":"Integr8sEventType","type":"string","enum":["execution_requested","execution_accepted","execution_queued","execution_started","execution_running","execution_completed","execution_failed","execution_timeout","execution_cancelled","pod_created","pod_scheduled","pod_running","pod_succeeded","pod_failed","pod_terminated","pod_deleted","user_registered","user_login","user_logged_in","user_logged_out","user_updated","user_deleted","user_settings_updated","notification_created","notification_sent","notification_delivered","notification_failed","notification_read","notification_all_read","notification_clicked","notification_preferences_updated","script_saved","script_deleted","script_shared","security_violation","rate_limit_exceeded","auth_failed","resource_limit_exceeded","quota_exceeded","system_error","service_unhealthy","service_recovered","result_stored","result_failed","saga_started","saga_completed","saga_failed","saga_cancelled","saga_compensating","saga_compensated","create_pod_command","delete_pod_command","allocate_resources_command","release_resources_command","dlq_message_received","dlq_message_retried","dlq_message_discarded"],"description":"Every event type of Integr8sCode (upstream's EventType)."};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/Integr8sEventType" */;
 let vErrors = null;
 let errors = 0;
@@ -6333,7 +6568,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "execution_requested") || (data === "execution_accepted")) || (data === "execution_queued")) || (data === "execution_started")) || (data === "execution_running")) || (data === "execution_completed")) || (data === "execution_failed")) || (data === "execution_timeout")) || (data === "execution_cancelled")) || (data === "pod_created")) || (data === "pod_scheduled")) || (data === "pod_running")) || (data === "pod_succeeded")) || (data === "pod_failed")) || (data === "pod_terminated")) || (data === "pod_deleted")) || (data === "user_registered")) || (data === "user_login")) || (data === "user_logged_in")) || (data === "user_logged_out")) || (data === "user_updated")) || (data === "user_deleted")) || (data === "user_settings_updated")) || (data === "notification_created")) || (data === "notification_sent")) || (data === "notification_delivered")) || (data === "notification_failed")) || (data === "notification_read")) || (data === "notification_all_read")) || (data === "notification_clicked")) || (data === "notification_preferences_updated")) || (data === "script_saved")) || (data === "script_deleted")) || (data === "script_shared")) || (data === "security_violation")) || (data === "rate_limit_exceeded")) || (data === "auth_failed")) || (data === "resource_limit_exceeded")) || (data === "quota_exceeded")) || (data === "system_error")) || (data === "service_unhealthy")) || (data === "service_recovered")) || (data === "result_stored")) || (data === "result_failed")) || (data === "saga_started")) || (data === "saga_completed")) || (data === "saga_failed")) || (data === "saga_cancelled")) || (data === "saga_compensating")) || (data === "saga_compensated")) || (data === "create_pod_command")) || (data === "delete_pod_command")) || (data === "allocate_resources_command")) || (data === "release_resources_command")) || (data === "dlq_message_received")) || (data === "dlq_message_retried")) || (data === "dlq_message_discarded"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema30.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6342,12 +6577,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/DlqMessageDiscardedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -6492,8 +6727,8 @@ errors++;
 }
 }
 if(data3.original_event_type !== undefined && func0.call(data3, "original_event_type")){
-if(!(validate62(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate64(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 }
@@ -6545,14 +6780,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDlqMessageReceivedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDlqMessageReceivedV1: ValidateFunction = validate64;
+export const validateDlqMessageReceivedV1: ValidateFunction = validate66;
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/DlqMessageReceivedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -6717,8 +6952,8 @@ errors++;
 }
 }
 if(data3.original_event_type !== undefined && func0.call(data3, "original_event_type")){
-if(!(validate62(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate64(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 }
@@ -6807,14 +7042,14 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDlqMessageRetriedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDlqMessageRetriedV1: ValidateFunction = validate67;
+export const validateDlqMessageRetriedV1: ValidateFunction = validate69;
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/DlqMessageRetriedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -6959,8 +7194,8 @@ errors++;
 }
 }
 if(data3.original_event_type !== undefined && func0.call(data3, "original_event_type")){
-if(!(validate62(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate64(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 }
@@ -7012,15 +7247,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionAcceptedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionAcceptedV1: ValidateFunction = validate70;
-const schema33 = {"$id":"evc:/events/ExecutionAcceptedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_accepted"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"An accepted execution.","required":["execution_id","queue_position"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"queue_position":{"type":"integer","description":"Place in the queue."},"estimated_wait_seconds":{"type":["number","null"],"description":"Expected wait."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
+export const validateExecutionAcceptedV1: ValidateFunction = validate72;
+const schema34 = {"$id":"evc:/events/ExecutionAcceptedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_accepted"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"An accepted execution.","required":["execution_id","queue_position"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"queue_position":{"type":"integer","description":"Place in the queue."},"estimated_wait_seconds":{"type":["number","null"],"description":"Expected wait."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionAcceptedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -7151,7 +7386,7 @@ errors++;
 if(data3.estimated_wait_seconds !== undefined && func0.call(data3, "estimated_wait_seconds")){
 let data6 = data3.estimated_wait_seconds;
 if((!(typeof data6 == "number")) && (data6 !== null)){
-const err10 = {instancePath:instancePath+"/data/estimated_wait_seconds",schemaPath:"#/allOf/1/properties/data/properties/estimated_wait_seconds/type",keyword:"type",params:{type: schema33.allOf[1].properties.data.properties.estimated_wait_seconds.type},message:"must be number,null"};
+const err10 = {instancePath:instancePath+"/data/estimated_wait_seconds",schemaPath:"#/allOf/1/properties/data/properties/estimated_wait_seconds/type",keyword:"type",params:{type: schema34.allOf[1].properties.data.properties.estimated_wait_seconds.type},message:"must be number,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7162,8 +7397,8 @@ errors++;
 }
 }
 if(data3.priority !== undefined && func0.call(data3, "priority")){
-if(!(validate56(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 }
@@ -7190,14 +7425,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCancelledV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCancelledV1: ValidateFunction = validate73;
+export const validateExecutionCancelledV1: ValidateFunction = validate75;
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionCancelledV1" */;
 let vErrors = null;
 let errors = 0;
@@ -7384,14 +7619,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCancelledV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCancelledV2: ValidateFunction = validate75;
+export const validateExecutionCancelledV2: ValidateFunction = validate77;
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionCancelledV2" */;
 let vErrors = null;
 let errors = 0;
@@ -7553,14 +7788,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCompletedV1: ValidateFunction = validate77;
+export const validateExecutionCompletedV1: ValidateFunction = validate79;
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionCompletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -7768,14 +8003,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCompletedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCompletedV2: ValidateFunction = validate79;
+export const validateExecutionCompletedV2: ValidateFunction = validate81;
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/ResourceUsage" */;
 let vErrors = null;
 let errors = 0;
@@ -7854,20 +8089,20 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/ExecutionCompletedV2DataResourceUsage" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
-if(!(validate82(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate84(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
@@ -7908,12 +8143,12 @@ vErrors = null;
 }
 }
 }
-validate81.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionCompletedV2" */;
 let vErrors = null;
 let errors = 0;
@@ -8042,8 +8277,8 @@ errors++;
 }
 }
 if(data3.resource_usage !== undefined && func0.call(data3, "resource_usage")){
-if(!(validate81(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
@@ -8094,15 +8329,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionFailedV1: ValidateFunction = validate85;
-const schema41 = {"$id":"evc:/schemas/ExecutionErrorType","title":"ExecutionErrorType","type":"string","enum":["system_error","timeout","resource_limit","script_error","permission_denied"],"description":"What kind of error ended an execution."};
+export const validateExecutionFailedV1: ValidateFunction = validate87;
+const schema42 = {"$id":"evc:/schemas/ExecutionErrorType","title":"ExecutionErrorType","type":"string","enum":["system_error","timeout","resource_limit","script_error","permission_denied"],"description":"What kind of error ended an execution."};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/ExecutionErrorType" */;
 let vErrors = null;
 let errors = 0;
@@ -8117,7 +8352,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "system_error") || (data === "timeout")) || (data === "resource_limit")) || (data === "script_error")) || (data === "permission_denied"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema41.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema42.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8126,12 +8361,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -8282,8 +8517,8 @@ errors++;
 }
 }
 if(data3.error_type !== undefined && func0.call(data3, "error_type")){
-if(!(validate87(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -8335,14 +8570,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionFailedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionFailedV2: ValidateFunction = validate89;
+export const validateExecutionFailedV2: ValidateFunction = validate91;
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionFailedV2" */;
 let vErrors = null;
 let errors = 0;
@@ -8471,14 +8706,14 @@ errors++;
 }
 }
 if(data3.error_type !== undefined && func0.call(data3, "error_type")){
-if(!(validate87(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
 if(data3.resource_usage !== undefined && func0.call(data3, "resource_usage")){
-if(!(validate81(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
@@ -8529,14 +8764,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionQueuedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionQueuedV1: ValidateFunction = validate93;
+export const validateExecutionQueuedV1: ValidateFunction = validate95;
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionQueuedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -8724,15 +8959,15 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionQueuedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionQueuedV2: ValidateFunction = validate95;
-const schema44 = {"$id":"evc:/events/ExecutionQueuedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_queued"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A queued execution.","required":["execution_id"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"position_in_queue":{"type":["integer","null"],"description":"Place in the queue."},"estimated_start_time":{"type":["string","null"],"format":"date-time","description":"When it is expected to start."}}}}}]};
+export const validateExecutionQueuedV2: ValidateFunction = validate97;
+const schema45 = {"$id":"evc:/events/ExecutionQueuedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_queued"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A queued execution.","required":["execution_id"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"position_in_queue":{"type":["integer","null"],"description":"Place in the queue."},"estimated_start_time":{"type":["string","null"],"format":"date-time","description":"When it is expected to start."}}}}}]};
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionQueuedV2" */;
 let vErrors = null;
 let errors = 0;
@@ -8840,7 +9075,7 @@ errors++;
 if(data3.position_in_queue !== undefined && func0.call(data3, "position_in_queue")){
 let data5 = data3.position_in_queue;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (data5 !== null)){
-const err8 = {instancePath:instancePath+"/data/position_in_queue",schemaPath:"#/allOf/1/properties/data/properties/position_in_queue/type",keyword:"type",params:{type: schema44.allOf[1].properties.data.properties.position_in_queue.type},message:"must be integer,null"};
+const err8 = {instancePath:instancePath+"/data/position_in_queue",schemaPath:"#/allOf/1/properties/data/properties/position_in_queue/type",keyword:"type",params:{type: schema45.allOf[1].properties.data.properties.position_in_queue.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8853,7 +9088,7 @@ errors++;
 if(data3.estimated_start_time !== undefined && func0.call(data3, "estimated_start_time")){
 let data6 = data3.estimated_start_time;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err9 = {instancePath:instancePath+"/data/estimated_start_time",schemaPath:"#/allOf/1/properties/data/properties/estimated_start_time/type",keyword:"type",params:{type: schema44.allOf[1].properties.data.properties.estimated_start_time.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/data/estimated_start_time",schemaPath:"#/allOf/1/properties/data/properties/estimated_start_time/type",keyword:"type",params:{type: schema45.allOf[1].properties.data.properties.estimated_start_time.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8898,15 +9133,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate95.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRequestedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRequestedV1: ValidateFunction = validate97;
-const schema45 = {"$id":"evc:/events/ExecutionRequestedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","minLength":1,"description":"The language (python, node, go, ...)."},"language_version":{"type":"string","minLength":1,"description":"e.g. 3.11."},"runtime_image":{"type":"string","minLength":1,"description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"minItems":1,"description":"The command that runs the file."},"runtime_filename":{"type":"string","minLength":1,"description":"The file the script is written to."},"timeout_seconds":{"type":"integer","minimum":1,"description":"Wall-clock limit."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (100m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"type":"integer","minimum":1,"maximum":10,"default":5,"description":"Queue priority, 1 (high) to 10."},"environment_variables":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment of the script."},"stdin":{"type":"string","description":"Standard input."}}}}}]};
+export const validateExecutionRequestedV1: ValidateFunction = validate99;
+const schema46 = {"$id":"evc:/events/ExecutionRequestedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","minLength":1,"description":"The language (python, node, go, ...)."},"language_version":{"type":"string","minLength":1,"description":"e.g. 3.11."},"runtime_image":{"type":"string","minLength":1,"description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"minItems":1,"description":"The command that runs the file."},"runtime_filename":{"type":"string","minLength":1,"description":"The file the script is written to."},"timeout_seconds":{"type":"integer","minimum":1,"description":"Wall-clock limit."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (100m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"type":"integer","minimum":1,"maximum":10,"default":5,"description":"Queue priority, 1 (high) to 10."},"environment_variables":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment of the script."},"stdin":{"type":"string","description":"Standard input."}}}}}]};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionRequestedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -9035,7 +9270,7 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 of Object.keys(data3)){
-if(!(func0.call(schema45.allOf[1].properties.data.properties, key0))){
+if(!(func0.call(schema46.allOf[1].properties.data.properties, key0))){
 const err11 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
@@ -9391,15 +9626,15 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRequestedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRequestedV2: ValidateFunction = validate99;
-const schema46 = {"$id":"evc:/events/ExecutionRequestedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
+export const validateExecutionRequestedV2: ValidateFunction = validate101;
+const schema47 = {"$id":"evc:/events/ExecutionRequestedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionRequestedV2" */;
 let vErrors = null;
 let errors = 0;
@@ -9578,7 +9813,7 @@ vErrors.push(err15);
 errors++;
 }
 for(const key0 of Object.keys(data3)){
-if(!(func0.call(schema46.allOf[1].properties.data.properties, key0))){
+if(!(func0.call(schema47.allOf[1].properties.data.properties, key0))){
 const err16 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
@@ -9764,8 +9999,8 @@ errors++;
 }
 }
 if(data3.priority !== undefined && func0.call(data3, "priority")){
-if(!(validate56(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 }
@@ -9792,14 +10027,14 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRunningV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRunningV1: ValidateFunction = validate102;
+export const validateExecutionRunningV1: ValidateFunction = validate104;
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionRunningV1" */;
 let vErrors = null;
 let errors = 0;
@@ -9997,15 +10232,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRunningV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRunningV2: ValidateFunction = validate104;
-const schema48 = {"$id":"evc:/events/ExecutionRunningV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_running"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A running execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"progress_percentage":{"type":["integer","null"],"description":"How far it got, when known."}}}}}]};
+export const validateExecutionRunningV2: ValidateFunction = validate106;
+const schema49 = {"$id":"evc:/events/ExecutionRunningV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_running"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A running execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"progress_percentage":{"type":["integer","null"],"description":"How far it got, when known."}}}}}]};
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionRunningV2" */;
 let vErrors = null;
 let errors = 0;
@@ -10135,7 +10370,7 @@ errors++;
 if(data3.progress_percentage !== undefined && func0.call(data3, "progress_percentage")){
 let data6 = data3.progress_percentage;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (data6 !== null)){
-const err10 = {instancePath:instancePath+"/data/progress_percentage",schemaPath:"#/allOf/1/properties/data/properties/progress_percentage/type",keyword:"type",params:{type: schema48.allOf[1].properties.data.properties.progress_percentage.type},message:"must be integer,null"};
+const err10 = {instancePath:instancePath+"/data/progress_percentage",schemaPath:"#/allOf/1/properties/data/properties/progress_percentage/type",keyword:"type",params:{type: schema49.allOf[1].properties.data.properties.progress_percentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10168,15 +10403,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionStartedV1: ValidateFunction = validate106;
-const schema49 = {"$id":"evc:/events/ExecutionStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_started"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A started execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"node_name":{"type":["string","null"],"description":"The Kubernetes node."},"container_id":{"type":["string","null"],"description":"The container."}}}}}]};
+export const validateExecutionStartedV1: ValidateFunction = validate108;
+const schema50 = {"$id":"evc:/events/ExecutionStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_started"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A started execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"node_name":{"type":["string","null"],"description":"The Kubernetes node."},"container_id":{"type":["string","null"],"description":"The container."}}}}}]};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionStartedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -10319,7 +10554,7 @@ errors++;
 if(data3.node_name !== undefined && func0.call(data3, "node_name")){
 let data6 = data3.node_name;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err11 = {instancePath:instancePath+"/data/node_name",schemaPath:"#/allOf/1/properties/data/properties/node_name/type",keyword:"type",params:{type: schema49.allOf[1].properties.data.properties.node_name.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/node_name",schemaPath:"#/allOf/1/properties/data/properties/node_name/type",keyword:"type",params:{type: schema50.allOf[1].properties.data.properties.node_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10332,7 +10567,7 @@ errors++;
 if(data3.container_id !== undefined && func0.call(data3, "container_id")){
 let data7 = data3.container_id;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/container_id",schemaPath:"#/allOf/1/properties/data/properties/container_id/type",keyword:"type",params:{type: schema49.allOf[1].properties.data.properties.container_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/container_id",schemaPath:"#/allOf/1/properties/data/properties/container_id/type",keyword:"type",params:{type: schema50.allOf[1].properties.data.properties.container_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10365,14 +10600,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionTimeoutV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionTimeoutV1: ValidateFunction = validate108;
+export const validateExecutionTimeoutV1: ValidateFunction = validate110;
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionTimeoutV1" */;
 let vErrors = null;
 let errors = 0;
@@ -10547,14 +10782,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionTimeoutV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionTimeoutV2: ValidateFunction = validate110;
+export const validateExecutionTimeoutV2: ValidateFunction = validate112;
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ExecutionTimeoutV2" */;
 let vErrors = null;
 let errors = 0;
@@ -10683,8 +10918,8 @@ errors++;
 }
 }
 if(data3.resource_usage !== undefined && func0.call(data3, "resource_usage")){
-if(!(validate81(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
@@ -10735,14 +10970,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateFormSubmittedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateFormSubmittedV1: ValidateFunction = validate113;
+export const validateFormSubmittedV1: ValidateFunction = validate115;
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/FormSubmittedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -10942,14 +11177,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateJobCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateJobCompletedV1: ValidateFunction = validate115;
+export const validateJobCompletedV1: ValidateFunction = validate117;
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/JobCompletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -11169,14 +11404,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateJobFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateJobFailedV1: ValidateFunction = validate117;
+export const validateJobFailedV1: ValidateFunction = validate119;
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/JobFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -11409,15 +11644,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateJobSubmittedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateJobSubmittedV1: ValidateFunction = validate119;
-const schema55 = {"$id":"evc:/events/JobSubmittedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"job.submitted"},"version":{"const":1},"aggregateType":{"const":"inference_queue"},"data":{"type":"object","description":"A queued job.","required":["job_id","model_id","priority"],"additionalProperties":false,"properties":{"job_id":{"type":"string","format":"uuid","description":"The inference job."},"model_id":{"type":"string","minLength":1,"description":"The model to run."},"priority":{"type":"string","enum":["low","normal","high"],"description":"Queue priority."}}}}}]};
+export const validateJobSubmittedV1: ValidateFunction = validate121;
+const schema56 = {"$id":"evc:/events/JobSubmittedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"job.submitted"},"version":{"const":1},"aggregateType":{"const":"inference_queue"},"data":{"type":"object","description":"A queued job.","required":["job_id","model_id","priority"],"additionalProperties":false,"properties":{"job_id":{"type":"string","format":"uuid","description":"The inference job."},"model_id":{"type":"string","minLength":1,"description":"The model to run."},"priority":{"type":"string","enum":["low","normal","high"],"description":"Queue priority."}}}}}]};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/JobSubmittedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -11580,7 +11815,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((data6 === "low") || (data6 === "normal")) || (data6 === "high"))){
-const err13 = {instancePath:instancePath+"/data/priority",schemaPath:"#/allOf/1/properties/data/properties/priority/enum",keyword:"enum",params:{allowedValues: schema55.allOf[1].properties.data.properties.priority.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/data/priority",schemaPath:"#/allOf/1/properties/data/properties/priority/enum",keyword:"enum",params:{allowedValues: schema56.allOf[1].properties.data.properties.priority.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11613,15 +11848,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelHealthChangedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelHealthChangedV1: ValidateFunction = validate121;
-const schema56 = {"$id":"evc:/events/ModelHealthChangedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.health.changed"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"A health transition.","required":["model_id","previous_state","new_state"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"previous_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"new_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"error_message":{"type":"string","description":"What went wrong, when the model became unhealthy."}}}}}]};
+export const validateModelHealthChangedV1: ValidateFunction = validate123;
+const schema57 = {"$id":"evc:/events/ModelHealthChangedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.health.changed"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"A health transition.","required":["model_id","previous_state","new_state"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"previous_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"new_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"error_message":{"type":"string","description":"What went wrong, when the model became unhealthy."}}}}}]};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelHealthChangedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -11759,7 +11994,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((((data5 === "unloaded") || (data5 === "loading")) || (data5 === "loaded")) || (data5 === "unhealthy")) || (data5 === "unloading"))){
-const err11 = {instancePath:instancePath+"/data/previous_state",schemaPath:"#/allOf/1/properties/data/properties/previous_state/enum",keyword:"enum",params:{allowedValues: schema56.allOf[1].properties.data.properties.previous_state.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/data/previous_state",schemaPath:"#/allOf/1/properties/data/properties/previous_state/enum",keyword:"enum",params:{allowedValues: schema57.allOf[1].properties.data.properties.previous_state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11782,7 +12017,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((((data6 === "unloaded") || (data6 === "loading")) || (data6 === "loaded")) || (data6 === "unhealthy")) || (data6 === "unloading"))){
-const err13 = {instancePath:instancePath+"/data/new_state",schemaPath:"#/allOf/1/properties/data/properties/new_state/enum",keyword:"enum",params:{allowedValues: schema56.allOf[1].properties.data.properties.new_state.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/data/new_state",schemaPath:"#/allOf/1/properties/data/properties/new_state/enum",keyword:"enum",params:{allowedValues: schema57.allOf[1].properties.data.properties.new_state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11827,14 +12062,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelLoadedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelLoadedV1: ValidateFunction = validate123;
+export const validateModelLoadedV1: ValidateFunction = validate125;
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelLoadedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -12067,14 +12302,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelRegisteredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelRegisteredV1: ValidateFunction = validate125;
+export const validateModelRegisteredV1: ValidateFunction = validate127;
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelRegisteredV1" */;
 let vErrors = null;
 let errors = 0;
@@ -12272,14 +12507,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelRegisteredV2.errors` holds ajv's issues, with JSON paths. */
-export const validateModelRegisteredV2: ValidateFunction = validate127;
+export const validateModelRegisteredV2: ValidateFunction = validate129;
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelRegisteredV2" */;
 let vErrors = null;
 let errors = 0;
@@ -12512,14 +12747,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelRegisteredV3.errors` holds ajv's issues, with JSON paths. */
-export const validateModelRegisteredV3: ValidateFunction = validate129;
+export const validateModelRegisteredV3: ValidateFunction = validate131;
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelRegisteredV3" */;
 let vErrors = null;
 let errors = 0;
@@ -12789,15 +13024,15 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelUnloadedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelUnloadedV1: ValidateFunction = validate131;
-const schema61 = {"$id":"evc:/events/ModelUnloadedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.unloaded"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"An unloaded model.","required":["model_id","reason","uptime_seconds"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"reason":{"type":"string","enum":["lru_eviction","manual","unhealthy","shutdown"],"description":"Why it was unloaded."},"uptime_seconds":{"type":"integer","minimum":0,"description":"How long it was loaded."}}}}}]};
+export const validateModelUnloadedV1: ValidateFunction = validate133;
+const schema62 = {"$id":"evc:/events/ModelUnloadedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.unloaded"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"An unloaded model.","required":["model_id","reason","uptime_seconds"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"reason":{"type":"string","enum":["lru_eviction","manual","unhealthy","shutdown"],"description":"Why it was unloaded."},"uptime_seconds":{"type":"integer","minimum":0,"description":"How long it was loaded."}}}}}]};
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelUnloadedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -12935,7 +13170,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((((data5 === "lru_eviction") || (data5 === "manual")) || (data5 === "unhealthy")) || (data5 === "shutdown"))){
-const err11 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/enum",keyword:"enum",params:{allowedValues: schema61.allOf[1].properties.data.properties.reason.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/enum",keyword:"enum",params:{allowedValues: schema62.allOf[1].properties.data.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12993,14 +13228,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelUnregisteredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelUnregisteredV1: ValidateFunction = validate133;
+export const validateModelUnregisteredV1: ValidateFunction = validate135;
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelUnregisteredV1" */;
 let vErrors = null;
 let errors = 0;
@@ -13128,14 +13363,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelVersionAddedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelVersionAddedV1: ValidateFunction = validate135;
+export const validateModelVersionAddedV1: ValidateFunction = validate137;
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ModelVersionAddedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -13333,14 +13568,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate135.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationAllReadV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationAllReadV1: ValidateFunction = validate137;
+export const validateNotificationAllReadV1: ValidateFunction = validate139;
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationAllReadV1" */;
 let vErrors = null;
 let errors = 0;
@@ -13513,15 +13748,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationClickedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationClickedV1: ValidateFunction = validate139;
-const schema65 = {"$id":"evc:/events/NotificationClickedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_clicked"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A clicked notification.","required":["notification_id","user_id","clicked_at"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"clicked_at":{"type":"string","format":"date-time","description":"When."},"action":{"type":["string","null"],"description":"The action clicked."}}}}}]};
+export const validateNotificationClickedV1: ValidateFunction = validate141;
+const schema66 = {"$id":"evc:/events/NotificationClickedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_clicked"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A clicked notification.","required":["notification_id","user_id","clicked_at"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"clicked_at":{"type":"string","format":"date-time","description":"When."},"action":{"type":["string","null"],"description":"The action clicked."}}}}}]};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationClickedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -13673,7 +13908,7 @@ errors++;
 if(data3.action !== undefined && func0.call(data3, "action")){
 let data7 = data3.action;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/action",schemaPath:"#/allOf/1/properties/data/properties/action/type",keyword:"type",params:{type: schema65.allOf[1].properties.data.properties.action.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/action",schemaPath:"#/allOf/1/properties/data/properties/action/type",keyword:"type",params:{type: schema66.allOf[1].properties.data.properties.action.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -13706,16 +13941,16 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate139.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationCreatedV1: ValidateFunction = validate141;
-const schema66 = {"$id":"evc:/events/NotificationCreatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_created"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A new notification.","required":["notification_id","user_id","subject","body","severity"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"subject":{"type":"string","description":"The title."},"body":{"type":"string","description":"The text."},"severity":{"title":"NotificationSeverity","type":"string","enum":["low","medium","high","urgent"],"description":"How urgent a notification is."},"tags":{"type":"array","items":{"type":"string","description":"A tag."},"default":[],"description":"Tags for filtering."},"channels":{"type":"array","items":{"$ref":"evc:/schemas/NotificationChannel"},"default":[],"description":"Where to deliver it."}}}}}]};
-const schema67 = {"$id":"evc:/schemas/NotificationChannel","title":"NotificationChannel","type":"string","enum":["in_app","webhook","slack"],"description":"Where a notification is delivered."};
+export const validateNotificationCreatedV1: ValidateFunction = validate143;
+const schema67 = {"$id":"evc:/events/NotificationCreatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_created"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A new notification.","required":["notification_id","user_id","subject","body","severity"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"subject":{"type":"string","description":"The title."},"body":{"type":"string","description":"The text."},"severity":{"title":"NotificationSeverity","type":"string","enum":["low","medium","high","urgent"],"description":"How urgent a notification is."},"tags":{"type":"array","items":{"type":"string","description":"A tag."},"default":[],"description":"Tags for filtering."},"channels":{"type":"array","items":{"$ref":"evc:/schemas/NotificationChannel"},"default":[],"description":"Where to deliver it."}}}}}]};
+const schema68 = {"$id":"evc:/schemas/NotificationChannel","title":"NotificationChannel","type":"string","enum":["in_app","webhook","slack"],"description":"Where a notification is delivered."};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/NotificationChannel" */;
 let vErrors = null;
 let errors = 0;
@@ -13730,7 +13965,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "in_app") || (data === "webhook")) || (data === "slack"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema68.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13739,12 +13974,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate143.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationCreatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -13925,7 +14160,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((((data8 === "low") || (data8 === "medium")) || (data8 === "high")) || (data8 === "urgent"))){
-const err15 = {instancePath:instancePath+"/data/severity",schemaPath:"#/allOf/1/properties/data/properties/severity/enum",keyword:"enum",params:{allowedValues: schema66.allOf[1].properties.data.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/data/severity",schemaPath:"#/allOf/1/properties/data/properties/severity/enum",keyword:"enum",params:{allowedValues: schema67.allOf[1].properties.data.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -13968,8 +14203,8 @@ let data11 = data3.channels;
 if(Array.isArray(data11)){
 const len1 = data11.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate143(data11[i1], {instancePath:instancePath+"/data/channels/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data11[i1], {instancePath:instancePath+"/data/channels/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -14008,14 +14243,14 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationDeliveredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationDeliveredV1: ValidateFunction = validate145;
+export const validateNotificationDeliveredV1: ValidateFunction = validate147;
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationDeliveredV1" */;
 let vErrors = null;
 let errors = 0;
@@ -14150,8 +14385,8 @@ errors++;
 }
 }
 if(data3.channel !== undefined && func0.call(data3, "channel")){
-if(!(validate143(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -14203,14 +14438,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate145.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationFailedV1: ValidateFunction = validate148;
+export const validateNotificationFailedV1: ValidateFunction = validate150;
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -14345,8 +14580,8 @@ errors++;
 }
 }
 if(data3.channel !== undefined && func0.call(data3, "channel")){
-if(!(validate143(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -14398,14 +14633,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationPreferencesUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationPreferencesUpdatedV1: ValidateFunction = validate151;
+export const validateNotificationPreferencesUpdatedV1: ValidateFunction = validate153;
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationPreferencesUpdatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -14548,14 +14783,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate151.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationReadV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationReadV1: ValidateFunction = validate153;
+export const validateNotificationReadV1: ValidateFunction = validate155;
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationReadV1" */;
 let vErrors = null;
 let errors = 0;
@@ -14727,14 +14962,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate153.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationSentV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationSentV1: ValidateFunction = validate155;
+export const validateNotificationSentV1: ValidateFunction = validate157;
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/NotificationSentV1" */;
 let vErrors = null;
 let errors = 0;
@@ -14869,8 +15104,8 @@ errors++;
 }
 }
 if(data3.channel !== undefined && func0.call(data3, "channel")){
-if(!(validate143(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -14922,15 +15157,15 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate155.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanCompletedV1: ValidateFunction = validate158;
-const schema73 = {"$id":"evc:/events/PlanCompletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.completed"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"The plan a planning job produced.","required":["jobId","plan","processingTime"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"plan":{"type":"object","title":"InfrastructurePlan","description":"The result of planning.","required":["summary","resources"],"additionalProperties":false,"properties":{"summary":{"type":"string","description":"What the plan does, in a sentence."},"resources":{"type":"array","items":{"type":"object","title":"PlannedResource","description":"One resource of the plan.","required":["kind","name","action"],"additionalProperties":false,"properties":{"kind":{"type":"string","description":"Kubernetes kind or cloud resource type."},"name":{"type":"string","description":"Resource name."},"action":{"type":"string","enum":["CREATE","UPDATE","DELETE","KEEP"],"description":"What happens to it."}}},"description":"The resources the plan touches."},"estimatedMonthlyCost":{"type":"number","minimum":0,"description":"Estimated monthly cost in USD."}}},"processingTime":{"type":"integer","minimum":0,"description":"Time taken, in milliseconds."}}}}}]};
+export const validatePlanCompletedV1: ValidateFunction = validate160;
+const schema74 = {"$id":"evc:/events/PlanCompletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.completed"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"The plan a planning job produced.","required":["jobId","plan","processingTime"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"plan":{"type":"object","title":"InfrastructurePlan","description":"The result of planning.","required":["summary","resources"],"additionalProperties":false,"properties":{"summary":{"type":"string","description":"What the plan does, in a sentence."},"resources":{"type":"array","items":{"type":"object","title":"PlannedResource","description":"One resource of the plan.","required":["kind","name","action"],"additionalProperties":false,"properties":{"kind":{"type":"string","description":"Kubernetes kind or cloud resource type."},"name":{"type":"string","description":"Resource name."},"action":{"type":"string","enum":["CREATE","UPDATE","DELETE","KEEP"],"description":"What happens to it."}}},"description":"The resources the plan touches."},"estimatedMonthlyCost":{"type":"number","minimum":0,"description":"Estimated monthly cost in USD."}}},"processingTime":{"type":"integer","minimum":0,"description":"Time taken, in milliseconds."}}}}}]};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PlanCompletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -15188,7 +15423,7 @@ vErrors.push(err20);
 errors++;
 }
 if(!((((data11 === "CREATE") || (data11 === "UPDATE")) || (data11 === "DELETE")) || (data11 === "KEEP"))){
-const err21 = {instancePath:instancePath+"/data/plan/resources/" + i0+"/action",schemaPath:"#/allOf/1/properties/data/properties/plan/properties/resources/items/properties/action/enum",keyword:"enum",params:{allowedValues: schema73.allOf[1].properties.data.properties.plan.properties.resources.items.properties.action.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/data/plan/resources/" + i0+"/action",schemaPath:"#/allOf/1/properties/data/properties/plan/properties/resources/items/properties/action/enum",keyword:"enum",params:{allowedValues: schema74.allOf[1].properties.data.properties.plan.properties.resources.items.properties.action.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -15307,14 +15542,14 @@ vErrors.push(err30);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanFailedV1: ValidateFunction = validate160;
+export const validatePlanFailedV1: ValidateFunction = validate162;
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PlanFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -15477,15 +15712,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanProgressV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanProgressV1: ValidateFunction = validate162;
-const schema75 = {"$id":"evc:/events/PlanProgressV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.progress"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"Progress of a planning job.","required":["jobId","step","progress","message"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"step":{"title":"PlanStep","type":"string","enum":["ANALYZE_GRAPH","ESTIMATE_RESOURCES","GENERATE_PLAN","VALIDATE_PLAN"],"description":"A step of the planning workflow, in order."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Percent done, 0 to 100."},"message":{"type":"string","description":"What is happening."}}}}}]};
+export const validatePlanProgressV1: ValidateFunction = validate164;
+const schema76 = {"$id":"evc:/events/PlanProgressV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.progress"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"Progress of a planning job.","required":["jobId","step","progress","message"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"step":{"title":"PlanStep","type":"string","enum":["ANALYZE_GRAPH","ESTIMATE_RESOURCES","GENERATE_PLAN","VALIDATE_PLAN"],"description":"A step of the planning workflow, in order."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Percent done, 0 to 100."},"message":{"type":"string","description":"What is happening."}}}}}]};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PlanProgressV1" */;
 let vErrors = null;
 let errors = 0;
@@ -15633,7 +15868,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((((data5 === "ANALYZE_GRAPH") || (data5 === "ESTIMATE_RESOURCES")) || (data5 === "GENERATE_PLAN")) || (data5 === "VALIDATE_PLAN"))){
-const err12 = {instancePath:instancePath+"/data/step",schemaPath:"#/allOf/1/properties/data/properties/step/enum",keyword:"enum",params:{allowedValues: schema75.allOf[1].properties.data.properties.step.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/data/step",schemaPath:"#/allOf/1/properties/data/properties/step/enum",keyword:"enum",params:{allowedValues: schema76.allOf[1].properties.data.properties.step.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -15713,15 +15948,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanStartedV1: ValidateFunction = validate164;
-const schema76 = {"$id":"evc:/events/PlanStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.started"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"What a planning job starts from.","required":["jobId","userId","graphId","planningType"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"Unique identifier for the job."},"userId":{"type":"string","minLength":1,"description":"User who initiated the job."},"graphId":{"type":"string","minLength":1,"description":"ID of the graph to plan for."},"planningType":{"title":"PlanningType","type":"string","enum":["INITIAL","INCREMENTAL","MIGRATION"],"description":"What kind of plan is asked for."}}}}}]};
+export const validatePlanStartedV1: ValidateFunction = validate166;
+const schema77 = {"$id":"evc:/events/PlanStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.started"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"What a planning job starts from.","required":["jobId","userId","graphId","planningType"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"Unique identifier for the job."},"userId":{"type":"string","minLength":1,"description":"User who initiated the job."},"graphId":{"type":"string","minLength":1,"description":"ID of the graph to plan for."},"planningType":{"title":"PlanningType","type":"string","enum":["INITIAL","INCREMENTAL","MIGRATION"],"description":"What kind of plan is asked for."}}}}}]};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PlanStartedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -15919,7 +16154,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!(((data7 === "INITIAL") || (data7 === "INCREMENTAL")) || (data7 === "MIGRATION"))){
-const err16 = {instancePath:instancePath+"/data/planningType",schemaPath:"#/allOf/1/properties/data/properties/planningType/enum",keyword:"enum",params:{allowedValues: schema76.allOf[1].properties.data.properties.planningType.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/data/planningType",schemaPath:"#/allOf/1/properties/data/properties/planningType/enum",keyword:"enum",params:{allowedValues: schema77.allOf[1].properties.data.properties.planningType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -15952,14 +16187,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodCreatedV1: ValidateFunction = validate166;
+export const validatePodCreatedV1: ValidateFunction = validate168;
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodCreatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -16134,14 +16369,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodDeletedV1: ValidateFunction = validate168;
+export const validatePodDeletedV1: ValidateFunction = validate170;
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodDeletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -16339,15 +16574,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate168.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodDeletedV2.errors` holds ajv's issues, with JSON paths. */
-export const validatePodDeletedV2: ValidateFunction = validate170;
-const schema79 = {"$id":"evc:/events/PodDeletedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_deleted"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A deleted pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"reason":{"type":["string","null"],"description":"Why it was deleted."}}}}}]};
+export const validatePodDeletedV2: ValidateFunction = validate172;
+const schema80 = {"$id":"evc:/events/PodDeletedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_deleted"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A deleted pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"reason":{"type":["string","null"],"description":"Why it was deleted."}}}}}]};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodDeletedV2" */;
 let vErrors = null;
 let errors = 0;
@@ -16477,7 +16712,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data6 = data3.reason;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err10 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema79.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema80.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -16510,15 +16745,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate170.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodFailedV1: ValidateFunction = validate172;
-const schema80 = {"$id":"evc:/events/PodFailedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_failed"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A failed pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":1,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason (OOMKilled, Error, ...)."},"message":{"type":["string","null"],"description":"Detail."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
+export const validatePodFailedV1: ValidateFunction = validate174;
+const schema81 = {"$id":"evc:/events/PodFailedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_failed"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A failed pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":1,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason (OOMKilled, Error, ...)."},"message":{"type":["string","null"],"description":"Detail."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -16674,7 +16909,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data7 = data3.reason;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema80.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -16687,7 +16922,7 @@ errors++;
 if(data3.message !== undefined && func0.call(data3, "message")){
 let data8 = data3.message;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema80.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -16700,7 +16935,7 @@ errors++;
 if(data3.stdout !== undefined && func0.call(data3, "stdout")){
 let data9 = data3.stdout;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err14 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema80.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -16713,7 +16948,7 @@ errors++;
 if(data3.stderr !== undefined && func0.call(data3, "stderr")){
 let data10 = data3.stderr;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err15 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema80.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
+const err15 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -16746,14 +16981,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodRunningV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodRunningV1: ValidateFunction = validate174;
+export const validatePodRunningV1: ValidateFunction = validate176;
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodRunningV1" */;
 let vErrors = null;
 let errors = 0;
@@ -16957,14 +17192,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodRunningV2.errors` holds ajv's issues, with JSON paths. */
-export const validatePodRunningV2: ValidateFunction = validate176;
+export const validatePodRunningV2: ValidateFunction = validate178;
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodRunningV2" */;
 let vErrors = null;
 let errors = 0;
@@ -17216,14 +17451,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate176.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodScheduledV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodScheduledV1: ValidateFunction = validate178;
+export const validatePodScheduledV1: ValidateFunction = validate180;
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodScheduledV1" */;
 let vErrors = null;
 let errors = 0;
@@ -17398,14 +17633,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate178.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodSucceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodSucceededV1: ValidateFunction = validate180;
+export const validatePodSucceededV1: ValidateFunction = validate182;
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodSucceededV1" */;
 let vErrors = null;
 let errors = 0;
@@ -17603,15 +17838,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodSucceededV2.errors` holds ajv's issues, with JSON paths. */
-export const validatePodSucceededV2: ValidateFunction = validate182;
-const schema85 = {"$id":"evc:/events/PodSucceededV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_succeeded"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A succeeded pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
+export const validatePodSucceededV2: ValidateFunction = validate184;
+const schema86 = {"$id":"evc:/events/PodSucceededV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_succeeded"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A succeeded pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodSucceededV2" */;
 let vErrors = null;
 let errors = 0;
@@ -17754,7 +17989,7 @@ errors++;
 if(data3.stdout !== undefined && func0.call(data3, "stdout")){
 let data7 = data3.stdout;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err11 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema85.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema86.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -17767,7 +18002,7 @@ errors++;
 if(data3.stderr !== undefined && func0.call(data3, "stderr")){
 let data8 = data3.stderr;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err12 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema85.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema86.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -17800,15 +18035,15 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodTerminatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodTerminatedV1: ValidateFunction = validate184;
-const schema86 = {"$id":"evc:/events/PodTerminatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_terminated"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A terminated pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason."},"message":{"type":["string","null"],"description":"Detail."}}}}}]};
+export const validatePodTerminatedV1: ValidateFunction = validate186;
+const schema87 = {"$id":"evc:/events/PodTerminatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_terminated"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A terminated pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason."},"message":{"type":["string","null"],"description":"Detail."}}}}}]};
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/PodTerminatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -17964,7 +18199,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data7 = data3.reason;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema86.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema87.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -17977,7 +18212,7 @@ errors++;
 if(data3.message !== undefined && func0.call(data3, "message")){
 let data8 = data3.message;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema86.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema87.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -18010,14 +18245,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate184.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateQuotaExceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validateQuotaExceededV1: ValidateFunction = validate186;
+export const validateQuotaExceededV1: ValidateFunction = validate188;
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/QuotaExceededV1" */;
 let vErrors = null;
 let errors = 0;
@@ -18200,15 +18435,15 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate186.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRateLimitExceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRateLimitExceededV1: ValidateFunction = validate188;
-const schema88 = {"$id":"evc:/events/RateLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"rate_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"An exceeded rate limit.","required":["endpoint","limit","window_seconds"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"endpoint":{"type":"string","description":"The endpoint."},"limit":{"type":"integer","description":"Requests allowed per window."},"window_seconds":{"type":"integer","description":"The window."}}}}}]};
+export const validateRateLimitExceededV1: ValidateFunction = validate190;
+const schema89 = {"$id":"evc:/events/RateLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"rate_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"An exceeded rate limit.","required":["endpoint","limit","window_seconds"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"endpoint":{"type":"string","description":"The endpoint."},"limit":{"type":"integer","description":"Requests allowed per window."},"window_seconds":{"type":"integer","description":"The window."}}}}}]};
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/RateLimitExceededV1" */;
 let vErrors = null;
 let errors = 0;
@@ -18311,7 +18546,7 @@ errors++;
 if(data3.user_id !== undefined && func0.call(data3, "user_id")){
 let data4 = data3.user_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err8 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema88.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema89.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -18382,14 +18617,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate188.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordCreatedV1: ValidateFunction = validate190;
+export const validateRecordCreatedV1: ValidateFunction = validate192;
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/RecordCreatedV1DataFields" */;
 let vErrors = null;
 let errors = 0;
@@ -18405,12 +18640,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/RecordCreatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -18561,8 +18796,8 @@ errors++;
 }
 }
 if(data3.fields !== undefined && func0.call(data3, "fields")){
-if(!(validate192(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -18589,14 +18824,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate190.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordCreatedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordCreatedV2: ValidateFunction = validate194;
+export const validateRecordCreatedV2: ValidateFunction = validate196;
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/RecordCreatedV2" */;
 let vErrors = null;
 let errors = 0;
@@ -18757,8 +18992,8 @@ errors++;
 }
 }
 if(data3.fields !== undefined && func0.call(data3, "fields")){
-if(!(validate192(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -18810,14 +19045,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate194.errors = vErrors;
+validate196.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordDeletedV1: ValidateFunction = validate197;
+export const validateRecordDeletedV1: ValidateFunction = validate199;
 
-function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/RecordDeletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -19005,14 +19240,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate197.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordUpdatedV1: ValidateFunction = validate199;
+export const validateRecordUpdatedV1: ValidateFunction = validate201;
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/RecordUpdatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -19300,14 +19535,14 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate199.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateReleaseResourcesCommandV1.errors` holds ajv's issues, with JSON paths. */
-export const validateReleaseResourcesCommandV1: ValidateFunction = validate201;
+export const validateReleaseResourcesCommandV1: ValidateFunction = validate203;
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ReleaseResourcesCommandV1" */;
 let vErrors = null;
 let errors = 0;
@@ -19479,15 +19714,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate203.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResourceLimitExceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validateResourceLimitExceededV1: ValidateFunction = validate203;
-const schema95 = {"$id":"evc:/events/ResourceLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"resource_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"resource"},"data":{"type":"object","description":"An exceeded resource limit.","required":["resource_type","limit","requested"],"additionalProperties":false,"properties":{"resource_type":{"type":"string","description":"cpu, memory, ..."},"limit":{"type":"integer","description":"What is allowed."},"requested":{"type":"integer","description":"What was asked."},"user_id":{"type":["string","null"],"description":"The user, when known."}}}}}]};
+export const validateResourceLimitExceededV1: ValidateFunction = validate205;
+const schema96 = {"$id":"evc:/events/ResourceLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"resource_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"resource"},"data":{"type":"object","description":"An exceeded resource limit.","required":["resource_type","limit","requested"],"additionalProperties":false,"properties":{"resource_type":{"type":"string","description":"cpu, memory, ..."},"limit":{"type":"integer","description":"What is allowed."},"requested":{"type":"integer","description":"What was asked."},"user_id":{"type":["string","null"],"description":"The user, when known."}}}}}]};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ResourceLimitExceededV1" */;
 let vErrors = null;
 let errors = 0;
@@ -19628,7 +19863,7 @@ errors++;
 if(data3.user_id !== undefined && func0.call(data3, "user_id")){
 let data7 = data3.user_id;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err11 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema95.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema96.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -19661,14 +19896,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate203.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateResultFailedV1: ValidateFunction = validate205;
+export const validateResultFailedV1: ValidateFunction = validate207;
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ResultFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -19843,15 +20078,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate205.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultFailedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateResultFailedV2: ValidateFunction = validate207;
-const schema98 = {"$id":"evc:/schemas/StorageType","title":"StorageType","type":"string","enum":["database","s3","filesystem","redis"],"description":"Where a result is stored."};
+export const validateResultFailedV2: ValidateFunction = validate209;
+const schema99 = {"$id":"evc:/schemas/StorageType","title":"StorageType","type":"string","enum":["database","s3","filesystem","redis"],"description":"Where a result is stored."};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/StorageType" */;
 let vErrors = null;
 let errors = 0;
@@ -19866,7 +20101,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "database") || (data === "s3")) || (data === "filesystem")) || (data === "redis"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema98.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema99.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -19875,12 +20110,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate209.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ResultFailedV2" */;
 let vErrors = null;
 let errors = 0;
@@ -19990,8 +20225,8 @@ let data5 = data3.storage_type;
 const _errs12 = errors;
 let valid3 = false;
 const _errs13 = errors;
-if(!(validate209(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate211(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs13 === errors;
@@ -20056,15 +20291,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultStoredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateResultStoredV1: ValidateFunction = validate211;
-const schema99 = {"$id":"evc:/events/ResultStoredV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"result_stored"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A stored result.","required":["execution_id","storage_key","size_bytes"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"storage_key":{"type":"string","minLength":1,"description":"Where it is."},"size_bytes":{"type":"integer","minimum":0,"description":"Its size."},"storage_type":{"type":"string","enum":["database","s3","filesystem","redis"],"default":"database","description":"The backend."}}}}}]};
+export const validateResultStoredV1: ValidateFunction = validate213;
+const schema100 = {"$id":"evc:/events/ResultStoredV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"result_stored"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A stored result.","required":["execution_id","storage_key","size_bytes"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"storage_key":{"type":"string","minLength":1,"description":"Where it is."},"size_bytes":{"type":"integer","minimum":0,"description":"Its size."},"storage_type":{"type":"string","enum":["database","s3","filesystem","redis"],"default":"database","description":"The backend."}}}}}]};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ResultStoredV1" */;
 let vErrors = null;
 let errors = 0;
@@ -20252,7 +20487,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((((data7 === "database") || (data7 === "s3")) || (data7 === "filesystem")) || (data7 === "redis"))){
-const err15 = {instancePath:instancePath+"/data/storage_type",schemaPath:"#/allOf/1/properties/data/properties/storage_type/enum",keyword:"enum",params:{allowedValues: schema99.allOf[1].properties.data.properties.storage_type.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/data/storage_type",schemaPath:"#/allOf/1/properties/data/properties/storage_type/enum",keyword:"enum",params:{allowedValues: schema100.allOf[1].properties.data.properties.storage_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -20285,14 +20520,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate211.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultStoredV2.errors` holds ajv's issues, with JSON paths. */
-export const validateResultStoredV2: ValidateFunction = validate213;
+export const validateResultStoredV2: ValidateFunction = validate215;
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ResultStoredV2" */;
 let vErrors = null;
 let errors = 0;
@@ -20402,8 +20637,8 @@ let data5 = data3.storage_type;
 const _errs12 = errors;
 let valid3 = false;
 const _errs13 = errors;
-if(!(validate209(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate211(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs13 === errors;
@@ -20493,15 +20728,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate213.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCancelledV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCancelledV1: ValidateFunction = validate216;
-const schema101 = {"$id":"evc:/events/SagaCancelledV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"saga_cancelled"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A cancelled saga.","required":["saga_id","saga_name","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"saga_name":{"type":"string","description":"The saga's name (execution_saga)."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"completed_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps done before."},"compensated_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps undone."},"cancelled_at":{"type":["string","null"],"format":"date-time","description":"When."},"cancelled_by":{"type":["string","null"],"description":"Who."}}}}}]};
+export const validateSagaCancelledV1: ValidateFunction = validate218;
+const schema102 = {"$id":"evc:/events/SagaCancelledV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"saga_cancelled"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A cancelled saga.","required":["saga_id","saga_name","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"saga_name":{"type":"string","description":"The saga's name (execution_saga)."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"completed_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps done before."},"compensated_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps undone."},"cancelled_at":{"type":["string","null"],"format":"date-time","description":"When."},"cancelled_by":{"type":["string","null"],"description":"Who."}}}}}]};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SagaCancelledV1" */;
 let vErrors = null;
 let errors = 0;
@@ -20731,7 +20966,7 @@ errors++;
 if(data3.cancelled_at !== undefined && func0.call(data3, "cancelled_at")){
 let data12 = data3.cancelled_at;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err18 = {instancePath:instancePath+"/data/cancelled_at",schemaPath:"#/allOf/1/properties/data/properties/cancelled_at/type",keyword:"type",params:{type: schema101.allOf[1].properties.data.properties.cancelled_at.type},message:"must be string,null"};
+const err18 = {instancePath:instancePath+"/data/cancelled_at",schemaPath:"#/allOf/1/properties/data/properties/cancelled_at/type",keyword:"type",params:{type: schema102.allOf[1].properties.data.properties.cancelled_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -20756,7 +20991,7 @@ errors++;
 if(data3.cancelled_by !== undefined && func0.call(data3, "cancelled_by")){
 let data13 = data3.cancelled_by;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err20 = {instancePath:instancePath+"/data/cancelled_by",schemaPath:"#/allOf/1/properties/data/properties/cancelled_by/type",keyword:"type",params:{type: schema101.allOf[1].properties.data.properties.cancelled_by.type},message:"must be string,null"};
+const err20 = {instancePath:instancePath+"/data/cancelled_by",schemaPath:"#/allOf/1/properties/data/properties/cancelled_by/type",keyword:"type",params:{type: schema102.allOf[1].properties.data.properties.cancelled_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -20789,14 +21024,14 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate216.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCompensatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCompensatedV1: ValidateFunction = validate218;
+export const validateSagaCompensatedV1: ValidateFunction = validate220;
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SagaCompensatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -20996,14 +21231,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate218.errors = vErrors;
+validate220.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCompensatingV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCompensatingV1: ValidateFunction = validate220;
+export const validateSagaCompensatingV1: ValidateFunction = validate222;
 
-function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SagaCompensatingV1" */;
 let vErrors = null;
 let errors = 0;
@@ -21197,14 +21432,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate220.errors = vErrors;
+validate222.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCompletedV1: ValidateFunction = validate222;
+export const validateSagaCompletedV1: ValidateFunction = validate224;
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SagaCompletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -21404,14 +21639,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate222.errors = vErrors;
+validate224.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaFailedV1: ValidateFunction = validate224;
+export const validateSagaFailedV1: ValidateFunction = validate226;
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SagaFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -21627,14 +21862,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate224.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaStartedV1: ValidateFunction = validate226;
+export const validateSagaStartedV1: ValidateFunction = validate228;
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SagaStartedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -21828,15 +22063,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate226.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateScriptDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateScriptDeletedV1: ValidateFunction = validate228;
-const schema107 = {"$id":"evc:/events/ScriptDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"script_deleted"},"version":{"const":1},"aggregateType":{"const":"script"},"data":{"type":"object","description":"A deleted script.","required":["script_id","user_id"],"additionalProperties":false,"properties":{"script_id":{"type":"string","description":"The script."},"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."}}}}}]};
+export const validateScriptDeletedV1: ValidateFunction = validate230;
+const schema108 = {"$id":"evc:/events/ScriptDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"script_deleted"},"version":{"const":1},"aggregateType":{"const":"script"},"data":{"type":"object","description":"A deleted script.","required":["script_id","user_id"],"additionalProperties":false,"properties":{"script_id":{"type":"string","description":"The script."},"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."}}}}}]};
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ScriptDeletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -21953,7 +22188,7 @@ errors++;
 if(data3.deleted_by !== undefined && func0.call(data3, "deleted_by")){
 let data6 = data3.deleted_by;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err9 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema107.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema108.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -21986,14 +22221,14 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate228.errors = vErrors;
+validate230.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateScriptSavedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateScriptSavedV1: ValidateFunction = validate230;
+export const validateScriptSavedV1: ValidateFunction = validate232;
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ScriptSavedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -22174,14 +22409,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate230.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateScriptSharedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateScriptSharedV1: ValidateFunction = validate232;
+export const validateScriptSharedV1: ValidateFunction = validate234;
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ScriptSharedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -22368,15 +22603,15 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate232.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSecurityViolationV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSecurityViolationV1: ValidateFunction = validate234;
-const schema110 = {"$id":"evc:/events/SecurityViolationV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"security_violation"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"A security violation.","required":["violation_type","details"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"violation_type":{"type":"string","description":"Which rule."},"details":{"type":"string","description":"What happened."},"ip_address":{"type":["string","null"],"description":"The client's address."}}}}}]};
+export const validateSecurityViolationV1: ValidateFunction = validate236;
+const schema111 = {"$id":"evc:/events/SecurityViolationV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"security_violation"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"A security violation.","required":["violation_type","details"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"violation_type":{"type":"string","description":"Which rule."},"details":{"type":"string","description":"What happened."},"ip_address":{"type":["string","null"],"description":"The client's address."}}}}}]};
 
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SecurityViolationV1" */;
 let vErrors = null;
 let errors = 0;
@@ -22469,7 +22704,7 @@ errors++;
 if(data3.user_id !== undefined && func0.call(data3, "user_id")){
 let data4 = data3.user_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema110.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema111.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -22506,7 +22741,7 @@ errors++;
 if(data3.ip_address !== undefined && func0.call(data3, "ip_address")){
 let data7 = data3.ip_address;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err10 = {instancePath:instancePath+"/data/ip_address",schemaPath:"#/allOf/1/properties/data/properties/ip_address/type",keyword:"type",params:{type: schema110.allOf[1].properties.data.properties.ip_address.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/ip_address",schemaPath:"#/allOf/1/properties/data/properties/ip_address/type",keyword:"type",params:{type: schema111.allOf[1].properties.data.properties.ip_address.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -22539,14 +22774,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate234.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateServiceRecoveredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateServiceRecoveredV1: ValidateFunction = validate236;
+export const validateServiceRecoveredV1: ValidateFunction = validate238;
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ServiceRecoveredV1" */;
 let vErrors = null;
 let errors = 0;
@@ -22706,14 +22941,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate236.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateServiceUnhealthyV1.errors` holds ajv's issues, with JSON paths. */
-export const validateServiceUnhealthyV1: ValidateFunction = validate238;
+export const validateServiceUnhealthyV1: ValidateFunction = validate240;
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/ServiceUnhealthyV1" */;
 let vErrors = null;
 let errors = 0;
@@ -22872,15 +23107,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate238.errors = vErrors;
+validate240.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSystemErrorV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSystemErrorV1: ValidateFunction = validate240;
-const schema113 = {"$id":"evc:/events/SystemErrorV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"system_error"},"version":{"const":1},"aggregateType":{"const":"service"},"data":{"type":"object","description":"A system error.","required":["error_type","message","service_name"],"additionalProperties":false,"properties":{"error_type":{"type":"string","description":"The kind of error."},"message":{"type":"string","description":"What went wrong."},"service_name":{"type":"string","description":"The service."},"stack_trace":{"type":["string","null"],"description":"Where, when known."}}}}}]};
+export const validateSystemErrorV1: ValidateFunction = validate242;
+const schema114 = {"$id":"evc:/events/SystemErrorV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"system_error"},"version":{"const":1},"aggregateType":{"const":"service"},"data":{"type":"object","description":"A system error.","required":["error_type","message","service_name"],"additionalProperties":false,"properties":{"error_type":{"type":"string","description":"The kind of error."},"message":{"type":"string","description":"What went wrong."},"service_name":{"type":"string","description":"The service."},"stack_trace":{"type":["string","null"],"description":"Where, when known."}}}}}]};
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/SystemErrorV1" */;
 let vErrors = null;
 let errors = 0;
@@ -23019,7 +23254,7 @@ errors++;
 if(data3.stack_trace !== undefined && func0.call(data3, "stack_trace")){
 let data7 = data3.stack_trace;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err11 = {instancePath:instancePath+"/data/stack_trace",schemaPath:"#/allOf/1/properties/data/properties/stack_trace/type",keyword:"type",params:{type: schema113.allOf[1].properties.data.properties.stack_trace.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/stack_trace",schemaPath:"#/allOf/1/properties/data/properties/stack_trace/type",keyword:"type",params:{type: schema114.allOf[1].properties.data.properties.stack_trace.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -23052,14 +23287,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate240.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskCancelledV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskCancelledV1: ValidateFunction = validate242;
+export const validateTaskCancelledV1: ValidateFunction = validate244;
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/TaskCancelledV1" */;
 let vErrors = null;
 let errors = 0;
@@ -23222,14 +23457,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate242.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskCompletedV1: ValidateFunction = validate244;
+export const validateTaskCompletedV1: ValidateFunction = validate246;
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/TaskCompletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -23427,14 +23662,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate244.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskCreatedV1: ValidateFunction = validate246;
+export const validateTaskCreatedV1: ValidateFunction = validate248;
 
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/TaskCreatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -23654,14 +23889,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate246.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskFailedV1: ValidateFunction = validate248;
+export const validateTaskFailedV1: ValidateFunction = validate250;
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/TaskFailedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -23836,15 +24071,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate248.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserDeletedV1: ValidateFunction = validate250;
-const schema118 = {"$id":"evc:/events/UserDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_deleted"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A deleted user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
+export const validateUserDeletedV1: ValidateFunction = validate252;
+const schema119 = {"$id":"evc:/events/UserDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_deleted"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A deleted user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
 
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/UserDeletedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -23939,7 +24174,7 @@ errors++;
 if(data3.deleted_by !== undefined && func0.call(data3, "deleted_by")){
 let data5 = data3.deleted_by;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema118.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema119.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -23952,7 +24187,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data6 = data3.reason;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema118.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema119.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -23985,16 +24220,16 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate250.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserLoggedInV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserLoggedInV1: ValidateFunction = validate252;
-const schema120 = {"$id":"evc:/schemas/UserLoginV1Data","type":"object","description":"A login.","required":["user_id","login_method"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"login_method":{"$ref":"evc:/schemas/LoginMethod"},"ip_address":{"type":["string","null"],"description":"The client's address."},"user_agent":{"type":["string","null"],"description":"The client's user agent."}}};
-const schema121 = {"$id":"evc:/schemas/LoginMethod","title":"LoginMethod","type":"string","enum":["password","oauth","sso","api_key"],"description":"How a user logged in."};
+export const validateUserLoggedInV1: ValidateFunction = validate254;
+const schema121 = {"$id":"evc:/schemas/UserLoginV1Data","type":"object","description":"A login.","required":["user_id","login_method"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"login_method":{"$ref":"evc:/schemas/LoginMethod"},"ip_address":{"type":["string","null"],"description":"The client's address."},"user_agent":{"type":["string","null"],"description":"The client's user agent."}}};
+const schema122 = {"$id":"evc:/schemas/LoginMethod","title":"LoginMethod","type":"string","enum":["password","oauth","sso","api_key"],"description":"How a user logged in."};
 
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/LoginMethod" */;
 let vErrors = null;
 let errors = 0;
@@ -24009,7 +24244,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "password") || (data === "oauth")) || (data === "sso")) || (data === "api_key"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema121.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema122.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -24018,12 +24253,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate255.errors = vErrors;
+validate257.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/schemas/UserLoginV1Data" */;
 let vErrors = null;
 let errors = 0;
@@ -24073,15 +24308,15 @@ errors++;
 }
 }
 if(data.login_method !== undefined && func0.call(data, "login_method")){
-if(!(validate255(data.login_method, {instancePath:instancePath+"/login_method",parentData:data,parentDataProperty:"login_method",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate257(data.login_method, {instancePath:instancePath+"/login_method",parentData:data,parentDataProperty:"login_method",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
 errors = vErrors.length;
 }
 }
 if(data.ip_address !== undefined && func0.call(data, "ip_address")){
 let data2 = data.ip_address;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/ip_address",schemaPath:"#/properties/ip_address/type",keyword:"type",params:{type: schema120.properties.ip_address.type},message:"must be string,null"};
+const err4 = {instancePath:instancePath+"/ip_address",schemaPath:"#/properties/ip_address/type",keyword:"type",params:{type: schema121.properties.ip_address.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -24094,7 +24329,7 @@ errors++;
 if(data.user_agent !== undefined && func0.call(data, "user_agent")){
 let data3 = data.user_agent;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/user_agent",schemaPath:"#/properties/user_agent/type",keyword:"type",params:{type: schema120.properties.user_agent.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/user_agent",schemaPath:"#/properties/user_agent/type",keyword:"type",params:{type: schema121.properties.user_agent.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -24115,12 +24350,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate254.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/UserLoggedInV1" */;
 let vErrors = null;
 let errors = 0;
@@ -24176,8 +24411,8 @@ errors++;
 }
 }
 if(data.data !== undefined && func0.call(data, "data")){
-if(!(validate254(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+if(!(validate256(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
@@ -24192,15 +24427,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate252.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserLoggedOutV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserLoggedOutV1: ValidateFunction = validate258;
-const schema122 = {"$id":"evc:/events/UserLoggedOutV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_logged_out"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A logout.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"logout_reason":{"type":["string","null"],"description":"Why (user, expired, ...)."}}}}}]};
+export const validateUserLoggedOutV1: ValidateFunction = validate260;
+const schema123 = {"$id":"evc:/events/UserLoggedOutV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_logged_out"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A logout.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"logout_reason":{"type":["string","null"],"description":"Why (user, expired, ...)."}}}}}]};
 
-function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/UserLoggedOutV1" */;
 let vErrors = null;
 let errors = 0;
@@ -24295,7 +24530,7 @@ errors++;
 if(data3.logout_reason !== undefined && func0.call(data3, "logout_reason")){
 let data5 = data3.logout_reason;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/data/logout_reason",schemaPath:"#/allOf/1/properties/data/properties/logout_reason/type",keyword:"type",params:{type: schema122.allOf[1].properties.data.properties.logout_reason.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/data/logout_reason",schemaPath:"#/allOf/1/properties/data/properties/logout_reason/type",keyword:"type",params:{type: schema123.allOf[1].properties.data.properties.logout_reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -24328,14 +24563,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate258.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserLoginV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserLoginV1: ValidateFunction = validate260;
+export const validateUserLoginV1: ValidateFunction = validate262;
 
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/UserLoginV1" */;
 let vErrors = null;
 let errors = 0;
@@ -24391,8 +24626,8 @@ errors++;
 }
 }
 if(data.data !== undefined && func0.call(data, "data")){
-if(!(validate254(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+if(!(validate256(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
@@ -24407,14 +24642,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate260.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserRegisteredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserRegisteredV1: ValidateFunction = validate263;
+export const validateUserRegisteredV1: ValidateFunction = validate265;
 
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/UserRegisteredV1" */;
 let vErrors = null;
 let errors = 0;
@@ -24573,15 +24808,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate263.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserSettingsUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserSettingsUpdatedV1: ValidateFunction = validate265;
-const schema125 = {"$id":"evc:/events/UserSettingsUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_settings_updated"},"version":{"const":1},"aggregateType":{"const":"user_settings"},"data":{"type":"object","description":"Changed user settings. Open: upstream carries the changed values as extra keys (`theme`, `editor`, ...).","required":["user_id"],"additionalProperties":true,"properties":{"user_id":{"type":"string","description":"The user."},"changed_fields":{"type":"array","items":{"type":"string","description":"A setting."},"default":[],"description":"The settings that changed."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
+export const validateUserSettingsUpdatedV1: ValidateFunction = validate267;
+const schema126 = {"$id":"evc:/events/UserSettingsUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_settings_updated"},"version":{"const":1},"aggregateType":{"const":"user_settings"},"data":{"type":"object","description":"Changed user settings. Open: upstream carries the changed values as extra keys (`theme`, `editor`, ...).","required":["user_id"],"additionalProperties":true,"properties":{"user_id":{"type":"string","description":"The user."},"changed_fields":{"type":"array","items":{"type":"string","description":"A setting."},"default":[],"description":"The settings that changed."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
 
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/UserSettingsUpdatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -24692,7 +24927,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data7 = data3.reason;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema125.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema126.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -24725,15 +24960,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate265.errors = vErrors;
+validate267.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserUpdatedV1: ValidateFunction = validate267;
-const schema126 = {"$id":"evc:/events/UserUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_updated"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A changed user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"updated_fields":{"type":"array","items":{"type":"string","description":"A field."},"default":[],"description":"The fields that changed."},"updated_by":{"type":["string","null"],"description":"Who changed them."}}}}}]};
+export const validateUserUpdatedV1: ValidateFunction = validate269;
+const schema127 = {"$id":"evc:/events/UserUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_updated"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A changed user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"updated_fields":{"type":"array","items":{"type":"string","description":"A field."},"default":[],"description":"The fields that changed."},"updated_by":{"type":["string","null"],"description":"Who changed them."}}}}}]};
 
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="evc:/events/UserUpdatedV1" */;
 let vErrors = null;
 let errors = 0;
@@ -24856,7 +25091,7 @@ errors++;
 if(data3.updated_by !== undefined && func0.call(data3, "updated_by")){
 let data7 = data3.updated_by;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/data/updated_by",schemaPath:"#/allOf/1/properties/data/properties/updated_by/type",keyword:"type",params:{type: schema126.allOf[1].properties.data.properties.updated_by.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/data/updated_by",schemaPath:"#/allOf/1/properties/data/properties/updated_by/type",keyword:"type",params:{type: schema127.allOf[1].properties.data.properties.updated_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -24889,6 +25124,6 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate267.errors = vErrors;
+validate269.errors = vErrors;
 return errors === 0;
 }

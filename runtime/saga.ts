@@ -1,16 +1,17 @@
 /**
- * Sagas (process managers): an event starts an instance, which runs its steps in order; when a
+ * Sagas: an event starts an instance, which runs its steps in order; when a
  * step fails, the compensations of the steps already done run in reverse. Each instance's record
  * (status, steps done and compensated, state) lives in a JetStream key-value bucket and every
  * change to it is revision-checked, so the record is the truth across processes: the runner that
  * holds an instance's lease renews it while it works, and when a runner dies, another one takes
  * the instance over once the lease has run out and resumes at the first step not recorded done.
  * A step that was running when its runner died runs again; events it publishes with ids from
- * `context.eventId` get the same ids again, and JetStream stores them once.
+ * `context.eventId` get the same ids again, and JetStream stores them once. A step can wait for an
+ * event another service publishes (`awaits`, see `saga-waits.ts`, built on a process manager).
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { KV, KvEntry } from "@nats-io/kv";
+import type { KV } from "@nats-io/kv";
 import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
 import type { EventTypeHandle } from "./event-types.js";
@@ -21,9 +22,11 @@ import { isWrongLastSequence } from "./jetstream-errors.js";
 import { checkId } from "./identifiers.js";
 import { kvKeyToken } from "./kv-key.js";
 import { ensureBucket } from "./provision.js";
+import { readJsonEntry, watchKey } from "./kv-watch.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
+import { SagaWaits, SagaWaitTimeoutError, type EventWait } from "./saga-waits.js";
 
 /** What a step sees of its saga instance. */
 export interface SagaContext<S, T> {
@@ -37,6 +40,8 @@ export interface SagaContext<S, T> {
   readonly attempt: number;
   /** Why the saga compensates: the step that failed and its error; null while it runs forward. */
   readonly failure: SagaRecord<unknown>["failure"];
+  /** The event the step waited for (`awaits`), at the latest version of its type; undefined for other steps and in compensations. */
+  readonly awaited: EventInstance | undefined;
   readonly bus: EventBus;
   /** An event id that is the same every time this step of this instance runs (or compensates) again: use it for the events it publishes. */
   eventId(label?: string): string;
@@ -52,6 +57,8 @@ export interface SagaStep<S, T> {
   compensate?(context: SagaContext<S, T>): Promise<void> | void;
   /** Attempts of `run` before the step counts as failed; default 1. */
   readonly attempts?: number;
+  /** An event from another service the step waits for before `run` (see `awaitEvent`); the step fails when it does not come in time. */
+  readonly awaits?: EventWait;
 }
 
 /** A saga: the event type that starts it, how instances are named, their initial state and their steps. */
@@ -173,19 +180,7 @@ export async function waitForSaga<S = JsonObject>(
   const timeoutMs = options.timeoutMs ?? 60_000;
   const until = options.until ?? ((record: SagaRecord<S>) => isFinal(record.status));
   const kv = await ensureBucket(bus.jetstream, bus.manager, bus.registry.topology, options.bucket ?? defaultSagaOptions(saga).bucket);
-  const watch = await kv.watch({ key: instanceKey(saga, instanceId) });
-  let last: SagaRecord<S> | undefined;
-  const timer = setTimeout(() => watch.stop(), timeoutMs);
-  try {
-    for await (const entry of watch) {
-      last = readRecord<S>(entry) ?? last;
-      if (last !== undefined && until(last)) return last;
-    }
-  } finally {
-    clearTimeout(timer);
-    watch.stop();
-  }
-  throw new SagaTimeoutError(saga, instanceId, timeoutMs, last as SagaRecord<unknown> | undefined);
+  return watchKey<SagaRecord<S>>(kv, instanceKey(saga, instanceId), until, timeoutMs, (last) => new SagaTimeoutError(saga, instanceId, timeoutMs, last as SagaRecord<unknown> | undefined));
 }
 
 /** Runs the instances of one saga: starts them on their start events, drives them, and takes over those of dead runners. */
@@ -202,6 +197,8 @@ export class SagaRunner<S extends object, T = EventInstance> {
   #scanTimer: NodeJS.Timeout | undefined;
   #scanning: Promise<void> | undefined;
   #stopping = false;
+  #waits: SagaWaits | undefined;
+  readonly #stopped = new AbortController();
 
   /** Use `startSaga`. */
   constructor(bus: EventBus, definition: SagaDefinition<S, T>, options: SagaOptions, kv: KV) {
@@ -218,6 +215,8 @@ export class SagaRunner<S extends object, T = EventInstance> {
 
   /** Subscribe to start events, resume instances whose lease ran out, and keep looking for them. */
   async start(): Promise<void> {
+    const { durable, deliverPolicy, scanIntervalMs } = this.options;
+    this.#waits = await SagaWaits.start(this.bus, this.definition as unknown as SagaDefinition<object, never>, { durable: `${durable}-waits`, deliverPolicy, scanIntervalMs });
     this.#subscription = await this.bus.subscribe(startTypeOf(this.definition), (event) => this.begin(event as Publishable), {
       durable: this.options.durable,
       deliverPolicy: this.options.deliverPolicy,
@@ -278,10 +277,12 @@ export class SagaRunner<S extends object, T = EventInstance> {
    */
   async stop(options: { removeConsumer?: boolean } = {}): Promise<void> {
     this.#stopping = true;
+    this.#stopped.abort(new Interrupted("the runner is stopping"));
     clearInterval(this.#scanTimer);
     if (this.#subscription !== undefined) await this.bus.unsubscribe(this.#subscription, { removeConsumers: options.removeConsumer === true });
     await this.#scanning;
     await Promise.all(this.#active.values());
+    await this.#waits?.stop(options);
     this.#notifier.close();
   }
 
@@ -293,6 +294,10 @@ export class SagaRunner<S extends object, T = EventInstance> {
       bus: this.bus,
       stopping: () => this.#stopping,
       notify: (notification) => this.#notifier.emit(notification),
+      waitFor: (instanceId, step) => {
+        if (this.#waits === undefined) throw new ArgumentError("awaits", `a step of saga "${this.definition.name}" that was declared when its runner started`);
+        return this.#waits.wait(instanceId, step as unknown as SagaStep<object, never> & { readonly awaits: EventWait }, this.#stopped.signal);
+      },
     };
     const instance = new SagaInstance(host, this.#kv, record, revision, this.#trigger(record.trigger.type, record.trigger.json));
     const drive = instance.drive().finally(() => this.#active.delete(record.instanceId));
@@ -317,7 +322,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
       for await (const key of await this.#kv.keys(`${this.definition.name}.>`)) keys.push(key);
       for (const key of keys) {
         const entry = await this.#kv.get(key);
-        const record = entry === null ? undefined : readRecord<S>(entry);
+        const record = entry === null ? undefined : readJsonEntry<SagaRecord<S>>(entry);
         if (entry === null || record === undefined || isFinal(record.status) || this.#active.has(record.instanceId) || record.leaseUntil > Date.now()) continue;
         const claimed = { ...record, owner: this.id, leaseUntil: Date.now() + this.options.leaseMs, updatedAt: new Date().toISOString() };
         let revision: number;
@@ -350,6 +355,8 @@ interface InstanceHost<S extends object, T> {
   /** True once the runner is stopping: the instance stops between steps and hands its lease back. */
   stopping(): boolean;
   notify(notification: SagaNotification): void;
+  /** Wait for the event a step `awaits` (see `SagaWaits.wait`); throws `Interrupted` when the runner stops. */
+  waitFor(instanceId: string, step: SagaStep<S, T>): Promise<EventInstance>;
 }
 
 /** One instance being driven by this runner: its record, kept in step with the bucket by revision. */
@@ -398,9 +405,11 @@ class SagaInstance<S extends object, T> {
     }
     let patch: Partial<S> | void;
     try {
-      patch = await this.#attempt(step, "run", step.attempts ?? 1, (context) => step.run(context));
+      const awaited = step.awaits === undefined ? undefined : await this.#runner.waitFor(this.#record.instanceId, step);
+      patch = await this.#attempt(step, "run", step.attempts ?? 1, (context) => step.run(context), awaited);
     } catch (error) {
       if (error instanceof Interrupted) return;
+      if (error instanceof SagaWaitTimeoutError) this.#runner.notify({ type: "step_failed", instanceId: this.#record.instanceId, step: step.id, phase: "run", error, attempt: 1 });
       const failure = { step: step.id, phase: "run" as const, error: (error as Error).name, message: (error as Error).message };
       await this.#write((record) => ({ ...record, status: "compensating", failure }));
       return;
@@ -431,7 +440,7 @@ class SagaInstance<S extends object, T> {
     this.#runner.notify({ type: "compensated", instanceId: this.#record.instanceId, step: id });
   }
 
-  async #attempt<R>(step: SagaStep<S, T>, phase: "run" | "compensate", attempts: number, action: (context: SagaContext<S, T>) => R | Promise<R>): Promise<R> {
+  async #attempt<R>(step: SagaStep<S, T>, phase: "run" | "compensate", attempts: number, action: (context: SagaContext<S, T>) => R | Promise<R>, awaited?: EventInstance): Promise<R> {
     const { definition, options, bus } = this.#runner;
     const { instanceId, state, failure } = this.#record;
     for (let attempt = 1; ; attempt++) {
@@ -442,6 +451,7 @@ class SagaInstance<S extends object, T> {
         state,
         attempt,
         failure,
+        awaited,
         bus,
         eventId: (label = "event") => (this.#record.eventIds === 8 ? deterministicId : legacyDeterministicId)(definition.name, instanceId, step.id, phase, label),
       };
@@ -477,11 +487,3 @@ function instanceKey(saga: string, instanceId: string): string {
   return `${saga}.${kvKeyToken(instanceId, "instanceId")}`;
 }
 
-function readRecord<S>(entry: KvEntry): SagaRecord<S> | undefined {
-  if (entry.operation !== "PUT") return undefined;
-  try {
-    return entry.json<SagaRecord<S>>();
-  } catch {
-    return undefined;
-  }
-}

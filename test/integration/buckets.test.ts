@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { connect, createRegistry, type BucketSpec } from "@evc/runtime";
 import { createEventStore } from "@evc/runtime/store";
-import { startSaga, waitForSaga } from "@evc/runtime/saga";
+import { startSaga, waitForProcess, waitForSaga } from "@evc/runtime/saga";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: false });
@@ -24,13 +24,14 @@ describe("runtime - the key-value buckets are provisioned as the spec declares t
     }
   });
 
-  test("the seeds' spec declares the saga and snapshot buckets, and the runtime provisions them so", async () => {
-    expect(sdk.registry.topology.buckets.map((bucket) => bucket.name)).toEqual(["evc-sagas", "evc-snapshots"]);
+  test("the seeds' spec declares the saga, process-manager and snapshot buckets, and the runtime provisions them so", async () => {
+    expect(sdk.registry.topology.buckets.map((bucket) => bucket.name)).toEqual(["evc-process-managers", "evc-sagas", "evc-snapshots"]);
     await createEventStore(fixture.bus);
     await expect(waitForSaga(fixture.bus, "none", "nothing", { timeoutMs: 100 })).rejects.toThrowError(/nothing/);
     const runner = await startSaga(fixture.bus, { name: "buckets", startOn: sdk.TaskCreated, initialState: () => ({}), steps: [{ id: "a", run: () => undefined }] });
     await runner.stop({ removeConsumer: true });
-    for (const name of ["evc-sagas", "evc-snapshots"]) {
+    await expect(waitForProcess(fixture.bus, "none", "nothing", () => true, { timeoutMs: 100 })).rejects.toThrowError(/nothing/);
+    for (const name of ["evc-sagas", "evc-process-managers", "evc-snapshots"]) {
       const { config } = await fixture.bus.manager.streams.info(`KV_${name}`);
       expect({ name, description: config.description, replicas: config.num_replicas, history: config.max_msgs_per_subject, maxValueBytes: config.max_msg_size }).toEqual({
         name,

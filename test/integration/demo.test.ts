@@ -25,6 +25,15 @@ describe("the demo (npm start)", () => {
     expect(stdout).toMatch(/dead-lettered after 3 deliveries: quota service unavailable[\s\S]*delivery 1 after replay: handled/);
     expect(stdout).toMatch(/saga "task-\S+-deploy" completed: v1 task\.created, v2 agent\.assigned, v3 task\.completed/);
     expect(stdout).toMatch(/saga "task-\S+-migrate" compensated: v1 task\.created, v2 agent\.assigned, v3 task\.failed, v4 agent\.released, v5 task\.cancelled/);
+    expect(stdout).toMatch(/session "collab-\S+-pair": agent\.joined applied, emits collaboration\.started/);
+    expect(stdout).toMatch(/collaboration\.started collab-\S+-pair: participants agent-7, agent-9 \(leader_follower\)/);
+    expect(stdout).toMatch(/session "collab-\S+-stalled": deadline applied, emits collaboration\.error/);
+    expect(stdout).toMatch(/collaboration\.error collab-\S+-stalled: not every invited agent joined within 1500 ms; missing agent-offline/);
+    expect(stdout).toMatch(/session "collab-\S+-pair" started after 5 transitions: joined agent-7, agent-9\n/);
+    expect(stdout).toMatch(/session "collab-\S+-stalled" failed after 5 transitions: joined agent-7, missing agent-offline/);
+    expect(stdout).toMatch(/task saga "task-\S+-build" completed: v1 task\.created, v2 agent\.assigned, v3 task\.completed\n/);
+    expect(stdout).toMatch(/task saga "task-\S+-rollback" compensated \(outcome: task failed: helm timeout\): v1 task\.created, v2 agent\.assigned, v3 task\.failed, v4 agent\.released, v5 task\.cancelled/);
+    expect(stdout).toMatch(/task saga "task-\S+-audit" compensated \(assignment: .*step "assignment" waited 1500 ms for "agent\.assigned" and none came\): v1 task\.created, v2 task\.cancelled/);
     for (const version of [1, 2, 3]) expect(stdout).toMatch(new RegExp(`model\\.registered v${version} by registry-service ${version}\\.x: catalog at version ${version}`));
     expect(stdout).toMatch(/all-MiniLM-L6-v2 v2\.2\.2 \(txt2embed, checksum unknown\) stored as v1, read v1 → v2 → v3/);
     expect(stdout).toMatch(/bge-small-en-v1\.5 v1\.5 \(txt2embed, checksum sha256:5c38ec7c\) stored as v2, read v2 → v3/);
@@ -36,7 +45,7 @@ describe("the demo (npm start)", () => {
     );
     expect(stdout).toMatch(/row status completed, stdout "Hello, World!\\n"/);
     expect(stdout).toContain("outbox: 11 events written in 4 transactions, 11 published, 0 pending");
-    expect(stdout).toContain("ran 6 flows of 5 systems: Kubegram, LaTeChforce, DevOps MCP, ModelMora, Integr8sCode");
+    expect(stdout).toContain("ran 8 flows of 5 systems: Kubegram, LaTeChforce, DevOps MCP, ModelMora, Integr8sCode");
     expect(stdout).toContain("stopped the demo's nats-server");
   }, 60_000);
 

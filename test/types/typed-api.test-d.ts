@@ -4,14 +4,19 @@
  */
 import { describe, expectTypeOf, test } from "vitest";
 import type { EventBus, EventInstance, HandlerContext } from "@evc/runtime";
-import { SuspensionManager } from "@evc/runtime/saga";
+import { awaitEvent, defineProcessManager, SuspensionManager, type SagaStep } from "@evc/runtime/saga";
 import {
   CodegenProgress,
   RequestCodegenOperation,
   RecordCreated,
   RecordCreatedV1Contract,
+  AgentJoined,
+  CollaborationStarted,
+  TaskCompleted,
   TaskCreated,
   TaskFailed,
+  type AgentJoinedV1,
+  type CollaborationStartedV1,
   type AgentAssignedV1,
   type CodegenCompletedV1,
   type CodegenFailedV1,
@@ -116,5 +121,37 @@ describe("request/reply operations", () => {
     expectTypeOf(suspensions.request(RequestCodegenOperation, { aggregateId: "j", data })).resolves.toEqualTypeOf<CodegenCompletedV1 | CodegenFailedV1>();
     // @ts-expect-error -- the request's data is codegen.started's, not record-created's
     void suspensions.request(RequestCodegenOperation, { aggregateId: "j", data: { tableId: "t" } });
+  });
+});
+
+describe("process managers and saga waits", () => {
+  test("a reaction's event is its handle's latest class, and the context builds typed events to emit", () => {
+    defineProcessManager("typed", { initialState: () => ({ joined: [] as string[] }) }).on(AgentJoined, {
+      correlate: (event) => {
+        expectTypeOf(event).toEqualTypeOf<AgentJoinedV1>();
+        return event.data.session_id;
+      },
+      apply: (state, event, context) => {
+        expectTypeOf(state).toEqualTypeOf<{ joined: string[] }>();
+        const started = context.create(CollaborationStarted, { aggregateId: "s", data: { session_id: "s", participants: [], strategy: "x" } });
+        expectTypeOf(started).toEqualTypeOf<CollaborationStartedV1>();
+        // @ts-expect-error -- `agent` is no field of agent.joined's data
+        void event.data.agent;
+        // @ts-expect-error -- collaboration.started has no `nope` field
+        context.create(CollaborationStarted, { aggregateId: "s", data: { nope: 1 } });
+        return { state: { joined: [...state.joined, event.data.agent_id] }, emit: [started] };
+      },
+    });
+  });
+
+  test("a waiting step's event is the union of the handles it waits for", () => {
+    const step: SagaStep<{ agentId: string | null }, TaskCreatedV1> = awaitEvent("outcome", [TaskCompleted, TaskFailed], {
+      instanceOf: (event) => event.aggregateId,
+      timeoutMs: 1_000,
+      then: (event) => {
+        expectTypeOf(event).toEqualTypeOf<TaskCompletedV1 | TaskFailedV1>();
+      },
+    });
+    void step;
   });
 });
