@@ -23,6 +23,7 @@ export async function watchKey<R>(kv: KV, key: string, until: (record: R) => boo
   const timer = setTimeout(() => watch.stop(), timeoutMs);
   const abort = () => watch.stop();
   signal?.addEventListener("abort", abort);
+  if (signal?.aborted === true) abort(); // aborted while the watch was being created
   try {
     for await (const entry of watch) {
       last = readJsonEntry<R>(entry) ?? last;

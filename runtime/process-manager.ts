@@ -82,6 +82,7 @@ export class ProcessManagerDefinition<S> {
   readonly initialState: (key: string) => S;
   /** When the instance in this state times out (ms since the epoch), or null when it waits for nothing. */
   readonly deadline: (state: S) => number | null;
+  /** The event types it reacts to, in the order `.on` added them; several reactions to one type apply in that order, in one transition per instance. */
   readonly reactions: readonly Reaction<S>[];
   /** The transition a deadline fires; required with `deadline`. */
   readonly timeout: ((state: S, context: TransitionContext) => Transition<S>) | undefined;

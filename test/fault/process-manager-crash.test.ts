@@ -6,21 +6,17 @@ import { waitForProcess, type ProcessRecord } from "@evc/runtime/saga";
 import { collaborationManagerName, type CollaborationSession } from "../../demo/collaboration-process.js";
 import { useBus } from "../helpers/bus.js";
 import { collaborationEvents, outcomesOf } from "../helpers/collaboration.js";
-import { spawnTs } from "../helpers/spawn-ts.js";
+import { killChild, startReadyTs } from "../helpers/spawn-ts.js";
 
 const fixture = useBus({ reset: false });
 const script = join(import.meta.dirname, "../fixtures/runtime/collaboration-manager.ts");
 
 /** Start a process running the collaboration manager and wait until it says it is ready. */
-async function startManager(durable: string, joinTimeoutMs: number, crashBeforePublish?: string): Promise<ChildProcess> {
-  const child = spawnTs(script, [fixture.server.url, durable, String(joinTimeoutMs), ...(crashBeforePublish === undefined ? [] : ["--crash-before-publish", crashBeforePublish])]);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
-    child.once("exit", (code, signal) => reject(new Error(`the manager exited (${code ?? signal}) before it was ready`)));
-  });
-  return child;
+function startManager(durable: string, joinTimeoutMs: number, crashBeforePublish?: string): Promise<ChildProcess> {
+  return startReadyTs(script, [fixture.server.url, durable, String(joinTimeoutMs), ...(crashBeforePublish === undefined ? [] : ["--crash-before-publish", crashBeforePublish])]);
 }
 
+/** Resolve with the signal that ended a child once it has exited. */
 function exited(child: ChildProcess): Promise<NodeJS.Signals | null> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.signalCode) : new Promise((resolve) => child.once("exit", (_, signal) => resolve(signal)));
 }
@@ -37,8 +33,7 @@ describe("fault - a process manager killed", () => {
     const first = await startManager(durable, 60_000);
     for (const event of [events.requested(["agent-7", "agent-9"]), events.invited("agent-7"), events.invited("agent-9"), events.joined("agent-7")]) await fixture.bus.publish(event);
     await record(sessionId, (current) => current.transitions === 4);
-    first.kill("SIGKILL");
-    expect(await exited(first)).toBe("SIGKILL");
+    expect(await killChild(first)).toBe("SIGKILL");
 
     await fixture.bus.publish(events.joined("agent-9"));
     const second = await startManager(durable, 60_000);
@@ -49,8 +44,7 @@ describe("fault - a process manager killed", () => {
       const outcomes = await outcomesOf(fixture.bus, sessionId);
       expect(outcomes.map((event) => [event.type, event.data])).toEqual([["collaboration.started", { session_id: sessionId, participants: ["agent-7", "agent-9"], strategy: "leader_follower" }]]);
     } finally {
-      second.kill("SIGKILL");
-      await exited(second);
+      await killChild(second);
     }
   }, 120_000);
 
@@ -72,8 +66,7 @@ describe("fault - a process manager killed", () => {
       const outcomes = await outcomesOf(fixture.bus, sessionId);
       expect(outcomes.map((event) => [event.type, event.id])).toEqual([["collaboration.started", written.pending[0]?.["id"]]]);
     } finally {
-      second.kill("SIGKILL");
-      await exited(second);
+      await killChild(second);
     }
   }, 120_000);
 
@@ -93,8 +86,7 @@ describe("fault - a process manager killed", () => {
       const outcomes = await outcomesOf(fixture.bus, sessionId);
       expect(outcomes.map((event) => [event.type, event.data])).toEqual([["collaboration.error", { session_id: sessionId, error: "not every invited agent joined within 500 ms", missing_agents: ["agent-7", "agent-9"] }]]);
     } finally {
-      second.kill("SIGKILL");
-      await exited(second);
+      await killChild(second);
     }
   }, 120_000);
 });

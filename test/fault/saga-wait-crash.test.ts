@@ -7,25 +7,13 @@ import { createEventStore, Repository } from "@evc/runtime/store";
 import { assignAgent, completeTask, createTask, taskAggregate } from "../../demo/task-aggregate.js";
 import { taskEventsSagaName } from "../../demo/task-events-saga.js";
 import { useBus } from "../helpers/bus.js";
-import { spawnTs } from "../helpers/spawn-ts.js";
+import { killChild, startReadyTs } from "../helpers/spawn-ts.js";
 
 const fixture = useBus({ reset: false });
 const script = join(import.meta.dirname, "../fixtures/runtime/task-events-saga-worker.ts");
 
-async function startWorker(durable: string): Promise<ChildProcess> {
-  const child = spawnTs(script, [fixture.server.url, durable]);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
-    child.once("exit", (code, signal) => reject(new Error(`the saga worker exited (${code ?? signal}) before it was ready`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
+function startWorker(durable: string): Promise<ChildProcess> {
+  return startReadyTs(script, [fixture.server.url, durable]);
 }
 
 describe("fault - a saga killed while a step waits for another service's event", () => {
@@ -38,7 +26,7 @@ describe("fault - a saga killed while a step waits for another service's event",
       await tasks.update(taskId, (task) => createTask(task, { taskType: "deploy", priority: 5 }, { correlationId: randomUUID() }));
       await waitForProcess<{ waiting: Record<string, number> }>(fixture.bus, `${taskEventsSagaName}-waits`, taskId, (record) => record.state.waiting["assignment"] !== undefined, { timeoutMs: 60_000 });
     } finally {
-      await kill(first);
+      await killChild(first);
     }
 
     await tasks.update(taskId, (task) => assignAgent(task, "agent-7"));
@@ -50,7 +38,7 @@ describe("fault - a saga killed while a step waits for another service's event",
       const { events } = await tasks.store.load(tasks.ref(taskId));
       expect(events.map((stored) => stored.type)).toEqual(["task.created", "agent.assigned", "task.completed"]);
     } finally {
-      await kill(second);
+      await killChild(second);
     }
   }, 180_000);
 });
