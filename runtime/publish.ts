@@ -73,7 +73,8 @@ export async function sendEvent(js: JetStreamClient, encoded: EncodedEvent, cont
   for (let attempt = 1; ; attempt++) {
     let ack: PubAck;
     try {
-      ack = await js.publish(encoded.subject, encoded.body, { msgID: encoded.id, headers: encoded.headers, timeout: settings.attemptTimeoutMs });
+      // `Nats-Msg-Id` is among the encoded headers already (`eventHeaders`).
+      ack = await js.publish(encoded.subject, encoded.body, { headers: encoded.headers, timeout: settings.attemptTimeoutMs });
     } catch (error) {
       if (!retryable(error)) throw error;
       const pause = retryPause(attempt, Math.random());
