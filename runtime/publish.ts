@@ -68,21 +68,29 @@ export function retryPause(attempt: number, random: number): number {
 }
 
 /** Send one encoded event and wait for its ack, retrying with the same id on timeouts and lost connections. */
-export async function sendEvent(js: JetStreamClient, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
-  const deadline = performance.now() + settings.retryForMs;
-  for (let attempt = 1; ; attempt++) {
-    let ack: PubAck;
+export function sendEvent(js: JetStreamClient, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
+  const started = performance.now();
+  const attempt = (): Promise<PubAck> =>
+    // `Nats-Msg-Id` is among the encoded headers already (`eventHeaders`).
+    js.publish(encoded.subject, encoded.body, { headers: encoded.headers, timeout: settings.attemptTimeoutMs });
+  const acked = (ack: PubAck): PublishAck => ({ id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
+  // The first attempt goes out without an async frame of its own: most publishes need no retry.
+  return attempt().then(acked, (error: unknown) => retry(error, attempt, started + settings.retryForMs, encoded, settings).then(acked));
+}
+
+/** Retry a failed publish attempt with backoff until it is acknowledged or the budget ends at `deadline`. */
+async function retry(first: unknown, attempt: () => Promise<PubAck>, deadline: number, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
+  let error = first;
+  for (let tries = 1; ; tries++) {
+    if (!retryable(error)) throw error;
+    const pause = retryPause(tries, Math.random());
+    if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
+    await sleep(pause);
     try {
-      // `Nats-Msg-Id` is among the encoded headers already (`eventHeaders`).
-      ack = await js.publish(encoded.subject, encoded.body, { headers: encoded.headers, timeout: settings.attemptTimeoutMs });
-    } catch (error) {
-      if (!retryable(error)) throw error;
-      const pause = retryPause(attempt, Math.random());
-      if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
-      await sleep(pause);
-      continue;
+      return await attempt();
+    } catch (failure) {
+      error = failure;
     }
-    return { id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
   }
 }
 

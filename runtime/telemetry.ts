@@ -42,8 +42,17 @@ export class Telemetry {
   }
 
   /** Run a publish inside a producer span; `send` gets the trace headers the event carries (undefined when tracing is off). */
-  async publish(contract: EventContract, json: JsonObject, send: (trace: TraceHeaders | undefined) => Promise<PublishAck>): Promise<PublishAck> {
-    if (tracingOff()) return this.metrics === undefined ? send(undefined) : this.#timedPublish(contract, undefined, () => send(undefined));
+  publish(contract: EventContract, json: JsonObject, send: (trace: TraceHeaders | undefined) => Promise<PublishAck>): Promise<PublishAck> {
+    // With nothing to record, no async frame of its own; a throw (an invalid event) still rejects.
+    try {
+      return this.metrics === undefined && tracingOff() ? send(undefined) : this.#recordedPublish(contract, json, send);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  async #recordedPublish(contract: EventContract, json: JsonObject, send: (trace: TraceHeaders | undefined) => Promise<PublishAck>): Promise<PublishAck> {
+    if (tracingOff()) return this.#timedPublish(contract, undefined, () => send(undefined));
     const destination = destinationOf(contract);
     const parent = context.active();
     const span = this.#currentTracer().startSpan(`send ${destination}`, { kind: SpanKind.PRODUCER }, parent);
@@ -72,7 +81,7 @@ export class Telemetry {
    * headers by the propagator); never throws: returns how long it ran (when anything records it)
    * and what it threw, if anything.
    */
-  async handle(contract: EventContract, json: JsonObject, subscription: string, subject: string, headers: HeaderLookup | undefined, run: () => unknown): Promise<HandlerRun> {
+  handle(contract: EventContract, json: JsonObject, subscription: string, subject: string, headers: HeaderLookup | undefined, run: () => unknown): Promise<HandlerRun> {
     if (tracingOff()) return this.metrics === undefined ? untimed(run) : this.#timedHandle(subscription, undefined, run);
     const parent = extractTrace(headers);
     const destination = destinationOf(contract);
