@@ -370,7 +370,8 @@ export class EventStore {
       if (version !== from + events.length) return undefined;
       const stored = toStoredEvent<T>(this.bus.registry, target.targets, message);
       if (stored === undefined) throw new AggregateHistoryError(target.subject, `#${message.seq} is not an event of aggregate type "${target.ref.aggregateType}"`);
-      events.push({ ...stored, aggregateVersion: version });
+      // `toStoredEvent` read its aggregate version from the header `#versionOf` just checked: it is `version`.
+      events.push(stored as RecordedEvent<T>);
     }
     return events.length === to - from + 1 ? events : undefined;
   }

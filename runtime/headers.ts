@@ -97,46 +97,56 @@ export function readHeader(headers: HeaderLookup | undefined, name: string): str
 const headerDecoder = new TextDecoder();
 
 /**
- * The headers of a received message, parsed from its header block on first use in one pass. NATS.js
- * decodes a block on first access to `headers` in time quadratic in the number of headers (each is
- * appended after a search of those before it), and an event carries a dozen or more. Names match
- * exactly and the first value of a name counts, as with NATS.js's `get`; values are trimmed.
+ * The headers of a received message, read from its header block: the block is decoded to text on
+ * first use, and each lookup finds its line with one search, so a reader that wants three headers
+ * of a dozen builds no others. NATS.js instead decodes the whole block on first access to
+ * `headers`, in time quadratic in the number of headers (each is appended after a search of those
+ * before it). Names match exactly and the first value of a name counts, as with NATS.js's `get`;
+ * values are trimmed.
  */
 export class HeaderView implements HeaderLookup {
   readonly #block: Uint8Array;
-  #values: Map<string, string> | undefined;
+  #text: string | undefined;
 
   constructor(block: Uint8Array) {
     this.#block = block;
   }
 
   get(name: string): string {
-    return this.#parsed().get(name) ?? "";
+    const text = this.#decoded();
+    // Values hold no CR or LF, so a name followed by ":" right after a line break starts a header line.
+    const at = text.indexOf(lineStart(name));
+    if (at === -1) return "";
+    const start = at + name.length + 3;
+    const end = text.indexOf("\r\n", start);
+    return (end === -1 ? text.slice(start) : text.slice(start, end)).trim();
   }
 
   keys(): string[] {
-    return [...this.#parsed().keys()];
+    const names: string[] = [];
+    for (const line of this.#decoded().split("\r\n").slice(1)) {
+      const colon = line.indexOf(":");
+      if (colon > 0 && !names.includes(line.slice(0, colon))) names.push(line.slice(0, colon));
+    }
+    return names;
   }
 
-  #parsed(): Map<string, string> {
-    if (this.#values !== undefined) return this.#values;
-    const values = new Map<string, string>();
-    const text = headerDecoder.decode(this.#block);
-    let start = text.indexOf("\r\n");
-    while (start !== -1) {
-      start += 2;
-      const end = text.indexOf("\r\n", start);
-      const line = end === -1 ? text.slice(start) : text.slice(start, end);
-      const colon = line.indexOf(":");
-      if (colon > 0) {
-        const name = line.slice(0, colon);
-        if (!values.has(name)) values.set(name, line.slice(colon + 1).trim());
-      }
-      start = end;
-    }
-    this.#values = values;
-    return values;
+  #decoded(): string {
+    this.#text ??= headerDecoder.decode(this.#block);
+    return this.#text;
   }
+}
+
+const lineStarts = new Map<string, string>();
+
+/** `\r\n<name>:`, kept for the few names the runtime reads (any name works; the cache stops growing at 64). */
+function lineStart(name: string): string {
+  let start = lineStarts.get(name);
+  if (start === undefined) {
+    start = `\r\n${name}:`;
+    if (lineStarts.size < 64) lineStarts.set(name, start);
+  }
+  return start;
 }
 
 /** What NATS.js keeps of a received message (not part of its typed API; `messageHeaders` falls back when it changes). */
