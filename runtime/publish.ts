@@ -69,17 +69,25 @@ export function retryPause(attempt: number, random: number): number {
 
 /** Send one encoded event and wait for its ack, retrying with the same id on timeouts and lost connections. */
 export function sendEvent(js: JetStreamClient, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
-  const started = performance.now();
-  const attempt = (): Promise<PubAck> =>
-    // `Nats-Msg-Id` is among the encoded headers already (`eventHeaders`).
-    js.publish(encoded.subject, encoded.body, { headers: encoded.headers, timeout: settings.attemptTimeoutMs });
-  const acked = (ack: PubAck): PublishAck => ({ id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
-  // The first attempt goes out without an async frame of its own: most publishes need no retry.
-  return attempt().then(acked, (error: unknown) => retry(error, attempt, started + settings.retryForMs, encoded, settings).then(acked));
+  const deadline = performance.now() + settings.retryForMs;
+  // The first attempt goes out without an async frame of its own, and without closures made per call: most publishes need no retry.
+  return sendOnce(js, encoded, settings).then(
+    (ack) => ackOf(encoded, contract, ack),
+    (error: unknown) => retry(error, js, deadline, encoded, settings).then((ack) => ackOf(encoded, contract, ack)),
+  );
+}
+
+function sendOnce(js: JetStreamClient, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
+  // `Nats-Msg-Id` is among the encoded headers already (`eventHeaders`).
+  return js.publish(encoded.subject, encoded.body, { headers: encoded.headers, timeout: settings.attemptTimeoutMs });
+}
+
+function ackOf(encoded: EncodedEvent, contract: EventContract, ack: PubAck): PublishAck {
+  return { id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
 }
 
 /** Retry a failed publish attempt with backoff until it is acknowledged or the budget ends at `deadline`. */
-async function retry(first: unknown, attempt: () => Promise<PubAck>, deadline: number, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
+async function retry(first: unknown, js: JetStreamClient, deadline: number, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
   let error = first;
   for (let tries = 1; ; tries++) {
     if (!retryable(error)) throw error;
@@ -87,7 +95,7 @@ async function retry(first: unknown, attempt: () => Promise<PubAck>, deadline: n
     if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
     await sleep(pause);
     try {
-      return await attempt();
+      return await sendOnce(js, encoded, settings);
     } catch (failure) {
       error = failure;
     }
