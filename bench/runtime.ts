@@ -5,8 +5,9 @@
  * the raw client publishes the same payload bytes with the same headers and message ids, the same
  * number in flight, on a `noAsyncTraces` connection (as the bus's). No tracer or propagator is
  * registered, so neither side sends trace context. Consume: the runtime decodes, validates,
- * upcasts v1 to v2, builds the event and acks each message; the raw client receives and acks the
- * same stored messages with the same prefetch. The raw client without headers (and without message
+ * upcasts v1 to v2, builds the event and acks each message; the raw client receives the same
+ * stored messages with the same prefetch, parses each body (`JSON.parse`, as any consumer must)
+ * and acks it. The raw client without headers (and without message
  * ids) is the ceiling. Every phase uses fresh event ids (the duplicate window outlives a purge), and
  * checks that the stream holds what it should, so no figure can come from dropped duplicates.
  */
@@ -133,6 +134,7 @@ async function consumeRaw(js: JetStreamClient, jsm: JetStreamManager, count: num
   const messages = await consumer.consume({ max_messages: prefetch });
   let seen = 0;
   for await (const message of messages) {
+    JSON.parse(message.string());
     message.ack();
     if (++seen === count) break;
   }
