@@ -27,6 +27,15 @@ export interface StoreFigures {
   readonly snapshotLoadMs: number;
   /** An ordered consumer reading the same subject, parsing each body. */
   readonly rawLoadMs: number;
+  /** The figures above as ratios to the raw client (1 is as fast): appends per second, and the full load's time (raw ms / store ms). */
+  readonly ratios: { readonly appends: StoreRatio; readonly load: StoreRatio };
+}
+
+/** The store's figure, the raw client's, and how close the store comes (1 is as fast). */
+export interface StoreRatio {
+  readonly runtime: number;
+  readonly raw: number;
+  readonly ratio: number;
 }
 
 /** Run the benchmark on a server of its own; appends run in alternating rounds per side, a warm-up round and then three whose median counts. */
@@ -42,17 +51,24 @@ export async function benchEventStore(appends = 2_000, events = 10_000): Promise
     const rawAppendsPerSecond = middle(rounds.map((round) => round.raw));
     const repository = new Repository(store, contextAggregate(events - 10));
     const aggregate = await fill(repository, events);
+    const fullLoadMs = await median(() => repository.load(aggregate, { useSnapshot: false }));
+    const snapshotLoadMs = await median(async () => {
+      const fromSnapshot = await repository.load(aggregate);
+      if (fromSnapshot.snapshotVersion === undefined) throw new Error("the snapshot was not used");
+    });
+    const rawLoadMs = await median(() => rawLoad(bus, store.subjectOf(repository.ref(aggregate)).subject, events));
     return {
       appends,
       storeAppendsPerSecond,
       rawAppendsPerSecond,
       events,
-      fullLoadMs: await median(() => repository.load(aggregate, { useSnapshot: false })),
-      snapshotLoadMs: await median(async () => {
-        const fromSnapshot = await repository.load(aggregate);
-        if (fromSnapshot.snapshotVersion === undefined) throw new Error("the snapshot was not used");
-      }),
-      rawLoadMs: await median(() => rawLoad(bus, store.subjectOf(repository.ref(aggregate)).subject, events)),
+      fullLoadMs,
+      snapshotLoadMs,
+      rawLoadMs,
+      ratios: {
+        appends: { runtime: storeAppendsPerSecond, raw: rawAppendsPerSecond, ratio: round(storeAppendsPerSecond / rawAppendsPerSecond) },
+        load: { runtime: fullLoadMs, raw: rawLoadMs, ratio: round(rawLoadMs / fullLoadMs) },
+      },
     };
   } finally {
     await bus.close();
@@ -123,6 +139,10 @@ async function median(run: () => Promise<unknown>, times = 5): Promise<number> {
     durations.push(performance.now() - started);
   }
   return Math.round(middle(durations) * 10) / 10;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 /** The middle value (the upper one of an even count). */

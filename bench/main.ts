@@ -83,8 +83,8 @@ function reportThroughput(label: string, figures: Throughput): void {
 
 function reportStore(figures: StoreFigures): void {
   process.stdout.write(
-    `event store, appends: ${figures.storeAppendsPerSecond}/s (${figures.appends} single-event appends with the expected version, one writer); plain NATS.js publishes with the same expected-sequence header: ${figures.rawAppendsPerSecond}/s\n` +
-      `event store, load of ${figures.events} events: ${figures.fullLoadMs} ms in full, ${figures.snapshotLoadMs} ms from a snapshot 10 events before the end; a plain ordered consumer reading the subject (JSON.parse only): ${figures.rawLoadMs} ms\n`,
+    `event store, appends: ${figures.storeAppendsPerSecond}/s (${figures.appends} single-event appends with the expected version, one writer); plain NATS.js publishes with the same expected-sequence header: ${figures.rawAppendsPerSecond}/s (ratio ${figures.ratios.appends.ratio})\n` +
+      `event store, load of ${figures.events} events: ${figures.fullLoadMs} ms in full, ${figures.snapshotLoadMs} ms from a snapshot 10 events before the end; a plain ordered consumer reading the subject (JSON.parse only): ${figures.rawLoadMs} ms (ratio ${figures.ratios.load.ratio})\n`,
   );
 }
 

@@ -7,6 +7,11 @@ export class BoundedCounts {
     this.#capacity = capacity;
   }
 
+  /** How many keys are remembered. */
+  get size(): number {
+    return this.#counts.size;
+  }
+
   /** The count of a key; 0 when unknown or forgotten. */
   get(key: string): number {
     return this.#counts.get(key) ?? 0;

@@ -6,7 +6,7 @@
 import type { MsgHdrs } from "@nats-io/transport-node";
 import type { EventContract, JsonObject } from "./contract.js";
 import { DecodeError, UnknownEventError, ValidationError } from "./errors.js";
-import { cloudEventsVersion, dataSchemaOf, eventHeaders, Header, readHeader } from "./headers.js";
+import { cloudEventsVersion, dataSchemaOf, eventHeaders, Header, readHeader, type EventAttributes, type HeaderLookup } from "./headers.js";
 import { isPlainObject } from "./json.js";
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
@@ -23,8 +23,16 @@ export interface EncodedEvent {
 export interface EncodeContext {
   /** The CloudEvents `source` when the event's metadata names none. */
   readonly source: string;
-  /** W3C trace context to send, when a span is active. */
-  readonly trace: { readonly traceparent: string; readonly tracestate: string | undefined } | undefined;
+  /** Trace context headers to send (from the propagator), when tracing is on. */
+  readonly trace: Readonly<Record<string, string>> | undefined;
+}
+
+/** An event validated and serialized, whose headers are yet to be written (`withHeaders`). */
+export interface PreparedEvent {
+  readonly subject: string;
+  readonly id: string;
+  readonly attributes: EventAttributes;
+  readonly body: Uint8Array;
 }
 
 const encoder = new TextEncoder();
@@ -32,29 +40,39 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** Validate an envelope event's JSON against its contract and encode it; throws `ValidationError` or `SubjectError`, and sends nothing. */
 export function encodeEvent(contract: EventContract, json: JsonObject, context: EncodeContext): EncodedEvent {
+  return withHeaders(prepareEvent(contract, json, context.source), context.trace);
+}
+
+/**
+ * Validate an event's JSON against its contract, build its subject and CloudEvents attributes,
+ * and serialize it; throws `ValidationError` or `SubjectError`.
+ */
+export function prepareEvent(contract: EventContract, json: JsonObject, source: string): PreparedEvent {
   if (!contract.validate(json)) throw new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
   const id = json["id"];
   if (typeof id !== "string") throw new ValidationError(contract.type, contract.version, [{ instancePath: "/id", schemaPath: "", keyword: "required", params: {}, message: "must be the event id (a string)" }]);
   const metadata = isPlainObject(json["metadata"]) ? json["metadata"] : {};
-  const subject = subjectOf(contract, json);
-  const headers = eventHeaders({
+  const attributes: EventAttributes = {
     id,
     type: contract.type,
     version: contract.version,
-    source: typeof metadata["source"] === "string" ? metadata["source"] : context.source,
+    source: typeof metadata["source"] === "string" ? metadata["source"] : source,
     time: typeof json["timestamp"] === "string" ? json["timestamp"] : undefined,
     subject: typeof json["aggregateId"] === "string" ? json["aggregateId"] : undefined,
     dataSchema: dataSchemaOf(contract.system, contract.type, contract.version),
     correlationId: typeof metadata["correlationId"] === "string" ? metadata["correlationId"] : undefined,
     causationId: typeof metadata["causationId"] === "string" ? metadata["causationId"] : undefined,
-    traceparent: context.trace?.traceparent,
-    tracestate: context.trace?.tracestate,
-  });
-  return { subject, id, headers, body: encoder.encode(JSON.stringify(json)) };
+  };
+  return { subject: subjectOf(contract, json), id, attributes, body: encoder.encode(JSON.stringify(json)) };
+}
+
+/** A prepared event with its headers: the CloudEvents ones, `Nats-Msg-Id`, and `extra` (trace context, the event store's headers). */
+export function withHeaders(prepared: PreparedEvent, extra: Readonly<Record<string, string>> | undefined): EncodedEvent {
+  return { subject: prepared.subject, id: prepared.id, headers: eventHeaders(prepared.attributes, extra), body: prepared.body };
 }
 
 /** The type and version a message's headers announce; undefined when it has none. */
-export function announcedType(headers: MsgHdrs | undefined): { type: string; version: number } | undefined {
+export function announcedType(headers: HeaderLookup | undefined): { type: string; version: number } | undefined {
   const type = readHeader(headers, Header.type);
   const version = Number(readHeader(headers, Header.eventVersion) ?? "1");
   if (type === undefined || !Number.isInteger(version) || version < 1) return undefined;
@@ -68,14 +86,14 @@ export interface DecodedEvent {
 }
 
 /**
- * Decode a message: find the contract its headers name, parse the body, validate it. Throws
+ * Decode a message: find the contract its headers name (`announced`, when the caller has read it
+ * already), parse the body, validate it. Throws
  * `DecodeError` (no type header, a spec version other than 1.0, not JSON), `UnknownEventError` or `ValidationError`: all of them
  * mean the message can never be handled.
  */
-export function decodeMessage(subject: string, headers: MsgHdrs | undefined, body: Uint8Array, registry: Registry): DecodedEvent {
+export function decodeMessage(subject: string, headers: HeaderLookup | undefined, body: Uint8Array, registry: Registry, announced = announcedType(headers)): DecodedEvent {
   const specVersion = readHeader(headers, Header.specVersion);
   if (specVersion !== cloudEventsVersion) throw new DecodeError(subject, `"${Header.specVersion}" is ${JSON.stringify(specVersion ?? null)}; the runtime reads CloudEvents ${cloudEventsVersion}`);
-  const announced = announcedType(headers);
   if (announced === undefined) throw new DecodeError(subject, `no valid "${Header.type}" and "${Header.eventVersion}" headers`);
   const contract = registry.get(announced.type, announced.version);
   if (contract === undefined) throw new UnknownEventError(announced.type, announced.version, registry.versions(announced.type).map((c) => c.version));

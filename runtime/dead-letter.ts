@@ -15,7 +15,7 @@ import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { DeliveredMessage } from "./delivery-context.js";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
-import { encodeValue, Header, readHeader } from "./headers.js";
+import { asMsgHdrs, encodeValue, Header, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import { isNoMessageFound } from "./jetstream-errors.js";
 import { fromStoredMsg, type RawMessage } from "./stream-reader.js";
@@ -259,7 +259,7 @@ async function originalOf(store: ReplayStore, letter: DeadLetter): Promise<{ hea
   if (digest !== readHeader(letter.headers, DeadLetterHeader.bodyDigest)) {
     throw new DeadLetterReplayError(letter.deadLetterStream, letter.seq, `it is stored by reference and ${letter.stream} #${letter.streamSeq} no longer holds the original (its digest differs)`);
   }
-  return { headers: stored.headers ?? natsHeaders(), payload: stored.data };
+  return { headers: asMsgHdrs(stored.headers), payload: stored.data };
 }
 
 /** A stored dead-letter message as a `DeadLetter`. */
@@ -281,7 +281,7 @@ export function toDeadLetter(deadLetterStream: string, stored: RawMessage): Dead
     type: header(Header.type),
     version: version === undefined ? undefined : Number(version),
     eventId: header(Header.id),
-    headers: stored.headers ?? natsHeaders(),
+    headers: asMsgHdrs(stored.headers),
     payload: stored.data,
     byReference: header(DeadLetterHeader.bodyDigest) !== undefined,
     bodyBytes: Number(header(DeadLetterHeader.bodyBytes) ?? stored.data.length),

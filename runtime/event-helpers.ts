@@ -55,11 +55,13 @@ export function readJson(contract: EventContract, json: unknown): unknown {
  * @private
  */
 export function pin(input: object, pins: JsonObject): object {
-  const missing = Object.keys(pins).filter((key) => !Object.hasOwn(input, key));
-  if (missing.length === 0) return input;
-  const pinned: JsonObject = { ...(input as JsonObject) };
-  for (const key of missing) setOwn(pinned, key, pins[key]);
-  return pinned;
+  let pinned: JsonObject | undefined;
+  for (const key in pins) {
+    if (Object.hasOwn(input, key)) continue;
+    pinned ??= { ...(input as JsonObject) };
+    setOwn(pinned, key, pins[key]);
+  }
+  return pinned ?? input;
 }
 
 /**
@@ -68,11 +70,8 @@ export function pin(input: object, pins: JsonObject): object {
  * @private
  */
 export function defineFields(target: object, json: JsonObject): void {
-  const fields = target as Record<string, unknown>;
-  for (const key of Object.keys(json)) {
-    if (key === "__proto__") setOwn(target, key, json[key]);
-    else fields[key] = json[key];
-  }
+  if (Object.hasOwn(json, "__proto__")) for (const key of Object.keys(json)) setOwn(target, key, json[key]);
+  else Object.assign(target, json);
   Object.freeze(target);
 }
 

@@ -16,9 +16,9 @@
 import { PubHeaders, type StoredMsg } from "@nats-io/jetstream";
 import type { EventBus } from "./bus.js";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
-import { encodeEvent, type EncodedEvent } from "./codec.js";
+import { prepareEvent, withHeaders, type PreparedEvent } from "./codec.js";
 import { ArgumentError, ContractError } from "./errors.js";
-import { Header, readHeader } from "./headers.js";
+import { readHeader } from "./headers.js";
 import { EventHistory, type EventQuery } from "./history.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { kvKeyToken } from "./kv-key.js";
@@ -131,11 +131,11 @@ export class AggregateHistoryError extends ContractError {
 }
 
 /** The last event on an aggregate's subject: its version and sequence, and the range of the append it belongs to. */
-/** One event of an append: its contract, its JSON, and the message it becomes. */
+/** One event of an append: its contract, its JSON, and the message it becomes (headers are written per attempt). */
 interface Part {
   readonly contract: EventContract;
   readonly json: JsonObject;
-  readonly encoded: EncodedEvent;
+  readonly prepared: PreparedEvent;
 }
 
 interface Tail {
@@ -252,20 +252,20 @@ export class EventStore {
   }
 
   #encode(target: AggregateSubject, events: readonly Publishable[]): Part[] {
-    const context = { source: this.bus.settings.source, trace: undefined };
+    const source = this.bus.settings.source;
     const ids = new Set<string>();
     return events.map((event, index) => {
       const { contract, json } = resolveEvent(this.bus.registry, event);
       if (!target.targets.has(contract.type)) {
         throw new ArgumentError("events", `events of aggregate type "${target.ref.aggregateType}", but event ${index} is "${contract.type}"`);
       }
-      const encoded = encodeEvent(contract, json, context);
-      if (encoded.subject !== target.subject) {
-        throw new ArgumentError("events", `events of "${target.subject}", but event ${index} ("${contract.type}" ${encoded.id}) is on "${encoded.subject}"`);
+      const prepared = prepareEvent(contract, json, source);
+      if (prepared.subject !== target.subject) {
+        throw new ArgumentError("events", `events of "${target.subject}", but event ${index} ("${contract.type}" ${prepared.id}) is on "${prepared.subject}"`);
       }
-      if (ids.has(encoded.id)) throw new ArgumentError("events", `events with distinct ids, but ${encoded.id} is there twice`);
-      ids.add(encoded.id);
-      return { contract, json, encoded };
+      if (ids.has(prepared.id)) throw new ArgumentError("events", `events with distinct ids, but ${prepared.id} is there twice`);
+      ids.add(prepared.id);
+      return { contract, json, prepared };
     });
   }
 
@@ -278,18 +278,16 @@ export class EventStore {
     };
     const acks: PublishAck[] = [];
     let seq = base.seq;
-    for (const [index, { contract, json, encoded }] of parts.entries()) {
-      encoded.headers.set(PubHeaders.ExpectedLastSubjectSequenceHdr, String(seq));
-      encoded.headers.set(StoreHeader.aggregateVersion, String(base.version + index + 1));
-      encoded.headers.set(StoreHeader.appendFirst, String(base.version + 1));
-      encoded.headers.set(StoreHeader.appendLast, String(base.version + parts.length));
+    for (const [index, { contract, json, prepared }] of parts.entries()) {
+      const storeHeaders = {
+        [PubHeaders.ExpectedLastSubjectSequenceHdr]: String(seq),
+        [StoreHeader.aggregateVersion]: String(base.version + index + 1),
+        [StoreHeader.appendFirst]: String(base.version + 1),
+        [StoreHeader.appendLast]: String(base.version + parts.length),
+      };
       let ack: PublishAck;
       try {
-        ack = await this.bus.telemetry.publish(contract, json, (trace) => {
-          encoded.headers.set(Header.traceparent, trace.traceparent);
-          if (trace.tracestate !== undefined) encoded.headers.set(Header.tracestate, trace.tracestate);
-          return sendEvent(this.bus.jetstream, encoded, contract, settings);
-        });
+        ack = await this.bus.telemetry.publish(contract, json, (trace) => sendEvent(this.bus.jetstream, withHeaders(prepared, trace === undefined ? storeHeaders : { ...trace, ...storeHeaders }), contract, settings));
       } catch (error) {
         if (index === 0 && isWrongLastSequence(error)) return undefined;
         if (index === 0) throw error;
@@ -299,7 +297,7 @@ export class EventStore {
         const tail = await this.#tail(target);
         return { version: tail === undefined ? 0 : this.#committed(tail), seq: tail?.seq ?? 0, duplicate: true, acks: [] };
       }
-      if (ack.duplicate) throw new PartialAppendError(target.subject, acks, parts.length, `event ${encoded.id} was stored before (a reused event id)`);
+      if (ack.duplicate) throw new PartialAppendError(target.subject, acks, parts.length, `event ${prepared.id} was stored before (a reused event id)`);
       acks.push(ack);
       seq = ack.seq;
     }
@@ -371,7 +369,8 @@ export class EventStore {
       if (version !== from + events.length) return undefined;
       const stored = toStoredEvent<T>(this.bus.registry, target.targets, message);
       if (stored === undefined) throw new AggregateHistoryError(target.subject, `#${message.seq} is not an event of aggregate type "${target.ref.aggregateType}"`);
-      events.push({ ...stored, aggregateVersion: version });
+      // `toStoredEvent` read its aggregate version from the header `#versionOf` just checked: it is `version`.
+      events.push(stored as RecordedEvent<T>);
     }
     return events.length === to - from + 1 ? events : undefined;
   }

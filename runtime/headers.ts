@@ -2,11 +2,13 @@
  * Message headers of an event, following the binary content mode of the CloudEvents NATS protocol
  * binding (1.0.3, a work in progress: 1.0.2 is structured-only): each CloudEvents attribute in a
  * `ce-` header, the media type in `ce-datacontenttype` and in `content-type`, the event id also in
- * `Nats-Msg-Id` (JetStream's de-duplication), W3C `traceparent`/`tracestate`. String values are
+ * `Nats-Msg-Id` (JetStream's de-duplication), and the trace context the propagator writes (W3C
+ * `traceparent`/`tracestate`, baggage, ...). String values are
  * percent-encoded as the binding asks (space, `"`, `%` and everything outside printable ASCII, as
  * UTF-8 bytes), and decoded after unquoting a double-quoted value, as it asks readers to.
  */
-import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import type { JsMsg } from "@nats-io/jetstream";
+import { MsgHdrsImpl, type MsgHdrs } from "@nats-io/transport-node";
 
 /** The header names the runtime writes and reads. */
 export const Header = {
@@ -45,42 +47,131 @@ export interface EventAttributes {
   readonly dataSchema: string;
   readonly correlationId: string | undefined;
   readonly causationId: string | undefined;
-  readonly traceparent: string | undefined;
-  readonly tracestate: string | undefined;
 }
 
 /**
- * Build the headers of an event. `Nats-Msg-Id` is left to the publish call (its `msgID` option), so
- * that it is written once. Each name is new, so values are appended: `set` would first search for
- * the name among those already there.
+ * Build the headers of an event, `Nats-Msg-Id` (JetStream's de-duplication) and `extra` (trace
+ * context, the event store's headers) included, so that the publish call adds none. The map is
+ * filled in one pass: NATS.js's `append` searches every name already there for each new one.
+ * CloudEvents values are percent-encoded; the message id and the extra values are written as they
+ * are, after NATS.js's own check (no CR or LF).
  */
-export function eventHeaders(attributes: EventAttributes): MsgHdrs {
-  const headers = natsHeaders();
-  headers.append(Header.contentType, eventContentType);
-  headers.append(Header.dataContentType, eventContentType);
-  headers.append(Header.specVersion, cloudEventsVersion);
-  headers.append(Header.id, encodeValue(attributes.id));
-  headers.append(Header.source, encodeValue(attributes.source));
-  headers.append(Header.type, encodeValue(attributes.type));
-  headers.append(Header.eventVersion, String(attributes.version));
-  headers.append(Header.dataSchema, encodeValue(attributes.dataSchema));
+export function eventHeaders(attributes: EventAttributes, extra: Readonly<Record<string, string>> | undefined): MsgHdrs {
+  const record: Record<string, string[]> = {
+    [Header.msgId]: [MsgHdrsImpl.validHeaderValue(attributes.id)],
+    [Header.contentType]: [eventContentType],
+    [Header.dataContentType]: [eventContentType],
+    [Header.specVersion]: [cloudEventsVersion],
+    [Header.id]: [encodeValue(attributes.id)],
+    [Header.source]: [encodeValue(attributes.source)],
+    [Header.type]: [encodeValue(attributes.type)],
+    [Header.eventVersion]: [String(attributes.version)],
+    [Header.dataSchema]: [encodeValue(attributes.dataSchema)],
+  };
   const optional: [string, string | undefined][] = [
     [Header.time, attributes.time],
     [Header.subject, attributes.subject],
     [Header.correlationId, attributes.correlationId],
     [Header.causationId, attributes.causationId],
-    [Header.traceparent, attributes.traceparent],
-    [Header.tracestate, attributes.tracestate],
   ];
-  for (const [name, value] of optional) if (value !== undefined) headers.append(name, encodeValue(value));
-  return headers;
+  for (const [name, value] of optional) if (value !== undefined) record[name] = [encodeValue(value)];
+  if (extra !== undefined) for (const name of Object.keys(extra)) record[name] = [MsgHdrsImpl.validHeaderValue(extra[name] as string)];
+  return MsgHdrsImpl.fromRecord(record);
+}
+
+/** What headers are read through: NATS.js's `MsgHdrs`, or the runtime's `HeaderView`. */
+export interface HeaderLookup {
+  /** The first value of a header, `""` when absent. */
+  get(name: string): string;
+  /** The header names present. */
+  keys(): string[];
+}
+
+/** Headers as NATS.js's `MsgHdrs`, to copy or send on: themselves when they are, else a copy of a lookup's (first value of each name); empty when there are none. */
+export function asMsgHdrs(headers: HeaderLookup | undefined): MsgHdrs {
+  if (headers instanceof MsgHdrsImpl) return headers;
+  const copy = new MsgHdrsImpl();
+  for (const name of headers?.keys() ?? []) copy.append(name, headers?.get(name) ?? "");
+  return copy;
 }
 
 /** Read a header, decoded; undefined when absent or empty. */
-export function readHeader(headers: MsgHdrs | undefined, name: string): string | undefined {
+export function readHeader(headers: HeaderLookup | undefined, name: string): string | undefined {
   if (headers === undefined) return undefined;
   const value = headers.get(name);
   return value === "" ? undefined : decodeValue(value);
+}
+
+const headerDecoder = new TextDecoder();
+
+/**
+ * The headers of a received message, read from its header block: the block is decoded to text on
+ * first use, and each lookup finds its line with one search, so a reader that wants three headers
+ * of a dozen builds no others. NATS.js instead decodes the whole block on first access to
+ * `headers`, in time quadratic in the number of headers (each is appended after a search of those
+ * before it). Names match exactly and the first value of a name counts, as with NATS.js's `get`;
+ * values are trimmed.
+ */
+export class HeaderView implements HeaderLookup {
+  readonly #block: Uint8Array;
+  #text: string | undefined;
+
+  constructor(block: Uint8Array) {
+    this.#block = block;
+  }
+
+  get(name: string): string {
+    const text = this.#decoded();
+    // Values hold no CR or LF, so a name followed by ":" right after a line break starts a header line.
+    const at = text.indexOf(lineStart(name));
+    if (at === -1) return "";
+    const start = at + name.length + 3;
+    const end = text.indexOf("\r\n", start);
+    return (end === -1 ? text.slice(start) : text.slice(start, end)).trim();
+  }
+
+  keys(): string[] {
+    const names: string[] = [];
+    for (const line of this.#decoded().split("\r\n").slice(1)) {
+      const colon = line.indexOf(":");
+      if (colon > 0 && !names.includes(line.slice(0, colon))) names.push(line.slice(0, colon));
+    }
+    return names;
+  }
+
+  #decoded(): string {
+    this.#text ??= headerDecoder.decode(this.#block);
+    return this.#text;
+  }
+}
+
+const lineStarts = new Map<string, string>();
+
+/** `\r\n<name>:`, kept for the few names the runtime reads (any name works; the cache stops growing at 64). */
+function lineStart(name: string): string {
+  let start = lineStarts.get(name);
+  if (start === undefined) {
+    start = `\r\n${name}:`;
+    if (lineStarts.size < 64) lineStarts.set(name, start);
+  }
+  return start;
+}
+
+/** What NATS.js keeps of a received message (not part of its typed API; `messageHeaders` falls back when it changes). */
+interface ReceivedMsgInternals {
+  readonly msg?: { readonly _msg?: { readonly hdr?: unknown }; readonly _rdata?: unknown };
+}
+
+/**
+ * The headers of a JetStream message, read lazily from its raw header block (`HeaderView`) when
+ * NATS.js exposes it as it does in 3.x, else NATS.js's own decoded headers; undefined when it has none.
+ */
+export function messageHeaders(message: JsMsg): HeaderLookup | undefined {
+  const raw = (message as unknown as ReceivedMsgInternals).msg;
+  const length = raw?._msg?.hdr;
+  const data = raw?._rdata;
+  if (typeof length === "number" && data instanceof Uint8Array) return length > 0 ? new HeaderView(data.subarray(0, length)) : undefined;
+  return message.headers;
 }
 
 /** The `dataschema` of a contract: a URN naming system, type and version. */

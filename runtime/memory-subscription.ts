@@ -10,7 +10,7 @@ import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { deadLetterCopy } from "./dead-letter.js";
 import { DeliveryContext, type CreateCaused, type DeliveredMessage } from "./delivery-context.js";
-import { Header, readHeader } from "./headers.js";
+import { asMsgHdrs } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./memory-broker.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
@@ -116,7 +116,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
 
   async #handle(delivery: Delivery, consumer: MemoryConsumer): Promise<void> {
     const { message } = delivery;
-    const delivered: DeliveredMessage = { subject: message.subject, headers: message.headers, data: message.data, info: { stream: message.stream, streamSequence: message.seq, deliveryCount: delivery.count } };
+    const delivered: DeliveredMessage = { subject: message.subject, headers: asMsgHdrs(message.headers), data: message.data, info: { stream: message.stream, streamSequence: message.seq, deliveryCount: delivery.count } };
     let received;
     try {
       received = receiveEvent(this.#host.registry, this.#targets, message.subject, message.headers, message.data);
@@ -136,7 +136,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     }
     const event = received.event;
     const context = new DeliveryContext(delivered, message.subject, received.receivedVersion, event as EventInstance, this.#host.create);
-    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, readHeader(message.headers, Header.traceparent), () => this.#handler(event, context));
+    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, message.subject, message.headers, () => this.#handler(event, context));
     if (run.error === undefined) {
       this.#breaker?.success();
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);

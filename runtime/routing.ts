@@ -3,10 +3,10 @@
  * and what consumer filter reaches them: shared by subscriptions and `evc tail`.
  */
 import type { ConsumerConfig } from "@nats-io/jetstream";
-import type { MsgHdrs } from "@nats-io/transport-node";
 import type { EventContract, JsonObject } from "./contract.js";
 import { announcedType, decodeMessage } from "./codec.js";
 import { ArgumentError, DecodeError } from "./errors.js";
+import type { HeaderLookup } from "./headers.js";
 import type { Registry } from "./registry.js";
 import { supports, type ServerVersion } from "./server-features.js";
 import { contractPattern, coveringPatterns, matchesPattern, subjectOf } from "./subject.js";
@@ -84,10 +84,10 @@ export interface ReceivedEvent {
  * `UnknownEventError` (a type or version the registry does not know, whatever the targets: no
  * reader can tell whether it was meant for it), `ValidationError`, `UpcastError`.
  */
-export function receiveEvent(registry: Registry, targets: Targets, subject: string, headers: MsgHdrs | undefined, body: Uint8Array): ReceivedEvent | undefined {
+export function receiveEvent(registry: Registry, targets: Targets, subject: string, headers: HeaderLookup | undefined, body: Uint8Array): ReceivedEvent | undefined {
   const announced = announcedType(headers);
   if (announced !== undefined && !targets.has(announced.type) && registry.versions(announced.type).length > 0) return undefined;
-  const { contract, json } = decodeMessage(subject, headers, body, registry);
+  const { contract, json } = decodeMessage(subject, headers, body, registry, announced);
   requireOwnSubject(contract, json, subject);
   const target = targets.get(contract.type) as EventContract;
   const upcast = target.version === contract.version ? json : registry.upcast(json, contract.type, contract.version, target.version);

@@ -5,7 +5,7 @@
  * read ends, however it ends, so reads leave nothing behind on the server.
  */
 import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
-import type { MsgHdrs } from "@nats-io/transport-node";
+import { messageHeaders, type HeaderLookup } from "./headers.js";
 
 /** A stored message, however it was read. */
 export interface RawMessage {
@@ -14,14 +14,15 @@ export interface RawMessage {
   readonly seq: number;
   /** When the stream stored it. */
   readonly time: Date;
-  readonly headers: MsgHdrs | undefined;
+  /** Its headers (NATS.js's, or read lazily from the raw header block). */
+  readonly headers: HeaderLookup | undefined;
   readonly data: Uint8Array;
 }
 
 /** A message as a listener hears it when it is published. */
 export interface HeardMessage {
   readonly subject: string;
-  readonly headers?: MsgHdrs | undefined;
+  readonly headers?: HeaderLookup | undefined;
   readonly data: Uint8Array;
 }
 
@@ -91,7 +92,7 @@ export function fromJsMsg(message: JsMsg): RawMessage {
     subject: message.subject,
     seq: message.seq,
     time: new Date(Math.floor(message.info.timestampNanos / 1_000_000)),
-    headers: message.headers,
+    headers: messageHeaders(message),
     data: message.data,
   };
 }

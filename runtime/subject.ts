@@ -2,10 +2,10 @@
  * NATS subjects of events: building an event's subject from its channel address, matching subjects
  * against wildcards, and matching event types against patterns with the same wildcard rules.
  */
-import type { EventContract, JsonObject, SubjectTemplate } from "./contract.js";
+import type { EventContract, JsonObject, SubjectParameter, SubjectTemplate } from "./contract.js";
 import { ContractError } from "./errors.js";
 import { idProblem } from "./identifiers.js";
-import { valueAt } from "./json.js";
+import { pointerTokens, valueAtPath } from "./json.js";
 
 /** Thrown when an event's subject cannot be built: a parameter is missing or is not a valid subject token. */
 export class SubjectError extends ContractError {
@@ -24,18 +24,43 @@ export class SubjectError extends ContractError {
 export function subjectOf(contract: EventContract, event: JsonObject): string {
   const template = contract.subject;
   if (template === undefined) throw new SubjectError(contract.type, contract.version, "its message is on no channel");
-  let subject = template.address;
-  for (const parameter of template.parameters) {
-    const value = valueAt(event, parameter.pointer);
+  const { pieces, parameters } = compiledTemplate(template);
+  const tokens = new Map<string, string>();
+  for (const { parameter, path } of parameters) {
+    const value = valueAtPath(event, path);
     if ((typeof value !== "string" && typeof value !== "number") || value === "") {
       throw new SubjectError(contract.type, contract.version, `parameter "${parameter.name}" (${parameter.pointer}) must be a non-empty string or a number, not ${JSON.stringify(value ?? null)}`);
     }
     const token = String(value);
     const problem = idProblem(token, "subject-token");
     if (problem !== undefined) throw new SubjectError(contract.type, contract.version, `parameter "${parameter.name}" (${parameter.pointer}) must be ${problem}`);
-    subject = subject.split(`{${parameter.name}}`).join(token);
+    tokens.set(parameter.name, token);
   }
+  let subject = "";
+  for (const piece of pieces) subject += typeof piece === "string" ? piece : (tokens.get(piece.name) as string);
   return subject;
+}
+
+/** A channel address split once into literal text and the `{parameter}`s it names, with each parameter's pointer split into tokens. */
+interface CompiledTemplate {
+  readonly pieces: readonly (string | { readonly name: string })[];
+  readonly parameters: readonly { readonly parameter: SubjectParameter; readonly path: readonly string[] }[];
+}
+
+const compiledTemplates = new WeakMap<SubjectTemplate, CompiledTemplate>();
+
+function compiledTemplate(template: SubjectTemplate): CompiledTemplate {
+  let compiled = compiledTemplates.get(template);
+  if (compiled === undefined) {
+    const names = new Set(template.parameters.map((parameter) => parameter.name));
+    const pieces = template.address.split(/(\{[^}]*\})/).map((piece) => {
+      const name = piece.startsWith("{") && piece.endsWith("}") ? piece.slice(1, -1) : undefined;
+      return name !== undefined && names.has(name) ? { name } : piece;
+    });
+    compiled = { pieces, parameters: template.parameters.map((parameter) => ({ parameter, path: pointerTokens(parameter.pointer) })) };
+    compiledTemplates.set(template, compiled);
+  }
+  return compiled;
 }
 
 /** The subject pattern of a channel address: each token holding a `{parameter}` becomes `*`. */

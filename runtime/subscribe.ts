@@ -14,7 +14,7 @@ import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
 import { redeliveryDelay } from "./redelivery.js";
-import { Header, readHeader } from "./headers.js";
+import { Header, messageHeaders, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
 import { isNotFound } from "./jetstream-errors.js";
@@ -246,9 +246,10 @@ export class Subscription {
   }
 
   async #handle(spec: StreamSpec, message: JsMsg, subject: string): Promise<void> {
+    const headers = messageHeaders(message);
     let received: ReceivedEvent | undefined;
     try {
-      received = receiveEvent(this.#host.registry, this.#targets, subject, message.headers, message.data);
+      received = receiveEvent(this.#host.registry, this.#targets, subject, headers, message.data);
     } catch (error) {
       this.#notifier.emit({ type: "invalid_event", error: error as Error, subject, streamSeq: message.info.streamSequence });
       await this.#deadLetter(spec, message, subject, error as Error, true, undefined);
@@ -259,27 +260,25 @@ export class Subscription {
       return;
     }
     const type = received.contract.type;
-    const key = keyOf(message);
-    const wait = message.info.deliveryCount < deferralLimit ? (this.#breaker?.admit() ?? 0) : 0;
+    const wait = this.#breaker !== undefined && message.info.deliveryCount < deferralLimit ? this.#breaker.admit() : 0;
     if (wait > 0) {
-      this.#deferrals.increment(key);
+      this.#deferrals.increment(keyOf(message));
       message.nak(wait);
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return;
     }
     const event = received.event;
     const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create);
-    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, readHeader(message.headers, Header.traceparent), () =>
-      this.#handler(event, context),
-    );
+    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, subject, headers, () => this.#handler(event, context));
     if (run.error === undefined) {
       this.#breaker?.success();
-      this.#deferrals.delete(key);
+      if (this.#deferrals.size > 0) this.#deferrals.delete(keyOf(message));
       this.#acks.add(message);
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
       return;
     }
     this.#breaker?.failure();
+    const key = keyOf(message);
     const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
     if (deliveries >= this.#maxDeliver(spec)) {
       this.#deferrals.delete(key);
@@ -325,7 +324,7 @@ export class Subscription {
 
   /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */
   #metricType(message: JsMsg): string {
-    const type = readHeader(message.headers, Header.type);
+    const type = readHeader(messageHeaders(message), Header.type);
     return type !== undefined && this.#host.registry.versions(type).length > 0 ? type : "unknown";
   }
 

@@ -1,55 +1,124 @@
 /**
- * W3C trace context for events, through `@opentelemetry/api`: the active span's context goes out
- * in `traceparent`; without one, each event starts a trace of its own, so that producer and
- * consumers of one event always share a trace id. Handlers run inside the incoming context.
+ * Trace context of events, through the propagation API of `@opentelemetry/api`: the registered
+ * propagator (the SDK's W3C trace context and baggage, or a service's own) writes into and reads
+ * from the message headers, so `tracestate`, baggage and custom fields survive the hop. With a
+ * tracer provider but no propagator registered, a built-in W3C trace-context propagator
+ * (`traceparent`, `tracestate`) carries the context. With neither registered, tracing is off:
+ * events carry no trace context and the runtime computes none (`tracingOff`).
  */
-import { randomFillSync } from "node:crypto";
-import { context, trace, TraceFlags, type Context, type SpanContext } from "@opentelemetry/api";
+import {
+  context,
+  createTraceState,
+  isSpanContextValid,
+  propagation,
+  ProxyTracerProvider,
+  trace,
+  TraceFlags,
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from "@opentelemetry/api";
+import type { HeaderLookup } from "./headers.js";
 
-/** W3C trace context headers of one event. */
-export interface TraceHeaders {
-  readonly traceparent: string;
-  readonly tracestate: string | undefined;
+/** Header names and values a propagator wrote for one event. */
+export type TraceHeaders = Readonly<Record<string, string>>;
+
+
+const noopTracerProvider = new ProxyTracerProvider().getDelegate();
+
+/** True when no tracer provider is registered: spans would not record. */
+export function tracerOff(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === noopTracerProvider;
 }
 
-/** The trace headers of the span active in a context (the active one by default); undefined when there is none. */
-export function activeTrace(within: Context = context.active()): TraceHeaders | undefined {
-  const active = trace.getSpanContext(within);
-  if (active === undefined || !trace.isSpanContextValid(active)) return undefined;
-  return { traceparent: format(active), tracestate: active.traceState?.serialize() };
+/** True when no propagator is registered with the propagation API. */
+function propagatorOff(): boolean {
+  return propagation.fields().length === 0;
 }
 
-/** The trace headers to send with an event published in a context (the active one by default). */
+/** True when neither a tracer provider nor a propagator is registered: the runtime then does no tracing at all. */
+export function tracingOff(): boolean {
+  return tracerOff() && propagatorOff();
+}
+
+const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** W3C trace context (`traceparent`, `tracestate`), for services that register a tracer provider but no propagator. */
+export const w3cTraceContext: TextMapPropagator = {
+  inject(within, carrier, setter) {
+    const span = trace.getSpanContext(within);
+    if (span === undefined || !isSpanContextValid(span)) return;
+    setter.set(carrier, "traceparent", `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, "0")}`);
+    const state = span.traceState?.serialize();
+    if (state !== undefined && state !== "") setter.set(carrier, "tracestate", state);
+  },
+  extract(within, carrier, getter) {
+    const match = traceparentPattern.exec(first(getter.get(carrier, "traceparent")) ?? "");
+    if (match === null) return within;
+    const state = first(getter.get(carrier, "tracestate"));
+    const remote: SpanContext = {
+      traceId: match[1] as string,
+      spanId: match[2] as string,
+      traceFlags: parseInt(match[3] as string, 16) & TraceFlags.SAMPLED,
+      isRemote: true,
+      ...(state === undefined || state === "" ? {} : { traceState: createTraceState(state) }),
+    };
+    return isSpanContextValid(remote) ? trace.setSpanContext(within, remote) : within;
+  },
+  fields: () => ["traceparent", "tracestate"],
+};
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The registered propagator, or the built-in W3C one when none is. */
+function activePropagator(): TextMapPropagator {
+  return propagatorOff() ? w3cTraceContext : propagation;
+}
+
+const recordSetter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
+
+const headerGetter: TextMapGetter<HeaderLookup> = {
+  keys: (carrier) => carrier.keys(),
+  get: (carrier, key) => {
+    const value = carrier.get(key);
+    return value === "" ? undefined : value;
+  },
+};
+
+/** The headers that carry a context (the active one by default) to the consumers of an event; empty when there is nothing to carry. */
 export function outgoingTrace(within: Context = context.active()): TraceHeaders {
-  const active = activeTrace(within);
-  if (active !== undefined) return active;
-  const bytes = randomIds();
-  return { traceparent: `00-${bytes.toString("hex", 0, 16)}-${bytes.toString("hex", 16, 24)}-01`, tracestate: undefined };
+  const headers: Record<string, string> = {};
+  activePropagator().inject(within, headers, recordSetter);
+  return headers;
 }
 
-const idBytes = 24;
-const pool = Buffer.alloc(idBytes * 512);
-let poolOffset = pool.length;
-
-/** 24 random bytes (a trace id and a span id) from a pool refilled 512 ids at a time: one `getrandom` call per pool, not per event. */
-function randomIds(): Buffer {
-  if (poolOffset === pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const ids = pool.subarray(poolOffset, poolOffset + idBytes);
-  poolOffset += idBytes;
-  return ids;
+/** The context a handler of a received message runs in: the sender's, as the propagator reads it from the headers (or the active one when there is none). */
+export function extractTrace(headers: HeaderLookup | undefined): Context {
+  const active = context.active();
+  return headers === undefined ? active : activePropagator().extract(active, headers, headerGetter);
 }
 
-/** The context a handler of a received event runs in: the sender's span as remote parent, when the header is valid. */
-export function incomingContext(traceparent: string | undefined): Context {
-  const match = traceparent === undefined ? null : /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(traceparent);
-  if (match === null) return context.active();
-  const remote: SpanContext = { traceId: match[1] as string, spanId: match[2] as string, traceFlags: parseInt(match[3] as string, 16) & TraceFlags.SAMPLED, isRemote: true };
-  return trace.isSpanContextValid(remote) ? trace.setSpanContext(context.active(), remote) : context.active();
+/** The W3C trace headers of the span active in a context (the active one by default); undefined when there is none (the outbox keeps them beside each event). */
+export function activeTrace(within: Context = context.active()): { traceparent: string; tracestate: string | undefined } | undefined {
+  const headers: Record<string, string> = {};
+  w3cTraceContext.inject(within, headers, recordSetter);
+  const traceparent = headers["traceparent"];
+  return traceparent === undefined ? undefined : { traceparent, tracestate: headers["tracestate"] };
 }
 
-function format(span: SpanContext): string {
-  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, "0")}`;
+/** The context with the span of W3C trace headers as remote parent (the outbox's relay publishes inside it); the active context when they are absent or invalid. */
+export function incomingContext(traceparent: string | undefined, tracestate?: string): Context {
+  const headers: Record<string, string> = {};
+  if (traceparent !== undefined) headers["traceparent"] = traceparent;
+  if (tracestate !== undefined) headers["tracestate"] = tracestate;
+  return w3cTraceContext.extract(context.active(), headers, { keys: (carrier) => Object.keys(carrier), get: (carrier, key) => carrier[key] });
 }

@@ -12,6 +12,8 @@ export interface RecordedSpan {
   readonly kind: number | undefined;
   readonly context: SpanContext;
   readonly parentSpanId: string | undefined;
+  /** The parent's W3C trace state, as the span received it. */
+  readonly parentTraceState: string | undefined;
   readonly attributes: Attributes;
   status: SpanStatus | undefined;
   readonly exceptions: unknown[];
@@ -26,8 +28,19 @@ export class RecordingTracerProvider implements TracerProvider {
     const spans = this.spans;
     const startSpan = (name: string, options: SpanOptions = {}, parentContext?: Context): Span => {
       const parent = parentContext === undefined ? undefined : trace.getSpanContext(parentContext);
-      const context: SpanContext = { traceId: parent?.traceId ?? randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), traceFlags: 1 };
-      const recorded: RecordedSpan = { name, kind: options.kind, context, parentSpanId: parent?.spanId, attributes: { ...options.attributes }, status: undefined, exceptions: [], ended: false };
+      // As the SDK does, a child keeps its parent's trace id and trace state.
+      const context: SpanContext = { traceId: parent?.traceId ?? randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), traceFlags: 1, ...(parent?.traceState === undefined ? {} : { traceState: parent.traceState }) };
+      const recorded: RecordedSpan = {
+        name,
+        kind: options.kind,
+        context,
+        parentSpanId: parent?.spanId,
+        parentTraceState: parent?.traceState?.serialize(),
+        attributes: { ...options.attributes },
+        status: undefined,
+        exceptions: [],
+        ended: false,
+      };
       spans.push(recorded);
       const span: Span = {
         spanContext: () => context,

@@ -61,7 +61,7 @@ describe("runtime - publish", () => {
     expect(await streamMessages("LATECHFORCE")).toBe(0);
   });
 
-  test("the body is the event as plain JSON, and the headers carry CloudEvents attributes, trace context and ids", async () => {
+  test("the body is the event as plain JSON, and the headers carry CloudEvents attributes and ids (trace context only when tracing is on)", async () => {
     const event = recordCreatedV1(table("tbl-headers"));
     const ack = await fixture.bus.publish(event);
     const stored = await fixture.bus.manager.streams.getMessage("LATECHFORCE", { seq: ack.seq });
@@ -80,7 +80,8 @@ describe("runtime - publish", () => {
     expect(header(Header.correlationId)).toBe("corr-1");
     expect(header(Header.causationId)).toBe("cause-1");
     expect(header(Header.contentType)).toBe("application/json");
-    expect(header(Header.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    // No tracer provider or propagator is registered in this file: the runtime sends no trace context (observability.test.ts covers it on).
+    expect(stored?.header.keys().filter((name) => ["traceparent", "tracestate", "baggage"].includes(name))).toEqual([]);
   });
 
   test("a batch keeps results per event, failures included, in order", async () => {

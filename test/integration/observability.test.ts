@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, createTraceState, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { type Subscription, type SubscriptionNotification } from "@evc/runtime";
 import { useBus } from "../helpers/bus.js";
+import { AsyncContextManager, traceAndBaggagePropagator } from "../helpers/otel-context.js";
 import { RecordingTracerProvider } from "../helpers/recording-tracer.js";
 
 const fixture = useBus({ reset: true });
@@ -11,9 +12,11 @@ const tracing = new RecordingTracerProvider();
 
 beforeAll(async () => {
   trace.setGlobalTracerProvider(tracing);
+  context.setGlobalContextManager(new AsyncContextManager());
 });
 afterAll(async () => {
   trace.disable();
+  context.disable();
 });
 
 function connectionEstablished(connectionId = `c-${randomUUID().slice(0, 8)}`) {
@@ -92,28 +95,112 @@ describe("runtime - metrics and tracing", () => {
     expect(text).toMatch(/evc_publish_duration_seconds_count\{type="connection-established"\} \d+/);
   });
 
-  test("a consumer span continues the producer span's trace across the wire, and a failure is recorded on it", async () => {
+  test("a consumer span continues the producer span's trace across the wire, both named and attributed after the messaging conventions, and a failure is recorded on it", async () => {
     tracing.spans.length = 0;
     const event = connectionEstablished();
     const ack = await fixture.bus.publish(event);
     let calls = 0;
     const subscription = await fixture.bus.subscribe("connection-established", () => {
-      if (++calls === 1) throw new Error("first call fails");
+      if (++calls === 1) throw new TypeError("first call fails");
     }, { durable: "traced", backoffMs: [10] });
     while (tracing.spans.filter((span) => span.kind === SpanKind.CONSUMER && span.ended).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     await fixture.bus.unsubscribe(subscription);
 
+    const template = "latechforce.connection.{aggregateId}";
     const producer = tracing.spans.find((span) => span.kind === SpanKind.PRODUCER);
-    expect(producer).toMatchObject({ name: "publish latechforce.connection.{aggregateId}", ended: true });
-    expect(producer?.attributes).toMatchObject({ "messaging.system": "nats", "messaging.message.id": event.id, "messaging.destination.name": ack.subject, "cloudevents.event_type": "connection-established" });
+    expect(producer).toMatchObject({ name: `send ${template}`, ended: true });
+    expect(producer?.attributes).toMatchObject({
+      "messaging.system": "nats",
+      "messaging.operation.type": "send",
+      "messaging.operation.name": "send",
+      "messaging.destination.template": template,
+      "messaging.destination.name": ack.subject,
+      "messaging.message.id": event.id,
+      "cloudevents.event_type": "connection-established",
+    });
     const consumers = tracing.spans.filter((span) => span.kind === SpanKind.CONSUMER);
     expect(consumers).toHaveLength(2);
     for (const consumer of consumers) {
+      expect(consumer.name).toBe(`process ${template}`);
       expect(consumer.context.traceId).toBe(producer?.context.traceId);
       expect(consumer.parentSpanId).toBe(producer?.context.spanId);
-      expect(consumer.attributes["messaging.consumer.group.name"]).toBe("traced");
+      expect(consumer.attributes).toMatchObject({
+        "messaging.system": "nats",
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.destination.name": ack.subject,
+        "messaging.destination.template": template,
+        "messaging.consumer.group.name": "traced",
+        "messaging.message.id": event.id,
+      });
     }
     expect(consumers[0]?.status).toEqual({ code: SpanStatusCode.ERROR, message: "first call fails" });
+    expect(consumers[0]?.attributes["error.type"]).toBe("TypeError");
     expect(consumers[1]?.status).toBeUndefined();
+    expect(consumers[1]?.attributes).not.toHaveProperty("error.type");
+  });
+
+  test("a failed publish records error.type on its producer span", async () => {
+    tracing.spans.length = 0;
+    await expect(fixture.bus.publishJson({ ...connectionEstablished().toJSON(), id: "not-a-uuid" })).rejects.toThrow(/must match format "uuid"/);
+    const producer = tracing.spans.find((span) => span.kind === SpanKind.PRODUCER);
+    expect(producer?.attributes["error.type"]).toBe("ValidationError");
+    expect(producer?.status?.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  test("tracestate crosses the wire with traceparent (W3C trace context when no propagator is registered)", async () => {
+    tracing.spans.length = 0;
+    const state = "vendor=opaque,other=1";
+    const remote = { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", traceFlags: 1, isRemote: true, traceState: createTraceState(state) };
+    const event = connectionEstablished();
+    const ack = await context.with(trace.setSpanContext(context.active(), remote), () => fixture.bus.publish(event));
+    const stored = await fixture.bus.manager.streams.getMessage("LATECHFORCE", { seq: ack.seq });
+    expect(stored?.header.get("tracestate")).toBe(state);
+
+    let seenState: string | undefined;
+    const handled = new Promise<void>((resolve) => {
+      void fixture.bus
+        .subscribe("connection-established", (received) => {
+          if (received.id !== event.id) return;
+          seenState = trace.getActiveSpan()?.spanContext().traceState?.serialize();
+          resolve();
+        }, { durable: "trace-state" })
+        .then((subscription) => handled.then(() => fixture.bus.unsubscribe(subscription)));
+    });
+    await handled;
+    const consumer = tracing.spans.find((span) => span.kind === SpanKind.CONSUMER);
+    expect(consumer?.context.traceId).toBe(remote.traceId);
+    expect(consumer?.parentTraceState).toBe(state);
+    expect(seenState).toBe(state);
+  });
+
+  test("a service's own registered propagator carries its fields, baggage here, to the handler", async () => {
+    propagation.setGlobalPropagator(traceAndBaggagePropagator);
+    try {
+      tracing.spans.length = 0;
+      const event = connectionEstablished();
+      const withBaggage = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: "acme corp" } }));
+      const ack = await context.with(withBaggage, () => fixture.bus.publish(event));
+      const stored = await fixture.bus.manager.streams.getMessage("LATECHFORCE", { seq: ack.seq });
+      expect(stored?.header.get("baggage")).toBe("tenant=acme%20corp");
+
+      let tenant: string | undefined;
+      const handled = new Promise<void>((resolve) => {
+        void fixture.bus
+          .subscribe("connection-established", (received) => {
+            if (received.id !== event.id) return;
+            tenant = propagation.getBaggage(context.active())?.getEntry("tenant")?.value;
+            resolve();
+          }, { durable: "baggage" })
+          .then((subscription) => handled.then(() => fixture.bus.unsubscribe(subscription)));
+      });
+      await handled;
+      expect(tenant).toBe("acme corp");
+      const producer = tracing.spans.find((span) => span.kind === SpanKind.PRODUCER);
+      const consumer = tracing.spans.find((span) => span.kind === SpanKind.CONSUMER);
+      expect(consumer?.parentSpanId).toBe(producer?.context.spanId);
+    } finally {
+      propagation.disable();
+    }
   });
 });
