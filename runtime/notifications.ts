@@ -24,7 +24,7 @@ const capacity = 1_000;
 
 /** Delivers each notification to every open `listen()` iterator. */
 export class Notifier<T> {
-  readonly #listeners = new Set<{ queue: T[]; wake: (() => void) | undefined }>();
+  readonly #listeners = new Set<Listener<T>>();
   #closed = false;
 
   /** Send a notification to every listener. */
@@ -42,10 +42,14 @@ export class Notifier<T> {
     for (const listener of this.#listeners) listener.wake?.();
   }
 
-  /** Iterate notifications emitted from now on, until `close()`. */
-  async *listen(): AsyncIterable<T> {
-    const listener: { queue: T[]; wake: (() => void) | undefined } = { queue: [], wake: undefined };
+  /** Iterate notifications emitted from now on (from this call, not from the first `next()`), until `close()`. */
+  listen(): AsyncIterable<T> {
+    const listener: Listener<T> = { queue: [], wake: undefined };
     this.#listeners.add(listener);
+    return this.#drain(listener);
+  }
+
+  async *#drain(listener: Listener<T>): AsyncIterable<T> {
     try {
       for (;;) {
         const next = listener.queue.shift();
@@ -61,4 +65,10 @@ export class Notifier<T> {
       this.#listeners.delete(listener);
     }
   }
+}
+
+/** One `listen()` iterator's queue, and how to wake it when it waits. */
+interface Listener<T> {
+  readonly queue: T[];
+  wake: (() => void) | undefined;
 }

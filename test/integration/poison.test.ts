@@ -98,14 +98,14 @@ describe("runtime - poison messages leave the consumer's path", () => {
 
   test("a dead-letter write that keeps failing terminates the message after bounded tries, with a notification and a metric", async () => {
     const tableId = `tbl-${randomUUID().slice(0, 8)}`;
-    await publishUnchecked(withUnknownKeys(tableId, 3));
-    const valid = recordCreated(tableId);
-    await fixture.bus.publish(valid);
     await fixture.bus.manager.streams.delete("LATECHFORCE_DLQ");
     const handled: string[] = [];
     const subscription = await fixture.bus.subscribe("record-created", (event: sdk.RecordCreatedV2) => void handled.push(event.id), { durable: "no-dlq" });
+    const status = subscription.status();
+    await publishUnchecked(withUnknownKeys(tableId, 3));
+    await fixture.bus.publish(recordCreated(tableId));
     const failures: SubscriptionNotification[] = [];
-    for await (const notification of subscription.status()) {
+    for await (const notification of status) {
       if (notification.type !== "dead_letter_failed") continue;
       failures.push(notification);
       if (notification.terminated) break;
