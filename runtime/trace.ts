@@ -29,7 +29,7 @@ export type TraceHeaders = Readonly<Record<string, string>>;
 const noopTracerProvider = new ProxyTracerProvider().getDelegate();
 
 /** True when no tracer provider is registered: spans would not record. */
-export function tracerOff(): boolean {
+function tracerOff(): boolean {
   const provider = trace.getTracerProvider();
   return provider instanceof ProxyTracerProvider && provider.getDelegate() === noopTracerProvider;
 }
@@ -47,7 +47,7 @@ export function tracingOff(): boolean {
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** W3C trace context (`traceparent`, `tracestate`), for services that register a tracer provider but no propagator. */
-export const w3cTraceContext: TextMapPropagator = {
+const w3cTraceContext: TextMapPropagator = {
   inject(within, carrier, setter) {
     const span = trace.getSpanContext(within);
     if (span === undefined || !isSpanContextValid(span)) return;
