@@ -174,6 +174,8 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
     aggregateType: typeof aggregateType === "string" ? aggregateType : undefined,
     compatibility: extension.compatibility,
     upcast: extension.upcast,
+    downcast: { steps: extension.downcast, location: extension.downcast.length > 0 ? at("x-evc", "downcast") : at() },
+    readableByPrevious: false,
     examples: examplesOf(message, at),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast) and
+ * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast, downcast) and
  * `x-evc-jetstream` at a document's root (streams, dead letters, consumer defaults). Both are
  * checked against JSON Schemas here and normalised into the model's shapes.
  */
@@ -23,6 +23,23 @@ const pointer = { type: "string", pattern: "^(/([^~/]|~[01])*)+$" };
 const duration = { description: "a duration such as 500ms, 30s, 5m, 2h or 7d", anyOf: [{ type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" }, { const: 0 }] };
 const fromTo = { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: pointer, to: pointer } };
 
+const stepsSchema = {
+  type: "array",
+  minItems: 1,
+  items: {
+    type: "object",
+    minProperties: 1,
+    maxProperties: 1,
+    additionalProperties: false,
+    properties: {
+      rename: fromTo,
+      move: fromTo,
+      default: { type: "object", required: ["path", "value"], additionalProperties: false, properties: { path: pointer, value: {} } },
+      drop: pointer,
+    },
+  },
+};
+
 const messageExtensionSchema = {
   type: "object",
   additionalProperties: false,
@@ -31,26 +48,9 @@ const messageExtensionSchema = {
     compatibility: { enum: compatibilityModes },
     upcast: {
       description: '"function" or a list of steps (rename, move, default, drop)',
-      anyOf: [
-        { const: "function" },
-        {
-          type: "array",
-          minItems: 1,
-          items: {
-            type: "object",
-            minProperties: 1,
-            maxProperties: 1,
-            additionalProperties: false,
-            properties: {
-              rename: fromTo,
-              move: fromTo,
-              default: { type: "object", required: ["path", "value"], additionalProperties: false, properties: { path: pointer, value: {} } },
-              drop: pointer,
-            },
-          },
-        },
-      ],
+      anyOf: [{ const: "function" }, stepsSchema],
     },
+    downcast: { description: "a list of steps (rename, move, default, drop) towards the previous version's shape", ...stepsSchema },
   },
 };
 
@@ -130,18 +130,20 @@ export interface MessageExtension {
   readonly version: number;
   readonly compatibility: CompatibilityMode;
   readonly upcast: UpcastModel;
+  /** The declared downcast steps towards the previous version (`x-evc.downcast`); empty when none. */
+  readonly downcast: readonly UpcastStep[];
 }
 
 /** Check and normalise the `x-evc` of a message (undefined when the message has none); `defaultMode` applies when it declares no compatibility. */
 export function readMessageExtension(value: unknown, defaultMode: CompatibilityMode = "BACKWARD"): MessageExtensionResult {
-  if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" } }, problems: [] };
+  if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" }, downcast: [] }, problems: [] };
   if (!validateMessageExtension(value)) {
     const raw = (value as { version?: unknown } | null)?.version;
     const version = Number.isInteger(raw) && (raw as number) >= 1 ? (raw as number) : 1;
-    const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" } };
+    const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" }, downcast: [] };
     return { value: fallback, problems: problems(validateMessageExtension.errors) };
   }
-  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[] };
+  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[]; downcast?: RawStep[] };
   return {
     value: {
       version: extension.version ?? 1,
@@ -152,6 +154,7 @@ export function readMessageExtension(value: unknown, defaultMode: CompatibilityM
           : extension.upcast === "function"
             ? { kind: "function" }
             : { kind: "steps", steps: extension.upcast.map(toStep) },
+      downcast: (extension.downcast ?? []).map(toStep),
     },
     problems: [],
   };

@@ -62,6 +62,10 @@ export interface EventModel {
   readonly aggregateType: string | undefined;
   readonly compatibility: CompatibilityMode;
   readonly upcast: UpcastModel;
+  /** The declared downcast steps towards the previous version (`x-evc.downcast`), empty when none, and where they are declared. */
+  readonly downcast: { readonly steps: readonly UpcastStep[]; readonly location: SourceLocation };
+  /** The generator's verdict: readers of the previous version read this one once the fields they do not declare are dropped. */
+  readonly readableByPrevious: boolean;
   readonly examples: readonly ExampleModel[];
   /** The operations that send or receive this version. */
   readonly operations: readonly OperationModel[];

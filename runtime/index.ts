@@ -29,11 +29,14 @@ export { announcedType, encodeEvent } from "./codec.js";
 export type { EncodedEvent } from "./codec.js";
 export { SubjectError, matchesPattern, subjectCovers, subjectOf, subjectPattern } from "./subject.js";
 export { consumerFilter, receiveEvent, resolveTargets, streamsOf } from "./routing.js";
+export { convertVersion, downcast } from "./downcast.js";
+export { projectOnto } from "./projection.js";
 export type { ReceivedEvent, Targets } from "./routing.js";
 export {
   ArgumentError,
   ContractError,
   DecodeError,
+  DowncastError,
   formatIssues,
   isContractError,
   UnknownEventError,

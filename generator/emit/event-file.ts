@@ -48,6 +48,15 @@ function jsonType(event: EventModel, valueType: string | undefined): string {
   return `/** The JSON of ${JSON.stringify(event.type)} v${event.version}, as \`toJSON()\` returns it. */\ntype ${jsonTypeName(event)} = ${target};`;
 }
 
+/** The rolling-upgrade fields of a version after the first: the generator's verdict and the declared downcast. */
+function downcastFields(event: EventModel): string[] {
+  const steps = event.downcast.steps;
+  return [
+    `readableByPrevious: ${event.readableByPrevious}`,
+    `downcast: ${steps.length === 0 ? "undefined" : `$evc.stepsDowncaster(${jsonLiteral(steps, "  ")})`}`,
+  ];
+}
+
 function contract(event: EventModel, valueType: string | undefined, schema: string): string {
   const upcast =
     event.upcast.kind === "none"
@@ -73,6 +82,7 @@ function contract(event: EventModel, valueType: string | undefined, schema: stri
     `aggregateType: ${event.aggregateType === undefined ? "undefined" : JSON.stringify(event.aggregateType)}`,
     `compatibility: ${JSON.stringify(event.compatibility)}`,
     `upcast: ${upcast}`,
+    ...(event.version > 1 ? downcastFields(event) : []),
     `create: ${create}`,
   ];
   return `/** The contract of ${JSON.stringify(event.type)} v${event.version}: schema, validator, subject, stream and upcast. */\nconst ${contractName(event)}: $evc.EventContract<${event.className}> = $evc.defineContract({\n${fields.map((field) => `  ${field},`).join("\n")}\n});`;
