@@ -8,6 +8,7 @@ import { type CompatibilityMode, isPlainObject, type JsonObject, type SubjectPar
 import { type StreamSpec, subjectCovers, subjectPattern } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { readJetStreamExtension, readMessageExtension, type ExtensionProblem } from "./extensions.js";
+import { checkPolicyEvents } from "./policy-events.js";
 import type { EventModel, ExampleModel, OperationModel, SystemModel } from "./model.js";
 import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
@@ -113,6 +114,7 @@ export function buildDocumentModel(
     const event = buildEvent(message, channelsOf.get(json) ?? [], { ...context, system, file, streamsKnown });
     events.push({ ...event, operations: operationsOf.get(json) ?? [] });
   }
+  if (streams !== undefined) checkPolicyEvents(streams, events, (pointer) => sources.locate(file, ["x-evc-jetstream", ...pointerTokens(pointer)]), sink);
   return { system, events };
 }
 

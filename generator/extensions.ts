@@ -1,11 +1,12 @@
 /**
  * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast, downcast) and
- * `x-evc-jetstream` at a document's root (streams, dead letters, consumer defaults). Both are
- * checked against JSON Schemas here and normalised into the model's shapes.
+ * `x-evc-jetstream` at a document's root (streams, dead letters and their policies by failure
+ * category, consumer defaults). Both are checked against JSON Schemas here and normalised into the
+ * model's shapes.
  */
 import { Ajv, type ErrorObject } from "ajv";
 import type { CompatibilityMode, JsonValue, UpcastStep } from "@evc/runtime/codegen";
-import type { ConsumerDefaults, StreamSpec } from "@evc/runtime";
+import type { ConsumerDefaults, FailurePolicy, StreamSpec } from "@evc/runtime";
 import type { UpcastModel } from "./model.js";
 
 /** Every compatibility mode, in the order users know them. */
@@ -54,6 +55,22 @@ const messageExtensionSchema = {
   },
 };
 
+/** The dead-letter policy of one failure category: which event types fall in it, and what their failures lead to. */
+const policySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    events: { type: "array", minItems: 1, items: { type: "string", pattern: "^[^\\s]+$" } },
+    retry: {
+      type: "object",
+      additionalProperties: false,
+      properties: { maxDeliver: { type: "integer", minimum: 1 }, backoff: { type: "array", minItems: 1, items: duration } },
+    },
+    deadLetter: { const: "immediate" },
+    discard: { const: true },
+  },
+};
+
 const streamSchema = {
   type: "object",
   required: ["subjects"],
@@ -77,6 +94,7 @@ const streamSchema = {
         stream: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
         subjectPrefix: { type: "string", pattern: "^[^\\s*>]+$" },
         maxAge: duration,
+        policies: { type: "object", minProperties: 1, propertyNames: { pattern: "^[A-Za-z0-9_.-]+$" }, additionalProperties: policySchema },
       },
     },
     consumer: {
@@ -164,7 +182,7 @@ export function readMessageExtension(value: unknown, defaultMode: CompatibilityM
 export function readJetStreamExtension(value: unknown): ExtensionResult<StreamSpec[]> {
   if (!validateJetStreamExtension(value)) return { problems: problems(validateJetStreamExtension.errors) };
   const streams = (value as { streams: Record<string, RawStream> }).streams;
-  const limits = Object.entries(streams).flatMap(([name, raw]) => limitProblems(name, raw));
+  const limits = Object.entries(streams).flatMap(([name, raw]) => [...limitProblems(name, raw), ...policyProblems(name, raw)]);
   if (limits.length > 0) return { problems: limits };
   return {
     value: Object.entries(streams)
@@ -201,6 +219,32 @@ function limitProblems(name: string, raw: RawStream): ExtensionProblem[] {
   return found;
 }
 
+/**
+ * What is wrong with a stream's dead-letter policies: each must say what its failures lead to, with
+ * exactly one of `retry`, `deadLetter: immediate` and `discard: true`; and an event type may be in
+ * one category only.
+ */
+function policyProblems(name: string, raw: RawStream): ExtensionProblem[] {
+  const found: ExtensionProblem[] = [];
+  const claimed = new Map<string, string>();
+  for (const [category, policy] of Object.entries(raw.deadLetter?.policies ?? {})) {
+    const where = `/streams/${name}/deadLetter/policies/${category}`;
+    const actions = (["retry", "deadLetter", "discard"] as const).filter((action) => policy[action] !== undefined);
+    if (actions.length !== 1) {
+      found.push({
+        pointer: where,
+        message: `category "${category}" must say what its failures lead to with exactly one of retry, deadLetter: immediate, discard: true; it has ${actions.length === 0 ? "none" : actions.join(" and ")}`,
+      });
+    }
+    (policy.events ?? []).forEach((pattern, index) => {
+      const first = claimed.get(pattern);
+      if (first === undefined) claimed.set(pattern, category);
+      else found.push({ pointer: `${where}/events/${index}`, message: `"${pattern}" is already in category "${first}"; an event type belongs to one category` });
+    });
+  }
+  return found;
+}
+
 /** Milliseconds of a duration such as `500ms`, `30s`, `5m`, `2h`, `7d` (or 0). */
 export function durationMs(value: string | 0): number {
   if (value === 0) return 0;
@@ -216,6 +260,12 @@ interface RawFromTo {
   to: string;
 }
 type Duration = string | 0;
+interface RawPolicy {
+  events?: string[];
+  retry?: { maxDeliver?: number; backoff?: Duration[] };
+  deadLetter?: "immediate";
+  discard?: true;
+}
 interface RawStream {
   subjects: string[];
   description?: string;
@@ -228,7 +278,7 @@ interface RawStream {
   maxBytes?: number;
   duplicateWindow?: Duration;
   expiresAggregates?: boolean;
-  deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration };
+  deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration; policies?: Record<string, RawPolicy> };
   consumer?: { ackWait?: Duration; maxDeliver?: number; backoff?: Duration[]; maxAckPending?: number };
 }
 
@@ -262,8 +312,19 @@ function toStreamSpec(name: string, raw: RawStream): StreamSpec {
       stream: raw.deadLetter?.stream ?? `${name}_DLQ`,
       subjectPrefix: raw.deadLetter?.subjectPrefix ?? `dlq.${name.toLowerCase()}`,
       maxAgeMs: durationMs(raw.deadLetter?.maxAge ?? 0),
+      ...(raw.deadLetter?.policies === undefined ? {} : { policies: Object.entries(raw.deadLetter.policies).map(([category, policy]) => toFailurePolicy(category, policy)) }),
     },
     consumer,
+  };
+}
+
+function toFailurePolicy(category: string, raw: RawPolicy): FailurePolicy {
+  return {
+    category,
+    events: raw.events ?? [],
+    onFailure: raw.discard === true ? "discard" : raw.deadLetter === "immediate" ? "dead-letter" : "retry",
+    ...(raw.retry?.maxDeliver === undefined ? {} : { maxDeliver: raw.retry.maxDeliver }),
+    ...(raw.retry?.backoff === undefined ? {} : { backoffMs: raw.retry.backoff.map(durationMs) }),
   };
 }
 

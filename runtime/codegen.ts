@@ -5,7 +5,7 @@
  */
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
-export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+export type { ConsumerDefaults, DeadLetterSpec, FailurePolicy, JetStreamTopology, StreamSpec } from "./topology.js";
 export type {
   CompatibilityMode,
   Downcaster,

@@ -20,6 +20,10 @@ export { PublishTimeoutError } from "./publish.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
 export type { DeadLetter, DeadLetterCause } from "./dead-letter.js";
+export { HandlerFailure, PermanentFailure, TransientFailure } from "./failures.js";
+export type { HandlerFailureOptions } from "./failures.js";
+export { decideFailure } from "./failure-policy.js";
+export type { FailureDecision, RetryLimits } from "./failure-policy.js";
 export { ProvisionError, ensureTopology } from "./provision.js";
 export type { ProvisionAction } from "./provision.js";
 export { parseServerVersion, requireFeature, ServerFeatureError, serverFeatures, supports } from "./server-features.js";
@@ -44,6 +48,6 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonSchema, JsonValue, SubjectTemplate } from "./contract.js";
-export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+export type { ConsumerDefaults, DeadLetterSpec, FailurePolicy, JetStreamTopology, StreamSpec } from "./topology.js";
 export { EventHistory } from "./history.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";

@@ -3,7 +3,8 @@
  * on the type and version in the headers. Each message is decoded, validated, upcast to the
  * version the handler asks for, handed to the handler, and acknowledged on success. A failing
  * handler is retried with backoff (`nak` with a delay) until the delivery limit, then the message
- * is dead-lettered; a message that can never succeed is dead-lettered at once. Nothing that goes
+ * is dead-lettered; a message that can never succeed (or a `PermanentFailure`) is dead-lettered at
+ * once; a failure category's policy may change the retries, or dead-letter or discard at once. Nothing that goes
  * wrong with one message stops the loop. `stop()` drains: no new messages, in-flight handlers
  * finish, messages already buffered are handed back to the server.
  */
@@ -12,6 +13,7 @@ import { nanos } from "@nats-io/transport-node";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
+import { decideFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
@@ -202,7 +204,7 @@ export class Subscription {
       ack_policy: "explicit",
       deliver_policy: this.options.deliverPolicy,
       ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
-      max_deliver: this.#maxDeliver(spec) + deadLetterAttempts + deferralLimit,
+      max_deliver: mostDeliveries(spec, this.#maxDeliver(spec)) + deadLetterAttempts + deferralLimit,
       max_ack_pending: spec.consumer.maxAckPending,
       ...consumerFilter(contracts, this.#host.server),
     };
@@ -268,13 +270,14 @@ export class Subscription {
     }
     this.#breaker?.failure();
     const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
-    if (deliveries >= this.#maxDeliver(spec)) {
+    const decision = decideFailure(spec, type, run.error, deliveries, { maxDeliver: this.#maxDeliver(spec), backoffMs: this.options.backoffMs ?? spec.consumer.backoffMs });
+    if (decision.action !== "retry") {
       this.#deferrals.delete(key);
-      await this.#deadLetter(spec, message, run.error, false, run.seconds);
+      if (decision.action === "discard") this.#discard(message, run.error, decision.category, run.seconds);
+      else await this.#deadLetter(spec, message, run.error, !decision.retried, run.seconds, decision.category);
       return;
     }
-    const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
-    const delay = backoff.length === 0 ? 0 : (backoff[Math.min(deliveries - 1, backoff.length - 1)] as number);
+    const delay = decision.delayMs;
     message.nak(delay);
     this.#host.telemetry.consumed(type, this.options.durable, "retried", run.seconds);
     this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
@@ -285,8 +288,8 @@ export class Subscription {
    * comes back a second later for another try; after `deadLetterAttempts` failed tries it is
    * terminated without a copy (it stays in its stream), counted as `dropped`.
    */
-  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean, seconds: number | undefined): Promise<void> {
-    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
+  async #deadLetter(spec: StreamSpec, message: JsMsg, error: Error, poison: boolean, seconds: number | undefined, category?: string): Promise<void> {
+    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable, category };
     const type = this.#metricType(message);
     const key = keyOf(message);
     try {
@@ -307,7 +310,14 @@ export class Subscription {
     this.#deadLetterFailures.delete(key);
     message.term();
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+  }
+
+  /** Terminate a failed message without a dead letter, as its category's policy says. */
+  #discard(message: JsMsg, error: Error, category: string | undefined, seconds: number | undefined): void {
+    message.term();
+    this.#host.telemetry.consumed(this.#metricType(message), this.options.durable, "discarded", seconds);
+    this.#notifier.emit({ type: "discarded", reason: error.message, category, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
   }
 
   /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */
