@@ -176,7 +176,7 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
     aggregateType: typeof aggregateType === "string" ? aggregateType : undefined,
     compatibility: extension.compatibility,
     upcast: extension.upcast,
-    downcast: { steps: extension.downcast, location: extension.downcast.length > 0 ? at("x-evc", "downcast") : at() },
+    downcast: { ...extension.downcast, location: extension.downcast.kind === "none" ? at() : at("x-evc", "downcast") },
     readableByPrevious: false,
     examples: examplesOf(message, at),
   };

@@ -2,7 +2,8 @@
  * Rolling upgrades at generation time: for each version N > 1, whether readers of N-1 can read it
  * once the fields N-1 does not declare are dropped (the compatibility checker, FORWARD under the
  * lenient policy, with the `version` pin set aside since the runtime rewrites it), and whether the
- * declared downcast (`x-evc.downcast`) turns every example of N into a valid N-1. The verdict is
+ * declared downcast steps (`x-evc.downcast`) turn every example of N into a valid N-1 (a hand-written
+ * downcast function is checked by the compiler, as upcast functions are). The verdict is
  * recorded in the model, and so in the generated contracts, for the runtime to follow.
  */
 import { formatIssues, projectOnto } from "@evc/runtime";
@@ -17,13 +18,13 @@ export function judgeDowncasts(events: readonly EventModel[], compiler: SchemaCo
   const byKey = new Map(events.map((event) => [`${event.type}\u0000${event.version}`, event]));
   return events.map((event) => {
     if (event.version === 1) {
-      if (event.downcast.steps.length > 0) sink.error("evc-downcast-on-first", `"${event.type}" v1 declares a downcast, but there is no version before it`, event.downcast.location);
+      if (event.downcast.kind !== "none") sink.error("evc-downcast-on-first", `"${event.type}" v1 declares a downcast, but there is no version before it`, event.downcast.location);
       return event;
     }
     const previous = byKey.get(`${event.type}\u0000${event.version - 1}`);
     if (previous === undefined) return event;
     const readable = forwardReadable(previous, event) && readsExamples(event, previous, compiler, [], undefined);
-    if (event.downcast.steps.length > 0) readsExamples(event, previous, compiler, event.downcast.steps, sink);
+    if (event.downcast.kind === "steps") readsExamples(event, previous, compiler, event.downcast.steps, sink);
     return readable === event.readableByPrevious ? event : { ...event, readableByPrevious: readable };
   });
 }

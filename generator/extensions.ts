@@ -51,7 +51,10 @@ const messageExtensionSchema = {
       description: '"function" or a list of steps (rename, move, default, drop)',
       anyOf: [{ const: "function" }, stepsSchema],
     },
-    downcast: { description: "a list of steps (rename, move, default, drop) towards the previous version's shape", ...stepsSchema },
+    downcast: {
+      description: '"function" or a list of steps (rename, move, default, drop) towards the previous version\'s shape',
+      anyOf: [{ const: "function" }, stepsSchema],
+    },
   },
 };
 
@@ -148,31 +151,26 @@ export interface MessageExtension {
   readonly version: number;
   readonly compatibility: CompatibilityMode;
   readonly upcast: UpcastModel;
-  /** The declared downcast steps towards the previous version (`x-evc.downcast`); empty when none. */
-  readonly downcast: readonly UpcastStep[];
+  /** The declared downcast towards the previous version (`x-evc.downcast`): steps, a hand-written function, or none. */
+  readonly downcast: UpcastModel;
 }
 
 /** Check and normalise the `x-evc` of a message (undefined when the message has none); `defaultMode` applies when it declares no compatibility. */
 export function readMessageExtension(value: unknown, defaultMode: CompatibilityMode = "BACKWARD"): MessageExtensionResult {
-  if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" }, downcast: [] }, problems: [] };
+  if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" }, downcast: { kind: "none" } }, problems: [] };
   if (!validateMessageExtension(value)) {
     const raw = (value as { version?: unknown } | null)?.version;
     const version = Number.isInteger(raw) && (raw as number) >= 1 ? (raw as number) : 1;
-    const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" }, downcast: [] };
+    const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" }, downcast: { kind: "none" } };
     return { value: fallback, problems: problems(validateMessageExtension.errors) };
   }
-  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[]; downcast?: RawStep[] };
+  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[]; downcast?: "function" | RawStep[] };
   return {
     value: {
       version: extension.version ?? 1,
       compatibility: extension.compatibility ?? defaultMode,
-      upcast:
-        extension.upcast === undefined
-          ? { kind: "none" }
-          : extension.upcast === "function"
-            ? { kind: "function" }
-            : { kind: "steps", steps: extension.upcast.map(toStep) },
-      downcast: (extension.downcast ?? []).map(toStep),
+      upcast: conversionOf(extension.upcast),
+      downcast: conversionOf(extension.downcast),
     },
     problems: [],
   };
@@ -280,6 +278,12 @@ interface RawStream {
   expiresAggregates?: boolean;
   deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration; policies?: Record<string, RawPolicy> };
   consumer?: { ackWait?: Duration; maxDeliver?: number; backoff?: Duration[]; maxAckPending?: number };
+}
+
+/** An upcast or downcast as declared: none, a hand-written function, or steps. */
+function conversionOf(raw: "function" | RawStep[] | undefined): UpcastModel {
+  if (raw === undefined) return { kind: "none" };
+  return raw === "function" ? { kind: "function" } : { kind: "steps", steps: raw.map(toStep) };
 }
 
 function toStep(raw: RawStep): UpcastStep {

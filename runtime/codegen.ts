@@ -25,7 +25,7 @@ export type {
 } from "./contract.js";
 export { defineContract, defineFields, own, parseEvent, pin, readJson, safely, trust } from "./event-helpers.js";
 export type { SafeResult } from "./event-helpers.js";
-export { functionUpcaster, stepsDowncaster, stepsUpcaster } from "./upcast-steps.js";
+export { functionDowncaster, functionUpcaster, stepsDowncaster, stepsUpcaster } from "./upcast-steps.js";
 export { validatorRequire } from "./validator-runtime.js";
 export { defineEventType, defineRequest } from "./event-types.js";
 export type { EventTypeHandle, RequestOperation } from "./event-types.js";

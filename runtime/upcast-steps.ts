@@ -28,6 +28,14 @@ export function stepsDowncaster(steps: readonly UpcastStep[]): Downcaster {
 }
 
 /**
+ * Make a downcaster from a hand-written, typed function of `upcasters/`.
+ * @private
+ */
+export function functionDowncaster<From, To>(downcast: (next: From) => To): Downcaster {
+  return downcast as unknown as Downcaster;
+}
+
+/**
  * Make an upcaster from a hand-written, typed function of `upcasters/`.
  * @private
  */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { errorsOf, lineOf, shopWith } from "../helpers/shop-spec.js";
-import { writeShopUpcaster } from "../helpers/spec-workspace.js";
+import { shopUpcaster, writeShopUpcaster } from "../helpers/spec-workspace.js";
 
 const v3Downcast = (steps: string) => (spec: string) => spec.replace("        version: 3\n        upcast: function\n", `        version: 3\n        upcast: function\n        downcast:\n${steps}`);
 
@@ -42,9 +42,34 @@ describe("generator - downcasts", () => {
     expect(errors).toEqual([`specs/shop.yaml:${lineOf(ws, "x-evc: { version: 1")}:28: error: "order.placed" v1 declares a downcast, but there is no version before it (evc-downcast-on-first)`]);
   });
 
-  test("a malformed downcast is reported at the offending step", async () => {
+  test("a malformed downcast is reported at x-evc.downcast", async () => {
     using ws = shopWith(v3Downcast("          - shift: /data/total\n"));
     const errors = (await errorsOf(ws)).filter((line) => line.includes("evc-invalid-extension"));
-    expect(errors).toEqual([`specs/shop.yaml:${lineOf(ws, "- shift:")}:13: error: invalid "x-evc" of message "OrderPlacedV3": /downcast/0 has unknown field "shift" (evc-invalid-extension)`]);
+    expect(errors).toEqual([
+      `specs/shop.yaml:${lineOf(ws, "downcast:", "OrderPlacedV3:")}:9: error: invalid "x-evc" of message "OrderPlacedV3": /downcast must be "function" or a list of steps (rename, move, default, drop) towards the previous version's shape (evc-invalid-extension)`,
+    ]);
+  });
+
+  test("a hand-written downcaster gets a typed stub in upcasters/, is an error until written, then is wired into the contract", async () => {
+    using ws = shopWith((spec) => spec.replace("        version: 3\n        upcast: function\n", "        version: 3\n        upcast: function\n        downcast: function\n"));
+    const first = await ws.evc("generate", "--specs", "specs");
+    expect(first.code).toBe(1);
+    const stub = ws.read(shopUpcaster);
+    expect(stub).toContain("export function downcastOrderPlacedV3ToV2(event: OrderPlacedV3Json): OrderPlacedV2Json {");
+    const line = stub.slice(0, stub.indexOf("export function downcastOrderPlacedV3ToV2")).split("\n").length;
+    expect(first.stderr).toContain(
+      `${shopUpcaster}:${line}:1: error: downcastOrderPlacedV3ToV2 is not written yet: "order.placed" v3 events cannot be read by consumers of v2 until it is (write its body) (evc-unwritten-upcaster)`,
+    );
+    writeShopUpcaster(ws);
+    ws.write(
+      shopUpcaster,
+      ws.read(shopUpcaster).replace(/  throw new Error\(.*\);/, "  return { ...event, version: 2, data: { orderId: event.data.orderId, amount: event.data.total.cents, currency: event.data.total.currency } };"),
+    );
+    const second = await ws.evc("generate", "--specs", "specs");
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    const v3 = ws.read("generated/shop/order-placed.v3.ts");
+    expect(v3).toContain("  downcast: $evc.functionDowncaster(downcastOrderPlacedV3ToV2),\n");
+    expect(v3).toMatch(/import \{ downcastOrderPlacedV3ToV2, upcastOrderPlacedV2ToV3 \} from "..\/..\/upcasters\/shop\/order-placed.js";/);
   });
 });
