@@ -14,6 +14,7 @@ import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
 import { decideFailure, mostDeliveries } from "./failure-policy.js";
+import { failureKind } from "./failures.js";
 import { Header, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
@@ -268,7 +269,9 @@ export class Subscription {
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
       return;
     }
-    this.#breaker?.failure();
+    // A PermanentFailure is the handler's verdict on the event, not a sign of a failing dependency.
+    if (failureKind(run.error).retryable) this.#breaker?.failure();
+    else this.#breaker?.success();
     const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
     const decision = decideFailure(spec, type, run.error, deliveries, { maxDeliver: this.#maxDeliver(spec), backoffMs: this.options.backoffMs ?? spec.consumer.backoffMs });
     if (decision.action !== "retry") {

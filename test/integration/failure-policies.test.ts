@@ -117,4 +117,23 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
       await bus.unsubscribe(subscription);
     });
   });
+
+  test("permanent failures do not open the circuit: they judge the event, not a dependency", async () => {
+    await fixture.bus.publish(recordCreated());
+    await fixture.bus.publish(recordCreated());
+    const subscription = await fixture.bus.subscribe(
+      "record-created",
+      () => {
+        throw new PermanentFailure("malformed fields");
+      },
+      { durable: "breaker-permanent", circuitBreaker: { failureThreshold: 1, openMs: 600_000 } },
+    );
+    const seen: SubscriptionNotification["type"][] = [];
+    for await (const notification of subscription.status()) {
+      seen.push(notification.type);
+      if (seen.filter((type) => type === "dead_lettered").length === 2) break;
+    }
+    expect(seen.filter((type) => type === "circuit_state")).toEqual([]);
+    await fixture.bus.unsubscribe(subscription);
+  });
 });
