@@ -8,6 +8,7 @@ import { type CompatibilityMode, isPlainObject, type JsonObject, type SubjectPar
 import { type StreamSpec, subjectCovers, subjectPattern } from "@evc/runtime";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { readJetStreamExtension, readMessageExtension, type ExtensionProblem, type JetStreamExtension } from "./extensions.js";
+import { checkPolicyEvents } from "./policy-events.js";
 import type { EventModel, ExampleModel, OperationModel, SystemModel } from "./model.js";
 import { className, typeName } from "./naming.js";
 import { bundleSchema, type ModelNamer } from "./schema-graph.js";
@@ -115,6 +116,7 @@ export function buildDocumentModel(
     events.push({ ...event, operations: operationsOf.get(json) ?? [] });
   }
   checkEventSourced(system, events, (stream, index) => sources.locate(file, ["x-evc-jetstream", "streams", stream, "eventSourced", String(index)]), sink);
+  if (declared !== undefined) checkPolicyEvents(declared.streams, events, (pointer) => sources.locate(file, ["x-evc-jetstream", ...pointerTokens(pointer)]), sink);
   return { system, events };
 }
 
@@ -188,6 +190,8 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
     aggregateType: typeof aggregateType === "string" ? aggregateType : undefined,
     compatibility: extension.compatibility,
     upcast: extension.upcast,
+    downcast: { ...extension.downcast, location: extension.downcast.kind === "none" ? at() : at("x-evc", "downcast") },
+    readableByPrevious: false,
     examples: examplesOf(message, at),
   };
 }

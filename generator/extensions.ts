@@ -1,11 +1,12 @@
 /**
- * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast) and
- * `x-evc-jetstream` at a document's root (streams, dead letters, consumer defaults, buckets). Both are
- * checked against JSON Schemas here and normalised into the model's shapes.
+ * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast, downcast) and
+ * `x-evc-jetstream` at a document's root (streams, dead letters and their policies by failure
+ * category, consumer defaults, buckets). Both are checked against JSON Schemas here and normalised
+ * into the model's shapes.
  */
 import { Ajv, type ErrorObject } from "ajv";
 import type { CompatibilityMode, JsonValue, UpcastStep } from "@evc/runtime/codegen";
-import type { BucketSpec, ConsumerDefaults, StreamSpec } from "@evc/runtime";
+import type { BucketSpec, ConsumerDefaults, FailurePolicy, StreamSpec } from "@evc/runtime";
 import type { UpcastModel } from "./model.js";
 
 /** Every compatibility mode, in the order users know them. */
@@ -23,6 +24,23 @@ const pointer = { type: "string", pattern: "^(/([^~/]|~[01])*)+$" };
 const duration = { description: "a duration such as 500ms, 30s, 5m, 2h or 7d", anyOf: [{ type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" }, { const: 0 }] };
 const fromTo = { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: pointer, to: pointer } };
 
+const stepsSchema = {
+  type: "array",
+  minItems: 1,
+  items: {
+    type: "object",
+    minProperties: 1,
+    maxProperties: 1,
+    additionalProperties: false,
+    properties: {
+      rename: fromTo,
+      move: fromTo,
+      default: { type: "object", required: ["path", "value"], additionalProperties: false, properties: { path: pointer, value: {} } },
+      drop: pointer,
+    },
+  },
+};
+
 const messageExtensionSchema = {
   type: "object",
   additionalProperties: false,
@@ -31,26 +49,28 @@ const messageExtensionSchema = {
     compatibility: { enum: compatibilityModes },
     upcast: {
       description: '"function" or a list of steps (rename, move, default, drop)',
-      anyOf: [
-        { const: "function" },
-        {
-          type: "array",
-          minItems: 1,
-          items: {
-            type: "object",
-            minProperties: 1,
-            maxProperties: 1,
-            additionalProperties: false,
-            properties: {
-              rename: fromTo,
-              move: fromTo,
-              default: { type: "object", required: ["path", "value"], additionalProperties: false, properties: { path: pointer, value: {} } },
-              drop: pointer,
-            },
-          },
-        },
-      ],
+      anyOf: [{ const: "function" }, stepsSchema],
     },
+    downcast: {
+      description: '"function" or a list of steps (rename, move, default, drop) towards the previous version\'s shape',
+      anyOf: [{ const: "function" }, stepsSchema],
+    },
+  },
+};
+
+/** The dead-letter policy of one failure category: which event types fall in it, and what their failures lead to. */
+const policySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    events: { type: "array", minItems: 1, items: { type: "string", pattern: "^[^\\s]+$" } },
+    retry: {
+      type: "object",
+      additionalProperties: false,
+      properties: { maxDeliver: { type: "integer", minimum: 1 }, backoff: { type: "array", minItems: 1, items: duration } },
+    },
+    deadLetter: { const: "immediate" },
+    discard: { const: true },
   },
 };
 
@@ -78,6 +98,7 @@ const streamSchema = {
         stream: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
         subjectPrefix: { type: "string", pattern: "^[^\\s*>]+$" },
         maxAge: duration,
+        policies: { type: "object", minProperties: 1, propertyNames: { pattern: "^[A-Za-z0-9_.-]+$" }, additionalProperties: policySchema },
       },
     },
     consumer: {
@@ -150,28 +171,26 @@ export interface MessageExtension {
   readonly version: number;
   readonly compatibility: CompatibilityMode;
   readonly upcast: UpcastModel;
+  /** The declared downcast towards the previous version (`x-evc.downcast`): steps, a hand-written function, or none. */
+  readonly downcast: UpcastModel;
 }
 
 /** Check and normalise the `x-evc` of a message (undefined when the message has none); `defaultMode` applies when it declares no compatibility. */
 export function readMessageExtension(value: unknown, defaultMode: CompatibilityMode = "BACKWARD"): MessageExtensionResult {
-  if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" } }, problems: [] };
+  if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" }, downcast: { kind: "none" } }, problems: [] };
   if (!validateMessageExtension(value)) {
     const raw = (value as { version?: unknown } | null)?.version;
     const version = Number.isInteger(raw) && (raw as number) >= 1 ? (raw as number) : 1;
-    const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" } };
+    const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" }, downcast: { kind: "none" } };
     return { value: fallback, problems: problems(validateMessageExtension.errors) };
   }
-  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[] };
+  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[]; downcast?: "function" | RawStep[] };
   return {
     value: {
       version: extension.version ?? 1,
       compatibility: extension.compatibility ?? defaultMode,
-      upcast:
-        extension.upcast === undefined
-          ? { kind: "none" }
-          : extension.upcast === "function"
-            ? { kind: "function" }
-            : { kind: "steps", steps: extension.upcast.map(toStep) },
+      upcast: conversionOf(extension.upcast),
+      downcast: conversionOf(extension.downcast),
     },
     problems: [],
   };
@@ -189,7 +208,7 @@ export function readJetStreamExtension(value: unknown): ExtensionResult<JetStrea
   const { streams, buckets = {} } = value as { streams: Record<string, RawStream>; buckets?: Record<string, RawBucket> };
   const streamReplicas = Math.max(...Object.values(streams).map((raw) => raw.replicas ?? 1));
   const limits = [
-    ...Object.entries(streams).flatMap(([name, raw]) => limitProblems(name, raw)),
+    ...Object.entries(streams).flatMap(([name, raw]) => [...limitProblems(name, raw), ...policyProblems(name, raw)]),
     ...Object.entries(buckets).flatMap(([name, raw]) => bucketProblems(name, raw, streams)),
   ];
   if (limits.length > 0) return { problems: limits };
@@ -251,6 +270,32 @@ function limitProblems(name: string, raw: RawStream): ExtensionProblem[] {
   return found;
 }
 
+/**
+ * What is wrong with a stream's dead-letter policies: each must say what its failures lead to, with
+ * exactly one of `retry`, `deadLetter: immediate` and `discard: true`; and an event type may be in
+ * one category only.
+ */
+function policyProblems(name: string, raw: RawStream): ExtensionProblem[] {
+  const found: ExtensionProblem[] = [];
+  const claimed = new Map<string, string>();
+  for (const [category, policy] of Object.entries(raw.deadLetter?.policies ?? {})) {
+    const where = `/streams/${name}/deadLetter/policies/${category}`;
+    const actions = (["retry", "deadLetter", "discard"] as const).filter((action) => policy[action] !== undefined);
+    if (actions.length !== 1) {
+      found.push({
+        pointer: where,
+        message: `category "${category}" must say what its failures lead to with exactly one of retry, deadLetter: immediate, discard: true; it has ${actions.length === 0 ? "none" : actions.join(" and ")}`,
+      });
+    }
+    (policy.events ?? []).forEach((pattern, index) => {
+      const first = claimed.get(pattern);
+      if (first === undefined) claimed.set(pattern, category);
+      else found.push({ pointer: `${where}/events/${index}`, message: `"${pattern}" is already in category "${first}"; an event type belongs to one category` });
+    });
+  }
+  return found;
+}
+
 /** Milliseconds of a duration such as `500ms`, `30s`, `5m`, `2h`, `7d` (or 0). */
 export function durationMs(value: string | 0): number {
   if (value === 0) return 0;
@@ -275,6 +320,12 @@ interface RawBucket {
   maxBytes?: number;
   maxValueBytes?: number;
 }
+interface RawPolicy {
+  events?: string[];
+  retry?: { maxDeliver?: number; backoff?: Duration[] };
+  deadLetter?: "immediate";
+  discard?: true;
+}
 interface RawStream {
   subjects: string[];
   description?: string;
@@ -288,8 +339,14 @@ interface RawStream {
   duplicateWindow?: Duration;
   expiresAggregates?: boolean;
   eventSourced?: string[];
-  deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration };
+  deadLetter?: { stream?: string; subjectPrefix?: string; maxAge?: Duration; policies?: Record<string, RawPolicy> };
   consumer?: { ackWait?: Duration; maxDeliver?: number; backoff?: Duration[]; maxAckPending?: number };
+}
+
+/** An upcast or downcast as declared: none, a hand-written function, or steps. */
+function conversionOf(raw: "function" | RawStep[] | undefined): UpcastModel {
+  if (raw === undefined) return { kind: "none" };
+  return raw === "function" ? { kind: "function" } : { kind: "steps", steps: raw.map(toStep) };
 }
 
 function toStep(raw: RawStep): UpcastStep {
@@ -337,8 +394,19 @@ function toStreamSpec(name: string, raw: RawStream): StreamSpec {
       stream: raw.deadLetter?.stream ?? `${name}_DLQ`,
       subjectPrefix: raw.deadLetter?.subjectPrefix ?? `dlq.${name.toLowerCase()}`,
       maxAgeMs: durationMs(raw.deadLetter?.maxAge ?? 0),
+      ...(raw.deadLetter?.policies === undefined ? {} : { policies: Object.entries(raw.deadLetter.policies).map(([category, policy]) => toFailurePolicy(category, policy)) }),
     },
     consumer,
+  };
+}
+
+function toFailurePolicy(category: string, raw: RawPolicy): FailurePolicy {
+  return {
+    category,
+    events: raw.events ?? [],
+    onFailure: raw.discard === true ? "discard" : raw.deadLetter === "immediate" ? "dead-letter" : "retry",
+    ...(raw.retry?.maxDeliver === undefined ? {} : { maxDeliver: raw.retry.maxDeliver }),
+    ...(raw.retry?.backoff === undefined ? {} : { backoffMs: raw.retry.backoff.map(durationMs) }),
   };
 }
 

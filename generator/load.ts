@@ -10,6 +10,7 @@ import type { ContractModel, EventModel } from "./model.js";
 import { SpecParser } from "./parse.js";
 import { checkReferences } from "./refs.js";
 import { checkContracts } from "./rules.js";
+import { judgeDowncasts } from "./downcasts.js";
 import { ModelNamer } from "./schema-graph.js";
 import { pointerTokens, SourceFiles } from "./sources.js";
 
@@ -65,7 +66,7 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const documents = parsed.map((document) => buildDocumentModel(document, context));
   const systems = documents.map((document) => document.system);
   const compiler = new SchemaCompiler();
-  const events = checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink);
+  const events = judgeDowncasts(checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink), compiler, sink);
   const diagnostics = sink.all();
   if (sink.hasErrors()) throw new SpecError(diagnostics);
   const locate = (event: EventModel, schemaPath: readonly string[]): SourceLocation => {

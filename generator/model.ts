@@ -6,7 +6,7 @@ import type { CompatibilityMode, JsonObject, JsonSchema, JsonValue, SubjectTempl
 import type { BucketSpec, StreamSpec } from "@evc/runtime";
 import type { SourceLocation } from "./diagnostics.js";
 
-/** How an event version is reached from the version before it. */
+/** How an event version is reached from the version before it (an upcast), or brought to that version's shape (a downcast). */
 export type UpcastModel =
   | { readonly kind: "none" }
   | { readonly kind: "steps"; readonly steps: readonly UpcastStep[] }
@@ -62,6 +62,10 @@ export interface EventModel {
   readonly aggregateType: string | undefined;
   readonly compatibility: CompatibilityMode;
   readonly upcast: UpcastModel;
+  /** The declared downcast towards the previous version (`x-evc.downcast`), and where it is declared (the message when it is not). */
+  readonly downcast: UpcastModel & { readonly location: SourceLocation };
+  /** The generator's verdict: readers of the previous version read this one once the fields they do not declare are dropped. */
+  readonly readableByPrevious: boolean;
   readonly examples: readonly ExampleModel[];
   /** The operations that send or receive this version. */
   readonly operations: readonly OperationModel[];

@@ -5,9 +5,10 @@
  */
 export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
-export type { ConsumerDefaults, DeadLetterSpec, JetStreamTopology, StreamSpec } from "./topology.js";
+export type { ConsumerDefaults, DeadLetterSpec, FailurePolicy, JetStreamTopology, StreamSpec } from "./topology.js";
 export type {
   CompatibilityMode,
+  Downcaster,
   EventClass,
   EventContract,
   EventFields,
@@ -24,7 +25,7 @@ export type {
 } from "./contract.js";
 export { defineContract, defineFields, own, parseEvent, pin, readJson, safely, trust } from "./event-helpers.js";
 export type { SafeResult } from "./event-helpers.js";
-export { functionUpcaster, stepsUpcaster } from "./upcast-steps.js";
+export { functionDowncaster, functionUpcaster, stepsDowncaster, stepsUpcaster } from "./upcast-steps.js";
 export { validatorRequire } from "./validator-runtime.js";
 export { defineEventType, defineRequest } from "./event-types.js";
 export type { EventTypeHandle, RequestOperation } from "./event-types.js";

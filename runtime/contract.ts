@@ -39,6 +39,9 @@ export interface SubjectTemplate {
 /** Turns the JSON of version N-1 of an event into the JSON of version N. */
 export type Upcaster = (previous: JsonObject) => JsonObject;
 
+/** Turns the JSON of version N of an event into the shape of version N-1 (before the fields N-1 does not declare are dropped). */
+export type Downcaster = (next: JsonObject) => JsonObject;
+
 /** One declarative upcast step from the spec (`x-evc.upcast`), on JSON pointers into the event. */
 export type UpcastStep =
   | { readonly op: "rename"; readonly from: string; readonly to: string }
@@ -73,6 +76,14 @@ export interface EventContract<T = unknown> {
   readonly compatibility: CompatibilityMode;
   /** Brings version N-1 to this version; undefined for version 1. */
   readonly upcast: Upcaster | undefined;
+  /**
+   * The generator's verdict: true when consumers of version N-1 can read this version once the
+   * fields N-1 does not declare are dropped (FORWARD compatible under the lenient policy).
+   * Absent in SDKs generated before rolling upgrades: false.
+   */
+  readonly readableByPrevious?: boolean;
+  /** The declared downcast (`x-evc.downcast`) towards version N-1's shape; the unknown fields are dropped after it. */
+  readonly downcast?: Downcaster | undefined;
   /** Builds the typed event from JSON that `validate` accepted, without validating again. */
   readonly create: (json: JsonObject) => T;
 }

@@ -28,6 +28,8 @@ export const DeadLetterHeader = {
   poison: "evc-dlq-poison",
   deliveries: "evc-dlq-deliveries",
   consumer: "evc-dlq-consumer",
+  /** The failure's category, when it has one. */
+  category: "evc-dlq-category",
   stream: "evc-dlq-stream",
   sequence: "evc-dlq-sequence",
   subject: "evc-dlq-subject",
@@ -65,6 +67,8 @@ export interface DeadLetterCause {
   readonly poison: boolean;
   readonly deliveries: number;
   readonly consumer: string;
+  /** The failure's category (named by a `PermanentFailure` or `TransientFailure`, or by the stream's policies for its event type). */
+  readonly category: string | undefined;
 }
 
 /** A dead letter as stored. */
@@ -113,6 +117,7 @@ export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, subj
     [DeadLetterHeader.poison, String(cause.poison)],
     [DeadLetterHeader.deliveries, String(cause.deliveries)],
     [DeadLetterHeader.consumer, encodeValue(cause.consumer)],
+    ...(cause.category === undefined ? [] : [[DeadLetterHeader.category, encodeValue(cut(cause.category, 100))] as [string, string]]),
     [DeadLetterHeader.stream, info.stream],
     [DeadLetterHeader.sequence, String(info.streamSequence)],
     [DeadLetterHeader.subject, subject],
@@ -274,6 +279,7 @@ export function toDeadLetter(deadLetterStream: string, stored: RawMessage): Dead
     poison: header(DeadLetterHeader.poison) === "true",
     deliveries: Number(header(DeadLetterHeader.deliveries) ?? 0),
     consumer: header(DeadLetterHeader.consumer) ?? "",
+    category: header(DeadLetterHeader.category),
     stream: header(DeadLetterHeader.stream) ?? "",
     streamSeq: Number(header(DeadLetterHeader.sequence) ?? 0),
     subject: header(DeadLetterHeader.subject) ?? stored.subject,

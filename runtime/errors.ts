@@ -63,10 +63,13 @@ export class UnknownEventError extends ContractError {
 
   constructor(type: string, version?: number, known?: readonly number[], options?: ErrorOptions) {
     const which = version === undefined ? `"${type}"` : `"${type}" v${version}`;
+    const newest = known === undefined ? undefined : Math.max(...known);
     const hint =
       known === undefined || known.length === 0
         ? "no such event type in the registry"
-        : `the registry knows versions ${known.join(", ")}`;
+        : version !== undefined && newest !== undefined && version > newest
+          ? `v${version} is newer than this SDK knows (${known.length === 1 ? `only v${newest}` : `v${Math.min(...known)}..v${newest}`}); it cannot be read without its schema: regenerate the SDK from specs that declare it`
+          : `the registry knows versions ${known.join(", ")}`;
     super(`unknown event ${which}: ${hint}`, options);
     this.name = "UnknownEventError";
     this.type = type;
@@ -74,18 +77,33 @@ export class UnknownEventError extends ContractError {
   }
 }
 
-/** Thrown when an event cannot be brought from one version to another. */
-export class UpcastError extends ContractError {
+/** What the errors of bringing an event from one version to another have in common. */
+export abstract class VersionChangeError extends ContractError {
   readonly type: string;
   readonly fromVersion: number;
   readonly toVersion: number;
 
-  constructor(type: string, fromVersion: number, toVersion: number, detail: string, options?: ErrorOptions) {
-    super(`cannot upcast "${type}" v${fromVersion} to v${toVersion}: ${detail}`, options);
-    this.name = "UpcastError";
+  constructor(message: string, type: string, fromVersion: number, toVersion: number, options?: ErrorOptions) {
+    super(message, options);
     this.type = type;
     this.fromVersion = fromVersion;
     this.toVersion = toVersion;
+  }
+}
+
+/** Thrown when an event cannot be brought from one version to a newer one. */
+export class UpcastError extends VersionChangeError {
+  constructor(type: string, fromVersion: number, toVersion: number, detail: string, options?: ErrorOptions) {
+    super(`cannot upcast "${type}" v${fromVersion} to v${toVersion}: ${detail}`, type, fromVersion, toVersion, options);
+    this.name = "UpcastError";
+  }
+}
+
+/** Thrown when an event of a newer version cannot be read as the older version a consumer asks for. */
+export class DowncastError extends VersionChangeError {
+  constructor(type: string, fromVersion: number, toVersion: number, detail: string, options?: ErrorOptions) {
+    super(`cannot read "${type}" v${fromVersion} as v${toVersion}: ${detail}`, type, fromVersion, toVersion, options);
+    this.name = "DowncastError";
   }
 }
 

@@ -21,6 +21,10 @@ export { EventSourcedPublishError, PublishTimeoutError } from "./publish.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
 export type { DeadLetter, DeadLetterCause, Replayed, ReplayHost } from "./dead-letter.js";
+export { HandlerFailure, PermanentFailure, TransientFailure } from "./failures.js";
+export type { HandlerFailureOptions } from "./failures.js";
+export { decideFailure } from "./failure-policy.js";
+export type { FailureDecision, RetryLimits } from "./failure-policy.js";
 export { ProvisionError, ensureTopology } from "./provision.js";
 export type { ProvisionAction } from "./provision.js";
 export { parseServerVersion, requireFeature, ServerFeatureError, serverFeatures, supports } from "./server-features.js";
@@ -30,11 +34,14 @@ export { announcedType, encodeEvent } from "./codec.js";
 export type { EncodedEvent } from "./codec.js";
 export { SubjectError, matchesPattern, subjectCovers, subjectOf, subjectPattern } from "./subject.js";
 export { consumerFilter, receiveEvent, resolveTargets, streamsOf } from "./routing.js";
+export { convertVersion, downcast } from "./downcast.js";
+export { projectOnto } from "./projection.js";
 export type { ReceivedEvent, Targets } from "./routing.js";
 export {
   ArgumentError,
   ContractError,
   DecodeError,
+  DowncastError,
   formatIssues,
   isContractError,
   UnknownEventError,
@@ -43,7 +50,7 @@ export {
 } from "./errors.js";
 export type { CompatibilityMode, EventClass, EventContract, EventInstance, JsonObject, JsonSchema, JsonValue, SubjectTemplate } from "./contract.js";
 export { bucketSpec, replayOf } from "./topology.js";
-export type { BucketSpec, ConsumerDefaults, DeadLetterSpec, JetStreamTopology, ReplaySpec, StreamSpec } from "./topology.js";
+export type { BucketSpec, ConsumerDefaults, DeadLetterSpec, FailurePolicy, JetStreamTopology, ReplaySpec, StreamSpec } from "./topology.js";
 export { EventHistory } from "./history.js";
 export type { HeardMessage, MessageSource, RawMessage, ReadRange, ReadStart } from "./stream-reader.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";

@@ -3,7 +3,8 @@
  * handles a message, with the same parts: `receiveEvent` decodes, validates and upcasts to the
  * version asked for (or says it can never be handled: dead-lettered at once as poison), the
  * handler runs with a `DeliveryContext` inside `Telemetry.handle`, a failure is redelivered after
- * `redeliveryDelay` until `maxDeliver`, then dead-lettered with `deadLetterCopy`; an open circuit
+ * `decideFailure` says (retries with backoff up to `maxDeliver`, a failure category's policy, a
+ * `PermanentFailure` at once), then dead-lettered with `deadLetterCopy` or discarded; an open circuit
  * defers deliveries without counting them. What happens is told on `status()`.
  */
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
@@ -14,7 +15,8 @@ import { asMsgHdrs } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./memory-broker.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
-import { redeliveryDelay } from "./redelivery.js";
+import { decideFailure } from "./failure-policy.js";
+import { failureKind } from "./failures.js";
 import type { Registry } from "./registry.js";
 import { receiveEvent, resolveTargets, streamsOf, type Targets } from "./routing.js";
 import { deferralLimit, type EventHandler, type SubscribeOptions } from "./subscribe.js";
@@ -142,24 +144,33 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
       return;
     }
-    this.#breaker?.failure();
+    // A PermanentFailure is the handler's verdict on the event, not a sign of a failing dependency.
+    if (failureKind(run.error).retryable) this.#breaker?.failure();
+    else this.#breaker?.success();
+    const spec = consumer.stream;
     const deliveries = delivery.count - delivery.deferrals;
-    if (deliveries >= (this.options.maxDeliver ?? consumer.stream.consumer.maxDeliver)) {
-      this.#deadLetter(consumer.stream, delivered, run.error, false, type, run.seconds);
+    const decision = decideFailure(spec, type, run.error, deliveries, { maxDeliver: this.options.maxDeliver ?? spec.consumer.maxDeliver, backoffMs: this.options.backoffMs ?? spec.consumer.backoffMs });
+    if (decision.action === "discard") {
+      this.#host.telemetry.consumed(type, this.options.durable, "discarded", run.seconds);
+      this.#notifier.emit({ type: "discarded", reason: run.error.message, category: decision.category, subject: message.subject, streamSeq: message.seq, deliveryCount: delivery.count });
       return;
     }
-    const delay = redeliveryDelay(this.options.backoffMs ?? consumer.stream.consumer.backoffMs, deliveries);
+    if (decision.action === "dead_letter") {
+      this.#deadLetter(spec, delivered, run.error, !decision.retried, type, run.seconds, decision.category);
+      return;
+    }
+    const delay = decision.delayMs;
     consumer.redeliver(delivery, delay);
     this.#host.telemetry.consumed(type, this.options.durable, "retried", run.seconds);
     this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
   }
 
   /** Store the dead-letter copy of a delivery on its stream's dead-letter stream. */
-  #deadLetter(spec: StreamSpec, message: DeliveredMessage, error: Error, poison: boolean, type: string, seconds: number | undefined): void {
-    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
+  #deadLetter(spec: StreamSpec, message: DeliveredMessage, error: Error, poison: boolean, type: string, seconds: number | undefined, category?: string): void {
+    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable, category };
     const copy = deadLetterCopy(spec, message, message.subject, cause, this.#host.maxPayload);
     this.#host.broker.storeDeadLetter(spec, copy.subject, copy.headers, copy.data, copy.msgID);
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
   }
 }

@@ -6,7 +6,8 @@ import type { CircuitState } from "./circuit-breaker.js";
 export type SubscriptionNotification =
   | { readonly type: "handler_failed"; readonly error: Error; readonly eventType: string; readonly deliveryCount: number; readonly retryInMs: number }
   | { readonly type: "invalid_event"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
-  | { readonly type: "dead_lettered"; readonly reason: string; readonly poison: boolean; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
+  | { readonly type: "dead_lettered"; readonly reason: string; readonly poison: boolean; readonly category: string | undefined; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
+  | { readonly type: "discarded"; readonly reason: string; readonly category: string | undefined; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
   | {
       readonly type: "dead_letter_failed";
       readonly error: Error;

@@ -5,6 +5,7 @@
 import type { ConsumerConfig } from "@nats-io/jetstream";
 import type { EventContract, JsonObject } from "./contract.js";
 import { announcedType, decodeMessage } from "./codec.js";
+import { convertVersion } from "./downcast.js";
 import { ArgumentError, DecodeError } from "./errors.js";
 import type { HeaderLookup } from "./headers.js";
 import type { Registry } from "./registry.js";
@@ -69,7 +70,7 @@ function requireOwnSubject(contract: EventContract, json: JsonObject, subject: s
   if (expected !== subject) throw new DecodeError(subject, `its body belongs on "${expected}" (another aggregate than its subject names); it is not handled as an event of either`);
 }
 
-/** A received event, decoded, validated and upcast to its target version. */
+/** A received event, decoded, validated and brought to its target version (upcast, or downcast for a consumer pinned to an older one). */
 export interface ReceivedEvent {
   readonly event: unknown;
   readonly contract: EventContract;
@@ -82,7 +83,8 @@ export interface ReceivedEvent {
  * Throws when the message can never be handled: `DecodeError` (no or bad type, version or spec
  * version headers, not JSON, or a body that names another aggregate than its subject),
  * `UnknownEventError` (a type or version the registry does not know, whatever the targets: no
- * reader can tell whether it was meant for it), `ValidationError`, `UpcastError`.
+ * reader can tell whether it was meant for it), `ValidationError`, `UpcastError`, `DowncastError`
+ * (a newer version than the target that its readers cannot read).
  */
 export function receiveEvent(registry: Registry, targets: Targets, subject: string, headers: HeaderLookup | undefined, body: Uint8Array): ReceivedEvent | undefined {
   const announced = announcedType(headers);
@@ -90,6 +92,6 @@ export function receiveEvent(registry: Registry, targets: Targets, subject: stri
   const { contract, json } = decodeMessage(subject, headers, body, registry, announced);
   requireOwnSubject(contract, json, subject);
   const target = targets.get(contract.type) as EventContract;
-  const upcast = target.version === contract.version ? json : registry.upcast(json, contract.type, contract.version, target.version);
-  return { event: target.create(upcast), contract: target, receivedVersion: contract.version };
+  const converted = target.version === contract.version ? json : convertVersion(registry, json, contract.type, contract.version, target.version);
+  return { event: target.create(converted), contract: target, receivedVersion: contract.version };
 }

@@ -4,7 +4,8 @@
  * both dispatch on the type and version in the headers. Each message is decoded, validated, upcast to the
  * version the handler asks for, handed to the handler, and acknowledged on success. A failing
  * handler is retried with backoff (`nak` with a delay) until the delivery limit, then the message
- * is dead-lettered; a message that can never succeed is dead-lettered at once. Nothing that goes
+ * is dead-lettered; a message that can never succeed (or a `PermanentFailure`) is dead-lettered at
+ * once; a failure category's policy may change the retries, or dead-letter or discard at once. Nothing that goes
  * wrong with one message stops the loop. `stop()` drains: no new messages, in-flight handlers
  * finish, messages already buffered are handed back to the server.
  */
@@ -13,7 +14,8 @@ import { nanos } from "@nats-io/transport-node";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
-import { redeliveryDelay } from "./redelivery.js";
+import { decideFailure, mostDeliveries } from "./failure-policy.js";
+import { failureKind } from "./failures.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
@@ -210,7 +212,7 @@ export class Subscription {
       description: `evc subscription to "${this.pattern}"`,
       ack_policy: "explicit",
       ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
-      max_deliver: this.#maxDeliver(spec) + deadLetterAttempts + deferralLimit,
+      max_deliver: mostDeliveries(spec, this.#maxDeliver(spec)) + deadLetterAttempts + deferralLimit,
       max_ack_pending: spec.consumer.maxAckPending,
     };
   }
@@ -277,16 +279,19 @@ export class Subscription {
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
       return;
     }
-    this.#breaker?.failure();
+    // A PermanentFailure is the handler's verdict on the event, not a sign of a failing dependency.
+    if (failureKind(run.error).retryable) this.#breaker?.failure();
+    else this.#breaker?.success();
     const key = keyOf(message);
     const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
-    if (deliveries >= this.#maxDeliver(spec)) {
+    const decision = decideFailure(spec, type, run.error, deliveries, { maxDeliver: this.#maxDeliver(spec), backoffMs: this.options.backoffMs ?? spec.consumer.backoffMs });
+    if (decision.action !== "retry") {
       this.#deferrals.delete(key);
-      await this.#deadLetter(spec, message, subject, run.error, false, run.seconds);
+      if (decision.action === "discard") this.#discard(message, subject, run.error, decision.category, run.seconds);
+      else await this.#deadLetter(spec, message, subject, run.error, !decision.retried, run.seconds, decision.category);
       return;
     }
-    const backoff = this.options.backoffMs ?? spec.consumer.backoffMs;
-    const delay = redeliveryDelay(backoff, deliveries);
+    const delay = decision.delayMs;
     message.nak(delay);
     this.#host.telemetry.consumed(type, this.options.durable, "retried", run.seconds);
     this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
@@ -297,8 +302,8 @@ export class Subscription {
    * comes back a second later for another try; after `deadLetterAttempts` failed tries it is
    * terminated without a copy (it stays in its stream), counted as `dropped`.
    */
-  async #deadLetter(spec: StreamSpec, message: JsMsg, subject: string, error: Error, poison: boolean, seconds: number | undefined): Promise<void> {
-    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable };
+  async #deadLetter(spec: StreamSpec, message: JsMsg, subject: string, error: Error, poison: boolean, seconds: number | undefined, category?: string): Promise<void> {
+    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable, category };
     const type = this.#metricType(message);
     const key = keyOf(message);
     try {
@@ -319,7 +324,14 @@ export class Subscription {
     this.#deadLetterFailures.delete(key);
     message.term();
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+  }
+
+  /** Terminate a failed message without a dead letter, as its category's policy says. */
+  #discard(message: JsMsg, subject: string, error: Error, category: string | undefined, seconds: number | undefined): void {
+    message.term();
+    this.#host.telemetry.consumed(this.#metricType(message), this.options.durable, "discarded", seconds);
+    this.#notifier.emit({ type: "discarded", reason: error.message, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
   }
 
   /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */

@@ -37,6 +37,25 @@ export interface DeadLetterSpec {
   /** Subject prefix of dead letters; a dead letter of subject `s` is stored on `<prefix>.s`. */
   readonly subjectPrefix: string;
   readonly maxAgeMs: number;
+  /** What failures of each category lead to, in the order declared; absent in SDKs generated before categories. */
+  readonly policies?: readonly FailurePolicy[];
+}
+
+/**
+ * The policy of one failure category on a stream (seed 004's DLQ policies by category). A failure
+ * is in a category when the handler's `PermanentFailure` or `TransientFailure` names it, else when
+ * its event type is one of the category's `events`.
+ */
+export interface FailurePolicy {
+  readonly category: string;
+  /** Event types (or patterns over them) whose failures fall in this category when the error names none. */
+  readonly events: readonly string[];
+  /** Retry (then dead-letter), dead-letter at once, or discard at once (no dead letter). */
+  readonly onFailure: "retry" | "dead-letter" | "discard";
+  /** Deliveries before a retried failure is dead-lettered; absent for the consumer's. */
+  readonly maxDeliver?: number;
+  /** Delays between retries (the last repeats); absent for the consumer's. */
+  readonly backoffMs?: readonly number[];
 }
 
 /**

@@ -1,5 +1,5 @@
-/** Upcasters from the declarative steps of a spec, and from hand-written functions. */
-import type { JsonObject, JsonValue, UpcastStep, Upcaster } from "./contract.js";
+/** Upcasters (and downcasters) from the declarative steps of a spec, and from hand-written functions. */
+import type { Downcaster, JsonObject, JsonValue, UpcastStep, Upcaster } from "./contract.js";
 import { own } from "./event-helpers.js";
 import { isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";
 
@@ -17,6 +17,22 @@ export function stepsUpcaster(steps: readonly UpcastStep[]): Upcaster {
     for (const step of compiled) applyStep(next, step, copies);
     return next;
   };
+}
+
+/**
+ * Make a downcaster from the declarative steps of a spec (`x-evc.downcast`): the same steps as upcasts, towards the older shape.
+ * @private
+ */
+export function stepsDowncaster(steps: readonly UpcastStep[]): Downcaster {
+  return stepsUpcaster(steps);
+}
+
+/**
+ * Make a downcaster from a hand-written, typed function of `upcasters/`.
+ * @private
+ */
+export function functionDowncaster<From, To>(downcast: (next: From) => To): Downcaster {
+  return downcast as unknown as Downcaster;
 }
 
 /**

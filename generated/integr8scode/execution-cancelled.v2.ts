@@ -57,6 +57,8 @@ export const ExecutionCancelledV2Contract: $evc.EventContract<ExecutionCancelled
     { "op": "default", "path": "/data/cancelled_by", "value": "unknown" },
     { "op": "drop", "path": "/data/reason" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ExecutionCancelledV2($evc.trust(json)),
 });
 

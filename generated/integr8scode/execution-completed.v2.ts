@@ -58,6 +58,8 @@ export const ExecutionCompletedV2Contract: $evc.EventContract<ExecutionCompleted
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.functionUpcaster(upcastExecutionCompletedV1ToV2),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ExecutionCompletedV2($evc.trust(json)),
 });
 

@@ -61,6 +61,8 @@ export const ExecutionFailedV2Contract: $evc.EventContract<ExecutionFailedV2> = 
     { "op": "rename", "from": "/data/output", "to": "/data/stdout" },
     { "op": "rename", "from": "/data/error", "to": "/data/stderr" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ExecutionFailedV2($evc.trust(json)),
 });
 

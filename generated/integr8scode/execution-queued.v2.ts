@@ -62,6 +62,8 @@ export const ExecutionQueuedV2Contract: $evc.EventContract<ExecutionQueuedV2> = 
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.functionUpcaster(upcastExecutionQueuedV1ToV2),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ExecutionQueuedV2($evc.trust(json)),
 });
 

@@ -83,6 +83,8 @@ export const ExecutionRequestedV2Contract: $evc.EventContract<ExecutionRequested
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.functionUpcaster(upcastExecutionRequestedV1ToV2),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ExecutionRequestedV2($evc.trust(json)),
 });
 

@@ -59,6 +59,8 @@ export const ExecutionRunningV2Contract: $evc.EventContract<ExecutionRunningV2> 
   upcast: $evc.stepsUpcaster([
     { "op": "drop", "path": "/data/elapsed_ms" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ExecutionRunningV2($evc.trust(json)),
 });
 

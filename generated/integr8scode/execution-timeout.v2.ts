@@ -59,6 +59,8 @@ export const ExecutionTimeoutV2Contract: $evc.EventContract<ExecutionTimeoutV2> 
   upcast: $evc.stepsUpcaster([
     { "op": "rename", "from": "/data/partial_output", "to": "/data/stdout" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ExecutionTimeoutV2($evc.trust(json)),
 });
 

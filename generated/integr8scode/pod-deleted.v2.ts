@@ -59,6 +59,8 @@ export const PodDeletedV2Contract: $evc.EventContract<PodDeletedV2> = $evc.defin
   upcast: $evc.stepsUpcaster([
     { "op": "drop", "path": "/data/namespace" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new PodDeletedV2($evc.trust(json)),
 });
 

@@ -72,6 +72,8 @@ export const PodRunningV2Contract: $evc.EventContract<PodRunningV2> = $evc.defin
   aggregateType: "execution",
   compatibility: "BACKWARD",
   upcast: $evc.functionUpcaster(upcastPodRunningV1ToV2),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new PodRunningV2($evc.trust(json)),
 });
 

@@ -64,6 +64,8 @@ export const PodSucceededV2Contract: $evc.EventContract<PodSucceededV2> = $evc.d
   upcast: $evc.stepsUpcaster([
     { "op": "drop", "path": "/data/completion_time" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new PodSucceededV2($evc.trust(json)),
 });
 

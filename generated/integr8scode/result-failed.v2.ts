@@ -63,6 +63,8 @@ export const ResultFailedV2Contract: $evc.EventContract<ResultFailedV2> = $evc.d
     { "op": "drop", "path": "/data/error" },
     { "op": "drop", "path": "/data/partial_result" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ResultFailedV2($evc.trust(json)),
 });
 

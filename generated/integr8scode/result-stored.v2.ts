@@ -64,6 +64,8 @@ export const ResultStoredV2Contract: $evc.EventContract<ResultStoredV2> = $evc.d
   upcast: $evc.stepsUpcaster([
     { "op": "rename", "from": "/data/storage_key", "to": "/data/storage_path" },
   ]),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new ResultStoredV2($evc.trust(json)),
 });
 

@@ -58,6 +58,8 @@ export const CodegenProgressV2Contract: $evc.EventContract<CodegenProgressV2> = 
   aggregateType: "codegen-job",
   compatibility: "BACKWARD",
   upcast: $evc.functionUpcaster(upcastCodegenProgressV1ToV2),
+  readableByPrevious: false,
+  downcast: undefined,
   create: (json) => new CodegenProgressV2($evc.trust(json)),
 });
 

@@ -61,6 +61,8 @@ export const RecordCreatedV2Contract: $evc.EventContract<RecordCreatedV2> = $evc
   upcast: $evc.stepsUpcaster([
     { "op": "default", "path": "/data/createdBy", "value": "unknown" },
   ]),
+  readableByPrevious: true,
+  downcast: undefined,
   create: (json) => new RecordCreatedV2($evc.trust(json)),
 });
 

@@ -65,6 +65,8 @@ export const ModelRegisteredV2Contract: $evc.EventContract<ModelRegisteredV2> = 
   upcast: $evc.stepsUpcaster([
     { "op": "default", "path": "/data/checksum", "value": "unknown" },
   ]),
+  readableByPrevious: true,
+  downcast: undefined,
   create: (json) => new ModelRegisteredV2($evc.trust(json)),
 });
 

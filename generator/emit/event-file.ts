@@ -1,5 +1,5 @@
 /** The module of one event version: its contract, its class, the JSON type, and the nested models only it uses. */
-import type { EventModel } from "../model.js";
+import type { EventModel, UpcastModel } from "../model.js";
 import { className } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import type { SharedSchemas } from "../shared-schemas.js";
@@ -13,6 +13,11 @@ import { validatorName } from "./validators.js";
 /** The name of the hand-written function that brings an event from the version before to this one. */
 export function upcasterName(event: EventModel): string {
   return `upcast${className(event.type, event.version - 1)}ToV${event.version}`;
+}
+
+/** The name of the hand-written function that brings an event of this version to the version before's shape. */
+export function downcasterName(event: EventModel): string {
+  return `downcast${event.className}ToV${event.version - 1}`;
 }
 
 /** The file spec of an event module; `imports` are the other models it uses, each with the file that holds it. */
@@ -31,10 +36,8 @@ export function eventModule(
     usesShared ||= found !== undefined;
     return found === undefined ? undefined : `$schemas.${found.name}`;
   });
-  const upcaster =
-    event.upcast.kind === "function"
-      ? [{ from: importOfAbsolute(layout, file, upcasterFile(layout, event)), names: [upcasterName(event)], typeOnly: false }]
-      : [];
+  const handWritten = [...(event.upcast.kind === "function" ? [upcasterName(event)] : []), ...(event.downcast.kind === "function" ? [downcasterName(event)] : [])];
+  const upcaster = handWritten.length > 0 ? [{ from: importOfAbsolute(layout, file, upcasterFile(layout, event)), names: handWritten, typeOnly: false }] : [];
   return {
     header: preamble(`${event.specFile} (message ${JSON.stringify(event.messageId)}, type ${JSON.stringify(event.type)}, version ${event.version})`),
     namespaces: { $evc: runtimeImport(layout, file), ...(usesShared ? { $schemas: importBetween(file, schemasFile) } : {}) },
@@ -48,13 +51,19 @@ function jsonType(event: EventModel, valueType: string | undefined): string {
   return `/** The JSON of ${JSON.stringify(event.type)} v${event.version}, as \`toJSON()\` returns it. */\ntype ${jsonTypeName(event)} = ${target};`;
 }
 
+/** The rolling-upgrade fields of a version after the first: the generator's verdict and the declared downcast. */
+function downcastFields(event: EventModel): string[] {
+  return [`readableByPrevious: ${event.readableByPrevious}`, `downcast: ${conversion(event.downcast, "Downcaster", downcasterName(event))}`];
+}
+
+/** The code of an upcast or downcast: `undefined`, the hand-written function, or the steps. */
+function conversion(model: UpcastModel, factory: "Upcaster" | "Downcaster", functionName: string): string {
+  if (model.kind === "none") return "undefined";
+  return model.kind === "function" ? `$evc.function${factory}(${functionName})` : `$evc.steps${factory}(${jsonLiteral(model.steps, "  ")})`;
+}
+
 function contract(event: EventModel, valueType: string | undefined, schema: string): string {
-  const upcast =
-    event.upcast.kind === "none"
-      ? "undefined"
-      : event.upcast.kind === "function"
-        ? `$evc.functionUpcaster(${upcasterName(event)})`
-        : `$evc.stepsUpcaster(${jsonLiteral(event.upcast.steps, "  ")})`;
+  const upcast = conversion(event.upcast, "Upcaster", upcasterName(event));
   const create =
     valueType !== undefined
     ? `(json) => new ${event.className}(json as unknown as ${jsonTypeName(event)})`
@@ -73,6 +82,7 @@ function contract(event: EventModel, valueType: string | undefined, schema: stri
     `aggregateType: ${event.aggregateType === undefined ? "undefined" : JSON.stringify(event.aggregateType)}`,
     `compatibility: ${JSON.stringify(event.compatibility)}`,
     `upcast: ${upcast}`,
+    ...(event.version > 1 ? downcastFields(event) : []),
     `create: ${create}`,
   ];
   return `/** The contract of ${JSON.stringify(event.type)} v${event.version}: schema, validator, subject, stream and upcast. */\nconst ${contractName(event)}: $evc.EventContract<${event.className}> = $evc.defineContract({\n${fields.map((field) => `  ${field},`).join("\n")}\n});`;

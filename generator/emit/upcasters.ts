@@ -1,6 +1,6 @@
 /**
- * Hand-written upcasters (`upcast: function` in the spec) live in `upcasters/<system>/<type>.ts`. The
- * generator creates each file with a typed signature to fill in, adds signatures that are missing,
+ * Hand-written upcasters (`upcast: function` in the spec) and downcasters (`downcast: function`) live
+ * in `upcasters/<system>/<type>.ts`. The generator creates each file with a typed signature to fill in, adds signatures that are missing,
  * and keeps every signature's types in step with the specs, editing the syntax tree with ts-morph:
  * a body someone wrote is never touched. It also finds what would fail later: a stub still unwritten
  * (events of that version would be dead-lettered), and upcasters of versions the specs no longer have
@@ -14,7 +14,7 @@ import type { ContractModel, EventModel } from "../model.js";
 import { className, singleLine } from "../naming.js";
 import { displayPath } from "../output.js";
 import { jsonTypeName } from "./event-class.js";
-import { upcasterName } from "./event-file.js";
+import { downcasterName, upcasterName } from "./event-file.js";
 import { eventFile, specifierBetween, upcasterFile, type Layout } from "./layout.js";
 
 /** Upcaster files to write, by absolute path, with their full text (unchanged files included). */
@@ -27,8 +27,42 @@ export interface UpcasterPlan {
   readonly findings: readonly SpecDiagnostic[];
 }
 
-/** The name of every function the generator writes as an upcaster, whatever version it is for. */
-const upcasterNamePattern = /^upcast\w+V\d+ToV\d+$/;
+/** The name of every function the generator writes as an upcaster or a downcaster, whatever version it is for. */
+const upcasterNamePattern = /^(up|down)cast\w+V\d+ToV\d+$/;
+
+/** One hand-written function a spec asks for: an upcast to `to` from the version before, or a downcast from `from` to it. */
+interface HandWritten {
+  readonly name: string;
+  readonly type: string;
+  readonly from: EventModel;
+  readonly to: EventModel;
+  readonly doc: string;
+  /** What fails while it is not written. */
+  readonly consequence: string;
+}
+
+/** The hand-written functions an event version asks for. */
+function handWrittenOf(event: EventModel): HandWritten[] {
+  const previous = previousOf(event);
+  const type = JSON.stringify(event.type);
+  return [
+    ...(event.upcast.kind === "function"
+      ? [{ name: upcasterName(event), type: event.type, from: previous, to: event, doc: `Turn a ${type} v${previous.version} event into a v${event.version} one.`, consequence: `v${previous.version} events cannot be read as v${event.version}` }]
+      : []),
+    ...(event.downcast.kind === "function"
+      ? [
+          {
+            name: downcasterName(event),
+            type: event.type,
+            from: event,
+            to: previous,
+            doc: `Turn a ${type} v${event.version} event into the shape of v${previous.version}, for consumers still on v${previous.version} (the fields v${previous.version} does not declare are dropped after it).`,
+            consequence: `v${event.version} events cannot be read by consumers of v${previous.version}`,
+          },
+        ]
+      : []),
+  ];
+}
 
 /** Bring every upcaster file in line with the model, keeping hand-written bodies; `cwd` is where findings' paths start. */
 export function emitUpcasters(model: ContractModel, layout: Layout, cwd: string): UpcasterPlan {
@@ -37,23 +71,24 @@ export function emitUpcasters(model: ContractModel, layout: Layout, cwd: string)
     skipAddingFilesFromTsConfig: true,
     manipulationSettings: { quoteKind: QuoteKind.Double, indentationText: IndentationText.TwoSpaces },
   });
-  const byFile = new Map<string, EventModel[]>();
+  const byFile = new Map<string, HandWritten[]>();
   for (const event of model.events) {
-    if (event.upcast.kind !== "function") continue;
+    const wanted = handWrittenOf(event);
+    if (wanted.length === 0) continue;
     const path = upcasterFile(layout, event);
-    byFile.set(path, [...(byFile.get(path) ?? []), event]);
+    byFile.set(path, [...(byFile.get(path) ?? []), ...wanted]);
   }
   const paths = [...new Set([...byFile.keys(), ...listUpcasterFiles(layout.upcastersDir)])].sort();
   const files: UpcasterFiles = new Map();
   const findings: SpecDiagnostic[] = [];
   for (const path of paths) {
-    const events = byFile.get(path) ?? [];
+    const functions = byFile.get(path) ?? [];
     const existing = existsSync(path) ? readFileSync(path, "utf8") : undefined;
-    const file = project.createSourceFile(`/upcaster-${files.size}.ts`, existing ?? newFile(events, layout, path), { overwrite: true });
-    for (const event of events) keepSignature(file, event, layout, path);
-    const removed = removeUnwrittenLeftovers(file, new Set(events.map(upcasterName)));
-    if (events.length > 0 || removed) files.set(path, file.getFullText());
-    findings.push(...findProblems(file, events, displayPath(cwd, path)));
+    const file = project.createSourceFile(`/upcaster-${files.size}.ts`, existing ?? newFile(functions, layout, path), { overwrite: true });
+    for (const fn of functions) keepSignature(file, fn, layout, path);
+    const removed = removeUnwrittenLeftovers(file, new Set(functions.map((fn) => fn.name)));
+    if (functions.length > 0 || removed) files.set(path, file.getFullText());
+    findings.push(...findProblems(file, functions, displayPath(cwd, path)));
   }
   return { files, findings };
 }
@@ -66,10 +101,9 @@ function listUpcasterFiles(folder: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** The statement of a generated stub; while a function's body is only this, the upcaster is not written. */
-function stubStatement(event: EventModel): string {
-  const name = upcasterName(event);
-  return `throw new Error(${JSON.stringify(`${name} is not written yet: write how a v${event.version - 1} event becomes a v${event.version} one`)});`;
+/** The statement of a generated stub; while a function's body is only this, the function is not written. */
+function stubStatement(fn: HandWritten): string {
+  return `throw new Error(${JSON.stringify(`${fn.name} is not written yet: write how a v${fn.from.version} event becomes a v${fn.to.version} one`)});`;
 }
 
 /** True while a function is what the generator wrote: one `throw` saying it is not written yet. */
@@ -109,30 +143,30 @@ function removeUnwrittenLeftovers(file: SourceFile, wanted: ReadonlySet<string>)
 }
 
 /** Unwritten stubs of current versions, and written upcasters of removed ones, as error diagnostics at their function. */
-function findProblems(file: SourceFile, events: readonly EventModel[], shownPath: string): SpecDiagnostic[] {
+function findProblems(file: SourceFile, functions: readonly HandWritten[], shownPath: string): SpecDiagnostic[] {
   const at = (fn: FunctionDeclaration) => {
     const { line, column } = file.getLineAndColumnAtPos(fn.getStart());
     return { file: shownPath, line, column };
   };
-  const unwritten = events.flatMap((event) => {
-    const fn = file.getFunction(upcasterName(event));
+  const unwritten = functions.flatMap((wanted) => {
+    const fn = file.getFunction(wanted.name);
     if (fn === undefined || !isUnwritten(fn)) return [];
-    const message = `${upcasterName(event)} is not written yet: "${singleLine(event.type)}" v${event.version - 1} events cannot be read as v${event.version} until it is (write its body)`;
+    const message = `${wanted.name} is not written yet: "${singleLine(wanted.type)}" ${wanted.consequence} until it is (write its body)`;
     return [{ severity: "error" as const, code: "evc-unwritten-upcaster", message, location: at(fn) }];
   });
-  const removed = leftovers(file, new Set(events.map(upcasterName))).map((fn) => ({
+  const removed = leftovers(file, new Set(functions.map((fn) => fn.name))).map((fn) => ({
     severity: "error" as const,
     code: "evc-upcaster-of-removed-version",
-    message: `${fn.getName() ?? ""} upcasts to a version the specs no longer declare with \`upcast: function\`; delete it (it imports generated types that are gone)`,
+    message: `${fn.getName() ?? ""} ${(fn.getName() ?? "").startsWith("down") ? "downcasts from a version the specs no longer declare with `downcast: function`" : "upcasts to a version the specs no longer declare with `upcast: function`"}; delete it (it imports generated types that are gone)`,
     location: at(fn),
   }));
   return [...unwritten, ...removed];
 }
 
 /** A new upcaster file: a header saying whose it is, and the type imports its signatures need. */
-function newFile(events: readonly EventModel[], layout: Layout, path: string): string {
-  const first = events[0] as EventModel;
-  const imports = events.flatMap((event) => [previousOf(event), event]).map((event) => `import type { ${jsonTypeName(event)} } from ${JSON.stringify(generatedSpecifier(layout, path, event))};`);
+function newFile(functions: readonly HandWritten[], layout: Layout, path: string): string {
+  const first = functions[0] as HandWritten;
+  const imports = functions.flatMap((fn) => [fn.from, fn.to]).map((event) => `import type { ${jsonTypeName(event)} } from ${JSON.stringify(generatedSpecifier(layout, path, event))};`);
   return [
     `// Upcasters of ${singleLine(JSON.stringify(first.type))}, written by hand: \`evc generate\` created this file and keeps the`,
     "// signatures in step with the specs, but never touches a function body.",
@@ -145,22 +179,21 @@ function previousOf(event: EventModel): EventModel {
   return { ...event, version: event.version - 1, className: className(event.type, event.version - 1) };
 }
 
-function keepSignature(file: SourceFile, event: EventModel, layout: Layout, path: string): void {
-  const name = upcasterName(event);
-  const previous = previousOf(event);
-  const from = jsonTypeName(previous);
-  const to = jsonTypeName(event);
-  importTypes(file, generatedSpecifier(layout, path, previous), from);
-  importTypes(file, generatedSpecifier(layout, path, event), to);
+function keepSignature(file: SourceFile, fn: HandWritten, layout: Layout, path: string): void {
+  const { name } = fn;
+  const from = jsonTypeName(fn.from);
+  const to = jsonTypeName(fn.to);
+  importTypes(file, generatedSpecifier(layout, path, fn.from), from);
+  importTypes(file, generatedSpecifier(layout, path, fn.to), to);
   const existing = file.getFunction(name);
   if (existing === undefined) {
     file.addFunction({
       isExported: true,
       name,
-      docs: [`Turn a ${JSON.stringify(event.type)} v${event.version - 1} event into a v${event.version} one.`],
+      docs: [fn.doc],
       parameters: [{ name: "event", type: from }],
       returnType: to,
-      statements: [stubStatement(event)],
+      statements: [stubStatement(fn)],
     });
     return;
   }

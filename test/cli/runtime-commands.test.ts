@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { beforeAll, describe, expect, test } from "vitest";
+import { TransientFailure } from "@evc/runtime";
 import { evc } from "../helpers/cli.js";
 import { useBus } from "../helpers/bus.js";
 
@@ -77,7 +78,7 @@ describe("evc publish, tail, dlq", () => {
     const failing = await fixture.bus.subscribe(
       "record-created",
       () => {
-        throw new Error("nope");
+        throw new TransientFailure("nope", { category: "flaky" });
       },
       { durable: "cli-dlq", maxDeliver: 2, backoffMs: [5] },
     );
@@ -85,9 +86,9 @@ describe("evc publish, tail, dlq", () => {
     await fixture.bus.unsubscribe(failing);
 
     const listed = await evc(env, "dlq", "list");
-    expect(listed.stdout).toMatch(/^LATECHFORCE_DLQ #1 \S+ record-created v2 latechforce\.table\.tbl-cli consumer=cli-dlq deliveries=2: nope\n$/);
+    expect(listed.stdout).toMatch(/^LATECHFORCE_DLQ #1 \S+ record-created v2 latechforce\.table\.tbl-cli consumer=cli-dlq deliveries=2 category=flaky: nope\n$/);
     const shown = await evc(env, "dlq", "show", "1", "--stream", "LATECHFORCE_DLQ", "--json");
-    expect(JSON.parse(shown.stdout)).toMatchObject({ seq: 1, reason: "nope", error: "Error", deliveries: 2, consumer: "cli-dlq", payload: expect.stringContaining('"createdBy":"user-ada"') });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ seq: 1, reason: "nope", error: "TransientFailure", category: "flaky", deliveries: 2, consumer: "cli-dlq", payload: expect.stringContaining('"createdBy":"user-ada"') });
     expect((await evc(env, "dlq", "show", "1")).stderr).toContain('invalid argument "stream": one dead-letter stream');
 
     const replayed = await evc(env, "dlq", "replay", "1", "--stream", "LATECHFORCE_DLQ");

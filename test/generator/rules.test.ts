@@ -1,27 +1,6 @@
-import { cpSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
-
-/** The shop fixture, copied into a workspace, with one edit applied to shop.yaml. */
-function shopWith(edit: (spec: string) => string): SpecWorkspace {
-  const ws = specWorkspace();
-  cpSync(join(import.meta.dirname, "../fixtures/asyncapi/shop"), join(ws.dir, "specs"), { recursive: true });
-  ws.write("specs/shop.yaml", edit(ws.read("specs/shop.yaml")));
-  return ws;
-}
-
-async function errorsOf(ws: SpecWorkspace): Promise<string[]> {
-  const { code, stderr } = await ws.evc("generate", "--specs", "specs");
-  expect(code).toBe(1);
-  return stderr.split("\n").filter((line) => line.includes(": error: "));
-}
-
-/** The line of the first occurrence of `text` in the workspace's shop.yaml. */
-function lineOf(ws: SpecWorkspace, text: string, after = ""): number {
-  const spec = ws.read("specs/shop.yaml");
-  return spec.slice(0, spec.indexOf(text, spec.indexOf(after))).split("\n").length;
-}
+import { errorsOf, lineOf, shopWith } from "../helpers/shop-spec.js";
+import { specWorkspace } from "../helpers/spec-workspace.js";
 
 describe("generator - rules of our own specs", () => {
   test("a message version without an example is an error at the message", async () => {

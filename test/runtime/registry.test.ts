@@ -97,7 +97,7 @@ describe("registry", () => {
 
   test("refuses to downcast and names unknown versions", () => {
     expect(() => registry.upcast({}, "thing.happened", 3, 1)).toThrowError(/never downcast/);
-    expect(() => registry.upcast({}, "thing.happened", 7)).toThrowError('unknown event "thing.happened" v7: the registry knows versions 1, 2, 3');
+    expect(() => registry.upcast({}, "thing.happened", 7)).toThrowError('unknown event "thing.happened" v7: v7 is newer than this SDK knows (v1..v3); it cannot be read without its schema: regenerate the SDK from specs that declare it');
     try {
       registry.upcast({}, "other", 1);
     } catch (error) {

@@ -22,7 +22,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
         const letters = (await Promise.all(streamsOf(bus, flags).map((stream) => listDeadLetters(bus.manager, stream, Number(flags.limit))))).flat();
         if (flags.json === true) io.stdout(listingJson("dlq list", `${letters.length} dead letters`, letters.map(summary)));
         else if (letters.length === 0) io.stdout("no dead letters\n");
-        else for (const letter of letters) io.stdout(`${letter.deadLetterStream} #${letter.seq} ${letter.time} ${letter.type ?? "?"} v${letter.version ?? "?"} ${letter.subject} consumer=${letter.consumer} deliveries=${letter.deliveries}${letter.poison ? " poison" : ""}: ${letter.reason}\n`);
+        else for (const letter of letters) io.stdout(`${letter.deadLetterStream} #${letter.seq} ${letter.time} ${letter.type ?? "?"} v${letter.version ?? "?"} ${letter.subject} consumer=${letter.consumer} deliveries=${letter.deliveries}${letter.category === undefined ? "" : ` category=${letter.category}`}${letter.poison ? " poison" : ""}: ${letter.reason}\n`);
       }),
   );
 
@@ -38,7 +38,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
           return;
         }
         io.stdout(`${letter.deadLetterStream} #${letter.seq}: ${letter.type ?? "?"} v${letter.version ?? "?"} from ${letter.stream} #${letter.streamSeq} on ${letter.subject}\n`);
-        io.stdout(`reason: ${letter.error}: ${letter.reason}\nconsumer: ${letter.consumer}, deliveries: ${letter.deliveries}${letter.poison ? " (poison: never retried)" : ""}, at ${letter.time}\n`);
+        io.stdout(`reason: ${letter.error}: ${letter.reason}\nconsumer: ${letter.consumer}, deliveries: ${letter.deliveries}${letter.category === undefined ? "" : `, category: ${letter.category}`}${letter.poison ? " (poison: never retried)" : ""}, at ${letter.time}\n`);
         for (const [name, values] of letter.headers) io.stdout(`  ${name}: ${values.join(", ")}\n`);
         io.stdout(`${payload}\n`);
       }),
