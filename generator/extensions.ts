@@ -52,8 +52,8 @@ const messageExtensionSchema = {
       anyOf: [{ const: "function" }, stepsSchema],
     },
     downcast: {
-      description: '"function" or a list of steps (rename, move, default, drop) towards the previous version\'s shape',
-      anyOf: [{ const: "function" }, stepsSchema],
+      description: '"function", "inverse" (the upcast steps undone) or a list of steps (rename, move, default, drop) towards the previous version\'s shape',
+      anyOf: [{ const: "function" }, { const: "inverse" }, stepsSchema],
     },
   },
 };
@@ -184,16 +184,27 @@ export function readMessageExtension(value: unknown, defaultMode: CompatibilityM
     const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" }, downcast: { kind: "none" } };
     return { value: fallback, problems: problems(validateMessageExtension.errors) };
   }
-  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[]; downcast?: "function" | RawStep[] };
+  const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[]; downcast?: "function" | "inverse" | RawStep[] };
+  const upcast = conversionOf(extension.upcast);
+  const downcast = extension.downcast === "inverse" ? inverseOf(upcast) : conversionOf(extension.downcast);
   return {
     value: {
       version: extension.version ?? 1,
       compatibility: extension.compatibility ?? defaultMode,
-      upcast: conversionOf(extension.upcast),
-      downcast: conversionOf(extension.downcast),
+      upcast,
+      downcast: typeof downcast === "string" ? { kind: "none" } : downcast,
     },
-    problems: [],
+    problems: typeof downcast === "string" ? [{ pointer: "/downcast", message: downcast }] : [],
   };
+}
+
+/** The upcast's steps undone, last first (a move moved back, a default dropped); what makes that impossible when it is. */
+function inverseOf(upcast: UpcastModel): UpcastModel | string {
+  if (upcast.kind !== "steps") return `/downcast cannot be "inverse": the upcast is ${upcast.kind === "function" ? "a hand-written function" : "not declared"}; write the downcast steps or "function"`;
+  const lossy = upcast.steps.findIndex((step) => step.op === "drop");
+  if (lossy >= 0) return `/downcast cannot be "inverse": upcast step ${lossy + 1} drops a value no step can bring back; write the downcast steps or "function"`;
+  const steps = [...upcast.steps].reverse().map((step): UpcastStep => (step.op === "default" ? { op: "drop", path: step.path } : step.op === "drop" ? step : { op: "move", from: step.to, to: step.from }));
+  return { kind: "steps", steps };
 }
 
 /** What a document's `x-evc-jetstream` declares, defaults applied. */

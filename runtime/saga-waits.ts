@@ -13,23 +13,7 @@ import { ArgumentError, ContractError } from "./errors.js";
 import { parseEvent } from "./event-helpers.js";
 import type { EventOf, EventTypeHandle } from "./event-types.js";
 import { defineProcessManager, startProcessManager, type ProcessManagerDefinition, type ProcessManagerRunner, type ProcessRecord } from "./process-manager.js";
-import type { SagaContext, SagaDefinition, SagaStep } from "./saga.js";
-
-// `any`: a handle's union of all versions varies by type; only its latest version matters here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyHandle = EventTypeHandle<string, any, any>;
-
-/** What a saga step waits for before it runs: an event of one of `sources`, for its instance, within `timeoutMs`. */
-export interface EventWait {
-  /** The event types that end the wait (their latest versions). */
-  readonly sources: readonly AnyHandle[];
-  /** The saga instance an event is for (its instance id): the `aggregateId` of a task event, a correlation id. */
-  instanceOf(event: EventInstance): string;
-  /** Whether the event is the one awaited; default every event of `sources` for the instance. */
-  match?(event: EventInstance): boolean;
-  /** How long the step waits from when it starts waiting; then it fails with `SagaWaitTimeoutError` and the saga compensates. */
-  readonly timeoutMs: number;
-}
+import type { AnyHandle, EventWait, SagaContext, SagaDefinition, SagaStep } from "./saga-definition.js";
 
 /** Thrown into a waiting step whose event did not arrive in time: the step fails and the saga compensates. */
 export class SagaWaitTimeoutError extends ContractError {

@@ -78,9 +78,9 @@ export const ModelRegisteredV3Contract: $evc.EventContract<ModelRegisteredV3> = 
   ]),
   readableByPrevious: false,
   downcast: $evc.stepsDowncaster([
-    { "op": "move", "from": "/data/model/id", "to": "/data/model_id" },
-    { "op": "move", "from": "/data/model/version", "to": "/data/version" },
     { "op": "move", "from": "/data/model/checksum", "to": "/data/checksum" },
+    { "op": "move", "from": "/data/model/version", "to": "/data/version" },
+    { "op": "move", "from": "/data/model/id", "to": "/data/model_id" },
   ]),
   create: (json) => new ModelRegisteredV3($evc.trust(json)),
 });
@@ -90,7 +90,7 @@ export const ModelRegisteredV3Contract: $evc.EventContract<ModelRegisteredV3> = 
  *
  * A model was added to the catalog; the model is one nested reference.
  *
- * v3 is a breaking restructure: `model_id`, `version` and `checksum` move under `model`, the shape the lifecycle context shares. The upcast is three declarative moves; the downcast moves them back, so consumers still on v2 read v3 events.
+ * v3 is a breaking restructure: `model_id`, `version` and `checksum` move under `model`, the shape the lifecycle context shares. The upcast is three declarative moves; the downcast (`inverse`) moves them back, so consumers still on v2 read v3 events.
  *
  * @generated from message "ModelRegisteredV3" ("model.registered" v3) in "asyncapi/modelmora.yaml"
  */

@@ -46,7 +46,7 @@ describe("generator - downcasts", () => {
     using ws = shopWith(v3Downcast("          - shift: /data/total\n"));
     const errors = (await errorsOf(ws)).filter((line) => line.includes("evc-invalid-extension"));
     expect(errors).toEqual([
-      `specs/shop.yaml:${lineOf(ws, "downcast:", "OrderPlacedV3:")}:9: error: invalid "x-evc" of message "OrderPlacedV3": /downcast must be "function" or a list of steps (rename, move, default, drop) towards the previous version's shape (evc-invalid-extension)`,
+      `specs/shop.yaml:${lineOf(ws, "downcast:", "OrderPlacedV3:")}:9: error: invalid "x-evc" of message "OrderPlacedV3": /downcast must be "function", "inverse" (the upcast steps undone) or a list of steps (rename, move, default, drop) towards the previous version's shape (evc-invalid-extension)`,
     ]);
   });
 
@@ -71,5 +71,24 @@ describe("generator - downcasts", () => {
     const v3 = ws.read("generated/shop/order-placed.v3.ts");
     expect(v3).toContain("  downcast: $evc.functionDowncaster(downcastOrderPlacedV3ToV2),\n");
     expect(v3).toMatch(/import \{ downcastOrderPlacedV3ToV2, upcastOrderPlacedV2ToV3 \} from "..\/..\/upcasters\/shop\/order-placed.js";/);
+  });
+
+  test("inverse undoes the upcast steps, and is an error where the upcast is a function", async () => {
+    using ws = shopWith((spec) =>
+      spec
+        .replace("          - default: { path: /data/currency, value: EUR }\n", "          - default: { path: /data/currency, value: EUR }\n        downcast: inverse\n")
+        .replace("        version: 3\n        upcast: function\n", "        version: 3\n        upcast: function\n        downcast: inverse\n"),
+    );
+    const errors = (await errorsOf(ws)).filter((line) => line.includes("evc-invalid-extension"));
+    expect(errors).toEqual([
+      `specs/shop.yaml:${lineOf(ws, "downcast: inverse", "upcast: function")}:9: error: invalid "x-evc" of message "OrderPlacedV3": /downcast cannot be "inverse": the upcast is a hand-written function; write the downcast steps or "function" (evc-invalid-extension)`,
+    ]);
+    ws.write("specs/shop.yaml", ws.read("specs/shop.yaml").replace("        upcast: function\n        downcast: inverse\n", "        upcast: function\n"));
+    await ws.evc("generate", "--specs", "specs");
+    writeShopUpcaster(ws);
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(ws.read("generated/shop/order-placed.v2.ts")).toContain('  downcast: $evc.stepsDowncaster([\n    { "op": "drop", "path": "/data/currency" },\n  ]),\n');
   });
 });

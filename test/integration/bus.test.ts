@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { Header, listDeadLetters, replayDeadLetter, ValidationError, type HandlerContext, type Subscription, type SubscriptionNotification } from "@evc/runtime";
+import { Header, listDeadLetters, replayDeadLetter, ValidationError, type HandlerContext, type SubscriptionNotification } from "@evc/runtime";
 import { createEventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
+import { next } from "../helpers/notifications.js";
 
 const fixture = useBus({ reset: true });
 
@@ -33,11 +34,6 @@ function collector<T>(count: number) {
       if (seen.length >= count) done();
     },
   };
-}
-
-async function next(subscription: Subscription, type: SubscriptionNotification["type"]): Promise<SubscriptionNotification> {
-  for await (const notification of subscription.status()) if (notification.type === type) return notification;
-  throw new Error(`subscription ended before a "${type}" notification`);
 }
 
 async function streamMessages(name: string): Promise<number> {

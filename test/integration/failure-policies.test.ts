@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { connect, listDeadLetters, PermanentFailure, TransientFailure, type EventBus, type JetStreamTopology, type Subscription, type SubscriptionNotification } from "@evc/runtime";
+import { connect, listDeadLetters, PermanentFailure, TransientFailure, type EventBus, type JetStreamTopology, type SubscriptionNotification } from "@evc/runtime";
 import { createRegistry } from "@evc/runtime/codegen";
 import { useBus } from "../helpers/bus.js";
+import { next, notifiedAfter } from "../helpers/notifications.js";
 
 const fixture = useBus({ reset: true });
-
-async function next(subscription: Subscription, type: SubscriptionNotification["type"]): Promise<SubscriptionNotification> {
-  for await (const notification of subscription.status()) if (notification.type === type) return notification;
-  throw new Error(`subscription ended before a "${type}" notification`);
-}
 
 function recordCreated() {
   const tableId = `tbl-${randomUUID().slice(0, 8)}`;
@@ -42,7 +38,6 @@ async function withFlakyCategory(use: (bus: EventBus) => Promise<void>): Promise
 describe("runtime - non-retryable failures and dead-letter policies by category", () => {
   test("a handler throwing PermanentFailure is dead-lettered at its first delivery with its reason and category", async () => {
     const event = recordCreated();
-    await fixture.bus.publish(event);
     const deliveries: number[] = [];
     const subscription = await fixture.bus.subscribe(
       "record-created",
@@ -52,7 +47,7 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
       },
       { durable: "permanent" },
     );
-    const notification = await next(subscription, "dead_lettered");
+    const notification = await notifiedAfter(subscription, "dead_lettered", () => fixture.bus.publish(event));
     expect(notification).toMatchObject({ reason: "the table was deleted; this record can never be indexed", category: "invalid-input", poison: true, deliveryCount: 1 });
     expect(deliveries).toEqual([1]);
     await fixture.bus.unsubscribe(subscription);
@@ -67,7 +62,6 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
       metadata: {},
       data: { notification_id: "n-1", user_id: "u-1", read_at: "2025-01-01T10:00:00Z" },
     });
-    await fixture.bus.publish(read);
     let calls = 0;
     const subscription = await fixture.bus.subscribe(
       "notification_read",
@@ -77,7 +71,7 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
       },
       { durable: "signals" },
     );
-    const notification = await next(subscription, "discarded");
+    const notification = await notifiedAfter(subscription, "discarded", () => fixture.bus.publish(read));
     expect(notification).toMatchObject({ reason: "the websocket of u-1 is gone", category: "notification-signal", deliveryCount: 1 });
     expect(calls).toBe(1);
     await fixture.bus.unsubscribe(subscription);
@@ -86,13 +80,12 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
   });
 
   test("a category the spec dead-letters immediately (security) takes plain errors of its event types too", async () => {
-    await fixture.bus.publish(
-      fixture.bus.create("security_violation", { aggregateId: "u-9", metadata: {}, data: { violation_type: "path_traversal", details: "../../etc/passwd" } }),
-    );
     const subscription = await fixture.bus.subscribe("security_violation", () => {
       throw new Error("audit store refused the write");
     }, { durable: "audit" });
-    const notification = await next(subscription, "dead_lettered");
+    const notification = await notifiedAfter(subscription, "dead_lettered", () =>
+      fixture.bus.publish(fixture.bus.create("security_violation", { aggregateId: "u-9", metadata: {}, data: { violation_type: "path_traversal", details: "../../etc/passwd" } })),
+    );
     expect(notification).toMatchObject({ reason: "audit store refused the write", category: "security", poison: true, deliveryCount: 1 });
     await fixture.bus.unsubscribe(subscription);
     const [letter] = await listDeadLetters(fixture.bus.manager, "INTEGR8SCODE_DLQ", 10);
@@ -101,7 +94,6 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
 
   test("a TransientFailure's category sets its retries: two deliveries where the stream's consumers allow five", async () => {
     await withFlakyCategory(async (bus) => {
-      await bus.publish(recordCreated());
       const deliveries: number[] = [];
       const subscription = await bus.subscribe(
         "record-created",
@@ -111,7 +103,7 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
         },
         { durable: "flaky" },
       );
-      const notification = await next(subscription, "dead_lettered");
+      const notification = await notifiedAfter(subscription, "dead_lettered", () => bus.publish(recordCreated()));
       expect(notification).toMatchObject({ reason: "the search index is rebuilding", category: "flaky-dependency", poison: false, deliveryCount: 2 });
       expect(deliveries).toEqual([1, 2]);
       expect(sdk.registry.stream("LATECHFORCE")?.consumer.maxDeliver).toBe(5);
@@ -120,8 +112,6 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
   });
 
   test("permanent failures do not open the circuit: they judge the event, not a dependency", async () => {
-    await fixture.bus.publish(recordCreated());
-    await fixture.bus.publish(recordCreated());
     const subscription = await fixture.bus.subscribe(
       "record-created",
       () => {
@@ -130,7 +120,10 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
       { durable: "breaker-permanent", circuitBreaker: { failureThreshold: 1, openMs: 600_000 } },
     );
     const seen: SubscriptionNotification["type"][] = [];
-    for await (const notification of subscription.status()) {
+    const status = subscription.status();
+    await fixture.bus.publish(recordCreated());
+    await fixture.bus.publish(recordCreated());
+    for await (const notification of status) {
       seen.push(notification.type);
       if (seen.filter((type) => type === "dead_lettered").length === 2) break;
     }

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { connect, listDeadLetters, type EventBus, type HandlerContext, type Subscription, type SubscriptionNotification } from "@evc/runtime";
+import { connect, listDeadLetters, type EventBus, type HandlerContext } from "@evc/runtime";
 import { createRegistry, type EventContract } from "@evc/runtime/codegen";
+import { createEventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
+import { next } from "../helpers/notifications.js";
 
 const fixture = useBus({ reset: true });
 const catalog = "770e8400-e29b-41d4-a716-446655440003";
@@ -21,11 +23,6 @@ function collector<T>() {
       done();
     },
   };
-}
-
-async function next(subscription: Subscription, type: SubscriptionNotification["type"]): Promise<SubscriptionNotification> {
-  for await (const notification of subscription.status()) if (notification.type === type) return notification;
-  throw new Error(`subscription ended before a "${type}" notification`);
 }
 
 /** Run `use` with a bus of another service on the test server, whose SDK has the generated contracts changed by `edit`. */
@@ -47,6 +44,12 @@ function recordCreatedV2(tableId: string) {
     metadata: { correlationId: "corr-1" },
     data: { tableId, recordId: "r-1", fields: { name: "Ada" }, createdBy: "user-ada" },
   });
+}
+
+/** Append a model.registered v3 to the catalog through the event store, the one writer of catalogs. */
+async function appendModelRegisteredV3(): Promise<void> {
+  const store = await createEventStore(fixture.bus);
+  await store.append({ aggregateType: "model_catalog", aggregateId: catalog }, [modelRegisteredV3()], { expectedVersion: 0 });
 }
 
 function modelRegisteredV3() {
@@ -84,8 +87,7 @@ describe("runtime - rolling upgrades", () => {
   });
 
   test("a consumer pinned to model.registered v2 reads the breaking v3 through its declared downcast", async () => {
-    const published = modelRegisteredV3();
-    await fixture.bus.publish(published);
+    await appendModelRegisteredV3();
     const seen = collector<sdk.ModelRegisteredV2>();
     const subscription = await fixture.bus.subscribe(sdk.ModelRegisteredV2Contract, seen.handler, { durable: "pinned-v2" });
     await seen.first;
@@ -97,10 +99,11 @@ describe("runtime - rolling upgrades", () => {
   test("without a declared downcast, the breaking v3 is dead-lettered for a v2 consumer with the reason", async () => {
     const withoutDowncast = (contracts: readonly EventContract[]) => contracts.map((contract) => (contract === sdk.ModelRegisteredV3Contract ? { ...contract, downcast: undefined } : contract));
     await withOlderService(withoutDowncast, async (older) => {
-      await fixture.bus.publish(modelRegisteredV3());
       const handled: unknown[] = [];
       const subscription = await older.subscribe("model.registered", (event) => void handled.push(event), { version: 2, durable: "pinned-v2-no-downcast" });
-      const notification = await next(subscription, "dead_lettered");
+      const deadLettered = next(subscription, "dead_lettered");
+      await appendModelRegisteredV3();
+      const notification = await deadLettered;
       const reason =
         'cannot read "model.registered" v3 as v2: v3 is not readable by v2 readers (it breaks FORWARD compatibility) and declares no downcast; declare x-evc.downcast on v3, or subscribe at v3';
       expect(notification).toMatchObject({ reason, poison: true, deliveryCount: 1 });
@@ -114,10 +117,11 @@ describe("runtime - rolling upgrades", () => {
   test("an SDK generated before v2 existed dead-letters v2 at once, saying the SDK is older than the event", async () => {
     const beforeV2 = (contracts: readonly EventContract[]) => contracts.filter((contract) => contract !== sdk.RecordCreatedV2Contract);
     await withOlderService(beforeV2, async (older) => {
-      await fixture.bus.publish(recordCreatedV2(`tbl-${randomUUID().slice(0, 8)}`));
       const handled: unknown[] = [];
       const subscription = await older.subscribe("record-created", (event) => void handled.push(event), { durable: "sdk-before-v2" });
-      const notification = await next(subscription, "dead_lettered");
+      const deadLettered = next(subscription, "dead_lettered");
+      await fixture.bus.publish(recordCreatedV2(`tbl-${randomUUID().slice(0, 8)}`));
+      const notification = await deadLettered;
       const reason =
         'unknown event "record-created" v2: v2 is newer than this SDK knows (only v1); it cannot be read without its schema: regenerate the SDK from specs that declare it';
       expect(notification).toMatchObject({ reason, poison: true, deliveryCount: 1 });
