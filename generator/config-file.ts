@@ -2,7 +2,7 @@
  * Where the configuration is looked for, and the error of a malformed one: apart from the reader of
  * the configuration, so that naming the file or reporting the error loads no schema validator.
  */
-import { ContractError } from "@evc/runtime";
+import { ContractError } from "@evc/runtime/errors";
 import { formatDiagnostic, type SpecDiagnostic } from "./diagnostics.js";
 
 /** The name `evc` looks for in the working directory. */

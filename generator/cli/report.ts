@@ -3,7 +3,7 @@ import type { ContractChange } from "../compat/contracts.js";
 import type { AcceptedBreak } from "../config.js";
 import { ConfigError } from "../config-file.js";
 import { formatDiagnostic, SpecError, type SourceLocation, type SpecDiagnostic } from "../diagnostics.js";
-import { isContractError } from "@evc/runtime";
+import { isContractError } from "@evc/runtime/errors";
 import { ExitCode, type ExitCodeValue } from "./io.js";
 import type { Finding, Reporter } from "./output.js";
 
