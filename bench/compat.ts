@@ -17,6 +17,9 @@ export interface CompatFigures {
   /** Ordered pairs checked per round: every version against itself and against every other version of its type. */
   readonly pairs: number;
   readonly backwardChecksPerSecond: number;
+  /** The goal of BACKWARD checks per second (issue 14), and the rate as a share of it. */
+  readonly goal: number;
+  readonly ratio: number;
   /** FULL walks both directions, so it costs about two BACKWARD checks. */
   readonly fullChecksPerSecond: number;
   /** ajv compiling the pairs' new schemas, for scale: how long reading a schema takes at all. */
@@ -26,6 +29,9 @@ export interface CompatFigures {
   /** The same as a command, node and tsx start-up included. */
   readonly diffCommandMs: number;
 }
+
+/** BACKWARD checks per second the checker should reach on `asyncapi/`. */
+const backwardGoal = 10_000;
 
 /** Measure the checker and `evc diff` on a specs folder of this repository. */
 export async function benchCompat(specs: string): Promise<CompatFigures> {
@@ -52,6 +58,8 @@ export async function benchCompat(specs: string): Promise<CompatFigures> {
   return {
     pairs: pairs.length,
     backwardChecksPerSecond: Math.round(backward),
+    goal: backwardGoal,
+    ratio: Math.round((backward / backwardGoal) * 100) / 100,
     fullChecksPerSecond: Math.round(full),
     ajvCompilesPerSecond: Math.round(ajv),
     diffMs: Math.round(diffMs),

@@ -1,7 +1,10 @@
 /**
  * The generator's time on the specs of `asyncapi/` and on a synthetic spec of 1,000 event versions,
- * beside Modelina's own time on the same payload schemas (Modelina alone, plain, no presets).
+ * beside Modelina's own time on the same payload schemas (Modelina alone, plain, no presets); and
+ * the edit loop as a person meets it, whole processes of the compiled `evc`: its start-up beside
+ * `node -e 0`, and `evc generate` and `evc check` on unchanged specs beside the same runs in full.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -50,4 +53,52 @@ export async function benchSynthetic(types: number, versions: number): Promise<G
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** A time beside the yardstick measured in the same run, in milliseconds. */
+export interface Comparison {
+  readonly ms: number;
+  readonly yardstickMs: number;
+  /** `ms / yardstickMs`. */
+  readonly ratio: number;
+}
+
+/** The edit loop's figures: whole processes, the median of a few runs each. */
+export interface EditLoopFigures {
+  /** `evc --help` beside `node -e 0`. */
+  readonly startup: { readonly evc: number; readonly evcVersion: number; readonly node: number; readonly ratio: number };
+  /** `evc generate` on unchanged specs (served from the run cache) beside `evc generate --no-cache`. */
+  readonly generateUnchanged: Comparison;
+  /** `evc check` on unchanged specs beside `evc check --no-cache`. */
+  readonly checkUnchanged: Comparison;
+}
+
+/** Measure the edit loop on this repository (its specs, SDK and lock): `evc` must be built. */
+export function benchEditLoop(runs = 5): EditLoopFigures {
+  const node = medianMs(runs, ["-e", "0"]);
+  const evc = medianMs(runs, ["generator/bin/evc.js", "--help"]);
+  const evcVersion = medianMs(runs, ["generator/bin/evc.js", "--version"]);
+  const compare = (command: string): Comparison => {
+    const yardstickMs = medianMs(1, ["generator/bin/evc.js", command, "--no-cache"]);
+    medianMs(1, ["generator/bin/evc.js", command]);
+    const ms = medianMs(runs, ["generator/bin/evc.js", command]);
+    return { ms, yardstickMs, ratio: round(ms / yardstickMs) };
+  };
+  return { startup: { evc, evcVersion, node, ratio: round(evc / node) }, generateUnchanged: compare("generate"), checkUnchanged: compare("check") };
+}
+
+/** The median wall time of `node <args>` as a whole process, in milliseconds. */
+function medianMs(runs: number, args: readonly string[]): number {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    execFileSync(process.execPath, args, { stdio: "ignore" });
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)] as number);
+}
+
+function round(ratio: number): number {
+  return Math.round(ratio * 100) / 100;
 }

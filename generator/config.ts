@@ -8,15 +8,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type CompatibilityMode, isPlainObject } from "@evc/runtime/codegen";
-import { ContractError } from "@evc/runtime";
 import { isContractRule } from "./compat/contracts.js";
+import { ConfigError, configFileName } from "./config-file.js";
 import type { CompatibilityPolicy } from "./compat/differ.js";
-import { DiagnosticSink, formatDiagnostic, type SpecDiagnostic } from "./diagnostics.js";
+import { DiagnosticSink, type SpecDiagnostic } from "./diagnostics.js";
 import { pointerTokens, SourceFiles } from "./sources.js";
 import { toolFile } from "./version.js";
 
-/** The name `evc` looks for in the working directory. */
-export const configFileName = "evc.config.yaml";
+export { ConfigError, configFileName } from "./config-file.js";
 
 /** A breaking change accepted on purpose, as buf's `ignore`/`except`: one rule on one event version, with the reason. */
 export interface AcceptedBreak {
@@ -59,17 +58,6 @@ export interface ConfigOptions {
   readonly cwd: string;
   /** An explicit file (`--config`); it must exist. */
   readonly file: string | undefined;
-}
-
-/** Thrown when the configuration file (or the lock it names) cannot be read or is malformed; `diagnostics` say where. */
-export class ConfigError extends ContractError {
-  readonly diagnostics: readonly SpecDiagnostic[];
-
-  constructor(diagnostics: readonly SpecDiagnostic[], what: "configuration" | "lock" = "configuration") {
-    super(`invalid ${what}:\n${diagnostics.map(formatDiagnostic).join("\n")}`);
-    this.name = "ConfigError";
-    this.diagnostics = diagnostics;
-  }
 }
 
 const schema = JSON.parse(readFileSync(toolFile("config.schema.json"), "utf8")) as object;

@@ -1,4 +1,4 @@
-import { ContractError } from "@evc/runtime";
+import { ContractError } from "@evc/runtime/errors";
 
 /** A position in a spec file; line and column start at 1. */
 export interface SourceLocation {

@@ -7,6 +7,7 @@ import { emitUpcasters } from "./emit/upcasters.js";
 import type { Layout } from "./emit/layout.js";
 import { loadContracts, type LoadedContracts } from "./load.js";
 import type { ContractModel } from "./model.js";
+import type { SpecParser } from "./parse.js";
 import { staleFiles, writeOutput, type OutputPlan, type StaleFile } from "./output.js";
 
 /** Options of `generate` and `check`; every field has a default (`defaultGenerateOptions`). */
@@ -25,6 +26,8 @@ export interface GenerateOptions {
   readonly runtimeImport: string;
   /** The compatibility mode of messages that declare none. */
   readonly defaultCompatibility: CompatibilityMode;
+  /** The parser to keep across runs (watch mode), which parses again only documents whose files changed; absent, a new one per run. */
+  readonly parser?: SpecParser;
 }
 
 /** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
@@ -48,23 +51,27 @@ export interface GenerateResult {
    * SDK is written all the same (a new stub is there to be filled in), but the commands exit 1.
    */
   readonly upcasterProblems: readonly SpecDiagnostic[];
+  /** Every spec file read (absolute path → text as read), for a cache of runs. */
+  readonly inputs: ReadonlyMap<string, string>;
+  /** The output folder (absolute) and the files the specs generate into it, by relative path. */
+  readonly output: { readonly dir: string; readonly files: ReadonlyMap<string, string> };
 }
 
 /** Read the specs and write the SDK; throws `SpecError` (with every problem) and leaves the output untouched on bad specs. */
 export async function generate(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
-  const { plan, model, warnings, cwd, locate, upcasterProblems } = await planOutput(options);
-  return { model, warnings, locate, files: writeOutput(plan, cwd), upcasterProblems };
+  const { plan, cwd, ...found } = await planOutput(options);
+  return { ...found, files: writeOutput(plan, cwd) };
 }
 
 /** Read the specs and list the files of the SDK that are stale; writes nothing. */
 export async function check(options: Partial<GenerateOptions> = {}): Promise<GenerateResult> {
-  const { plan, model, warnings, cwd, locate, upcasterProblems } = await planOutput(options);
-  return { model, warnings, locate, files: staleFiles(plan, cwd), upcasterProblems };
+  const { plan, cwd, ...found } = await planOutput(options);
+  return { ...found, files: staleFiles(plan, cwd) };
 }
 
 async function planOutput(partial: Partial<GenerateOptions>) {
   const options = { ...defaultGenerateOptions(), ...partial };
-  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs, defaultCompatibility: options.defaultCompatibility });
+  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs, defaultCompatibility: options.defaultCompatibility, ...(options.parser === undefined ? {} : { parser: options.parser }) });
   const outDir = resolve(options.cwd, options.out);
   const layout: Layout = {
     outDir,
@@ -74,7 +81,8 @@ async function planOutput(partial: Partial<GenerateOptions>) {
   const generated = await emitSdk(loaded.model, loaded.compiler, layout);
   const upcasters = emitUpcasters(loaded.model, layout, options.cwd);
   const plan: OutputPlan = { outDir, generated, upcasters: upcasters.files };
-  return { plan, model: loaded.model, warnings: loaded.warnings, cwd: options.cwd, locate: loaded.locate, upcasterProblems: upcasters.findings };
+  const output = { dir: outDir, files: generated };
+  return { plan, cwd: options.cwd, model: loaded.model, warnings: loaded.warnings, locate: loaded.locate, upcasterProblems: upcasters.findings, inputs: loaded.inputs, output };
 }
 
 /** True for `@scope/name/sub` or `name/sub`; false for `./x`, `../x` and absolute paths. */

@@ -24,6 +24,8 @@ export interface LoadOptions {
   readonly allowRemoteRefs: boolean;
   /** The compatibility mode of messages that declare none (the configuration's); BACKWARD when absent. */
   readonly defaultCompatibility?: CompatibilityMode;
+  /** The parser to read documents with; one kept across loads (watch mode) parses again only the documents whose files changed. */
+  readonly parser?: SpecParser;
 }
 
 /** The model read from the specs, with the warnings found on the way and the compiler that checked it. */
@@ -33,6 +35,8 @@ export interface LoadedContracts {
   readonly compiler: SchemaCompiler;
   /** Where a path inside an event's payload schema (JSON pointer tokens) is written in the specs, following `$ref`s; the nearest enclosing node when the path goes further than the text. */
   readonly locate: (event: EventModel, schemaPath: readonly string[]) => SourceLocation;
+  /** Every spec file read, `$ref`'d ones included: absolute path → text as read. */
+  readonly inputs: ReadonlyMap<string, string>;
 }
 
 /**
@@ -51,12 +55,13 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   });
   if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${shown}" has none`);
 
-  const parser = new SpecParser();
+  const parser = options.parser ?? new SpecParser();
   const parsed: ParsedDocument[] = [];
   for (const entry of entries) {
     const file = sources.load(entry.path, sink);
-    if (file === undefined || !checkReferences(file, sources, sink, options.allowRemoteRefs)) continue;
-    const document = await parser.parse(file, sources, sink);
+    const reached = file === undefined ? undefined : checkReferences(file, sources, sink, options.allowRemoteRefs);
+    if (file === undefined || reached === undefined) continue;
+    const document = await parser.parse(file, reached, sources, sink);
     if (document !== undefined) parsed.push({ system: entry.system, file, document });
   }
 
@@ -73,5 +78,5 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
     const file = sources.load(resolve(options.cwd, event.specFile), new DiagnosticSink());
     return file === undefined ? event.location : sources.locate(file, [...pointerTokens(event.payloadPointer), ...schemaPath]);
   };
-  return { model: { systems, events }, warnings: diagnostics, compiler, locate };
+  return { model: { systems, events }, warnings: diagnostics, compiler, locate, inputs: sources.texts() };
 }

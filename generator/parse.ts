@@ -1,13 +1,39 @@
+import { createHash } from "node:crypto";
 import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface, type Diagnostic } from "@asyncapi/parser";
-import type { DiagnosticSink } from "./diagnostics.js";
+import { DiagnosticSink, type SpecDiagnostic } from "./diagnostics.js";
 import type { SourceFile, SourceFiles } from "./sources.js";
 
-/** Reads AsyncAPI documents with `@asyncapi/parser`; one parser (and its compiled ruleset) serves every document. */
+/** A document as parsed from given texts of its files, with what the parser said about it. */
+interface ParsedEntry {
+  readonly texts: string;
+  readonly document: AsyncAPIDocumentInterface | undefined;
+  readonly diagnostics: readonly SpecDiagnostic[];
+}
+
+/**
+ * Reads AsyncAPI documents with `@asyncapi/parser`; one parser (and its compiled ruleset) serves every
+ * document. It remembers the last parse of each document with the texts of every file it reached,
+ * and answers from it while none of them changed (and their paths and display names are the same).
+ */
 export class SpecParser {
   readonly #parser = new Parser();
+  readonly #parsed = new Map<string, ParsedEntry>();
 
-  /** Parse one document; its error and warning diagnostics go to the sink. Undefined when the parser rejects it. */
-  async parse(file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): Promise<AsyncAPIDocumentInterface | undefined> {
+  /** Parse one document, whose `$ref`s reach the files `reached`; its error and warning diagnostics go to the sink. Undefined when the parser rejects it. */
+  async parse(file: SourceFile, reached: readonly SourceFile[], sources: SourceFiles, sink: DiagnosticSink): Promise<AsyncAPIDocumentInterface | undefined> {
+    const texts = textsOf(reached);
+    let entry = this.#parsed.get(file.path);
+    if (entry === undefined || entry.texts !== texts) {
+      const found = new DiagnosticSink();
+      const document = await this.#parse(file, sources, found);
+      entry = { texts, document, diagnostics: found.all() };
+      this.#parsed.set(file.path, entry);
+    }
+    sink.add(entry.diagnostics);
+    return entry.document;
+  }
+
+  async #parse(file: SourceFile, sources: SourceFiles, sink: DiagnosticSink): Promise<AsyncAPIDocumentInterface | undefined> {
     let result: Awaited<ReturnType<Parser["parse"]>>;
     try {
       result = await this.#parser.parse(file.text, { source: file.path, applyTraits: true });
@@ -31,4 +57,11 @@ function report(diagnostic: Diagnostic, file: SourceFile, sources: SourceFiles, 
   const message = `${diagnostic.message}${path}`;
   if (diagnostic.severity === DiagnosticSeverity.Error) sink.error(String(diagnostic.code), message, location);
   else sink.warning(String(diagnostic.code), message, location);
+}
+
+/** A hash of the paths, display names and texts of a document's files. */
+function textsOf(files: readonly SourceFile[]): string {
+  const hash = createHash("sha256");
+  for (const file of files) hash.update(`${file.path}\u0000${file.display}\u0000${file.text}\u0000`);
+  return hash.digest("hex");
 }

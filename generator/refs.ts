@@ -7,17 +7,17 @@ import type { SourceFile, SourceFiles } from "./sources.js";
 /**
  * Walk every `$ref` a document reaches, before the parser sees it: load each referenced file through
  * the guarded YAML reader (so an alias bomb in a referenced file is caught too), report files that do
- * not exist, and refuse remote references unless they are allowed. Returns false when the document
- * must not be handed to the parser.
+ * not exist, and refuse remote references unless they are allowed. Returns every file the document
+ * reaches (itself first), or undefined when it must not be handed to the parser.
  */
-export function checkReferences(root: SourceFile, sources: SourceFiles, sink: DiagnosticSink, allowRemote: boolean): boolean {
+export function checkReferences(root: SourceFile, sources: SourceFiles, sink: DiagnosticSink, allowRemote: boolean): readonly SourceFile[] | undefined {
   let ok = true;
-  const visited = new Set<string>();
+  const visited = new Map<string, SourceFile>();
   const pending: SourceFile[] = [root];
   while (pending.length > 0) {
     const file = pending.pop() as SourceFile;
     if (visited.has(file.path)) continue;
-    visited.add(file.path);
+    visited.set(file.path, file);
     for (const reference of referencesIn(file)) {
       const [target] = reference.value.split("#", 1) as [string];
       const location = { file: file.display, line: reference.line, column: reference.column };
@@ -45,7 +45,7 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
       else pending.push(loaded);
     }
   }
-  return ok;
+  return ok ? [...visited.values()] : undefined;
 }
 
 interface Reference {

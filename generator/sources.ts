@@ -47,6 +47,11 @@ export class SourceFiles {
     return file;
   }
 
+  /** Every file read so far and read whole: absolute path → text as read. */
+  texts(): ReadonlyMap<string, string> {
+    return new Map([...this.#cache].flatMap(([path, file]) => (file === undefined ? [] : [[path, file.text] as const])));
+  }
+
   /** The location of the node at a JSON pointer (as tokens), following `$ref`s across files; the deepest existing node when the path ends early. */
   locate(file: SourceFile, tokens: readonly string[]): SourceLocation {
     return this.#locate(file, tokens, 0);

@@ -1,5 +1,6 @@
 /** The `--mode` and `--policy` flags of `evc compat` and `evc diff`. */
-import { compatibilityModes, type CompatibilityPolicy } from "../compat/index.js";
+import { compatibilityModes } from "../compat/check.js";
+import type { CompatibilityPolicy } from "../compat/differ.js";
 import type { CompatibilityMode } from "@evc/runtime/codegen";
 import { ArgumentError } from "@evc/runtime";
 

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import type { SourceLocation } from "../diagnostics.js";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
 
 /** The output formats. */

@@ -1,8 +1,9 @@
 /** How commands report spec problems, contract changes and failures, through a `Reporter` (`--format`). */
 import type { ContractChange } from "../compat/contracts.js";
-import { ConfigError, type AcceptedBreak } from "../config.js";
+import type { AcceptedBreak } from "../config.js";
+import { ConfigError } from "../config-file.js";
 import { formatDiagnostic, SpecError, type SourceLocation, type SpecDiagnostic } from "../diagnostics.js";
-import { isContractError } from "@evc/runtime";
+import { isContractError } from "@evc/runtime/errors";
 import { ExitCode, type ExitCodeValue } from "./io.js";
 import type { Finding, Reporter } from "./output.js";
 

@@ -1,9 +1,8 @@
 /** `--config` and the flags that override `evc.config.yaml`: the settings a command runs with. */
 import type { Command } from "commander";
 import { relative, resolve } from "node:path";
-import { loadConfig, type EvcConfig } from "../config.js";
+import type { EvcConfig } from "../config.js";
 import type { GenerateOptions } from "../generate.js";
-import { parsePolicy } from "./compat-flags.js";
 import type { CliIO } from "./io.js";
 
 /** The flags that may override the configuration; each absent unless given. */
@@ -29,8 +28,12 @@ export function specOptions(command: Command): Command {
     .option("--allow-remote-refs", "let the parser fetch http(s) $refs");
 }
 
-/** The configuration with the flags given applied over it; flag paths start from the working directory. */
-export function readSettings(flags: SettingsFlags, io: CliIO): EvcConfig {
+/**
+ * The configuration with the flags given applied over it; flag paths start from the working
+ * directory. The reader (and its schema validator) loads only here, not when a command starts.
+ */
+export async function readSettings(flags: SettingsFlags, io: CliIO): Promise<EvcConfig> {
+  const [{ loadConfig }, { parsePolicy }] = await Promise.all([import("../config.js"), import("./compat-flags.js")]);
   const config = loadConfig({ cwd: io.cwd, file: flags.config });
   const path = (flag: string | undefined, fallback: string) => (flag === undefined ? fallback : resolve(io.cwd, flag));
   return {

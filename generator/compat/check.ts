@@ -65,16 +65,17 @@ export function isTransitive(mode: CompatibilityMode): boolean {
 
 /**
  * Check `next` against the earlier schemas (oldest first) under a mode and policy. Throws
- * `CompatibilityError` when a schema has a `$ref` that does not resolve inside it.
+ * `CompatibilityError` when a schema has a `$ref` that does not resolve inside it. Schemas are
+ * read as values: each object is read once, so change a schema by passing a new object.
  */
 export function checkCompatibility(previous: readonly JsonSchema[], next: JsonSchema, options: Partial<CheckOptions> = {}): CompatibilityReport {
   const { mode, policy } = { ...defaultCheckOptions(), ...options };
   const directions = directionsOf(mode);
   const first = isTransitive(mode) ? 0 : Math.max(0, previous.length - 1);
-  const nextRoot = new SchemaDocument(next).root();
+  const nextRoot = documentOf(next).root();
   const findings = new Map<string, { finding: CompatibilityFinding; breaks: Set<CompatibilityDirection> }>();
   for (let against = first; against < previous.length && directions.length > 0; against++) {
-    const oldRoot = new SchemaDocument(previous[against]).root();
+    const oldRoot = documentOf(previous[against] ?? true).root();
     const differ = new SchemaDiffer(policy);
     for (const direction of directions) {
       const backward = direction === "BACKWARD";
@@ -101,7 +102,25 @@ export function checkCompatibility(previous: readonly JsonSchema[], next: JsonSc
  */
 export function diffSchemas(original: JsonSchema, update: JsonSchema, policy: CompatibilityPolicy = "strict"): string[] {
   const differ = new SchemaDiffer(policy);
-  return differ.compare(new SchemaDocument(original).root(), new SchemaDocument(update).root()).map((found) => `${found.rule} ${pathText(found.path)}`);
+  return differ.compare(documentOf(original).root(), documentOf(update).root()).map((found) => `${found.rule} ${pathText(found.path)}`);
+}
+
+/** The documents of schemas checked so far, by the schema object: a schema checked against several others is read into nodes once. */
+const documents = new WeakMap<object, SchemaDocument>();
+
+/**
+ * The document of a schema. Schemas are read as values: the document is built from a copy taken
+ * the first time an object is seen, so a schema object changed in place after a check is not read
+ * again (pass a new object for new content).
+ */
+function documentOf(schema: JsonSchema): SchemaDocument {
+  if (typeof schema !== "object" || schema === null) return new SchemaDocument(schema);
+  let document = documents.get(schema);
+  if (document === undefined) {
+    document = new SchemaDocument(structuredClone(schema));
+    documents.set(schema, document);
+  }
+  return document;
 }
 
 function toFinding(found: Difference, direction: CompatibilityDirection, against: number): CompatibilityFinding {

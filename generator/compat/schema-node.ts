@@ -25,8 +25,6 @@ export interface Annotations {
 
 /** A subschema, resolved on first use. */
 export interface Child {
-  /** The subschema as written (before `$ref` resolution); identical texts are the same alternative in a combinator. */
-  readonly key: string;
   node(): SchemaNode;
 }
 
@@ -216,19 +214,21 @@ export class SchemaDocument {
         this.#following.delete(raw);
       }
     }
-    const built = buildNode(raw, (value, path) => this.#child(value, `${at}/${path}`));
+    const built = buildNode(
+      raw,
+      (value, path) => this.#child(value, `${at}/${path}`),
+      (value) => this.#keyOf(value),
+    );
     this.#nodes.set(raw, built);
     return built;
   }
 
   #child(raw: unknown, at: string): Child {
     let node: SchemaNode | undefined;
-    return {
-      key: this.#keyOf(raw),
-      node: () => (node ??= this.node(raw, at)),
-    };
+    return { node: () => (node ??= this.node(raw, at)) };
   }
 
+  /** The subschema as written (before `$ref` resolution): identical texts are the same alternative in a combinator. */
   #keyOf(raw: unknown): string {
     if (raw === false) return falseKey;
     if (!isPlainObject(raw)) return emptyKey;
@@ -268,7 +268,7 @@ const falseNode: FalseNode = { kind: "false" };
 
 type MakeChild = (raw: unknown, path: string) => Child;
 
-function buildNode(raw: Raw, child: MakeChild): SchemaNode {
+function buildNode(raw: Raw, child: MakeChild, keyOf: (raw: unknown) => string): SchemaNode {
   const meta = annotationsOf(raw);
   const parts = new Map<string, SchemaNode>();
   const types = typeListOf(raw["type"]);
@@ -291,10 +291,10 @@ function buildNode(raw: Raw, child: MakeChild): SchemaNode {
     const seen = new Set<string>();
     const branches: Child[] = [];
     list.forEach((item, index) => {
-      const branch = child(item, `${criterion}/${index}`);
-      if (seen.has(branch.key)) return;
-      seen.add(branch.key);
-      branches.push(branch);
+      const key = keyOf(item);
+      if (seen.has(key)) return;
+      seen.add(key);
+      branches.push(child(item, `${criterion}/${index}`));
     });
     parts.set(criterion, { kind: "combined", criterion, branches });
   }

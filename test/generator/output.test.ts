@@ -1,15 +1,5 @@
-import { cpSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { specWorkspace, type SpecWorkspace, shopUpcaster, writeShopUpcaster } from "../helpers/spec-workspace.js";
-
-const shop = join(import.meta.dirname, "../fixtures/asyncapi/shop");
-
-function shopWorkspace(): SpecWorkspace {
-  const ws = specWorkspace();
-  cpSync(shop, join(ws.dir, "specs"), { recursive: true });
-  return ws;
-}
+import { shopUpcaster, shopWorkspace, writeShopUpcaster } from "../helpers/spec-workspace.js";
 
 const upcaster = shopUpcaster;
 const writeUpcaster = writeShopUpcaster;

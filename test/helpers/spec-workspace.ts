@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -45,13 +45,21 @@ export function specWorkspace(files: Readonly<Record<string, string>> = {}): Spe
     async evc(...args) {
       let stdout = "";
       let stderr = "";
-      const io: CliIO = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd: dir, env: {} };
+      // The run cache of `evc generate` and `evc check` stays in the workspace, not in the project's node_modules it links to.
+      const io: CliIO = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd: dir, env: { EVC_CACHE_DIR: join(dir, ".evc-cache") } };
       const code = await runCli(args, io);
       return { code, stdout, stderr };
     },
     load: async <T>(path: string) => (await import(pathToFileURL(join(dir, path)).href)) as T,
     [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A workspace holding the shop fixture's specs in `specs/`. */
+export function shopWorkspace(): SpecWorkspace {
+  const ws = specWorkspace();
+  cpSync(join(import.meta.dirname, "../fixtures/asyncapi/shop"), join(ws.dir, "specs"), { recursive: true });
+  return ws;
 }
 
 /** The shop fixture's hand-written v2 to v3 upcaster, which `evc generate` creates as a stub. */

@@ -29,7 +29,7 @@ export const diffCommand: CommandRegistration = (command, io, done) => {
       const reporter = Reporter.from(io, "diff", flags);
       try {
         reporter.checkFormat();
-        const settings = readSettings(flags, io);
+        const settings = await readSettings(flags, io);
         const { compatibility } = settings;
         const against = flags.against ?? compatibility.baseline;
         if (against === undefined) throw new ArgumentError("against", "a git revision to compare with: give --against <git-ref>, or compatibility.baseline in evc.config.yaml");

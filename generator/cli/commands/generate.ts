@@ -1,14 +1,18 @@
 import type { Command } from "commander";
-import { checkLock } from "../../compat/lock.js";
-import { check, generate } from "../../generate.js";
-import { ExitCode, type CommandRegistration } from "../io.js";
+import type { ContractChange } from "../../compat/contracts.js";
+import type { AcceptedBreak } from "../../config.js";
+import type { SpecDiagnostic } from "../../diagnostics.js";
+import type { StaleFile } from "../../output.js";
+import { openRun, recordRun, snapshotInputs, type CacheFlags } from "../cached-runs.js";
+import { ExitCode, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
-import { generateOptions, readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
+import { generateOptions, readSettings, shownPath, specOptions } from "../settings.js";
 
-interface OutputFlags extends SettingsFlags {
+interface OutputFlags extends CacheFlags {
   format?: string;
   json?: boolean;
+  watch?: boolean;
 }
 
 function outputOptions(command: Command): Command {
@@ -16,38 +20,82 @@ function outputOptions(command: Command): Command {
     specOptions(command)
       .option("--out <dir>", "the output folder, which evc owns (default: the configuration's, else generated)")
       .option("--upcasters <dir>", "the folder of hand-written upcasters (default: the configuration's, else upcasters)")
-      .option("--runtime-import <specifier>", "how generated code imports the runtime helpers"),
+      .option("--runtime-import <specifier>", "how generated code imports the runtime helpers")
+      .option("--no-cache", "run in full even when no input changed since the last run (the cache is in node_modules/.cache/evc, or EVC_CACHE_DIR)"),
   );
 }
 
-/** `evc generate`: write the SDK from the specs, atomically; exit 1 on spec errors, leaving the output as it was. */
+/** What `evc generate` reports, kept in the run cache to report again. */
+interface GenerateOutcome {
+  readonly events: number;
+  readonly systems: number;
+  readonly warnings: readonly SpecDiagnostic[];
+  readonly upcasterProblems: readonly SpecDiagnostic[];
+}
+
+/** What `evc check` reports when the SDK is in sync, kept in the run cache to report again. */
+interface CheckOutcome {
+  readonly warnings: readonly SpecDiagnostic[];
+  readonly upcasterProblems: readonly SpecDiagnostic[];
+  readonly gate: { readonly locked: boolean; readonly changes: readonly ContractChange[]; readonly unused: readonly AcceptedBreak[] };
+  /** The output folder, the specs and the lock as the summary shows them. */
+  readonly shown: { readonly out: string; readonly specs: string; readonly lock: string };
+}
+
+/**
+ * `evc generate`: write the SDK from the specs, atomically; exit 1 on spec errors, leaving the output
+ * as it was. When no input changed since the last run and the output is as that run left it, the
+ * run is served from the cache. With `--watch`, keep regenerating on every save.
+ */
 export const generateCommand: CommandRegistration = (command, io, done) => {
-  outputOptions(command).action(async (flags: OutputFlags) => {
-    const started = performance.now();
-    const reporter = Reporter.from(io, "generate", flags);
-    let out = flags.out ?? "the output folder";
-    try {
-      reporter.checkFormat();
-      const settings = readSettings(flags, io);
-      out = shownPath(io, settings.output.dir);
-      const result = await generate(generateOptions(settings, flags, io));
-      printWarnings(reporter, result.warnings);
-      const { events, systems } = result.model;
-      const took = Math.round(performance.now() - started);
-      for (const file of result.files) reporter.text(`${file.reason === "extra" ? "removed" : "wrote"} ${file.path}\n`);
-      printWarnings(reporter, result.upcasterProblems, true);
-      const unwritten = result.upcasterProblems.length;
-      const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix: events would be dead-lettered or the SDK would not compile`;
-      done(reporter.finish(unwritten === 0 ? ExitCode.ok : ExitCode.finding, `${events.length} event versions of ${systems.length} systems: ${result.files.length === 0 ? "nothing changed" : `${result.files.length} files updated`} (${took} ms)${upcasters}`));
-    } catch (error) {
-      done(reportFailure(reporter, error, `${out} left unchanged`));
-    }
-  });
+  outputOptions(command)
+    .option("--watch", "keep running: regenerate whenever a spec, a file it references, an upcaster or the configuration is saved")
+    .action(async (flags: OutputFlags) => {
+      if (flags.watch === true) {
+        done(await (await import("../watch.js")).watchGenerate(flags, io));
+        return;
+      }
+      const started = performance.now();
+      const reporter = Reporter.from(io, "generate", flags);
+      let out = flags.out ?? "the output folder";
+      try {
+        reporter.checkFormat();
+        const run = openRun("generate", flags, io);
+        const cached = run?.cache.fresh<GenerateOutcome>(run.key);
+        if (cached !== undefined) {
+          done(reportGenerated(reporter, cached, [], performance.now() - started));
+          return;
+        }
+        const settings = await readSettings(flags, io);
+        out = shownPath(io, settings.output.dir);
+        const before = snapshotInputs(settings, flags, io);
+        const { generate } = await import("../../generate.js");
+        const result = await generate(generateOptions(settings, flags, io));
+        const outcome: GenerateOutcome = { events: result.model.events.length, systems: result.model.systems.length, warnings: result.warnings, upcasterProblems: result.upcasterProblems };
+        recordRun(run, before, result, outcome);
+        done(reportGenerated(reporter, outcome, result.files, performance.now() - started));
+      } catch (error) {
+        done(reportFailure(reporter, error, `${out} left unchanged`));
+      }
+    });
 };
+
+/** Report a generation run: warnings, the files written, the upcasters to fix and the summary. */
+export function reportGenerated(reporter: Reporter, outcome: GenerateOutcome, files: readonly StaleFile[], took: number): ExitCodeValue {
+  printWarnings(reporter, outcome.warnings);
+  for (const file of files) reporter.text(`${file.reason === "extra" ? "removed" : "wrote"} ${file.path}\n`);
+  printWarnings(reporter, outcome.upcasterProblems, true);
+  const unwritten = outcome.upcasterProblems.length;
+  const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix: events would be dead-lettered or the SDK would not compile`;
+  const changed = files.length === 0 ? "nothing changed" : `${files.length} files updated`;
+  return reporter.finish(unwritten === 0 ? ExitCode.ok : ExitCode.finding, `${outcome.events} event versions of ${outcome.systems} systems: ${changed} (${Math.round(took)} ms)${upcasters}`);
+}
 
 /**
  * `evc check`: exit 1 naming every stale file when the SDK does not match the specs, and every
  * change of a released contract that the lock forbids (accepted breaks pass, reported as such).
+ * An SDK found in sync is remembered in the run cache with what the gate said, for as long as no
+ * input (the lock included) and no generated file changes.
  */
 export const checkCommand: CommandRegistration = (command, io, done) => {
   outputOptions(command)
@@ -56,37 +104,51 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
       const reporter = Reporter.from(io, "check", flags);
       try {
         reporter.checkFormat();
-        const settings = readSettings(flags, io);
-        const result = await check(generateOptions(settings, flags, io));
-        printWarnings(reporter, result.warnings);
-        printWarnings(reporter, result.upcasterProblems, true);
-        for (const file of result.files) {
-          const message = `${file.path} is stale (${file.reason})`;
-          reporter.add({ severity: "error", rule: "STALE_FILE", message, location: { file: file.path, line: 1, column: 1 } }, `stale: ${file.path} (${file.reason})\n`, "stderr");
+        const run = openRun("check", flags, io);
+        const cached = run?.cache.fresh<CheckOutcome>(run.key);
+        if (cached !== undefined) {
+          done(reportChecked(reporter, cached, []));
+          return;
         }
+        const settings = await readSettings(flags, io);
         const { compatibility } = settings;
+        const before = snapshotInputs(settings, flags, io, [compatibility.lock]);
+        const [{ check }, { checkLock }] = await Promise.all([import("../../generate.js"), import("../../compat/lock.js")]);
+        const result = await check(generateOptions(settings, flags, io));
         const gate = checkLock(result, { lock: compatibility.lock, cwd: io.cwd, policy: compatibility.policy, accept: compatibility.accept });
-        const unreleased = gate.changes.filter((change) => change.rule === "EVENT_ADDED" || change.rule === "VERSION_ADDED").length;
-        printChanges(reporter, gate.changes.filter((change) => change.rule !== "EVENT_ADDED" && change.rule !== "VERSION_ADDED"));
-        printUnusedAccepts(reporter, gate.unused);
-        const breaking = gate.changes.filter((change) => change.severity === "breaking").length;
-        const accepted = gate.changes.filter((change) => change.severity === "accepted").length;
-        const lock = shownPath(io, compatibility.lock);
-        const stale = result.files.length;
-        const sdk = stale > 0 ? `${stale} generated files are stale; run \`evc generate\`` : `${shownPath(io, settings.output.dir)} is in sync with ${shownPath(io, settings.specs)}`;
-        const held = !gate.locked
-          ? `${lock} does not exist: no contract is released yet; run \`evc release\``
-          : breaking > 0
-            ? `${breaking} breaking change${breaking === 1 ? "" : "s"} of released contracts (${lock})`
-            : `released contracts hold (${lock}${accepted > 0 ? `; ${accepted} accepted break${accepted === 1 ? "" : "s"}` : ""})`;
-        const pending = gate.locked && unreleased > 0 ? `; ${unreleased} event version${unreleased === 1 ? "" : "s"} not released yet: \`evc release\` locks them` : "";
-        if (stale > 0) reporter.text(`evc: ${sdk}\n`, "stderr");
-        else reporter.text(`${sdk}\n`);
-        const unwritten = result.upcasterProblems.length;
-        const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix`;
-        done(reporter.finish(stale === 0 && breaking === 0 && unwritten === 0 ? ExitCode.ok : ExitCode.finding, `evc check: ${held}${pending}${upcasters}`));
+        const shown = { out: shownPath(io, settings.output.dir), specs: shownPath(io, settings.specs), lock: shownPath(io, compatibility.lock) };
+        const outcome: CheckOutcome = { warnings: result.warnings, upcasterProblems: result.upcasterProblems, gate, shown };
+        if (result.files.length === 0) recordRun(run, before, result, outcome);
+        done(reportChecked(reporter, outcome, result.files));
       } catch (error) {
         done(reportFailure(reporter, error, "cannot tell whether the SDK is stale"));
       }
     });
 };
+
+function reportChecked(reporter: Reporter, outcome: CheckOutcome, stale: readonly StaleFile[]): ExitCodeValue {
+  const { gate, shown } = outcome;
+  printWarnings(reporter, outcome.warnings);
+  printWarnings(reporter, outcome.upcasterProblems, true);
+  for (const file of stale) {
+    const message = `${file.path} is stale (${file.reason})`;
+    reporter.add({ severity: "error", rule: "STALE_FILE", message, location: { file: file.path, line: 1, column: 1 } }, `stale: ${file.path} (${file.reason})\n`, "stderr");
+  }
+  const unreleased = gate.changes.filter((change) => change.rule === "EVENT_ADDED" || change.rule === "VERSION_ADDED").length;
+  printChanges(reporter, gate.changes.filter((change) => change.rule !== "EVENT_ADDED" && change.rule !== "VERSION_ADDED"));
+  printUnusedAccepts(reporter, gate.unused);
+  const breaking = gate.changes.filter((change) => change.severity === "breaking").length;
+  const accepted = gate.changes.filter((change) => change.severity === "accepted").length;
+  const sdk = stale.length > 0 ? `${stale.length} generated files are stale; run \`evc generate\`` : `${shown.out} is in sync with ${shown.specs}`;
+  const held = !gate.locked
+    ? `${shown.lock} does not exist: no contract is released yet; run \`evc release\``
+    : breaking > 0
+      ? `${breaking} breaking change${breaking === 1 ? "" : "s"} of released contracts (${shown.lock})`
+      : `released contracts hold (${shown.lock}${accepted > 0 ? `; ${accepted} accepted break${accepted === 1 ? "" : "s"}` : ""})`;
+  const pending = gate.locked && unreleased > 0 ? `; ${unreleased} event version${unreleased === 1 ? "" : "s"} not released yet: \`evc release\` locks them` : "";
+  if (stale.length > 0) reporter.text(`evc: ${sdk}\n`, "stderr");
+  else reporter.text(`${sdk}\n`);
+  const unwritten = outcome.upcasterProblems.length;
+  const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix`;
+  return reporter.finish(stale.length === 0 && breaking === 0 && unwritten === 0 ? ExitCode.ok : ExitCode.finding, `evc check: ${held}${pending}${upcasters}`);
+}

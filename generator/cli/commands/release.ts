@@ -17,7 +17,7 @@ export const releaseCommand: CommandRegistration = (command, io, done) => {
       const reporter = Reporter.from(io, "release", flags);
       try {
         reporter.checkFormat();
-        const settings = readSettings(flags, io);
+        const settings = await readSettings(flags, io);
         const { compatibility } = settings;
         const head = await loadContracts({ specs: settings.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: compatibility.mode });
         printWarnings(reporter, head.warnings);
