@@ -30,6 +30,7 @@ import { ArgumentError, ContractError } from "./errors.js";
 import type { CreateInit, EventOf, EventTypeHandle } from "./event-types.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { kvKeyToken } from "./kv-key.js";
+import { bucketKeys } from "./kv-keys.js";
 import { readJsonEntry, watchKey } from "./kv-watch.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent } from "./publish.js";
@@ -481,9 +482,7 @@ export class ProcessManagerRunner<S> {
   }
 
   async #scanOnce(): Promise<void> {
-    const keys: string[] = [];
-    for await (const indexKey of await this.#kv.keys(`${this.definition.name}.due.>`)) keys.push(indexKey);
-    for (const indexKey of keys) {
+    for (const indexKey of await bucketKeys(this.bus.manager, this.options.bucket, `${this.definition.name}.due.>`)) {
       const entry = await this.#kv.get(indexKey);
       const due = entry === null ? undefined : readJsonEntry<{ key: string; deadline: number }>(entry);
       if (due === undefined || this.#stopping) continue;

@@ -22,6 +22,7 @@ import { isWrongLastSequence } from "./jetstream-errors.js";
 import { checkId } from "./identifiers.js";
 import { kvKeyToken } from "./kv-key.js";
 import { ensureBucket } from "./provision.js";
+import { bucketKeys } from "./kv-keys.js";
 import { readJsonEntry, watchKey } from "./kv-watch.js";
 import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
@@ -247,9 +248,7 @@ export class SagaRunner<S extends object, T = EventInstance> {
 
   async #claimExpired(): Promise<void> {
     try {
-      const keys: string[] = [];
-      for await (const key of await this.#kv.keys(`${this.definition.name}.>`)) keys.push(key);
-      for (const key of keys) {
+      for (const key of await bucketKeys(this.bus.manager, this.options.bucket, `${this.definition.name}.>`)) {
         const entry = await this.#kv.get(key);
         const record = entry === null ? undefined : readJsonEntry<SagaRecord<S>>(entry);
         if (entry === null || record === undefined || isFinal(record.status) || this.#active.has(record.instanceId) || record.leaseUntil > Date.now()) continue;

@@ -10,7 +10,7 @@ import { configFileName } from "../config-file.js";
 import { generate } from "../generate.js";
 import { SpecParser } from "../parse.js";
 import { openRun, recordRun, snapshotInputs, type CacheFlags } from "./cached-runs.js";
-import { reportGenerated } from "./commands/generate.js";
+import { reportGenerated } from "./generate-report.js";
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
 import { Reporter } from "./output.js";
 import { reportFailure } from "./report.js";

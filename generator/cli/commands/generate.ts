@@ -8,6 +8,7 @@ import { ExitCode, type CommandRegistration, type ExitCodeValue } from "../io.js
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
 import { generateOptions, readSettings, shownPath, specOptions } from "../settings.js";
+import { reportGenerated, type GenerateOutcome } from "../generate-report.js";
 
 interface OutputFlags extends CacheFlags {
   format?: string;
@@ -23,14 +24,6 @@ function outputOptions(command: Command): Command {
       .option("--runtime-import <specifier>", "how generated code imports the runtime helpers")
       .option("--no-cache", "run in full even when no input changed since the last run (the cache is in node_modules/.cache/evc, or EVC_CACHE_DIR)"),
   );
-}
-
-/** What `evc generate` reports, kept in the run cache to report again. */
-interface GenerateOutcome {
-  readonly events: number;
-  readonly systems: number;
-  readonly warnings: readonly SpecDiagnostic[];
-  readonly upcasterProblems: readonly SpecDiagnostic[];
 }
 
 /** What `evc check` reports when the SDK is in sync, kept in the run cache to report again. */
@@ -79,17 +72,6 @@ export const generateCommand: CommandRegistration = (command, io, done) => {
       }
     });
 };
-
-/** Report a generation run: warnings, the files written, the upcasters to fix and the summary. */
-export function reportGenerated(reporter: Reporter, outcome: GenerateOutcome, files: readonly StaleFile[], took: number): ExitCodeValue {
-  printWarnings(reporter, outcome.warnings);
-  for (const file of files) reporter.text(`${file.reason === "extra" ? "removed" : "wrote"} ${file.path}\n`);
-  printWarnings(reporter, outcome.upcasterProblems, true);
-  const unwritten = outcome.upcasterProblems.length;
-  const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix: events would be dead-lettered or the SDK would not compile`;
-  const changed = files.length === 0 ? "nothing changed" : `${files.length} files updated`;
-  return reporter.finish(unwritten === 0 ? ExitCode.ok : ExitCode.finding, `${outcome.events} event versions of ${outcome.systems} systems: ${changed} (${Math.round(took)} ms)${upcasters}`);
-}
 
 /**
  * `evc check`: exit 1 naming every stale file when the SDK does not match the specs, and every
