@@ -4,6 +4,7 @@
  * the category whose `events` hold its event type) picks the stream's policy for it; without one,
  * the consumer's delivery limit and backoff apply.
  */
+import type { CircuitBreaker } from "./circuit-breaker.js";
 import { failureKind } from "./failures.js";
 import { matchesPattern } from "./subject.js";
 import type { FailurePolicy, StreamSpec } from "./topology.js";
@@ -19,6 +20,25 @@ export type FailureDecision =
   | { readonly action: "retry"; readonly delayMs: number; readonly category: string | undefined }
   | { readonly action: "dead_letter"; readonly retried: boolean; readonly category: string | undefined }
   | { readonly action: "discard"; readonly category: string | undefined };
+
+/**
+ * What a subscription does when its handler failed: tell its circuit breaker (a `PermanentFailure`
+ * is the handler's verdict on the event, not a sign of a failing dependency, so it counts as a
+ * success there), then `decideFailure` with the subscription's limits, or else the stream's
+ * consumer defaults. Both buses' subscriptions use it.
+ */
+export function judgeFailure(
+  breaker: Pick<CircuitBreaker, "failure" | "success"> | undefined,
+  spec: StreamSpec,
+  eventType: string,
+  error: unknown,
+  deliveries: number,
+  limits: { readonly maxDeliver: number | undefined; readonly backoffMs: readonly number[] | undefined },
+): FailureDecision {
+  if (failureKind(error).retryable) breaker?.failure();
+  else breaker?.success();
+  return decideFailure(spec, eventType, error, deliveries, { maxDeliver: limits.maxDeliver ?? spec.consumer.maxDeliver, backoffMs: limits.backoffMs ?? spec.consumer.backoffMs });
+}
 
 /** Decide what a delivery that failed with `error` leads to, after `deliveries` deliveries that counted. */
 export function decideFailure(spec: StreamSpec, eventType: string, error: unknown, deliveries: number, limits: RetryLimits): FailureDecision {

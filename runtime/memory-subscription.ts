@@ -3,7 +3,7 @@
  * handles a message, with the same parts: `receiveEvent` decodes, validates and upcasts to the
  * version asked for (or says it can never be handled: dead-lettered at once as poison), the
  * handler runs with a `DeliveryContext` inside `Telemetry.handle`, a failure is redelivered after
- * `decideFailure` says (retries with backoff up to `maxDeliver`, a failure category's policy, a
+ * `judgeFailure` says (retries with backoff up to `maxDeliver`, a failure category's policy, a
  * `PermanentFailure` at once), then dead-lettered with `deadLetterCopy` or discarded; an open circuit
  * defers deliveries without counting them. What happens is told on `status()`.
  */
@@ -12,13 +12,11 @@ import { CircuitBreaker } from "./circuit-breaker.js";
 import { deadLetterCopy } from "./dead-letter.js";
 import { DeliveryContext, type CreateCaused, type DeliveredMessage } from "./delivery-context.js";
 import { asMsgHdrs } from "./headers.js";
-import { checkId } from "./identifiers.js";
 import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./memory-broker.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
-import { decideFailure } from "./failure-policy.js";
-import { failureKind } from "./failures.js";
+import { judgeFailure } from "./failure-policy.js";
 import type { Registry } from "./registry.js";
-import { receiveEvent, resolveTargets, streamsOf, type Targets } from "./routing.js";
+import { receiveEvent, subscriptionRoutes, type Targets } from "./routing.js";
 import { deferralLimit, type EventHandler, type SubscribeOptions } from "./subscribe.js";
 import { contractPattern, coveringPatterns } from "./subject.js";
 import type { Telemetry } from "./telemetry.js";
@@ -59,9 +57,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     this.#handler = handler;
     this.options = options;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    checkId("durable", options.durable, "consumer-name");
-    this.#targets = resolveTargets(host.registry, patterns, options.version);
-    this.#streams = streamsOf(host.registry, this.#targets);
+    ({ targets: this.#targets, streams: this.#streams } = subscriptionRoutes(host.registry, patterns, options));
     this.#breaker =
       options.circuitBreaker === undefined
         ? undefined
@@ -144,12 +140,9 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
       return;
     }
-    // A PermanentFailure is the handler's verdict on the event, not a sign of a failing dependency.
-    if (failureKind(run.error).retryable) this.#breaker?.failure();
-    else this.#breaker?.success();
     const spec = consumer.stream;
     const deliveries = delivery.count - delivery.deferrals;
-    const decision = decideFailure(spec, type, run.error, deliveries, { maxDeliver: this.options.maxDeliver ?? spec.consumer.maxDeliver, backoffMs: this.options.backoffMs ?? spec.consumer.backoffMs });
+    const decision = judgeFailure(this.#breaker, spec, type, run.error, deliveries, this.options);
     if (decision.action === "discard") {
       this.#host.telemetry.consumed(type, this.options.durable, "discarded", run.seconds);
       this.#notifier.emit({ type: "discarded", reason: run.error.message, category: decision.category, subject: message.subject, streamSeq: message.seq, deliveryCount: delivery.count });

@@ -8,6 +8,7 @@ import { announcedType, decodeMessage } from "./codec.js";
 import { convertVersion } from "./downcast.js";
 import { ArgumentError, DecodeError } from "./errors.js";
 import type { HeaderLookup } from "./headers.js";
+import { checkId } from "./identifiers.js";
 import type { Registry } from "./registry.js";
 import { supports, type ServerVersion } from "./server-features.js";
 import { contractPattern, coveringPatterns, matchesPattern, subjectOf } from "./subject.js";
@@ -35,6 +36,17 @@ export function resolveTargets(registry: Registry, patterns: string | readonly s
       return [type, target];
     }),
   );
+}
+
+/** What a subscription to `patterns` reads, after checking its durable name: its targets, and the streams that hold them. */
+export function subscriptionRoutes(
+  registry: Registry,
+  patterns: readonly string[],
+  options: { readonly durable: string; readonly version: number | undefined },
+): { targets: Targets; streams: Map<StreamSpec, EventContract[]> } {
+  checkId("durable", options.durable, "consumer-name");
+  const targets = resolveTargets(registry, patterns, options.version);
+  return { targets, streams: streamsOf(registry, targets) };
 }
 
 /** The streams holding every version of the targets, with the contracts on each; throws when one is on no declared stream. */

@@ -14,15 +14,13 @@ import { nanos } from "@nats-io/transport-node";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
-import { decideFailure, mostDeliveries } from "./failure-policy.js";
-import { failureKind } from "./failures.js";
+import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
-import { checkId } from "./identifiers.js";
 import { Notifier, type SubscriptionNotification } from "./notifications.js";
 import { isNotFound } from "./jetstream-errors.js";
 import { ensureConsumer } from "./provision.js";
 import type { Registry } from "./registry.js";
-import { consumerFilter, receiveEvent, resolveTargets, streamsOf, type ReceivedEvent, type Targets } from "./routing.js";
+import { consumerFilter, receiveEvent, subscriptionRoutes, type ReceivedEvent, type Targets } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
 import { replayOf, type StreamSpec } from "./topology.js";
 import { BoundedCounts } from "./bounded-counts.js";
@@ -137,9 +135,7 @@ export class Subscription {
     this.#handler = handler;
     this.options = options;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    checkId("durable", options.durable, "consumer-name");
-    this.#targets = resolveTargets(host.registry, patterns, options.version);
-    this.#streams = streamsOf(host.registry, this.#targets);
+    ({ targets: this.#targets, streams: this.#streams } = subscriptionRoutes(host.registry, patterns, options));
     this.#breaker =
       options.circuitBreaker === undefined
         ? undefined
@@ -212,7 +208,7 @@ export class Subscription {
       description: `evc subscription to "${this.pattern}"`,
       ack_policy: "explicit",
       ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
-      max_deliver: mostDeliveries(spec, this.#maxDeliver(spec)) + deadLetterAttempts + deferralLimit,
+      max_deliver: mostDeliveries(spec, this.options.maxDeliver ?? spec.consumer.maxDeliver) + deadLetterAttempts + deferralLimit,
       max_ack_pending: spec.consumer.maxAckPending,
     };
   }
@@ -242,10 +238,6 @@ export class Subscription {
     }
   }
 
-  /** Deliveries before a failing message is dead-lettered. */
-  #maxDeliver(spec: StreamSpec): number {
-    return this.options.maxDeliver ?? spec.consumer.maxDeliver;
-  }
 
   async #handle(spec: StreamSpec, message: JsMsg, subject: string): Promise<void> {
     const headers = messageHeaders(message);
@@ -279,12 +271,9 @@ export class Subscription {
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
       return;
     }
-    // A PermanentFailure is the handler's verdict on the event, not a sign of a failing dependency.
-    if (failureKind(run.error).retryable) this.#breaker?.failure();
-    else this.#breaker?.success();
     const key = keyOf(message);
     const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
-    const decision = decideFailure(spec, type, run.error, deliveries, { maxDeliver: this.#maxDeliver(spec), backoffMs: this.options.backoffMs ?? spec.consumer.backoffMs });
+    const decision = judgeFailure(this.#breaker, spec, type, run.error, deliveries, this.options);
     if (decision.action !== "retry") {
       this.#deferrals.delete(key);
       if (decision.action === "discard") this.#discard(message, subject, run.error, decision.category, run.seconds);
