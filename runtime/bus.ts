@@ -8,6 +8,7 @@ import type { EventInstance } from "./contract.js";
 import { checkId } from "./identifiers.js";
 import { credentialOptions, maskUrl, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ContractError } from "./errors.js";
+import { AckInbox } from "./ack-inbox.js";
 import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
@@ -146,6 +147,8 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   readonly metrics: RuntimeMetrics | undefined;
   /** The spans and metrics the runtime records; for modules built on the bus (the event store). */
   readonly telemetry: Telemetry;
+  /** Where the stream's acks of this bus's publishes come back. */
+  readonly acks: AckInbox;
   readonly #settings: ConnectOptions<Events>;
 
   /** Use `connect`. */
@@ -158,6 +161,7 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     this.server = server;
     this.metrics = settings.metrics === false ? undefined : settings.metrics;
     this.telemetry = new Telemetry(this.metrics);
+    this.acks = new AckInbox(nc, settings.connection.inboxPrefix);
     this.#settings = settings;
   }
 
@@ -173,18 +177,18 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
 
   /** Publish one event and return the stream's ack, retrying through timeouts and reconnects. */
   publish(event: EventInstance): Promise<PublishAck> {
-    return publishEvent(this.jetstream, this.registry, event, this.#settings.source, this.#publishSettings(), this.telemetry);
+    return publishEvent(this.acks, this.registry, event, this.#settings.source, this.#publishSettings(), this.telemetry);
   }
 
   /** Publish an event's JSON, whose `type` and `version` name its contract. */
   publishJson(json: object): Promise<PublishAck> {
-    return publishEvent(this.jetstream, this.registry, json as Publishable, this.#settings.source, this.#publishSettings(), this.telemetry);
+    return publishEvent(this.acks, this.registry, json as Publishable, this.#settings.source, this.#publishSettings(), this.telemetry);
   }
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
   publishBatch(events: readonly Publishable[], options: { maxInFlight?: number } = {}): Promise<PublishResult[]> {
     return publishEvents(
-      this.jetstream,
+      this.acks,
       this.registry,
       events,
       this.#settings.source,

@@ -287,7 +287,7 @@ export class EventStore {
       };
       let ack: PublishAck;
       try {
-        ack = await this.bus.telemetry.publish(contract, json, (trace) => sendEvent(this.bus.jetstream, withHeaders(prepared, trace === undefined ? storeHeaders : { ...trace, ...storeHeaders }), contract, settings));
+        ack = await this.bus.telemetry.publish(contract, json, (trace) => sendEvent(this.bus.acks, withHeaders(prepared, trace === undefined ? storeHeaders : { ...trace, ...storeHeaders }), contract, settings));
       } catch (error) {
         if (index === 0 && isWrongLastSequence(error)) return undefined;
         if (index === 0) throw error;

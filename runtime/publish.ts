@@ -5,9 +5,9 @@
  * window turns the retries into one stored event. A batch keeps a bounded number of publishes in
  * flight and reports a result per event.
  */
-import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
+import type { PubAck } from "@nats-io/jetstream";
 import { JetStreamApiError } from "@nats-io/jetstream";
-import { ClosedConnectionError } from "@nats-io/transport-node";
+import { AckTimeoutError, NoStreamResponseError, type AckInbox } from "./ack-inbox.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
@@ -98,18 +98,18 @@ export function retryPause(attempt: number, random: number): number {
 }
 
 /** Send one encoded event and wait for its ack, retrying with the same id on timeouts and lost connections. */
-export function sendEvent(js: JetStreamClient, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
+export function sendEvent(inbox: AckInbox, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
   const deadline = performance.now() + settings.retryForMs;
   // The first attempt goes out without an async frame of its own, and without closures made per call: most publishes need no retry.
-  return sendOnce(js, encoded, settings).then(
+  return sendOnce(inbox, encoded, settings).then(
     (ack) => ackOf(encoded, contract, ack),
-    (error: unknown) => retry(error, js, deadline, encoded, settings).then((ack) => ackOf(encoded, contract, ack)),
+    (error: unknown) => retry(error, inbox, deadline, encoded, settings).then((ack) => ackOf(encoded, contract, ack)),
   );
 }
 
-function sendOnce(js: JetStreamClient, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
+function sendOnce(inbox: AckInbox, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
   // `Nats-Msg-Id` is among the encoded headers already (`eventHeaders`).
-  return js.publish(encoded.subject, encoded.body, { headers: encoded.headers, timeout: settings.attemptTimeoutMs });
+  return inbox.publish(encoded.subject, encoded.body, encoded.headers, settings.attemptTimeoutMs);
 }
 
 function ackOf(encoded: EncodedEvent, contract: EventContract, ack: PubAck): PublishAck {
@@ -117,7 +117,7 @@ function ackOf(encoded: EncodedEvent, contract: EventContract, ack: PubAck): Pub
 }
 
 /** Retry a failed publish attempt with backoff until it is acknowledged or the budget ends at `deadline`. */
-async function retry(first: unknown, js: JetStreamClient, deadline: number, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
+async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
   let error = first;
   for (let tries = 1; ; tries++) {
     if (!retryable(error)) throw error;
@@ -125,7 +125,7 @@ async function retry(first: unknown, js: JetStreamClient, deadline: number, enco
     if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
     await sleep(pause);
     try {
-      return await sendOnce(js, encoded, settings);
+      return await sendOnce(inbox, encoded, settings);
     } catch (failure) {
       error = failure;
     }
@@ -136,9 +136,9 @@ async function retry(first: unknown, js: JetStreamClient, deadline: number, enco
  * Publish one event: validate and encode (throwing before anything is sent), then send, inside a
  * producer span. An event of an event-sourced aggregate type throws `EventSourcedPublishError`.
  */
-export async function publishEvent(js: JetStreamClient, registry: Registry, event: Publishable, source: string, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
+export async function publishEvent(inbox: AckInbox, registry: Registry, event: Publishable, source: string, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
   const { contract, json } = resolvePlainEvent(registry, event);
-  return telemetry.publish(contract, json, (trace) => sendEvent(js, encodeEvent(contract, json, { source, trace }), contract, settings));
+  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, encodeEvent(contract, json, { source, trace }), contract, settings));
 }
 
 /**
@@ -147,7 +147,7 @@ export async function publishEvent(js: JetStreamClient, registry: Registry, even
  * `EventSourcedPublishError` before any is sent.
  */
 export async function publishEvents(
-  js: JetStreamClient,
+  inbox: AckInbox,
   registry: Registry,
   events: readonly Publishable[],
   source: string,
@@ -155,7 +155,7 @@ export async function publishEvents(
   telemetry: Telemetry,
 ): Promise<PublishResult[]> {
   requirePlainWriters(registry, events);
-  return publishAll(events, settings.maxInFlight, (event) => publishEvent(js, registry, event, source, settings, telemetry));
+  return publishAll(events, settings.maxInFlight, (event) => publishEvent(inbox, registry, event, source, settings, telemetry));
 }
 
 /** Throw `EventSourcedPublishError` when any event of a batch is of an event-sourced aggregate type; an unknown or malformed one fails in its own result. */
@@ -190,8 +190,6 @@ export async function publishAll(events: readonly Publishable[], maxInFlight: nu
 }
 
 function retryable(error: unknown): boolean {
-  if (error instanceof ClosedConnectionError) return false;
-  if (error instanceof JetStreamApiError) return error.status === 503;
-  if (!(error instanceof Error)) return false;
-  return ["TimeoutError", "NoRespondersError", "RequestError", "ConnectionError", "JetStreamNotEnabled"].includes(error.name) || error.message.includes("timeout");
+  if (error instanceof AckTimeoutError || error instanceof NoStreamResponseError) return true;
+  return error instanceof JetStreamApiError && error.status === 503;
 }
