@@ -21,7 +21,7 @@ export interface Difference {
 /** What the comparison of one kind of schema needs from the comparison as a whole. */
 export interface DiffContext {
   /** The differences between two subschemas, with paths relative to them. */
-  compare(original: SchemaNode, update: SchemaNode): Difference[];
+  compare(original: SchemaNode, update: SchemaNode): readonly Difference[];
   /** Whether differences keep readers compatible under the policy in force. */
   compatible(differences: readonly Difference[]): boolean;
 }
