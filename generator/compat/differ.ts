@@ -53,7 +53,7 @@ export class SchemaDiffer implements DiffContext {
 
   /** Whether differences keep readers compatible under this differ's policy. */
   compatible(differences: readonly Difference[]): boolean {
-    return differences.every((found) => isCompatibleUnder(found.rule, this.#policy));
+    return this.#breaking(differences) === 0;
   }
 
   /** The differences from `original` (the writer's schema) to `update` (the reader's), paths relative to them. */
@@ -156,7 +156,9 @@ export class SchemaDiffer implements DiffContext {
   }
 
   #breaking(found: readonly Difference[]): number {
-    return found.filter((difference) => !isCompatibleUnder(difference.rule, this.#policy)).length;
+    let breaking = 0;
+    for (const difference of found) if (!isCompatibleUnder(difference.rule, this.#policy)) breaking++;
+    return breaking;
   }
 
   #ifCompatible(found: readonly Difference[]): readonly Difference[] | undefined {
@@ -308,11 +310,6 @@ function alignImpliedType(
   before: ReadonlyMap<string, SchemaNode>,
   after: ReadonlyMap<string, SchemaNode>,
 ): { before: ReadonlyMap<string, SchemaNode>; after: ReadonlyMap<string, SchemaNode>; found: Difference[] } {
-  const declared = (parts: ReadonlyMap<string, SchemaNode>) => {
-    const type = parts.get("type");
-    return type !== undefined && type.kind !== "types" ? type.kind : undefined;
-  };
-  const retitle = (parts: ReadonlyMap<string, SchemaNode>, role: string) => new Map([...parts].map(([key, part]) => [key === role ? "type" : key, part]));
   const oldType = declared(before);
   const newType = declared(after);
   if (oldType !== undefined && !after.has("type") && after.has(`implied:${oldType}`)) {
@@ -322,6 +319,17 @@ function alignImpliedType(
     return { before: retitle(before, `implied:${newType}`), after, found: [difference("TYPE_NARROWED", [], { before: `any value, ${newType}s constrained`, after: newType })] };
   }
   return { before, after, found: [] };
+}
+
+/** The one type a schema object declares (not a list of types), if it does. */
+function declared(parts: ReadonlyMap<string, SchemaNode>): SchemaNode["kind"] | undefined {
+  const type = parts.get("type");
+  return type !== undefined && type.kind !== "types" ? type.kind : undefined;
+}
+
+/** The parts with the one in `role` moved to the role `type`. */
+function retitle(parts: ReadonlyMap<string, SchemaNode>, role: string): ReadonlyMap<string, SchemaNode> {
+  return new Map([...parts].map(([key, part]) => [key === role ? "type" : key, part]));
 }
 
 /** What a schema constrains, by role; a schema of one kind is its own only part. */
