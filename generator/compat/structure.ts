@@ -11,7 +11,7 @@ const idsOfTexts = new Map<string, number>();
 /** The id of each value read so far; null for a value without one, and while a value is being read (a cycle). */
 const idsOfValues = new WeakMap<object, number | null>();
 /** Texts kept at most; past it they are forgotten. Ids are never reused, so values read before keep ids that still mean what they meant. */
-const maxTexts = 200_000;
+const maxTexts = 100_000;
 let nextId = 1;
 
 /** The structure id of a schema value; undefined when it holds a `$ref` or is not plain JSON. */
