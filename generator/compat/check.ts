@@ -82,10 +82,12 @@ export function checkCompatibility(previous: readonly JsonSchema[], next: JsonSc
       const walked = backward ? differ.compare(oldRoot, nextRoot) : differ.compare(nextRoot, oldRoot);
       for (const found of walked) {
         if (isCompatibleUnder(found.rule, policy)) continue;
-        const finding = toFinding(found, direction, against);
-        const key = `${against}\u0000${finding.rule}\u0000${finding.path}`;
+        const rule = backward ? found.rule : (found.mirror ?? mirrorOf(found.rule));
+        const path = pathText(found.path);
+        const key = `${against}\u0000${rule}\u0000${path}`;
         const known = findings.get(key);
-        if (known === undefined) findings.set(key, { finding, breaks: new Set([direction]) });
+        // The same change found both ways is one finding, its message written once.
+        if (known === undefined) findings.set(key, { finding: toFinding(found, rule, path, direction, against), breaks: new Set([direction]) });
         else known.breaks.add(direction);
       }
     }
@@ -123,15 +125,15 @@ function documentOf(schema: JsonSchema): SchemaDocument {
   return document;
 }
 
-function toFinding(found: Difference, direction: CompatibilityDirection, against: number): CompatibilityFinding {
+/** The finding of a difference walked in a direction, under the rule and path it has as a change from old to new. */
+function toFinding(found: Difference, rule: RuleId, path: string, direction: CompatibilityDirection, against: number): CompatibilityFinding {
   const backward = direction === "BACKWARD";
   const roles: Roles = backward ? { reader: "new", writer: "old" } : { reader: "old", writer: "new" };
-  const rule = backward ? found.rule : (found.mirror ?? mirrorOf(found.rule));
   const before = backward ? found.before : found.after;
   const after = backward ? found.after : found.before;
   return {
     rule,
-    path: pathText(found.path),
+    path,
     tokens: found.path,
     breaks: [direction],
     message: findingMessage(rule, found, before, after, roles),

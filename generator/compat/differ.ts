@@ -3,7 +3,10 @@
  * writer's schema (original) to a reader's (update) and lists every difference. Pairs of subschemas
  * are compared once (recursive schemas meet the same pair again; a pair met while it is still being
  * compared is assumed compatible, the greatest fixed point, and results that rest on such an
- * assumption are not reused elsewhere).
+ * assumption are not reused elsewhere). The differences of two subschemas free of `$ref` depend on
+ * nothing but how both are written and the policy, so they are kept across comparisons and checks
+ * by the structure ids of both (`structure.ts`): a version against itself, or the parts versions
+ * share (the envelope), are walked once.
  */
 import { isDeepStrictEqual } from "node:util";
 import type { JsonValue } from "@evc/runtime/codegen";
@@ -15,6 +18,7 @@ import { CompatibilityError } from "./errors.js";
 import { describeNode } from "./describe.js";
 import { provablyDisjoint } from "./disjoint.js";
 import { maximumMatching } from "./matching.js";
+import { PairMemo } from "./pair-memo.js";
 import { isCompatibleUnder, type RuleId } from "./rules.js";
 import { isTypedNode, type CombinedNode, type NotNode, type SchemaNode, type TypedNode, type TypesNode } from "./schema-node.js";
 
@@ -24,10 +28,18 @@ export type CompatibilityPolicy = "strict" | "lenient";
 /** Pairs of subschemas one comparison may visit before it gives up: far beyond any real schema, short of a hang. */
 const maxComparisons = 1_000_000;
 
+/**
+ * Pairs of `$ref`-free subschemas whose differences each policy keeps before it forgets them all:
+ * far more than the versions of a repository make, a bound for long-lived processes (`evc studio`).
+ */
+const maxReused = 100_000;
+const reused: Record<CompatibilityPolicy, PairMemo<readonly Difference[]>> = { strict: new PairMemo(maxReused), lenient: new PairMemo(maxReused) };
+
 /** Compares schemas under one policy; reuse an instance for schemas of the same two documents. */
 export class SchemaDiffer implements DiffContext {
   readonly #policy: CompatibilityPolicy;
-  readonly #done = new Map<SchemaNode, Map<SchemaNode, Difference[]>>();
+  readonly #reused: PairMemo<readonly Difference[]>;
+  readonly #done = new Map<SchemaNode, Map<SchemaNode, readonly Difference[]>>();
   readonly #depthOf = new Map<SchemaNode, Map<SchemaNode, number>>();
   /** The shallowest in-progress pair the current comparison leaned on. */
   #leanedOn = Number.POSITIVE_INFINITY;
@@ -36,15 +48,21 @@ export class SchemaDiffer implements DiffContext {
 
   constructor(policy: CompatibilityPolicy) {
     this.#policy = policy;
+    this.#reused = reused[policy];
   }
 
   /** Whether differences keep readers compatible under this differ's policy. */
   compatible(differences: readonly Difference[]): boolean {
-    return differences.every((found) => isCompatibleUnder(found.rule, this.#policy));
+    return this.#breaking(differences) === 0;
   }
 
   /** The differences from `original` (the writer's schema) to `update` (the reader's), paths relative to them. */
-  compare(original: SchemaNode, update: SchemaNode): Difference[] {
+  compare(original: SchemaNode, update: SchemaNode): readonly Difference[] {
+    const first = original.structure;
+    const second = update.structure;
+    const reusable = first !== undefined && second !== undefined;
+    const kept = reusable ? this.#reused.get(first, second) : undefined;
+    if (kept !== undefined) return kept;
     const cached = this.#done.get(original)?.get(update);
     if (cached !== undefined) return cached;
     const inProgress = this.#depthOf.get(original)?.get(update);
@@ -61,7 +79,10 @@ export class SchemaDiffer implements DiffContext {
     inner(this.#depthOf, original).set(update, depth);
     try {
       const found = this.#compareNodes(original, update);
-      if (this.#leanedOn >= depth) inner(this.#done, original).set(update, found);
+      if (this.#leanedOn >= depth) {
+        inner(this.#done, original).set(update, found);
+        if (reusable) this.#reused.set(first, second, found);
+      }
       return found;
     } finally {
       this.#depthOf.get(original)?.delete(update);
@@ -70,7 +91,7 @@ export class SchemaDiffer implements DiffContext {
     }
   }
 
-  #compareNodes(original: SchemaNode, update: SchemaNode): Difference[] {
+  #compareNodes(original: SchemaNode, update: SchemaNode): readonly Difference[] {
     if (update.kind === "empty") return original.kind === "empty" ? annotations(original, update) : [];
     if (original.kind === "false") return [];
     if (original.kind === "combined" && update.kind === "combined") return [...annotations(original, update), ...this.#compareCombined(original, update)];
@@ -86,7 +107,7 @@ export class SchemaDiffer implements DiffContext {
   }
 
   /** A schema that becomes a combinator: fine when it fits one alternative (anyOf, oneOf) or every part (allOf). */
-  #intoCombinator(original: SchemaNode, update: CombinedNode): Difference[] | undefined {
+  #intoCombinator(original: SchemaNode, update: CombinedNode): readonly Difference[] | undefined {
     const branches = update.branches.map((branch) => branch.node());
     if (branches.length === 1) return this.#ifCompatible(this.compare(original, branches[0] as SchemaNode));
     if (update.criterion === "allOf") {
@@ -104,7 +125,7 @@ export class SchemaDiffer implements DiffContext {
   }
 
   /** A combinator that becomes a plain schema: fine when one part (allOf) or every alternative (anyOf, oneOf) fits it. */
-  #outOfCombinator(original: CombinedNode, update: SchemaNode): Difference[] | undefined {
+  #outOfCombinator(original: CombinedNode, update: SchemaNode): readonly Difference[] | undefined {
     const branches = original.branches.map((branch) => branch.node());
     if (branches.length === 1) return this.#ifCompatible(this.compare(branches[0] as SchemaNode, update));
     if (original.criterion !== "allOf") {
@@ -135,10 +156,12 @@ export class SchemaDiffer implements DiffContext {
   }
 
   #breaking(found: readonly Difference[]): number {
-    return found.filter((difference) => !isCompatibleUnder(difference.rule, this.#policy)).length;
+    let breaking = 0;
+    for (const difference of found) if (!isCompatibleUnder(difference.rule, this.#policy)) breaking++;
+    return breaking;
   }
 
-  #ifCompatible(found: Difference[]): Difference[] | undefined {
+  #ifCompatible(found: readonly Difference[]): readonly Difference[] | undefined {
     return this.compatible(found) ? found : undefined;
   }
 
@@ -287,11 +310,6 @@ function alignImpliedType(
   before: ReadonlyMap<string, SchemaNode>,
   after: ReadonlyMap<string, SchemaNode>,
 ): { before: ReadonlyMap<string, SchemaNode>; after: ReadonlyMap<string, SchemaNode>; found: Difference[] } {
-  const declared = (parts: ReadonlyMap<string, SchemaNode>) => {
-    const type = parts.get("type");
-    return type !== undefined && type.kind !== "types" ? type.kind : undefined;
-  };
-  const retitle = (parts: ReadonlyMap<string, SchemaNode>, role: string) => new Map([...parts].map(([key, part]) => [key === role ? "type" : key, part]));
   const oldType = declared(before);
   const newType = declared(after);
   if (oldType !== undefined && !after.has("type") && after.has(`implied:${oldType}`)) {
@@ -301,6 +319,17 @@ function alignImpliedType(
     return { before: retitle(before, `implied:${newType}`), after, found: [difference("TYPE_NARROWED", [], { before: `any value, ${newType}s constrained`, after: newType })] };
   }
   return { before, after, found: [] };
+}
+
+/** The one type a schema object declares (not a list of types), if it does. */
+function declared(parts: ReadonlyMap<string, SchemaNode>): SchemaNode["kind"] | undefined {
+  const type = parts.get("type");
+  return type !== undefined && type.kind !== "types" ? type.kind : undefined;
+}
+
+/** The parts with the one in `role` moved to the role `type`. */
+function retitle(parts: ReadonlyMap<string, SchemaNode>, role: string): ReadonlyMap<string, SchemaNode> {
+  return new Map([...parts].map(([key, part]) => [key === role ? "type" : key, part]));
 }
 
 /** What a schema constrains, by role; a schema of one kind is its own only part. */

@@ -3,40 +3,44 @@ import type { JsonValue } from "@evc/runtime/codegen";
 import type { RuleId } from "./rules.js";
 import type { SchemaNode } from "./schema-node.js";
 
-/** A difference at a place in the schemas. */
+/** A difference at a place in the schemas. Every difference has every field (one shape, quick to read and copy); unknown ones are undefined. */
 export interface Difference {
   readonly rule: RuleId;
   /** JSON pointer tokens from the schemas' root to the keyword or subschema that differs. */
   readonly path: readonly string[];
   /** The value in the original (writer's) schema, for messages. */
-  readonly before?: JsonValue;
+  readonly before: JsonValue | undefined;
   /** The value in the update (reader's) schema, for messages. */
-  readonly after?: JsonValue;
+  readonly after: JsonValue | undefined;
   /** The same change walked the other way, where the rule table's mirror would misname it. */
-  readonly mirror?: RuleId;
+  readonly mirror: RuleId | undefined;
   /** More context for messages; `{reader}` stands for the reading side. */
-  readonly detail?: string;
+  readonly detail: string | undefined;
 }
 
 /** What the comparison of one kind of schema needs from the comparison as a whole. */
 export interface DiffContext {
   /** The differences between two subschemas, with paths relative to them. */
-  compare(original: SchemaNode, update: SchemaNode): Difference[];
+  compare(original: SchemaNode, update: SchemaNode): readonly Difference[];
   /** Whether differences keep readers compatible under the policy in force. */
   compatible(differences: readonly Difference[]): boolean;
 }
 
-/** Extra facts of a difference; undefined ones are left out. */
-type Extras = { readonly [K in Exclude<keyof Difference, "rule" | "path">]?: Difference[K] | undefined };
+/** Extra facts of a difference, each optional. */
+type Extras = { readonly [K in Exclude<keyof Difference, "rule" | "path">]?: Difference[K] };
+
+const noExtras: Extras = {};
 
 /** A difference at `path` (tokens relative to the schemas being compared). */
-export function difference(rule: RuleId, path: readonly string[] = [], extras: Extras = {}): Difference {
-  return { rule, path, ...definedOnly(extras) };
+export function difference(rule: RuleId, path: readonly string[] = [], extras: Extras = noExtras): Difference {
+  return { rule, path, before: extras.before, after: extras.after, mirror: extras.mirror, detail: extras.detail };
 }
 
 /** Differences of subschemas moved below `prefix`. */
 export function under(prefix: readonly string[], differences: readonly Difference[]): Difference[] {
-  return differences.map((found) => ({ ...found, path: [...prefix, ...found.path] }));
+  const moved: Difference[] = [];
+  for (const found of differences) moved.push(difference(found.rule, prefix.concat(found.path), found));
+  return moved;
 }
 
 /**
@@ -76,10 +80,4 @@ export function restDifference(
   if (constrains(before) && !constrains(after)) return [difference(`${prefix}_EXTENDED`, path)];
   if (before === undefined || after === undefined || !constrains(before)) return [];
   return under(path, context.compare(before, after));
-}
-
-function definedOnly(extras: Extras): Partial<Difference> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(extras)) if (value !== undefined) out[key] = value;
-  return out as Partial<Difference>;
 }

@@ -11,6 +11,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isPlainObject, type JsonValue, pointerTokens } from "@evc/runtime/codegen";
 import { CompatibilityError } from "./errors.js";
+import { structureOf } from "./structure.js";
 
 type Raw = Record<string, unknown>;
 
@@ -31,6 +32,11 @@ export interface Child {
 interface Base {
   /** Present on the node that stands for a whole schema object, absent on its parts. */
   readonly meta?: Annotations;
+  /**
+   * On the node of a whole schema object free of `$ref`: its structure id, the same for every
+   * schema object written the same way (`structure.ts`), whose nodes compare alike anywhere.
+   */
+  readonly structure?: number;
 }
 
 /** `true`, `{}` or a schema object with nothing but annotations: every value. */
@@ -305,10 +311,15 @@ function buildNode(raw: Raw, child: MakeChild, keyOf: (raw: unknown) => string):
   for (const keyword of ["unevaluatedProperties", "unevaluatedItems"] as const) {
     if (keyword in raw && unevaluatedRole(raw, keyword) === "opaque") parts.set(keyword, { kind: "opaque", keyword, value: withoutAnnotations(raw) });
   }
+  const whole = { meta, ...definedStructure(structureOf(raw)) };
   const [only] = parts.values();
-  if (parts.size === 0) return { kind: "empty", meta };
-  if (parts.size === 1 && only !== undefined) return { ...only, meta };
-  return { kind: "parts", parts, meta };
+  if (parts.size === 0) return { kind: "empty", ...whole };
+  if (parts.size === 1 && only !== undefined) return { ...only, ...whole };
+  return { kind: "parts", parts, ...whole };
+}
+
+function definedStructure(structure: number | undefined): { structure?: number } {
+  return structure === undefined ? {} : { structure };
 }
 
 /**
