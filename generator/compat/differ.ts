@@ -35,6 +35,11 @@ const maxComparisons = 1_000_000;
 const maxReused = 100_000;
 const reused: Record<CompatibilityPolicy, PairMemo<readonly Difference[]>> = { strict: new PairMemo(maxReused), lenient: new PairMemo(maxReused) };
 
+/** Forget the comparisons kept across checks: a long-lived process frees their memory, and a benchmark measures the checker walking every pair anew. */
+export function forgetComparisons(): void {
+  for (const memo of Object.values(reused)) memo.clear();
+}
+
 /** Compares schemas under one policy; reuse an instance for schemas of the same two documents. */
 export class SchemaDiffer implements DiffContext {
   readonly #policy: CompatibilityPolicy;

@@ -10,6 +10,12 @@ export class PairMemo<V> {
     this.#limit = limit;
   }
 
+  /** Forget every result. */
+  clear(): void {
+    this.#byFirst.clear();
+    this.#size = 0;
+  }
+
   /** The result kept for the pair, if any. */
   get(first: number, second: number): V | undefined {
     return this.#byFirst.get(first)?.get(second);
@@ -17,10 +23,7 @@ export class PairMemo<V> {
 
   /** Keep a result for the pair. */
   set(first: number, second: number, value: V): void {
-    if (this.#size >= this.#limit) {
-      this.#byFirst.clear();
-      this.#size = 0;
-    }
+    if (this.#size >= this.#limit) this.clear();
     let bySecond = this.#byFirst.get(first);
     if (bySecond === undefined) {
       bySecond = new Map();
