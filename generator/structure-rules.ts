@@ -19,6 +19,7 @@ export function sharedStructureRules() {
   const inventory = {} as Parameters<typeof documentStructure>[2]["documentInventory"];
   const check: StructureCheck = (input, options, context) => documentStructure(input, options, { ...context, documentInventory: inventory });
   return {
+    // The parser's rulesets come first whatever this says; these rules then override two of theirs.
     extends: [],
     rules: {
       "asyncapi-document-resolved": { given: "$", then: { function: check, functionOptions: { resolved: true } } },
