@@ -2,6 +2,8 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import type { JsonSchema } from "@evc/runtime/codegen";
+import type { EventModel } from "./model.js";
+import { eventSchemaId, findSharedSchemas, referencingSchema, type SharedSchemas } from "./shared-schemas.js";
 
 /** The ajv options every validator is compiled with, here and in the standalone code. */
 export const ajvOptions = {
@@ -43,40 +45,91 @@ export const knownFormats: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Compiles payload schemas for the generator's checks (each with an ajv instance of its own, so that
- * no schema's `$id` or keywords reach another's) and the standalone validators modules.
+ * Compiles the payload schemas of a model's events once, for the generator's checks and for the
+ * standalone validators module alike: one ajv instance holds every event's schema (with its `$id`)
+ * and the subschemas the events share, each compiled once to a function the events' validators call,
+ * which is what the validators module is then written from. A schema that holds `$id`, `$ref` or
+ * `$anchor` is compiled for the checks with an ajv instance of its own, so that no identifier of
+ * another schema reaches it, and so is one the shared instance cannot compile: the error is the one
+ * the schema alone gives.
  */
 export class SchemaCompiler {
+  /** The subschemas the events share. */
+  readonly shared: SharedSchemas;
   readonly #compiled = new Map<JsonSchema, ValidateFunction>();
   /** Checks schemas against the draft-07 meta-schema once, so that per-schema instances need not compile it each. */
   readonly #checker = new Ajv({ ...ajvOptions, code: {} });
+  readonly #ajv = new Ajv({ ...ajvOptions, validateSchema: false, inlineRefs: false });
+  /** The events' schemas the shared instance holds, with their `$id` there. */
+  readonly #ids = new Map<JsonSchema, string>();
+  /** The first schema the shared instance refused to add (a duplicate `$id`): the validators module cannot be written. */
+  #refused: Error | undefined;
 
-  /** Compile a schema (once); throws ajv's error when the schema itself is invalid. */
-  compile(schema: JsonSchema): ValidateFunction {
-    let validate = this.#compiled.get(schema);
+  /** Add the events' schemas (each kept event once) and their shared subschemas; nothing is compiled yet. */
+  constructor(events: readonly EventModel[]) {
+    addFormats.default(this.#ajv);
+    this.shared = findSharedSchemas(events);
+    for (const schema of this.shared.list) this.#add(referencingSchema(schema.schema, this.shared, schema.id));
+    for (const event of events) {
+      if (this.#add(referencingSchema(event.schema, this.shared, eventSchemaId(event)))) this.#ids.set(event.schema, eventSchemaId(event));
+    }
+  }
+
+  /** The validator of an event's payload schema (compiled once); throws ajv's error when the schema itself is invalid. */
+  compile(event: EventModel): ValidateFunction {
+    let validate = this.#compiled.get(event.schema);
     if (validate === undefined) {
-      if (!this.#checker.validateSchema(schema as object | boolean)) {
+      if (!this.#checker.validateSchema(event.schema as object | boolean)) {
         throw new Error(`schema is invalid: ${this.#checker.errorsText(this.#checker.errors)}`);
       }
-      const ajv = new Ajv({ ...ajvOptions, validateSchema: false });
-      addFormats.default(ajv);
-      validate = ajv.compile(schema as object | boolean);
-      this.#compiled.set(schema, validate);
+      // Compiled in the shared instance even when not used here: its functions are numbered in the order of the checks.
+      const shared = this.#fromShared(event.schema);
+      validate = shared !== undefined && !identifies(event.schema) ? shared : compileAlone(event.schema);
+      this.#compiled.set(event.schema, validate);
     }
     return validate;
   }
 
   /**
-   * One standalone ES module for many schemas, compiled by one ajv instance: `shared` (each with its
-   * `$id`) are compiled once, as functions the validators that `$ref` them call; each of `exports`
-   * (export name → schema with its `$id`) becomes a named export.
+   * One standalone ES module of the events' validators, each a named export (export name → event):
+   * the functions compiled for the checks, shared subschemas as functions of their own.
    */
-  standaloneModule(shared: readonly JsonSchema[], exports: ReadonlyMap<string, JsonSchema>): string {
-    const ajv = new Ajv({ ...ajvOptions, validateSchema: false, inlineRefs: false });
-    addFormats.default(ajv);
-    for (const schema of [...shared, ...exports.values()]) ajv.addSchema(schema as object);
+  standaloneModule(exports: ReadonlyMap<string, EventModel>): string {
+    if (this.#refused !== undefined) throw this.#refused;
     const ids: Record<string, string> = {};
-    for (const [name, schema] of exports) ids[name] = (schema as { $id: string }).$id;
-    return standaloneCode.default(ajv, ids);
+    for (const [name, event] of exports) ids[name] = eventSchemaId(event);
+    return standaloneCode.default(this.#ajv, ids);
   }
+
+  #add(schema: JsonSchema): boolean {
+    try {
+      this.#ajv.addSchema(schema as object);
+      return true;
+    } catch (error) {
+      this.#refused ??= error as Error;
+      return false;
+    }
+  }
+
+  #fromShared(schema: JsonSchema): ValidateFunction | undefined {
+    const id = this.#ids.get(schema);
+    if (id === undefined) return undefined;
+    try {
+      return this.#ajv.getSchema(id);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Compile a schema with an ajv instance of its own. */
+function compileAlone(schema: JsonSchema): ValidateFunction {
+  const ajv = new Ajv({ ...ajvOptions, validateSchema: false });
+  addFormats.default(ajv);
+  return ajv.compile(schema as object | boolean);
+}
+
+/** Whether a schema holds a key that names or points at a schema (`$id`, `$ref`, `$anchor`), anywhere (property names too: such a schema is compiled alone). */
+function identifies(schema: JsonSchema): boolean {
+  return /"\$(id|ref|anchor|dynamicRef|dynamicAnchor|recursiveRef|recursiveAnchor)":/.test(JSON.stringify(schema));
 }

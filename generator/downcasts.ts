@@ -51,7 +51,7 @@ function isVersionPin(finding: CompatibilityFinding): boolean {
  */
 function readsExamples(event: EventModel, previous: EventModel, compiler: SchemaCompiler, steps: readonly UpcastStep[], sink: DiagnosticSink | undefined): boolean {
   const shape = stepsDowncaster(steps);
-  const validate = compiler.compile(previous.schema);
+  const validate = compiler.compile(previous);
   let reads = true;
   for (const example of event.examples) {
     if (!isPlainObject(example.payload)) continue;

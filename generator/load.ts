@@ -9,7 +9,7 @@ import { discoverDocuments } from "./discover.js";
 import type { ContractModel, EventModel } from "./model.js";
 import { SpecParser } from "./parse.js";
 import { checkReferences } from "./refs.js";
-import { checkContracts } from "./rules.js";
+import { checkContracts, foldDuplicates } from "./rules.js";
 import { judgeDowncasts } from "./downcasts.js";
 import { ModelNamer } from "./schema-graph.js";
 import { pointerTokens, SourceFiles } from "./sources.js";
@@ -70,8 +70,10 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const context = { sources, namer, sink, types, defaultMode: options.defaultCompatibility ?? "BACKWARD" } as const;
   const documents = parsed.map((document) => buildDocumentModel(document, context));
   const systems = documents.map((document) => document.system);
-  const compiler = new SchemaCompiler();
-  const events = judgeDowncasts(checkContracts(systems, documents.flatMap((document) => document.events), compiler, sink), compiler, sink);
+  const kept = foldDuplicates(documents.flatMap((document) => document.events), sink);
+  const compiler = new SchemaCompiler(kept);
+  checkContracts(systems, kept, compiler, sink);
+  const events = judgeDowncasts(kept, compiler, sink);
   const diagnostics = sink.all();
   if (sink.hasErrors()) throw new SpecError(diagnostics);
   const locate = (event: EventModel, schemaPath: readonly string[]): SourceLocation => {

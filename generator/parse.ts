@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface, type Diagnostic } from "@asyncapi/parser";
 import { DiagnosticSink, type SpecDiagnostic } from "./diagnostics.js";
 import type { SourceFile, SourceFiles } from "./sources.js";
+import { sharedStructureRules } from "./structure-rules.js";
 
 /** A document as parsed from given texts of its files, with what the parser said about it. */
 interface ParsedEntry {
@@ -11,12 +12,12 @@ interface ParsedEntry {
 }
 
 /**
- * Reads AsyncAPI documents with `@asyncapi/parser`; one parser (and its compiled ruleset) serves every
- * document. It remembers the last parse of each document with the texts of every file it reached,
+ * Reads AsyncAPI documents with `@asyncapi/parser`; one parser (and its compiled ruleset and
+ * meta-schema) serves every document. It remembers the last parse of each document with the texts of every file it reached,
  * and answers from it while none of them changed (and their paths and display names are the same).
  */
 export class SpecParser {
-  readonly #parser = new Parser();
+  readonly #parser = new Parser({ ruleset: sharedStructureRules() });
   readonly #parsed = new Map<string, ParsedEntry>();
 
   /** Parse one document, whose `$ref`s reach the files `reached`; its error and warning diagnostics go to the sink. Undefined when the parser rejects it. */

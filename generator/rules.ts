@@ -12,10 +12,9 @@ import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import type { EventModel, SystemModel } from "./model.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
 
-/** Apply every rule; returns the events kept (duplicates of identical contracts folded), sorted by type and version. */
-export function checkContracts(systems: readonly SystemModel[], events: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink): EventModel[] {
+/** Apply every rule to the events `foldDuplicates` kept, whose schemas `compiler` holds. */
+export function checkContracts(systems: readonly SystemModel[], kept: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink): void {
   const native = new Set(systems.filter((system) => system.native).map((system) => system.name));
-  const kept = foldDuplicates(events, sink);
   checkClassNames(kept, sink);
   const byType = groupBy(kept, (event) => event.type);
   for (const versions of byType.values()) checkVersions(versions, sink);
@@ -27,10 +26,10 @@ export function checkContracts(systems: readonly SystemModel[], events: readonly
   for (const versions of byType.values()) {
     for (const event of versions) if (native.has(event.system)) checkStepUpcast(event, versions, compiler, sink);
   }
-  return kept;
 }
 
-function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSink): EventModel[] {
+/** The events with each type and version once (a duplicate of an identical contract folded, one that differs reported), sorted by type and version. */
+export function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSink): EventModel[] {
   const kept: EventModel[] = [];
   for (const group of groupBy(events, (event) => `${event.type}\u0000${event.version}`).values()) {
     const [first, ...others] = group as [EventModel, ...EventModel[]];
@@ -86,7 +85,7 @@ function checkVersions(versions: readonly EventModel[], sink: DiagnosticSink): v
 
 function compileSchema(event: EventModel, compiler: SchemaCompiler, sink: DiagnosticSink): boolean {
   try {
-    compiler.compile(event.schema);
+    compiler.compile(event);
     return true;
   } catch (error) {
     sink.error("evc-invalid-schema", `the payload schema of "${event.type}" v${event.version} does not compile: ${(error as Error).message}`, event.location);
@@ -133,7 +132,7 @@ function checkNativeEvent(event: EventModel, compiler: SchemaCompiler, sink: Dia
   if (event.examples.length === 0) {
     sink.error("evc-missing-example", `${label} has no example; every version of our own events needs at least one`, event.location);
   }
-  const validate = compiler.compile(event.schema);
+  const validate = compiler.compile(event);
   for (const example of event.examples) {
     if (!validate(example.payload)) {
       sink.error("evc-invalid-example", `example${example.name === undefined ? "" : ` "${example.name}"`} of ${label} is invalid: ${formatIssues(validate.errors ?? [])}`, example.location);
@@ -146,7 +145,7 @@ function checkStepUpcast(event: EventModel, versions: readonly EventModel[], com
   const previous = versions[event.version - 2];
   if (previous === undefined) return;
   const upcast = stepsUpcaster(event.upcast.steps);
-  const validate = compiler.compile(event.schema);
+  const validate = compiler.compile(event);
   for (const example of previous.examples) {
     if (!isPlainObject(example.payload)) continue;
     const result = { ...upcast(example.payload as JsonObject), version: event.version };

@@ -8,7 +8,6 @@ import type { ContractModel, EventModel } from "../model.js";
 import { typeName } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
-import { findSharedSchemas } from "../shared-schemas.js";
 import { eventFile, importBetween, runtimeImport, schemasFile, validatorsFile, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
 import { renderModels, type EventModels, type RenderedModel } from "./models.js";
@@ -20,12 +19,12 @@ import { validatorsModule } from "./validators.js";
 /** Every generated file, by path relative to the output folder. */
 export type GeneratedFiles = Map<string, string>;
 
-/** Emit the SDK for a model. */
+/** Emit the SDK for a model, whose schemas `compiler` compiled. */
 export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, layout: Layout): Promise<GeneratedFiles> {
   const rendered = await renderModels(model.events);
   const placement = placeModels(rendered);
   const printer = new SourcePrinter();
-  const shared = findSharedSchemas(model.events);
+  const shared = compiler.shared;
   const files: GeneratedFiles = new Map();
 
   for (const entry of rendered) {
@@ -34,7 +33,7 @@ export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, la
     files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), shared, layout)));
   }
   if (model.events.length > 0) {
-    files.set(validatorsFile, preamble("every spec (the validators of every event)") + validatorsModule(model.events, shared, compiler, runtimeImport(layout, validatorsFile)));
+    files.set(validatorsFile, preamble("every spec (the validators of every event)") + validatorsModule(model.events, compiler, runtimeImport(layout, validatorsFile)));
   }
   if (shared.list.length > 0) files.set(schemasFile, printer.print(schemasModule(shared, layout)));
   for (const file of placement.sharedFiles()) {

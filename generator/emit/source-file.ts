@@ -64,12 +64,18 @@ export class SourcePrinter {
         ),
     ].map((declaration) => this.#printer.printNode(ts.EmitHint.Unspecified, declaration, this.#empty));
     const body = spec.statements.join("\n\n");
-    const parsed = ts.createSourceFile("/generated.ts", body, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+    // Doc comments are skipped: only where the statements start matters, which they do not change.
+    const parsed = ts.createSourceFile("/generated.ts", body, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
     const starts = parsed.statements
       .filter((statement) => exportable.has(statement.kind) && !isExported(statement))
       .map((statement) => statement.getStart(parsed));
-    let text = body;
-    for (const start of starts.reverse()) text = `${text.slice(0, start)}export ${text.slice(start)}`;
+    let text = "";
+    let from = 0;
+    for (const start of starts) {
+      text += `${body.slice(from, start)}export `;
+      from = start;
+    }
+    text += body.slice(from);
     return `${spec.header}${imports.length > 0 ? `${imports.join("\n")}\n\n` : ""}${text.trimEnd()}\n`;
   }
 }

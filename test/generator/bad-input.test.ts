@@ -3,27 +3,8 @@ import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { lightsSpec as valid } from "../helpers/lights-spec.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
-
-const valid = `asyncapi: 3.0.0
-info:
-  title: Lights
-  version: 1.0.0
-channels:
-  measured:
-    address: lights.measured
-    messages:
-      LightMeasured:
-        $ref: '#/components/messages/LightMeasured'
-components:
-  messages:
-    LightMeasured:
-      name: light.measured
-      payload:
-        type: object
-        properties:
-          lumens: { type: integer, minimum: 0 }
-`;
 
 function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};

@@ -1,0 +1,72 @@
+import { describe, expect, test } from "vitest";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import type { JsonObject } from "@evc/runtime/codegen";
+import { ajvOptions, SchemaCompiler } from "../../generator/compile.js";
+import type { EventModel } from "../../generator/model.js";
+import { eventSchemaId, referencingSchema, type SharedSchemas } from "../../generator/shared-schemas.js";
+
+const metadata = { title: "Metadata", type: "object", properties: { source: { type: "string" } }, required: ["source"] };
+
+/** An event with just what the compiler reads: its schemas and class name. */
+function event(className: string, schema: JsonObject): EventModel {
+  return { className, schema, namedSchema: schema } as unknown as EventModel;
+}
+
+/** The validators module as one ajv instance compiles it afresh, the events' schemas referencing the shared ones. */
+function freshModule(shared: SharedSchemas, exports: Record<string, EventModel>): string {
+  const ajv = new Ajv({ ...ajvOptions, validateSchema: false, inlineRefs: false });
+  addFormats.default(ajv);
+  for (const schema of shared.list) ajv.addSchema(referencingSchema(schema.schema, shared, schema.id) as object);
+  for (const event of Object.values(exports)) ajv.addSchema(referencingSchema(event.schema, shared, eventSchemaId(event)) as object);
+  return standaloneCode.default(ajv, Object.fromEntries(Object.entries(exports).map(([name, event]) => [name, eventSchemaId(event)])));
+}
+
+function aloneError(schema: JsonObject): string {
+  const ajv = new Ajv({ ...ajvOptions, validateSchema: false });
+  addFormats.default(ajv);
+  try {
+    ajv.compile(schema);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("the schema compiles alone");
+}
+
+describe("generator - schema compiler", () => {
+  test("a shared subschema is one function the events' validators call, and each validator checks what its schema says", () => {
+    const first = event("OrderPlacedV1", { type: "object", properties: { metadata, total: { type: "number" } }, required: ["metadata", "total"] });
+    const second = event("OrderShippedV1", { type: "object", properties: { metadata, carrier: { type: "string" } }, required: ["metadata"] });
+    const compiler = new SchemaCompiler([first, second]);
+    expect(compiler.shared.list.map((schema) => schema.name)).toEqual(["Metadata"]);
+    const validate = compiler.compile(first);
+    expect(validate({ metadata: { source: "shop" }, total: 3 })).toBe(true);
+    expect(validate({ metadata: {}, total: "3" })).toBe(false);
+    expect(validate.errors?.map((issue) => `${issue.instancePath} ${issue.message}`)).toEqual(["/metadata must have required property 'source'", "/total must be number"]);
+    expect(compiler.compile(first)).toBe(validate);
+    compiler.compile(second);
+    const module = compiler.standaloneModule(new Map([["validateOrderPlacedV1", first], ["validateOrderShippedV1", second]]));
+    expect(module).toBe(freshModule(compiler.shared, { validateOrderPlacedV1: first, validateOrderShippedV1: second }));
+    expect(module.match(/missingProperty: "source"/g)).toHaveLength(1);
+  });
+
+  test("a schema that names or points at schemas is checked alone: another event's $id does not reach it", () => {
+    const named = event("AddressV1", { type: "object", properties: { home: { $id: "urn:evc-test:address", type: "object", properties: { city: { type: "string" } } } } });
+    const pointing = event("MoveV1", { type: "object", properties: { to: { $ref: "urn:evc-test:address" } } });
+    const compiler = new SchemaCompiler([named, pointing]);
+    expect(compiler.compile(named)({ home: { city: "Oslo" } })).toBe(true);
+    expect(() => compiler.compile(pointing)).toThrow(aloneError(pointing.schema as JsonObject));
+  });
+
+  test("a schema that does not compile fails with the error it gives alone", () => {
+    const broken = event("BrokenV1", { type: "object", properties: { code: { type: "string", pattern: "([a-z]" } } });
+    const compiler = new SchemaCompiler([broken]);
+    expect(() => compiler.compile(broken)).toThrow(aloneError(broken.schema as JsonObject));
+  });
+
+  test("a schema the meta-schema refuses is reported as invalid", () => {
+    const invalid = event("InvalidV1", { type: "object", properties: { count: { type: "integer", minimum: "zero" } } });
+    expect(() => new SchemaCompiler([invalid]).compile(invalid)).toThrow(/^schema is invalid: data\/properties\/count\/minimum must be number$/);
+  });
+});
