@@ -38,7 +38,7 @@ export interface StoreRatio {
   readonly ratio: number;
 }
 
-/** Run the benchmark on a server of its own; appends run in alternating rounds per side, a warm-up round and then three whose median counts. */
+/** Run the benchmark on a server of its own; appends run in alternating rounds per side, a warm-up round and then three whose median counts; loads alternate too, five rounds. */
 export async function benchEventStore(appends = 2_000, events = 10_000): Promise<StoreFigures> {
   await using server = await startNatsServer();
   const bus = await connect({ registry, servers: server.url, name: "bench-store", service: "bench-store" });
@@ -51,12 +51,14 @@ export async function benchEventStore(appends = 2_000, events = 10_000): Promise
     const rawAppendsPerSecond = middle(rounds.map((round) => round.raw));
     const repository = new Repository(store, contextAggregate(events - 10));
     const aggregate = await fill(repository, events);
-    const fullLoadMs = await median(() => repository.load(aggregate, { useSnapshot: false }));
-    const snapshotLoadMs = await median(async () => {
-      const fromSnapshot = await repository.load(aggregate);
-      if (fromSnapshot.snapshotVersion === undefined) throw new Error("the snapshot was not used");
+    const { full: fullLoadMs, snapshot: snapshotLoadMs, raw: rawLoadMs } = await alternatingMedians({
+      full: () => repository.load(aggregate, { useSnapshot: false }),
+      snapshot: async () => {
+        const fromSnapshot = await repository.load(aggregate);
+        if (fromSnapshot.snapshotVersion === undefined) throw new Error("the snapshot was not used");
+      },
+      raw: () => rawLoad(bus, store.subjectOf(repository.ref(aggregate)).subject, events),
     });
-    const rawLoadMs = await median(() => rawLoad(bus, store.subjectOf(repository.ref(aggregate)).subject, events));
     return {
       appends,
       storeAppendsPerSecond,
@@ -131,14 +133,21 @@ async function rawLoad(bus: EventBus, subject: string, expected: number): Promis
   if (read !== expected) throw new Error(`read ${read} events, not ${expected}`);
 }
 
-async function median(run: () => Promise<unknown>, times = 5): Promise<number> {
-  const durations: number[] = [];
-  for (let index = 0; index < times; index++) {
-    const started = performance.now();
-    await run();
-    durations.push(performance.now() - started);
+/**
+ * The median time in ms of each run, over `rounds` rounds that run each once in turn, so that every
+ * side meets the same heap and server state (run in blocks, the first would pay for the garbage of
+ * the fill before it).
+ */
+async function alternatingMedians<K extends string>(runs: Record<K, () => Promise<unknown>>, rounds = 5): Promise<Record<K, number>> {
+  const durations = new Map<K, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of Object.entries(runs) as [K, () => Promise<unknown>][]) {
+      const started = performance.now();
+      await run();
+      durations.set(name, [...(durations.get(name) ?? []), performance.now() - started]);
+    }
   }
-  return Math.round(middle(durations) * 10) / 10;
+  return Object.fromEntries([...durations].map(([name, times]) => [name, Math.round(middle(times) * 10) / 10])) as Record<K, number>;
 }
 
 function round(value: number): number {
