@@ -139,12 +139,12 @@ async function rawLoad(bus: EventBus, subject: string, expected: number): Promis
  * the fill before it).
  */
 async function alternatingMedians<K extends string>(runs: Record<K, () => Promise<unknown>>, rounds = 5): Promise<Record<K, number>> {
-  const durations = new Map<K, number[]>();
+  const durations = new Map<K, number[]>(Object.keys(runs).map((name) => [name as K, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, run] of Object.entries(runs) as [K, () => Promise<unknown>][]) {
       const started = performance.now();
       await run();
-      durations.set(name, [...(durations.get(name) ?? []), performance.now() - started]);
+      durations.get(name)?.push(performance.now() - started);
     }
   }
   return Object.fromEntries([...durations].map(([name, times]) => [name, Math.round(middle(times) * 10) / 10])) as Record<K, number>;

@@ -67,18 +67,15 @@ export class AckInbox {
   /** Publish `body` with `headers` to `subject` and resolve with the stream's ack, or reject within about `timeoutMs`. */
   publish(subject: string, body: Uint8Array, headers: MsgHdrs, timeoutMs: number): Promise<PubAck> {
     return new Promise<PubAck>((resolve, reject) => {
+      const token = (this.#next++).toString(36);
       try {
-        const token = (this.#next++).toString(36);
         const reply = this.#inbox() + token;
         this.#pending.set(token, { subject, timeoutMs, deadline: performance.now() + timeoutMs, resolve, reject });
         this.#startSweeping();
-        try {
-          this.#nc.publish(subject, body, { headers, reply });
-        } catch (error) {
-          this.#pending.delete(token);
-          throw error;
-        }
+        this.#nc.publish(subject, body, { headers, reply });
       } catch (error) {
+        // Not sent (a closed or draining connection): nothing waits for an ack.
+        this.#pending.delete(token);
         reject(error as Error);
       }
     });
@@ -99,7 +96,7 @@ export class AckInbox {
     const pending = this.#pending.get(token);
     if (pending === undefined) return; // an ack after its deadline: the retry with the same id gets it as a duplicate
     this.#pending.delete(token);
-    const outcome = ackOf(pending.subject, message);
+    const outcome = replyOutcome(pending.subject, message);
     if (outcome instanceof Error) pending.reject(outcome);
     else pending.resolve(outcome);
   }
@@ -152,7 +149,7 @@ export class AckInbox {
 }
 
 /** The ack a reply carries, or the error it reports. */
-function ackOf(subject: string, message: Msg): PubAck | Error {
+function replyOutcome(subject: string, message: Msg): PubAck | Error {
   if (message.data.length === 0) {
     return message.headers?.code === 503 ? new NoStreamResponseError(subject) : new InvalidAckError(subject, `an empty reply${message.headers === undefined ? "" : ` with status ${message.headers.code} ${message.headers.description}`}`);
   }
