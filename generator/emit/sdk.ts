@@ -113,7 +113,7 @@ function registryModule(model: ContractModel, layout: Layout) {
     statements: [
       `/** The JetStream streams, dead-letter streams, consumer defaults and key-value buckets the specs declare. */\nconst topology: $evc.JetStreamTopology = ${jsonLiteral(topology)};`,
       `/** Every contract, by type then version. */\nconst contracts: readonly $evc.EventContract[] = [\n${model.events.map((event) => `  ${contractName(event)},`).join("\n")}\n];`,
-      ...types.map((type) => eventTypeHandle(type, versionsOf(type))),
+      ...types.flatMap((type) => eventTypeHandle(type, versionsOf(type))),
       `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,
       ...model.systems.map((system) => {
         const own = types.filter((type) => versionsOf(type)[0]?.system === system.name);
@@ -186,17 +186,14 @@ function unionName(type: string): string {
   return typeName(type, "Event");
 }
 
-/** The union of an event type's versions and, under the same name, its handle for the typed API. */
-function eventTypeHandle(type: string, versions: readonly EventModel[]): string {
+/** The union of an event type's versions and, under the same name, its handle for the typed API: two statements. */
+function eventTypeHandle(type: string, versions: readonly EventModel[]): string[] {
   const name = unionName(type);
   const latest = versions.at(-1) as EventModel;
   return [
-    `/** Every version of ${JSON.stringify(type)}, discriminated by \`version\`. */`,
-    `type ${name} = ${versions.map((event) => event.className).join(" | ")};`,
-    "",
-    `/** ${JSON.stringify(type)} for the typed API (\`create\`, \`subscribe\`, the event store): its versions, the latest v${latest.version}. */`,
-    `const ${name}: $evc.EventTypeHandle<${JSON.stringify(type)}, ${latest.className}, ${name}> = $evc.defineEventType<${JSON.stringify(type)}, ${latest.className}, ${name}>(${JSON.stringify(type)}, [${versions.map(contractName).join(", ")}]);`,
-  ].join("\n");
+    `/** Every version of ${JSON.stringify(type)}, discriminated by \`version\`. */\ntype ${name} = ${versions.map((event) => event.className).join(" | ")};`,
+    `/** ${JSON.stringify(type)} for the typed API (\`create\`, \`subscribe\`, the event store): its versions, the latest v${latest.version}. */\nconst ${name}: $evc.EventTypeHandle<${JSON.stringify(type)}, ${latest.className}, ${name}> = $evc.defineEventType<${JSON.stringify(type)}, ${latest.className}, ${name}>(${JSON.stringify(type)}, [${versions.map(contractName).join(", ")}]);`,
+  ];
 }
 
 function indexModule(model: ContractModel, rendered: readonly EventModels[], placement: Placement) {

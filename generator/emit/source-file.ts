@@ -1,8 +1,9 @@
 /**
- * Generated TypeScript files are assembled as syntax trees with the TypeScript compiler API (the copy
- * ts-morph carries): import declarations are built with `ts.factory` and printed, and the statements
- * are parsed once to find where each top-level declaration starts, so that `export` goes there. A
- * full ts-morph project would do the same at twenty times the cost per file.
+ * Generated TypeScript files are assembled with the TypeScript compiler API (the copy ts-morph
+ * carries): import declarations are built with `ts.factory` and printed; each statement is one
+ * top-level statement, and a declaration among them gets `export` where it starts, after its leading
+ * comments, which the compiler's scanner finds. Parsing the statements to find the same places cost a
+ * tenth of a full generation; a full ts-morph project would cost twenty times that.
  */
 import { ts } from "ts-morph";
 
@@ -21,18 +22,12 @@ export interface SourceFileSpec {
   /** Default imports, `{ name: specifier }`. */
   readonly defaults?: Readonly<Record<string, string>>;
   readonly named?: readonly NamedImport[];
-  /** Statements in order; every top-level declaration among them is exported. */
+  /** Top-level statements in order, one each (with its leading comments); every declaration among them is exported. */
   readonly statements: readonly string[];
 }
 
-const exportable = new Set([
-  ts.SyntaxKind.ClassDeclaration,
-  ts.SyntaxKind.InterfaceDeclaration,
-  ts.SyntaxKind.TypeAliasDeclaration,
-  ts.SyntaxKind.VariableStatement,
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.EnumDeclaration,
-]);
+/** The keywords a declaration that gets `export` starts with. */
+const declaration = /^(?:abstract\s+class|class|interface|type|const|let|var|function|async\s+function|enum|declare)\b/;
 
 /** Prints generated TypeScript files. */
 export class SourcePrinter {
@@ -63,23 +58,17 @@ export class SourcePrinter {
           ),
         ),
     ].map((declaration) => this.#printer.printNode(ts.EmitHint.Unspecified, declaration, this.#empty));
-    const body = spec.statements.join("\n\n");
-    // Doc comments are skipped: only where the statements start matters, which they do not change.
-    const parsed = ts.createSourceFile("/generated.ts", body, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
-    const starts = parsed.statements
-      .filter((statement) => exportable.has(statement.kind) && !isExported(statement))
-      .map((statement) => statement.getStart(parsed));
-    let text = "";
-    let from = 0;
-    for (const start of starts) {
-      text += `${body.slice(from, start)}export `;
-      from = start;
-    }
-    text += body.slice(from);
+    const text = spec.statements.map(exported).join("\n\n");
     return `${spec.header}${imports.length > 0 ? `${imports.join("\n")}\n\n` : ""}${text.trimEnd()}\n`;
   }
 }
 
-function isExported(statement: ts.Statement): boolean {
-  return ts.canHaveModifiers(statement) && (ts.getModifiers(statement) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+/** A statement with `export` where its declaration starts, after its leading comments; other statements as they are. */
+function exported(statement: string): string {
+  const comments = ts.getLeadingCommentRanges(statement, 0) ?? [];
+  const start = comments.at(-1)?.end ?? 0;
+  const code = statement.slice(start).trimStart();
+  if (!declaration.test(code)) return statement;
+  const at = statement.length - code.length;
+  return `${statement.slice(0, at)}export ${code}`;
 }
