@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 /**
  * Tests run on the packages' TypeScript sources: the `@evc/source` export condition points each
  * package entry at its `.ts` file, for Vite's resolver and for Node's own (child processes and
- * modules the `evc` command loads natively), so no build is needed before testing. `test/slow/`
+ * modules the `evc` command loads natively), so no build is needed before testing, but for the AsyncAPI
+ * meta-schema validators the tool package's build precompiles (`npm run build --workspace=generator`). `test/slow/`
  * (clusters, browsers, packed tarballs) runs as a second script, `npm run test:slow`.
  */
 export default defineConfig({

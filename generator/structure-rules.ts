@@ -1,23 +1,36 @@
+import { AsyncAPIFormats } from "@asyncapi/parser/cjs/ruleset/formats.js";
 import { documentStructure } from "@asyncapi/parser/cjs/ruleset/functions/documentStructure.js";
+import { assertMetaSchemaValidatorsBuilt, metaSchemaValidator } from "./meta-schema-validators.js";
+import { structureResults } from "./meta-schema-results.js";
 
 type StructureCheck = (...args: Parameters<typeof documentStructure>) => ReturnType<typeof documentStructure>;
+type CheckContext = Parameters<StructureCheck>[2];
 
 /**
- * The parser's two rules that check a document against the AsyncAPI meta-schema, as they are, but
- * with one compiled meta-schema for every document one parser reads: pass as the parser's `ruleset`.
+ * The parser's two rules that check a document against the AsyncAPI meta-schema, reporting what
+ * theirs report, but compiling no meta-schema at run time: pass as the parser's `ruleset`.
  *
- * Spectral's `schema` function keeps its ajv instances per document (keyed by the document's
- * inventory), so the parser compiles the whole AsyncAPI meta-schema, twice (resolved and unresolved),
- * for every document: most of the time of reading a handful of specs. The meta-schema is the same for
- * every document, so these rules hand the function one key of their own in place of the inventory. They
- * override only `given` (the whole document, as the parser's; spectral asks for it) and `then`: the
- * rules' message, severity, formats, `resolved` and results stay the parser's. Other rules that validate with
- * `schema` (examples against a payload schema, whose `$id` must not reach another document) keep
- * their instances per document.
+ * The parser's rule function (`documentStructure`) has spectral's `schema` function compile the whole
+ * meta-schema, resolved and unresolved, with ajv: most of the time of reading a handful of specs. These
+ * rules validate with the validators the build precompiled (`meta-schema-validators.ts`) and word
+ * the errors as the parser does (`meta-schema-results.ts`). A document of a version without a precompiled
+ * validator goes to the parser's function, with one key of ours in place of the document's inventory:
+ * spectral keeps its ajv instances by that key, so the meta-schema is compiled once per parser rather than
+ * once per document (other rules that validate with `schema`, such as examples against a payload schema
+ * whose `$id` must not reach another document, keep their instances per document). The rules override only
+ * `given` (the whole document, as the parser's; spectral asks for it) and `then`: their message, severity,
+ * formats and `resolved` stay the parser's. Throws `MetaSchemaValidatorMissingError` when the tool package was
+ * not built (spectral would bury an error of the rules in one of its own).
  */
 export function sharedStructureRules() {
-  const inventory = {} as Parameters<typeof documentStructure>[2]["documentInventory"];
-  const check: StructureCheck = (input, options, context) => documentStructure(input, options, { ...context, documentInventory: inventory });
+  assertMetaSchemaValidatorsBuilt();
+  const inventory = {} as CheckContext["documentInventory"];
+  const check: StructureCheck = (input, options, context) => {
+    const version = asyncApiVersion(context.document.formats);
+    const validate = version === undefined || input === undefined ? undefined : metaSchemaValidator(version, options.resolved);
+    if (validate === undefined) return documentStructure(input, options, { ...context, documentInventory: inventory });
+    return validate(input) ? [] : structureResults(validate.errors ?? [], input, context.path, options.resolved);
+  };
   return {
     // The parser's rulesets come first whatever this says; these rules then override two of theirs.
     extends: [],
@@ -26,4 +39,11 @@ export function sharedStructureRules() {
       "asyncapi-document-unresolved": { given: "$", then: { function: check, functionOptions: { resolved: false } } },
     },
   };
+}
+
+/** The AsyncAPI version whose meta-schema the parser checks a document of these formats against, as its `getSchema` picks it. */
+function asyncApiVersion(formats: CheckContext["document"]["formats"]): string | undefined {
+  if (formats === undefined || formats === null) return undefined;
+  for (const [version, format] of AsyncAPIFormats) if (formats.has(format)) return version;
+  return undefined;
 }
