@@ -5,7 +5,8 @@
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
 import { isDeepStrictEqual } from "node:util";
 import { type CompatibilityMode, isPlainObject, type JsonObject, type SubjectParameter, type SubjectTemplate } from "@evc/runtime/codegen";
-import { type StreamSpec, subjectCovers, subjectPattern } from "@evc/runtime";
+import type { StreamSpec } from "@evc/runtime";
+import { subjectCovers, subjectPattern } from "@evc/runtime/subjects";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { readJetStreamExtension, readMessageExtension, type ExtensionProblem, type JetStreamExtension } from "./extensions.js";
 import { checkPolicyEvents } from "./policy-events.js";

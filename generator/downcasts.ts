@@ -6,7 +6,8 @@
  * downcast function is checked by the compiler, as upcast functions are). The verdict is
  * recorded in the model, and so in the generated contracts, for the runtime to follow.
  */
-import { formatIssues, projectOnto } from "@evc/runtime";
+import { formatIssues } from "@evc/runtime/errors";
+import { projectOnto } from "@evc/runtime/projection";
 import { isPlainObject, stepsDowncaster, type JsonObject, type JsonValue, type UpcastStep } from "@evc/runtime/codegen";
 import { checkCompatibility, type CompatibilityFinding } from "./compat/index.js";
 import type { SchemaCompiler } from "./compile.js";

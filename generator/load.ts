@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type CompatibilityMode, isPlainObject } from "@evc/runtime/codegen";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
 import { SchemaCompiler } from "./compile.js";
 import { DiagnosticSink, SpecError, type SourceLocation, type SpecDiagnostic } from "./diagnostics.js";

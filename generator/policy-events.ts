@@ -2,7 +2,8 @@
  * The event types a dead-letter policy names must be on its stream: a category whose `events`
  * match nothing there (a typo, an event moved to another stream) would silently apply to nothing.
  */
-import { matchesPattern, type StreamSpec } from "@evc/runtime";
+import type { StreamSpec } from "@evc/runtime";
+import { matchesPattern } from "@evc/runtime/subjects";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import type { EventModel } from "./model.js";
 

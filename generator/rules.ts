@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { isPlainObject, type JsonObject, stepsUpcaster } from "@evc/runtime/codegen";
-import { formatIssues } from "@evc/runtime";
+import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import type { EventModel, SystemModel } from "./model.js";

@@ -66,7 +66,8 @@ function hashListing(hashes: ReadonlyMap<string, string>): string {
 /**
  * What identifies the tool that runs: its version and Node's, the size and modification time of
  * each code file of the tool and of the runtime package whose helpers it calls (a rebuild changes
- * them), and the manifests of the parser and Modelina.
+ * them; the compiled tool's Modelina is one of them, its bundle), and the manifests of the parser and
+ * Modelina (which the sources run).
  */
 export function toolFingerprint(): string {
   const hash = createHash("sha256").update(`${toolVersion}\u0000${process.version}\u0000`);

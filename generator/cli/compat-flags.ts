@@ -2,7 +2,7 @@
 import { compatibilityModes } from "../compat/check.js";
 import type { CompatibilityPolicy } from "../compat/differ.js";
 import type { CompatibilityMode } from "@evc/runtime/codegen";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 
 /** Read `--mode` (any case); throws `ArgumentError` naming the modes. */
 export function parseMode(text: string): CompatibilityMode {

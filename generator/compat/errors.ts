@@ -1,4 +1,4 @@
-import { ContractError } from "@evc/runtime";
+import { ContractError } from "@evc/runtime/errors";
 
 /** Thrown when two schemas cannot be compared: a `$ref` that does not resolve inside its schema, or a comparison too large to finish. */
 export class CompatibilityError extends ContractError {

@@ -13,7 +13,7 @@ import {
   type ConstrainedObjectPropertyModel,
   type OutputModel,
   type TypeScriptPreset,
-} from "@asyncapi/modelina";
+} from "./modelina.js";
 import { isPlainObject, type JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
 import { docComment, propertyKey } from "../naming.js";

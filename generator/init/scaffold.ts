@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 import { toolFile } from "../version.js";
 
 /** Files a template folder holds under another name, because npm does not pack them as they are. */

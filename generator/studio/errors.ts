@@ -1,5 +1,5 @@
 /** The studio's errors. */
-import { ContractError } from "@evc/runtime";
+import { ContractError } from "@evc/runtime/errors";
 
 /** Thrown when the studio would listen where others can reach it without being told to. */
 export class StudioBindError extends ContractError {

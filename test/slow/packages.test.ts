@@ -5,7 +5,7 @@
  * and Node 22 against a real nats-server; the runtime alone is installed to measure its footprint.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -72,6 +72,8 @@ describe("packed tarballs in a fresh project", () => {
     cpSync(consumerFixture, project, { recursive: true });
     await sh(project, "npm", "init", "-y");
     await sh(project, "npm", "install", tarballs.runtime, tarballs.tool, `typescript@${typescriptVersion}`, "@types/node@20");
+    // The tool runs its bundle of Modelina: neither Modelina nor what only its unused input processors load is installed.
+    expect(["@asyncapi/modelina", "@asyncapi/multi-parser", "typescript-json-schema"].filter((name) => existsSync(join(project, "node_modules", name)))).toEqual([]);
     expect(await sh(project, "npx", "evc", "--version")).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(await sh(project, "npx", "evc", "init")).toContain("created evc.config.yaml");
     expect(await sh(project, "npx", "evc", "generate")).toMatch(/1 event versions of 1 systems/);
@@ -92,6 +94,13 @@ describe("packed tarballs in a fresh project", () => {
     const on22 = JSON.parse(await sh(project, "npx", "-y", "-p", "node@22", "node", "dist/src/service.js", server.url)) as Record<string, unknown>;
     expect(on22).toMatchObject({ type: "order.placed", version: 1, total: 42.5 });
     expect(String(on22["node"])).toMatch(/^22\./);
+
+    // On Node 22, evc keeps V8's compile cache in the OS temp folder (run without npx, which could keep one of its own).
+    const node22 = (await sh(project, "npx", "-y", "-p", "node@22", "node", "-p", "process.execPath")).trim();
+    const temp = join(scratch, "temp");
+    mkdirSync(temp);
+    await sh(project, "env", `TMPDIR=${temp}`, node22, "node_modules/@evc/cli/bin/evc.js", "--version");
+    expect(readdirSync(join(temp, "node-compile-cache")).length).toBeGreaterThan(0);
   }, 600_000);
 
   test("the runtime alone installs at most 25 packages and 20 MB", async () => {

@@ -4,7 +4,7 @@ import { checkCompatibility } from "../../compat/index.js";
 import { DiagnosticSink, type SourceLocation } from "../../diagnostics.js";
 import { SourceFiles } from "../../sources.js";
 import { isPlainObject, type JsonSchema } from "@evc/runtime/codegen";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 import { parseMode, parsePolicy } from "../compat-flags.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";

@@ -4,7 +4,7 @@ import { formatDiagnostic, SpecError } from "../../diagnostics.js";
 import { loadContracts, type LoadedContracts, type LoadOptions } from "../../load.js";
 import { specsAtRevision } from "../../revision.js";
 import { applyAccepted } from "../../compat/lock.js";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";

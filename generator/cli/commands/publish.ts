@@ -1,5 +1,5 @@
 import { isPlainObject } from "@evc/runtime/codegen";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 import { busOptions, connectBus, readJsonArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";

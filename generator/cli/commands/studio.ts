@@ -2,7 +2,7 @@ import { buildCatalog } from "../../studio/catalog.js";
 import { builtAssets } from "../../studio/assets.js";
 import { startStudio } from "../../studio/server.js";
 import { loadContracts } from "../../load.js";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
 import { busOptions, connectBus, type BusFlags } from "../bus.js";
 import { startNatsServer } from "@evc/runtime/testing";
 import { ExitCode, type CommandRegistration } from "../io.js";
