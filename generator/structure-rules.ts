@@ -1,10 +1,17 @@
 import { AsyncAPIFormats } from "@asyncapi/parser/cjs/ruleset/formats.js";
 import { documentStructure } from "@asyncapi/parser/cjs/ruleset/functions/documentStructure.js";
+import { coreRuleset, recommendedRuleset } from "@asyncapi/parser/cjs/ruleset/ruleset.js";
 import { assertMetaSchemaValidatorsBuilt, metaSchemaValidator } from "./meta-schema-validators.js";
 import { structureResults } from "./meta-schema-results.js";
 
 type StructureCheck = (...args: Parameters<typeof documentStructure>) => ReturnType<typeof documentStructure>;
 type CheckContext = Parameters<StructureCheck>[2];
+/** A rule of the parser's rulesets, as far as overriding its function goes. */
+interface ParserRule {
+  readonly given: string;
+  readonly then: { readonly function: unknown };
+}
+type RuleFunction = (input: unknown, options: unknown, context: CheckContext) => unknown;
 
 /**
  * The parser's two rules that check a document against the AsyncAPI meta-schema, reporting what
@@ -21,6 +28,10 @@ type CheckContext = Parameters<StructureCheck>[2];
  * `given` (the whole document, as the parser's; spectral asks for it) and `then`: their message, severity,
  * formats and `resolved` stay the parser's. Throws `MetaSchemaValidatorMissingError` when the tool package was
  * not built (spectral would bury an error of the rules in one of its own).
+ *
+ * Two more of the parser's rules check a value against a small schema of their own with spectral's `schema`
+ * (`asyncapi-latest-version`, `asyncapi-servers`); spectral would build a new ajv instance for every
+ * document they check, at a twentieth of a second each, so they get the same key of ours: one instance per parser.
  */
 export function sharedStructureRules() {
   assertMetaSchemaValidatorsBuilt();
@@ -37,8 +48,17 @@ export function sharedStructureRules() {
     rules: {
       "asyncapi-document-resolved": { given: "$", then: { function: check, functionOptions: { resolved: true } } },
       "asyncapi-document-unresolved": { given: "$", then: { function: check, functionOptions: { resolved: false } } },
+      "asyncapi-latest-version": withInventory(coreRuleset.rules["asyncapi-latest-version"], inventory),
+      "asyncapi-servers": withInventory(recommendedRuleset.rules["asyncapi-servers"], inventory),
     },
   };
+}
+
+/** A rule of the parser's, its `given` and `then` as they are, whose function gets `inventory` in place of the document's. */
+function withInventory(rule: ParserRule, inventory: CheckContext["documentInventory"]) {
+  const then = rule.then as { readonly function: RuleFunction };
+  const call: RuleFunction = (input, options, context) => then.function(input, options, { ...context, documentInventory: inventory });
+  return { given: rule.given, then: { ...then, function: call } };
 }
 
 /** The AsyncAPI version whose meta-schema the parser checks a document of these formats against, as its `getSchema` picks it. */
