@@ -4,8 +4,8 @@
  * the edit loop as a person meets it, whole processes of the compiled `evc`: its start-up beside
  * `node -e 0`, and `evc generate` and `evc check` on unchanged specs beside the same runs in full.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TypeScriptGenerator } from "@asyncapi/modelina";
@@ -83,6 +83,49 @@ export interface EditLoopFigures {
   readonly generateUnchanged: Comparison;
   /** `evc check` on unchanged specs beside `evc check --no-cache`. */
   readonly checkUnchanged: Comparison;
+}
+
+/**
+ * `evc generate --watch` on a copy of this repository's specs: from the save of an edited description
+ * in one spec to the end of the run it starts (the watch's 100 ms settling pause included), the median
+ * of `edits` edits; `evc` must be built.
+ */
+export async function benchWatch(edits = 5): Promise<number> {
+  const workspace = mkdtempSync(join(tmpdir(), "evc-watch-"));
+  for (const entry of ["asyncapi", "upcasters", "evc.config.yaml", "evc.lock.yaml"]) cpSync(entry, join(workspace, entry), { recursive: true });
+  symlinkSync(resolve("node_modules"), join(workspace, "node_modules"), "dir");
+  const child = spawn(process.execPath, [resolve("generator/bin/evc.js"), "generate", "--watch"], { cwd: workspace, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, EVC_CACHE_DIR: join(workspace, ".cache") } });
+  let runs = 0;
+  let ended: () => void = () => {};
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    runs += (chunk.match(/for changes \(Ctrl-C to stop\)/g) ?? []).length;
+    ended();
+  });
+  const runEnded = (count: number) =>
+    new Promise<void>((resolve) => {
+      ended = () => {
+        if (runs >= count) resolve();
+      };
+    });
+  try {
+    await runEnded(1);
+    const spec = join(workspace, "asyncapi/kubegram.yaml");
+    const original = readFileSync(spec, "utf8");
+    const times: number[] = [];
+    for (let edit = 1; edit <= edits; edit++) {
+      const next = runEnded(edit + 1);
+      const started = performance.now();
+      writeFileSync(spec, original.replace("description: Every event of Kubegram.", `description: Every event of Kubegram (edit ${edit}).`));
+      await next;
+      times.push(performance.now() - started);
+    }
+    return Math.round(median(times));
+  } finally {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT");
+    await exited;
+    rmSync(workspace, { recursive: true, force: true });
+  }
 }
 
 /** Measure the edit loop on this repository (its specs, SDK and lock): `evc` must be built. */
