@@ -26,7 +26,7 @@ export interface GeneratorFigures {
 }
 
 /** Measure the generator on a spec file or folder: a first full generation, then `warmRounds` more. */
-export async function benchGenerator(specs: string, warmRounds = 3): Promise<GeneratorFigures> {
+export async function benchGenerator(specs: string, warmRounds = 5): Promise<GeneratorFigures> {
   const workspace = mkdtempSync(join(tmpdir(), "evc-bench-"));
   try {
     symlinkSync(resolve("node_modules"), join(workspace, "node_modules"), "dir");
