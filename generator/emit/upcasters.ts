@@ -204,7 +204,17 @@ function keepSignature(file: SourceFile, fn: HandWritten, layout: Layout, path: 
   if (existing.getReturnTypeNode()?.getText() !== to) existing.setReturnType(to);
 }
 
+/**
+ * Import a generated type from `specifier`; an import of the same name from anywhere else (the output
+ * folder moved) is taken out, so that the name is never imported twice.
+ */
 function importTypes(file: SourceFile, specifier: string, name: string): void {
+  for (const other of file.getImportDeclarations().filter((d) => d.getModuleSpecifierValue() !== specifier)) {
+    const stale = other.getNamedImports().filter((named) => named.getName() === name && named.getAliasNode() === undefined);
+    if (stale.length === 0) continue;
+    for (const named of stale) named.remove();
+    if (other.getNamedImports().length === 0 && other.getDefaultImport() === undefined && other.getNamespaceImport() === undefined) other.remove();
+  }
   const declaration = file.getImportDeclaration((d) => d.getModuleSpecifierValue() === specifier);
   if (declaration === undefined) {
     file.addImportDeclaration({ moduleSpecifier: specifier, isTypeOnly: true, namedImports: [name] });

@@ -73,4 +73,18 @@ describe("generator - hand-written upcasters that would fail later fail now", ()
     expect(checked.code).toBe(1);
     expect(checked.stderr.split("\n")).toContain(finding);
   });
+
+  test("when the output folder moves, the upcaster imports each generated type once, from the new folder, and still compiles", async () => {
+    using ws = shopWorkspace();
+    await ws.evc("generate", "--specs", "specs");
+    ws.write(upcaster, ws.read(upcaster).replace(/  throw new Error\(.*\);/, body));
+    expect(await ws.evc("generate", "--specs", "specs", "--out", "sdk")).toMatchObject({ code: 0, stderr: "" });
+    const moved = ws.read(upcaster);
+    expect(moved).toContain(body);
+    const imports = moved.split("\n").filter((line) => line.startsWith("import "));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.every((line) => line.includes('"../../sdk/shop/'))).toBe(true);
+    for (const name of ["OrderPlacedV2Json", "OrderPlacedV3Json"]) expect(imports.filter((line) => new RegExp(`\\b${name}\\b`).test(line))).toHaveLength(1);
+    expect(typecheck([join(ws.dir, upcaster)])).toEqual([]);
+  });
 });
