@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { CompatibilityMode } from "@evc/runtime/codegen";
 import type { SpecDiagnostic } from "./diagnostics.js";
+import type { ModelRenderCache } from "./emit/models.js";
 import { emitSdk } from "./emit/sdk.js";
 import { emitUpcasters } from "./emit/upcasters.js";
 import type { Layout } from "./emit/layout.js";
@@ -28,6 +29,8 @@ export interface GenerateOptions {
   readonly defaultCompatibility: CompatibilityMode;
   /** The parser to keep across runs (watch mode), which parses again only documents whose files changed; absent, a new one per run. */
   readonly parser?: SpecParser;
+  /** Modelina's models to keep across runs (watch mode), rendered again only for events that changed; absent, every event is rendered. */
+  readonly renders?: ModelRenderCache;
 }
 
 /** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
@@ -78,7 +81,7 @@ async function planOutput(partial: Partial<GenerateOptions>) {
     upcastersDir: resolve(options.cwd, options.upcasters),
     runtime: isPackageSpecifier(options.runtimeImport) ? options.runtimeImport : resolve(options.cwd, options.runtimeImport),
   };
-  const generated = await emitSdk(loaded.model, loaded.compiler, layout);
+  const generated = await emitSdk(loaded.model, loaded.compiler, layout, options.renders);
   const upcasters = emitUpcasters(loaded.model, layout, options.cwd);
   const plan: OutputPlan = { outDir, generated, upcasters: upcasters.files };
   const output = { dir: outDir, files: generated };

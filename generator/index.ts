@@ -1,6 +1,8 @@
 /** The generator's public API: read AsyncAPI specs, build the model, emit or check the SDK. */
 export { check, defaultGenerateOptions, generate } from "./generate.js";
 export type { GenerateOptions, GenerateResult } from "./generate.js";
+export { SpecParser } from "./parse.js";
+export { ModelRenderCache } from "./emit/models.js";
 export { loadContracts } from "./load.js";
 export type { LoadOptions, LoadedContracts } from "./load.js";
 export { SpecError, formatDiagnostic } from "./diagnostics.js";

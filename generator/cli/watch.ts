@@ -1,13 +1,15 @@
 /**
  * `evc generate --watch`: generate, then regenerate whenever a spec, a file one references, an
  * upcaster or the configuration is saved (changes within a short pause make one run). The parser
- * is kept between runs, so only documents whose files changed are parsed again. Spec errors print
+ * and Modelina's models are kept between runs, so only documents whose files changed are parsed
+ * again, and only events that changed are rendered again. Spec errors print
  * as `file:line:col` and leave the output as it was; the watch goes on until interrupted.
  */
 import { readdirSync, watch, type Dirent, type FSWatcher } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { configFileName } from "../config-file.js";
 import { generate } from "../generate.js";
+import { ModelRenderCache } from "../emit/models.js";
 import { SpecParser } from "../parse.js";
 import { openRun, recordRun, snapshotInputs, type CacheFlags } from "./cached-runs.js";
 import { reportGenerated } from "./generate-report.js";
@@ -30,6 +32,7 @@ interface Watched {
 /** Run `evc generate --watch` until interrupted; resolves with exit code 0 once stopped. */
 export async function watchGenerate(flags: CacheFlags, io: CliIO): Promise<ExitCodeValue> {
   const parser = new SpecParser();
+  const renders = new ModelRenderCache();
   let unwatch = () => {};
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -45,7 +48,7 @@ export async function watchGenerate(flags: CacheFlags, io: CliIO): Promise<ExitC
 
   const cycle = async () => {
     if (stopped) return;
-    const watched = await runOnce(flags, io, parser);
+    const watched = await runOnce(flags, io, parser, renders);
     if (stopped) return;
     unwatch();
     unwatch = watchInputs(watched, schedule, (message) => io.stderr(`evc: ${message}\n`));
@@ -65,7 +68,7 @@ export async function watchGenerate(flags: CacheFlags, io: CliIO): Promise<ExitC
 }
 
 /** One generation run, reported as `evc generate` reports it; returns what to watch for the next one. */
-async function runOnce(flags: CacheFlags, io: CliIO, parser: SpecParser): Promise<Watched[]> {
+async function runOnce(flags: CacheFlags, io: CliIO, parser: SpecParser, renders: ModelRenderCache): Promise<Watched[]> {
   const started = performance.now();
   const reporter = Reporter.from(io, "generate", {});
   const configFile = resolve(io.cwd, flags.config ?? configFileName);
@@ -77,7 +80,7 @@ async function runOnce(flags: CacheFlags, io: CliIO, parser: SpecParser): Promis
     watched.push({ folder: settings.specs, recursive: true }, { folder: settings.upcasters, recursive: true });
     const run = openRun("generate", flags, io);
     const before = snapshotInputs(settings, flags, io);
-    const result = await generate({ ...generateOptions(settings, flags, io), parser });
+    const result = await generate({ ...generateOptions(settings, flags, io), parser, renders });
     const outcome = { events: result.model.events.length, systems: result.model.systems.length, warnings: result.warnings, upcasterProblems: result.upcasterProblems };
     recordRun(run, before, result, outcome);
     for (const path of result.inputs.keys()) if (!isInside(settings.specs, path)) watched.push({ folder: dirname(path), recursive: false, names: new Set([basename(path)]) });

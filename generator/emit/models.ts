@@ -40,15 +40,42 @@ export interface EventModels {
 /** Property names a class cannot declare: they stay in the JSON but get no typed field. */
 const undeclarableFields = new Set(["constructor", "toJSON"]);
 
-/** Render the models of every event with Modelina. */
-export async function renderModels(events: readonly EventModel[]): Promise<EventModels[]> {
-  const roots = new Map(events.map((event) => [event.className, event]));
-  const generator = createGenerator(roots);
-  const rendered: EventModels[] = [];
-  for (const event of events) {
-    const outputs = await generator.generate(event.namedSchema);
-    rendered.push(collect(event, outputs));
+/**
+ * The models rendered in the last run, kept across runs (`evc generate --watch`): an event whose model
+ * (plain data, compared as JSON) and whose set of event classes are the same as then is not rendered
+ * again. An event whose models include another event's class is always rendered, since that class
+ * follows the other event. Only the entries of the last run are kept.
+ */
+export class ModelRenderCache {
+  #entries = new Map<string, EventModels>();
+
+  /** The models rendered for a key in the last run. */
+  get(key: string): EventModels | undefined {
+    return this.#entries.get(key);
   }
+
+  /** Keep these entries, and only these, for the next run. */
+  replace(entries: Map<string, EventModels>): void {
+    this.#entries = entries;
+  }
+}
+
+/** Render the models of every event with Modelina; with a cache, only those of events that changed since its last run. */
+export async function renderModels(events: readonly EventModel[], cache?: ModelRenderCache): Promise<EventModels[]> {
+  const roots = new Map(events.map((event) => [event.className, event]));
+  const classes = [...roots.keys()].join("\n");
+  let generator: TypeScriptGenerator | undefined;
+  const rendered: EventModels[] = [];
+  const kept = new Map<string, EventModels>();
+  for (const event of events) {
+    // Keyed before Modelina runs: it may change the schema it is given.
+    const key = cache === undefined ? undefined : `${classes}\u0000${JSON.stringify(event)}`;
+    const hit = key === undefined ? undefined : cache?.get(key);
+    const models = hit === undefined ? collect(event, await (generator ??= createGenerator(roots)).generate(event.namedSchema)) : { ...hit, event };
+    rendered.push(models);
+    if (key !== undefined && !models.models.some((model) => model.name !== event.className && roots.has(model.name))) kept.set(key, models);
+  }
+  cache?.replace(kept);
   return rendered;
 }
 

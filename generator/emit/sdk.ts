@@ -10,7 +10,7 @@ import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
 import { eventFile, importBetween, runtimeImport, schemasFile, validatorsFile, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
-import { renderModels, type EventModels, type RenderedModel } from "./models.js";
+import { renderModels, type EventModels, type ModelRenderCache, type RenderedModel } from "./models.js";
 import { preamble } from "./preamble.js";
 import { schemasModule } from "./schemas-file.js";
 import { SourcePrinter, type NamedImport } from "./source-file.js";
@@ -19,9 +19,9 @@ import { validatorsModule } from "./validators.js";
 /** Every generated file, by path relative to the output folder. */
 export type GeneratedFiles = Map<string, string>;
 
-/** Emit the SDK for a model, whose schemas `compiler` compiled. */
-export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, layout: Layout): Promise<GeneratedFiles> {
-  const rendered = await renderModels(model.events);
+/** Emit the SDK for a model, whose schemas `compiler` compiled; `renders` keeps Modelina's models across runs. */
+export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, layout: Layout, renders?: ModelRenderCache): Promise<GeneratedFiles> {
+  const rendered = await renderModels(model.events, renders);
   const placement = placeModels(rendered);
   const printer = new SourcePrinter();
   const shared = compiler.shared;
