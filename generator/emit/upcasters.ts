@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
+import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDeclaration, type ImportDeclaration, type ImportSpecifier, type SourceFile } from "ts-morph";
 import type { SpecDiagnostic } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
 import { className, singleLine } from "../naming.js";
@@ -132,12 +132,7 @@ function removeUnwrittenLeftovers(file: SourceFile, wanted: ReadonlySet<string>)
       .filter((identifier) => identifier.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) === undefined)
       .map((identifier) => identifier.getText()),
   );
-  for (const declaration of file.getImportDeclarations()) {
-    const unused = declaration.getNamedImports().filter((named) => !used.has(named.getName()));
-    if (unused.length === 0) continue;
-    if (unused.length === declaration.getNamedImports().length && declaration.getDefaultImport() === undefined) declaration.remove();
-    else for (const named of unused) named.remove();
-  }
+  for (const declaration of file.getImportDeclarations()) removeNamedImports(declaration, declaration.getNamedImports().filter((named) => !used.has(named.getName())));
   if (file.getStatements().length === 0) file.addStatements("export {};");
   return true;
 }
@@ -210,10 +205,7 @@ function keepSignature(file: SourceFile, fn: HandWritten, layout: Layout, path: 
  */
 function importTypes(file: SourceFile, specifier: string, name: string): void {
   for (const other of file.getImportDeclarations().filter((d) => d.getModuleSpecifierValue() !== specifier)) {
-    const stale = other.getNamedImports().filter((named) => named.getName() === name && named.getAliasNode() === undefined);
-    if (stale.length === 0) continue;
-    for (const named of stale) named.remove();
-    if (other.getNamedImports().length === 0 && other.getDefaultImport() === undefined && other.getNamespaceImport() === undefined) other.remove();
+    removeNamedImports(other, other.getNamedImports().filter((named) => named.getName() === name && named.getAliasNode() === undefined));
   }
   const declaration = file.getImportDeclaration((d) => d.getModuleSpecifierValue() === specifier);
   if (declaration === undefined) {
@@ -221,6 +213,13 @@ function importTypes(file: SourceFile, specifier: string, name: string): void {
   } else if (!declaration.getNamedImports().some((named) => named.getName() === name)) {
     declaration.addNamedImport(name);
   }
+}
+
+/** Take named imports out of their declaration, and the declaration with them when they were all it imported. */
+function removeNamedImports(declaration: ImportDeclaration, named: readonly ImportSpecifier[]): void {
+  if (named.length === 0) return;
+  if (named.length === declaration.getNamedImports().length && declaration.getDefaultImport() === undefined && declaration.getNamespaceImport() === undefined) declaration.remove();
+  else for (const specifier of named) specifier.remove();
 }
 
 function generatedSpecifier(layout: Layout, upcasterPath: string, event: EventModel): string {
