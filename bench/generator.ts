@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TypeScriptGenerator } from "@asyncapi/modelina";
 import { generate, loadContracts } from "@evc/cli";
+import { middle } from "./event-store.js";
 import { syntheticSpec } from "./synthetic-spec.js";
 
 /** Figures of one generator measurement, in milliseconds. */
@@ -46,7 +47,7 @@ export async function benchGenerator(specs: string, warmRounds = 5): Promise<Gen
     const modelinaMs = performance.now() - started;
     return {
       eventVersions: loaded.model.events.length,
-      generateMs: Math.round(median(warm)),
+      generateMs: Math.round(middle(warm)),
       firstGenerateMs: Math.round(firstGenerateMs),
       loadMs: Math.round(loadMs),
       modelinaMs: Math.round(modelinaMs),
@@ -119,7 +120,7 @@ export async function benchWatch(edits = 5): Promise<number> {
       await next;
       times.push(performance.now() - started);
     }
-    return Math.round(median(times));
+    return Math.round(middle(times));
   } finally {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGINT");
@@ -150,13 +151,7 @@ function medianMs(runs: number, args: readonly string[]): number {
     execFileSync(process.execPath, args, { stdio: "ignore" });
     times.push(performance.now() - started);
   }
-  return Math.round(median(times));
-}
-
-/** The median of some times. */
-function median(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return Math.round(middle(times));
 }
 
 function round(ratio: number): number {

@@ -1,18 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { lightsSpec as valid } from "../helpers/lights-spec.js";
+import { folderFiles } from "../helpers/folder-files.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
-
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), "utf8");
-  }
-  return files;
-}
 
 describe("generator - bad input", () => {
   test("a YAML syntax error names file, line and column", async () => {
@@ -69,11 +62,11 @@ describe("generator - bad input", () => {
   test("a failed run leaves the output exactly as it was", async () => {
     using ws = specWorkspace({ "specs/lights.yaml": valid });
     expect((await ws.evc("generate", "--specs", "specs")).code).toBe(0);
-    const before = snapshot(join(ws.dir, "generated"));
+    const before = folderFiles(join(ws.dir, "generated"));
     expect(Object.keys(before).length).toBeGreaterThan(3);
     ws.write("specs/lights.yaml", valid.replace("type: integer", "type: [integer"));
     expect((await ws.evc("generate", "--specs", "specs")).code).toBe(1);
-    expect(snapshot(join(ws.dir, "generated"))).toEqual(before);
+    expect(folderFiles(join(ws.dir, "generated"))).toEqual(before);
   });
 
   test("a folder that holds files evc did not generate is refused, not overwritten", async () => {

@@ -1,19 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { generate, loadContracts, ModelRenderCache, SpecParser } from "../../generator/index.js";
 import { renderModels } from "../../generator/emit/models.js";
+import { folderFiles } from "../helpers/folder-files.js";
 import { editFile, shopWorkspace } from "../helpers/spec-workspace.js";
-
-/** Every file of a folder, by relative path. */
-function filesOf(folder: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true }).filter((item) => item.isFile())) {
-    const path = join(entry.parentPath, entry.name);
-    files[path.slice(folder.length + 1)] = readFileSync(path, "utf8");
-  }
-  return files;
-}
 
 describe("Modelina's models kept across runs (watch mode)", () => {
   test("an unchanged event is not rendered again; a changed one is, with the change", async () => {
@@ -38,7 +28,7 @@ describe("Modelina's models kept across runs (watch mode)", () => {
     editFile(ws, "specs/shop.yaml", (text) => text.replace("description: The order's state.", "description: Where the order is."));
     await generate({ specs: "specs", cwd: ws.dir, out: "kept", ...kept });
     await generate({ specs: "specs", cwd: ws.dir, out: "full" });
-    const [reused, full] = [filesOf(join(ws.dir, "kept")), filesOf(join(ws.dir, "full"))];
+    const [reused, full] = [folderFiles(join(ws.dir, "kept")), folderFiles(join(ws.dir, "full"))];
     expect(Object.keys(full).length).toBeGreaterThan(5);
     expect(JSON.stringify(full)).toContain("Where the order is.");
     expect(reused).toEqual(full);
