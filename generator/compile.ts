@@ -3,6 +3,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import type { JsonSchema } from "@evc/runtime/codegen";
 import type { EventModel } from "./model.js";
+import { withoutUnusedSchemas } from "./emit/validators.js";
 import { eventSchemaId, findSharedSchemas, referencingSchema, type SharedSchemas } from "./shared-schemas.js";
 
 /** The ajv options every validator is compiled with, here and in the standalone code. */
@@ -55,24 +56,42 @@ export const knownFormats: ReadonlySet<string> = new Set([
  */
 export class SchemaCompiler {
   /** The subschemas the events share. */
-  readonly shared: SharedSchemas;
-  readonly #compiled = new Map<JsonSchema, ValidateFunction>();
+  shared: SharedSchemas;
+  /** The events it was made for, in order. */
+  #events: readonly EventModel[];
+  #key: string | undefined;
+  #compiled = new Map<JsonSchema, ValidateFunction>();
   /** Checks schemas against the draft-07 meta-schema once, so that per-schema instances need not compile it each. */
   readonly #checker = new Ajv({ ...ajvOptions, code: {} });
   readonly #ajv = new Ajv({ ...ajvOptions, validateSchema: false, inlineRefs: false });
   /** The events' schemas the shared instance holds, with their `$id` there. */
-  readonly #ids = new Map<JsonSchema, string>();
+  #ids = new Map<JsonSchema, string>();
   /** The first schema the shared instance refused to add (a duplicate `$id`): the validators module cannot be written. */
   #refused: Error | undefined;
+  /** The last standalone module written, with the exports it was written for. */
+  #module: { readonly exports: string; readonly code: string } | undefined;
 
   /** Add the events' schemas (each kept event once) and their shared subschemas; nothing is compiled yet. */
   constructor(events: readonly EventModel[]) {
     addFormats.default(this.#ajv);
+    this.#events = events;
     this.shared = findSharedSchemas(events);
     for (const schema of this.shared.list) this.#add(referencingSchema(schema.schema, this.shared, schema.id));
     for (const event of events) {
       if (this.#add(referencingSchema(event.schema, this.shared, eventSchemaId(event)))) this.#ids.set(event.schema, eventSchemaId(event));
     }
+  }
+
+  /**
+   * A compiler for these events: `previous` itself, bound to them, when it was made for events with the
+   * same classes and schemas in the same order (watch mode: an edit that changes no payload schema
+   * compiles nothing again); a new one otherwise. Reuse writes the same validators module as a new
+   * compiler would, because the checks compile every event in the events' order.
+   */
+  static reusing(events: readonly EventModel[], previous: SchemaCompiler | undefined): SchemaCompiler {
+    if (previous === undefined || previous.#keyOf() !== schemasKey(events)) return new SchemaCompiler(events);
+    previous.#bind(events);
+    return previous;
   }
 
   /** The validator of an event's payload schema (compiled once); throws ajv's error when the schema itself is invalid. */
@@ -92,13 +111,32 @@ export class SchemaCompiler {
 
   /**
    * One standalone ES module of the events' validators, each a named export (export name → event):
-   * the functions compiled for the checks, shared subschemas as functions of their own.
+   * the functions compiled for the checks, shared subschemas as functions of their own; the schema
+   * constants no function uses are left out.
    */
   standaloneModule(exports: ReadonlyMap<string, EventModel>): string {
     if (this.#refused !== undefined) throw this.#refused;
     const ids: Record<string, string> = {};
     for (const [name, event] of exports) ids[name] = eventSchemaId(event);
-    return standaloneCode.default(this.#ajv, ids);
+    const key = JSON.stringify(ids);
+    if (this.#module?.exports !== key) this.#module = { exports: key, code: withoutUnusedSchemas(standaloneCode.default(this.#ajv, ids)) };
+    return this.#module.code;
+  }
+
+  #keyOf(): string {
+    this.#key ??= schemasKey(this.#events);
+    return this.#key;
+  }
+
+  /** Answer for `events`, whose schemas are those of the events it was made for, position by position. */
+  #bind(events: readonly EventModel[]): void {
+    const previous = new Map(this.#events.map((event, index) => [event.schema, (events[index] as EventModel).schema]));
+    const rekey = <T>(map: Map<JsonSchema, T>) => new Map([...map].map(([schema, value]) => [previous.get(schema) ?? schema, value]));
+    this.#compiled = rekey(this.#compiled);
+    this.#ids = rekey(this.#ids);
+    this.#events = events;
+    // Found again for the new objects (the SDK's files ask by object); the same JSON names them the same.
+    this.shared = findSharedSchemas(events);
   }
 
   #add(schema: JsonSchema): boolean {
@@ -120,6 +158,11 @@ export class SchemaCompiler {
       return undefined;
     }
   }
+}
+
+/** What a compiler's work depends on: each event's class and its schema, plain and named (the shared schemas' names come from titles). */
+function schemasKey(events: readonly EventModel[]): string {
+  return JSON.stringify(events.map((event) => [eventSchemaId(event), event.schema, event.namedSchema]));
 }
 
 /** Compile a schema with an ajv instance of its own. */

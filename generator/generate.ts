@@ -7,6 +7,7 @@ import { emitSdk } from "./emit/sdk.js";
 import { emitUpcasters } from "./emit/upcasters.js";
 import type { Layout } from "./emit/layout.js";
 import { loadContracts, type LoadedContracts } from "./load.js";
+import type { LoadCache } from "./load-cache.js";
 import type { ContractModel } from "./model.js";
 import type { SpecParser } from "./parse.js";
 import { staleFiles, writeOutput, type OutputPlan, type StaleFile } from "./output.js";
@@ -31,6 +32,8 @@ export interface GenerateOptions {
   readonly parser?: SpecParser;
   /** Modelina's models to keep across runs (watch mode), rendered again only for events that changed; absent, every event is rendered. */
   readonly renders?: ModelRenderCache;
+  /** The spec files and schema compiler to keep across runs (watch mode): a file is parsed again only when its text changed, schemas compiled again only when one changed. */
+  readonly loads?: LoadCache;
 }
 
 /** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
@@ -74,7 +77,7 @@ export async function check(options: Partial<GenerateOptions> = {}): Promise<Gen
 
 async function planOutput(partial: Partial<GenerateOptions>) {
   const options = { ...defaultGenerateOptions(), ...partial };
-  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs, defaultCompatibility: options.defaultCompatibility, ...(options.parser === undefined ? {} : { parser: options.parser }) });
+  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs, defaultCompatibility: options.defaultCompatibility, ...(options.parser === undefined ? {} : { parser: options.parser }), ...(options.loads === undefined ? {} : { cache: options.loads }) });
   const outDir = resolve(options.cwd, options.out);
   const layout: Layout = {
     outDir,

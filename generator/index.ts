@@ -3,6 +3,7 @@ export { check, defaultGenerateOptions, generate } from "./generate.js";
 export type { GenerateOptions, GenerateResult } from "./generate.js";
 export { SpecParser } from "./parse.js";
 export { ModelRenderCache } from "./emit/models.js";
+export { LoadCache } from "./load-cache.js";
 export { loadContracts } from "./load.js";
 export type { LoadOptions, LoadedContracts } from "./load.js";
 export { SpecError, formatDiagnostic } from "./diagnostics.js";

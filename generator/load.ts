@@ -11,6 +11,7 @@ import { SpecParser } from "./parse.js";
 import { checkReferences } from "./refs.js";
 import { checkContracts, foldDuplicates } from "./rules.js";
 import { judgeDowncasts } from "./downcasts.js";
+import type { LoadCache } from "./load-cache.js";
 import { ModelNamer } from "./schema-graph.js";
 import { pointerTokens, SourceFiles } from "./sources.js";
 
@@ -26,6 +27,8 @@ export interface LoadOptions {
   readonly defaultCompatibility?: CompatibilityMode;
   /** The parser to read documents with; one kept across loads (watch mode) parses again only the documents whose files changed. */
   readonly parser?: SpecParser;
+  /** What the last load read and compiled, kept across loads (watch mode): unchanged files are not parsed again, unchanged schemas not compiled again. */
+  readonly cache?: LoadCache;
 }
 
 /** The model read from the specs, with the warnings found on the way and the compiler that checked it. */
@@ -48,7 +51,7 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const shown = new SourceFiles(options.cwd).display(root);
   if (!existsSync(root)) throw new ArgumentError("specs", `a spec file or folder, but "${shown}" does not exist`);
   const sink = new DiagnosticSink();
-  const sources = new SourceFiles(options.cwd);
+  const sources = new SourceFiles(options.cwd, options.cache?.files());
   const entries = discoverDocuments(root, options.cwd, (path) => {
     const file = sources.load(path, sink);
     return file === undefined || (isPlainObject(file.json) && "asyncapi" in file.json);
@@ -71,11 +74,13 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const documents = parsed.map((document) => buildDocumentModel(document, context));
   const systems = documents.map((document) => document.system);
   const kept = foldDuplicates(documents.flatMap((document) => document.events), sink);
-  const compiler = new SchemaCompiler(kept);
+  const compiler = options.cache?.compilerFor(kept) ?? new SchemaCompiler(kept);
   checkContracts(systems, kept, compiler, sink);
   const events = judgeDowncasts(kept, compiler, sink);
   const diagnostics = sink.all();
+  options.cache?.keepFiles(sources.files());
   if (sink.hasErrors()) throw new SpecError(diagnostics);
+  options.cache?.keepCompiler(compiler);
   const locate = (event: EventModel, schemaPath: readonly string[]): SourceLocation => {
     const file = sources.load(resolve(options.cwd, event.specFile), new DiagnosticSink());
     return file === undefined ? event.location : sources.locate(file, [...pointerTokens(event.payloadPointer), ...schemaPath]);

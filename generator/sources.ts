@@ -27,9 +27,12 @@ export class SourceFiles {
   /** The folder relative paths start from. */
   readonly cwd: string;
   readonly #cache = new Map<string, SourceFile | undefined>();
+  readonly #earlier: ReadonlyMap<string, SourceFile>;
 
-  constructor(cwd: string) {
+  /** `earlier`: files an earlier run read (absolute path → file), taken as they are when their text is the same (watch mode). */
+  constructor(cwd: string, earlier: ReadonlyMap<string, SourceFile> = new Map()) {
     this.cwd = cwd;
+    this.#earlier = earlier;
   }
 
   /** The path shown for a file in diagnostics. */
@@ -49,7 +52,12 @@ export class SourceFiles {
 
   /** Every file read so far and read whole: absolute path → text as read. */
   texts(): ReadonlyMap<string, string> {
-    return new Map([...this.#cache].flatMap(([path, file]) => (file === undefined ? [] : [[path, file.text] as const])));
+    return new Map([...this.files()].map(([path, file]) => [path, file.text] as const));
+  }
+
+  /** Every file read so far and read whole: absolute path → file. */
+  files(): ReadonlyMap<string, SourceFile> {
+    return new Map([...this.#cache].flatMap(([path, file]) => (file === undefined ? [] : [[path, file] as const])));
   }
 
   /** The location of the node at a JSON pointer (as tokens), following `$ref`s across files; the deepest existing node when the path ends early. */
@@ -72,6 +80,8 @@ export class SourceFiles {
       sink.error("evc-unreadable-file", `cannot read "${display}": ${reason}`, { file: display, line: 1, column: 1 });
       return undefined;
     }
+    const earlier = this.#earlier.get(absolute);
+    if (earlier !== undefined && earlier.text === text && earlier.display === display) return earlier;
     const lines = new LineCounter();
     const tree = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
     if (tree.errors.length > 0) {

@@ -1,14 +1,16 @@
 /**
  * `evc generate --watch`: generate, then regenerate whenever a spec, a file one references, an
- * upcaster or the configuration is saved (changes within a short pause make one run). The parser
- * and Modelina's models are kept between runs, so only documents whose files changed are parsed
- * again, and only events that changed are rendered again. Spec errors print
+ * upcaster or the configuration is saved (changes within a short pause make one run). The parser,
+ * the spec files read, the schema compiler and Modelina's models are kept between runs, so only
+ * files that changed are read and documents parsed again, schemas compiled again only when one
+ * changed, and only events that changed are rendered again. Spec errors print
  * as `file:line:col` and leave the output as it was; the watch goes on until interrupted.
  */
 import { readdirSync, watch, type Dirent, type FSWatcher } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { configFileName } from "../config-file.js";
-import { generate } from "../generate.js";
+import { generate, type GenerateOptions } from "../generate.js";
+import { LoadCache } from "../load-cache.js";
 import { ModelRenderCache } from "../emit/models.js";
 import { SpecParser } from "../parse.js";
 import { openRun, recordRun, snapshotInputs, type CacheFlags } from "./cached-runs.js";
@@ -33,6 +35,7 @@ interface Watched {
 export async function watchGenerate(flags: CacheFlags, io: CliIO): Promise<ExitCodeValue> {
   const parser = new SpecParser();
   const renders = new ModelRenderCache();
+  const loads = new LoadCache();
   let unwatch = () => {};
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -48,7 +51,7 @@ export async function watchGenerate(flags: CacheFlags, io: CliIO): Promise<ExitC
 
   const cycle = async () => {
     if (stopped) return;
-    const watched = await runOnce(flags, io, parser, renders);
+    const watched = await runOnce(flags, io, { parser, renders, loads });
     if (stopped) return;
     unwatch();
     unwatch = watchInputs(watched, schedule, (message) => io.stderr(`evc: ${message}\n`));
@@ -68,7 +71,7 @@ export async function watchGenerate(flags: CacheFlags, io: CliIO): Promise<ExitC
 }
 
 /** One generation run, reported as `evc generate` reports it; returns what to watch for the next one. */
-async function runOnce(flags: CacheFlags, io: CliIO, parser: SpecParser, renders: ModelRenderCache): Promise<Watched[]> {
+async function runOnce(flags: CacheFlags, io: CliIO, kept: Pick<GenerateOptions, "parser" | "renders" | "loads">): Promise<Watched[]> {
   const started = performance.now();
   const reporter = Reporter.from(io, "generate", {});
   const configFile = resolve(io.cwd, flags.config ?? configFileName);
@@ -80,7 +83,7 @@ async function runOnce(flags: CacheFlags, io: CliIO, parser: SpecParser, renders
     watched.push({ folder: settings.specs, recursive: true }, { folder: settings.upcasters, recursive: true });
     const run = openRun("generate", flags, io);
     const before = snapshotInputs(settings, flags, io);
-    const result = await generate({ ...generateOptions(settings, flags, io), parser, renders });
+    const result = await generate({ ...generateOptions(settings, flags, io), ...kept });
     const outcome = { events: result.model.events.length, systems: result.model.systems.length, warnings: result.warnings, upcasterProblems: result.upcasterProblems };
     recordRun(run, before, result, outcome);
     for (const path of result.inputs.keys()) if (!isInside(settings.specs, path)) watched.push({ folder: dirname(path), recursive: false, names: new Set([basename(path)]) });

@@ -22,7 +22,7 @@ export function validatorName(event: EventModel): string {
 /** The `.ts` source of the validators of the events, importing the runtime helpers from `runtime`. */
 export function validatorsModule(events: readonly EventModel[], compiler: SchemaCompiler, runtime: string): string {
   const exports = new Map(events.map((event) => [validatorName(event), event]));
-  const body = withoutUnusedSchemas(compiler.standaloneModule(exports).replace(/^"use strict";\n?/, ""));
+  const body = compiler.standaloneModule(exports).replace(/^"use strict";\n?/, "");
   const typed = body.replace(
     ajvExport,
     (_line: string, name: string, local: string) => `/** Validate a payload; on failure \`${name}.errors\` holds ajv's issues, with JSON paths. */\nexport const ${name}: ValidateFunction = ${local};`,

@@ -4,6 +4,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import type { JsonObject } from "@evc/runtime/codegen";
 import { ajvOptions, SchemaCompiler } from "../../generator/compile.js";
+import { withoutUnusedSchemas } from "../../generator/emit/validators.js";
 import type { EventModel } from "../../generator/model.js";
 import { eventSchemaId, referencingSchema, type SharedSchemas } from "../../generator/shared-schemas.js";
 
@@ -14,13 +15,13 @@ function event(className: string, schema: JsonObject): EventModel {
   return { className, schema, namedSchema: schema } as unknown as EventModel;
 }
 
-/** The validators module as one ajv instance compiles it afresh, the events' schemas referencing the shared ones. */
+/** The validators module as one ajv instance compiles it afresh, the events' schemas referencing the shared ones, schema constants no function uses left out. */
 function freshModule(shared: SharedSchemas, exports: Record<string, EventModel>): string {
   const ajv = new Ajv({ ...ajvOptions, validateSchema: false, inlineRefs: false });
   addFormats.default(ajv);
   for (const schema of shared.list) ajv.addSchema(referencingSchema(schema.schema, shared, schema.id) as object);
   for (const event of Object.values(exports)) ajv.addSchema(referencingSchema(event.schema, shared, eventSchemaId(event)) as object);
-  return standaloneCode.default(ajv, Object.fromEntries(Object.entries(exports).map(([name, event]) => [name, eventSchemaId(event)])));
+  return withoutUnusedSchemas(standaloneCode.default(ajv, Object.fromEntries(Object.entries(exports).map(([name, event]) => [name, eventSchemaId(event)]))));
 }
 
 function aloneError(schema: JsonObject): string {
