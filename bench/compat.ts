@@ -11,6 +11,7 @@ import { runCli } from "@evc/cli/cli";
 import { checkCompatibility, forgetComparisons } from "@evc/cli/compat";
 import { loadContracts } from "@evc/cli";
 import type { JsonSchema } from "@evc/runtime/codegen";
+import { ratio } from "./figures.js";
 
 /** Figures of the compatibility benchmark. */
 export interface CompatFigures {
@@ -79,7 +80,7 @@ export async function benchCompat(specs: string): Promise<CompatFigures> {
     reusedBackwardChecksPerSecond: Math.round(reusedBackward),
     firstBackwardChecksPerSecond: Math.round(firstBackward),
     goal: backwardGoal,
-    ratio: Math.round((backward / backwardGoal) * 100) / 100,
+    ratio: ratio(backward / backwardGoal),
     fullChecksPerSecond: Math.round(full),
     ajvCompilesPerSecond: Math.round(ajv),
     diffMs: Math.round(diffMs),

@@ -12,6 +12,7 @@ import { contextAggregate, contextUpdated, createContext, type ContextEvent, typ
 import { connect, type EventBus } from "@evc/runtime";
 import { createEventStore, Repository, type EventStore } from "@evc/runtime/store";
 import { startNatsServer } from "@evc/runtime/testing";
+import { middle, ratio } from "./figures.js";
 
 /** Figures of the event store benchmark; times in milliseconds. */
 export interface StoreFigures {
@@ -68,8 +69,8 @@ export async function benchEventStore(appends = 2_000, events = 10_000): Promise
       snapshotLoadMs,
       rawLoadMs,
       ratios: {
-        appends: { runtime: storeAppendsPerSecond, raw: rawAppendsPerSecond, ratio: round(storeAppendsPerSecond / rawAppendsPerSecond) },
-        load: { runtime: fullLoadMs, raw: rawLoadMs, ratio: round(rawLoadMs / fullLoadMs) },
+        appends: { runtime: storeAppendsPerSecond, raw: rawAppendsPerSecond, ratio: ratio(storeAppendsPerSecond / rawAppendsPerSecond) },
+        load: { runtime: fullLoadMs, raw: rawLoadMs, ratio: ratio(rawLoadMs / fullLoadMs) },
       },
     };
   } finally {
@@ -150,11 +151,3 @@ async function alternatingMedians<K extends string>(runs: Record<K, () => Promis
   return Object.fromEntries([...durations].map(([name, times]) => [name, Math.round(middle(times) * 10) / 10])) as Record<K, number>;
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-/** The middle value (the upper one of an even count). */
-export function middle(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-}

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TypeScriptGenerator } from "@asyncapi/modelina";
 import { generate, loadContracts } from "@evc/cli";
-import { middle } from "./event-store.js";
+import { middle, ratio } from "./figures.js";
 import { syntheticSpec } from "./synthetic-spec.js";
 
 /** Figures of one generator measurement, in milliseconds. */
@@ -156,9 +156,9 @@ export function benchEditLoop(runs = 5): EditLoopFigures {
     const yardstickMs = medianMs(3, ["generator/bin/evc.js", command, "--no-cache"]);
     medianMs(1, ["generator/bin/evc.js", command]);
     const ms = medianMs(runs, ["generator/bin/evc.js", command]);
-    return { ms, yardstickMs, ratio: round(ms / yardstickMs) };
+    return { ms, yardstickMs, ratio: ratio(ms / yardstickMs) };
   };
-  return { startup: { evc, evcVersion, node, ratio: round(evc / node) }, generateUnchanged: compare("generate"), checkUnchanged: compare("check") };
+  return { startup: { evc, evcVersion, node, ratio: ratio(evc / node) }, generateUnchanged: compare("generate"), checkUnchanged: compare("check") };
 }
 
 /** The median wall time of `node <args>` as a whole process, in milliseconds. */
@@ -170,8 +170,4 @@ function medianMs(runs: number, args: readonly string[]): number {
     times.push(performance.now() - started);
   }
   return Math.round(middle(times));
-}
-
-function round(ratio: number): number {
-  return Math.round(ratio * 100) / 100;
 }

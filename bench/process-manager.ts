@@ -10,7 +10,7 @@ import { AgentJoined, CollaborationStarted, registry, type AgentJoinedV1 } from 
 import { connect, type EventBus } from "@evc/runtime";
 import { defineProcessManager, startProcessManager } from "@evc/runtime/saga";
 import { startNatsServer } from "@evc/runtime/testing";
-import { middle } from "./event-store.js";
+import { middle } from "./figures.js";
 
 /** Figures of the process manager benchmark. */
 export interface ProcessManagerFigures {

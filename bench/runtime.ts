@@ -16,6 +16,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { registry, RecordCreatedV1 } from "@evc/seeds";
 import { startNatsServer } from "@evc/runtime/testing";
+import { middle, ratio } from "./figures.js";
 import { connect, type EncodedEvent, encodeEvent, type EventBus } from "@evc/runtime";
 
 /** Events per second of the runtime and of the raw client, their ratio, and the raw client without headers. */
@@ -81,8 +82,8 @@ export async function benchRuntime(runs = 3, events = 20_000, inFlight = 1_000):
     const ceilingConsume = await timed(events, () => consumeRaw(js, jsm, events, `bench-raw-bare-${++consumers}`));
 
     return {
-      publish: { runtime: runtimePublish, raw: rawPublish, ratio: round(runtimePublish / rawPublish), rawNoHeaders: ceilingPublish },
-      consume: { runtime: runtimeConsume, raw: rawConsume, ratio: round(runtimeConsume / rawConsume), rawNoHeaders: ceilingConsume },
+      publish: { runtime: runtimePublish, raw: rawPublish, ratio: ratio(runtimePublish / rawPublish), rawNoHeaders: ceilingPublish },
+      consume: { runtime: runtimeConsume, raw: rawConsume, ratio: ratio(runtimeConsume / rawConsume), rawNoHeaders: ceilingConsume },
     };
   }
 }
@@ -90,10 +91,10 @@ export async function benchRuntime(runs = 3, events = 20_000, inFlight = 1_000):
 /** The median of each figure over several runs. */
 export function medianFigures(runs: readonly RuntimeFigures[]): RuntimeFigures {
   const of = (pick: (figures: RuntimeFigures) => Throughput): Throughput => ({
-    runtime: median(runs.map((run) => pick(run).runtime)),
-    raw: median(runs.map((run) => pick(run).raw)),
-    ratio: median(runs.map((run) => pick(run).ratio)),
-    rawNoHeaders: median(runs.map((run) => pick(run).rawNoHeaders)),
+    runtime: middle(runs.map((run) => pick(run).runtime)),
+    raw: middle(runs.map((run) => pick(run).raw)),
+    ratio: middle(runs.map((run) => pick(run).ratio)),
+    rawNoHeaders: middle(runs.map((run) => pick(run).rawNoHeaders)),
   });
   return { publish: of((figures) => figures.publish), consume: of((figures) => figures.consume) };
 }
@@ -159,12 +160,3 @@ async function timed(count: number, run: () => Promise<unknown>): Promise<number
   return Math.round(count / ((performance.now() - started) / 1000));
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : round(((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2);
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
