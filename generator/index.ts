@@ -2,7 +2,7 @@
 export { check, defaultGenerateOptions, generate } from "./generate.js";
 export type { GenerateOptions, GenerateResult } from "./generate.js";
 export { SpecParser } from "./parse.js";
-export { ModelRenderCache } from "./emit/models.js";
+export { ModelRenderCache } from "./emit/render-cache.js";
 export { loadContracts } from "./load.js";
 export type { LoadOptions, LoadedContracts } from "./load.js";
 export { SpecError, formatDiagnostic } from "./diagnostics.js";

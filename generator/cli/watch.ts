@@ -9,7 +9,7 @@ import { readdirSync, watch, type Dirent, type FSWatcher } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { configFileName } from "../config-file.js";
 import { generate } from "../generate.js";
-import { ModelRenderCache } from "../emit/models.js";
+import { ModelRenderCache } from "../emit/render-cache.js";
 import { SpecParser } from "../parse.js";
 import { openRun, recordRun, snapshotInputs, type CacheFlags } from "./cached-runs.js";
 import { reportGenerated } from "./generate-report.js";
