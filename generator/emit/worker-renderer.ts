@@ -63,9 +63,15 @@ export class WorkerModelRenderer implements ModelRenderer, Disposable {
     this.#asked = true;
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
+      try {
+        this.#worker.postMessage(events);
+      } catch (error) {
+        void this.#worker.terminate();
+        reject(new RenderWorkerError(this.#module, `cannot be sent the events: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+        return;
+      }
       this.#pending = { events, resolve, reject };
       this.#worker.ref();
-      this.#worker.postMessage(events);
     });
   }
 

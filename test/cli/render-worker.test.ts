@@ -9,7 +9,7 @@ import { cpSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
-import { generate } from "../../generator/index.js";
+import { generate, type EventModel } from "../../generator/index.js";
 import { RenderWorkerError, WorkerModelRenderer } from "../../generator/emit/worker-renderer.js";
 import { folderFiles } from "../helpers/folder-files.js";
 import { shopWorkspace, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
@@ -34,6 +34,9 @@ async function bothWays(ws: SpecWorkspace): Promise<{ cli: Record<string, string
   await generate({ specs: "specs", cwd: ws.dir, out: "api" });
   return { cli: folderFiles(join(ws.dir, "cli")), api: folderFiles(join(ws.dir, "api")) };
 }
+
+/** A worker that takes the events and never answers. */
+const idleWorker = new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => {});')}`);
 
 const invalidSpec = `asyncapi: 3.0.0
 info: { title: Broken, version: 1.0.0 }
@@ -100,11 +103,16 @@ describe("Modelina's models rendered in a worker thread by the compiled CLI", ()
   });
 
   test("a closed renderer, or one asked twice, fails the render", async () => {
-    const idle = `data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => {});')}`;
-    const closed = new WorkerModelRenderer(new URL(idle));
+    const closed = new WorkerModelRenderer(idleWorker);
     const pending = closed.render([]);
     closed[Symbol.dispose]();
     await expect(pending).rejects.toThrow(/was closed before it rendered the models$/);
     await expect(closed.render([])).rejects.toThrow(/renders one run only/);
+  });
+
+  test("events that cannot be cloned fail the render, naming the worker", async () => {
+    using renderer = new WorkerModelRenderer(idleWorker);
+    const unclonable = [{ className: "X", namedSchema: { default: () => 1 } }] as unknown as EventModel[];
+    await expect(renderer.render(unclonable)).rejects.toThrow(/^the Modelina render worker \(data:.*\) cannot be sent the events: /);
   });
 });
