@@ -82,7 +82,8 @@ async function planOutput(partial: Partial<GenerateOptions>) {
     upcastersDir: resolve(options.cwd, options.upcasters),
     runtime: isPackageSpecifier(options.runtimeImport) ? options.runtimeImport : resolve(options.cwd, options.runtimeImport),
   };
-  // Rendering starts first; the emitters (ts-morph with them, ~0.4 s to load) load and write the upcasters and the files that need no model while it runs.
+  // Rendering starts first; while it runs (in a worker thread, for the CLI) the emitters load, with ts-morph
+  // (the TypeScript compiler: the longest module load of a run), and write the upcasters and the files that need no model.
   const rendering = (options.renderer ?? new InProcessRenderer(options.renders)).render(loaded.model.events);
   const emitting = Promise.all([import("./emit/sdk.js"), import("./emit/upcasters.js")]);
   const [generated, upcasters] = await Promise.all([
