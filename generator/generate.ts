@@ -2,9 +2,8 @@
 import { isAbsolute, resolve } from "node:path";
 import type { CompatibilityMode } from "@evc/runtime/codegen";
 import type { SpecDiagnostic } from "./diagnostics.js";
-import type { ModelRenderCache } from "./emit/models.js";
-import { emitSdk } from "./emit/sdk.js";
-import { emitUpcasters } from "./emit/upcasters.js";
+import type { ModelRenderCache } from "./emit/render-cache.js";
+import { InProcessRenderer, type ModelRenderer } from "./emit/renderer.js";
 import type { Layout } from "./emit/layout.js";
 import { loadContracts, type LoadedContracts } from "./load.js";
 import type { LoadCache } from "./load-cache.js";
@@ -30,10 +29,12 @@ export interface GenerateOptions {
   readonly defaultCompatibility: CompatibilityMode;
   /** The parser to keep across runs (watch mode), which parses again only documents whose files changed; absent, a new one per run. */
   readonly parser?: SpecParser;
-  /** Modelina's models to keep across runs (watch mode), rendered again only for events that changed; absent, every event is rendered. */
+  /** Modelina's models to keep across runs (watch mode), rendered again only for events that changed; absent, every event is rendered. Only for the default renderer. */
   readonly renders?: ModelRenderCache;
   /** The spec files and schema compiler to keep across runs (watch mode): a file is parsed again only when its text changed, schemas compiled again only when one changed. */
   readonly loads?: LoadCache;
+  /** What renders Modelina's models (the CLI's one-shot commands: a `WorkerModelRenderer`); absent, they render in this thread, with `renders`. */
+  readonly renderer?: ModelRenderer;
 }
 
 /** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
@@ -84,8 +85,15 @@ async function planOutput(partial: Partial<GenerateOptions>) {
     upcastersDir: resolve(options.cwd, options.upcasters),
     runtime: isPackageSpecifier(options.runtimeImport) ? options.runtimeImport : resolve(options.cwd, options.runtimeImport),
   };
-  const generated = await emitSdk(loaded.model, loaded.compiler, layout, options.renders);
-  const upcasters = emitUpcasters(loaded.model, layout, options.cwd);
+  // Rendering starts first; while it runs (in a worker thread, for the CLI) the emitters load, with ts-morph
+  // (the TypeScript compiler: the longest module load of a run), and write the upcasters and the files that need no model.
+  const rendering = (options.renderer ?? new InProcessRenderer(options.renders)).render(loaded.model.events);
+  const emitting = Promise.all([import("./emit/sdk.js"), import("./emit/upcasters.js")]);
+  const [generated, upcasters] = await Promise.all([
+    emitting.then(([{ emitSdk }]) => emitSdk(loaded.model, loaded.compiler, layout, rendering)),
+    emitting.then(([, { emitUpcasters }]) => emitUpcasters(loaded.model, layout, options.cwd)),
+    rendering, // awaited here too, so that its failure is handled whatever fails first
+  ]);
   const plan: OutputPlan = { outDir, generated, upcasters: upcasters.files };
   const output = { dir: outDir, files: generated };
   return { plan, cwd: options.cwd, model: loaded.model, warnings: loaded.warnings, locate: loaded.locate, upcasterProblems: upcasters.findings, inputs: loaded.inputs, output };

@@ -2,7 +2,10 @@
 export { check, defaultGenerateOptions, generate } from "./generate.js";
 export type { GenerateOptions, GenerateResult } from "./generate.js";
 export { SpecParser } from "./parse.js";
-export { ModelRenderCache } from "./emit/models.js";
+export { ModelRenderCache } from "./emit/render-cache.js";
+export { InProcessRenderer } from "./emit/renderer.js";
+export type { ModelRenderer } from "./emit/renderer.js";
+export { RenderWorkerError, WorkerModelRenderer } from "./emit/worker-renderer.js";
 export { LoadCache } from "./load-cache.js";
 export { loadContracts } from "./load.js";
 export type { LoadOptions, LoadedContracts } from "./load.js";

@@ -11,7 +11,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { configFileName } from "../config-file.js";
 import { generate, type GenerateOptions } from "../generate.js";
 import { LoadCache } from "../load-cache.js";
-import { ModelRenderCache } from "../emit/models.js";
+import { ModelRenderCache } from "../emit/render-cache.js";
 import { SpecParser } from "../parse.js";
 import { openRun, recordRun, snapshotInputs, type CacheFlags } from "./cached-runs.js";
 import { reportGenerated } from "./generate-report.js";

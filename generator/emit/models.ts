@@ -19,6 +19,7 @@ import type { EventModel } from "../model.js";
 import { docComment, propertyKey } from "../naming.js";
 import { pinnedValue, propertySchemas } from "../schema-facts.js";
 import { renderEventClass, type RootProperty } from "./event-class.js";
+import type { ModelRenderCache } from "./render-cache.js";
 
 /** One model rendered to TypeScript, without `export` (the file assembler adds it). */
 export interface RenderedModel {
@@ -39,26 +40,6 @@ export interface EventModels {
 
 /** Property names a class cannot declare: they stay in the JSON but get no typed field. */
 const undeclarableFields = new Set(["constructor", "toJSON"]);
-
-/**
- * The models rendered in the last run, kept across runs (`evc generate --watch`): an event whose model
- * (plain data, compared as JSON) and whose set of event classes are the same as then is not rendered
- * again. An event whose models include another event's class is always rendered, since that class
- * follows the other event. Only the entries of the last run are kept.
- */
-export class ModelRenderCache {
-  #entries = new Map<string, EventModels>();
-
-  /** The models rendered for a key in the last run. */
-  get(key: string): EventModels | undefined {
-    return this.#entries.get(key);
-  }
-
-  /** Keep these entries, and only these, for the next run. */
-  replace(entries: Map<string, EventModels>): void {
-    this.#entries = entries;
-  }
-}
 
 /** Render the models of every event with Modelina; with a cache, only those of events that changed since its last run. */
 export async function renderModels(events: readonly EventModel[], cache?: ModelRenderCache): Promise<EventModels[]> {

@@ -10,7 +10,7 @@ import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
 import { eventFile, importBetween, runtimeImport, schemasFile, validatorsFile, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
-import { renderModels, type EventModels, type ModelRenderCache, type RenderedModel } from "./models.js";
+import type { EventModels, RenderedModel } from "./models.js";
 import { preamble } from "./preamble.js";
 import { schemasModule } from "./schemas-file.js";
 import { SourcePrinter, type NamedImport } from "./source-file.js";
@@ -19,30 +19,37 @@ import { validatorsModule } from "./validators.js";
 /** Every generated file, by path relative to the output folder. */
 export type GeneratedFiles = Map<string, string>;
 
-/** Emit the SDK for a model, whose schemas `compiler` compiled; `renders` keeps Modelina's models across runs. */
-export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, layout: Layout, renders?: ModelRenderCache): Promise<GeneratedFiles> {
-  const rendered = await renderModels(model.events, renders);
-  const placement = placeModels(rendered);
+/**
+ * Emit the SDK for a model, whose schemas `compiler` compiled, and whose events' Modelina models
+ * `rendering` brings: the files that need no model (validators, schemas, registry) are written
+ * first, while the models render (in a worker thread, for the CLI), and the rest once they are there.
+ */
+export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, layout: Layout, rendering: Promise<readonly EventModels[]>): Promise<GeneratedFiles> {
   const printer = new SourcePrinter();
-  const shared = compiler.shared;
-  const files: GeneratedFiles = new Map();
-
+  const [files, rendered] = await Promise.all([(async () => modelFreeFiles(model, compiler, layout, printer))(), rendering]);
+  const placement = placeModels(rendered);
   for (const entry of rendered) {
     const file = eventFile(entry.event);
     const models = placement.modelsOf(file);
-    files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), shared, layout)));
+    files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), compiler.shared, layout)));
   }
-  if (model.events.length > 0) {
-    files.set(validatorsFile, preamble("every spec (the validators of every event)") + validatorsModule(model.events, compiler, runtimeImport(layout, validatorsFile)));
-  }
-  if (shared.list.length > 0) files.set(schemasFile, printer.print(schemasModule(shared, layout)));
   for (const file of placement.sharedFiles()) {
     const models = placement.modelsOf(file);
     files.set(file, printer.print({ header: preamble("every spec (models shared by several events)"), named: placement.importsFor(file, models), statements: models.map((m) => m.code) }));
   }
-  files.set("registry.ts", printer.print(registryModule(model, layout)));
   files.set("index.ts", printer.print(indexModule(model, rendered, placement)));
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The files that need none of Modelina's models: the standalone validators, the shared schemas and the registry. */
+function modelFreeFiles(model: ContractModel, compiler: SchemaCompiler, layout: Layout, printer: SourcePrinter): GeneratedFiles {
+  const files: GeneratedFiles = new Map();
+  if (model.events.length > 0) {
+    files.set(validatorsFile, preamble("every spec (the validators of every event)") + validatorsModule(model.events, compiler, runtimeImport(layout, validatorsFile)));
+  }
+  if (compiler.shared.list.length > 0) files.set(schemasFile, printer.print(schemasModule(compiler.shared, layout)));
+  files.set("registry.ts", printer.print(registryModule(model, layout)));
+  return files;
 }
 
 interface Placement {

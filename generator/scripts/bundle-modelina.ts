@@ -1,9 +1,10 @@
 /**
  * A build step after `tsc`: bundles `emit/modelina.ts` with the Modelina code it reaches into
  * `dist/emit/modelina.js`, over tsc's plain re-export. Modelina's generators require every input
- * processor, and those load an older AsyncAPI parser with its schema parsers, TypeScript with
+ * processor, and those load the AsyncAPI parsers with their schema parsers, TypeScript with
  * typescript-json-schema, the Swagger parser and an XML parser: about 400 ms of module loading that
- * evc, which gives Modelina JSON Schema only, never uses. The bundle takes Modelina's ES modules, so
+ * evc, which gives Modelina JSON Schema only, never uses (and the AsyncAPI parser, which the main thread
+ * needs but the render worker does not, another 200 ms). The bundle takes Modelina's ES modules, so
  * the other languages' generators are left out too, and replaces those packages by stubs that throw.
  * The packages the bundle still imports must be dependencies of the tool package; the build fails
  * otherwise. Run with `tsx scripts/bundle-modelina.ts` from the tool package's folder.
@@ -19,20 +20,22 @@ interface LeftOutPackage {
   readonly names: readonly string[];
   /** Methods called on the package's default export. */
   readonly defaultMethods?: readonly string[];
+  /**
+   * Tests Modelina runs on every input, whatever its kind, to tell whether it is one of the package's
+   * documents: such a document has a `json()` method, which no JSON value has. Their stubs answer false
+   * for a value without one, as the package does, and throw for any other.
+   */
+  readonly documentTests?: readonly string[];
 }
 
 const leftOut: Readonly<Record<string, LeftOutPackage>> = {
   "@asyncapi/multi-parser": { processor: "AsyncAPI (documents Modelina parses itself)", names: ["NewParser", "ConvertDocumentParserAPIVersion"] },
+  "@asyncapi/parser": { processor: "AsyncAPI", names: ["SchemaV2", "fromFile", "createAsyncAPIDocument"], documentTests: ["isAsyncAPIDocument", "isOldAsyncAPIDocument"] },
+  "@asyncapi/parser/cjs/utils": { processor: "AsyncAPI", names: ["createDetailedAsyncAPI"] },
   "@apidevtools/swagger-parser": { processor: "OpenAPI and Swagger", names: [], defaultMethods: ["dereference"] },
   "typescript-json-schema": { processor: "TypeScript", names: ["getProgramFromFiles", "buildGenerator", "generateSchema"] },
   "fast-xml-parser": { processor: "XSD", names: ["XMLParser"] },
 };
-
-/**
- * Imports the bundle keeps, by another path: Modelina's ES modules import a CommonJS file of the parser
- * without its extension, which Node's ES module resolution needs.
- */
-const renamedImports: Readonly<Record<string, string>> = { "@asyncapi/parser/cjs/utils": "@asyncapi/parser/cjs/utils.js" };
 
 const toolFolder = fileURLToPath(new URL("..", import.meta.url));
 const bundled = "@asyncapi/modelina";
@@ -44,6 +47,7 @@ function stubSource(name: string, stub: LeftOutPackage): string {
   const message = `evc's bundle of Modelina leaves out ${name}, which only Modelina's ${stub.processor} input processor uses; evc gives Modelina JSON Schema only (see generator/scripts/bundle-modelina.ts)`;
   const lines = [`function unavailable() { throw new Error(${JSON.stringify(message)}); }`];
   for (const exported of stub.names) lines.push(`export const ${exported} = unavailable;`);
+  for (const test of stub.documentTests ?? []) lines.push(`export function ${test}(value) { if (typeof value?.json === "function") unavailable(); return false; }`);
   if (stub.defaultMethods !== undefined) lines.push(`export default { ${stub.defaultMethods.map((method) => `${method}: unavailable`).join(", ")} };`);
   return lines.join("\n");
 }
@@ -55,7 +59,7 @@ const modelinaOnly: Plugin = {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path === bundled) return undefined;
       if (args.path in leftOut) return { path: args.path, namespace: "left-out" };
-      return { path: renamedImports[args.path] ?? args.path, external: true };
+      return { path: args.path, external: true };
     });
     build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({ contents: stubSource(args.path, leftOut[args.path] as LeftOutPackage), loader: "js" }));
   },

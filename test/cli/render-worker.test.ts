@@ -1,0 +1,118 @@
+/**
+ * The compiled `evc generate` and `evc check` render Modelina's models in a worker thread
+ * (`WorkerModelRenderer`): what they write is what `generate()` writes rendering in its own thread,
+ * a spec error ends them at once with its diagnostics, an error thrown while rendering comes back as
+ * that error, and a worker that cannot run fails the render naming the worker.
+ */
+import { execFile } from "node:child_process";
+import { cpSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, test } from "vitest";
+import { generate, type EventModel } from "../../generator/index.js";
+import { RenderWorkerError, WorkerModelRenderer } from "../../generator/emit/worker-renderer.js";
+import { folderFiles } from "../helpers/folder-files.js";
+import { shopWorkspace, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+
+const run = promisify(execFile);
+const repository = resolve(import.meta.dirname, "../..");
+const evcBin = join(repository, "generator/bin/evc.js");
+
+/** Run the compiled `evc` in a workspace, as a process of its own; never rejects. */
+async function compiledEvc(ws: SpecWorkspace, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { PATH: process.env["PATH"], EVC_CACHE_DIR: join(ws.dir, ".evc-cache") };
+  return run(process.execPath, [evcBin, ...args], { cwd: ws.dir, env, maxBuffer: 16 * 1024 * 1024 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (failed: { code: number; stdout: string; stderr: string }) => ({ code: failed.code, stdout: failed.stdout, stderr: failed.stderr }),
+  );
+}
+
+/** Generate a workspace's specs with the compiled CLI (worker) into `cli/`, and with `generate()` (this thread) into `api/`; returns both folders' files. */
+async function bothWays(ws: SpecWorkspace): Promise<{ cli: Record<string, string>; api: Record<string, string> }> {
+  const generated = await compiledEvc(ws, "generate", "--specs", "specs", "--out", "cli", "--no-cache");
+  expect(generated.stdout).toContain("wrote cli/index.ts");
+  await generate({ specs: "specs", cwd: ws.dir, out: "api" });
+  return { cli: folderFiles(join(ws.dir, "cli")), api: folderFiles(join(ws.dir, "api")) };
+}
+
+/** A worker that takes the events and never answers. */
+const idleWorker = new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => {});')}`);
+
+const invalidSpec = `asyncapi: 3.0.0
+info: { title: Broken, version: 1.0.0 }
+channels:
+  placed:
+    address: order.placed
+    messages:
+      OrderPlaced:
+        name: order.placed
+        payload: { type: nope }
+`;
+
+describe("Modelina's models rendered in a worker thread by the compiled CLI", () => {
+  test("the compiled generate writes what generate() writes rendering in its own thread (the shop fixture)", async () => {
+    using ws = shopWorkspace();
+    const { cli, api } = await bothWays(ws);
+    expect(Object.keys(cli).length).toBeGreaterThan(5);
+    expect(cli).toEqual(api);
+  }, 120_000);
+
+  test("the compiled generate writes what generate() writes rendering in its own thread (the repository's specs), and the compiled check finds it in sync", async () => {
+    using ws = specWorkspace();
+    cpSync(join(repository, "asyncapi"), join(ws.dir, "specs"), { recursive: true });
+    cpSync(join(repository, "upcasters"), join(ws.dir, "upcasters"), { recursive: true });
+    const { cli, api } = await bothWays(ws);
+    expect(Object.keys(cli).length).toBeGreaterThan(100);
+    expect(cli).toEqual(api);
+    // The upcasters import the generated types from the folder generated last.
+    const checked = await compiledEvc(ws, "check", "--specs", "specs", "--out", "api", "--no-cache");
+    expect(checked.stderr).toBe("");
+    expect(checked.stdout).toContain("api is in sync with specs\n");
+  }, 180_000);
+
+  test("an invalid spec: the compiled generate exits 1 with the file:line:col diagnostic, its worker not keeping it alive", async () => {
+    using ws = specWorkspace({ "specs/orders.yaml": invalidSpec });
+    const { code, stderr } = await compiledEvc(ws, "generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/orders\.yaml:9:\d+: error: .*\(asyncapi-document-resolved\)$/m);
+    expect(stderr).toContain("generated left unchanged");
+    expect(ws.exists("generated")).toBe(false);
+  }, 60_000);
+
+  test("an error thrown while rendering in the worker comes back with the class and message it has in this thread, the worker as its cause", async () => {
+    using ws = shopWorkspace();
+    const { stdout } = await run(process.execPath, [join(repository, "test/fixtures/render-failure.mjs")], { cwd: ws.dir, env: { PATH: process.env["PATH"] } });
+    const { here, inWorker } = JSON.parse(stdout) as Record<"here" | "inWorker", { class: string; name: string; message: string; cause?: { name: string; message: string } }>;
+    expect(here.class).toBe("TypeError");
+    expect({ class: inWorker.class, name: inWorker.name, message: inWorker.message }).toEqual({ class: here.class, name: here.name, message: here.message });
+    expect(inWorker.cause?.name).toBe("RenderWorkerError");
+    expect(inWorker.cause?.message).toMatch(/^the Modelina render worker \(.*render-worker\.js\) threw this while rendering the models$/);
+  }, 60_000);
+
+  test("a worker whose module cannot load fails the render with a RenderWorkerError naming the module", async () => {
+    const missing = new URL("./no-such-render-worker.js", import.meta.url);
+    using renderer = new WorkerModelRenderer(missing);
+    const failure = renderer.render([]);
+    await expect(failure).rejects.toThrow(RenderWorkerError);
+    await expect(failure).rejects.toThrow(/^the Modelina render worker \(.*no-such-render-worker\.js\) failed: /);
+  });
+
+  test("a worker that exits without answering fails the render, naming its exit code", async () => {
+    using renderer = new WorkerModelRenderer(new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => process.exit(3));')}`));
+    await expect(renderer.render([])).rejects.toThrow(/^the Modelina render worker \(data:.*\) stopped \(exit code 3\) before it rendered the models$/);
+  });
+
+  test("a closed renderer, or one asked twice, fails the render", async () => {
+    const closed = new WorkerModelRenderer(idleWorker);
+    const pending = closed.render([]);
+    closed[Symbol.dispose]();
+    await expect(pending).rejects.toThrow(/was closed before it rendered the models$/);
+    await expect(closed.render([])).rejects.toThrow(/renders one run only/);
+  });
+
+  test("events that cannot be cloned fail the render, naming the worker", async () => {
+    using renderer = new WorkerModelRenderer(idleWorker);
+    const unclonable = [{ className: "X", namedSchema: { default: () => 1 } }] as unknown as EventModel[];
+    await expect(renderer.render(unclonable)).rejects.toThrow(/^the Modelina render worker \(data:.*\) cannot be sent the events: /);
+  });
+});
