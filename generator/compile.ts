@@ -3,7 +3,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import type { JsonSchema } from "@evc/runtime/codegen";
 import type { EventModel } from "./model.js";
-import { withoutUnusedSchemas } from "./emit/validators.js";
+import { withoutUnusedSchemas } from "./standalone-code.js";
 import { eventSchemaId, findSharedSchemas, referencingSchema, type SharedSchemas } from "./shared-schemas.js";
 
 /** The ajv options every validator is compiled with, here and in the standalone code. */

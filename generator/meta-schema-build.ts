@@ -13,7 +13,7 @@ import { AsyncAPIFormats } from "@asyncapi/parser/cjs/ruleset/formats.js";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import { withoutUnusedSchemas } from "./emit/validators.js";
+import { withoutUnusedSchemas } from "./standalone-code.js";
 import { metaSchemaValidatorName, precompiledAsyncApiVersions } from "./meta-schema-validators.js";
 
 /**

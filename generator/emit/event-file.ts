@@ -5,7 +5,7 @@ import { contractName, jsonTypeName } from "./event-class.js";
 import type { SharedSchemas } from "../shared-schemas.js";
 import { eventFile, importOfAbsolute, runtimeImport, schemasFile, upcasterFile, validatorsFile, importBetween, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
-import type { EventModels, RenderedModel } from "./models.js";
+import type { EventModels, RenderedModel } from "./render-cache.js";
 import { preamble } from "./preamble.js";
 import type { NamedImport, SourceFileSpec } from "./source-file.js";
 import { validatorName } from "./validators.js";

@@ -19,24 +19,7 @@ import type { EventModel } from "../model.js";
 import { docComment, propertyKey } from "../naming.js";
 import { pinnedValue, propertySchemas } from "../schema-facts.js";
 import { renderEventClass, type RootProperty } from "./event-class.js";
-import type { ModelRenderCache } from "./render-cache.js";
-
-/** One model rendered to TypeScript, without `export` (the file assembler adds it). */
-export interface RenderedModel {
-  readonly name: string;
-  readonly kind: "class" | "interface" | "type";
-  readonly code: string;
-  /** Names of the other models this one refers to. */
-  readonly uses: readonly string[];
-}
-
-/** The models of one event: its class first, then the nested models it uses. */
-export interface EventModels {
-  readonly event: EventModel;
-  readonly models: readonly RenderedModel[];
-  /** For a payload that is not an object: the type of the `value` its class wraps. */
-  readonly valueType: string | undefined;
-}
+import type { EventModels, ModelRenderCache, RenderedModel } from "./render-cache.js";
 
 /** Property names a class cannot declare: they stay in the JSON but get no typed field. */
 const undeclarableFields = new Set(["constructor", "toJSON"]);

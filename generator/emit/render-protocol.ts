@@ -5,7 +5,7 @@
  * message and stack, and is rebuilt on the other side as the same class where it is a standard one.
  */
 import { ContractError, isContractError } from "@evc/runtime/errors";
-import type { EventModels } from "./models.js";
+import type { EventModels } from "./render-cache.js";
 
 /** The models of one event as the worker sends them back: `EventModels` without its `event`. */
 export type RenderedEvent = Omit<EventModels, "event">;

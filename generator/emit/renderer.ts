@@ -4,8 +4,7 @@
  * render them in a worker thread (`WorkerModelRenderer`), beside the rest of the run.
  */
 import type { EventModel } from "../model.js";
-import type { EventModels } from "./models.js";
-import type { ModelRenderCache } from "./render-cache.js";
+import type { EventModels, ModelRenderCache } from "./render-cache.js";
 
 /** Renders the models of a run's events. */
 export interface ModelRenderer {

@@ -10,7 +10,7 @@ import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
 import { eventFile, importBetween, runtimeImport, schemasFile, validatorsFile, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
-import type { EventModels, RenderedModel } from "./models.js";
+import type { EventModels, RenderedModel } from "./render-cache.js";
 import { preamble } from "./preamble.js";
 import { schemasModule } from "./schemas-file.js";
 import { SourcePrinter, type NamedImport } from "./source-file.js";

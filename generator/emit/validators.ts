@@ -11,8 +11,6 @@ import type { SchemaCompiler } from "../compile.js";
 import type { EventModel } from "../model.js";
 
 const ajvExport = /^export const (\w+) = (\w+);$/gm;
-const schemaConstant = /^const (schema\d+) = .*;\n/gm;
-const schemaName = /\bschema\d+\b/g;
 
 /** The name of an event's validator in its system's validators module. */
 export function validatorName(event: EventModel): string {
@@ -33,15 +31,4 @@ export function validatorsModule(events: readonly EventModel[], compiler: Schema
     typed.trimEnd(),
     "",
   ].join("\n");
-}
-
-/**
- * ajv's standalone code declares the schema of every function it compiles (`const schema6 = {...}`),
- * used or not; a schema whose name appears nowhere else is dropped, which leaves the code the same.
- * The code must have been generated with ajv's `code.lines`, one declaration a line.
- */
-export function withoutUnusedSchemas(code: string): string {
-  const uses = new Map<string, number>();
-  for (const [name] of code.matchAll(schemaName)) uses.set(name, (uses.get(name) ?? 0) + 1);
-  return code.replace(schemaConstant, (line: string, name: string) => (uses.get(name) === 1 ? "" : line));
 }

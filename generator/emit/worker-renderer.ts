@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ContractError } from "@evc/runtime/errors";
 import type { EventModel } from "../model.js";
-import type { EventModels } from "./models.js";
+import type { EventModels } from "./render-cache.js";
 import { rebuildFailure, type RenderReply } from "./render-protocol.js";
 import type { ModelRenderer } from "./renderer.js";
 

@@ -4,7 +4,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import type { JsonObject } from "@evc/runtime/codegen";
 import { ajvOptions, SchemaCompiler } from "../../generator/compile.js";
-import { withoutUnusedSchemas } from "../../generator/emit/validators.js";
+import { withoutUnusedSchemas } from "../../generator/standalone-code.js";
 import type { EventModel } from "../../generator/model.js";
 import { eventSchemaId, referencingSchema, type SharedSchemas } from "../../generator/shared-schemas.js";
 
