@@ -3,11 +3,12 @@ import { isAbsolute, resolve } from "node:path";
 import type { CompatibilityMode } from "@evc/runtime/codegen";
 import type { SpecDiagnostic } from "./diagnostics.js";
 import type { ModelRenderCache } from "./emit/render-cache.js";
-import { InProcessRenderer, type ModelRenderer } from "./emit/renderer.js";
+import { InProcessEmitter, type SdkEmitter } from "./emit/emitter.js";
+import { validatorsFiles } from "./emit/validators.js";
 import type { Layout } from "./emit/layout.js";
 import { loadContracts, type LoadedContracts } from "./load.js";
 import type { LoadCache } from "./load-cache.js";
-import type { ContractModel } from "./model.js";
+import type { ContractModel, EventModel } from "./model.js";
 import type { SpecParser } from "./parse.js";
 import { staleFiles, writeOutput, type OutputPlan, type StaleFile } from "./output.js";
 
@@ -29,12 +30,12 @@ export interface GenerateOptions {
   readonly defaultCompatibility: CompatibilityMode;
   /** The parser to keep across runs (watch mode), which parses again only documents whose files changed; absent, a new one per run. */
   readonly parser?: SpecParser;
-  /** Modelina's models to keep across runs (watch mode), rendered again only for events that changed; absent, every event is rendered. Only for the default renderer. */
+  /** Modelina's models to keep across runs (watch mode), rendered again only for events that changed; absent, every event is rendered. Only for the default emitter. */
   readonly renders?: ModelRenderCache;
   /** The spec files and schema compiler to keep across runs (watch mode): a file is parsed again only when its text changed, schemas compiled again only when one changed. */
   readonly loads?: LoadCache;
-  /** What renders Modelina's models (the CLI's one-shot commands: a `WorkerModelRenderer`); absent, they render in this thread, with `renders`. */
-  readonly renderer?: ModelRenderer;
+  /** What emits the files that need Modelina's models or ts-morph (the CLI's one-shot commands: a `WorkerSdkEmitter`); absent, they are emitted in this thread, with `renders`. */
+  readonly emitter?: SdkEmitter;
 }
 
 /** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
@@ -78,22 +79,28 @@ export async function check(options: Partial<GenerateOptions> = {}): Promise<Gen
 
 async function planOutput(partial: Partial<GenerateOptions>) {
   const options = { ...defaultGenerateOptions(), ...partial };
-  const loaded = await loadContracts({ specs: options.specs, cwd: options.cwd, allowRemoteRefs: options.allowRemoteRefs, defaultCompatibility: options.defaultCompatibility, ...(options.parser === undefined ? {} : { parser: options.parser }), ...(options.loads === undefined ? {} : { cache: options.loads }) });
+  const emitter: SdkEmitter = options.emitter ?? new InProcessEmitter(options.renders);
+  const loaded = await loadContracts({
+    specs: options.specs,
+    cwd: options.cwd,
+    allowRemoteRefs: options.allowRemoteRefs,
+    defaultCompatibility: options.defaultCompatibility,
+    ...(emitter.prepare === undefined ? {} : { onEvents: (events: readonly EventModel[]) => emitter.prepare?.(events) }),
+    ...(options.parser === undefined ? {} : { parser: options.parser }),
+    ...(options.loads === undefined ? {} : { cache: options.loads }),
+  });
   const outDir = resolve(options.cwd, options.out);
   const layout: Layout = {
     outDir,
     upcastersDir: resolve(options.cwd, options.upcasters),
     runtime: isPackageSpecifier(options.runtimeImport) ? options.runtimeImport : resolve(options.cwd, options.runtimeImport),
   };
-  // Rendering starts first; while it runs (in a worker thread, for the CLI) the emitters load, with ts-morph
-  // (the TypeScript compiler: the longest module load of a run), and write the upcasters and the files that need no model.
-  const rendering = (options.renderer ?? new InProcessRenderer(options.renders)).render(loaded.model.events);
-  const emitting = Promise.all([import("./emit/sdk.js"), import("./emit/upcasters.js")]);
-  const [generated, upcasters] = await Promise.all([
-    emitting.then(([{ emitSdk }]) => emitSdk(loaded.model, loaded.compiler, layout, rendering)),
-    emitting.then(([, { emitUpcasters }]) => emitUpcasters(loaded.model, layout, options.cwd)),
-    rendering, // awaited here too, so that its failure is handled whatever fails first
-  ]);
+  // Emitting starts first (in a worker thread, for the CLI, where Modelina and ts-morph have loaded
+  // meanwhile); the validators module is written here from the compiler while it runs.
+  const emitting = emitter.emit(loaded.model, layout, options.cwd, loaded.compiler.shared);
+  const validators = validatorsFiles(loaded.model.events, loaded.compiler, layout);
+  const { generated: emitted, upcasters } = await emitting;
+  const generated = new Map([...emitted, ...validators].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const plan: OutputPlan = { outDir, generated, upcasters: upcasters.files };
   const output = { dir: outDir, files: generated };
   return { plan, cwd: options.cwd, model: loaded.model, warnings: loaded.warnings, locate: loaded.locate, upcasterProblems: upcasters.findings, inputs: loaded.inputs, output };

@@ -29,6 +29,12 @@ export interface LoadOptions {
   readonly parser?: SpecParser;
   /** What the last load read and compiled, kept across loads (watch mode): unchanged files are not parsed again, unchanged schemas not compiled again. */
   readonly cache?: LoadCache;
+  /**
+   * Told the events as soon as they are read, before the rules check them (whether or not the load then
+   * succeeds); `generate` has its emitter start rendering their models then. The model's events are
+   * these, in this order, some replaced by copies that carry the downcast verdict.
+   */
+  readonly onEvents?: (events: readonly EventModel[]) => void;
 }
 
 /** The model read from the specs, with the warnings found on the way and the compiler that checked it. */
@@ -74,6 +80,7 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const documents = parsed.map((document) => buildDocumentModel(document, context));
   const systems = documents.map((document) => document.system);
   const kept = foldDuplicates(documents.flatMap((document) => document.events), sink);
+  options.onEvents?.(kept);
   const compiler = options.cache?.compilerFor(kept) ?? new SchemaCompiler(kept);
   checkContracts(systems, kept, compiler, sink);
   const events = judgeDowncasts(kept, compiler, sink);

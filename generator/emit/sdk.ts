@@ -3,52 +3,41 @@
  * shared models in `<system>/models.ts` or `models.ts`, standalone validators, the registry, and the
  * index with the unions and type constants.
  */
-import type { SchemaCompiler } from "../compile.js";
+import type { SharedSchemas } from "../shared-schemas.js";
 import type { ContractModel, EventModel } from "../model.js";
 import { typeName } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
-import { eventFile, importBetween, runtimeImport, schemasFile, validatorsFile, type Layout } from "./layout.js";
+import { eventFile, importBetween, runtimeImport, schemasFile, type Layout } from "./layout.js";
 import { jsonLiteral } from "./literal.js";
 import type { EventModels, RenderedModel } from "./render-cache.js";
 import { preamble } from "./preamble.js";
 import { schemasModule } from "./schemas-file.js";
 import { SourcePrinter, type NamedImport } from "./source-file.js";
-import { validatorsModule } from "./validators.js";
 
 /** Every generated file, by path relative to the output folder. */
 export type GeneratedFiles = Map<string, string>;
 
 /**
- * Emit the SDK for a model, whose schemas `compiler` compiled, and whose events' Modelina models
- * `rendering` brings: the files that need no model (validators, schemas, registry) are written
- * first, while the models render (in a worker thread, for the CLI), and the rest once they are there.
+ * Emit every file of the SDK but the validators module (`validators.ts` writes it, from the compiler),
+ * for a model whose events' Modelina models are rendered; `shared` are the subschemas its events share.
  */
-export async function emitSdk(model: ContractModel, compiler: SchemaCompiler, layout: Layout, rendering: Promise<readonly EventModels[]>): Promise<GeneratedFiles> {
+export function emitSdk(model: ContractModel, shared: SharedSchemas, layout: Layout, rendered: readonly EventModels[]): GeneratedFiles {
   const printer = new SourcePrinter();
-  const [files, rendered] = await Promise.all([(async () => modelFreeFiles(model, compiler, layout, printer))(), rendering]);
+  const files: GeneratedFiles = new Map();
+  if (shared.list.length > 0) files.set(schemasFile, printer.print(schemasModule(shared, layout)));
+  files.set("registry.ts", printer.print(registryModule(model, layout)));
   const placement = placeModels(rendered);
   for (const entry of rendered) {
     const file = eventFile(entry.event);
     const models = placement.modelsOf(file);
-    files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), compiler.shared, layout)));
+    files.set(file, printer.print(eventModule(entry, models, placement.importsFor(file, models), shared, layout)));
   }
   for (const file of placement.sharedFiles()) {
     const models = placement.modelsOf(file);
     files.set(file, printer.print({ header: preamble("every spec (models shared by several events)"), named: placement.importsFor(file, models), statements: models.map((m) => m.code) }));
   }
   files.set("index.ts", printer.print(indexModule(model, rendered, placement)));
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** The files that need none of Modelina's models: the standalone validators, the shared schemas and the registry. */
-function modelFreeFiles(model: ContractModel, compiler: SchemaCompiler, layout: Layout, printer: SourcePrinter): GeneratedFiles {
-  const files: GeneratedFiles = new Map();
-  if (model.events.length > 0) {
-    files.set(validatorsFile, preamble("every spec (the validators of every event)") + validatorsModule(model.events, compiler, runtimeImport(layout, validatorsFile)));
-  }
-  if (compiler.shared.list.length > 0) files.set(schemasFile, printer.print(schemasModule(compiler.shared, layout)));
-  files.set("registry.ts", printer.print(registryModule(model, layout)));
   return files;
 }
 

@@ -9,12 +9,20 @@
  */
 import type { SchemaCompiler } from "../compile.js";
 import type { EventModel } from "../model.js";
+import { runtimeImport, validatorsFile, type Layout } from "./layout.js";
+import { preamble } from "./preamble.js";
 
 const ajvExport = /^export const (\w+) = (\w+);$/gm;
 
 /** The name of an event's validator in its system's validators module. */
 export function validatorName(event: EventModel): string {
   return `validate${event.className}`;
+}
+
+/** The validators file of the SDK, by path relative to the output folder; none for a model without events. */
+export function validatorsFiles(events: readonly EventModel[], compiler: SchemaCompiler, layout: Layout): Map<string, string> {
+  if (events.length === 0) return new Map();
+  return new Map([[validatorsFile, preamble("every spec (the validators of every event)") + validatorsModule(events, compiler, runtimeImport(layout, validatorsFile))]]);
 }
 
 /** The `.ts` source of the validators of the events, importing the runtime helpers from `runtime`. */

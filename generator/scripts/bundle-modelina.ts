@@ -4,7 +4,7 @@
  * processor, and those load the AsyncAPI parsers with their schema parsers, TypeScript with
  * typescript-json-schema, the Swagger parser and an XML parser: about 400 ms of module loading that
  * evc, which gives Modelina JSON Schema only, never uses (and the AsyncAPI parser, which the main thread
- * needs but the render worker does not, another 200 ms). The bundle takes Modelina's ES modules, so
+ * needs but the emit worker does not, another 200 ms). The bundle takes Modelina's ES modules, so
  * the other languages' generators are left out too, and replaces those packages by stubs that throw.
  * The packages the bundle still imports must be dependencies of the tool package; the build fails
  * otherwise. Run with `tsx scripts/bundle-modelina.ts` from the tool package's folder.

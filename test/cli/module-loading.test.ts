@@ -1,6 +1,6 @@
 /**
  * What the compiled `evc` loads, in every thread: `generate` runs Modelina's bundle (built by the tool's
- * build, see generator/scripts/bundle-modelina.ts) in its render worker, and none of the packages only
+ * build, see generator/scripts/bundle-modelina.ts) in its emit worker, and none of the packages only
  * Modelina's other input processors need, nor the runtime's NATS client; `--help` loads none of the
  * heavy packages at all, and starts no worker.
  * The sources' tests run Modelina itself, so the bundle is compared with it on the repository's specs.
@@ -18,7 +18,7 @@ const repository = resolve(import.meta.dirname, "../..");
 const evcBin = join(repository, "generator/bin/evc.js");
 const recorder = join(repository, "test/fixtures/record-loaded-modules.cjs");
 const bundle = join(repository, "generator/dist/emit/modelina.js");
-const renderWorker = join(repository, "generator/dist/emit/render-worker.js");
+const emitWorker = join(repository, "generator/dist/emit/emit-worker.js");
 
 /** Packages the bundle leaves out (Modelina's other input processors), and Modelina itself, which the bundle replaces. */
 const leftOut = ["@asyncapi/modelina", "@asyncapi/multi-parser", "typescript-json-schema", "typescript", "@apidevtools/swagger-parser", "fast-xml-parser"];
@@ -56,24 +56,24 @@ function repositorySpecs(): SpecWorkspace {
 }
 
 describe("modules the compiled evc loads", () => {
-  test("generate runs Modelina's bundle in its render worker, and loads neither the packages only its other input processors need nor the NATS client", async () => {
+  test("generate runs Modelina's bundle in its emit worker, and loads neither the packages only its other input processors need nor the NATS client", async () => {
     using ws = repositorySpecs();
     const loaded = await loadedModules(ws, "generate", "--specs", "specs");
     const packages = packagesOf(loaded);
-    expect(loaded).toContain(renderWorker);
+    expect(loaded).toContain(emitWorker);
     expect(loaded).toContain(bundle);
     expect(packages).toContain("@asyncapi/parser");
     expect([...leftOut, ...busPackages].filter((name) => packages.has(name))).toEqual([]);
   }, 120_000);
 
-  test("--help loads neither the parser, ts-morph nor Modelina, and starts no render worker", async () => {
+  test("--help loads neither the parser, ts-morph nor Modelina, and starts no emit worker", async () => {
     using ws = specWorkspace();
     const loaded = await loadedModules(ws, "--help");
     const packages = packagesOf(loaded);
     expect(packages).toContain("commander");
     expect(["@asyncapi/parser", "ts-morph", ...leftOut].filter((name) => packages.has(name))).toEqual([]);
     expect(loaded).not.toContain(bundle);
-    expect(loaded).not.toContain(renderWorker);
+    expect(loaded).not.toContain(emitWorker);
   }, 60_000);
 
   test("the bundle generates what Modelina itself generates: the sources find the compiled tool's SDK in sync", async () => {
@@ -88,7 +88,7 @@ describe("modules the compiled evc loads", () => {
     const generator = new TypeScriptGenerator();
     await expect(generator.generate({ swagger: "2.0", info: { title: "t", version: "1" }, paths: {} })).rejects.toThrow(/leaves out @apidevtools\/swagger-parser, which only Modelina's OpenAPI and Swagger input processor uses/);
     await expect(generator.generate("<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"></xs:schema>")).rejects.toThrow(/leaves out fast-xml-parser/);
-    // A document of the AsyncAPI parser (it has a json() method), which the render worker does not load.
+    // A document of the AsyncAPI parser (it has a json() method), which the emit worker does not load.
     await expect(generator.generate({ json: () => ({ asyncapi: "2.6.0" }) })).rejects.toThrow(/leaves out @asyncapi\/parser, which only Modelina's AsyncAPI input processor uses/);
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { ContractChange } from "../../compat/contracts.js";
 import type { AcceptedBreak } from "../../config.js";
 import type { SpecDiagnostic } from "../../diagnostics.js";
-import { WorkerModelRenderer } from "../../emit/worker-renderer.js";
+import { WorkerSdkEmitter } from "../../emit/worker-emitter.js";
 import type { StaleFile } from "../../output.js";
 import { openRun, recordRun, snapshotInputs, type CacheFlags } from "../cached-runs.js";
 import { ExitCode, type CommandRegistration, type ExitCodeValue } from "../io.js";
@@ -60,12 +60,12 @@ export const generateCommand: CommandRegistration = (command, io, done) => {
           done(reportGenerated(reporter, cached, [], performance.now() - started));
           return;
         }
-        using renderer = startRenderer();
+        using emitter = startEmitter();
         const settings = await readSettings(flags, io);
         out = shownPath(io, settings.output.dir);
         const before = snapshotInputs(settings, flags, io);
         const { generate } = await import("../../generate.js");
-        const result = await generate({ ...generateOptions(settings, flags, io), ...(renderer === undefined ? {} : { renderer }) });
+        const result = await generate({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }) });
         const outcome: GenerateOutcome = { events: result.model.events.length, systems: result.model.systems.length, warnings: result.warnings, upcasterProblems: result.upcasterProblems };
         recordRun(run, before, result, outcome);
         done(reportGenerated(reporter, outcome, result.files, performance.now() - started));
@@ -94,12 +94,12 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
           done(reportChecked(reporter, cached, []));
           return;
         }
-        using renderer = startRenderer();
+        using emitter = startEmitter();
         const settings = await readSettings(flags, io);
         const { compatibility } = settings;
         const before = snapshotInputs(settings, flags, io, [compatibility.lock]);
         const [{ check }, { checkLock }] = await Promise.all([import("../../generate.js"), import("../../compat/lock.js")]);
-        const result = await check({ ...generateOptions(settings, flags, io), ...(renderer === undefined ? {} : { renderer }) });
+        const result = await check({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }) });
         const gate = checkLock(result, { lock: compatibility.lock, cwd: io.cwd, policy: compatibility.policy, accept: compatibility.accept });
         const shown = { out: shownPath(io, settings.output.dir), specs: shownPath(io, settings.specs), lock: shownPath(io, compatibility.lock) };
         const outcome: CheckOutcome = { warnings: result.warnings, upcasterProblems: result.upcasterProblems, gate, shown };
@@ -112,13 +112,13 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
 };
 
 /**
- * The renderer of a run that is not served from the cache, its worker started before anything else
- * so that Modelina loads while the specs are parsed, on the other core. Only in the build: from the
- * sources (tests under the `@evc/source` condition, tsx) a worker thread could not load the
- * TypeScript modules, and Modelina renders in this thread (`generate`'s default).
+ * The emitter of a run that is not served from the cache, its worker started before anything else so
+ * that Modelina and ts-morph load while the specs are parsed, on the other core. Only in the build:
+ * from the sources (tests under the `@evc/source` condition, tsx) a worker thread could not load the
+ * TypeScript modules, and the files are emitted in this thread (`generate`'s default).
  */
-function startRenderer(): WorkerModelRenderer | undefined {
-  return import.meta.url.endsWith(".js") ? new WorkerModelRenderer() : undefined;
+function startEmitter(): WorkerSdkEmitter | undefined {
+  return import.meta.url.endsWith(".js") ? new WorkerSdkEmitter() : undefined;
 }
 
 function reportChecked(reporter: Reporter, outcome: CheckOutcome, stale: readonly StaleFile[]): ExitCodeValue {

@@ -1,16 +1,18 @@
 /**
- * The compiled `evc generate` and `evc check` render Modelina's models in a worker thread
- * (`WorkerModelRenderer`): what they write is what `generate()` writes rendering in its own thread,
- * a spec error ends them at once with its diagnostics, an error thrown while rendering comes back as
- * that error, and a worker that cannot run fails the render naming the worker.
+ * The compiled `evc generate` and `evc check` emit the files that need Modelina's models or ts-morph
+ * in a worker thread (`WorkerSdkEmitter`): what they write is what `generate()` writes emitting in its
+ * own thread, a spec error ends them at once with its diagnostics, an error thrown while emitting comes
+ * back as that error, and a worker that cannot run fails the emit naming the worker.
  */
 import { execFile } from "node:child_process";
 import { cpSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
-import { generate, type EventModel } from "../../generator/index.js";
-import { RenderWorkerError, WorkerModelRenderer } from "../../generator/emit/worker-renderer.js";
+import { generate } from "../../generator/index.js";
+import type { Layout } from "../../generator/emit/layout.js";
+import type { ContractModel } from "../../generator/model.js";
+import { EmitWorkerError, WorkerSdkEmitter } from "../../generator/emit/worker-emitter.js";
 import { folderFiles } from "../helpers/folder-files.js";
 import { shopWorkspace, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 
@@ -35,7 +37,11 @@ async function bothWays(ws: SpecWorkspace): Promise<{ cli: Record<string, string
   return { cli: folderFiles(join(ws.dir, "cli")), api: folderFiles(join(ws.dir, "api")) };
 }
 
-/** A worker that takes the events and never answers. */
+/** A model of no events, and where its files would go. */
+const emptyModel: ContractModel = { systems: [], events: [] };
+const layout: Layout = { outDir: join(repository, "generated"), upcastersDir: join(repository, "upcasters"), runtime: "@evc/runtime/codegen" };
+
+/** A worker that takes the model and never answers. */
 const idleWorker = new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => {});')}`);
 
 const invalidSpec = `asyncapi: 3.0.0
@@ -49,15 +55,15 @@ channels:
         payload: { type: nope }
 `;
 
-describe("Modelina's models rendered in a worker thread by the compiled CLI", () => {
-  test("the compiled generate writes what generate() writes rendering in its own thread (the shop fixture)", async () => {
+describe("the SDK emitted in a worker thread by the compiled CLI", () => {
+  test("the compiled generate writes what generate() writes emitting in its own thread (the shop fixture)", async () => {
     using ws = shopWorkspace();
     const { cli, api } = await bothWays(ws);
     expect(Object.keys(cli).length).toBeGreaterThan(5);
     expect(cli).toEqual(api);
   }, 120_000);
 
-  test("the compiled generate writes what generate() writes rendering in its own thread (the repository's specs), and the compiled check finds it in sync", async () => {
+  test("the compiled generate writes what generate() writes emitting in its own thread (the repository's specs), and the compiled check finds it in sync", async () => {
     using ws = specWorkspace();
     cpSync(join(repository, "asyncapi"), join(ws.dir, "specs"), { recursive: true });
     cpSync(join(repository, "upcasters"), join(ws.dir, "upcasters"), { recursive: true });
@@ -79,40 +85,40 @@ describe("Modelina's models rendered in a worker thread by the compiled CLI", ()
     expect(ws.exists("generated")).toBe(false);
   }, 60_000);
 
-  test("an error thrown while rendering in the worker comes back with the class and message it has in this thread, the worker as its cause", async () => {
+  test("an error thrown while emitting in the worker comes back with the class and message it has in this thread, the worker as its cause", async () => {
     using ws = shopWorkspace();
-    const { stdout } = await run(process.execPath, [join(repository, "test/fixtures/render-failure.mjs")], { cwd: ws.dir, env: { PATH: process.env["PATH"] } });
+    const { stdout } = await run(process.execPath, [join(repository, "test/fixtures/emit-failure.mjs")], { cwd: ws.dir, env: { PATH: process.env["PATH"] } });
     const { here, inWorker } = JSON.parse(stdout) as Record<"here" | "inWorker", { class: string; name: string; message: string; cause?: { name: string; message: string } }>;
     expect(here.class).toBe("TypeError");
     expect({ class: inWorker.class, name: inWorker.name, message: inWorker.message }).toEqual({ class: here.class, name: here.name, message: here.message });
-    expect(inWorker.cause?.name).toBe("RenderWorkerError");
-    expect(inWorker.cause?.message).toMatch(/^the Modelina render worker \(.*render-worker\.js\) threw this while rendering the models$/);
+    expect(inWorker.cause?.name).toBe("EmitWorkerError");
+    expect(inWorker.cause?.message).toMatch(/^the SDK emit worker \(.*emit-worker\.js\) threw this while emitting the files$/);
   }, 60_000);
 
-  test("a worker whose module cannot load fails the render with a RenderWorkerError naming the module", async () => {
-    const missing = new URL("./no-such-render-worker.js", import.meta.url);
-    using renderer = new WorkerModelRenderer(missing);
-    const failure = renderer.render([]);
-    await expect(failure).rejects.toThrow(RenderWorkerError);
-    await expect(failure).rejects.toThrow(/^the Modelina render worker \(.*no-such-render-worker\.js\) failed: /);
+  test("a worker whose module cannot load fails the emit with an EmitWorkerError naming the module", async () => {
+    const missing = new URL("./no-such-emit-worker.js", import.meta.url);
+    using emitter = new WorkerSdkEmitter(missing);
+    const failure = emitter.emit(emptyModel, layout, repository);
+    await expect(failure).rejects.toThrow(EmitWorkerError);
+    await expect(failure).rejects.toThrow(/^the SDK emit worker \(.*no-such-emit-worker\.js\) failed: /);
   });
 
-  test("a worker that exits without answering fails the render, naming its exit code", async () => {
-    using renderer = new WorkerModelRenderer(new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => process.exit(3));')}`));
-    await expect(renderer.render([])).rejects.toThrow(/^the Modelina render worker \(data:.*\) stopped \(exit code 3\) before it rendered the models$/);
+  test("a worker that exits without answering fails the emit, naming its exit code", async () => {
+    using emitter = new WorkerSdkEmitter(new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => process.exit(3));')}`));
+    await expect(emitter.emit(emptyModel, layout, repository)).rejects.toThrow(/^the SDK emit worker \(data:.*\) stopped \(exit code 3\) before it emitted the files$/);
   });
 
-  test("a closed renderer, or one asked twice, fails the render", async () => {
-    const closed = new WorkerModelRenderer(idleWorker);
-    const pending = closed.render([]);
+  test("a closed emitter, or one asked twice, fails the emit", async () => {
+    const closed = new WorkerSdkEmitter(idleWorker);
+    const pending = closed.emit(emptyModel, layout, repository);
     closed[Symbol.dispose]();
-    await expect(pending).rejects.toThrow(/was closed before it rendered the models$/);
-    await expect(closed.render([])).rejects.toThrow(/renders one run only/);
+    await expect(pending).rejects.toThrow(/was closed before it emitted the files$/);
+    await expect(closed.emit(emptyModel, layout, repository)).rejects.toThrow(/emits one run only/);
   });
 
-  test("events that cannot be cloned fail the render, naming the worker", async () => {
-    using renderer = new WorkerModelRenderer(idleWorker);
-    const unclonable = [{ className: "X", namedSchema: { default: () => 1 } }] as unknown as EventModel[];
-    await expect(renderer.render(unclonable)).rejects.toThrow(/^the Modelina render worker \(data:.*\) cannot be sent the events: /);
+  test("a model that cannot be cloned fails the emit, naming the worker", async () => {
+    using emitter = new WorkerSdkEmitter(idleWorker);
+    const unclonable = { systems: [], events: [{ className: "X", namedSchema: { default: () => 1 } }] } as unknown as ContractModel;
+    await expect(emitter.emit(unclonable, layout, repository)).rejects.toThrow(/^the SDK emit worker \(data:.*\) cannot be sent the model: /);
   });
 });

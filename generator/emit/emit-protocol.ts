@@ -1,0 +1,49 @@
+/**
+ * The messages between `WorkerSdkEmitter` and its worker (`emit-worker.ts`): the events as read may go
+ * in first, to render their models while the rules check them, then the model, its layout and the
+ * working folder (plain data, structured-cloned); either the emitted files or what emitting threw
+ * comes back. An error crosses as its class name, message and stack, and is rebuilt on
+ * the other side as the same class where it is a standard one.
+ */
+import { ContractError, isContractError } from "@evc/runtime/errors";
+import type { ContractModel, EventModel } from "../model.js";
+import type { EmittedSdk } from "./emitter.js";
+import type { Layout } from "./layout.js";
+
+/** The worker's requests: the events as read, to render their models (optional, first), then the model to emit. */
+export type EmitRequest =
+  | { readonly render: readonly EventModel[] }
+  | { readonly model: ContractModel; readonly layout: Layout; readonly cwd: string };
+
+/** What emitting threw, as it crosses threads. */
+export interface EmitFailure {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+  /** True for an error of this toolkit (`ContractError`), which the CLI reports as such. */
+  readonly contract: boolean;
+}
+
+/** The worker's one reply: the emitted files, or what emitting threw. */
+export type EmitReply = { readonly emitted: EmittedSdk } | { readonly failure: EmitFailure };
+
+/** The standard error classes, rebuilt by name. */
+const standardErrors: Readonly<Record<string, ErrorConstructor>> = { Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError };
+
+/** Describe a thrown value to send it across threads. */
+export function describeFailure(thrown: unknown): EmitFailure {
+  if (!(thrown instanceof Error)) return { name: "Error", message: String(thrown), stack: undefined, contract: false };
+  return { name: thrown.name, message: thrown.message, stack: thrown.stack, contract: isContractError(thrown) };
+}
+
+/**
+ * The error a failure describes, as emitting threw it in the worker: the same class for a
+ * standard one or this toolkit's, with the same name, message and stack; `cause` says where it was thrown.
+ */
+export function rebuildFailure(failure: EmitFailure, cause: Error): Error {
+  const options = { cause };
+  const error = failure.contract ? new ContractError(failure.message, options) : new (standardErrors[failure.name] ?? Error)(failure.message, options);
+  error.name = failure.name;
+  if (failure.stack !== undefined) error.stack = failure.stack;
+  return error;
+}
