@@ -55,8 +55,7 @@ export const knownFormats: ReadonlySet<string> = new Set([
  * the schema alone gives.
  */
 export class SchemaCompiler {
-  /** The subschemas the events share. */
-  shared: SharedSchemas;
+  #shared: SharedSchemas;
   /** The events it was made for, in order. */
   #events: readonly EventModel[];
   #key: string | undefined;
@@ -75,11 +74,16 @@ export class SchemaCompiler {
   constructor(events: readonly EventModel[]) {
     addFormats.default(this.#ajv);
     this.#events = events;
-    this.shared = findSharedSchemas(events);
-    for (const schema of this.shared.list) this.#add(referencingSchema(schema.schema, this.shared, schema.id));
+    this.#shared = findSharedSchemas(events);
+    for (const schema of this.#shared.list) this.#add(referencingSchema(schema.schema, this.#shared, schema.id));
     for (const event of events) {
-      if (this.#add(referencingSchema(event.schema, this.shared, eventSchemaId(event)))) this.#ids.set(event.schema, eventSchemaId(event));
+      if (this.#add(referencingSchema(event.schema, this.#shared, eventSchemaId(event)))) this.#ids.set(event.schema, eventSchemaId(event));
     }
+  }
+
+  /** The subschemas the events share (found again for the events a reused compiler is bound to). */
+  get shared(): SharedSchemas {
+    return this.#shared;
   }
 
   /**
@@ -136,7 +140,7 @@ export class SchemaCompiler {
     this.#ids = rekey(this.#ids);
     this.#events = events;
     // Found again for the new objects (the SDK's files ask by object); the same JSON names them the same.
-    this.shared = findSharedSchemas(events);
+    this.#shared = findSharedSchemas(events);
   }
 
   #add(schema: JsonSchema): boolean {

@@ -24,7 +24,7 @@ port.on("message", (request: EmitRequest) => {
     return;
   }
   const reply = (message: EmitReply) => port.postMessage(message);
-  emitHere(request.model, request.layout, request.cwd, rendering === undefined ? {} : { rendering }).then(
+  emitHere(request.model, request.layout, request.cwd, { rendering }).then(
     (emitted) => reply({ emitted }),
     (thrown: unknown) => reply({ failure: describeFailure(thrown) }),
   );

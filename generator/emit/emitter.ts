@@ -39,7 +39,7 @@ export function loadEmitters() {
  * Emit in this thread: render the models (with a cache, only those of events that changed since its
  * last run), or take those `rendering` brings for the events as read, then write the files.
  */
-export async function emitHere(model: ContractModel, layout: Layout, cwd: string, options: { shared?: SharedSchemas; cache?: ModelRenderCache; rendering?: Promise<readonly EventModels[]> } = {}): Promise<EmittedSdk> {
+export async function emitHere(model: ContractModel, layout: Layout, cwd: string, options: { shared?: SharedSchemas | undefined; cache?: ModelRenderCache | undefined; rendering?: Promise<readonly EventModels[]> | undefined } = {}): Promise<EmittedSdk> {
   const [{ renderModels }, { emitSdk }, { emitUpcasters }] = await loadEmitters();
   const rendered = options.rendering === undefined ? await renderModels(model.events, options.cache) : withEvents(await options.rendering, model.events);
   return { generated: emitSdk(model, options.shared ?? findSharedSchemas(model.events), layout, rendered), upcasters: emitUpcasters(model, layout, cwd) };
@@ -60,6 +60,6 @@ export class InProcessEmitter implements SdkEmitter {
 
   /** Emit here (see `emitHere`). */
   emit(model: ContractModel, layout: Layout, cwd: string, shared?: SharedSchemas): Promise<EmittedSdk> {
-    return emitHere(model, layout, cwd, { ...(shared === undefined ? {} : { shared }), ...(this.#cache === undefined ? {} : { cache: this.#cache }) });
+    return emitHere(model, layout, cwd, { shared, cache: this.#cache });
   }
 }

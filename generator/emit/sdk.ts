@@ -1,7 +1,7 @@
 /**
  * Lays the whole SDK out: one module per event version (class, contract, the models only it uses),
- * shared models in `<system>/models.ts` or `models.ts`, standalone validators, the registry, and the
- * index with the unions and type constants.
+ * shared models in `<system>/models.ts` or `models.ts`, the shared schemas, the registry, and the
+ * index with the unions and type constants; the standalone validators are `validators.ts`'s.
  */
 import type { SharedSchemas } from "../shared-schemas.js";
 import type { ContractModel, EventModel } from "../model.js";
