@@ -8,20 +8,19 @@ import { validatorRequire as require, type ValidateFunction } from "@evc/runtime
 export const validateActionExecutedV1: ValidateFunction = validate0;
 const schema0 = {"$id":"evc:/events/ActionExecutedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"action-executed"},"version":{"const":1},"aggregateType":{"const":"automation"},"data":{"type":"object","description":"The outcome of one action.","required":["automationId","actionId","runId","result"],"additionalProperties":false,"properties":{"automationId":{"type":"string","minLength":1,"description":"The automation."},"actionId":{"type":"string","minLength":1,"description":"The action."},"runId":{"type":"string","minLength":1,"description":"The run."},"result":{"type":"string","enum":["success","failure"],"description":"How the action ended."},"data":{"type":"object","additionalProperties":true,"description":"What the action produced."},"error":{"type":"string","description":"Why the action failed."}}}}}]};
 const func0 = Object.prototype.hasOwnProperty;
-const func9 = require("ajv/dist/runtime/ucs2length").default;
+const func1 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats2 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats1 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[^.*>\\s]+$", "u");
 
-function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/EventMetadata" */;
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.correlationId !== undefined && func0.call(data, "correlationId")){
 let data0 = data.correlationId;
 if(typeof data0 === "string"){
-if(func9(data0) < 1){
+if(func1(data0) < 1){
 const err0 = {instancePath:instancePath+"/correlationId",schemaPath:"#/properties/correlationId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -46,7 +45,7 @@ errors++;
 if(data.causationId !== undefined && func0.call(data, "causationId")){
 let data1 = data.causationId;
 if(typeof data1 === "string"){
-if(func9(data1) < 1){
+if(func1(data1) < 1){
 const err2 = {instancePath:instancePath+"/causationId",schemaPath:"#/properties/causationId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -71,7 +70,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data2 = data.userId;
 if(typeof data2 === "string"){
-if(func9(data2) < 1){
+if(func1(data2) < 1){
 const err4 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -96,7 +95,7 @@ errors++;
 if(data.source !== undefined && func0.call(data, "source")){
 let data3 = data.source;
 if(typeof data3 === "string"){
-if(func9(data3) < 1){
+if(func1(data3) < 1){
 const err6 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -129,13 +128,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate2.errors = vErrors;
+validate1.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/EventEnvelope" */;
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -237,7 +235,7 @@ errors++;
 if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 === "string"){
-if(func9(data1) < 1){
+if(func1(data1) < 1){
 const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -287,7 +285,7 @@ errors++;
 if(data.aggregateId !== undefined && func0.call(data, "aggregateId")){
 let data3 = data.aggregateId;
 if(typeof data3 === "string"){
-if(func9(data3) > 256){
+if(func1(data3) > 256){
 const err13 = {instancePath:instancePath+"/aggregateId",schemaPath:"#/properties/aggregateId/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -297,7 +295,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(func9(data3) < 1){
+if(func1(data3) < 1){
 const err14 = {instancePath:instancePath+"/aggregateId",schemaPath:"#/properties/aggregateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -332,7 +330,7 @@ errors++;
 if(data.aggregateType !== undefined && func0.call(data, "aggregateType")){
 let data4 = data.aggregateType;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err17 = {instancePath:instancePath+"/aggregateType",schemaPath:"#/properties/aggregateType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -357,7 +355,7 @@ errors++;
 if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 let data5 = data.timestamp;
 if(typeof data5 === "string"){
-if(!(formats2.validate(data5))){
+if(!(formats1.validate(data5))){
 const err19 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err19];
@@ -380,8 +378,8 @@ errors++;
 }
 }
 if(data.metadata !== undefined && func0.call(data, "metadata")){
-if(!(validate2(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData}))){
-vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
+if(!(validate1(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
 errors = vErrors.length;
 }
 }
@@ -396,17 +394,16 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate1.errors = vErrors;
+validate2.errors = vErrors;
 return errors === 0;
 }
 
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ActionExecutedV1" */;
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -514,7 +511,7 @@ errors++;
 if(data3.automationId !== undefined && func0.call(data3, "automationId")){
 let data4 = data3.automationId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/automationId",schemaPath:"#/allOf/1/properties/data/properties/automationId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -539,7 +536,7 @@ errors++;
 if(data3.actionId !== undefined && func0.call(data3, "actionId")){
 let data5 = data3.actionId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/actionId",schemaPath:"#/allOf/1/properties/data/properties/actionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -564,7 +561,7 @@ errors++;
 if(data3.runId !== undefined && func0.call(data3, "runId")){
 let data6 = data3.runId;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err13 = {instancePath:instancePath+"/data/runId",schemaPath:"#/allOf/1/properties/data/properties/runId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -664,14 +661,13 @@ return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAgentAssignedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAgentAssignedV1: ValidateFunction = validate5;
+export const validateAgentAssignedV1: ValidateFunction = validate3;
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AgentAssignedV1" */;
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -759,7 +755,7 @@ errors++;
 if(data3.task_id !== undefined && func0.call(data3, "task_id")){
 let data4 = data3.task_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/task_id",schemaPath:"#/allOf/1/properties/data/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -784,7 +780,7 @@ errors++;
 if(data3.agent_id !== undefined && func0.call(data3, "agent_id")){
 let data5 = data3.agent_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/agent_id",schemaPath:"#/allOf/1/properties/data/properties/agent_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -829,19 +825,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate5.errors = vErrors;
+validate3.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAgentDisconnectedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAgentDisconnectedV1: ValidateFunction = validate7;
+export const validateAgentDisconnectedV1: ValidateFunction = validate4;
 
-function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AgentDisconnectedV1" */;
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -939,7 +934,7 @@ errors++;
 if(data3.agent_id !== undefined && func0.call(data3, "agent_id")){
 let data4 = data3.agent_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/agent_id",schemaPath:"#/allOf/1/properties/data/properties/agent_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -976,7 +971,7 @@ errors++;
 if(data3.last_seen !== undefined && func0.call(data3, "last_seen")){
 let data6 = data3.last_seen;
 if(typeof data6 === "string"){
-if(!(formats2.validate(data6))){
+if(!(formats1.validate(data6))){
 const err11 = {instancePath:instancePath+"/data/last_seen",schemaPath:"#/allOf/1/properties/data/properties/last_seen/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -1021,19 +1016,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate7.errors = vErrors;
+validate4.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAgentInvitedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAgentInvitedV1: ValidateFunction = validate9;
+export const validateAgentInvitedV1: ValidateFunction = validate5;
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AgentInvitedV1" */;
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1121,7 +1115,7 @@ errors++;
 if(data3.session_id !== undefined && func0.call(data3, "session_id")){
 let data4 = data3.session_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1146,7 +1140,7 @@ errors++;
 if(data3.agent_id !== undefined && func0.call(data3, "agent_id")){
 let data5 = data3.agent_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/agent_id",schemaPath:"#/allOf/1/properties/data/properties/agent_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -1191,19 +1185,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate9.errors = vErrors;
+validate5.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAgentJoinedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAgentJoinedV1: ValidateFunction = validate11;
+export const validateAgentJoinedV1: ValidateFunction = validate6;
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AgentJoinedV1" */;
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1291,7 +1284,7 @@ errors++;
 if(data3.session_id !== undefined && func0.call(data3, "session_id")){
 let data4 = data3.session_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1316,7 +1309,7 @@ errors++;
 if(data3.agent_id !== undefined && func0.call(data3, "agent_id")){
 let data5 = data3.agent_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/agent_id",schemaPath:"#/allOf/1/properties/data/properties/agent_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -1361,19 +1354,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate11.errors = vErrors;
+validate6.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAgentRegisteredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAgentRegisteredV1: ValidateFunction = validate13;
+export const validateAgentRegisteredV1: ValidateFunction = validate7;
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AgentRegisteredV1" */;
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1471,7 +1463,7 @@ errors++;
 if(data3.agent_id !== undefined && func0.call(data3, "agent_id")){
 let data4 = data3.agent_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/agent_id",schemaPath:"#/allOf/1/properties/data/properties/agent_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -1496,7 +1488,7 @@ errors++;
 if(data3.model !== undefined && func0.call(data3, "model")){
 let data5 = data3.model;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/model",schemaPath:"#/allOf/1/properties/data/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1525,7 +1517,7 @@ const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err12 = {instancePath:instancePath+"/data/capabilities/" + i0,schemaPath:"#/allOf/1/properties/data/properties/capabilities/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -1618,19 +1610,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate13.errors = vErrors;
+validate7.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAgentReleasedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAgentReleasedV1: ValidateFunction = validate15;
+export const validateAgentReleasedV1: ValidateFunction = validate8;
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AgentReleasedV1" */;
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1728,7 +1719,7 @@ errors++;
 if(data3.task_id !== undefined && func0.call(data3, "task_id")){
 let data4 = data3.task_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/task_id",schemaPath:"#/allOf/1/properties/data/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -1753,7 +1744,7 @@ errors++;
 if(data3.agent_id !== undefined && func0.call(data3, "agent_id")){
 let data5 = data3.agent_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/agent_id",schemaPath:"#/allOf/1/properties/data/properties/agent_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1810,19 +1801,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate8.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAllocateResourcesCommandV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAllocateResourcesCommandV1: ValidateFunction = validate17;
+export const validateAllocateResourcesCommandV1: ValidateFunction = validate9;
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AllocateResourcesCommandV1" */;
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1989,20 +1979,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate9.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAuthFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAuthFailedV1: ValidateFunction = validate19;
-const schema10 = {"$id":"evc:/events/AuthFailedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"auth_failed"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"A failed authentication.","required":["reason"],"additionalProperties":false,"properties":{"username":{"type":["string","null"],"description":"The name tried, when given."},"reason":{"type":"string","description":"Why it failed."},"ip_address":{"type":["string","null"],"description":"The client's address."}}}}}]};
+export const validateAuthFailedV1: ValidateFunction = validate10;
+const schema1 = {"$id":"evc:/events/AuthFailedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"auth_failed"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"A failed authentication.","required":["reason"],"additionalProperties":false,"properties":{"username":{"type":["string","null"],"description":"The name tried, when given."},"reason":{"type":"string","description":"Why it failed."},"ip_address":{"type":["string","null"],"description":"The client's address."}}}}}]};
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AuthFailedV1" */;
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2080,7 +2069,7 @@ errors++;
 if(data3.username !== undefined && func0.call(data3, "username")){
 let data4 = data3.username;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/data/username",schemaPath:"#/allOf/1/properties/data/properties/username/type",keyword:"type",params:{type: schema10.allOf[1].properties.data.properties.username.type},message:"must be string,null"};
+const err6 = {instancePath:instancePath+"/data/username",schemaPath:"#/allOf/1/properties/data/properties/username/type",keyword:"type",params:{type: schema1.allOf[1].properties.data.properties.username.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2105,7 +2094,7 @@ errors++;
 if(data3.ip_address !== undefined && func0.call(data3, "ip_address")){
 let data6 = data3.ip_address;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/data/ip_address",schemaPath:"#/allOf/1/properties/data/properties/ip_address/type",keyword:"type",params:{type: schema10.allOf[1].properties.data.properties.ip_address.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/data/ip_address",schemaPath:"#/allOf/1/properties/data/properties/ip_address/type",keyword:"type",params:{type: schema1.allOf[1].properties.data.properties.ip_address.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2138,19 +2127,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate10.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateAutomationTriggeredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateAutomationTriggeredV1: ValidateFunction = validate21;
+export const validateAutomationTriggeredV1: ValidateFunction = validate11;
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/AutomationTriggeredV1" */;
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2258,7 +2246,7 @@ errors++;
 if(data3.automationId !== undefined && func0.call(data3, "automationId")){
 let data4 = data3.automationId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/automationId",schemaPath:"#/allOf/1/properties/data/properties/automationId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -2283,7 +2271,7 @@ errors++;
 if(data3.triggerId !== undefined && func0.call(data3, "triggerId")){
 let data5 = data3.triggerId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/triggerId",schemaPath:"#/allOf/1/properties/data/properties/triggerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -2323,7 +2311,7 @@ errors++;
 if(data3.runId !== undefined && func0.call(data3, "runId")){
 let data7 = data3.runId;
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err14 = {instancePath:instancePath+"/data/runId",schemaPath:"#/allOf/1/properties/data/properties/runId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -2368,19 +2356,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate21.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCodegenCancelledV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCodegenCancelledV1: ValidateFunction = validate23;
+export const validateCodegenCancelledV1: ValidateFunction = validate12;
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CodegenCancelledV1" */;
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2468,7 +2455,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -2493,7 +2480,7 @@ errors++;
 if(data3.cancelledBy !== undefined && func0.call(data3, "cancelledBy")){
 let data5 = data3.cancelledBy;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/cancelledBy",schemaPath:"#/allOf/1/properties/data/properties/cancelledBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -2538,19 +2525,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCodegenCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCodegenCompletedV1: ValidateFunction = validate25;
+export const validateCodegenCompletedV1: ValidateFunction = validate13;
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CodegenCompletedV1" */;
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2658,7 +2644,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -2720,7 +2706,7 @@ errors++;
 if(data6.apiVersion !== undefined && func0.call(data6, "apiVersion")){
 let data7 = data6.apiVersion;
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err14 = {instancePath:instancePath+"/data/manifests/" + i0+"/apiVersion",schemaPath:"#/allOf/1/properties/data/properties/manifests/items/properties/apiVersion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -2745,7 +2731,7 @@ errors++;
 if(data6.kind !== undefined && func0.call(data6, "kind")){
 let data8 = data6.kind;
 if(typeof data8 === "string"){
-if(func9(data8) < 1){
+if(func1(data8) < 1){
 const err16 = {instancePath:instancePath+"/data/manifests/" + i0+"/kind",schemaPath:"#/allOf/1/properties/data/properties/manifests/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -2783,7 +2769,7 @@ errors++;
 if(data9.name !== undefined && func0.call(data9, "name")){
 let data10 = data9.name;
 if(typeof data10 === "string"){
-if(func9(data10) < 1){
+if(func1(data10) < 1){
 const err19 = {instancePath:instancePath+"/data/manifests/" + i0+"/metadata/name",schemaPath:"#/allOf/1/properties/data/properties/manifests/items/properties/metadata/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
@@ -2898,7 +2884,7 @@ errors++;
 if(data3.graphId !== undefined && func0.call(data3, "graphId")){
 let data15 = data3.graphId;
 if(typeof data15 === "string"){
-if(func9(data15) < 1){
+if(func1(data15) < 1){
 const err28 = {instancePath:instancePath+"/data/graphId",schemaPath:"#/allOf/1/properties/data/properties/graphId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
@@ -2968,16 +2954,15 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCodegenFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCodegenFailedV1: ValidateFunction = validate27;
-const schema15 = {"$id":"evc:/schemas/CodegenStep","title":"CodegenStep","type":"string","enum":["GET_OR_CREATE_GRAPH","GET_PROMPT","LLM_CALL","BUILD_KUBERNETES_GRAPH","VALIDATE_CONFIGURATIONS"],"description":"A step of the code generation workflow, in order."};
+export const validateCodegenFailedV1: ValidateFunction = validate14;
+const schema2 = {"$id":"evc:/schemas/CodegenStep","title":"CodegenStep","type":"string","enum":["GET_OR_CREATE_GRAPH","GET_PROMPT","LLM_CALL","BUILD_KUBERNETES_GRAPH","VALIDATE_CONFIGURATIONS"],"description":"A step of the code generation workflow, in order."};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/CodegenStep" */;
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2991,7 +2976,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "GET_OR_CREATE_GRAPH") || (data === "GET_PROMPT")) || (data === "LLM_CALL")) || (data === "BUILD_KUBERNETES_GRAPH")) || (data === "VALIDATE_CONFIGURATIONS"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema15.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema2.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3000,17 +2985,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CodegenFailedV1" */;
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3098,7 +3082,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -3123,7 +3107,7 @@ errors++;
 if(data3.error !== undefined && func0.call(data3, "error")){
 let data5 = data3.error;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -3146,8 +3130,8 @@ errors++;
 }
 }
 if(data3.step !== undefined && func0.call(data3, "step")){
-if(!(validate29(data3.step, {instancePath:instancePath+"/data/step",parentData:data3,parentDataProperty:"step",rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate15(data3.step, {instancePath:instancePath+"/data/step",parentData:data3,parentDataProperty:"step",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
 errors = vErrors.length;
 }
 }
@@ -3186,15 +3170,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCodegenProgressV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCodegenProgressV1: ValidateFunction = validate31;
+export const validateCodegenProgressV1: ValidateFunction = validate16;
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/CodegenProgressV1DataDetails" */;
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3209,17 +3192,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate34.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CodegenProgressV1" */;
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3327,7 +3309,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -3350,8 +3332,8 @@ errors++;
 }
 }
 if(data3.step !== undefined && func0.call(data3, "step")){
-if(!(validate29(data3.step, {instancePath:instancePath+"/data/step",parentData:data3,parentDataProperty:"step",rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate15(data3.step, {instancePath:instancePath+"/data/step",parentData:data3,parentDataProperty:"step",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
 errors = vErrors.length;
 }
 }
@@ -3403,8 +3385,8 @@ errors++;
 }
 }
 if(data3.details !== undefined && func0.call(data3, "details")){
-if(!(validate34(data3.details, {instancePath:instancePath+"/data/details",parentData:data3,parentDataProperty:"details",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate17(data3.details, {instancePath:instancePath+"/data/details",parentData:data3,parentDataProperty:"details",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
 }
 }
@@ -3431,19 +3413,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCodegenProgressV2.errors` holds ajv's issues, with JSON paths. */
-export const validateCodegenProgressV2: ValidateFunction = validate36;
+export const validateCodegenProgressV2: ValidateFunction = validate18;
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CodegenProgressV2" */;
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3551,7 +3532,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -3574,8 +3555,8 @@ errors++;
 }
 }
 if(data3.step !== undefined && func0.call(data3, "step")){
-if(!(validate29(data3.step, {instancePath:instancePath+"/data/step",parentData:data3,parentDataProperty:"step",rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate15(data3.step, {instancePath:instancePath+"/data/step",parentData:data3,parentDataProperty:"step",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
 errors = vErrors.length;
 }
 }
@@ -3627,8 +3608,8 @@ errors++;
 }
 }
 if(data3.details !== undefined && func0.call(data3, "details")){
-if(!(validate34(data3.details, {instancePath:instancePath+"/data/details",parentData:data3,parentDataProperty:"details",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate17(data3.details, {instancePath:instancePath+"/data/details",parentData:data3,parentDataProperty:"details",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
 }
 }
@@ -3655,19 +3636,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCodegenStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCodegenStartedV1: ValidateFunction = validate40;
+export const validateCodegenStartedV1: ValidateFunction = validate19;
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CodegenStartedV1" */;
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3785,7 +3765,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err10 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -3810,7 +3790,7 @@ errors++;
 if(data3.userId !== undefined && func0.call(data3, "userId")){
 let data5 = data3.userId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err12 = {instancePath:instancePath+"/data/userId",schemaPath:"#/allOf/1/properties/data/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -3835,7 +3815,7 @@ errors++;
 if(data3.graphId !== undefined && func0.call(data3, "graphId")){
 let data6 = data3.graphId;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err14 = {instancePath:instancePath+"/data/graphId",schemaPath:"#/allOf/1/properties/data/properties/graphId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -3934,7 +3914,7 @@ errors++;
 if(data9.id !== undefined && func0.call(data9, "id")){
 let data10 = data9.id;
 if(typeof data10 === "string"){
-if(func9(data10) < 1){
+if(func1(data10) < 1){
 const err22 = {instancePath:instancePath+"/data/graphData/nodes/" + i0+"/id",schemaPath:"#/allOf/1/properties/data/properties/graphData/properties/nodes/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err22];
@@ -4168,7 +4148,7 @@ errors++;
 if(data19.model !== undefined && func0.call(data19, "model")){
 let data21 = data19.model;
 if(typeof data21 === "string"){
-if(func9(data21) < 1){
+if(func1(data21) < 1){
 const err41 = {instancePath:instancePath+"/data/options/model",schemaPath:"#/allOf/1/properties/data/properties/options/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
@@ -4285,19 +4265,18 @@ vErrors.push(err50);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCollaborationErrorV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCollaborationErrorV1: ValidateFunction = validate42;
+export const validateCollaborationErrorV1: ValidateFunction = validate20;
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CollaborationErrorV1" */;
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4385,7 +4364,7 @@ errors++;
 if(data3.session_id !== undefined && func0.call(data3, "session_id")){
 let data4 = data3.session_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -4410,7 +4389,7 @@ errors++;
 if(data3.error !== undefined && func0.call(data3, "error")){
 let data5 = data3.error;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -4439,7 +4418,7 @@ const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err11 = {instancePath:instancePath+"/data/missing_agents/" + i0,schemaPath:"#/allOf/1/properties/data/properties/missing_agents/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -4520,19 +4499,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCollaborationMessageV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCollaborationMessageV1: ValidateFunction = validate44;
+export const validateCollaborationMessageV1: ValidateFunction = validate21;
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CollaborationMessageV1" */;
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4650,7 +4628,7 @@ errors++;
 if(data3.session_id !== undefined && func0.call(data3, "session_id")){
 let data4 = data3.session_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err10 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -4675,7 +4653,7 @@ errors++;
 if(data3.from_agent !== undefined && func0.call(data3, "from_agent")){
 let data5 = data3.from_agent;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err12 = {instancePath:instancePath+"/data/from_agent",schemaPath:"#/allOf/1/properties/data/properties/from_agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -4700,7 +4678,7 @@ errors++;
 if(data3.to_agent !== undefined && func0.call(data3, "to_agent")){
 let data6 = data3.to_agent;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err14 = {instancePath:instancePath+"/data/to_agent",schemaPath:"#/allOf/1/properties/data/properties/to_agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -4725,7 +4703,7 @@ errors++;
 if(data3.message_type !== undefined && func0.call(data3, "message_type")){
 let data7 = data3.message_type;
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err16 = {instancePath:instancePath+"/data/message_type",schemaPath:"#/allOf/1/properties/data/properties/message_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -4770,19 +4748,18 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCollaborationRequestedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCollaborationRequestedV1: ValidateFunction = validate46;
+export const validateCollaborationRequestedV1: ValidateFunction = validate22;
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CollaborationRequestedV1" */;
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4880,7 +4857,7 @@ errors++;
 if(data3.session_id !== undefined && func0.call(data3, "session_id")){
 let data4 = data3.session_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -4919,7 +4896,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err11 = {instancePath:instancePath+"/data/agents/" + i0,schemaPath:"#/allOf/1/properties/data/properties/agents/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -5012,19 +4989,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCollaborationStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCollaborationStartedV1: ValidateFunction = validate48;
+export const validateCollaborationStartedV1: ValidateFunction = validate23;
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CollaborationStartedV1" */;
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5122,7 +5098,7 @@ errors++;
 if(data3.session_id !== undefined && func0.call(data3, "session_id")){
 let data4 = data3.session_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/session_id",schemaPath:"#/allOf/1/properties/data/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -5151,7 +5127,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err10 = {instancePath:instancePath+"/data/participants/" + i0,schemaPath:"#/allOf/1/properties/data/properties/participants/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -5244,19 +5220,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateConnectionEstablishedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateConnectionEstablishedV1: ValidateFunction = validate50;
+export const validateConnectionEstablishedV1: ValidateFunction = validate24;
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ConnectionEstablishedV1" */;
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5354,7 +5329,7 @@ errors++;
 if(data3.connectionId !== undefined && func0.call(data3, "connectionId")){
 let data4 = data3.connectionId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/connectionId",schemaPath:"#/allOf/1/properties/data/properties/connectionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -5379,7 +5354,7 @@ errors++;
 if(data3.service !== undefined && func0.call(data3, "service")){
 let data5 = data3.service;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/service",schemaPath:"#/allOf/1/properties/data/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -5404,7 +5379,7 @@ errors++;
 if(data3.userId !== undefined && func0.call(data3, "userId")){
 let data6 = data3.userId;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err12 = {instancePath:instancePath+"/data/userId",schemaPath:"#/allOf/1/properties/data/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -5449,19 +5424,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateContextCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateContextCreatedV1: ValidateFunction = validate52;
+export const validateContextCreatedV1: ValidateFunction = validate25;
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ContextCreatedV1" */;
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5569,7 +5543,7 @@ errors++;
 if(data3.context_id !== undefined && func0.call(data3, "context_id")){
 let data4 = data3.context_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/context_id",schemaPath:"#/allOf/1/properties/data/properties/context_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -5594,7 +5568,7 @@ errors++;
 if(data3.agent_id !== undefined && func0.call(data3, "agent_id")){
 let data5 = data3.agent_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/agent_id",schemaPath:"#/allOf/1/properties/data/properties/agent_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -5619,7 +5593,7 @@ errors++;
 if(data3.name !== undefined && func0.call(data3, "name")){
 let data6 = data3.name;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err13 = {instancePath:instancePath+"/data/name",schemaPath:"#/allOf/1/properties/data/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -5656,7 +5630,7 @@ errors++;
 if(data3.created_by !== undefined && func0.call(data3, "created_by")){
 let data8 = data3.created_by;
 if(typeof data8 === "string"){
-if(func9(data8) < 1){
+if(func1(data8) < 1){
 const err16 = {instancePath:instancePath+"/data/created_by",schemaPath:"#/allOf/1/properties/data/properties/created_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -5701,19 +5675,18 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateContextUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateContextUpdatedV1: ValidateFunction = validate54;
+export const validateContextUpdatedV1: ValidateFunction = validate26;
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ContextUpdatedV1" */;
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5811,7 +5784,7 @@ errors++;
 if(data3.context_id !== undefined && func0.call(data3, "context_id")){
 let data4 = data3.context_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/context_id",schemaPath:"#/allOf/1/properties/data/properties/context_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -5851,7 +5824,7 @@ errors++;
 if(data3.updated_by !== undefined && func0.call(data3, "updated_by")){
 let data6 = data3.updated_by;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err11 = {instancePath:instancePath+"/data/updated_by",schemaPath:"#/allOf/1/properties/data/properties/updated_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -5896,17 +5869,16 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateCreatePodCommandV1.errors` holds ajv's issues, with JSON paths. */
-export const validateCreatePodCommandV1: ValidateFunction = validate56;
-const schema27 = {"$id":"evc:/events/CreatePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"create_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to create the pod of an execution.","required":["saga_id","execution_id","script","language","language_version","runtime_image","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"default":[],"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
-const schema28 = {"$id":"evc:/schemas/QueuePriority","title":"QueuePriority","type":"string","enum":["critical","high","normal","low","background"],"description":"Execution priority, highest first."};
+export const validateCreatePodCommandV1: ValidateFunction = validate27;
+const schema3 = {"$id":"evc:/events/CreatePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"create_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to create the pod of an execution.","required":["saga_id","execution_id","script","language","language_version","runtime_image","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"default":[],"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
+const schema4 = {"$id":"evc:/schemas/QueuePriority","title":"QueuePriority","type":"string","enum":["critical","high","normal","low","background"],"description":"Execution priority, highest first."};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/QueuePriority" */;
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -5920,7 +5892,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "critical") || (data === "high")) || (data === "normal")) || (data === "low")) || (data === "background"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema28.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema4.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5929,17 +5901,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/CreatePodCommandV1" */;
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6113,7 +6084,7 @@ vErrors.push(err15);
 errors++;
 }
 for(const key0 of Object.keys(data3)){
-if(!(func0.call(schema27.allOf[1].properties.data.properties, key0))){
+if(!(func0.call(schema3.allOf[1].properties.data.properties, key0))){
 const err16 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
@@ -6311,8 +6282,8 @@ errors++;
 }
 }
 if(data3.priority !== undefined && func0.call(data3, "priority")){
-if(!(validate58(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate28(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -6339,20 +6310,19 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDeletePodCommandV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDeletePodCommandV1: ValidateFunction = validate60;
-const schema29 = {"$id":"evc:/events/DeletePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"delete_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to delete the pod of an execution.","required":["saga_id","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"pod_name":{"type":["string","null"],"description":"The pod, when known."},"namespace":{"type":["string","null"],"description":"Its namespace, when known."}}}}}]};
+export const validateDeletePodCommandV1: ValidateFunction = validate29;
+const schema5 = {"$id":"evc:/events/DeletePodCommandV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"delete_pod_command"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A command to delete the pod of an execution.","required":["saga_id","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"pod_name":{"type":["string","null"],"description":"The pod, when known."},"namespace":{"type":["string","null"],"description":"Its namespace, when known."}}}}}]};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/DeletePodCommandV1" */;
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6499,7 +6469,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data7 = data3.pod_name;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/type",keyword:"type",params:{type: schema29.allOf[1].properties.data.properties.pod_name.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/type",keyword:"type",params:{type: schema5.allOf[1].properties.data.properties.pod_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6512,7 +6482,7 @@ errors++;
 if(data3.namespace !== undefined && func0.call(data3, "namespace")){
 let data8 = data3.namespace;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err13 = {instancePath:instancePath+"/data/namespace",schemaPath:"#/allOf/1/properties/data/properties/namespace/type",keyword:"type",params:{type: schema29.allOf[1].properties.data.properties.namespace.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/namespace",schemaPath:"#/allOf/1/properties/data/properties/namespace/type",keyword:"type",params:{type: schema5.allOf[1].properties.data.properties.namespace.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6545,16 +6515,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDlqMessageDiscardedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDlqMessageDiscardedV1: ValidateFunction = validate62;
-const schema31 = {"$id":"evc:/schemas/Integr8sEventType","title":"Integr8sEventType","type":"string","enum":["execution_requested","execution_accepted","execution_queued","execution_started","execution_running","execution_completed","execution_failed","execution_timeout","execution_cancelled","pod_created","pod_scheduled","pod_running","pod_succeeded","pod_failed","pod_terminated","pod_deleted","user_registered","user_login","user_logged_in","user_logged_out","user_updated","user_deleted","user_settings_updated","notification_created","notification_sent","notification_delivered","notification_failed","notification_read","notification_all_read","notification_clicked","notification_preferences_updated","script_saved","script_deleted","script_shared","security_violation","rate_limit_exceeded","auth_failed","resource_limit_exceeded","quota_exceeded","system_error","service_unhealthy","service_recovered","result_stored","result_failed","saga_started","saga_completed","saga_failed","saga_cancelled","saga_compensating","saga_compensated","create_pod_command","delete_pod_command","allocate_resources_command","release_resources_command","dlq_message_received","dlq_message_retried","dlq_message_discarded"],"description":"Every event type of Integr8sCode (upstream's EventType)."};
+export const validateDlqMessageDiscardedV1: ValidateFunction = validate30;
+const schema6 = {"$id":"evc:/schemas/Integr8sEventType","title":"Integr8sEventType","type":"string","enum":["execution_requested","execution_accepted","execution_queued","execution_started","execution_running","execution_completed","execution_failed","execution_timeout","execution_cancelled","pod_created","pod_scheduled","pod_running","pod_succeeded","pod_failed","pod_terminated","pod_deleted","user_registered","user_login","user_logged_in","user_logged_out","user_updated","user_deleted","user_settings_updated","notification_created","notification_sent","notification_delivered","notification_failed","notification_read","notification_all_read","notification_clicked","notification_preferences_updated","script_saved","script_deleted","script_shared","security_violation","rate_limit_exceeded","auth_failed","resource_limit_exceeded","quota_exceeded","system_error","service_unhealthy","service_recovered","result_stored","result_failed","saga_started","saga_completed","saga_failed","saga_cancelled","saga_compensating","saga_compensated","create_pod_command","delete_pod_command","allocate_resources_command","release_resources_command","dlq_message_received","dlq_message_retried","dlq_message_discarded"],"description":"Every event type of Integr8sCode (upstream's EventType)."};
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/Integr8sEventType" */;
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -6568,7 +6537,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "execution_requested") || (data === "execution_accepted")) || (data === "execution_queued")) || (data === "execution_started")) || (data === "execution_running")) || (data === "execution_completed")) || (data === "execution_failed")) || (data === "execution_timeout")) || (data === "execution_cancelled")) || (data === "pod_created")) || (data === "pod_scheduled")) || (data === "pod_running")) || (data === "pod_succeeded")) || (data === "pod_failed")) || (data === "pod_terminated")) || (data === "pod_deleted")) || (data === "user_registered")) || (data === "user_login")) || (data === "user_logged_in")) || (data === "user_logged_out")) || (data === "user_updated")) || (data === "user_deleted")) || (data === "user_settings_updated")) || (data === "notification_created")) || (data === "notification_sent")) || (data === "notification_delivered")) || (data === "notification_failed")) || (data === "notification_read")) || (data === "notification_all_read")) || (data === "notification_clicked")) || (data === "notification_preferences_updated")) || (data === "script_saved")) || (data === "script_deleted")) || (data === "script_shared")) || (data === "security_violation")) || (data === "rate_limit_exceeded")) || (data === "auth_failed")) || (data === "resource_limit_exceeded")) || (data === "quota_exceeded")) || (data === "system_error")) || (data === "service_unhealthy")) || (data === "service_recovered")) || (data === "result_stored")) || (data === "result_failed")) || (data === "saga_started")) || (data === "saga_completed")) || (data === "saga_failed")) || (data === "saga_cancelled")) || (data === "saga_compensating")) || (data === "saga_compensated")) || (data === "create_pod_command")) || (data === "delete_pod_command")) || (data === "allocate_resources_command")) || (data === "release_resources_command")) || (data === "dlq_message_received")) || (data === "dlq_message_retried")) || (data === "dlq_message_discarded"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema6.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6577,17 +6546,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/DlqMessageDiscardedV1" */;
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6727,8 +6695,8 @@ errors++;
 }
 }
 if(data3.original_event_type !== undefined && func0.call(data3, "original_event_type")){
-if(!(validate64(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate31(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
@@ -6780,19 +6748,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDlqMessageReceivedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDlqMessageReceivedV1: ValidateFunction = validate66;
+export const validateDlqMessageReceivedV1: ValidateFunction = validate32;
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/DlqMessageReceivedV1" */;
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6952,8 +6919,8 @@ errors++;
 }
 }
 if(data3.original_event_type !== undefined && func0.call(data3, "original_event_type")){
-if(!(validate64(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate31(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
@@ -6997,7 +6964,7 @@ errors++;
 if(data3.failed_at !== undefined && func0.call(data3, "failed_at")){
 let data10 = data3.failed_at;
 if(typeof data10 === "string"){
-if(!(formats2.validate(data10))){
+if(!(formats1.validate(data10))){
 const err17 = {instancePath:instancePath+"/data/failed_at",schemaPath:"#/allOf/1/properties/data/properties/failed_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err17];
@@ -7042,19 +7009,18 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateDlqMessageRetriedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateDlqMessageRetriedV1: ValidateFunction = validate69;
+export const validateDlqMessageRetriedV1: ValidateFunction = validate33;
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/DlqMessageRetriedV1" */;
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7194,8 +7160,8 @@ errors++;
 }
 }
 if(data3.original_event_type !== undefined && func0.call(data3, "original_event_type")){
-if(!(validate64(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate31(data3.original_event_type, {instancePath:instancePath+"/data/original_event_type",parentData:data3,parentDataProperty:"original_event_type",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
@@ -7247,20 +7213,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionAcceptedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionAcceptedV1: ValidateFunction = validate72;
-const schema34 = {"$id":"evc:/events/ExecutionAcceptedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_accepted"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"An accepted execution.","required":["execution_id","queue_position"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"queue_position":{"type":"integer","description":"Place in the queue."},"estimated_wait_seconds":{"type":["number","null"],"description":"Expected wait."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
+export const validateExecutionAcceptedV1: ValidateFunction = validate34;
+const schema7 = {"$id":"evc:/events/ExecutionAcceptedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_accepted"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"An accepted execution.","required":["execution_id","queue_position"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"queue_position":{"type":"integer","description":"Place in the queue."},"estimated_wait_seconds":{"type":["number","null"],"description":"Expected wait."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionAcceptedV1" */;
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7386,7 +7351,7 @@ errors++;
 if(data3.estimated_wait_seconds !== undefined && func0.call(data3, "estimated_wait_seconds")){
 let data6 = data3.estimated_wait_seconds;
 if((!(typeof data6 == "number")) && (data6 !== null)){
-const err10 = {instancePath:instancePath+"/data/estimated_wait_seconds",schemaPath:"#/allOf/1/properties/data/properties/estimated_wait_seconds/type",keyword:"type",params:{type: schema34.allOf[1].properties.data.properties.estimated_wait_seconds.type},message:"must be number,null"};
+const err10 = {instancePath:instancePath+"/data/estimated_wait_seconds",schemaPath:"#/allOf/1/properties/data/properties/estimated_wait_seconds/type",keyword:"type",params:{type: schema7.allOf[1].properties.data.properties.estimated_wait_seconds.type},message:"must be number,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7397,8 +7362,8 @@ errors++;
 }
 }
 if(data3.priority !== undefined && func0.call(data3, "priority")){
-if(!(validate58(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate28(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -7425,19 +7390,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate72.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCancelledV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCancelledV1: ValidateFunction = validate75;
+export const validateExecutionCancelledV1: ValidateFunction = validate35;
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionCancelledV1" */;
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7550,7 +7514,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data5 = data3.reason;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -7619,19 +7583,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCancelledV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCancelledV2: ValidateFunction = validate77;
+export const validateExecutionCancelledV2: ValidateFunction = validate36;
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionCancelledV2" */;
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7788,19 +7751,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCompletedV1: ValidateFunction = validate79;
+export const validateExecutionCompletedV1: ValidateFunction = validate37;
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionCompletedV1" */;
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8003,15 +7965,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionCompletedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionCompletedV2: ValidateFunction = validate81;
+export const validateExecutionCompletedV2: ValidateFunction = validate38;
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/ResourceUsage" */;
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8089,20 +8050,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/ExecutionCompletedV2DataResourceUsage" */;
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
-if(!(validate84(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
@@ -8143,17 +8103,16 @@ vErrors = null;
 }
 }
 }
-validate83.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionCompletedV2" */;
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8277,8 +8236,8 @@ errors++;
 }
 }
 if(data3.resource_usage !== undefined && func0.call(data3, "resource_usage")){
-if(!(validate83(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate40(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -8329,16 +8288,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionFailedV1: ValidateFunction = validate87;
-const schema42 = {"$id":"evc:/schemas/ExecutionErrorType","title":"ExecutionErrorType","type":"string","enum":["system_error","timeout","resource_limit","script_error","permission_denied"],"description":"What kind of error ended an execution."};
+export const validateExecutionFailedV1: ValidateFunction = validate41;
+const schema8 = {"$id":"evc:/schemas/ExecutionErrorType","title":"ExecutionErrorType","type":"string","enum":["system_error","timeout","resource_limit","script_error","permission_denied"],"description":"What kind of error ended an execution."};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/ExecutionErrorType" */;
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -8352,7 +8310,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "system_error") || (data === "timeout")) || (data === "resource_limit")) || (data === "script_error")) || (data === "permission_denied"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema42.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8361,17 +8319,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionFailedV1" */;
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8494,7 +8451,7 @@ errors++;
 if(data3.error !== undefined && func0.call(data3, "error")){
 let data5 = data3.error;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -8517,8 +8474,8 @@ errors++;
 }
 }
 if(data3.error_type !== undefined && func0.call(data3, "error_type")){
-if(!(validate89(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate42(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
@@ -8570,19 +8527,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionFailedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionFailedV2: ValidateFunction = validate91;
+export const validateExecutionFailedV2: ValidateFunction = validate43;
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionFailedV2" */;
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8706,14 +8662,14 @@ errors++;
 }
 }
 if(data3.error_type !== undefined && func0.call(data3, "error_type")){
-if(!(validate89(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate42(data3.error_type, {instancePath:instancePath+"/data/error_type",parentData:data3,parentDataProperty:"error_type",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
 if(data3.resource_usage !== undefined && func0.call(data3, "resource_usage")){
-if(!(validate83(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate40(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -8764,19 +8720,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionQueuedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionQueuedV1: ValidateFunction = validate95;
+export const validateExecutionQueuedV1: ValidateFunction = validate44;
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionQueuedV1" */;
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8959,20 +8914,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate95.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionQueuedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionQueuedV2: ValidateFunction = validate97;
-const schema45 = {"$id":"evc:/events/ExecutionQueuedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_queued"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A queued execution.","required":["execution_id"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"position_in_queue":{"type":["integer","null"],"description":"Place in the queue."},"estimated_start_time":{"type":["string","null"],"format":"date-time","description":"When it is expected to start."}}}}}]};
+export const validateExecutionQueuedV2: ValidateFunction = validate45;
+const schema9 = {"$id":"evc:/events/ExecutionQueuedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_queued"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A queued execution.","required":["execution_id"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"position_in_queue":{"type":["integer","null"],"description":"Place in the queue."},"estimated_start_time":{"type":["string","null"],"format":"date-time","description":"When it is expected to start."}}}}}]};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionQueuedV2" */;
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9075,7 +9029,7 @@ errors++;
 if(data3.position_in_queue !== undefined && func0.call(data3, "position_in_queue")){
 let data5 = data3.position_in_queue;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (data5 !== null)){
-const err8 = {instancePath:instancePath+"/data/position_in_queue",schemaPath:"#/allOf/1/properties/data/properties/position_in_queue/type",keyword:"type",params:{type: schema45.allOf[1].properties.data.properties.position_in_queue.type},message:"must be integer,null"};
+const err8 = {instancePath:instancePath+"/data/position_in_queue",schemaPath:"#/allOf/1/properties/data/properties/position_in_queue/type",keyword:"type",params:{type: schema9.allOf[1].properties.data.properties.position_in_queue.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9088,7 +9042,7 @@ errors++;
 if(data3.estimated_start_time !== undefined && func0.call(data3, "estimated_start_time")){
 let data6 = data3.estimated_start_time;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err9 = {instancePath:instancePath+"/data/estimated_start_time",schemaPath:"#/allOf/1/properties/data/properties/estimated_start_time/type",keyword:"type",params:{type: schema45.allOf[1].properties.data.properties.estimated_start_time.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/data/estimated_start_time",schemaPath:"#/allOf/1/properties/data/properties/estimated_start_time/type",keyword:"type",params:{type: schema9.allOf[1].properties.data.properties.estimated_start_time.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9098,7 +9052,7 @@ vErrors.push(err9);
 errors++;
 }
 if(typeof data6 === "string"){
-if(!(formats2.validate(data6))){
+if(!(formats1.validate(data6))){
 const err10 = {instancePath:instancePath+"/data/estimated_start_time",schemaPath:"#/allOf/1/properties/data/properties/estimated_start_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -9133,20 +9087,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRequestedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRequestedV1: ValidateFunction = validate99;
-const schema46 = {"$id":"evc:/events/ExecutionRequestedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","minLength":1,"description":"The language (python, node, go, ...)."},"language_version":{"type":"string","minLength":1,"description":"e.g. 3.11."},"runtime_image":{"type":"string","minLength":1,"description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"minItems":1,"description":"The command that runs the file."},"runtime_filename":{"type":"string","minLength":1,"description":"The file the script is written to."},"timeout_seconds":{"type":"integer","minimum":1,"description":"Wall-clock limit."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (100m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"type":"integer","minimum":1,"maximum":10,"default":5,"description":"Queue priority, 1 (high) to 10."},"environment_variables":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment of the script."},"stdin":{"type":"string","description":"Standard input."}}}}}]};
+export const validateExecutionRequestedV1: ValidateFunction = validate46;
+const schema10 = {"$id":"evc:/events/ExecutionRequestedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","minLength":1,"description":"The language (python, node, go, ...)."},"language_version":{"type":"string","minLength":1,"description":"e.g. 3.11."},"runtime_image":{"type":"string","minLength":1,"description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"minItems":1,"description":"The command that runs the file."},"runtime_filename":{"type":"string","minLength":1,"description":"The file the script is written to."},"timeout_seconds":{"type":"integer","minimum":1,"description":"Wall-clock limit."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (100m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"type":"integer","minimum":1,"maximum":10,"default":5,"description":"Queue priority, 1 (high) to 10."},"environment_variables":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment of the script."},"stdin":{"type":"string","description":"Standard input."}}}}}]};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionRequestedV1" */;
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9270,7 +9223,7 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 of Object.keys(data3)){
-if(!(func0.call(schema46.allOf[1].properties.data.properties, key0))){
+if(!(func0.call(schema10.allOf[1].properties.data.properties, key0))){
 const err11 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
@@ -9321,7 +9274,7 @@ errors++;
 if(data3.language !== undefined && func0.call(data3, "language")){
 let data6 = data3.language;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err15 = {instancePath:instancePath+"/data/language",schemaPath:"#/allOf/1/properties/data/properties/language/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -9346,7 +9299,7 @@ errors++;
 if(data3.language_version !== undefined && func0.call(data3, "language_version")){
 let data7 = data3.language_version;
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err17 = {instancePath:instancePath+"/data/language_version",schemaPath:"#/allOf/1/properties/data/properties/language_version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -9371,7 +9324,7 @@ errors++;
 if(data3.runtime_image !== undefined && func0.call(data3, "runtime_image")){
 let data8 = data3.runtime_image;
 if(typeof data8 === "string"){
-if(func9(data8) < 1){
+if(func1(data8) < 1){
 const err19 = {instancePath:instancePath+"/data/runtime_image",schemaPath:"#/allOf/1/properties/data/properties/runtime_image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
@@ -9434,7 +9387,7 @@ errors++;
 if(data3.runtime_filename !== undefined && func0.call(data3, "runtime_filename")){
 let data11 = data3.runtime_filename;
 if(typeof data11 === "string"){
-if(func9(data11) < 1){
+if(func1(data11) < 1){
 const err24 = {instancePath:instancePath+"/data/runtime_filename",schemaPath:"#/allOf/1/properties/data/properties/runtime_filename/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err24];
@@ -9626,20 +9579,19 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRequestedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRequestedV2: ValidateFunction = validate101;
-const schema47 = {"$id":"evc:/events/ExecutionRequestedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
+export const validateExecutionRequestedV2: ValidateFunction = validate47;
+const schema11 = {"$id":"evc:/events/ExecutionRequestedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_requested"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A request to run a script.","required":["execution_id","script","language","language_version","runtime_image","runtime_command","runtime_filename","timeout_seconds","cpu_limit","memory_limit","cpu_request","memory_request"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"script":{"type":"string","description":"The source code to run."},"language":{"type":"string","description":"The language (python, node, go, ...)."},"language_version":{"type":"string","description":"The language version (3.11)."},"runtime_image":{"type":"string","description":"The container image."},"runtime_command":{"type":"array","items":{"type":"string","description":"An argument."},"description":"The command that runs the file."},"runtime_filename":{"type":"string","description":"The file the script is written to."},"timeout_seconds":{"type":"integer","description":"Wall-clock limit in seconds."},"cpu_limit":{"type":"string","description":"Kubernetes CPU limit (1000m)."},"memory_limit":{"type":"string","description":"Kubernetes memory limit (128Mi)."},"cpu_request":{"type":"string","description":"Kubernetes CPU request."},"memory_request":{"type":"string","description":"Kubernetes memory request."},"priority":{"$ref":"evc:/schemas/QueuePriority"}}}}}]};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionRequestedV2" */;
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9813,7 +9765,7 @@ vErrors.push(err15);
 errors++;
 }
 for(const key0 of Object.keys(data3)){
-if(!(func0.call(schema47.allOf[1].properties.data.properties, key0))){
+if(!(func0.call(schema11.allOf[1].properties.data.properties, key0))){
 const err16 = {instancePath:instancePath+"/data",schemaPath:"#/allOf/1/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
@@ -9999,8 +9951,8 @@ errors++;
 }
 }
 if(data3.priority !== undefined && func0.call(data3, "priority")){
-if(!(validate58(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate28(data3.priority, {instancePath:instancePath+"/data/priority",parentData:data3,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -10027,19 +9979,18 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRunningV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRunningV1: ValidateFunction = validate104;
+export const validateExecutionRunningV1: ValidateFunction = validate48;
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionRunningV1" */;
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10162,7 +10113,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -10232,20 +10183,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionRunningV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionRunningV2: ValidateFunction = validate106;
-const schema49 = {"$id":"evc:/events/ExecutionRunningV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_running"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A running execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"progress_percentage":{"type":["integer","null"],"description":"How far it got, when known."}}}}}]};
+export const validateExecutionRunningV2: ValidateFunction = validate49;
+const schema12 = {"$id":"evc:/events/ExecutionRunningV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_running"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A running execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"progress_percentage":{"type":["integer","null"],"description":"How far it got, when known."}}}}}]};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionRunningV2" */;
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10370,7 +10320,7 @@ errors++;
 if(data3.progress_percentage !== undefined && func0.call(data3, "progress_percentage")){
 let data6 = data3.progress_percentage;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (data6 !== null)){
-const err10 = {instancePath:instancePath+"/data/progress_percentage",schemaPath:"#/allOf/1/properties/data/properties/progress_percentage/type",keyword:"type",params:{type: schema49.allOf[1].properties.data.properties.progress_percentage.type},message:"must be integer,null"};
+const err10 = {instancePath:instancePath+"/data/progress_percentage",schemaPath:"#/allOf/1/properties/data/properties/progress_percentage/type",keyword:"type",params:{type: schema12.allOf[1].properties.data.properties.progress_percentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10403,20 +10353,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionStartedV1: ValidateFunction = validate108;
-const schema50 = {"$id":"evc:/events/ExecutionStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_started"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A started execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"node_name":{"type":["string","null"],"description":"The Kubernetes node."},"container_id":{"type":["string","null"],"description":"The container."}}}}}]};
+export const validateExecutionStartedV1: ValidateFunction = validate50;
+const schema13 = {"$id":"evc:/events/ExecutionStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"execution_started"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A started execution.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"node_name":{"type":["string","null"],"description":"The Kubernetes node."},"container_id":{"type":["string","null"],"description":"The container."}}}}}]};
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionStartedV1" */;
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10529,7 +10478,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -10554,7 +10503,7 @@ errors++;
 if(data3.node_name !== undefined && func0.call(data3, "node_name")){
 let data6 = data3.node_name;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err11 = {instancePath:instancePath+"/data/node_name",schemaPath:"#/allOf/1/properties/data/properties/node_name/type",keyword:"type",params:{type: schema50.allOf[1].properties.data.properties.node_name.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/node_name",schemaPath:"#/allOf/1/properties/data/properties/node_name/type",keyword:"type",params:{type: schema13.allOf[1].properties.data.properties.node_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10567,7 +10516,7 @@ errors++;
 if(data3.container_id !== undefined && func0.call(data3, "container_id")){
 let data7 = data3.container_id;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/container_id",schemaPath:"#/allOf/1/properties/data/properties/container_id/type",keyword:"type",params:{type: schema50.allOf[1].properties.data.properties.container_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/container_id",schemaPath:"#/allOf/1/properties/data/properties/container_id/type",keyword:"type",params:{type: schema13.allOf[1].properties.data.properties.container_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10600,19 +10549,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionTimeoutV1.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionTimeoutV1: ValidateFunction = validate110;
+export const validateExecutionTimeoutV1: ValidateFunction = validate51;
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionTimeoutV1" */;
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10782,19 +10730,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateExecutionTimeoutV2.errors` holds ajv's issues, with JSON paths. */
-export const validateExecutionTimeoutV2: ValidateFunction = validate112;
+export const validateExecutionTimeoutV2: ValidateFunction = validate52;
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ExecutionTimeoutV2" */;
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10918,8 +10865,8 @@ errors++;
 }
 }
 if(data3.resource_usage !== undefined && func0.call(data3, "resource_usage")){
-if(!(validate83(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate40(data3.resource_usage, {instancePath:instancePath+"/data/resource_usage",parentData:data3,parentDataProperty:"resource_usage",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -10970,19 +10917,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateFormSubmittedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateFormSubmittedV1: ValidateFunction = validate115;
+export const validateFormSubmittedV1: ValidateFunction = validate53;
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/FormSubmittedV1" */;
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11080,7 +11026,7 @@ errors++;
 if(data3.formId !== undefined && func0.call(data3, "formId")){
 let data4 = data3.formId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/formId",schemaPath:"#/allOf/1/properties/data/properties/formId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -11105,7 +11051,7 @@ errors++;
 if(data3.submissionId !== undefined && func0.call(data3, "submissionId")){
 let data5 = data3.submissionId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/submissionId",schemaPath:"#/allOf/1/properties/data/properties/submissionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -11177,19 +11123,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateJobCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateJobCompletedV1: ValidateFunction = validate117;
+export const validateJobCompletedV1: ValidateFunction = validate54;
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/JobCompletedV1" */;
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11322,7 +11267,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data5 = data3.model_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -11404,19 +11349,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateJobFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateJobFailedV1: ValidateFunction = validate119;
+export const validateJobFailedV1: ValidateFunction = validate55;
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/JobFailedV1" */;
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11549,7 +11493,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data5 = data3.model_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -11574,7 +11518,7 @@ errors++;
 if(data3.error_message !== undefined && func0.call(data3, "error_message")){
 let data6 = data3.error_message;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err13 = {instancePath:instancePath+"/data/error_message",schemaPath:"#/allOf/1/properties/data/properties/error_message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -11644,20 +11588,19 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateJobSubmittedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateJobSubmittedV1: ValidateFunction = validate121;
-const schema56 = {"$id":"evc:/events/JobSubmittedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"job.submitted"},"version":{"const":1},"aggregateType":{"const":"inference_queue"},"data":{"type":"object","description":"A queued job.","required":["job_id","model_id","priority"],"additionalProperties":false,"properties":{"job_id":{"type":"string","format":"uuid","description":"The inference job."},"model_id":{"type":"string","minLength":1,"description":"The model to run."},"priority":{"type":"string","enum":["low","normal","high"],"description":"Queue priority."}}}}}]};
+export const validateJobSubmittedV1: ValidateFunction = validate56;
+const schema14 = {"$id":"evc:/events/JobSubmittedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"job.submitted"},"version":{"const":1},"aggregateType":{"const":"inference_queue"},"data":{"type":"object","description":"A queued job.","required":["job_id","model_id","priority"],"additionalProperties":false,"properties":{"job_id":{"type":"string","format":"uuid","description":"The inference job."},"model_id":{"type":"string","minLength":1,"description":"The model to run."},"priority":{"type":"string","enum":["low","normal","high"],"description":"Queue priority."}}}}}]};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/JobSubmittedV1" */;
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11780,7 +11723,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data5 = data3.model_id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -11815,7 +11758,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((data6 === "low") || (data6 === "normal")) || (data6 === "high"))){
-const err13 = {instancePath:instancePath+"/data/priority",schemaPath:"#/allOf/1/properties/data/properties/priority/enum",keyword:"enum",params:{allowedValues: schema56.allOf[1].properties.data.properties.priority.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/data/priority",schemaPath:"#/allOf/1/properties/data/properties/priority/enum",keyword:"enum",params:{allowedValues: schema14.allOf[1].properties.data.properties.priority.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11848,20 +11791,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelHealthChangedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelHealthChangedV1: ValidateFunction = validate123;
-const schema57 = {"$id":"evc:/events/ModelHealthChangedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.health.changed"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"A health transition.","required":["model_id","previous_state","new_state"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"previous_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"new_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"error_message":{"type":"string","description":"What went wrong, when the model became unhealthy."}}}}}]};
+export const validateModelHealthChangedV1: ValidateFunction = validate57;
+const schema15 = {"$id":"evc:/events/ModelHealthChangedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.health.changed"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"A health transition.","required":["model_id","previous_state","new_state"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"previous_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"new_state":{"type":"string","enum":["unloaded","loading","loaded","unhealthy","unloading"],"description":"A lifecycle state of a model."},"error_message":{"type":"string","description":"What went wrong, when the model became unhealthy."}}}}}]};
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelHealthChangedV1" */;
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11959,7 +11901,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data4 = data3.model_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -11994,7 +11936,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((((data5 === "unloaded") || (data5 === "loading")) || (data5 === "loaded")) || (data5 === "unhealthy")) || (data5 === "unloading"))){
-const err11 = {instancePath:instancePath+"/data/previous_state",schemaPath:"#/allOf/1/properties/data/properties/previous_state/enum",keyword:"enum",params:{allowedValues: schema57.allOf[1].properties.data.properties.previous_state.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/data/previous_state",schemaPath:"#/allOf/1/properties/data/properties/previous_state/enum",keyword:"enum",params:{allowedValues: schema15.allOf[1].properties.data.properties.previous_state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12017,7 +11959,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((((data6 === "unloaded") || (data6 === "loading")) || (data6 === "loaded")) || (data6 === "unhealthy")) || (data6 === "unloading"))){
-const err13 = {instancePath:instancePath+"/data/new_state",schemaPath:"#/allOf/1/properties/data/properties/new_state/enum",keyword:"enum",params:{allowedValues: schema57.allOf[1].properties.data.properties.new_state.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/data/new_state",schemaPath:"#/allOf/1/properties/data/properties/new_state/enum",keyword:"enum",params:{allowedValues: schema15.allOf[1].properties.data.properties.new_state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -12062,19 +12004,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelLoadedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelLoadedV1: ValidateFunction = validate125;
+export const validateModelLoadedV1: ValidateFunction = validate58;
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelLoadedV1" */;
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12182,7 +12123,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data4 = data3.model_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -12207,7 +12148,7 @@ errors++;
 if(data3.version !== undefined && func0.call(data3, "version")){
 let data5 = data3.version;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/version",schemaPath:"#/allOf/1/properties/data/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -12302,19 +12243,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelRegisteredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelRegisteredV1: ValidateFunction = validate127;
+export const validateModelRegisteredV1: ValidateFunction = validate59;
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelRegisteredV1" */;
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12412,7 +12352,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data4 = data3.model_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -12437,7 +12377,7 @@ errors++;
 if(data3.task_type !== undefined && func0.call(data3, "task_type")){
 let data5 = data3.task_type;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/task_type",schemaPath:"#/allOf/1/properties/data/properties/task_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -12462,7 +12402,7 @@ errors++;
 if(data3.version !== undefined && func0.call(data3, "version")){
 let data6 = data3.version;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err12 = {instancePath:instancePath+"/data/version",schemaPath:"#/allOf/1/properties/data/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -12507,19 +12447,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelRegisteredV2.errors` holds ajv's issues, with JSON paths. */
-export const validateModelRegisteredV2: ValidateFunction = validate129;
+export const validateModelRegisteredV2: ValidateFunction = validate60;
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelRegisteredV2" */;
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12627,7 +12566,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data4 = data3.model_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -12652,7 +12591,7 @@ errors++;
 if(data3.task_type !== undefined && func0.call(data3, "task_type")){
 let data5 = data3.task_type;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/task_type",schemaPath:"#/allOf/1/properties/data/properties/task_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -12677,7 +12616,7 @@ errors++;
 if(data3.version !== undefined && func0.call(data3, "version")){
 let data6 = data3.version;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err13 = {instancePath:instancePath+"/data/version",schemaPath:"#/allOf/1/properties/data/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -12702,7 +12641,7 @@ errors++;
 if(data3.checksum !== undefined && func0.call(data3, "checksum")){
 let data7 = data3.checksum;
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err15 = {instancePath:instancePath+"/data/checksum",schemaPath:"#/allOf/1/properties/data/properties/checksum/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -12747,19 +12686,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelRegisteredV3.errors` holds ajv's issues, with JSON paths. */
-export const validateModelRegisteredV3: ValidateFunction = validate131;
+export const validateModelRegisteredV3: ValidateFunction = validate61;
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelRegisteredV3" */;
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12892,7 +12830,7 @@ errors++;
 if(data4.id !== undefined && func0.call(data4, "id")){
 let data5 = data4.id;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/model/id",schemaPath:"#/allOf/1/properties/data/properties/model/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -12917,7 +12855,7 @@ errors++;
 if(data4.version !== undefined && func0.call(data4, "version")){
 let data6 = data4.version;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err13 = {instancePath:instancePath+"/data/model/version",schemaPath:"#/allOf/1/properties/data/properties/model/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -12942,7 +12880,7 @@ errors++;
 if(data4.checksum !== undefined && func0.call(data4, "checksum")){
 let data7 = data4.checksum;
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err15 = {instancePath:instancePath+"/data/model/checksum",schemaPath:"#/allOf/1/properties/data/properties/model/properties/checksum/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -12979,7 +12917,7 @@ errors++;
 if(data3.task_type !== undefined && func0.call(data3, "task_type")){
 let data8 = data3.task_type;
 if(typeof data8 === "string"){
-if(func9(data8) < 1){
+if(func1(data8) < 1){
 const err18 = {instancePath:instancePath+"/data/task_type",schemaPath:"#/allOf/1/properties/data/properties/task_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err18];
@@ -13024,20 +12962,19 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelUnloadedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelUnloadedV1: ValidateFunction = validate133;
-const schema62 = {"$id":"evc:/events/ModelUnloadedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.unloaded"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"An unloaded model.","required":["model_id","reason","uptime_seconds"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"reason":{"type":"string","enum":["lru_eviction","manual","unhealthy","shutdown"],"description":"Why it was unloaded."},"uptime_seconds":{"type":"integer","minimum":0,"description":"How long it was loaded."}}}}}]};
+export const validateModelUnloadedV1: ValidateFunction = validate62;
+const schema16 = {"$id":"evc:/events/ModelUnloadedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"model.unloaded"},"version":{"const":1},"aggregateType":{"const":"model_lifecycle_manager"},"data":{"type":"object","description":"An unloaded model.","required":["model_id","reason","uptime_seconds"],"additionalProperties":false,"properties":{"model_id":{"type":"string","minLength":1,"description":"The model."},"reason":{"type":"string","enum":["lru_eviction","manual","unhealthy","shutdown"],"description":"Why it was unloaded."},"uptime_seconds":{"type":"integer","minimum":0,"description":"How long it was loaded."}}}}}]};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelUnloadedV1" */;
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13135,7 +13072,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data4 = data3.model_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -13170,7 +13107,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((((data5 === "lru_eviction") || (data5 === "manual")) || (data5 === "unhealthy")) || (data5 === "shutdown"))){
-const err11 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/enum",keyword:"enum",params:{allowedValues: schema62.allOf[1].properties.data.properties.reason.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/enum",keyword:"enum",params:{allowedValues: schema16.allOf[1].properties.data.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -13228,19 +13165,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelUnregisteredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelUnregisteredV1: ValidateFunction = validate135;
+export const validateModelUnregisteredV1: ValidateFunction = validate63;
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelUnregisteredV1" */;
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13318,7 +13254,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data4 = data3.model_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err6 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -13363,19 +13299,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate135.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateModelVersionAddedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateModelVersionAddedV1: ValidateFunction = validate137;
+export const validateModelVersionAddedV1: ValidateFunction = validate64;
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ModelVersionAddedV1" */;
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13473,7 +13408,7 @@ errors++;
 if(data3.model_id !== undefined && func0.call(data3, "model_id")){
 let data4 = data3.model_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/model_id",schemaPath:"#/allOf/1/properties/data/properties/model_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -13498,7 +13433,7 @@ errors++;
 if(data3.version !== undefined && func0.call(data3, "version")){
 let data5 = data3.version;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/version",schemaPath:"#/allOf/1/properties/data/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -13523,7 +13458,7 @@ errors++;
 if(data3.checksum !== undefined && func0.call(data3, "checksum")){
 let data6 = data3.checksum;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err12 = {instancePath:instancePath+"/data/checksum",schemaPath:"#/allOf/1/properties/data/properties/checksum/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -13568,19 +13503,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationAllReadV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationAllReadV1: ValidateFunction = validate139;
+export const validateNotificationAllReadV1: ValidateFunction = validate65;
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationAllReadV1" */;
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13703,7 +13637,7 @@ errors++;
 if(data3.read_at !== undefined && func0.call(data3, "read_at")){
 let data6 = data3.read_at;
 if(typeof data6 === "string"){
-if(!(formats2.validate(data6))){
+if(!(formats1.validate(data6))){
 const err10 = {instancePath:instancePath+"/data/read_at",schemaPath:"#/allOf/1/properties/data/properties/read_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -13748,20 +13682,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate139.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationClickedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationClickedV1: ValidateFunction = validate141;
-const schema66 = {"$id":"evc:/events/NotificationClickedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_clicked"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A clicked notification.","required":["notification_id","user_id","clicked_at"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"clicked_at":{"type":"string","format":"date-time","description":"When."},"action":{"type":["string","null"],"description":"The action clicked."}}}}}]};
+export const validateNotificationClickedV1: ValidateFunction = validate66;
+const schema17 = {"$id":"evc:/events/NotificationClickedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_clicked"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A clicked notification.","required":["notification_id","user_id","clicked_at"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"clicked_at":{"type":"string","format":"date-time","description":"When."},"action":{"type":["string","null"],"description":"The action clicked."}}}}}]};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationClickedV1" */;
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13883,7 +13816,7 @@ errors++;
 if(data3.clicked_at !== undefined && func0.call(data3, "clicked_at")){
 let data6 = data3.clicked_at;
 if(typeof data6 === "string"){
-if(!(formats2.validate(data6))){
+if(!(formats1.validate(data6))){
 const err10 = {instancePath:instancePath+"/data/clicked_at",schemaPath:"#/allOf/1/properties/data/properties/clicked_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -13908,7 +13841,7 @@ errors++;
 if(data3.action !== undefined && func0.call(data3, "action")){
 let data7 = data3.action;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/action",schemaPath:"#/allOf/1/properties/data/properties/action/type",keyword:"type",params:{type: schema66.allOf[1].properties.data.properties.action.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/action",schemaPath:"#/allOf/1/properties/data/properties/action/type",keyword:"type",params:{type: schema17.allOf[1].properties.data.properties.action.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -13941,17 +13874,16 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationCreatedV1: ValidateFunction = validate143;
-const schema67 = {"$id":"evc:/events/NotificationCreatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_created"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A new notification.","required":["notification_id","user_id","subject","body","severity"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"subject":{"type":"string","description":"The title."},"body":{"type":"string","description":"The text."},"severity":{"title":"NotificationSeverity","type":"string","enum":["low","medium","high","urgent"],"description":"How urgent a notification is."},"tags":{"type":"array","items":{"type":"string","description":"A tag."},"default":[],"description":"Tags for filtering."},"channels":{"type":"array","items":{"$ref":"evc:/schemas/NotificationChannel"},"default":[],"description":"Where to deliver it."}}}}}]};
-const schema68 = {"$id":"evc:/schemas/NotificationChannel","title":"NotificationChannel","type":"string","enum":["in_app","webhook","slack"],"description":"Where a notification is delivered."};
+export const validateNotificationCreatedV1: ValidateFunction = validate67;
+const schema18 = {"$id":"evc:/events/NotificationCreatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"notification_created"},"version":{"const":1},"aggregateType":{"const":"notifications"},"data":{"type":"object","description":"A new notification.","required":["notification_id","user_id","subject","body","severity"],"additionalProperties":false,"properties":{"notification_id":{"type":"string","description":"The notification."},"user_id":{"type":"string","description":"The user."},"subject":{"type":"string","description":"The title."},"body":{"type":"string","description":"The text."},"severity":{"title":"NotificationSeverity","type":"string","enum":["low","medium","high","urgent"],"description":"How urgent a notification is."},"tags":{"type":"array","items":{"type":"string","description":"A tag."},"default":[],"description":"Tags for filtering."},"channels":{"type":"array","items":{"$ref":"evc:/schemas/NotificationChannel"},"default":[],"description":"Where to deliver it."}}}}}]};
+const schema19 = {"$id":"evc:/schemas/NotificationChannel","title":"NotificationChannel","type":"string","enum":["in_app","webhook","slack"],"description":"Where a notification is delivered."};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/NotificationChannel" */;
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -13965,7 +13897,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "in_app") || (data === "webhook")) || (data === "slack"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema68.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema19.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13974,17 +13906,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate145.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationCreatedV1" */;
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -14160,7 +14091,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((((data8 === "low") || (data8 === "medium")) || (data8 === "high")) || (data8 === "urgent"))){
-const err15 = {instancePath:instancePath+"/data/severity",schemaPath:"#/allOf/1/properties/data/properties/severity/enum",keyword:"enum",params:{allowedValues: schema67.allOf[1].properties.data.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/data/severity",schemaPath:"#/allOf/1/properties/data/properties/severity/enum",keyword:"enum",params:{allowedValues: schema18.allOf[1].properties.data.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -14203,8 +14134,8 @@ let data11 = data3.channels;
 if(Array.isArray(data11)){
 const len1 = data11.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate145(data11[i1], {instancePath:instancePath+"/data/channels/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate68(data11[i1], {instancePath:instancePath+"/data/channels/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -14243,19 +14174,18 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate143.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationDeliveredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationDeliveredV1: ValidateFunction = validate147;
+export const validateNotificationDeliveredV1: ValidateFunction = validate69;
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationDeliveredV1" */;
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -14385,15 +14315,15 @@ errors++;
 }
 }
 if(data3.channel !== undefined && func0.call(data3, "channel")){
-if(!(validate145(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate68(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
 if(data3.delivered_at !== undefined && func0.call(data3, "delivered_at")){
 let data7 = data3.delivered_at;
 if(typeof data7 === "string"){
-if(!(formats2.validate(data7))){
+if(!(formats1.validate(data7))){
 const err11 = {instancePath:instancePath+"/data/delivered_at",schemaPath:"#/allOf/1/properties/data/properties/delivered_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -14438,19 +14368,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate147.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationFailedV1: ValidateFunction = validate150;
+export const validateNotificationFailedV1: ValidateFunction = validate70;
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationFailedV1" */;
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -14580,8 +14509,8 @@ errors++;
 }
 }
 if(data3.channel !== undefined && func0.call(data3, "channel")){
-if(!(validate145(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate68(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -14633,19 +14562,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationPreferencesUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationPreferencesUpdatedV1: ValidateFunction = validate153;
+export const validateNotificationPreferencesUpdatedV1: ValidateFunction = validate71;
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationPreferencesUpdatedV1" */;
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -14783,19 +14711,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate153.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationReadV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationReadV1: ValidateFunction = validate155;
+export const validateNotificationReadV1: ValidateFunction = validate72;
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationReadV1" */;
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -14917,7 +14844,7 @@ errors++;
 if(data3.read_at !== undefined && func0.call(data3, "read_at")){
 let data6 = data3.read_at;
 if(typeof data6 === "string"){
-if(!(formats2.validate(data6))){
+if(!(formats1.validate(data6))){
 const err10 = {instancePath:instancePath+"/data/read_at",schemaPath:"#/allOf/1/properties/data/properties/read_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -14962,19 +14889,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate155.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateNotificationSentV1.errors` holds ajv's issues, with JSON paths. */
-export const validateNotificationSentV1: ValidateFunction = validate157;
+export const validateNotificationSentV1: ValidateFunction = validate73;
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/NotificationSentV1" */;
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15104,15 +15030,15 @@ errors++;
 }
 }
 if(data3.channel !== undefined && func0.call(data3, "channel")){
-if(!(validate145(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate68(data3.channel, {instancePath:instancePath+"/data/channel",parentData:data3,parentDataProperty:"channel",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
 if(data3.sent_at !== undefined && func0.call(data3, "sent_at")){
 let data7 = data3.sent_at;
 if(typeof data7 === "string"){
-if(!(formats2.validate(data7))){
+if(!(formats1.validate(data7))){
 const err11 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/allOf/1/properties/data/properties/sent_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -15157,20 +15083,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanCompletedV1: ValidateFunction = validate160;
-const schema74 = {"$id":"evc:/events/PlanCompletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.completed"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"The plan a planning job produced.","required":["jobId","plan","processingTime"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"plan":{"type":"object","title":"InfrastructurePlan","description":"The result of planning.","required":["summary","resources"],"additionalProperties":false,"properties":{"summary":{"type":"string","description":"What the plan does, in a sentence."},"resources":{"type":"array","items":{"type":"object","title":"PlannedResource","description":"One resource of the plan.","required":["kind","name","action"],"additionalProperties":false,"properties":{"kind":{"type":"string","description":"Kubernetes kind or cloud resource type."},"name":{"type":"string","description":"Resource name."},"action":{"type":"string","enum":["CREATE","UPDATE","DELETE","KEEP"],"description":"What happens to it."}}},"description":"The resources the plan touches."},"estimatedMonthlyCost":{"type":"number","minimum":0,"description":"Estimated monthly cost in USD."}}},"processingTime":{"type":"integer","minimum":0,"description":"Time taken, in milliseconds."}}}}}]};
+export const validatePlanCompletedV1: ValidateFunction = validate74;
+const schema20 = {"$id":"evc:/events/PlanCompletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.completed"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"The plan a planning job produced.","required":["jobId","plan","processingTime"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"plan":{"type":"object","title":"InfrastructurePlan","description":"The result of planning.","required":["summary","resources"],"additionalProperties":false,"properties":{"summary":{"type":"string","description":"What the plan does, in a sentence."},"resources":{"type":"array","items":{"type":"object","title":"PlannedResource","description":"One resource of the plan.","required":["kind","name","action"],"additionalProperties":false,"properties":{"kind":{"type":"string","description":"Kubernetes kind or cloud resource type."},"name":{"type":"string","description":"Resource name."},"action":{"type":"string","enum":["CREATE","UPDATE","DELETE","KEEP"],"description":"What happens to it."}}},"description":"The resources the plan touches."},"estimatedMonthlyCost":{"type":"number","minimum":0,"description":"Estimated monthly cost in USD."}}},"processingTime":{"type":"integer","minimum":0,"description":"Time taken, in milliseconds."}}}}}]};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PlanCompletedV1" */;
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15268,7 +15193,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -15423,7 +15348,7 @@ vErrors.push(err20);
 errors++;
 }
 if(!((((data11 === "CREATE") || (data11 === "UPDATE")) || (data11 === "DELETE")) || (data11 === "KEEP"))){
-const err21 = {instancePath:instancePath+"/data/plan/resources/" + i0+"/action",schemaPath:"#/allOf/1/properties/data/properties/plan/properties/resources/items/properties/action/enum",keyword:"enum",params:{allowedValues: schema74.allOf[1].properties.data.properties.plan.properties.resources.items.properties.action.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/data/plan/resources/" + i0+"/action",schemaPath:"#/allOf/1/properties/data/properties/plan/properties/resources/items/properties/action/enum",keyword:"enum",params:{allowedValues: schema20.allOf[1].properties.data.properties.plan.properties.resources.items.properties.action.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -15542,19 +15467,18 @@ vErrors.push(err30);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanFailedV1: ValidateFunction = validate162;
+export const validatePlanFailedV1: ValidateFunction = validate75;
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PlanFailedV1" */;
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15642,7 +15566,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -15667,7 +15591,7 @@ errors++;
 if(data3.error !== undefined && func0.call(data3, "error")){
 let data5 = data3.error;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -15712,20 +15636,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanProgressV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanProgressV1: ValidateFunction = validate164;
-const schema76 = {"$id":"evc:/events/PlanProgressV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.progress"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"Progress of a planning job.","required":["jobId","step","progress","message"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"step":{"title":"PlanStep","type":"string","enum":["ANALYZE_GRAPH","ESTIMATE_RESOURCES","GENERATE_PLAN","VALIDATE_PLAN"],"description":"A step of the planning workflow, in order."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Percent done, 0 to 100."},"message":{"type":"string","description":"What is happening."}}}}}]};
+export const validatePlanProgressV1: ValidateFunction = validate76;
+const schema21 = {"$id":"evc:/events/PlanProgressV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.progress"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"Progress of a planning job.","required":["jobId","step","progress","message"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"step":{"title":"PlanStep","type":"string","enum":["ANALYZE_GRAPH","ESTIMATE_RESOURCES","GENERATE_PLAN","VALIDATE_PLAN"],"description":"A step of the planning workflow, in order."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Percent done, 0 to 100."},"message":{"type":"string","description":"What is happening."}}}}}]};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PlanProgressV1" */;
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15833,7 +15756,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -15868,7 +15791,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((((data5 === "ANALYZE_GRAPH") || (data5 === "ESTIMATE_RESOURCES")) || (data5 === "GENERATE_PLAN")) || (data5 === "VALIDATE_PLAN"))){
-const err12 = {instancePath:instancePath+"/data/step",schemaPath:"#/allOf/1/properties/data/properties/step/enum",keyword:"enum",params:{allowedValues: schema76.allOf[1].properties.data.properties.step.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/data/step",schemaPath:"#/allOf/1/properties/data/properties/step/enum",keyword:"enum",params:{allowedValues: schema21.allOf[1].properties.data.properties.step.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -15948,20 +15871,19 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePlanStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePlanStartedV1: ValidateFunction = validate166;
-const schema77 = {"$id":"evc:/events/PlanStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.started"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"What a planning job starts from.","required":["jobId","userId","graphId","planningType"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"Unique identifier for the job."},"userId":{"type":"string","minLength":1,"description":"User who initiated the job."},"graphId":{"type":"string","minLength":1,"description":"ID of the graph to plan for."},"planningType":{"title":"PlanningType","type":"string","enum":["INITIAL","INCREMENTAL","MIGRATION"],"description":"What kind of plan is asked for."}}}}}]};
+export const validatePlanStartedV1: ValidateFunction = validate77;
+const schema22 = {"$id":"evc:/events/PlanStartedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.started"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"What a planning job starts from.","required":["jobId","userId","graphId","planningType"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"Unique identifier for the job."},"userId":{"type":"string","minLength":1,"description":"User who initiated the job."},"graphId":{"type":"string","minLength":1,"description":"ID of the graph to plan for."},"planningType":{"title":"PlanningType","type":"string","enum":["INITIAL","INCREMENTAL","MIGRATION"],"description":"What kind of plan is asked for."}}}}}]};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PlanStartedV1" */;
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16069,7 +15991,7 @@ errors++;
 if(data3.jobId !== undefined && func0.call(data3, "jobId")){
 let data4 = data3.jobId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/jobId",schemaPath:"#/allOf/1/properties/data/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -16094,7 +16016,7 @@ errors++;
 if(data3.userId !== undefined && func0.call(data3, "userId")){
 let data5 = data3.userId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/userId",schemaPath:"#/allOf/1/properties/data/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -16119,7 +16041,7 @@ errors++;
 if(data3.graphId !== undefined && func0.call(data3, "graphId")){
 let data6 = data3.graphId;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err13 = {instancePath:instancePath+"/data/graphId",schemaPath:"#/allOf/1/properties/data/properties/graphId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -16154,7 +16076,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!(((data7 === "INITIAL") || (data7 === "INCREMENTAL")) || (data7 === "MIGRATION"))){
-const err16 = {instancePath:instancePath+"/data/planningType",schemaPath:"#/allOf/1/properties/data/properties/planningType/enum",keyword:"enum",params:{allowedValues: schema77.allOf[1].properties.data.properties.planningType.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/data/planningType",schemaPath:"#/allOf/1/properties/data/properties/planningType/enum",keyword:"enum",params:{allowedValues: schema22.allOf[1].properties.data.properties.planningType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -16187,19 +16109,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodCreatedV1: ValidateFunction = validate168;
+export const validatePodCreatedV1: ValidateFunction = validate78;
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodCreatedV1" */;
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16312,7 +16233,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -16369,19 +16290,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate168.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodDeletedV1: ValidateFunction = validate170;
+export const validatePodDeletedV1: ValidateFunction = validate79;
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodDeletedV1" */;
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16504,7 +16424,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -16529,7 +16449,7 @@ errors++;
 if(data3.namespace !== undefined && func0.call(data3, "namespace")){
 let data6 = data3.namespace;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err12 = {instancePath:instancePath+"/data/namespace",schemaPath:"#/allOf/1/properties/data/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -16574,20 +16494,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate170.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodDeletedV2.errors` holds ajv's issues, with JSON paths. */
-export const validatePodDeletedV2: ValidateFunction = validate172;
-const schema80 = {"$id":"evc:/events/PodDeletedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_deleted"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A deleted pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"reason":{"type":["string","null"],"description":"Why it was deleted."}}}}}]};
+export const validatePodDeletedV2: ValidateFunction = validate80;
+const schema23 = {"$id":"evc:/events/PodDeletedV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_deleted"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A deleted pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"reason":{"type":["string","null"],"description":"Why it was deleted."}}}}}]};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodDeletedV2" */;
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16712,7 +16631,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data6 = data3.reason;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err10 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema80.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema23.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -16745,20 +16664,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodFailedV1: ValidateFunction = validate174;
-const schema81 = {"$id":"evc:/events/PodFailedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_failed"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A failed pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":1,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason (OOMKilled, Error, ...)."},"message":{"type":["string","null"],"description":"Detail."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
+export const validatePodFailedV1: ValidateFunction = validate81;
+const schema24 = {"$id":"evc:/events/PodFailedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_failed"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A failed pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":1,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason (OOMKilled, Error, ...)."},"message":{"type":["string","null"],"description":"Detail."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodFailedV1" */;
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16871,7 +16789,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -16909,7 +16827,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data7 = data3.reason;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema24.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -16922,7 +16840,7 @@ errors++;
 if(data3.message !== undefined && func0.call(data3, "message")){
 let data8 = data3.message;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema24.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -16935,7 +16853,7 @@ errors++;
 if(data3.stdout !== undefined && func0.call(data3, "stdout")){
 let data9 = data3.stdout;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err14 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema24.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -16948,7 +16866,7 @@ errors++;
 if(data3.stderr !== undefined && func0.call(data3, "stderr")){
 let data10 = data3.stderr;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err15 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema81.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
+const err15 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema24.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -16981,19 +16899,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodRunningV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodRunningV1: ValidateFunction = validate176;
+export const validatePodRunningV1: ValidateFunction = validate82;
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodRunningV1" */;
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17116,7 +17033,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -17192,19 +17109,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate176.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodRunningV2.errors` holds ajv's issues, with JSON paths. */
-export const validatePodRunningV2: ValidateFunction = validate178;
+export const validatePodRunningV2: ValidateFunction = validate83;
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodRunningV2" */;
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17451,19 +17367,18 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate178.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodScheduledV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodScheduledV1: ValidateFunction = validate180;
+export const validatePodScheduledV1: ValidateFunction = validate84;
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodScheduledV1" */;
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17576,7 +17491,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -17633,19 +17548,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodSucceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodSucceededV1: ValidateFunction = validate182;
+export const validatePodSucceededV1: ValidateFunction = validate85;
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodSucceededV1" */;
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17768,7 +17682,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -17793,7 +17707,7 @@ errors++;
 if(data3.completion_time !== undefined && func0.call(data3, "completion_time")){
 let data6 = data3.completion_time;
 if(typeof data6 === "string"){
-if(!(formats2.validate(data6))){
+if(!(formats1.validate(data6))){
 const err12 = {instancePath:instancePath+"/data/completion_time",schemaPath:"#/allOf/1/properties/data/properties/completion_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -17838,20 +17752,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodSucceededV2.errors` holds ajv's issues, with JSON paths. */
-export const validatePodSucceededV2: ValidateFunction = validate184;
-const schema86 = {"$id":"evc:/events/PodSucceededV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_succeeded"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A succeeded pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
+export const validatePodSucceededV2: ValidateFunction = validate86;
+const schema25 = {"$id":"evc:/events/PodSucceededV2","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_succeeded"},"version":{"const":2},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A succeeded pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"stdout":{"type":["string","null"],"description":"Standard output, when collected."},"stderr":{"type":["string","null"],"description":"Standard error, when collected."}}}}}]};
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodSucceededV2" */;
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17989,7 +17902,7 @@ errors++;
 if(data3.stdout !== undefined && func0.call(data3, "stdout")){
 let data7 = data3.stdout;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err11 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema86.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/stdout",schemaPath:"#/allOf/1/properties/data/properties/stdout/type",keyword:"type",params:{type: schema25.allOf[1].properties.data.properties.stdout.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -18002,7 +17915,7 @@ errors++;
 if(data3.stderr !== undefined && func0.call(data3, "stderr")){
 let data8 = data3.stderr;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err12 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema86.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/stderr",schemaPath:"#/allOf/1/properties/data/properties/stderr/type",keyword:"type",params:{type: schema25.allOf[1].properties.data.properties.stderr.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -18035,20 +17948,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate184.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validatePodTerminatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validatePodTerminatedV1: ValidateFunction = validate186;
-const schema87 = {"$id":"evc:/events/PodTerminatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_terminated"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A terminated pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason."},"message":{"type":["string","null"],"description":"Detail."}}}}}]};
+export const validatePodTerminatedV1: ValidateFunction = validate87;
+const schema26 = {"$id":"evc:/events/PodTerminatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"pod_terminated"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A terminated pod.","required":["execution_id","pod_name"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"pod_name":{"type":"string","minLength":1,"description":"The pod that runs the execution."},"exit_code":{"type":"integer","default":0,"description":"Exit code of the container."},"reason":{"type":["string","null"],"description":"Kubernetes reason."},"message":{"type":["string","null"],"description":"Detail."}}}}}]};
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/PodTerminatedV1" */;
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18161,7 +18073,7 @@ errors++;
 if(data3.pod_name !== undefined && func0.call(data3, "pod_name")){
 let data5 = data3.pod_name;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/pod_name",schemaPath:"#/allOf/1/properties/data/properties/pod_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -18199,7 +18111,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data7 = data3.reason;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema87.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema26.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -18212,7 +18124,7 @@ errors++;
 if(data3.message !== undefined && func0.call(data3, "message")){
 let data8 = data3.message;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema87.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/allOf/1/properties/data/properties/message/type",keyword:"type",params:{type: schema26.allOf[1].properties.data.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -18245,19 +18157,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate186.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateQuotaExceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validateQuotaExceededV1: ValidateFunction = validate188;
+export const validateQuotaExceededV1: ValidateFunction = validate88;
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/QuotaExceededV1" */;
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18435,20 +18346,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate188.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRateLimitExceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRateLimitExceededV1: ValidateFunction = validate190;
-const schema89 = {"$id":"evc:/events/RateLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"rate_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"An exceeded rate limit.","required":["endpoint","limit","window_seconds"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"endpoint":{"type":"string","description":"The endpoint."},"limit":{"type":"integer","description":"Requests allowed per window."},"window_seconds":{"type":"integer","description":"The window."}}}}}]};
+export const validateRateLimitExceededV1: ValidateFunction = validate89;
+const schema27 = {"$id":"evc:/events/RateLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"rate_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"An exceeded rate limit.","required":["endpoint","limit","window_seconds"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"endpoint":{"type":"string","description":"The endpoint."},"limit":{"type":"integer","description":"Requests allowed per window."},"window_seconds":{"type":"integer","description":"The window."}}}}}]};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/RateLimitExceededV1" */;
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18546,7 +18456,7 @@ errors++;
 if(data3.user_id !== undefined && func0.call(data3, "user_id")){
 let data4 = data3.user_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err8 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema89.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema27.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -18617,15 +18527,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate190.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordCreatedV1: ValidateFunction = validate192;
+export const validateRecordCreatedV1: ValidateFunction = validate90;
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/RecordCreatedV1DataFields" */;
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18640,17 +18549,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate194.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/RecordCreatedV1" */;
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18748,7 +18656,7 @@ errors++;
 if(data3.tableId !== undefined && func0.call(data3, "tableId")){
 let data4 = data3.tableId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/tableId",schemaPath:"#/allOf/1/properties/data/properties/tableId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -18773,7 +18681,7 @@ errors++;
 if(data3.recordId !== undefined && func0.call(data3, "recordId")){
 let data5 = data3.recordId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/recordId",schemaPath:"#/allOf/1/properties/data/properties/recordId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -18796,8 +18704,8 @@ errors++;
 }
 }
 if(data3.fields !== undefined && func0.call(data3, "fields")){
-if(!(validate194(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate91(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 }
@@ -18824,19 +18732,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordCreatedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordCreatedV2: ValidateFunction = validate196;
+export const validateRecordCreatedV2: ValidateFunction = validate92;
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/RecordCreatedV2" */;
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18944,7 +18851,7 @@ errors++;
 if(data3.tableId !== undefined && func0.call(data3, "tableId")){
 let data4 = data3.tableId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err9 = {instancePath:instancePath+"/data/tableId",schemaPath:"#/allOf/1/properties/data/properties/tableId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -18969,7 +18876,7 @@ errors++;
 if(data3.recordId !== undefined && func0.call(data3, "recordId")){
 let data5 = data3.recordId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err11 = {instancePath:instancePath+"/data/recordId",schemaPath:"#/allOf/1/properties/data/properties/recordId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -18992,15 +18899,15 @@ errors++;
 }
 }
 if(data3.fields !== undefined && func0.call(data3, "fields")){
-if(!(validate194(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate91(data3.fields, {instancePath:instancePath+"/data/fields",parentData:data3,parentDataProperty:"fields",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 }
 if(data3.createdBy !== undefined && func0.call(data3, "createdBy")){
 let data7 = data3.createdBy;
 if(typeof data7 === "string"){
-if(func9(data7) < 1){
+if(func1(data7) < 1){
 const err13 = {instancePath:instancePath+"/data/createdBy",schemaPath:"#/allOf/1/properties/data/properties/createdBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -19045,19 +18952,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate196.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordDeletedV1: ValidateFunction = validate199;
+export const validateRecordDeletedV1: ValidateFunction = validate93;
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/RecordDeletedV1" */;
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19155,7 +19061,7 @@ errors++;
 if(data3.tableId !== undefined && func0.call(data3, "tableId")){
 let data4 = data3.tableId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/tableId",schemaPath:"#/allOf/1/properties/data/properties/tableId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -19180,7 +19086,7 @@ errors++;
 if(data3.recordId !== undefined && func0.call(data3, "recordId")){
 let data5 = data3.recordId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/recordId",schemaPath:"#/allOf/1/properties/data/properties/recordId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -19240,19 +19146,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate199.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateRecordUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateRecordUpdatedV1: ValidateFunction = validate201;
+export const validateRecordUpdatedV1: ValidateFunction = validate94;
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/RecordUpdatedV1" */;
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19370,7 +19275,7 @@ errors++;
 if(data3.tableId !== undefined && func0.call(data3, "tableId")){
 let data4 = data3.tableId;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err10 = {instancePath:instancePath+"/data/tableId",schemaPath:"#/allOf/1/properties/data/properties/tableId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -19395,7 +19300,7 @@ errors++;
 if(data3.recordId !== undefined && func0.call(data3, "recordId")){
 let data5 = data3.recordId;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err12 = {instancePath:instancePath+"/data/recordId",schemaPath:"#/allOf/1/properties/data/properties/recordId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -19454,7 +19359,7 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 === "string"){
-if(func9(data9) < 1){
+if(func1(data9) < 1){
 const err16 = {instancePath:instancePath+"/data/changedFields/" + i0,schemaPath:"#/allOf/1/properties/data/properties/changedFields/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -19535,19 +19440,18 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateReleaseResourcesCommandV1.errors` holds ajv's issues, with JSON paths. */
-export const validateReleaseResourcesCommandV1: ValidateFunction = validate203;
+export const validateReleaseResourcesCommandV1: ValidateFunction = validate95;
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ReleaseResourcesCommandV1" */;
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19714,20 +19618,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate203.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResourceLimitExceededV1.errors` holds ajv's issues, with JSON paths. */
-export const validateResourceLimitExceededV1: ValidateFunction = validate205;
-const schema96 = {"$id":"evc:/events/ResourceLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"resource_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"resource"},"data":{"type":"object","description":"An exceeded resource limit.","required":["resource_type","limit","requested"],"additionalProperties":false,"properties":{"resource_type":{"type":"string","description":"cpu, memory, ..."},"limit":{"type":"integer","description":"What is allowed."},"requested":{"type":"integer","description":"What was asked."},"user_id":{"type":["string","null"],"description":"The user, when known."}}}}}]};
+export const validateResourceLimitExceededV1: ValidateFunction = validate96;
+const schema28 = {"$id":"evc:/events/ResourceLimitExceededV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"resource_limit_exceeded"},"version":{"const":1},"aggregateType":{"const":"resource"},"data":{"type":"object","description":"An exceeded resource limit.","required":["resource_type","limit","requested"],"additionalProperties":false,"properties":{"resource_type":{"type":"string","description":"cpu, memory, ..."},"limit":{"type":"integer","description":"What is allowed."},"requested":{"type":"integer","description":"What was asked."},"user_id":{"type":["string","null"],"description":"The user, when known."}}}}}]};
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ResourceLimitExceededV1" */;
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19863,7 +19766,7 @@ errors++;
 if(data3.user_id !== undefined && func0.call(data3, "user_id")){
 let data7 = data3.user_id;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err11 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema96.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema28.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -19896,19 +19799,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate205.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateResultFailedV1: ValidateFunction = validate207;
+export const validateResultFailedV1: ValidateFunction = validate97;
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ResultFailedV1" */;
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20021,7 +19923,7 @@ errors++;
 if(data3.error !== undefined && func0.call(data3, "error")){
 let data5 = data3.error;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -20078,16 +19980,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultFailedV2.errors` holds ajv's issues, with JSON paths. */
-export const validateResultFailedV2: ValidateFunction = validate209;
-const schema99 = {"$id":"evc:/schemas/StorageType","title":"StorageType","type":"string","enum":["database","s3","filesystem","redis"],"description":"Where a result is stored."};
+export const validateResultFailedV2: ValidateFunction = validate98;
+const schema29 = {"$id":"evc:/schemas/StorageType","title":"StorageType","type":"string","enum":["database","s3","filesystem","redis"],"description":"Where a result is stored."};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/StorageType" */;
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -20101,7 +20002,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "database") || (data === "s3")) || (data === "filesystem")) || (data === "redis"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema99.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema29.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20110,17 +20011,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate211.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ResultFailedV2" */;
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20225,8 +20125,8 @@ let data5 = data3.storage_type;
 const _errs12 = errors;
 let valid3 = false;
 const _errs13 = errors;
-if(!(validate211(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+if(!(validate99(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs13 === errors;
@@ -20291,20 +20191,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate209.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultStoredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateResultStoredV1: ValidateFunction = validate213;
-const schema100 = {"$id":"evc:/events/ResultStoredV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"result_stored"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A stored result.","required":["execution_id","storage_key","size_bytes"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"storage_key":{"type":"string","minLength":1,"description":"Where it is."},"size_bytes":{"type":"integer","minimum":0,"description":"Its size."},"storage_type":{"type":"string","enum":["database","s3","filesystem","redis"],"default":"database","description":"The backend."}}}}}]};
+export const validateResultStoredV1: ValidateFunction = validate100;
+const schema30 = {"$id":"evc:/events/ResultStoredV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"result_stored"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A stored result.","required":["execution_id","storage_key","size_bytes"],"additionalProperties":false,"properties":{"execution_id":{"type":"string","format":"uuid","description":"The execution."},"storage_key":{"type":"string","minLength":1,"description":"Where it is."},"size_bytes":{"type":"integer","minimum":0,"description":"Its size."},"storage_type":{"type":"string","enum":["database","s3","filesystem","redis"],"default":"database","description":"The backend."}}}}}]};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ResultStoredV1" */;
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20427,7 +20326,7 @@ errors++;
 if(data3.storage_key !== undefined && func0.call(data3, "storage_key")){
 let data5 = data3.storage_key;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/storage_key",schemaPath:"#/allOf/1/properties/data/properties/storage_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -20487,7 +20386,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((((data7 === "database") || (data7 === "s3")) || (data7 === "filesystem")) || (data7 === "redis"))){
-const err15 = {instancePath:instancePath+"/data/storage_type",schemaPath:"#/allOf/1/properties/data/properties/storage_type/enum",keyword:"enum",params:{allowedValues: schema100.allOf[1].properties.data.properties.storage_type.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/data/storage_type",schemaPath:"#/allOf/1/properties/data/properties/storage_type/enum",keyword:"enum",params:{allowedValues: schema30.allOf[1].properties.data.properties.storage_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -20520,19 +20419,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate213.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateResultStoredV2.errors` holds ajv's issues, with JSON paths. */
-export const validateResultStoredV2: ValidateFunction = validate215;
+export const validateResultStoredV2: ValidateFunction = validate101;
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ResultStoredV2" */;
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20637,8 +20535,8 @@ let data5 = data3.storage_type;
 const _errs12 = errors;
 let valid3 = false;
 const _errs13 = errors;
-if(!(validate211(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+if(!(validate99(data5, {instancePath:instancePath+"/data/storage_type",parentData:data3,parentDataProperty:"storage_type",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs13 === errors;
@@ -20728,20 +20626,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate215.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCancelledV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCancelledV1: ValidateFunction = validate218;
-const schema102 = {"$id":"evc:/events/SagaCancelledV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"saga_cancelled"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A cancelled saga.","required":["saga_id","saga_name","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"saga_name":{"type":"string","description":"The saga's name (execution_saga)."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"completed_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps done before."},"compensated_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps undone."},"cancelled_at":{"type":["string","null"],"format":"date-time","description":"When."},"cancelled_by":{"type":["string","null"],"description":"Who."}}}}}]};
+export const validateSagaCancelledV1: ValidateFunction = validate102;
+const schema31 = {"$id":"evc:/events/SagaCancelledV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"saga_cancelled"},"version":{"const":1},"aggregateType":{"const":"execution"},"data":{"type":"object","description":"A cancelled saga.","required":["saga_id","saga_name","execution_id","reason"],"additionalProperties":false,"properties":{"saga_id":{"type":"string","description":"The saga instance."},"saga_name":{"type":"string","description":"The saga's name (execution_saga)."},"execution_id":{"type":"string","format":"uuid","description":"The execution."},"reason":{"type":"string","description":"Why."},"completed_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps done before."},"compensated_steps":{"type":"array","items":{"type":"string","description":"A step."},"default":[],"description":"The steps undone."},"cancelled_at":{"type":["string","null"],"format":"date-time","description":"When."},"cancelled_by":{"type":["string","null"],"description":"Who."}}}}}]};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SagaCancelledV1" */;
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20966,7 +20863,7 @@ errors++;
 if(data3.cancelled_at !== undefined && func0.call(data3, "cancelled_at")){
 let data12 = data3.cancelled_at;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err18 = {instancePath:instancePath+"/data/cancelled_at",schemaPath:"#/allOf/1/properties/data/properties/cancelled_at/type",keyword:"type",params:{type: schema102.allOf[1].properties.data.properties.cancelled_at.type},message:"must be string,null"};
+const err18 = {instancePath:instancePath+"/data/cancelled_at",schemaPath:"#/allOf/1/properties/data/properties/cancelled_at/type",keyword:"type",params:{type: schema31.allOf[1].properties.data.properties.cancelled_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -20976,7 +20873,7 @@ vErrors.push(err18);
 errors++;
 }
 if(typeof data12 === "string"){
-if(!(formats2.validate(data12))){
+if(!(formats1.validate(data12))){
 const err19 = {instancePath:instancePath+"/data/cancelled_at",schemaPath:"#/allOf/1/properties/data/properties/cancelled_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err19];
@@ -20991,7 +20888,7 @@ errors++;
 if(data3.cancelled_by !== undefined && func0.call(data3, "cancelled_by")){
 let data13 = data3.cancelled_by;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err20 = {instancePath:instancePath+"/data/cancelled_by",schemaPath:"#/allOf/1/properties/data/properties/cancelled_by/type",keyword:"type",params:{type: schema102.allOf[1].properties.data.properties.cancelled_by.type},message:"must be string,null"};
+const err20 = {instancePath:instancePath+"/data/cancelled_by",schemaPath:"#/allOf/1/properties/data/properties/cancelled_by/type",keyword:"type",params:{type: schema31.allOf[1].properties.data.properties.cancelled_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -21024,19 +20921,18 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate218.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCompensatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCompensatedV1: ValidateFunction = validate220;
+export const validateSagaCompensatedV1: ValidateFunction = validate103;
 
-function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SagaCompensatedV1" */;
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21231,19 +21127,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate220.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCompensatingV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCompensatingV1: ValidateFunction = validate222;
+export const validateSagaCompensatingV1: ValidateFunction = validate104;
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SagaCompensatingV1" */;
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21432,19 +21327,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate222.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaCompletedV1: ValidateFunction = validate224;
+export const validateSagaCompletedV1: ValidateFunction = validate105;
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SagaCompletedV1" */;
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21639,19 +21533,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate224.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaFailedV1: ValidateFunction = validate226;
+export const validateSagaFailedV1: ValidateFunction = validate106;
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SagaFailedV1" */;
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21862,19 +21755,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate226.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSagaStartedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSagaStartedV1: ValidateFunction = validate228;
+export const validateSagaStartedV1: ValidateFunction = validate107;
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SagaStartedV1" */;
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22063,20 +21955,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate228.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateScriptDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateScriptDeletedV1: ValidateFunction = validate230;
-const schema108 = {"$id":"evc:/events/ScriptDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"script_deleted"},"version":{"const":1},"aggregateType":{"const":"script"},"data":{"type":"object","description":"A deleted script.","required":["script_id","user_id"],"additionalProperties":false,"properties":{"script_id":{"type":"string","description":"The script."},"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."}}}}}]};
+export const validateScriptDeletedV1: ValidateFunction = validate108;
+const schema32 = {"$id":"evc:/events/ScriptDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"script_deleted"},"version":{"const":1},"aggregateType":{"const":"script"},"data":{"type":"object","description":"A deleted script.","required":["script_id","user_id"],"additionalProperties":false,"properties":{"script_id":{"type":"string","description":"The script."},"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."}}}}}]};
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ScriptDeletedV1" */;
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22188,7 +22079,7 @@ errors++;
 if(data3.deleted_by !== undefined && func0.call(data3, "deleted_by")){
 let data6 = data3.deleted_by;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err9 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema108.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema32.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -22221,19 +22112,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate230.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateScriptSavedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateScriptSavedV1: ValidateFunction = validate232;
+export const validateScriptSavedV1: ValidateFunction = validate109;
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ScriptSavedV1" */;
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22409,19 +22299,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate232.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateScriptSharedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateScriptSharedV1: ValidateFunction = validate234;
+export const validateScriptSharedV1: ValidateFunction = validate110;
 
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ScriptSharedV1" */;
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22603,20 +22492,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate234.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSecurityViolationV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSecurityViolationV1: ValidateFunction = validate236;
-const schema111 = {"$id":"evc:/events/SecurityViolationV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"security_violation"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"A security violation.","required":["violation_type","details"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"violation_type":{"type":"string","description":"Which rule."},"details":{"type":"string","description":"What happened."},"ip_address":{"type":["string","null"],"description":"The client's address."}}}}}]};
+export const validateSecurityViolationV1: ValidateFunction = validate111;
+const schema33 = {"$id":"evc:/events/SecurityViolationV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"security_violation"},"version":{"const":1},"aggregateType":{"const":"security"},"data":{"type":"object","description":"A security violation.","required":["violation_type","details"],"additionalProperties":false,"properties":{"user_id":{"type":["string","null"],"description":"The user, when known."},"violation_type":{"type":"string","description":"Which rule."},"details":{"type":"string","description":"What happened."},"ip_address":{"type":["string","null"],"description":"The client's address."}}}}}]};
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SecurityViolationV1" */;
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22704,7 +22592,7 @@ errors++;
 if(data3.user_id !== undefined && func0.call(data3, "user_id")){
 let data4 = data3.user_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema111.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/data/user_id",schemaPath:"#/allOf/1/properties/data/properties/user_id/type",keyword:"type",params:{type: schema33.allOf[1].properties.data.properties.user_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -22741,7 +22629,7 @@ errors++;
 if(data3.ip_address !== undefined && func0.call(data3, "ip_address")){
 let data7 = data3.ip_address;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err10 = {instancePath:instancePath+"/data/ip_address",schemaPath:"#/allOf/1/properties/data/properties/ip_address/type",keyword:"type",params:{type: schema111.allOf[1].properties.data.properties.ip_address.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/ip_address",schemaPath:"#/allOf/1/properties/data/properties/ip_address/type",keyword:"type",params:{type: schema33.allOf[1].properties.data.properties.ip_address.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -22774,19 +22662,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate236.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateServiceRecoveredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateServiceRecoveredV1: ValidateFunction = validate238;
+export const validateServiceRecoveredV1: ValidateFunction = validate112;
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ServiceRecoveredV1" */;
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22941,19 +22828,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate238.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateServiceUnhealthyV1.errors` holds ajv's issues, with JSON paths. */
-export const validateServiceUnhealthyV1: ValidateFunction = validate240;
+export const validateServiceUnhealthyV1: ValidateFunction = validate113;
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/ServiceUnhealthyV1" */;
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23107,20 +22993,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate240.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateSystemErrorV1.errors` holds ajv's issues, with JSON paths. */
-export const validateSystemErrorV1: ValidateFunction = validate242;
-const schema114 = {"$id":"evc:/events/SystemErrorV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"system_error"},"version":{"const":1},"aggregateType":{"const":"service"},"data":{"type":"object","description":"A system error.","required":["error_type","message","service_name"],"additionalProperties":false,"properties":{"error_type":{"type":"string","description":"The kind of error."},"message":{"type":"string","description":"What went wrong."},"service_name":{"type":"string","description":"The service."},"stack_trace":{"type":["string","null"],"description":"Where, when known."}}}}}]};
+export const validateSystemErrorV1: ValidateFunction = validate114;
+const schema34 = {"$id":"evc:/events/SystemErrorV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"system_error"},"version":{"const":1},"aggregateType":{"const":"service"},"data":{"type":"object","description":"A system error.","required":["error_type","message","service_name"],"additionalProperties":false,"properties":{"error_type":{"type":"string","description":"The kind of error."},"message":{"type":"string","description":"What went wrong."},"service_name":{"type":"string","description":"The service."},"stack_trace":{"type":["string","null"],"description":"Where, when known."}}}}}]};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/SystemErrorV1" */;
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23254,7 +23139,7 @@ errors++;
 if(data3.stack_trace !== undefined && func0.call(data3, "stack_trace")){
 let data7 = data3.stack_trace;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err11 = {instancePath:instancePath+"/data/stack_trace",schemaPath:"#/allOf/1/properties/data/properties/stack_trace/type",keyword:"type",params:{type: schema114.allOf[1].properties.data.properties.stack_trace.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/stack_trace",schemaPath:"#/allOf/1/properties/data/properties/stack_trace/type",keyword:"type",params:{type: schema34.allOf[1].properties.data.properties.stack_trace.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -23287,19 +23172,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate242.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskCancelledV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskCancelledV1: ValidateFunction = validate244;
+export const validateTaskCancelledV1: ValidateFunction = validate115;
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/TaskCancelledV1" */;
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23387,7 +23271,7 @@ errors++;
 if(data3.task_id !== undefined && func0.call(data3, "task_id")){
 let data4 = data3.task_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/task_id",schemaPath:"#/allOf/1/properties/data/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -23412,7 +23296,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data5 = data3.reason;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -23457,19 +23341,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate244.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskCompletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskCompletedV1: ValidateFunction = validate246;
+export const validateTaskCompletedV1: ValidateFunction = validate116;
 
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/TaskCompletedV1" */;
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23567,7 +23450,7 @@ errors++;
 if(data3.task_id !== undefined && func0.call(data3, "task_id")){
 let data4 = data3.task_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/task_id",schemaPath:"#/allOf/1/properties/data/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -23617,7 +23500,7 @@ errors++;
 if(data3.completed_by !== undefined && func0.call(data3, "completed_by")){
 let data6 = data3.completed_by;
 if(typeof data6 === "string"){
-if(func9(data6) < 1){
+if(func1(data6) < 1){
 const err12 = {instancePath:instancePath+"/data/completed_by",schemaPath:"#/allOf/1/properties/data/properties/completed_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -23662,19 +23545,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate246.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskCreatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskCreatedV1: ValidateFunction = validate248;
+export const validateTaskCreatedV1: ValidateFunction = validate117;
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/TaskCreatedV1" */;
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23772,7 +23654,7 @@ errors++;
 if(data3.task_id !== undefined && func0.call(data3, "task_id")){
 let data4 = data3.task_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err8 = {instancePath:instancePath+"/data/task_id",schemaPath:"#/allOf/1/properties/data/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -23797,7 +23679,7 @@ errors++;
 if(data3.task_type !== undefined && func0.call(data3, "task_type")){
 let data5 = data3.task_type;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err10 = {instancePath:instancePath+"/data/task_type",schemaPath:"#/allOf/1/properties/data/properties/task_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -23889,19 +23771,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate248.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateTaskFailedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateTaskFailedV1: ValidateFunction = validate250;
+export const validateTaskFailedV1: ValidateFunction = validate118;
 
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/TaskFailedV1" */;
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23989,7 +23870,7 @@ errors++;
 if(data3.task_id !== undefined && func0.call(data3, "task_id")){
 let data4 = data3.task_id;
 if(typeof data4 === "string"){
-if(func9(data4) < 1){
+if(func1(data4) < 1){
 const err7 = {instancePath:instancePath+"/data/task_id",schemaPath:"#/allOf/1/properties/data/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -24014,7 +23895,7 @@ errors++;
 if(data3.error !== undefined && func0.call(data3, "error")){
 let data5 = data3.error;
 if(typeof data5 === "string"){
-if(func9(data5) < 1){
+if(func1(data5) < 1){
 const err9 = {instancePath:instancePath+"/data/error",schemaPath:"#/allOf/1/properties/data/properties/error/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -24071,20 +23952,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate250.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserDeletedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserDeletedV1: ValidateFunction = validate252;
-const schema119 = {"$id":"evc:/events/UserDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_deleted"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A deleted user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
+export const validateUserDeletedV1: ValidateFunction = validate119;
+const schema35 = {"$id":"evc:/events/UserDeletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_deleted"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A deleted user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"deleted_by":{"type":["string","null"],"description":"Who deleted it."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/UserDeletedV1" */;
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24174,7 +24054,7 @@ errors++;
 if(data3.deleted_by !== undefined && func0.call(data3, "deleted_by")){
 let data5 = data3.deleted_by;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema119.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/data/deleted_by",schemaPath:"#/allOf/1/properties/data/properties/deleted_by/type",keyword:"type",params:{type: schema35.allOf[1].properties.data.properties.deleted_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -24187,7 +24067,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data6 = data3.reason;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema119.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema35.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -24220,17 +24100,16 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate252.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserLoggedInV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserLoggedInV1: ValidateFunction = validate254;
-const schema121 = {"$id":"evc:/schemas/UserLoginV1Data","type":"object","description":"A login.","required":["user_id","login_method"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"login_method":{"$ref":"evc:/schemas/LoginMethod"},"ip_address":{"type":["string","null"],"description":"The client's address."},"user_agent":{"type":["string","null"],"description":"The client's user agent."}}};
-const schema122 = {"$id":"evc:/schemas/LoginMethod","title":"LoginMethod","type":"string","enum":["password","oauth","sso","api_key"],"description":"How a user logged in."};
+export const validateUserLoggedInV1: ValidateFunction = validate120;
+const schema36 = {"$id":"evc:/schemas/UserLoginV1Data","type":"object","description":"A login.","required":["user_id","login_method"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"login_method":{"$ref":"evc:/schemas/LoginMethod"},"ip_address":{"type":["string","null"],"description":"The client's address."},"user_agent":{"type":["string","null"],"description":"The client's user agent."}}};
+const schema37 = {"$id":"evc:/schemas/LoginMethod","title":"LoginMethod","type":"string","enum":["password","oauth","sso","api_key"],"description":"How a user logged in."};
 
-function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/LoginMethod" */;
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -24244,7 +24123,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "password") || (data === "oauth")) || (data === "sso")) || (data === "api_key"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema122.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -24253,13 +24132,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate257.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/schemas/UserLoginV1Data" */;
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24308,15 +24186,15 @@ errors++;
 }
 }
 if(data.login_method !== undefined && func0.call(data, "login_method")){
-if(!(validate257(data.login_method, {instancePath:instancePath+"/login_method",parentData:data,parentDataProperty:"login_method",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate121(data.login_method, {instancePath:instancePath+"/login_method",parentData:data,parentDataProperty:"login_method",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
 if(data.ip_address !== undefined && func0.call(data, "ip_address")){
 let data2 = data.ip_address;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/ip_address",schemaPath:"#/properties/ip_address/type",keyword:"type",params:{type: schema121.properties.ip_address.type},message:"must be string,null"};
+const err4 = {instancePath:instancePath+"/ip_address",schemaPath:"#/properties/ip_address/type",keyword:"type",params:{type: schema36.properties.ip_address.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -24329,7 +24207,7 @@ errors++;
 if(data.user_agent !== undefined && func0.call(data, "user_agent")){
 let data3 = data.user_agent;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/user_agent",schemaPath:"#/properties/user_agent/type",keyword:"type",params:{type: schema121.properties.user_agent.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/user_agent",schemaPath:"#/properties/user_agent/type",keyword:"type",params:{type: schema36.properties.user_agent.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -24350,17 +24228,16 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate256.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/UserLoggedInV1" */;
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24411,8 +24288,8 @@ errors++;
 }
 }
 if(data.data !== undefined && func0.call(data, "data")){
-if(!(validate256(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+if(!(validate122(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
@@ -24427,20 +24304,19 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate254.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserLoggedOutV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserLoggedOutV1: ValidateFunction = validate260;
-const schema123 = {"$id":"evc:/events/UserLoggedOutV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_logged_out"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A logout.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"logout_reason":{"type":["string","null"],"description":"Why (user, expired, ...)."}}}}}]};
+export const validateUserLoggedOutV1: ValidateFunction = validate123;
+const schema38 = {"$id":"evc:/events/UserLoggedOutV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_logged_out"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A logout.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"logout_reason":{"type":["string","null"],"description":"Why (user, expired, ...)."}}}}}]};
 
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/UserLoggedOutV1" */;
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24530,7 +24406,7 @@ errors++;
 if(data3.logout_reason !== undefined && func0.call(data3, "logout_reason")){
 let data5 = data3.logout_reason;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/data/logout_reason",schemaPath:"#/allOf/1/properties/data/properties/logout_reason/type",keyword:"type",params:{type: schema123.allOf[1].properties.data.properties.logout_reason.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/data/logout_reason",schemaPath:"#/allOf/1/properties/data/properties/logout_reason/type",keyword:"type",params:{type: schema38.allOf[1].properties.data.properties.logout_reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -24563,19 +24439,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate260.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserLoginV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserLoginV1: ValidateFunction = validate262;
+export const validateUserLoginV1: ValidateFunction = validate124;
 
-function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/UserLoginV1" */;
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24626,8 +24501,8 @@ errors++;
 }
 }
 if(data.data !== undefined && func0.call(data, "data")){
-if(!(validate256(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+if(!(validate122(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
@@ -24642,19 +24517,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate262.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserRegisteredV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserRegisteredV1: ValidateFunction = validate265;
+export const validateUserRegisteredV1: ValidateFunction = validate125;
 
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/UserRegisteredV1" */;
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24808,20 +24682,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate265.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserSettingsUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserSettingsUpdatedV1: ValidateFunction = validate267;
-const schema126 = {"$id":"evc:/events/UserSettingsUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_settings_updated"},"version":{"const":1},"aggregateType":{"const":"user_settings"},"data":{"type":"object","description":"Changed user settings. Open: upstream carries the changed values as extra keys (`theme`, `editor`, ...).","required":["user_id"],"additionalProperties":true,"properties":{"user_id":{"type":"string","description":"The user."},"changed_fields":{"type":"array","items":{"type":"string","description":"A setting."},"default":[],"description":"The settings that changed."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
+export const validateUserSettingsUpdatedV1: ValidateFunction = validate126;
+const schema39 = {"$id":"evc:/events/UserSettingsUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_settings_updated"},"version":{"const":1},"aggregateType":{"const":"user_settings"},"data":{"type":"object","description":"Changed user settings. Open: upstream carries the changed values as extra keys (`theme`, `editor`, ...).","required":["user_id"],"additionalProperties":true,"properties":{"user_id":{"type":"string","description":"The user."},"changed_fields":{"type":"array","items":{"type":"string","description":"A setting."},"default":[],"description":"The settings that changed."},"reason":{"type":["string","null"],"description":"Why."}}}}}]};
 
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/UserSettingsUpdatedV1" */;
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24927,7 +24800,7 @@ errors++;
 if(data3.reason !== undefined && func0.call(data3, "reason")){
 let data7 = data3.reason;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema126.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/data/reason",schemaPath:"#/allOf/1/properties/data/properties/reason/type",keyword:"type",params:{type: schema39.allOf[1].properties.data.properties.reason.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -24960,20 +24833,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate267.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
 /** Validate a payload; on failure `validateUserUpdatedV1.errors` holds ajv's issues, with JSON paths. */
-export const validateUserUpdatedV1: ValidateFunction = validate269;
-const schema127 = {"$id":"evc:/events/UserUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_updated"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A changed user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"updated_fields":{"type":"array","items":{"type":"string","description":"A field."},"default":[],"description":"The fields that changed."},"updated_by":{"type":["string","null"],"description":"Who changed them."}}}}}]};
+export const validateUserUpdatedV1: ValidateFunction = validate127;
+const schema40 = {"$id":"evc:/events/UserUpdatedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"user_updated"},"version":{"const":1},"aggregateType":{"const":"user"},"data":{"type":"object","description":"A changed user.","required":["user_id"],"additionalProperties":false,"properties":{"user_id":{"type":"string","description":"The user."},"updated_fields":{"type":"array","items":{"type":"string","description":"A field."},"default":[],"description":"The fields that changed."},"updated_by":{"type":["string","null"],"description":"Who changed them."}}}}}]};
 
-function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="evc:/events/UserUpdatedV1" */;
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate1(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -25091,7 +24963,7 @@ errors++;
 if(data3.updated_by !== undefined && func0.call(data3, "updated_by")){
 let data7 = data3.updated_by;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/data/updated_by",schemaPath:"#/allOf/1/properties/data/properties/updated_by/type",keyword:"type",params:{type: schema127.allOf[1].properties.data.properties.updated_by.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/data/updated_by",schemaPath:"#/allOf/1/properties/data/properties/updated_by/type",keyword:"type",params:{type: schema40.allOf[1].properties.data.properties.updated_by.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -25124,6 +24996,6 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate269.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }

@@ -3,7 +3,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import type { JsonSchema } from "@evc/runtime/codegen";
 import type { EventModel } from "./model.js";
-import { withoutUnusedSchemas } from "./standalone-code.js";
+import { tidyStandaloneCode } from "./standalone-code.js";
 import { eventSchemaId, findSharedSchemas, referencingSchema, type SharedSchemas } from "./shared-schemas.js";
 
 /** The ajv options every validator is compiled with, here and in the standalone code. */
@@ -45,6 +45,22 @@ export const knownFormats: ReadonlySet<string> = new Set([
   "binary",
 ]);
 
+/** How many edits a compiler is patched for before a new one is made: a patch leaves the replaced functions in ajv's scope. */
+const patchLimit = 100;
+
+/** A schema the shared ajv instance holds: an event's or a shared subschema's, its shared subschemas as `$ref`s. */
+interface HeldSchema {
+  /** Its `$id`. */
+  readonly id: string;
+  readonly schema: JsonSchema;
+  /** Its JSON, which decides whether a patch compiles it again. */
+  readonly json: string;
+  /** The event whose schema it is; absent for a shared subschema. */
+  readonly event?: EventModel;
+  /** Whether the schema as written holds `$id`, `$ref` or `$anchor` (a patch does not compile it again). */
+  readonly identifies: boolean;
+}
+
 /**
  * Compiles the payload schemas of a model's events once, for the generator's checks and for the
  * standalone validators module alike: one ajv instance holds every event's schema (with its `$id`)
@@ -56,9 +72,8 @@ export const knownFormats: ReadonlySet<string> = new Set([
  */
 export class SchemaCompiler {
   #shared: SharedSchemas;
-  /** The events it was made for, in order. */
-  #events: readonly EventModel[];
-  #key: string | undefined;
+  /** What the shared instance holds, by `$id`. */
+  #held = new Map<string, HeldSchema>();
   #compiled = new Map<JsonSchema, ValidateFunction>();
   /** Checks schemas against the draft-07 meta-schema once, so that per-schema instances need not compile it each. */
   readonly #checker = new Ajv({ ...ajvOptions, code: {} });
@@ -69,33 +84,32 @@ export class SchemaCompiler {
   #refused: Error | undefined;
   /** The last standalone module written, with the exports it was written for. */
   #module: { readonly exports: string; readonly code: string } | undefined;
+  /** The edits it was patched for. */
+  #patches = 0;
 
   /** Add the events' schemas (each kept event once) and their shared subschemas; nothing is compiled yet. */
   constructor(events: readonly EventModel[]) {
     addFormats.default(this.#ajv);
-    this.#events = events;
     this.#shared = findSharedSchemas(events);
-    for (const schema of this.#shared.list) this.#add(referencingSchema(schema.schema, this.#shared, schema.id));
-    for (const event of events) {
-      if (this.#add(referencingSchema(event.schema, this.#shared, eventSchemaId(event)))) this.#ids.set(event.schema, eventSchemaId(event));
-    }
+    for (const held of heldSchemas(events, this.#shared)) this.#hold(held);
   }
 
-  /** The subschemas the events share (found again for the events a reused compiler is bound to). */
+  /** The subschemas the events share (found again for the events a patched compiler is bound to). */
   get shared(): SharedSchemas {
     return this.#shared;
   }
 
   /**
-   * A compiler for these events: `previous` itself, bound to them, when it was made for events with the
-   * same classes and schemas in the same order (watch mode: an edit that changes no payload schema
-   * compiles nothing again); a new one otherwise. Reuse writes the same validators module as a new
-   * compiler would, because the checks compile every event in the events' order.
+   * A compiler for these events (watch mode): `previous` itself, patched, where it can be: the schemas
+   * whose JSON changed, and those that point at one of them, are compiled again, and the rest is kept
+   * (an edit that changes no payload schema compiles nothing). A new compiler where `previous` refused
+   * a schema, where a changed schema holds `$id`, `$ref` or `$anchor`, or after many patches. A patched
+   * compiler writes the same validators module as a new one: the module's names are numbered in the
+   * order they appear, not in the order ajv compiled the functions.
    */
   static reusing(events: readonly EventModel[], previous: SchemaCompiler | undefined): SchemaCompiler {
-    if (previous === undefined || previous.#keyOf() !== schemasKey(events)) return new SchemaCompiler(events);
-    previous.#bind(events);
-    return previous;
+    if (previous === undefined || previous.#refused !== undefined || previous.#patches >= patchLimit) return new SchemaCompiler(events);
+    return previous.#patch(events) ? previous : new SchemaCompiler(events);
   }
 
   /** The validator of an event's payload schema (compiled once); throws ajv's error when the schema itself is invalid. */
@@ -105,7 +119,7 @@ export class SchemaCompiler {
       if (!this.#checker.validateSchema(event.schema as object | boolean)) {
         throw new Error(`schema is invalid: ${this.#checker.errorsText(this.#checker.errors)}`);
       }
-      // Compiled in the shared instance even when not used here: its functions are numbered in the order of the checks.
+      // Compiled in the shared instance even when not used here: the validators module is written from it.
       const shared = this.#fromShared(event.schema);
       validate = shared !== undefined && !identifies(event.schema) ? shared : compileAlone(event.schema);
       this.#compiled.set(event.schema, validate);
@@ -123,34 +137,59 @@ export class SchemaCompiler {
     const ids: Record<string, string> = {};
     for (const [name, event] of exports) ids[name] = eventSchemaId(event);
     const key = JSON.stringify(ids);
-    if (this.#module?.exports !== key) this.#module = { exports: key, code: withoutUnusedSchemas(standaloneCode.default(this.#ajv, ids)) };
+    if (this.#module?.exports !== key) this.#module = { exports: key, code: tidyStandaloneCode(standaloneCode.default(this.#ajv, ids)) };
     return this.#module.code;
   }
 
-  #keyOf(): string {
-    this.#key ??= schemasKey(this.#events);
-    return this.#key;
+  /** Bind to `events`, compiling again what changed; false when a new compiler must be made instead (and this one is not to be reused). */
+  #patch(events: readonly EventModel[]): boolean {
+    const shared = findSharedSchemas(events);
+    const held = heldSchemas(events, shared);
+    const changed = new Set<string>();
+    // Shared subschemas come before what holds them, so one pass finds everything that points at a changed one.
+    for (const schema of held) {
+      if (this.#held.get(schema.id)?.json !== schema.json || pointsAt(schema.json).some((id) => changed.has(id))) changed.add(schema.id);
+    }
+    const ids = new Set(held.map((schema) => schema.id));
+    if (ids.size !== held.length || held.some((schema) => changed.has(schema.id) && schema.identifies)) return false;
+    const compiled = new Map([...this.#compiled].map(([schema, validate]) => [this.#ids.get(schema), validate]));
+    const dropped = [...this.#held.keys()].filter((id) => changed.has(id) || !ids.has(id));
+    for (const id of dropped) {
+      this.#ajv.removeSchema(id);
+      this.#held.delete(id);
+    }
+    this.#ids = new Map();
+    this.#compiled = new Map();
+    for (const schema of held) {
+      if (changed.has(schema.id)) {
+        if (!this.#hold(schema)) return false;
+        continue;
+      }
+      this.#held.set(schema.id, schema);
+      if (schema.event === undefined) continue;
+      this.#ids.set(schema.event.schema, schema.id);
+      const validate = compiled.get(schema.id);
+      if (validate !== undefined) this.#compiled.set(schema.event.schema, validate);
+    }
+    this.#shared = shared;
+    if (dropped.length > 0 || changed.size > 0) {
+      this.#module = undefined;
+      this.#patches++;
+    }
+    return true;
   }
 
-  /** Answer for `events`, whose schemas are those of the events it was made for, position by position. */
-  #bind(events: readonly EventModel[]): void {
-    const previous = new Map(this.#events.map((event, index) => [event.schema, (events[index] as EventModel).schema]));
-    const rekey = <T>(map: Map<JsonSchema, T>) => new Map([...map].map(([schema, value]) => [previous.get(schema) ?? schema, value]));
-    this.#compiled = rekey(this.#compiled);
-    this.#ids = rekey(this.#ids);
-    this.#events = events;
-    // Found again for the new objects (the SDK's files ask by object); the same JSON names them the same.
-    this.#shared = findSharedSchemas(events);
-  }
-
-  #add(schema: JsonSchema): boolean {
+  /** Add a schema to the shared instance; false (and the refusal kept) when ajv refuses it. */
+  #hold(schema: HeldSchema): boolean {
     try {
-      this.#ajv.addSchema(schema as object);
-      return true;
+      this.#ajv.addSchema(schema.schema as object);
     } catch (error) {
       this.#refused ??= error as Error;
       return false;
     }
+    this.#held.set(schema.id, schema);
+    if (schema.event !== undefined) this.#ids.set(schema.event.schema, schema.id);
+    return true;
   }
 
   #fromShared(schema: JsonSchema): ValidateFunction | undefined {
@@ -164,9 +203,18 @@ export class SchemaCompiler {
   }
 }
 
-/** What a compiler's work depends on: each event's class and its schema, plain and named (the shared schemas' names come from titles). */
-function schemasKey(events: readonly EventModel[]): string {
-  return JSON.stringify(events.map((event) => [eventSchemaId(event), event.schema, event.namedSchema]));
+/** What the shared instance holds for these events: the shared subschemas (in dependency order), then the events' schemas. */
+function heldSchemas(events: readonly EventModel[], shared: SharedSchemas): HeldSchema[] {
+  const held = (id: string, written: JsonSchema, event?: EventModel): HeldSchema => {
+    const schema = referencingSchema(written, shared, id);
+    return { id, schema, json: JSON.stringify(schema), identifies: identifies(written), ...(event === undefined ? {} : { event }) };
+  };
+  return [...shared.list.map((subschema) => held(subschema.id, subschema.schema)), ...events.map((event) => held(eventSchemaId(event), event.schema, event))];
+}
+
+/** The shared subschemas a held schema's JSON points at. */
+function pointsAt(json: string): string[] {
+  return [...json.matchAll(/"\$ref":"(evc:\/schemas\/[^"]+)"/g)].map((match) => match[1] as string);
 }
 
 /** Compile a schema with an ajv instance of its own. */

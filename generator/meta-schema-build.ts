@@ -13,7 +13,7 @@ import { AsyncAPIFormats } from "@asyncapi/parser/cjs/ruleset/formats.js";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import { withoutUnusedSchemas } from "./standalone-code.js";
+import { tidyStandaloneCode } from "./standalone-code.js";
 import { metaSchemaValidatorName, precompiledAsyncApiVersions } from "./meta-schema-validators.js";
 
 /**
@@ -58,6 +58,6 @@ function validatorModule(version: string, resolved: boolean): string {
   }
   const ajv = new Ajv(spectralAjvOptions);
   addFormats.default(ajv);
-  const code = withoutUnusedSchemas(standaloneCode.default(ajv, ajv.compile(schema)));
+  const code = tidyStandaloneCode(standaloneCode.default(ajv, ajv.compile(schema)));
   return `// The AsyncAPI ${version} meta-schema for ${resolved ? "resolved" : "unresolved"} documents, precompiled by the build (meta-schema-build.ts).\n${code}\n`;
 }

@@ -17,7 +17,9 @@ interface ParsedEntry {
  * and answers from it while none of them changed (and their paths and display names are the same).
  */
 export class SpecParser {
-  readonly #parser = new Parser({ ruleset: sharedStructureRules() });
+  // Without `cache: false`, the parser's resolver keeps every file a `$ref` reached for as long as the
+  // parser lives: a document parsed again after an edit of a file it references would see the old text.
+  readonly #parser = new Parser({ ruleset: sharedStructureRules(), __unstable: { resolver: { cache: false } } });
   readonly #parsed = new Map<string, ParsedEntry>();
 
   /** Parse one document, whose `$ref`s reach the files `reached`; its error and warning diagnostics go to the sink. Undefined when the parser rejects it. */

@@ -26,7 +26,7 @@ describe("spec files and the schema compiler kept across loads (watch mode)", ()
     expect(after.get(shop)?.text).toContain("description: A shop, for generator tests.");
   });
 
-  test("an edit that changes no schema compiles nothing again; one that changes a schema gets a new compiler", async () => {
+  test("an edit that changes no schema compiles nothing again; one that changes a schema compiles that one again", async () => {
     using ws = shopWorkspace();
     const cache = new LoadCache();
     const first = await load(ws, cache);
@@ -35,13 +35,16 @@ describe("spec files and the schema compiler kept across loads (watch mode)", ()
     const second = await load(ws, cache);
     expect(second.compiler).toBe(first.compiler);
     expect(second.compiler.compile(second.model.events[0]!)).toBe(validate);
+    const unchanged = second.compiler.compile(second.model.events[1]!);
     editFile(ws, "specs/shop.yaml", schemaEdit);
     const third = await load(ws, cache);
-    expect(third.compiler).not.toBe(first.compiler);
-    expect(third.compiler.compile(third.model.events[0]!)({ amount: 0 })).toBe(false);
+    expect(third.compiler).toBe(first.compiler);
+    expect(third.compiler.compile(third.model.events[1]!)).toBe(unchanged);
+    expect(third.compiler.compile(third.model.events[0]!)).not.toBe(validate);
+    expect(third.compiler.compile(third.model.events[0]!)({ data: { orderId: "o-1", amount: 0 } })).toBe(false);
   });
 
-  test("a load that fails keeps the files it read but not its compiler", async () => {
+  test("a load that fails keeps the files it read, and the next load compiles what changed since", async () => {
     using ws = shopWorkspace();
     const cache = new LoadCache();
     const first = await load(ws, cache);
@@ -57,16 +60,27 @@ describe("spec files and the schema compiler kept across loads (watch mode)", ()
   test("runs that keep files, compiler and models write the same SDK as runs in full, edit after edit", async () => {
     using ws = shopWorkspace();
     const kept = { parser: new SpecParser(), renders: new ModelRenderCache(), loads: new LoadCache() };
-    const edits = [infoEdit, schemaEdit, (text: string) => text.replace("description: A shop, for generator tests.", "description: The shop.")];
+    const [shop, envelope] = [ws.read("specs/shop.yaml"), ws.read("specs/envelope.yaml")];
+    const edits: [string, (text: string) => string][] = [
+      ["specs/shop.yaml", infoEdit],
+      ["specs/shop.yaml", schemaEdit],
+      ["specs/shop.yaml", (text) => text.replace("orderId: { type: string, description: The order. }", "orderId: { type: string, pattern: '^o-', description: The order. }")],
+      ["specs/envelope.yaml", (text) => text.replace("userId: { type: string, description: The user who caused the event. }", "userId: { type: string, minLength: 1 }")],
+      ["specs/shop.yaml", (text) => text.replace("description: A shop, for generator tests.", "description: The shop.")],
+      ["specs/shop.yaml", () => shop],
+      ["specs/envelope.yaml", () => envelope],
+    ];
     await generate({ specs: "specs", cwd: ws.dir, out: "kept", ...kept });
-    for (const [index, edit] of edits.entries()) {
-      editFile(ws, "specs/shop.yaml", edit);
+    for (const [index, [file, edit]] of edits.entries()) {
+      editFile(ws, file, edit);
       await generate({ specs: "specs", cwd: ws.dir, out: "kept", ...kept });
       await generate({ specs: "specs", cwd: ws.dir, out: `full-${index}` });
       const full = folderFiles(join(ws.dir, `full-${index}`));
       expect(Object.keys(full).length).toBeGreaterThan(5);
       expect(folderFiles(join(ws.dir, "kept"))).toEqual(full);
     }
-    expect(folderFiles(join(ws.dir, "kept"))["shop/order-placed.v1.ts"]).toContain('"amount": { "type": "number", "minimum": 1,');
+    expect(Object.keys(folderFiles(join(ws.dir, "full-2"))).some((file) => /validators/.test(file))).toBe(true);
+    expect(folderFiles(join(ws.dir, "full-2"))["shop/order-placed.v1.ts"]).toContain('"amount": { "type": "number", "minimum": 1,');
+    expect(folderFiles(join(ws.dir, "full-3"))["validators.ts"]).toMatch(/^const pattern0 = new RegExp\("\^o-", "u"\);$/m);
   });
 });

@@ -4,7 +4,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import type { JsonObject } from "@evc/runtime/codegen";
 import { ajvOptions, SchemaCompiler } from "../../generator/compile.js";
-import { withoutUnusedSchemas } from "../../generator/standalone-code.js";
+import { tidyStandaloneCode } from "../../generator/standalone-code.js";
 import type { EventModel } from "../../generator/model.js";
 import { eventSchemaId, referencingSchema, type SharedSchemas } from "../../generator/shared-schemas.js";
 
@@ -21,7 +21,7 @@ function freshModule(shared: SharedSchemas, exports: Record<string, EventModel>)
   addFormats.default(ajv);
   for (const schema of shared.list) ajv.addSchema(referencingSchema(schema.schema, shared, schema.id) as object);
   for (const event of Object.values(exports)) ajv.addSchema(referencingSchema(event.schema, shared, eventSchemaId(event)) as object);
-  return withoutUnusedSchemas(standaloneCode.default(ajv, Object.fromEntries(Object.entries(exports).map(([name, event]) => [name, eventSchemaId(event)]))));
+  return tidyStandaloneCode(standaloneCode.default(ajv, Object.fromEntries(Object.entries(exports).map(([name, event]) => [name, eventSchemaId(event)]))));
 }
 
 function aloneError(schema: JsonObject): string {
@@ -69,5 +69,52 @@ describe("generator - schema compiler", () => {
   test("a schema the meta-schema refuses is reported as invalid", () => {
     const invalid = event("InvalidV1", { type: "object", properties: { count: { type: "integer", minimum: "zero" } } });
     expect(() => new SchemaCompiler([invalid]).compile(invalid)).toThrow(/^schema is invalid: data\/properties\/count\/minimum must be number$/);
+  });
+
+  describe("a compiler patched for an edit (watch mode)", () => {
+    const placed = (total: JsonObject, meta: JsonObject = metadata) => event("OrderPlacedV1", { type: "object", properties: { metadata: meta, total, code: { type: "string", pattern: "^o-" } }, required: ["metadata"] });
+    const shipped = (meta: JsonObject = metadata) => event("OrderShippedV1", { type: "object", properties: { metadata: meta, carrier: { type: "string", format: "email" } } });
+    const exportsOf = (events: EventModel[]) => new Map(events.map((one) => [`validate${one.className}`, one]));
+    /** The module a compiler patched from `before` to `after` writes, beside the one a new compiler writes. */
+    const modules = (before: EventModel[], after: EventModel[]) => {
+      const previous = new SchemaCompiler(before);
+      for (const one of [...before].reverse()) previous.compile(one);
+      previous.standaloneModule(exportsOf(before));
+      const patched = SchemaCompiler.reusing(after, previous);
+      for (const one of after) patched.compile(one);
+      return { patched, previous, module: patched.standaloneModule(exportsOf(after)), fresh: new SchemaCompiler(after).standaloneModule(exportsOf(after)) };
+    };
+
+    test("an edit of one schema compiles that schema again and keeps the others' functions", () => {
+      const before = [placed({ type: "number" }), shipped()];
+      const previous = new SchemaCompiler(before);
+      const [kept, edited] = [previous.compile(before[1]!), previous.compile(before[0]!)];
+      const after = [placed({ type: "number", minimum: 1 }), shipped()];
+      const patched = SchemaCompiler.reusing(after, previous);
+      expect(patched).toBe(previous);
+      expect(patched.compile(after[1]!)).toBe(kept);
+      expect(patched.compile(after[0]!)).not.toBe(edited);
+      expect(patched.compile(after[0]!)({ metadata: { source: "shop" }, total: 0 })).toBe(false);
+      expect(patched.compile(after[0]!)({ metadata: { source: "shop" }, total: 1 })).toBe(true);
+    });
+
+    test.each([
+      ["an event's own schema", [placed({ type: "number" }), shipped()], [placed({ type: "integer", minimum: 1 }), shipped()]],
+      ["a shared subschema", [placed({ type: "number" }), shipped()], [placed({ type: "number" }, { ...metadata, required: [] }), shipped({ ...metadata, required: [] })]],
+      ["the events: one added, one removed", [placed({ type: "number" }), shipped()], [shipped(), event("OrderPackedV1", { type: "object", properties: { metadata, code: { type: "string", pattern: "^o-" } } })]],
+      ["nothing, the order of compiling aside", [shipped(), placed({ type: "number" })], [shipped(), placed({ type: "number" })]],
+    ])("a patched compiler writes the module a new one writes, after an edit of %s", (_edit, before, after) => {
+      const { patched, previous, module, fresh } = modules(before, after);
+      expect(patched).toBe(previous);
+      expect(module).toBe(fresh);
+      expect(module).toMatch(/^const pattern0 = /m);
+    });
+
+    test("a changed schema that holds $id is not patched: a new compiler compiles it", () => {
+      const named = (city: JsonObject) => event("AddressV1", { type: "object", properties: { home: { $id: "urn:evc-test:home", type: "object", properties: { city } } } });
+      const { patched, previous, module, fresh } = modules([named({ type: "string" }), shipped()], [named({ type: "number" }), shipped()]);
+      expect(patched).not.toBe(previous);
+      expect(module).toBe(fresh);
+    });
   });
 });
