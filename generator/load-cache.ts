@@ -1,8 +1,8 @@
 /**
  * What one load of the specs keeps for the next (`evc generate --watch`): the spec files it read,
- * taken again as they are while their text is the same, and its schema compiler, taken again while
- * the events' classes and schemas are the same. Only the last load's are kept; a compiler only
- * from a load that succeeded.
+ * taken again as they are while their text is the same, and its schema compiler, patched for the
+ * next load's events (only the schemas that changed are compiled again). Only the last load's files
+ * are kept; a compiler only from a load that succeeded (a load that failed may have patched it since).
  */
 import { SchemaCompiler } from "./compile.js";
 import type { EventModel } from "./model.js";
@@ -18,7 +18,7 @@ export class LoadCache {
     return this.#files;
   }
 
-  /** A compiler for these events: the last successful load's when it was made for the same schemas, else a new one. */
+  /** A compiler for these events: the last successful load's, patched for them where it can be, else a new one. */
   compilerFor(events: readonly EventModel[]): SchemaCompiler {
     return SchemaCompiler.reusing(events, this.#compiler);
   }
