@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
@@ -108,6 +109,70 @@ describe("generator - schema compiler", () => {
       expect(patched).toBe(previous);
       expect(module).toBe(fresh);
       expect(module).toMatch(/^const pattern0 = /m);
+    });
+
+    test("an event whose schema still points at a shared schema that changed is compiled again", () => {
+      // A and B share one Metadata; then B takes C's, which becomes the shared "Metadata" in its place.
+      const variant = { ...metadata, properties: { source: { type: "string", pattern: "^s" } } };
+      const holding = (name: string, meta: JsonObject) => event(name, { type: "object", properties: { meta } });
+      const after = [holding("AV1", metadata), holding("BV1", variant), holding("CV1", variant)];
+      const { patched, previous, module, fresh } = modules([holding("AV1", metadata), holding("BV1", metadata), holding("CV1", variant)], after);
+      expect(patched).toBe(previous);
+      expect(module).toBe(fresh);
+      expect(patched.compile(after[1]!)({ meta: { source: "x" } })).toBe(false);
+    });
+
+    test("edit after edit, a patched compiler writes what a new one writes and validates as it does (property)", () => {
+      // Few fields, two of them shared schemas of one title, so that edits often move what is shared.
+      const fields: JsonObject[] = [
+        { type: "string", pattern: "^a" },
+        { type: "string", format: "email" },
+        metadata,
+        { ...metadata, properties: { source: { type: "string", pattern: "^s" } } },
+        { title: "Tags", type: "array", items: { type: "string", pattern: "^t" } },
+      ];
+      const keys = ["one", "two"] as const;
+      /** An event's fields, as indexes into `fields` by property name. */
+      type Layout = Partial<Record<(typeof keys)[number], number>>;
+      const toEvents = (layouts: readonly [string, Layout][]) =>
+        layouts.map(([name, layout]) => event(`${name}V1`, { type: "object", properties: Object.fromEntries(Object.entries(layout).map(([key, index]) => [key, fields[index as number]!])) }));
+      const aLayout = fc.dictionary(fc.constantFrom(...keys), fc.nat({ max: fields.length - 1 }), { maxKeys: 2 }) as fc.Arbitrary<Layout>;
+      const start = fc.tuple(aLayout, aLayout, aLayout).map((layouts) => layouts.map((layout, index): [string, Layout] => [["A", "B", "C"][index]!, layout]));
+      /** An author's edit: one field of one event set to another schema (or removed), an event added or removed. */
+      type Edit = { at: number; key: (typeof keys)[number]; field: number | null } | { add: [string, Layout] } | { remove: number };
+      const anEdit: fc.Arbitrary<Edit> = fc.oneof(
+        fc.record({ at: fc.nat(), key: fc.constantFrom(...keys), field: fc.option(fc.nat({ max: fields.length - 1 })) }),
+        fc.record({ add: fc.tuple(fc.constantFrom("A", "B", "C", "D"), aLayout) }),
+        fc.record({ remove: fc.nat() }),
+      );
+      const edited = (layouts: [string, Layout][], edit: Edit): [string, Layout][] => {
+        if ("add" in edit) return layouts.some(([name]) => name === edit.add[0]) ? layouts : [...layouts, edit.add];
+        if ("remove" in edit) return layouts.length < 2 ? layouts : layouts.filter((_, index) => index !== edit.remove % layouts.length);
+        return layouts.map(([name, layout], index): [string, Layout] => {
+          if (index !== edit.at % layouts.length) return [name, layout];
+          const { [edit.key]: _old, ...rest } = layout;
+          return [name, edit.field === null ? rest : { ...rest, [edit.key]: edit.field }];
+        });
+      };
+      const samples: unknown[] = [{}, { one: "a", two: 2, three: { source: "s" } }, { one: ["t"], two: "x", three: "someone@example.com" }, { one: { source: 1 }, two: 0, three: "t" }, { one: { source: "x" }, two: { source: "s" }, three: ["x"] }];
+      fc.assert(
+        fc.property(start, fc.array(anEdit, { minLength: 1, maxLength: 6 }), (first, edits) => {
+          let layouts: [string, Layout][] = first;
+          let compiler = new SchemaCompiler(toEvents(layouts));
+          for (const edit of edits) {
+            layouts = edited(layouts, edit);
+            const events = toEvents(layouts);
+            compiler = SchemaCompiler.reusing(events, compiler);
+            const fresh = new SchemaCompiler(events);
+            for (const one of events) {
+              const [patched, made] = [compiler.compile(one), fresh.compile(one)];
+              for (const sample of samples) expect([one.className, patched(sample)]).toEqual([one.className, made(sample)]);
+            }
+            expect(compiler.standaloneModule(exportsOf(events))).toBe(fresh.standaloneModule(exportsOf(events)));
+          }
+        }),
+        { numRuns: 100 },
+      );
     });
 
     test("a changed schema that holds $id is not patched: a new compiler compiles it", () => {
