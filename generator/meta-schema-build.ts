@@ -4,7 +4,7 @@
  * against (its `getSchema`, for resolved documents and for unresolved ones), compiled into ajv
  * standalone code with the options spectral's `schema` function compiles it with, so that the
  * precompiled validator reports the very errors the parser's own rules would. `npm run build`
- * writes the modules (`scripts/build-meta-schema.mjs`); `meta-schema-validators.ts` loads them.
+ * writes the modules (`scripts/build-meta-schema.ts`); `meta-schema-validators.ts` loads them.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
