@@ -49,10 +49,18 @@ export function metaSchemaValidator(version: string, resolved: boolean): Validat
   return validate;
 }
 
+/** Validator module paths, resolved once (the check at start-up and the first use ask for the same ones). */
+const files = new Map<string, string>();
+
 function validatorFile(name: string): string {
-  try {
-    return requireValidator.resolve(`#asyncapi-meta-schema/${name}`);
-  } catch (error) {
-    throw new MetaSchemaValidatorMissingError(name, { cause: error });
+  let file = files.get(name);
+  if (file === undefined) {
+    try {
+      file = requireValidator.resolve(`#asyncapi-meta-schema/${name}`);
+    } catch (error) {
+      throw new MetaSchemaValidatorMissingError(name, { cause: error });
+    }
+    files.set(name, file);
   }
+  return file;
 }

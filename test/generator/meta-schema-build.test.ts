@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { metaSchemaValidatorModules } from "../../generator/meta-schema-build.js";
@@ -36,5 +38,22 @@ describe("generator - the precompiled AsyncAPI meta-schema validators", () => {
   test("a version the build does not precompile has none, and is left to the parser's own rule function", () => {
     expect(metaSchemaValidator("2.6.0", true)).toBeUndefined();
     expect(metaSchemaValidator("3.0.0", false)).toBeTypeOf("function");
+  });
+
+  test("a tool package built without them fails at once, naming the validator and the build to run", async () => {
+    // The compiled module in a copy of the tool package whose dist lacks the folder the build writes.
+    const tool = mkdtempSync(join(tmpdir(), "evc-unbuilt-"));
+    try {
+      cpSync(resolve(import.meta.dirname, "../../generator/package.json"), join(tool, "package.json"));
+      for (const file of ["meta-schema-validators.js", "meta-schema-validators.js.map"]) cpSync(resolve(import.meta.dirname, "../../generator/dist", file), join(tool, "dist", file));
+      symlinkSync(resolve(import.meta.dirname, "../../node_modules"), join(tool, "node_modules"), "dir");
+      const unbuilt = (await import(pathToFileURL(join(tool, "dist/meta-schema-validators.js")).href)) as typeof import("../../generator/meta-schema-validators.js");
+      const missing = /^the precompiled AsyncAPI meta-schema validator asyncapi-3\.0\.0-resolved is missing from the tool package: build it \(npm run build --workspace=generator\)$/;
+      expect(() => unbuilt.assertMetaSchemaValidatorsBuilt()).toThrow(missing);
+      expect(() => unbuilt.metaSchemaValidator("3.0.0", true)).toThrow(missing);
+      expect(unbuilt.metaSchemaValidator("2.6.0", true)).toBeUndefined();
+    } finally {
+      rmSync(tool, { recursive: true, force: true });
+    }
   });
 });
