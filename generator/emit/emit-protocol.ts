@@ -5,6 +5,7 @@
  * comes back. An error crosses as its class name, message and stack, and is rebuilt on
  * the other side as the same class where it is a standard one.
  */
+import nodeModule from "node:module";
 import { ContractError, isContractError } from "@evc/runtime/errors";
 import type { ContractModel, EventModel } from "../model.js";
 import type { EmittedSdk } from "./emitter.js";
@@ -14,6 +15,32 @@ import type { Layout } from "./layout.js";
 export type EmitRequest =
   | { readonly render: readonly EventModel[] }
   | { readonly model: ContractModel; readonly layout: Layout; readonly cwd: string };
+
+/** What the worker is started with. */
+export interface EmitWorkerData {
+  /** Whether the starting thread has V8's compile cache on (the `evc` command, from Node 22.1), for the worker to turn it on too. */
+  readonly compileCache: boolean;
+}
+
+/** `node:module`'s compile cache functions, from Node 22.1 on (neither Node 20 nor its types have them). */
+interface CompileCacheApi {
+  getCompileCacheDir?(): string | undefined;
+  enableCompileCache?(): unknown;
+}
+
+/** The data to start the worker with: whether this thread uses the compile cache. */
+export function emitWorkerData(): EmitWorkerData {
+  return { compileCache: (nodeModule as CompileCacheApi).getCompileCacheDir?.() !== undefined };
+}
+
+/**
+ * In the worker: turn the compile cache on as the `evc` command does (the folder `NODE_COMPILE_CACHE`
+ * names, else the OS temp folder's) when the starting thread has it on, so that Modelina and the
+ * TypeScript compiler load from it too: the cache is per thread.
+ */
+export function followCompileCache(data: EmitWorkerData | undefined): void {
+  if (data?.compileCache === true) (nodeModule as CompileCacheApi).enableCompileCache?.();
+}
 
 /** What emitting threw, as it crosses threads. */
 export interface EmitFailure {

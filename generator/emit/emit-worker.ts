@@ -3,14 +3,15 @@
  * starts, renders the models of the events it may be sent first, emits the model it is sent with
  * `emitHere` and replies once (see `emit-protocol.ts`); the main thread then ends it.
  */
-import { parentPort } from "node:worker_threads";
-import { describeFailure, type EmitReply, type EmitRequest } from "./emit-protocol.js";
+import { parentPort, workerData } from "node:worker_threads";
+import { describeFailure, followCompileCache, type EmitReply, type EmitRequest, type EmitWorkerData } from "./emit-protocol.js";
 import { emitHere, loadEmitters } from "./emitter.js";
 import type { EventModels } from "./render-cache.js";
 
 const port = parentPort;
 if (port === null) throw new Error("emit-worker.js runs in a worker thread that WorkerSdkEmitter starts, not as a program");
 
+followCompileCache(workerData as EmitWorkerData | undefined);
 // Loaded now, while the main thread reads the specs; a failure to load is emitHere's to report.
 const loading = loadEmitters();
 loading.catch(() => {});

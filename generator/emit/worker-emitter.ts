@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ContractError } from "@evc/runtime/errors";
 import type { ContractModel, EventModel } from "../model.js";
-import { rebuildFailure, type EmitReply, type EmitRequest } from "./emit-protocol.js";
+import { emitWorkerData, rebuildFailure, type EmitReply, type EmitRequest } from "./emit-protocol.js";
 import type { EmittedSdk, SdkEmitter } from "./emitter.js";
 import type { Layout } from "./layout.js";
 
@@ -47,7 +47,7 @@ export class WorkerSdkEmitter implements SdkEmitter, Disposable {
   constructor(module: URL = workerModule) {
     this.#module = module;
     try {
-      this.#worker = new Worker(module);
+      this.#worker = new Worker(module, { workerData: emitWorkerData() });
     } catch (error) {
       throw new EmitWorkerError(module, `cannot start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

@@ -7,7 +7,7 @@
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startNatsServer, type NatsServer } from "@evc/runtime/testing";
@@ -101,6 +101,20 @@ describe("packed tarballs in a fresh project", () => {
     mkdirSync(temp);
     await sh(project, "env", `TMPDIR=${temp}`, node22, "node_modules/@evc/cli/bin/evc.js", "--version");
     expect(readdirSync(join(temp, "node-compile-cache")).length).toBeGreaterThan(0);
+
+    // Its emit worker turns the cache on too: after a generate, the cache holds every module an import of ts-morph (the TypeScript compiler) caches.
+    const cacheEntries = async (name: string, ...command: string[]) => {
+      const folder = join(scratch, name);
+      mkdirSync(folder);
+      await sh(project, "env", `TMPDIR=${folder}`, node22, ...command);
+      return new Set(readdirSync(join(folder, "node-compile-cache"), { recursive: true, encoding: "utf8" }).map((path) => basename(path)));
+    };
+    const generated = await cacheEntries("temp-generate", "node_modules/@evc/cli/bin/evc.js", "generate", "--no-cache");
+    const bare = await cacheEntries("temp-bare", "-e", "require('node:module').enableCompileCache()");
+    const withTsMorph = await cacheEntries("temp-ts-morph", "-e", "require('node:module').enableCompileCache(); require(require.resolve('ts-morph', { paths: [require.resolve('@evc/cli/package.json')] }))");
+    const tsMorphEntries = [...withTsMorph].filter((entry) => !bare.has(entry));
+    expect(tsMorphEntries.length).toBeGreaterThan(10);
+    expect(tsMorphEntries.filter((entry) => !generated.has(entry))).toEqual([]);
   }, 600_000);
 
   test("the runtime alone installs at most 25 packages and 20 MB", async () => {
