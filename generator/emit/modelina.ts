@@ -6,5 +6,15 @@
  * process never loads them and the tool package does not install Modelina; tests under the
  * `@evc/source` condition run Modelina itself.
  */
-export { ConstrainedDictionaryModel, ConstrainedObjectModel, TypeScriptGenerator } from "@asyncapi/modelina";
-export type { ConstrainedMetaModel, ConstrainedObjectPropertyModel, OutputModel, TypeScriptPreset } from "@asyncapi/modelina";
+export {
+  ConstrainedDictionaryModel,
+  ConstrainedObjectModel,
+  TypeScriptDefaultEnumKeyConstraints,
+  TypeScriptDefaultModelNameConstraints,
+  TypeScriptDefaultPropertyKeyConstraints,
+  TypeScriptGenerator,
+  typeScriptDefaultEnumKeyConstraints,
+  typeScriptDefaultModelNameConstraints,
+  typeScriptDefaultPropertyKeyConstraints,
+} from "@asyncapi/modelina";
+export type { ConstrainedMetaModel, ConstrainedObjectPropertyModel, OutputModel, TypeScriptOptions, TypeScriptPreset } from "@asyncapi/modelina";
