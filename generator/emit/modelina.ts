@@ -1,20 +1,46 @@
 /**
- * The part of Modelina evc uses: its TypeScript generator over JSON Schema input, and the constrained
- * models the presets tell apart. The build bundles this module (`scripts/bundle-modelina.ts`) over its
+ * The part of Modelina evc uses: its TypeScript generator over JSON Schema input, its naming
+ * constraints, and the constrained models the presets tell apart. The build bundles this module (`scripts/bundle-modelina.ts`) over its
  * compiled form in `dist/`, leaving out the packages that only Modelina's other input processors
  * (AsyncAPI through the multi-format parser, OpenAPI, Swagger, TypeScript, XSD) load, so the `evc`
  * process never loads them and the tool package does not install Modelina; tests under the
  * `@evc/source` condition run Modelina itself.
  */
-export {
-  ConstrainedDictionaryModel,
-  ConstrainedObjectModel,
+import {
   TypeScriptDefaultEnumKeyConstraints,
   TypeScriptDefaultModelNameConstraints,
   TypeScriptDefaultPropertyKeyConstraints,
-  TypeScriptGenerator,
   typeScriptDefaultEnumKeyConstraints,
   typeScriptDefaultModelNameConstraints,
   typeScriptDefaultPropertyKeyConstraints,
+  type TypeScriptOptions,
 } from "@asyncapi/modelina";
-export type { ConstrainedMetaModel, ConstrainedObjectPropertyModel, OutputModel, TypeScriptOptions, TypeScriptPreset } from "@asyncapi/modelina";
+
+export { ConstrainedDictionaryModel, ConstrainedObjectModel, TypeScriptGenerator } from "@asyncapi/modelina";
+export type { ConstrainedMetaModel, ConstrainedObjectPropertyModel, OutputModel, TypeScriptPreset } from "@asyncapi/modelina";
+
+/**
+ * Modelina's default naming constraints for model names, property keys and enum keys, with its
+ * reserved-word rule answered once per word (a generator's options do not change): the rule copies
+ * and lowercases its whole keyword list on every call, and the same names come back in every event
+ * (the envelope's), which made it a tenth of the rendering time. One set per generator.
+ */
+export function namingConstraints() {
+  return {
+    modelName: typeScriptDefaultModelNameConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultModelNameConstraints.NO_RESERVED_KEYWORDS) }),
+    propertyKey: typeScriptDefaultPropertyKeyConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultPropertyKeyConstraints.NO_RESERVED_KEYWORDS) }),
+    enumKey: typeScriptDefaultEnumKeyConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultEnumKeyConstraints.NO_RESERVED_KEYWORDS) }),
+  };
+}
+
+function remembered(rule: (value: string, options: TypeScriptOptions) => string): (value: string, options: TypeScriptOptions) => string {
+  const answers = new Map<string, string>();
+  return (value, options) => {
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      answer = rule(value, options);
+      answers.set(value, answer);
+    }
+    return answer;
+  };
+}

@@ -8,17 +8,11 @@
 import {
   ConstrainedDictionaryModel,
   ConstrainedObjectModel,
-  TypeScriptDefaultEnumKeyConstraints,
-  TypeScriptDefaultModelNameConstraints,
-  TypeScriptDefaultPropertyKeyConstraints,
+  namingConstraints,
   TypeScriptGenerator,
-  typeScriptDefaultEnumKeyConstraints,
-  typeScriptDefaultModelNameConstraints,
-  typeScriptDefaultPropertyKeyConstraints,
   type ConstrainedMetaModel,
   type ConstrainedObjectPropertyModel,
   type OutputModel,
-  type TypeScriptOptions,
   type TypeScriptPreset,
 } from "./modelina.js";
 import { isPlainObject, type JsonValue } from "@evc/runtime/codegen";
@@ -110,9 +104,7 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
     presets: [preset],
     typeMapping: { Any: () => "unknown" },
     constraints: {
-      modelName: typeScriptDefaultModelNameConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultModelNameConstraints.NO_RESERVED_KEYWORDS) }),
-      propertyKey: typeScriptDefaultPropertyKeyConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultPropertyKeyConstraints.NO_RESERVED_KEYWORDS) }),
-      enumKey: typeScriptDefaultEnumKeyConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultEnumKeyConstraints.NO_RESERVED_KEYWORDS) }),
+      ...namingConstraints(),
       enumValue: ({ enumValue }) => JSON.stringify(enumValue) ?? "null",
       constant: ({ constrainedMetaModel }) => {
         const value = constrainedMetaModel.options.const?.originalInput as unknown;
@@ -121,23 +113,6 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
     },
     processorOptions: { interpreter: { ignoreAdditionalProperties: true, ignoreAdditionalItems: true } },
   });
-}
-
-/**
- * Modelina's reserved-word rule, answered once per word for a generator (whose options do not change):
- * the rule copies and lowercases its whole keyword list on every call, and the same property names
- * come back in every event (the envelope's), which made it a tenth of the rendering time.
- */
-function remembered(rule: (value: string, options: TypeScriptOptions) => string): (value: string, options: TypeScriptOptions) => string {
-  const answers = new Map<string, string>();
-  return (value, options) => {
-    let answer = answers.get(value);
-    if (answer === undefined) {
-      answer = rule(value, options);
-      answers.set(value, answer);
-    }
-    return answer;
-  };
 }
 
 function rootProperty(event: EventModel, property: ConstrainedObjectPropertyModel): RootProperty {
