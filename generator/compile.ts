@@ -120,8 +120,9 @@ export class SchemaCompiler {
         throw new Error(`schema is invalid: ${this.#checker.errorsText(this.#checker.errors)}`);
       }
       // Compiled in the shared instance even when not used here: the validators module is written from it.
-      const shared = this.#fromShared(event.schema);
-      validate = shared !== undefined && !identifies(event.schema) ? shared : compileAlone(event.schema);
+      const held = this.#heldFor(event);
+      const shared = held === undefined ? undefined : this.#fromShared(held.id);
+      validate = shared !== undefined && !held?.identifies ? shared : compileAlone(event.schema);
       this.#compiled.set(event.schema, validate);
     }
     return validate;
@@ -165,11 +166,9 @@ export class SchemaCompiler {
         if (!this.#hold(schema)) return false;
         continue;
       }
-      this.#held.set(schema.id, schema);
-      if (schema.event === undefined) continue;
-      this.#ids.set(schema.event.schema, schema.id);
+      this.#record(schema);
       const validate = compiled.get(schema.id);
-      if (validate !== undefined) this.#compiled.set(schema.event.schema, validate);
+      if (schema.event !== undefined && validate !== undefined) this.#compiled.set(schema.event.schema, validate);
     }
     this.#shared = shared;
     if (dropped.length > 0 || changed.size > 0) {
@@ -187,14 +186,23 @@ export class SchemaCompiler {
       this.#refused ??= error as Error;
       return false;
     }
-    this.#held.set(schema.id, schema);
-    if (schema.event !== undefined) this.#ids.set(schema.event.schema, schema.id);
+    this.#record(schema);
     return true;
   }
 
-  #fromShared(schema: JsonSchema): ValidateFunction | undefined {
-    const id = this.#ids.get(schema);
-    if (id === undefined) return undefined;
+  /** Note a schema the shared instance holds, and for an event's, which `$id` its schema has there. */
+  #record(schema: HeldSchema): void {
+    this.#held.set(schema.id, schema);
+    if (schema.event !== undefined) this.#ids.set(schema.event.schema, schema.id);
+  }
+
+  /** What the shared instance holds for an event's schema; undefined when it refused it. */
+  #heldFor(event: EventModel): HeldSchema | undefined {
+    const id = this.#ids.get(event.schema);
+    return id === undefined ? undefined : this.#held.get(id);
+  }
+
+  #fromShared(id: string): ValidateFunction | undefined {
     try {
       return this.#ajv.getSchema(id);
     } catch {
