@@ -57,7 +57,7 @@ interface HeldSchema {
   readonly json: string;
   /** The event whose schema it is; absent for a shared subschema. */
   readonly event?: EventModel;
-  /** Whether the schema as written holds `$id`, `$ref` or `$anchor` (a patch does not compile it again). */
+  /** Whether the schema as written holds `$id`, `$ref` or `$anchor`: the checks compile it alone, and a patch that finds it changed makes a new compiler. */
   readonly identifies: boolean;
 }
 
