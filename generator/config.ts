@@ -4,16 +4,17 @@
  * spirit of `buf.yaml`. Validated against `config.schema.json`, which ships with the tool; problems
  * are reported at `file:line:col`. Relative paths start from the folder of the file.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import { type CompatibilityMode, isPlainObject } from "@evc/runtime/codegen";
 import { isContractRule } from "./compat/contracts.js";
 import { ConfigError, configFileName } from "./config-file.js";
 import type { CompatibilityPolicy } from "./compat/differ.js";
 import { DiagnosticSink, type SpecDiagnostic } from "./diagnostics.js";
 import { pointerTokens, SourceFiles } from "./sources.js";
-import { toolFile } from "./version.js";
+import { configuration } from "./own-schemas.js";
+import { precompiledValidator } from "./precompiled-validators.js";
 
 export { ConfigError, configFileName } from "./config-file.js";
 
@@ -60,9 +61,6 @@ export interface ConfigOptions {
   readonly file: string | undefined;
 }
 
-const schema = JSON.parse(readFileSync(toolFile("config.schema.json"), "utf8")) as object;
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
-
 /** The configuration of a folder without a file: `asyncapi/` to `generated/`, BACKWARD, strict, `evc.lock.yaml`. */
 export function defaultConfig(root: string): EvcConfig {
   return {
@@ -87,6 +85,7 @@ export function loadConfig(options: ConfigOptions): EvcConfig {
   const file = sources.load(path, sink);
   if (file === undefined) throw new ConfigError(sink.all());
   const at = (pointer: string) => sources.locate(file, pointerTokens(pointer));
+  const validate = precompiledValidator(configuration.name);
   if (!validate(file.json)) {
     throw new ConfigError(schemaProblems(validate.errors ?? []).map(({ pointer, message }) => problem(message, at(pointer))));
   }

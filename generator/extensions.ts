@@ -1,155 +1,15 @@
 /**
  * The spec extensions of evc: `x-evc` on a message (version, compatibility, upcast, downcast) and
  * `x-evc-jetstream` at a document's root (streams, dead letters and their policies by failure
- * category, consumer defaults, buckets). Both are checked against JSON Schemas here and normalised
- * into the model's shapes.
+ * category, consumer defaults, buckets). Both are checked against their JSON Schemas (`own-schemas.ts`,
+ * precompiled by the build) and normalised into the model's shapes.
  */
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { CompatibilityMode, JsonValue, UpcastStep } from "@evc/runtime/codegen";
 import type { BucketSpec, ConsumerDefaults, FailurePolicy, StreamSpec } from "@evc/runtime";
 import type { UpcastModel } from "./model.js";
-
-/** Every compatibility mode, in the order users know them. */
-export const compatibilityModes = [
-  "BACKWARD",
-  "BACKWARD_TRANSITIVE",
-  "FORWARD",
-  "FORWARD_TRANSITIVE",
-  "FULL",
-  "FULL_TRANSITIVE",
-  "NONE",
-] as const satisfies readonly CompatibilityMode[];
-
-const pointer = { type: "string", pattern: "^(/([^~/]|~[01])*)+$" };
-const duration = { description: "a duration such as 500ms, 30s, 5m, 2h or 7d", anyOf: [{ type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" }, { const: 0 }] };
-const fromTo = { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: pointer, to: pointer } };
-
-const stepsSchema = {
-  type: "array",
-  minItems: 1,
-  items: {
-    type: "object",
-    minProperties: 1,
-    maxProperties: 1,
-    additionalProperties: false,
-    properties: {
-      rename: fromTo,
-      move: fromTo,
-      default: { type: "object", required: ["path", "value"], additionalProperties: false, properties: { path: pointer, value: {} } },
-      drop: pointer,
-    },
-  },
-};
-
-const messageExtensionSchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    version: { type: "integer", minimum: 1 },
-    compatibility: { enum: compatibilityModes },
-    upcast: {
-      description: '"function" or a list of steps (rename, move, default, drop)',
-      anyOf: [{ const: "function" }, stepsSchema],
-    },
-    downcast: {
-      description: '"function", "inverse" (the upcast steps undone) or a list of steps (rename, move, default, drop) towards the previous version\'s shape',
-      anyOf: [{ const: "function" }, { const: "inverse" }, stepsSchema],
-    },
-  },
-};
-
-/** The dead-letter policy of one failure category: which event types fall in it, and what their failures lead to. */
-const policySchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    events: { type: "array", minItems: 1, items: { type: "string", pattern: "^[^\\s]+$" } },
-    retry: {
-      type: "object",
-      additionalProperties: false,
-      properties: { maxDeliver: { type: "integer", minimum: 1 }, backoff: { type: "array", minItems: 1, items: duration } },
-    },
-    deadLetter: { const: "immediate" },
-    discard: { const: true },
-  },
-};
-
-const streamSchema = {
-  type: "object",
-  required: ["subjects"],
-  additionalProperties: false,
-  properties: {
-    subjects: { type: "array", minItems: 1, items: { type: "string", pattern: "^[^\\s]+$" } },
-    description: { type: "string" },
-    storage: { enum: ["file", "memory"] },
-    replicas: { type: "integer", minimum: 1, maximum: 5 },
-    retention: { enum: ["limits", "interest", "workqueue"] },
-    discard: { enum: ["old", "new"] },
-    maxAge: duration,
-    maxMsgs: { type: "integer", minimum: -1 },
-    maxBytes: { type: "integer", minimum: -1 },
-    duplicateWindow: duration,
-    expiresAggregates: { type: "boolean" },
-    eventSourced: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1 } },
-    deadLetter: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        stream: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
-        subjectPrefix: { type: "string", pattern: "^[^\\s*>]+$" },
-        maxAge: duration,
-        policies: { type: "object", minProperties: 1, propertyNames: { pattern: "^[A-Za-z0-9_.-]+$" }, additionalProperties: policySchema },
-      },
-    },
-    consumer: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        ackWait: duration,
-        maxDeliver: { type: "integer", minimum: 1 },
-        backoff: { type: "array", items: duration },
-        maxAckPending: { type: "integer", minimum: 1 },
-      },
-    },
-  },
-};
-
-const bucketSchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    description: { type: "string" },
-    storage: { enum: ["file", "memory"] },
-    replicas: { type: "integer", minimum: 1, maximum: 5 },
-    history: { type: "integer", minimum: 1, maximum: 64 },
-    ttl: duration,
-    maxBytes: { type: "integer", minimum: -1 },
-    maxValueBytes: { type: "integer", minimum: -1 },
-  },
-};
-
-const jetStreamExtensionSchema = {
-  type: "object",
-  required: ["streams"],
-  additionalProperties: false,
-  properties: {
-    streams: {
-      type: "object",
-      minProperties: 1,
-      propertyNames: { pattern: "^[A-Za-z0-9_-]+$" },
-      additionalProperties: streamSchema,
-    },
-    buckets: {
-      type: "object",
-      propertyNames: { pattern: "^[A-Za-z0-9_-]+$" },
-      additionalProperties: bucketSchema,
-    },
-  },
-};
-
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-const validateMessageExtension = ajv.compile(messageExtensionSchema);
-const validateJetStreamExtension = ajv.compile(jetStreamExtensionSchema);
+import { jetStreamExtension, messageExtension } from "./own-schemas.js";
+import { precompiledValidator } from "./precompiled-validators.js";
 
 /** A problem in an extension: what is wrong and the JSON pointer below the extension where it is. */
 export interface ExtensionProblem {
@@ -178,11 +38,12 @@ export interface MessageExtension {
 /** Check and normalise the `x-evc` of a message (undefined when the message has none); `defaultMode` applies when it declares no compatibility. */
 export function readMessageExtension(value: unknown, defaultMode: CompatibilityMode = "BACKWARD"): MessageExtensionResult {
   if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" }, downcast: { kind: "none" } }, problems: [] };
-  if (!validateMessageExtension(value)) {
+  const validate = precompiledValidator(messageExtension.name);
+  if (!validate(value)) {
     const raw = (value as { version?: unknown } | null)?.version;
     const version = Number.isInteger(raw) && (raw as number) >= 1 ? (raw as number) : 1;
     const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" }, downcast: { kind: "none" } };
-    return { value: fallback, problems: problems(validateMessageExtension.errors) };
+    return { value: fallback, problems: problems(validate.errors) };
   }
   const extension = value as { version?: number; compatibility?: CompatibilityMode; upcast?: "function" | RawStep[]; downcast?: "function" | "inverse" | RawStep[] };
   const upcast = conversionOf(extension.upcast);
@@ -215,7 +76,8 @@ export interface JetStreamExtension {
 
 /** Check and normalise a document's `x-evc-jetstream` into stream and bucket specs, defaults applied. */
 export function readJetStreamExtension(value: unknown): ExtensionResult<JetStreamExtension> {
-  if (!validateJetStreamExtension(value)) return { problems: problems(validateJetStreamExtension.errors) };
+  const validate = precompiledValidator(jetStreamExtension.name);
+  if (!validate(value)) return { problems: problems(validate.errors) };
   const { streams, buckets = {} } = value as { streams: Record<string, RawStream>; buckets?: Record<string, RawBucket> };
   const streamReplicas = Math.max(...Object.values(streams).map((raw) => raw.replicas ?? 1));
   const limits = [

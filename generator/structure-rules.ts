@@ -26,7 +26,7 @@ type RuleFunction = (input: unknown, options: unknown, context: CheckContext) =>
  * once per document (other rules that validate with `schema`, such as examples against a payload schema
  * whose `$id` must not reach another document, keep their instances per document). The rules override only
  * `given` (the whole document, as the parser's; spectral asks for it) and `then`: their message, severity,
- * formats and `resolved` stay the parser's. Throws `MetaSchemaValidatorMissingError` when the tool package was
+ * formats and `resolved` stay the parser's. Throws `PrecompiledValidatorMissingError` when the tool package was
  * not built (spectral would bury an error of the rules in one of its own).
  *
  * Two more of the parser's rules check a value against a small schema of their own with spectral's `schema`

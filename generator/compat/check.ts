@@ -4,7 +4,7 @@
  * readers read new events: walk from the new schema to each old one), FULL (both), each against
  * the latest earlier schema or, `_TRANSITIVE`, against all; NONE checks nothing.
  */
-import { compatibilityModes as specModes } from "../extensions.js";
+import { compatibilityModes as specModes } from "../own-schemas.js";
 import type { CompatibilityMode, JsonSchema } from "@evc/runtime/codegen";
 import { SchemaDiffer, type CompatibilityPolicy } from "./differ.js";
 import type { Difference } from "./difference.js";
