@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isScalar, visit } from "yaml";
 import type { DiagnosticSink } from "./diagnostics.js";
+import { forEachMapping, stringOf } from "./yaml-read.js";
 import type { SourceFile, SourceFiles } from "./sources.js";
 
 /**
@@ -56,13 +56,9 @@ interface Reference {
 
 function referencesIn(file: SourceFile): Reference[] {
   const found: Reference[] = [];
-  visit(file.tree, {
-    Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.value === "$ref" && isScalar(pair.value) && typeof pair.value.value === "string") {
-        const at = file.lines.linePos(pair.value.range?.[0] ?? 0);
-        found.push({ value: pair.value.value, line: at.line, column: at.col });
-      }
-    },
+  forEachMapping(file.root, (mapping) => {
+    const value = stringOf(mapping.value);
+    if (stringOf(mapping.key) === "$ref" && value !== undefined) found.push({ value, ...file.lines.at(mapping.value.startPosition) });
   });
   return found;
 }

@@ -1,14 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import type { YAMLNode } from "@stoplight/yaml-ast-parser";
 import { pointerTokens as jsonPointerTokens } from "@evc/runtime/codegen";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
-
-/**
- * Alias expansions a YAML file may make. Real specs use a handful; a billion-laughs document
- * makes billions, which the parser would try to expand for minutes and gigabytes.
- */
-const maxAliasCount = 1_000;
+import { entryOf, itemOf, LinePositions, readYaml, stringOf } from "./yaml-read.js";
 
 /** One spec file read from disk: its text, its YAML tree with positions, and its JSON value. */
 export interface SourceFile {
@@ -18,11 +13,12 @@ export interface SourceFile {
   readonly display: string;
   readonly text: string;
   readonly json: unknown;
-  readonly tree: Document.Parsed;
-  readonly lines: LineCounter;
+  /** The YAML tree as the parser reads it (`yaml-read.ts`); undefined for an empty file. */
+  readonly root: YAMLNode | undefined;
+  readonly lines: LinePositions;
 }
 
-/** Reads spec files once, guards them against YAML bombs, and maps JSON pointers back to `file:line:col`. */
+/** Reads spec files once (as the parser reads them, guarded against YAML bombs), and maps JSON pointers back to `file:line:col`. */
 export class SourceFiles {
   /** The folder relative paths start from. */
   readonly cwd: string;
@@ -82,58 +78,30 @@ export class SourceFiles {
     }
     const earlier = this.#earlier.get(absolute);
     if (earlier !== undefined && earlier.text === text && earlier.display === display) return earlier;
-    const lines = new LineCounter();
-    const tree = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
-    if (tree.errors.length > 0) {
-      for (const error of tree.errors) {
-        const at = lines.linePos(error.pos[0]);
-        sink.error("evc-yaml-syntax", `invalid YAML: ${firstLine(error.message)}`, { file: display, line: at.line, column: at.col });
-      }
+    const lines = new LinePositions(text);
+    const read = readYaml(text);
+    if ("problems" in read) {
+      for (const problem of read.problems) sink.error(problem.code, problem.message, { file: display, ...lines.at(problem.offset) });
       return undefined;
     }
-    const prototypeKeys = prototypeKeyPositions(tree, lines);
-    for (const at of prototypeKeys) {
-      sink.error("evc-prototype-key", 'key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', { file: display, ...at });
-    }
-    if (prototypeKeys.length > 0) return undefined;
-    let json: unknown;
-    try {
-      json = tree.toJS({ maxAliasCount });
-    } catch (error) {
-      const at = firstAlias(tree, lines);
-      sink.error(
-        "evc-yaml-alias-bomb",
-        `YAML aliases expand past ${maxAliasCount} nodes (${firstLine((error as Error).message)}); expand them by hand`,
-        { file: display, ...at },
-      );
-      return undefined;
-    }
-    return { path: absolute, display, text, json, tree, lines };
+    return { path: absolute, display, text, json: read.json, root: read.root, lines };
   }
 
   #locate(file: SourceFile, tokens: readonly string[], depth: number): SourceLocation {
-    let node: unknown = file.tree.contents;
-    let best = this.#position(file, node as Node | null);
+    let node: YAMLNode | undefined = file.root;
+    let best = this.#position(file, node);
     for (let index = 0; index < tokens.length; index++) {
       const token = tokens[index] as string;
-      if (isMap(node)) {
-        const reference = refOf(node);
-        if (reference !== undefined && depth < 16) {
-          const target = this.#followRef(file, reference);
-          if (target !== undefined) return this.#locate(target.file, [...target.tokens, ...tokens.slice(index)], depth + 1);
-        }
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === token);
-        if (pair === undefined) return best;
-        best = this.#position(file, pair.key as Node);
-        node = pair.value;
-      } else if (isSeq(node)) {
-        const item = node.items[Number(token)];
-        if (item === undefined || !/^\d+$/.test(token)) return best;
-        best = this.#position(file, item as Node);
-        node = item;
-      } else {
-        return best;
+      const reference = refOf(node);
+      if (reference !== undefined && depth < 16) {
+        const target = this.#followRef(file, reference);
+        if (target !== undefined) return this.#locate(target.file, [...target.tokens, ...tokens.slice(index)], depth + 1);
       }
+      const entry = entryOf(node, token);
+      const item = entry === undefined && /^\d+$/.test(token) ? itemOf(node, Number(token)) : undefined;
+      if (entry === undefined && item === undefined) return best;
+      best = this.#position(file, entry?.key ?? item);
+      node = entry === undefined ? item : (entry.value ?? undefined);
     }
     // A path that ends on a `$ref` means the thing it points to: report where that is defined.
     const reference = refOf(node);
@@ -152,10 +120,8 @@ export class SourceFiles {
     return { file: source, tokens: pointerTokens(fragment) };
   }
 
-  #position(file: SourceFile, node: Node | null | undefined): SourceLocation {
-    const offset = node?.range?.[0] ?? 0;
-    const at = file.lines.linePos(offset);
-    return { file: file.display, line: at.line, column: at.col };
+  #position(file: SourceFile, node: YAMLNode | undefined): SourceLocation {
+    return { file: file.display, ...file.lines.at(node?.startPosition ?? 0) };
   }
 }
 
@@ -165,38 +131,6 @@ export function pointerTokens(pointer: string): string[] {
   return jsonPointerTokens(decodeURIComponent(pointer.startsWith("/") ? pointer : `/${pointer}`));
 }
 
-function refOf(node: unknown): string | undefined {
-  if (!isMap(node)) return undefined;
-  const pair = node.items.find((item) => isScalar(item.key) && item.key.value === "$ref");
-  return pair !== undefined && isScalar(pair.value) && typeof pair.value.value === "string" ? pair.value.value : undefined;
-}
-
-/** Where the document has a `__proto__` key (`constructor` and `prototype` are plain properties to JSON and are handled by the emitters). */
-function prototypeKeyPositions(tree: Document.Parsed, lines: LineCounter): { line: number; column: number }[] {
-  const positions: { line: number; column: number }[] = [];
-  visit(tree, {
-    Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.value === "__proto__") {
-        const at = lines.linePos(pair.key.range?.[0] ?? 0);
-        positions.push({ line: at.line, column: at.col });
-      }
-    },
-  });
-  return positions;
-}
-
-function firstAlias(tree: Document.Parsed, lines: LineCounter): { line: number; column: number } {
-  let offset = 0;
-  visit(tree, {
-    Alias(_key, node) {
-      offset = node.range?.[0] ?? 0;
-      return visit.BREAK;
-    },
-  });
-  const at = lines.linePos(offset);
-  return { line: at.line, column: at.col };
-}
-
-function firstLine(message: string): string {
-  return (message.split("\n")[0] ?? message).replace(/\s+at line \d+, column \d+:?$/, "");
+function refOf(node: YAMLNode | undefined): string | undefined {
+  return stringOf(entryOf(node, "$ref")?.value);
 }

@@ -100,7 +100,8 @@ describe("generator - yaml bombs", () => {
     using ws = specWorkspace({ "specs/bomb.yaml": `asyncapi: 3.0.0\ninfo: { title: Bomb, version: 1.0.0 }\nx-bomb:\n${laughs(9).replace(/^/gm, "  ")}\n` });
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^specs\/bomb\.yaml:\d+:\d+: error: YAML aliases expand past 1000 nodes .*\(evc-yaml-alias-bomb\)$/m);
+    // The first alias: `*a`, in the list of `b`, the fifth line.
+    expect(stderr).toMatch(/^specs\/bomb\.yaml:5:10: error: YAML aliases would be expanded more than 1000 times; expand them by hand \(evc-yaml-alias-bomb\)$/m);
   });
 
   test("a bomb in a $ref'd file is rejected too", async () => {
@@ -110,7 +111,7 @@ describe("generator - yaml bombs", () => {
     });
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^specs\/parts\/bomb\.yaml:\d+:\d+: error: YAML aliases expand past/m);
+    expect(stderr).toMatch(/^specs\/parts\/bomb\.yaml:2:8: error: YAML aliases would be expanded more than 1000 times/m);
   });
 
   test("a few aliases, as real specs use them, are fine", async () => {

@@ -1,0 +1,240 @@
+/**
+ * Reads a YAML file as `@asyncapi/parser` reads it: the syntax tree of `@stoplight/yaml-ast-parser`
+ * and the JSON value `@stoplight/yaml` builds from it (scalars typed, merge keys merged), so that the
+ * value evc checks is the value the parser checks, and the parser's YAML code has run once when it
+ * starts. Unlike the parser, it refuses what would hurt: an alias bomb (before expanding anything), an
+ * alias inside its own anchor, a duplicate key and a `__proto__` key, each with its place.
+ */
+import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat, ScalarType, type YAMLAnchorReference, type YAMLMapping, type YAMLNode, type YAMLScalar } from "@stoplight/yaml-ast-parser";
+
+/**
+ * How many times aliases may be expanded in one file, nested ones as often as their enclosing ones are.
+ * Real specs expand a handful; a billion-laughs document expands billions, which the parser would try
+ * for minutes and gigabytes.
+ */
+export const maxAliasExpansions = 1_000;
+
+/** A problem of a YAML text, at an offset into it. */
+export interface YamlProblem {
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-prototype-key";
+  readonly message: string;
+  readonly offset: number;
+}
+
+/** A YAML text read: its tree (undefined for an empty text) and JSON value, or what is wrong with it. */
+export type YamlRead = { readonly root: YAMLNode | undefined; readonly json: unknown } | { readonly problems: readonly YamlProblem[] };
+
+/** Read a YAML text into its tree and JSON value; syntax errors, alias bombs, duplicate and `__proto__` keys are problems. */
+export function readYaml(text: string): YamlRead {
+  let root: YAMLNode | undefined;
+  try {
+    root = load(text, { ignoreDuplicateKeys: true }) as YAMLNode | undefined;
+  } catch (error) {
+    const mark = (error as { mark?: { position?: number } }).mark;
+    return { problems: [{ code: "evc-yaml-syntax", message: `invalid YAML: ${(error as { reason?: string }).reason ?? (error as Error).message}`, offset: mark?.position ?? 0 }] };
+  }
+  const syntax = (root?.errors ?? []).filter((error) => !error.isWarning);
+  if (syntax.length > 0) return { problems: syntax.map((error) => ({ code: "evc-yaml-syntax", message: `invalid YAML: ${error.reason}`, offset: error.mark.position })) };
+  if (root === undefined) return { root, json: null };
+  const keys = keyProblems(root);
+  if (keys.length > 0) return { problems: keys };
+  const bomb = aliasBomb(root);
+  if (bomb !== undefined) return { problems: [bomb] };
+  return { root, json: valueOf(root) };
+}
+
+/** The mapping of a key in a map node, following an alias to the map it names. */
+export function entryOf(node: YAMLNode | null | undefined, key: string): YAMLMapping | undefined {
+  const map = resolved(node);
+  if (map?.kind !== Kind.MAP) return undefined;
+  return (map.mappings as YAMLMapping[]).find((mapping) => mapping.key?.kind === Kind.SCALAR && keyOf(mapping.key) === key);
+}
+
+/** The item at an index of a sequence node, following an alias to the sequence it names. */
+export function itemOf(node: YAMLNode | null | undefined, index: number): YAMLNode | undefined {
+  const sequence = resolved(node);
+  if (sequence?.kind !== Kind.SEQ) return undefined;
+  return (sequence as YAMLSequenceNode).items[index] ?? undefined;
+}
+
+/** The string a scalar node holds, undefined for any other node or a scalar of another type. */
+export function stringOf(node: YAMLNode | null | undefined): string | undefined {
+  const value = node?.kind === Kind.SCALAR ? scalarValue(node as YAMLScalar) : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Call `visit` with every key-value mapping of the tree as written (aliases not expanded). */
+export function forEachMapping(root: YAMLNode | undefined, visit: (mapping: YAMLMapping) => void): void {
+  for (const node of nodesOf(root)) {
+    if (node.kind === Kind.MAP) for (const mapping of node.mappings as YAMLMapping[]) visit(mapping);
+  }
+}
+
+/** Maps offsets into a text to 1-based lines and columns. */
+export class LinePositions {
+  readonly #starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) this.#starts.push(index + 1);
+  }
+
+  /** The line and column (both from 1) of an offset. */
+  at(offset: number): { line: number; column: number } {
+    let low = 0;
+    let high = this.#starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.#starts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - (this.#starts[low] as number) + 1 };
+  }
+}
+
+function resolved(node: YAMLNode | null | undefined): YAMLNode | undefined {
+  let current = node ?? undefined;
+  for (let hops = 0; current?.kind === Kind.ANCHOR_REF && hops < 16; hops++) current = (current as YAMLAnchorReference).value ?? undefined;
+  return current;
+}
+
+/** A scalar's value as `@stoplight/yaml` gives it: null, boolean, number or string (integers past 2^53 as the nearest number). */
+function scalarValue(node: YAMLScalar): unknown {
+  switch (determineScalarType(node)) {
+    case ScalarType.null:
+      return null;
+    case ScalarType.bool:
+      return parseYamlBoolean(node.value);
+    case ScalarType.int:
+      return Number(parseYamlBigInteger(node.value));
+    case ScalarType.float:
+      return parseYamlFloat(node.value);
+    default:
+      return String(node.value);
+  }
+}
+
+/** A key as the parser names the property: its scalar value as a string (`200`, `true`). */
+function keyOf(key: YAMLScalar): string {
+  return String(scalarValue(key));
+}
+
+/** Duplicate keys in one mapping and `__proto__` keys, where the (second) key is written. */
+function keyProblems(root: YAMLNode): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  for (const node of nodesOf(root)) {
+    if (node.kind !== Kind.MAP) continue;
+    const seen = new Set<string>();
+    for (const mapping of node.mappings as YAMLMapping[]) {
+      if (mapping.key?.kind !== Kind.SCALAR) continue;
+      const key = keyOf(mapping.key);
+      if (key === "__proto__") {
+        problems.push({ code: "evc-prototype-key", message: 'key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', offset: mapping.key.startPosition });
+      } else if (key !== "<<" && seen.has(key)) {
+        problems.push({ code: "evc-yaml-syntax", message: `invalid YAML: key "${key}" appears twice in this mapping`, offset: mapping.key.startPosition });
+      }
+      seen.add(key);
+    }
+  }
+  return problems.sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * An alias inside the node its anchor names (it would expand for ever), or, when expanding the tree would
+ * expand aliases more than {@link maxAliasExpansions} times, the first alias; counted without expanding
+ * anything (each node's count is taken once).
+ */
+function aliasBomb(root: YAMLNode): YamlProblem | undefined {
+  const counts = new Map<YAMLNode, number>();
+  const open = new Set<YAMLNode>();
+  let loop: YamlProblem | undefined;
+  const count = (node: YAMLNode | null | undefined): number => {
+    if (node === null || node === undefined || loop !== undefined) return 0;
+    const known = counts.get(node);
+    if (known !== undefined) return known;
+    open.add(node);
+    let sum = 0;
+    if (node.kind === Kind.ANCHOR_REF) {
+      const alias = node as YAMLAnchorReference;
+      if (alias.value !== null && alias.value !== undefined && open.has(alias.value)) {
+        loop = { code: "evc-yaml-alias-bomb", message: `YAML alias *${alias.referencesAnchor} is inside the node its anchor names, so it would expand for ever; write the value out`, offset: aliasStart(alias) };
+      } else sum = 1 + count(alias.value);
+    } else if (node.kind === Kind.MAP) {
+      for (const mapping of node.mappings as YAMLMapping[]) sum += count(mapping.value);
+    } else if (node.kind === Kind.SEQ) {
+      for (const item of (node as YAMLSequenceNode).items) sum += count(item);
+    }
+    open.delete(node);
+    const capped = Math.min(sum, maxAliasExpansions + 1);
+    counts.set(node, capped);
+    return capped;
+  };
+  const total = count(root);
+  if (loop !== undefined) return loop;
+  if (total <= maxAliasExpansions) return undefined;
+  const first = [...nodesOf(root)].find((node) => node.kind === Kind.ANCHOR_REF);
+  return { code: "evc-yaml-alias-bomb", message: `YAML aliases would be expanded more than ${maxAliasExpansions} times; expand them by hand`, offset: first === undefined ? 0 : aliasStart(first) };
+}
+
+/** Where an alias is written: its `*` (the parser's node starts at the name after it). */
+function aliasStart(alias: YAMLNode): number {
+  return Math.max(0, alias.startPosition - 1);
+}
+
+type YAMLSequenceNode = YAMLNode & { items: (YAMLNode | null)[] };
+
+/** Every node of the tree as written, aliases not expanded (an alias is a node of its own). */
+function* nodesOf(root: YAMLNode | undefined): Generator<YAMLNode> {
+  const pending: (YAMLNode | null | undefined)[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (node === null || node === undefined) continue;
+    yield node;
+    // Children pushed last first, so that they come in the order they are written.
+    if (node.kind === Kind.MAP) for (const mapping of [...(node.mappings as YAMLMapping[])].reverse()) pending.push(mapping.value);
+    else if (node.kind === Kind.SEQ) pending.push(...[...(node as YAMLSequenceNode).items].reverse());
+  }
+}
+
+/**
+ * The JSON value of a node as `@stoplight/yaml` builds it for the parser: a merge key assigns what it
+ * merges where it is written (the earlier of a list of sources winning), and a key written out moves to
+ * the end, as it does in the parser's ordered objects.
+ */
+function valueOf(node: YAMLNode | null | undefined): unknown {
+  if (node === null || node === undefined) return null;
+  switch (node.kind) {
+    case Kind.SCALAR:
+      return scalarValue(node as YAMLScalar);
+    case Kind.SEQ:
+      return (node as YAMLSequenceNode).items.map((item) => valueOf(item));
+    case Kind.ANCHOR_REF:
+      return valueOf((node as YAMLAnchorReference).value);
+    case Kind.MAP: {
+      const map: Record<string, unknown> = {};
+      for (const mapping of node.mappings as YAMLMapping[]) {
+        if (mapping.key?.kind !== Kind.SCALAR) continue;
+        const key = keyOf(mapping.key);
+        if (key === "<<") {
+          Object.assign(map, merged(valueOf(mapping.value)));
+        } else {
+          delete map[key];
+          map[key] = valueOf(mapping.value);
+        }
+      }
+      return map;
+    }
+    default:
+      return null;
+  }
+}
+
+/** What a merge key merges: a map, or a list of maps of which the earlier win, keys in the order they first come. */
+function merged(value: unknown): object | null {
+  if (!Array.isArray(value)) return typeof value === "object" && value !== null ? value : null;
+  const into: Record<string, unknown> = {};
+  for (const item of value) {
+    if (typeof item !== "object" || item === null) continue;
+    for (const [key, entry] of Object.entries(item)) if (!Object.hasOwn(into, key)) into[key] = entry;
+  }
+  return into;
+}

@@ -1,0 +1,130 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { parseWithPointers } from "@stoplight/yaml";
+import { describe, expect, test } from "vitest";
+import { LinePositions, readYaml, type YamlRead } from "../../generator/yaml-read.js";
+
+const corpus = resolve(import.meta.dirname, "../../../shared/corpus/asyncapi");
+const seeds = resolve(import.meta.dirname, "../../asyncapi");
+
+/** What the parser's spectral document holds for a text: `@stoplight/yaml` with spectral's options (`@stoplight/spectral-parsers`). */
+function parserValue(text: string): unknown {
+  return parseWithPointers(text, { ignoreDuplicateKeys: false, mergeKeys: true, preserveKeyOrder: true, attachComments: false }).data;
+}
+
+/** A value copied into plain objects, keys in the order the (possibly proxied) object lists them. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.keys(value).map((key) => [key, plain((value as Record<string, unknown>)[key])]));
+}
+
+function valueOf(read: YamlRead): unknown {
+  if ("problems" in read) throw new Error(`unexpected problems: ${JSON.stringify(read.problems)}`);
+  return read.json;
+}
+
+function problemsOf(text: string) {
+  const read = readYaml(text);
+  if (!("problems" in read)) throw new Error("expected problems");
+  const lines = new LinePositions(text);
+  return read.problems.map(({ code, message, offset }) => ({ code, message, ...lines.at(offset) }));
+}
+
+const yamlFiles = (folder: string) =>
+  readdirSync(folder, { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.(ya?ml|json)$/.test(file))
+    .map((file) => resolve(folder, file));
+
+describe("generator - YAML read as the parser reads it", () => {
+  const documents = [...yamlFiles(corpus), ...yamlFiles(seeds)];
+
+  test("every document of the corpus and the seeds has the value the parser's document has, keys in the same order", () => {
+    expect(documents.length).toBeGreaterThan(50);
+    for (const file of documents) {
+      const text = readFileSync(file, "utf8");
+      const ours = plain(valueOf(readYaml(text)));
+      const theirs = plain(parserValue(text));
+      expect(isDeepStrictEqual(ours, theirs), file).toBe(true);
+      expect(JSON.stringify(ours), file).toBe(JSON.stringify(theirs));
+    }
+  });
+
+  test("scalars, keys, merge keys and aliases come out as the parser's", () => {
+    const text = [
+      "base: &base { a: 1, b: two }",
+      "other: &other { b: 3, c: [x, y] }",
+      "merged: { a: 0, <<: *base, d: 4 }",
+      "mergedList: { <<: [*other, *base], a: 9 }",
+      "props: &props { toString: 1, constructor: 2 }",
+      "mergedProps: { <<: [*props, *base] }",
+      "scalars: [0x1F, 0o17, 1e3, .5, .inf, -.inf, ~, null, true, False, '007', \"12\", 2024-01-01, 123456789012345678901]",
+      "200: ok",
+      "true: yes",
+      "1.0: float key",
+      "aliased: [*base, *base]",
+      "empty:",
+      "block: |\n  two\n  lines",
+    ].join("\n");
+    const ours = plain(valueOf(readYaml(text)));
+    const theirs = plain(parserValue(text));
+    expect(ours).toEqual(theirs);
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+    expect(ours).toMatchObject({ merged: { a: 1, b: "two", d: 4 }, mergedList: { b: 3, c: ["x", "y"], a: 9 }, "200": "ok", empty: null });
+  });
+
+  test("an empty text is null", () => {
+    expect(valueOf(readYaml(""))).toBeNull();
+    expect(valueOf(readYaml("# nothing but a comment\n"))).toBeNull();
+  });
+
+  test("a syntax error is a problem at its place", () => {
+    expect(problemsOf("a: 1\nb: [1, 2\nc: 3\n")[0]).toMatchObject({ code: "evc-yaml-syntax", message: expect.stringMatching(/^invalid YAML: /), line: 3 });
+    expect(problemsOf("a: 1\n  b: 2\n")[0]).toMatchObject({ code: "evc-yaml-syntax", line: 2 });
+  });
+
+  test("a key written twice in one mapping is a problem at the second, also where the parser would merge (`<<` may repeat)", () => {
+    expect(problemsOf("a: 1\nnested:\n  x: 1\n  y: 2\n  x: 3\n")).toEqual([{ code: "evc-yaml-syntax", message: 'invalid YAML: key "x" appears twice in this mapping', line: 5, column: 3 }]);
+    expect(problemsOf("200: a\n'200': b\n")).toEqual([{ code: "evc-yaml-syntax", message: 'invalid YAML: key "200" appears twice in this mapping', line: 2, column: 1 }]);
+    expect(valueOf(readYaml("a: &a { x: 1 }\nb: &b { y: 2 }\nc: { <<: *a, <<: *b }\n"))).toEqual({ a: { x: 1 }, b: { y: 2 }, c: { x: 1, y: 2 } });
+  });
+
+  test("a __proto__ key is refused wherever it is, merged or not", () => {
+    expect(problemsOf("a:\n  - __proto__: { polluted: true }\n")).toEqual([
+      { code: "evc-prototype-key", message: 'key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', line: 2, column: 5 },
+    ]);
+    expect(problemsOf('x: &x { "__proto__": 1 }\ny: { <<: *x }\n').map(({ code, line }) => ({ code, line }))).toEqual([{ code: "evc-prototype-key", line: 1 }]);
+  });
+
+  test("aliases are counted without being expanded: a bomb of 40 levels (9^40 expansions) is refused at its first alias", () => {
+    const lines = ['a0: &a0 ["lol","lol"]'];
+    for (let level = 1; level <= 40; level++) lines.push(`a${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(", ")}]`);
+    expect(problemsOf(lines.join("\n"))).toEqual([{ code: "evc-yaml-alias-bomb", message: "YAML aliases would be expanded more than 1000 times; expand them by hand", line: 2, column: 10 }]);
+  });
+
+  test("a thousand expansions are fine, a thousand and one are not", () => {
+    const aliases = (count: number) => `a: &a { x: 1 }\nlist: [${Array(count).fill("*a").join(", ")}]\n`;
+    expect((valueOf(readYaml(aliases(1000))) as { list: unknown[] }).list).toHaveLength(1000);
+    expect(problemsOf(aliases(1001))[0]?.code).toBe("evc-yaml-alias-bomb");
+  });
+
+  test("an alias inside the node its anchor names is refused at the alias", () => {
+    expect(problemsOf("a: &a\n  self: *a\n")).toEqual([
+      { code: "evc-yaml-alias-bomb", message: "YAML alias *a is inside the node its anchor names, so it would expand for ever; write the value out", line: 2, column: 9 },
+    ]);
+  });
+
+  test("positions are 1-based lines and columns", () => {
+    const lines = new LinePositions("ab\ncd\n\nef");
+    expect([0, 1, 3, 4, 6, 7, 8].map((offset) => lines.at(offset))).toEqual([
+      { line: 1, column: 1 },
+      { line: 1, column: 2 },
+      { line: 2, column: 1 },
+      { line: 2, column: 2 },
+      { line: 3, column: 1 },
+      { line: 4, column: 1 },
+      { line: 4, column: 2 },
+    ]);
+  });
+});
