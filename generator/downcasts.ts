@@ -9,7 +9,7 @@
 import { formatIssues } from "@evc/runtime/errors";
 import { projectOnto } from "@evc/runtime/projection";
 import { isPlainObject, stepsDowncaster, type JsonObject, type JsonValue, type UpcastStep } from "@evc/runtime/codegen";
-import { checkCompatibility, type CompatibilityFinding } from "./compat/index.js";
+import { checkCompatibility, type CompatibilityFinding } from "./compat/check.js";
 import type { SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import type { EventModel } from "./model.js";

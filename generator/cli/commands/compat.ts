@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkCompatibility } from "../../compat/index.js";
+import { checkCompatibility } from "../../compat/check.js";
 import { DiagnosticSink, type SourceLocation } from "../../diagnostics.js";
 import { SourceFiles } from "../../sources.js";
 import { isPlainObject, type JsonSchema } from "@evc/runtime/codegen";
