@@ -12,7 +12,7 @@ import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean,
  * Real specs expand a handful; a billion-laughs document expands billions, which the parser would try
  * for minutes and gigabytes.
  */
-export const maxAliasExpansions = 1_000;
+const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
