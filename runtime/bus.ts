@@ -9,7 +9,7 @@ import { checkId } from "./identifiers.js";
 import { credentialOptions, maskUrl, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ContractError } from "./errors.js";
 import { AckInbox } from "./ack-inbox.js";
-import { publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
+import { defaultMaxPayload, publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { parseServerVersion, type ServerVersion } from "./server-features.js";
@@ -207,7 +207,7 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
         server: this.server,
         telemetry: this.telemetry,
         flush: () => this.connection.flush(),
-        maxPayload: () => this.connection.info?.max_payload ?? 1024 * 1024,
+        maxPayload: () => this.connection.info?.max_payload ?? defaultMaxPayload,
         create: (source, init, causedBy) => this.create(source, init as CreateInit<EventInstance>, { causedBy }) as EventInstance,
       },
       patterns,
@@ -238,6 +238,11 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   }
 
   #publishSettings() {
-    return { attemptTimeoutMs: this.#settings.publishTimeoutMs, retryForMs: this.#settings.publishRetryMs, maxInFlight: this.#settings.maxInFlight };
+    return {
+      attemptTimeoutMs: this.#settings.publishTimeoutMs,
+      retryForMs: this.#settings.publishRetryMs,
+      maxInFlight: this.#settings.maxInFlight,
+      maxPayload: this.connection.info?.max_payload ?? defaultMaxPayload,
+    };
   }
 }

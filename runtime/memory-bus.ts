@@ -14,7 +14,7 @@ import { checkId } from "./identifiers.js";
 import type { ClockMode } from "./memory-clock.js";
 import { MemoryBroker } from "./memory-broker.js";
 import { MemorySubscription } from "./memory-subscription.js";
-import { publishAll, requirePlainWriters, resolvePlainEvent, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
+import { defaultMaxPayload, payloadTooLarge, publishAll, requirePlainWriters, resolvePlainEvent, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
 import type { HeardMessage, MessageSource } from "./stream-reader.js";
 import type { EventHandler, SubscribeOptions } from "./subscribe.js";
@@ -37,7 +37,7 @@ export interface MemoryBusOptions<Events = unknown> {
   readonly clock?: ClockMode;
   /** Share the streams and consumers of another bus (another service in the same test); default a broker of its own. */
   readonly broker?: MemoryBroker;
-  /** The largest dead-letter copy kept whole; a larger one is kept by reference, as on a server with this `max_payload`. Default 1 MiB. */
+  /** The `max_payload` of the server this bus stands for: a larger event fails to publish (`PayloadTooLargeError`), a larger dead-letter copy is kept by reference. Default 1 MiB, NATS's default. */
   readonly maxPayload?: number;
 }
 
@@ -80,7 +80,7 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
     this.broker = options.broker ?? new MemoryBroker(options.registry.topology, options.clock);
     this.messages = this.broker.streams;
     this.#source = source;
-    this.#maxPayload = options.maxPayload ?? 1024 * 1024;
+    this.#maxPayload = options.maxPayload ?? defaultMaxPayload;
   }
 
   publish(event: EventInstance): Promise<PublishAck> {
@@ -101,6 +101,8 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
     const { contract, json } = resolvePlainEvent(this.registry, event);
     return this.telemetry.publish(contract, json, async (trace) => {
       const encoded = encodeEvent(contract, json, { source: this.#source, trace });
+      const tooLarge = payloadTooLarge(encoded, contract, this.#maxPayload);
+      if (tooLarge !== undefined) throw tooLarge;
       const { message, duplicate } = this.broker.publish(encoded.subject, encoded.headers, encoded.body, encoded.id);
       return { id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: message.stream, seq: message.seq, duplicate };
     });

@@ -6,6 +6,7 @@
  * flight and reports a result per event.
  */
 import type { PubAck } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { AckTimeoutError, NoStreamResponseError, type AckInbox } from "./ack-inbox.js";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,6 +32,47 @@ export class PublishTimeoutError extends ContractError {
     this.name = "PublishTimeoutError";
     this.id = id;
   }
+}
+
+/** NATS's default `max_payload` (1 MiB), assumed while the server has not said its own. */
+export const defaultMaxPayload = 1024 * 1024;
+
+/** Thrown when an event, with its headers, is larger than the server's `max_payload`; nothing was sent. */
+export class PayloadTooLargeError extends ContractError {
+  readonly id: string;
+  readonly type: string;
+  readonly version: number;
+  /** The size of the message: body and headers, in bytes. */
+  readonly bytes: number;
+  /** The server's `max_payload`, in bytes. */
+  readonly limit: number;
+
+  constructor(encoded: EncodedEvent, contract: EventContract, bytes: number, limit: number) {
+    super(
+      `event "${contract.type}" v${contract.version} (id ${encoded.id}) is ${bytes} bytes with its headers, past the server's max_payload of ${limit} bytes; nothing was sent: keep large data out of the event (store it and send a reference to it) or raise the server's max_payload`,
+    );
+    this.name = "PayloadTooLargeError";
+    this.id = encoded.id;
+    this.type = contract.type;
+    this.version = contract.version;
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}
+
+/** `PayloadTooLargeError` when the encoded event, body and headers as the client counts them, is past `limit` bytes; undefined when it fits. */
+export function payloadTooLarge(encoded: EncodedEvent, contract: EventContract, limit: number): PayloadTooLargeError | undefined {
+  const bytes = encoded.body.length + headerBytes(encoded.headers);
+  return bytes <= limit ? undefined : new PayloadTooLargeError(encoded, contract, bytes, limit);
+}
+
+/** The size of a header block as NATS sends it: `NATS/1.0`, a `key: value` line per value, a blank line. */
+export function headerBytes(headers: MsgHdrs): number {
+  let bytes = "NATS/1.0\r\n\r\n".length;
+  for (const key of headers.keys()) {
+    for (const value of headers.values(key)) bytes += Buffer.byteLength(key) + Buffer.byteLength(value) + 4;
+  }
+  return bytes;
 }
 
 /** Thrown when an event of an event-sourced aggregate type is published around the event store; nothing was sent. */
@@ -59,6 +101,8 @@ export interface PublishSettings {
   readonly retryForMs: number;
   /** Publishes a batch keeps in flight at once. */
   readonly maxInFlight: number;
+  /** The server's `max_payload`: a larger message fails with `PayloadTooLargeError`. */
+  readonly maxPayload: number;
 }
 
 /** The contract and JSON of something to publish; throws `UnknownEventError` or `ArgumentError`. */
@@ -103,7 +147,7 @@ export function sendEvent(inbox: AckInbox, encoded: EncodedEvent, contract: Even
   // The first attempt goes out without an async frame of its own, and without closures made per call: most publishes need no retry.
   return sendOnce(inbox, encoded, settings).then(
     (ack) => ackOf(encoded, contract, ack),
-    (error: unknown) => retry(error, inbox, deadline, encoded, settings).then((ack) => ackOf(encoded, contract, ack)),
+    (error: unknown) => retry(payloadTooLarge(encoded, contract, settings.maxPayload) ?? error, inbox, deadline, encoded, settings).then((ack) => ackOf(encoded, contract, ack)),
   );
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { encodeEvent, EventHistory, EventSourcedPublishError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification } from "@evc/runtime";
+import { encodeEvent, EventHistory, EventSourcedPublishError, PayloadTooLargeError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification } from "@evc/runtime";
 import { SuspensionManager, type ResponseHost } from "@evc/runtime/saga";
 
 /** The bus under test and what the suite needs around it. */
@@ -104,6 +104,25 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect((error as ValidationError).message).toMatch(/"record-created" v2: .*\/data\/createdBy must be string/);
       expect(() => bus().create(sdk.RecordCreated, { aggregateId: table, data: { tableId: table, recordId: "r-1", fields: {} } } as never)).toThrowError(/\/data must have required property 'createdBy'/);
       expect(await new EventHistory(bus()).getEventHistory("record-created", 5)).toEqual([]);
+    });
+
+    test("an event past the server's max_payload (1 MiB here) is refused before it is sent, naming its size and the limit; alone or in a batch, nothing of it is stored", async () => {
+      const table = tableId();
+      const large = bus().create(sdk.RecordCreated, { aggregateId: table, data: { tableId: table, recordId: "r-large", fields: { notes: "x".repeat(1024 * 1024) }, createdBy: "ada" } });
+      const error = await bus().publish(large).then(() => undefined, (failure: unknown) => failure);
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      const tooLarge = error as PayloadTooLargeError;
+      expect(tooLarge).toMatchObject({ id: large.id, type: "record-created", version: 2, limit: 1024 * 1024 });
+      expect(tooLarge.bytes).toBeGreaterThan(1024 * 1024 + 100);
+      expect(tooLarge.bytes).toBeLessThan(1024 * 1024 + 4096);
+      expect(tooLarge.message).toBe(
+        `event "record-created" v2 (id ${large.id}) is ${tooLarge.bytes} bytes with its headers, past the server's max_payload of ${1024 * 1024} bytes; nothing was sent: keep large data out of the event (store it and send a reference to it) or raise the server's max_payload`,
+      );
+      const small = recordV2(table);
+      const results = await bus().publishBatch([large, small]);
+      expect(results[0]?.ok === false && results[0].error).toBeInstanceOf(PayloadTooLargeError);
+      expect(results[1]).toMatchObject({ ok: true, ack: { id: small.id, seq: 1 } });
+      expect((await new EventHistory(bus()).getEventHistory<sdk.RecordCreatedV2>("record-created", 5)).map((stored) => stored.event.id)).toEqual([small.id]);
     });
 
     test("publishBatch reports one result per event, in order, a refused event among stored ones", async () => {
