@@ -16,6 +16,7 @@ import { MemoryBroker } from "./memory-broker.js";
 import { MemorySubscription } from "./memory-subscription.js";
 import { defaultMaxPayload, payloadTooLarge, publishAll, requirePlainWriters, resolvePlainEvent, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
+import type { RuntimeMetrics } from "./metrics.js";
 import type { HeardMessage, MessageSource } from "./stream-reader.js";
 import type { EventHandler, SubscribeOptions } from "./subscribe.js";
 import { Telemetry } from "./telemetry.js";
@@ -37,6 +38,8 @@ export interface MemoryBusOptions<Events = unknown> {
   readonly clock?: ClockMode;
   /** Share the streams and consumers of another bus (another service in the same test); default a broker of its own. */
   readonly broker?: MemoryBroker;
+  /** Where the bus's metrics go, as `connect`'s `metrics` (`createMetrics()` of `@evc/runtime/metrics`); `false`, the default, records none. */
+  readonly metrics?: RuntimeMetrics | false;
   /** The `max_payload` of the server this bus stands for: a larger event fails to publish (`PayloadTooLargeError`), a larger dead-letter copy is kept by reference. Default 1 MiB, NATS's default. */
   readonly maxPayload?: number;
 }
@@ -64,8 +67,10 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
   readonly broker: MemoryBroker;
   /** The stored messages of the streams, for reading back (history). */
   readonly messages: MessageSource;
-  /** The spans the bus records (no metrics). */
-  readonly telemetry = new Telemetry(undefined);
+  /** The metrics the bus records into, if it was given any. */
+  readonly metrics: RuntimeMetrics | undefined;
+  /** The spans and metrics the bus records. */
+  readonly telemetry: Telemetry;
   readonly #source: string;
   readonly #maxPayload: number;
   readonly #ownBroker: boolean;
@@ -81,6 +86,8 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
     this.messages = this.broker.streams;
     this.#source = source;
     this.#maxPayload = options.maxPayload ?? defaultMaxPayload;
+    this.metrics = options.metrics === false ? undefined : options.metrics;
+    this.telemetry = new Telemetry(this.metrics);
   }
 
   publish(event: EventInstance): Promise<PublishAck> {

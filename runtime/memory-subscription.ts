@@ -61,7 +61,14 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     this.#breaker =
       options.circuitBreaker === undefined
         ? undefined
-        : new CircuitBreaker(options.circuitBreaker, (state, failures) => this.#notifier.emit({ type: "circuit_state", state, failures }), () => host.broker.clock.now());
+        : new CircuitBreaker(
+            options.circuitBreaker,
+            (state, failures) => {
+              host.telemetry.metrics?.circuitOpen(options.durable, state !== "closed");
+              this.#notifier.emit({ type: "circuit_state", state, failures });
+            },
+            () => host.broker.clock.now(),
+          );
   }
 
   /** Whether it can take another delivery now: started and under its concurrency. */

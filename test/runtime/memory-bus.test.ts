@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from "vitest";
 import { AutomationTriggered, RecordCreated, registry, type LatestEvents, type RecordCreatedV2 } from "@evc/seeds";
-import { defaultDurableName, type EventBusApi } from "@evc/runtime";
+import { defaultDurableName, type EventBusApi, type RuntimeMetrics } from "@evc/runtime";
+import { createMetrics } from "@evc/runtime/metrics";
 import { createMemoryBus, MemoryBusClosedError, NoStreamError } from "@evc/runtime/memory";
 import { collect } from "../behaviour/bus-behaviour.js";
 
@@ -68,6 +69,63 @@ describe("in-memory bus - virtual clock and settled()", () => {
     expect(notifications.flatMap((note) => (note.type === "circuit_state" ? [note.state] : []))).toEqual(["open", "half_open", "closed"]);
     expect(bus.now() - before).toBe(5_000);
     expect(await bus.listDeadLetters("LATECHFORCE_DLQ")).toEqual([]);
+    await bus.close();
+  });
+});
+
+describe("in-memory bus - metrics", () => {
+  test("with metrics, it records what EventBus records: publishes by outcome, deliveries by outcome, handlers in flight, the circuit", async () => {
+    const calls: string[] = [];
+    const metrics: RuntimeMetrics = {
+      published: (type, version, outcome) => void calls.push(`published ${type} v${version} ${outcome}`),
+      consumed: (type, subscription, outcome, seconds) => void calls.push(`consumed ${type} ${subscription} ${outcome}${seconds === undefined ? "" : " timed"}`),
+      inFlight: (subscription, delta) => void calls.push(`in flight ${subscription} ${delta}`),
+      circuitOpen: (subscription, open) => void calls.push(`circuit ${subscription} ${open ? "open" : "closed"}`),
+    };
+    const bus = createMemoryBus({ registry, service: "automations", metrics });
+    let handled = 0;
+    await bus.subscribe(AutomationTriggered, () => {
+      if (++handled <= 2) throw new Error("down");
+    }, { durable: "counted", maxDeliver: 3, backoffMs: [0], circuitBreaker: { failureThreshold: 2, openMs: 5_000 } });
+    const event = trigger(bus);
+    await bus.publish(event);
+    await bus.publish(event);
+    await expect(bus.publishJson({ ...(event.toJSON() as object), id: "not-a-uuid" })).rejects.toThrow(/must match format "uuid"/);
+    await bus.settled();
+    expect(calls.filter((call) => call.startsWith("published"))).toEqual([
+      "published automation-triggered v1 stored",
+      "published automation-triggered v1 duplicate",
+      "published automation-triggered v1 invalid",
+    ]);
+    expect(calls.filter((call) => !call.startsWith("published"))).toEqual([
+      "in flight counted 1",
+      "in flight counted -1",
+      "consumed automation-triggered counted retried timed",
+      "in flight counted 1",
+      "in flight counted -1",
+      // The second failure opens the circuit; its redelivery, due at once, waits out the open circuit.
+      "circuit counted open",
+      "consumed automation-triggered counted retried timed",
+      "consumed automation-triggered counted deferred",
+      // Half open is still not closed: the gauge stays at 1 until the probe succeeds.
+      "circuit counted open",
+      "in flight counted 1",
+      "in flight counted -1",
+      "circuit counted closed",
+      "consumed automation-triggered counted handled timed",
+    ]);
+    await bus.close();
+  });
+
+  test("createMetrics' Prometheus metrics take the in-memory bus's records", async () => {
+    const metrics = createMetrics();
+    const bus = createMemoryBus({ registry, service: "automations", metrics });
+    await bus.subscribe(AutomationTriggered, () => undefined, { durable: "counted" });
+    await bus.publish(trigger(bus));
+    await bus.settled();
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('evc_events_published_total{type="automation-triggered",version="1",outcome="stored"} 1');
+    expect(text).toContain('evc_events_consumed_total{type="automation-triggered",subscription="counted",outcome="handled"} 1');
     await bus.close();
   });
 });
