@@ -15,7 +15,7 @@ import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { DeliveredMessage } from "./delivery-context.js";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
-import { asMsgHdrs, encodeValue, Header, readHeader } from "./headers.js";
+import { asMsgHdrs, encodeValue, Header, headerBlockBytes, headerPairs, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import { isNoMessageFound } from "./jetstream-errors.js";
 import { fromStoredMsg, type RawMessage } from "./stream-reader.js";
@@ -123,7 +123,7 @@ export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, subj
     [DeadLetterHeader.subject, subject],
     [DeadLetterHeader.time, new Date().toISOString()],
   ];
-  const original = [...(message.headers ?? [])].flatMap(([name, values]) => (name.toLowerCase().startsWith("nats-") ? [] : values.map((value): [string, string] => [name, value])));
+  const original = headerPairs(message.headers).filter(([name]) => !name.toLowerCase().startsWith("nats-"));
   const headerBytes = headerBlockBytes([...own, ...original]);
   const fits = headerBytes <= maxHeaderBytes && headerBytes + spec.deadLetter.subjectPrefix.length + subject.length + message.data.length + 256 <= maxPayload;
   const kept = fits ? original : original.filter(([name, value]) => keptByReference.includes(name as (typeof keptByReference)[number]) && value.length <= 256);
@@ -142,11 +142,6 @@ export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, subj
 export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, subject: string, cause: DeadLetterCause, maxPayload: number): Promise<void> {
   const copy = deadLetterCopy(spec, message, subject, cause, maxPayload);
   await js.publish(copy.subject, copy.data, { headers: copy.headers, msgID: copy.msgID });
-}
-
-/** The size of a NATS header block holding these headers. */
-function headerBlockBytes(headers: readonly (readonly [string, string])[]): number {
-  return headers.reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value) + 4, 12);
 }
 
 /** A text cut to `length` characters, marked when cut. */

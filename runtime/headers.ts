@@ -174,6 +174,16 @@ export function messageHeaders(message: JsMsg): HeaderLookup | undefined {
   return message.headers;
 }
 
+/** Every value of a header block as a name and value, in order: a name with several values once per value. */
+export function headerPairs(headers: MsgHdrs | undefined): [string, string][] {
+  return [...(headers ?? [])].flatMap(([name, values]) => values.map((value): [string, string] => [name, value]));
+}
+
+/** The size of a NATS header block holding these headers, as NATS.js encodes it: `NATS/1.0`, a `name: value` line per value, a blank line. */
+export function headerBlockBytes(headers: readonly (readonly [string, string])[]): number {
+  return headers.reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value) + 4, "NATS/1.0\r\n\r\n".length);
+}
+
 /** The `dataschema` of a contract: a URN naming system, type and version. */
 export function dataSchemaOf(system: string, type: string, version: number): string {
   return `urn:evc:${encodeURIComponent(system)}:${encodeURIComponent(type)}:v${version}`;

@@ -13,7 +13,7 @@ import { deadLetterCopy } from "./dead-letter.js";
 import { DeliveryContext, type CreateCaused, type DeliveredMessage } from "./delivery-context.js";
 import { asMsgHdrs } from "./headers.js";
 import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./memory-broker.js";
-import { Notifier, type SubscriptionNotification } from "./notifications.js";
+import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
 import { judgeFailure } from "./failure-policy.js";
 import type { Registry } from "./registry.js";
 import { receiveEvent, subscriptionRoutes, type Targets } from "./routing.js";
@@ -61,14 +61,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     this.#breaker =
       options.circuitBreaker === undefined
         ? undefined
-        : new CircuitBreaker(
-            options.circuitBreaker,
-            (state, failures) => {
-              host.telemetry.metrics?.circuitOpen(options.durable, state !== "closed");
-              this.#notifier.emit({ type: "circuit_state", state, failures });
-            },
-            () => host.broker.clock.now(),
-          );
+        : new CircuitBreaker(options.circuitBreaker, circuitReporter(host.telemetry.metrics, options.durable, this.#notifier), () => host.broker.clock.now());
   }
 
   /** Whether it can take another delivery now: started and under its concurrency. */

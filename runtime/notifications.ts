@@ -1,4 +1,5 @@
 import type { CircuitState } from "./circuit-breaker.js";
+import type { RuntimeMetrics } from "./metrics.js";
 
 /** A fan-out of notifications to whoever iterates `status()`; nothing is kept for nobody, and a slow listener loses the oldest. */
 
@@ -22,6 +23,14 @@ export type SubscriptionNotification =
   | { readonly type: "circuit_state"; readonly state: CircuitState; readonly failures: number };
 
 const capacity = 1_000;
+
+/** What a subscription's circuit breaker calls on a change of state: the open-circuit metric set (when there are metrics), then a `circuit_state` notification. */
+export function circuitReporter(metrics: RuntimeMetrics | undefined, subscription: string, notifier: Notifier<SubscriptionNotification>): (state: CircuitState, failures: number) => void {
+  return (state, failures) => {
+    metrics?.circuitOpen(subscription, state !== "closed");
+    notifier.emit({ type: "circuit_state", state, failures });
+  };
+}
 
 /** Delivers each notification to every open `listen()` iterator. */
 export class Notifier<T> {

@@ -6,12 +6,12 @@
  * flight and reports a result per event.
  */
 import type { PubAck } from "@nats-io/jetstream";
-import type { MsgHdrs } from "@nats-io/transport-node";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { AckTimeoutError, NoStreamResponseError, type AckInbox } from "./ack-inbox.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
+import { headerBlockBytes, headerPairs } from "./headers.js";
 import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
 import { isPlainObject } from "./json.js";
 import { eventSourcedStream, type Registry } from "./registry.js";
@@ -62,17 +62,8 @@ export class PayloadTooLargeError extends ContractError {
 
 /** `PayloadTooLargeError` when the encoded event, body and headers as the client counts them, is past `limit` bytes; undefined when it fits. */
 export function payloadTooLarge(encoded: EncodedEvent, contract: EventContract, limit: number): PayloadTooLargeError | undefined {
-  const bytes = encoded.body.length + headerBytes(encoded.headers);
+  const bytes = encoded.body.length + headerBlockBytes(headerPairs(encoded.headers));
   return bytes <= limit ? undefined : new PayloadTooLargeError(encoded, contract, bytes, limit);
-}
-
-/** The size of a header block as NATS sends it: `NATS/1.0`, a `key: value` line per value, a blank line. */
-export function headerBytes(headers: MsgHdrs): number {
-  let bytes = "NATS/1.0\r\n\r\n".length;
-  for (const key of headers.keys()) {
-    for (const value of headers.values(key)) bytes += Buffer.byteLength(key) + Buffer.byteLength(value) + 4;
-  }
-  return bytes;
 }
 
 /** Thrown when an event of an event-sourced aggregate type is published around the event store; nothing was sent. */

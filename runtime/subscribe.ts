@@ -16,7 +16,7 @@ import { DeliveryContext, type CreateCaused, type HandlerContext } from "./deliv
 import { deadLetter } from "./dead-letter.js";
 import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
-import { Notifier, type SubscriptionNotification } from "./notifications.js";
+import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
 import { isNotFound } from "./jetstream-errors.js";
 import { ensureConsumer } from "./provision.js";
 import type { Registry } from "./registry.js";
@@ -139,10 +139,7 @@ export class Subscription {
     this.#breaker =
       options.circuitBreaker === undefined
         ? undefined
-        : new CircuitBreaker(options.circuitBreaker, (state, failures) => {
-            host.telemetry.metrics?.circuitOpen(options.durable, state !== "closed");
-            this.#notifier.emit({ type: "circuit_state", state, failures });
-          });
+        : new CircuitBreaker(options.circuitBreaker, circuitReporter(host.telemetry.metrics, options.durable, this.#notifier));
   }
 
   /** Iterate what happens to messages from now on: failures, retries, dead letters. */

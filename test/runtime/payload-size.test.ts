@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { RecordCreatedV2 } from "@evc/seeds";
 import { encodeEvent } from "@evc/runtime";
-import { headerBytes, payloadTooLarge } from "../../runtime/publish.js";
+import { headerBlockBytes, headerPairs } from "../../runtime/headers.js";
+import { payloadTooLarge } from "../../runtime/publish.js";
 
 /** A record-created v2, its headers carrying a trace context and a non-ASCII source. */
 function encoded(notes: string) {
@@ -17,16 +18,16 @@ function encoded(notes: string) {
 }
 
 describe("runtime - the size of a message as NATS counts it", () => {
-  test("headerBytes is the length of the header block NATS.js encodes", () => {
+  test("headerBlockBytes is the length of the header block NATS.js encodes", () => {
     const message = encoded("short");
     const natsEncoded = (message.headers as unknown as { encode(): Uint8Array }).encode();
-    expect(headerBytes(message.headers)).toBe(natsEncoded.length);
+    expect(headerBlockBytes(headerPairs(message.headers))).toBe(natsEncoded.length);
     expect(natsEncoded.length).toBeGreaterThan(200);
   });
 
   test("payloadTooLarge: nothing at the limit, the error one byte below it", () => {
     const message = encoded("x".repeat(1000));
-    const bytes = message.body.length + headerBytes(message.headers);
+    const bytes = message.body.length + headerBlockBytes(headerPairs(message.headers));
     expect(payloadTooLarge(message, RecordCreatedV2.contract, bytes)).toBeUndefined();
     expect(payloadTooLarge(message, RecordCreatedV2.contract, bytes - 1)).toMatchObject({ name: "PayloadTooLargeError", bytes, limit: bytes - 1, type: "record-created", version: 2, id: message.id });
   });
