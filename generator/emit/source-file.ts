@@ -5,7 +5,7 @@
  * comments, which the compiler's scanner finds. Parsing the statements to find the same places cost a
  * tenth of a full generation; a full ts-morph project would cost twenty times that.
  */
-import { ts } from "ts-morph";
+import { ts } from "./ts-morph.js";
 
 /** One named import a generated file needs. */
 export interface NamedImport {

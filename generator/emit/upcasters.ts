@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDeclaration, type ImportDeclaration, type ImportSpecifier, type SourceFile } from "ts-morph";
+import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDeclaration, type ImportDeclaration, type ImportSpecifier, type SourceFile } from "./ts-morph.js";
 import type { SpecDiagnostic } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
 import { className, singleLine } from "../naming.js";
