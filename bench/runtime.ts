@@ -62,21 +62,24 @@ export async function benchRuntime(runs = 3, events = 20_000, inFlight = 1_000):
     await raw.close();
   }
 
-  /** One run; the runtime's consumer and the raw one take turns at reading first, so neither always meets the longer stream or the warmer server. */
+  /** One run; the runtime and the raw client take turns at going first, so neither always meets the warmer server or, reading, the longer stream. */
   async function measure(events: number, rawFirst = false): Promise<RuntimeFigures> {
     const batch = makeEvents(events);
-    const runtimePublish = await phase(events, () => bus.publishBatch(batch, { maxInFlight: inFlight }));
     const wire = encodeAll(makeEvents(events));
-    const rawPublish = await phase(events, () => pool(wire, inFlight, (message) => js.publish(message.subject, message.body, { msgID: message.id, headers: message.headers })));
+    const [runtimePublish, rawPublish] = await inTurn(
+      rawFirst,
+      () => phase(events, () => bus.publishBatch(batch, { maxInFlight: inFlight })),
+      () => phase(events, () => pool(wire, inFlight, (message) => js.publish(message.subject, message.body, { msgID: message.id, headers: message.headers }))),
+    );
     const bare = encodeAll(makeEvents(events));
     const ceilingPublish = await phase(events, () => pool(bare, inFlight, (message) => js.publish(message.subject, message.body)));
 
     await phase(events, () => bus.publishBatch(makeEvents(events), { maxInFlight: inFlight }));
-    const consumeRuntime = () => timed(events, () => consumeWithRuntime(bus, events, `bench-runtime-${++consumers}`));
-    const consumeRawClient = () => timed(events, () => consumeRaw(js, jsm, events, `bench-raw-${++consumers}`));
-    const rawFirstConsume = rawFirst ? await consumeRawClient() : undefined;
-    const runtimeConsume = await consumeRuntime();
-    const rawConsume = rawFirstConsume ?? (await consumeRawClient());
+    const [runtimeConsume, rawConsume] = await inTurn(
+      rawFirst,
+      () => timed(events, () => consumeWithRuntime(bus, events, `bench-runtime-${++consumers}`)),
+      () => timed(events, () => consumeRaw(js, jsm, events, `bench-raw-${++consumers}`)),
+    );
     const unheaded = encodeAll(makeEvents(events));
     await phase(events, () => pool(unheaded, inFlight, (message) => js.publish(message.subject, message.body)));
     const ceilingConsume = await timed(events, () => consumeRaw(js, jsm, events, `bench-raw-bare-${++consumers}`));
@@ -97,6 +100,13 @@ export function medianFigures(runs: readonly RuntimeFigures[]): RuntimeFigures {
     rawNoHeaders: middle(runs.map((run) => pick(run).rawNoHeaders)),
   });
   return { publish: of((figures) => figures.publish), consume: of((figures) => figures.consume) };
+}
+
+/** The runtime's figure and the raw client's, measured one after the other: the raw client first when `rawFirst`. */
+async function inTurn(rawFirst: boolean, runtime: () => Promise<number>, raw: () => Promise<number>): Promise<[number, number]> {
+  if (!rawFirst) return [await runtime(), await raw()];
+  const rawFigure = await raw();
+  return [await runtime(), rawFigure];
 }
 
 function makeEvents(count: number): RecordCreatedV1[] {
