@@ -2,7 +2,9 @@
  * The generator's time on the specs of `asyncapi/` and on a synthetic spec of 1,000 event versions,
  * beside Modelina's own time on the same payload schemas (Modelina alone, plain, no presets); and
  * the edit loop as a person meets it, whole processes of the compiled `evc`: its start-up beside
- * `node -e 0`, and `evc generate` and `evc check` on unchanged specs beside the same runs in full.
+ * `node -e 0`, `evc generate` and `evc check` on unchanged specs beside the same runs in full, and a
+ * full generation beside a process that only parses the same specs with `@asyncapi/parser` as it
+ * comes (`plain-parse.mjs`).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -84,6 +86,8 @@ export interface EditLoopFigures {
   readonly generateUnchanged: Comparison;
   /** `evc check` on unchanged specs beside `evc check --no-cache`. */
   readonly checkUnchanged: Comparison;
+  /** `evc generate --no-cache` beside a new process that only parses the same specs with `@asyncapi/parser`, its own rulesets on. */
+  readonly fullGenerate: Comparison;
 }
 
 /** The figures of `evc generate --watch`: milliseconds from a save to the end of the run it starts. */
@@ -158,7 +162,10 @@ export function benchEditLoop(runs = 5): EditLoopFigures {
     const ms = medianMs(runs, ["generator/bin/evc.js", command]);
     return { ms, yardstickMs, ratio: ratio(ms / yardstickMs) };
   };
-  return { startup: { evc, evcVersion, node, ratio: ratio(evc / node) }, generateUnchanged: compare("generate"), checkUnchanged: compare("check") };
+  const generateUnchanged = compare("generate");
+  const plainParseMs = medianMs(3, ["bench/plain-parse.mjs", "asyncapi"]);
+  const fullGenerate = { ms: generateUnchanged.yardstickMs, yardstickMs: plainParseMs, ratio: ratio(generateUnchanged.yardstickMs / plainParseMs) };
+  return { startup: { evc, evcVersion, node, ratio: ratio(evc / node) }, generateUnchanged, checkUnchanged: compare("check"), fullGenerate };
 }
 
 /** The median wall time of `node <args>` as a whole process, in milliseconds. */
