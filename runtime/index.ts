@@ -17,7 +17,7 @@ export { CircuitBreaker } from "./circuit-breaker.js";
 export type { SubscriptionNotification } from "./notifications.js";
 export type { CircuitBreakerOptions, CircuitState } from "./circuit-breaker.js";
 export type { ConsumeOutcome, PublishOutcome, RuntimeMetrics } from "./metrics.js";
-export { EventSourcedPublishError, PayloadTooLargeError, PublishTimeoutError } from "./publish.js";
+export { EventSourcedPublishError, PayloadTooLargeError, PublishTimeoutError, StreamFullError } from "./publish.js";
 export { AckInbox, AckTimeoutError, InvalidAckError, NoStreamResponseError } from "./ack-inbox.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";

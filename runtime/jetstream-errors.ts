@@ -23,3 +23,20 @@ export function isNotFound(error: unknown): boolean {
 export function isNoMessageFound(error: unknown): boolean {
   return hasCode(error, JetStreamApiCodes.NoMessageFound);
 }
+
+/** JetStream's code for a message its stream did not store: among other reasons, a full stream that declares `discard: new`. */
+const streamStoreFailed = 10077;
+
+/** What nats-server says with that code when the stream is at one of its limits (the reasons `MemoryStreams` gives too). */
+export const streamLimitReasons = {
+  messages: "maximum messages exceeded",
+  bytes: "maximum bytes exceeded",
+  messagesPerSubject: "maximum messages per subject exceeded",
+} as const;
+
+const limitReasons: ReadonlySet<string> = new Set(Object.values(streamLimitReasons));
+
+/** True when a publish was refused because its stream is full and refuses new messages (`discard: new`): nothing was stored. */
+export function isStreamFull(error: unknown): error is JetStreamApiError {
+  return hasCode(error, streamStoreFailed) && limitReasons.has((error as JetStreamApiError).apiError().description);
+}

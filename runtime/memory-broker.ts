@@ -3,12 +3,13 @@
  * and who listens to what is published. A durable consumer keeps one queue of deliveries; the
  * subscriptions that run under its name share that queue (round robin, each up to its
  * concurrency), and each other durable gets every message again, as on JetStream. Several buses
- * (services) may share one broker. `settled()` resolves once nothing is left to do.
+ * (services) may share one broker. Streams keep their limits: a message they remove is not delivered.
+ * `settled()` resolves once nothing is left to do.
  */
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
 import { MemoryClock, type ClockMode } from "./memory-clock.js";
-import { MemoryStreams } from "./memory-streams.js";
+import { MemoryStreams, type StreamLimits } from "./memory-streams.js";
 import type { HeardMessage, RawMessage } from "./stream-reader.js";
 import { matchesPattern, subjectCovers } from "./subject.js";
 import { replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
@@ -111,7 +112,7 @@ export class MemoryBroker {
   /** Store a message on its stream, queue it for every durable consumer whose filters it passes, and tell the listeners. */
   publish(subject: string, headers: MsgHdrs | undefined, data: Uint8Array, id: string): { message: RawMessage; duplicate: boolean } {
     const spec = this.streamOf(subject);
-    const stored = this.streams.append(spec.name, subject, headers, data, id, spec.duplicateWindowMs);
+    const stored = this.streams.append(spec.name, subject, headers, data, id, spec);
     if (stored.duplicate) return stored;
     for (const consumer of this.#consumers.values()) {
       if (consumer.stream.name === spec.name && consumer.accepts(subject)) consumer.queue.push({ message: stored.message, count: 1, deferrals: 0 });
@@ -123,7 +124,7 @@ export class MemoryBroker {
 
   /** Store a dead letter on its dead-letter stream (once per message id). */
   storeDeadLetter(spec: StreamSpec, subject: string, headers: MsgHdrs, data: Uint8Array, id: string): void {
-    this.streams.append(spec.deadLetter.stream, subject, headers, data, id, Number.POSITIVE_INFINITY);
+    this.streams.append(spec.deadLetter.stream, subject, headers, data, id, { ...deadLetterLimits(spec), duplicateWindowMs: Number.POSITIVE_INFINITY });
   }
 
   /**
@@ -133,7 +134,7 @@ export class MemoryBroker {
    */
   replay(spec: StreamSpec, durable: string, subject: string, headers: MsgHdrs, data: Uint8Array, id: string): { stream: string; seq: number } {
     const stream = replayOf(spec).stream;
-    const { message, duplicate } = this.streams.append(stream, subject, headers, data, id, spec.duplicateWindowMs);
+    const { message, duplicate } = this.streams.append(stream, subject, headers, data, id, deadLetterLimits(spec));
     if (!duplicate) {
       const key = consumerKey(spec, durable);
       const delivery = { message, count: 1, deferrals: 0 };
@@ -214,6 +215,11 @@ export class MemoryBroker {
   #pump(): void {
     for (const consumer of this.#consumers.values()) {
       while (consumer.queue.length > 0) {
+        // A message the stream no longer holds (deleted, or removed by its limits) is not delivered, as on JetStream.
+        if (!this.streams.holds((consumer.queue[0] as Delivery).message)) {
+          consumer.queue.shift();
+          continue;
+        }
         const target = consumer.next();
         if (target === undefined) break;
         const task = target.deliver(consumer.queue.shift() as Delivery, consumer);
@@ -238,6 +244,11 @@ export class MemoryBroker {
     this.clock.clear();
     for (const resolve of this.#waiting.splice(0)) resolve();
   }
+}
+
+/** The limits of a stream's dead-letter and replay streams, as provisioning declares them (`deadLetterConfig`): their maximum age only. */
+function deadLetterLimits(spec: StreamSpec): StreamLimits {
+  return { duplicateWindowMs: spec.duplicateWindowMs, maxAgeMs: spec.deadLetter.maxAgeMs, maxMsgs: -1, maxBytes: -1, discard: "old" };
 }
 
 /** The key of a durable consumer on a stream. */

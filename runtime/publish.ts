@@ -8,6 +8,7 @@
 import type { PubAck } from "@nats-io/jetstream";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { AckTimeoutError, NoStreamResponseError, type AckInbox } from "./ack-inbox.js";
+import { isStreamFull } from "./jetstream-errors.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
@@ -31,6 +32,31 @@ export class PublishTimeoutError extends ContractError {
     super(`publish of event "${id}" on "${subject}" was not acknowledged within ${budgetMs} ms; it may have been stored, publish it again with the same id`, options);
     this.name = "PublishTimeoutError";
     this.id = id;
+  }
+}
+
+/**
+ * Thrown when the event's stream is full and declares `discard: new`: the stream refused the event
+ * and nothing was stored. Publishing it again fails the same way until the stream has room.
+ */
+export class StreamFullError extends ContractError {
+  readonly id: string;
+  readonly subject: string;
+  /** The stream, when the event's contract names it. */
+  readonly stream: string | undefined;
+  /** What the server said: which limit the stream is at. */
+  readonly reason: string;
+
+  constructor(id: string, subject: string, stream: string | undefined, reason: string, options?: ErrorOptions) {
+    super(
+      `${stream === undefined ? "the stream" : `stream ${stream}`} refused event "${id}" on "${subject}" (${reason}); nothing was stored: the stream is full and declares discard: new, so it takes no new event until older ones expire or are removed; raise its limits (maxMsgs, maxBytes) or let it discard old events`,
+      options,
+    );
+    this.name = "StreamFullError";
+    this.id = id;
+    this.subject = subject;
+    this.stream = stream;
+    this.reason = reason;
   }
 }
 
@@ -138,7 +164,7 @@ export function sendEvent(inbox: AckInbox, encoded: EncodedEvent, contract: Even
   // The first attempt goes out without an async frame of its own, and without closures made per call: most publishes need no retry.
   return sendOnce(inbox, encoded, settings).then(
     (ack) => ackOf(encoded, contract, ack),
-    (error: unknown) => retry(payloadTooLarge(encoded, contract, settings.maxPayload) ?? error, inbox, deadline, encoded, settings).then((ack) => ackOf(encoded, contract, ack)),
+    (error: unknown) => retry(payloadTooLarge(encoded, contract, settings.maxPayload) ?? error, inbox, deadline, encoded, contract, settings).then((ack) => ackOf(encoded, contract, ack)),
   );
 }
 
@@ -151,10 +177,11 @@ function ackOf(encoded: EncodedEvent, contract: EventContract, ack: PubAck): Pub
   return { id: encoded.id, type: contract.type, version: contract.version, subject: encoded.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
 }
 
-/** Retry a failed publish attempt with backoff until it is acknowledged or the budget ends at `deadline`. */
-async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded: EncodedEvent, settings: PublishSettings): Promise<PubAck> {
+/** Retry a failed publish attempt with backoff until it is acknowledged or the budget ends at `deadline`; a full stream's refusal is final. */
+async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PubAck> {
   let error = first;
   for (let tries = 1; ; tries++) {
+    if (isStreamFull(error)) throw new StreamFullError(encoded.id, encoded.subject, contract.stream, error.apiError().description, { cause: error });
     if (!retryable(error)) throw error;
     const pause = retryPause(tries, Math.random());
     if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });

@@ -60,7 +60,15 @@ export function jetStreamMessages(js: JetStreamClient, jsm: JetStreamManager): M
   };
 }
 
-/** Read the messages of a range in stream order; the consumer is deleted when the iteration ends. */
+/** How long a read waits for a message before it asks the server whether any is left to come. */
+const quietCheckMs = 500;
+
+/**
+ * Read the messages of a range in stream order; the consumer is deleted when the iteration ends.
+ * Messages the stream removes while the read waits for them (its maximum age, a limit, a delete)
+ * never come: a read that has waited for a while with nothing buffered asks the server, and ends
+ * when nothing is left to come and nothing it delivered is still on its way.
+ */
 export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncGenerator<RawMessage> {
   const consumer = await js.consumers.get(range.stream, {
     ...(range.filter === undefined ? {} : { filter_subjects: range.filter }),
@@ -71,13 +79,37 @@ export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncG
     const pending = (await consumer.info(true)).num_pending;
     if (pending === 0) return;
     const messages = await consumer.consume({ max_messages: Math.max(1, Math.min(pending, range.batch ?? 1_000)) });
+    // Counted only while the loop waits for the client: a message it buffers comes at once, so a wait with nothing heard means nothing is buffered.
+    let heard = 0;
+    let waiting = true;
+    /** The consumer's delivery sequence of the last message heard: a larger delivered one is on its way. */
+    let lastDelivery = 0;
+    const quietCheck = setInterval(() => {
+      if (heard > 0 || !waiting) {
+        heard = 0;
+        return;
+      }
+      // `info()` asks the server; `info(true)` would answer from the consumer's creation.
+      consumer.info().then(
+        (info) => {
+          if (waiting && heard === 0 && info.num_pending === 0 && info.delivered.consumer_seq <= lastDelivery) messages.stop();
+        },
+        () => undefined,
+      );
+    }, quietCheckMs);
+    quietCheck.unref();
     try {
       for await (const message of messages) {
+        heard++;
+        waiting = false;
+        lastDelivery = message.info.deliverySequence;
         if (range.endSeq !== undefined && message.seq > range.endSeq) return;
         yield fromJsMsg(message);
         if (message.info.pending === 0 || message.seq === range.endSeq) return;
+        waiting = true;
       }
     } finally {
+      clearInterval(quietCheck);
       messages.stop();
     }
   } finally {

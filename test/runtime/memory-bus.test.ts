@@ -9,6 +9,7 @@ import { defaultDurableName, type EventBusApi, type RuntimeMetrics } from "@evc/
 import { createMetrics } from "@evc/runtime/metrics";
 import { createMemoryBus, MemoryBusClosedError, NoStreamError } from "@evc/runtime/memory";
 import { collect } from "../behaviour/bus-behaviour.js";
+import { limitedRegistry as limited } from "../helpers/limited-registry.js";
 
 const record = (bus: EventBusApi<LatestEvents>, recordId: string) =>
   bus.create(RecordCreated, { aggregateId: "contacts", data: { tableId: "contacts", recordId, fields: {}, createdBy: "ada" } });
@@ -177,5 +178,34 @@ describe("in-memory bus - durables, brokers and services", () => {
     expect(() => bus.broker.publish("nowhere.at.all", undefined, new Uint8Array(0), "id-1")).toThrowError(NoStreamError);
     await bus.close();
     await expect(bus.publish(record(bus, "r-1"))).rejects.toThrowError(MemoryBusClosedError);
+  });
+});
+
+// The cases both buses share are in test/integration/stream-limits.test.ts.
+describe("in-memory bus - stream limits in virtual time", () => {
+  test("events a full stream removed before they were delivered never reach a running subscription", async () => {
+    const bus = createMemoryBus({ registry: limited({ maxMsgs: 2, discard: "old" }), service: "contacts" });
+    const seen: string[] = [];
+    await bus.subscribe(RecordCreated, (created) => {
+      seen.push(created.data.recordId);
+    });
+    const results = await bus.publishBatch(["r-1", "r-2", "r-3", "r-4"].map((id) => record(bus, id)));
+    expect(results.every((result) => result.ok)).toBe(true);
+    await bus.settled();
+    expect(seen).toEqual(["r-3", "r-4"]);
+  });
+
+  test("an event that expires while its redelivery waits is not redelivered, nor dead-lettered", async () => {
+    const bus = createMemoryBus({ registry: limited({ maxAgeMs: 60_000 }), service: "automations" });
+    const attempts: number[] = [];
+    await bus.subscribe(AutomationTriggered, (_event, context) => {
+      attempts.push(context.deliveryCount);
+      throw new Error("down");
+    }, { maxDeliver: 3, backoffMs: [120_000] });
+    await bus.publish(trigger(bus));
+    await bus.settled();
+    expect(attempts).toEqual([1]);
+    expect(await bus.listDeadLetters("LATECHFORCE_DLQ")).toEqual([]);
+    expect(bus.broker.streams.list("LATECHFORCE")).toEqual([]);
   });
 });
