@@ -12,7 +12,7 @@ import { contextAggregate, contextUpdated, createContext, type ContextEvent, typ
 import { connect, type EventBus } from "@evc/runtime";
 import { createEventStore, Repository, type EventStore } from "@evc/runtime/store";
 import { startNatsServer } from "@evc/runtime/testing";
-import { middle, ratio } from "./figures.js";
+import { inTurn, middle, ratio } from "./figures.js";
 
 /** Figures of the event store benchmark; times in milliseconds. */
 export interface StoreFigures {
@@ -39,14 +39,20 @@ export interface StoreRatio {
   readonly ratio: number;
 }
 
-/** Run the benchmark on a server of its own; appends run in alternating rounds per side, a warm-up round and then three whose median counts; loads alternate too, five rounds. */
+/** Rounds of appends whose median counts, after a warm-up round. */
+const appendRounds = 7;
+
+/** Run the benchmark on a server of its own; appends run in rounds, each side first in turn, a warm-up round and then seven whose median counts; loads alternate too, five rounds. */
 export async function benchEventStore(appends = 2_000, events = 10_000): Promise<StoreFigures> {
   await using server = await startNatsServer();
   const bus = await connect({ registry, servers: server.url, name: "bench-store", service: "bench-store" });
   try {
     const store = await createEventStore(bus);
     const rounds: { store: number; raw: number }[] = [];
-    for (let round = 0; round < 4; round++) rounds.push({ store: await storeAppends(store, appends), raw: await rawAppends(bus, store, appends) });
+    for (let round = 0; round < appendRounds + 1; round++) {
+      const [storeRate, rawRate] = await inTurn(round % 2 === 1, () => storeAppends(store, appends), () => rawAppends(bus, store, appends));
+      rounds.push({ store: storeRate, raw: rawRate });
+    }
     rounds.shift();
     const storeAppendsPerSecond = middle(rounds.map((round) => round.store));
     const rawAppendsPerSecond = middle(rounds.map((round) => round.raw));

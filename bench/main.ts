@@ -12,7 +12,7 @@ import { benchOutbox, type OutboxFigures } from "./outbox.js";
 import { benchProcessManager } from "./process-manager.js";
 import { benchRuntime, medianFigures, type Throughput } from "./runtime.js";
 
-const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string" }, runs: { type: "string", default: "3" } } });
+const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string" }, runs: { type: "string", default: "5" } } });
 
 const results: Record<string, unknown> = {};
 const wanted = (name: string) => values.only === undefined || values.only === name;

@@ -16,7 +16,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { registry, RecordCreatedV1 } from "@evc/seeds";
 import { startNatsServer } from "@evc/runtime/testing";
-import { middle, ratio } from "./figures.js";
+import { inTurn, middle, ratio } from "./figures.js";
 import { connect, type EncodedEvent, encodeEvent, type EventBus } from "@evc/runtime";
 
 /** Events per second of the runtime and of the raw client, their ratio, and the raw client without headers. */
@@ -100,13 +100,6 @@ export function medianFigures(runs: readonly RuntimeFigures[]): RuntimeFigures {
     rawNoHeaders: middle(runs.map((run) => pick(run).rawNoHeaders)),
   });
   return { publish: of((figures) => figures.publish), consume: of((figures) => figures.consume) };
-}
-
-/** The runtime's figure and the raw client's, measured one after the other: the raw client first when `rawFirst`. */
-async function inTurn(rawFirst: boolean, runtime: () => Promise<number>, raw: () => Promise<number>): Promise<[number, number]> {
-  if (!rawFirst) return [await runtime(), await raw()];
-  const rawFigure = await raw();
-  return [await runtime(), rawFigure];
 }
 
 function makeEvents(count: number): RecordCreatedV1[] {
