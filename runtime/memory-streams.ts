@@ -78,7 +78,7 @@ export class MemoryStreams implements MessageSource {
     state.held++;
     state.bytes += bytes;
     state.ids.set(id, { seq: message.seq, time: now });
-    while (exceeded(limits, state.held, state.bytes) !== undefined && state.held > 1) this.#removeOldest(state);
+    while (exceeded(limits, state.held, state.bytes) !== undefined && state.held > 1) this.#remove(state, oldestIndex(state));
     return { message, duplicate: false };
   }
 
@@ -139,17 +139,11 @@ export class MemoryStreams implements MessageSource {
   #expire(state: StreamState): void {
     if (state.limits.maxAgeMs <= 0) return;
     const oldestKept = this.#now() - state.limits.maxAgeMs;
-    while (state.held > 0 && this.#oldest(state).time.getTime() < oldestKept) this.#removeOldest(state);
-  }
-
-  #oldest(state: StreamState): RawMessage {
-    while (state.messages[state.oldest] === undefined) state.oldest++;
-    return state.messages[state.oldest] as RawMessage;
-  }
-
-  #removeOldest(state: StreamState): void {
-    this.#oldest(state);
-    this.#remove(state, state.oldest);
+    while (state.held > 0) {
+      const index = oldestIndex(state);
+      if ((state.messages[index] as RawMessage).time.getTime() >= oldestKept) return;
+      this.#remove(state, index);
+    }
   }
 
   #remove(state: StreamState, index: number): void {
@@ -157,6 +151,12 @@ export class MemoryStreams implements MessageSource {
     state.held--;
     state.bytes -= state.sizes[index] ?? 0;
   }
+}
+
+/** The index of a stream's oldest message, moving `oldest` past removed ones; the stream holds one. */
+function oldestIndex(state: StreamState): number {
+  while (state.messages[state.oldest] === undefined) state.oldest++;
+  return state.oldest;
 }
 
 /** A message's size as JetStream's memory storage counts it against `maxBytes`: subject, header block, body, and 16 bytes. */

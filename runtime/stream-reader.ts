@@ -80,19 +80,19 @@ export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncG
     if (pending === 0) return;
     const messages = await consumer.consume({ max_messages: Math.max(1, Math.min(pending, range.batch ?? 1_000)) });
     // Counted only while the loop waits for the client: a message it buffers comes at once, so a wait with nothing heard means nothing is buffered.
-    let heard = 0;
+    let heard = false;
     let waiting = true;
     /** The consumer's delivery sequence of the last message heard: a larger delivered one is on its way. */
     let lastDelivery = 0;
     const quietCheck = setInterval(() => {
-      if (heard > 0 || !waiting) {
-        heard = 0;
+      if (heard || !waiting) {
+        heard = false;
         return;
       }
       // `info()` asks the server; `info(true)` would answer from the consumer's creation.
       consumer.info().then(
         (info) => {
-          if (waiting && heard === 0 && info.num_pending === 0 && info.delivered.consumer_seq <= lastDelivery) messages.stop();
+          if (waiting && !heard && info.num_pending === 0 && info.delivered.consumer_seq <= lastDelivery) messages.stop();
         },
         () => undefined,
       );
@@ -100,7 +100,7 @@ export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncG
     quietCheck.unref();
     try {
       for await (const message of messages) {
-        heard++;
+        heard = true;
         waiting = false;
         lastDelivery = message.info.deliverySequence;
         if (range.endSeq !== undefined && message.seq > range.endSeq) return;
