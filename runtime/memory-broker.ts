@@ -9,10 +9,10 @@
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
 import { MemoryClock, type ClockMode } from "./memory-clock.js";
-import { MemoryStreams, type StreamLimits } from "./memory-streams.js";
+import { MemoryStreams } from "./memory-streams.js";
 import type { HeardMessage, RawMessage } from "./stream-reader.js";
 import { matchesPattern, subjectCovers } from "./subject.js";
-import { replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
+import { deadLetterLimits, replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
 
 /** One delivery of a stored message to a durable consumer; redelivered as the same object. */
 export interface Delivery {
@@ -244,11 +244,6 @@ export class MemoryBroker {
     this.clock.clear();
     for (const resolve of this.#waiting.splice(0)) resolve();
   }
-}
-
-/** The limits of a stream's dead-letter and replay streams, as provisioning declares them (`deadLetterConfig`): their maximum age only. */
-function deadLetterLimits(spec: StreamSpec): StreamLimits {
-  return { duplicateWindowMs: spec.duplicateWindowMs, maxAgeMs: spec.deadLetter.maxAgeMs, maxMsgs: -1, maxBytes: -1, discard: "old" };
 }
 
 /** The key of a durable consumer on a stream. */

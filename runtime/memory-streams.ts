@@ -12,16 +12,13 @@ import { streamLimitReasons } from "./jetstream-errors.js";
 import { StreamFullError } from "./publish.js";
 import type { MessageSource, RawMessage, ReadRange } from "./stream-reader.js";
 import { matchesPattern } from "./subject.js";
-import type { StreamSpec } from "./topology.js";
+import type { StreamLimits } from "./topology.js";
 
 /** What storing a message did: its sequence, and whether the stream already had its id. */
 export interface Stored {
   readonly message: RawMessage;
   readonly duplicate: boolean;
 }
-
-/** The limits of a stream, as a `StreamSpec` declares them (a stream spec is one). */
-export type StreamLimits = Pick<StreamSpec, "duplicateWindowMs" | "maxAgeMs" | "maxMsgs" | "maxBytes" | "discard">;
 
 /** One stream's messages, the ids it has seen, its limits and what it holds. */
 interface StreamState {

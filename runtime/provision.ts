@@ -9,7 +9,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import { nanos } from "@nats-io/transport-node";
 import { ContractError } from "./errors.js";
 import { isNotFound } from "./jetstream-errors.js";
-import { bucketSpec, replayOf, type BucketSpec, type JetStreamTopology, type StreamSpec } from "./topology.js";
+import { bucketSpec, deadLetterLimits, replayOf, type BucketSpec, type JetStreamTopology, type StreamSpec } from "./topology.js";
 
 /** Thrown when a stream exists with a configuration that cannot be brought in line with the specs. */
 export class ProvisionError extends ContractError {
@@ -41,6 +41,7 @@ export function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: 
 
 /** The configuration of a stream's dead-letter stream. */
 export function deadLetterConfig(spec: StreamSpec): Partial<StreamConfig> & { name: string } {
+  const limits = deadLetterLimits(spec);
   return {
     name: spec.deadLetter.stream,
     subjects: [`${spec.deadLetter.subjectPrefix}.>`],
@@ -48,9 +49,9 @@ export function deadLetterConfig(spec: StreamSpec): Partial<StreamConfig> & { na
     storage: spec.storage,
     num_replicas: spec.replicas,
     retention: "limits",
-    discard: "old",
-    max_age: nanos(spec.deadLetter.maxAgeMs),
-    duplicate_window: nanos(spec.duplicateWindowMs),
+    discard: limits.discard,
+    max_age: nanos(limits.maxAgeMs),
+    duplicate_window: nanos(limits.duplicateWindowMs),
   };
 }
 

@@ -58,6 +58,14 @@ export interface FailurePolicy {
   readonly backoffMs?: readonly number[];
 }
 
+/** The limits of a stream, as a `StreamSpec` declares them (a stream spec is one). */
+export type StreamLimits = Pick<StreamSpec, "duplicateWindowMs" | "maxAgeMs" | "maxMsgs" | "maxBytes" | "discard">;
+
+/** The limits of a stream's dead-letter and replay streams: its duplicate window and the dead letters' maximum age; old ones go first. */
+export function deadLetterLimits(spec: StreamSpec): StreamLimits {
+  return { duplicateWindowMs: spec.duplicateWindowMs, maxAgeMs: spec.deadLetter.maxAgeMs, maxMsgs: -1, maxBytes: -1, discard: "old" };
+}
+
 /**
  * Where replayed dead letters of a stream wait for the one consumer each is for: a stream of its
  * own, derived from the dead-letter stream, with a subject per durable consumer.
