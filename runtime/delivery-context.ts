@@ -5,6 +5,7 @@
 import type { MsgHdrs } from "@nats-io/transport-node";
 import type { EventInstance } from "./contract.js";
 import type { CreateInit, EventOf, EventSource } from "./event-types.js";
+import type { HandlerDeadline } from "./handler-deadline.js";
 
 /** What the runtime reads of a delivered message: a JetStream `JsMsg`, or a message of the in-memory bus. */
 export interface DeliveredMessage {
@@ -26,6 +27,8 @@ export interface HandlerContext {
   /** The version the producer wrote, before upcasting. */
   readonly receivedVersion: number;
   readonly headers: MsgHdrs | undefined;
+  /** Aborted when the handler runs past its subscription's `handlerTimeoutMs`: the delivery has failed by then, so stop the work. */
+  readonly signal: AbortSignal;
   /**
    * Build an event caused by the one being handled: its correlation id is carried over (the
    * handled event's own id when it has none) and its causation id is the handled event's id.
@@ -43,10 +46,12 @@ export class DeliveryContext implements HandlerContext {
   readonly #message: DeliveredMessage;
   readonly #event: EventInstance;
   readonly #create: CreateCaused;
+  readonly #deadline: HandlerDeadline;
 
   /** `subject` is the one the event was published on (a replayed dead letter's original subject). */
-  constructor(message: DeliveredMessage, subject: string, receivedVersion: number, event: EventInstance, create: CreateCaused) {
+  constructor(message: DeliveredMessage, subject: string, receivedVersion: number, event: EventInstance, create: CreateCaused, deadline: HandlerDeadline) {
     this.#message = message;
+    this.#deadline = deadline;
     this.subject = subject;
     this.receivedVersion = receivedVersion;
     this.#event = event;
@@ -67,6 +72,10 @@ export class DeliveryContext implements HandlerContext {
 
   get headers(): MsgHdrs | undefined {
     return this.#message.headers;
+  }
+
+  get signal(): AbortSignal {
+    return this.#deadline.signal;
   }
 
   create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>): EventOf<S> {

@@ -23,6 +23,7 @@ export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
 export type { DeadLetter, DeadLetterCause, Replayed, ReplayHost } from "./dead-letter.js";
 export { HandlerFailure, PermanentFailure, TransientFailure } from "./failures.js";
+export { HandlerTimeoutError } from "./handler-deadline.js";
 export type { HandlerFailureOptions } from "./failures.js";
 export { decideFailure } from "./failure-policy.js";
 export type { FailureDecision, RetryLimits } from "./failure-policy.js";

@@ -15,9 +15,10 @@ import { asMsgHdrs } from "./headers.js";
 import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./memory-broker.js";
 import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
 import { judgeFailure } from "./failure-policy.js";
+import { HandlerDeadline } from "./handler-deadline.js";
 import type { Registry } from "./registry.js";
 import { receiveEvent, subscriptionRoutes, type Targets } from "./routing.js";
-import { deferralLimit, type EventHandler, type SubscribeOptions } from "./subscribe.js";
+import { deferralLimit, handlerTimeoutOf, type EventHandler, type SubscribeOptions } from "./subscribe.js";
 import { contractPattern, coveringPatterns } from "./subject.js";
 import type { Telemetry } from "./telemetry.js";
 import type { StreamSpec } from "./topology.js";
@@ -133,8 +134,10 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       return;
     }
     const event = received.event;
-    const context = new DeliveryContext(delivered, message.subject, received.receivedVersion, event as EventInstance, this.#host.create);
-    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, message.subject, message.headers, () => this.#handler(event, context));
+    const deadline = new HandlerDeadline();
+    const context = new DeliveryContext(delivered, message.subject, received.receivedVersion, event as EventInstance, this.#host.create, deadline);
+    const timeoutMs = handlerTimeoutOf(this.options, consumer.stream);
+    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, message.subject, message.headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
     if (run.error === undefined) {
       this.#breaker?.success();
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);

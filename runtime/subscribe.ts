@@ -9,15 +9,17 @@
  * wrong with one message stops the loop. `stop()` drains: no new messages, in-flight handlers
  * finish, messages already buffered are handed back to the server.
  */
-import type { ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { ConsumerConfig, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
+import { HandlerDeadline } from "./handler-deadline.js";
 import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
 import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
 import { isNotFound } from "./jetstream-errors.js";
+import { PullFeed } from "./pull-feed.js";
 import { ensureConsumer } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { consumerFilter, receiveEvent, subscriptionRoutes, type ReceivedEvent, type Targets } from "./routing.js";
@@ -49,14 +51,24 @@ export interface SubscribeOptions {
   readonly version: number | undefined;
   /** Handlers running at once. */
   readonly concurrency: number;
-  /** Messages pulled ahead of the handlers. */
+  /** Messages pulled ahead of the handlers (kept alive with in-progress acks until a handler takes them). */
   readonly prefetch: number;
   /** Deliveries before a failing message is dead-lettered; default: the stream's consumer defaults. */
   readonly maxDeliver: number | undefined;
   /** Delays between redeliveries (the last repeats); default: the stream's consumer defaults. */
   readonly backoffMs: readonly number[] | undefined;
-  /** How long the server waits for an ack before it redelivers; default: the stream's consumer defaults. */
+  /**
+   * How long the server waits for an ack, or an in-progress ack, before it redelivers: the time a
+   * subscription that stopped (a process that died) keeps its messages. Default: the stream's
+   * consumer defaults.
+   */
   readonly ackWaitMs: number | undefined;
+  /**
+   * How long a handler may run: past it the delivery fails with `HandlerTimeoutError` (retried, then
+   * dead-lettered) and `context.signal` is aborted. Until then its message is kept from redelivery
+   * however long that is. Default: `ackWaitMs`.
+   */
+  readonly handlerTimeoutMs: number | undefined;
   /** Where a new durable consumer starts: every stored event, or only new ones. */
   readonly deliverPolicy: "all" | "new";
   /** Stop calling a handler that keeps failing for a while; off (undefined) by default. */
@@ -77,9 +89,20 @@ export function defaultSubscribeOptions(pattern: string, service: string | undef
     maxDeliver: undefined,
     backoffMs: undefined,
     ackWaitMs: undefined,
+    handlerTimeoutMs: undefined,
     deliverPolicy: "all",
     circuitBreaker: undefined,
   };
+}
+
+/** A subscription's `ackWaitMs` on a stream: its own, else the stream's consumer default. */
+export function ackWaitOf(options: SubscribeOptions, spec: StreamSpec): number {
+  return options.ackWaitMs ?? spec.consumer.ackWaitMs;
+}
+
+/** How long a subscription's handler may run on a stream's events: its `handlerTimeoutMs`, else its ack wait. */
+export function handlerTimeoutOf(options: SubscribeOptions, spec: StreamSpec): number {
+  return options.handlerTimeoutMs ?? ackWaitOf(options, spec);
 }
 
 /** `billing`, `task.*` → `billing-task_star`: a durable name derived from a service and a pattern. */
@@ -114,7 +137,7 @@ export class Subscription {
   readonly #targets: Targets;
   readonly #streams: Map<StreamSpec, EventContract[]>;
   readonly #notifier = new Notifier<SubscriptionNotification>();
-  readonly #iterators: ConsumerMessages[] = [];
+  readonly #feeds: PullFeed[] = [];
   readonly #inflight = new Set<Promise<void>>();
   readonly #waiting: (() => void)[] = [];
   readonly #acks = new AckBatch();
@@ -161,16 +184,20 @@ export class Subscription {
     }
     for (const { spec, stream, subjectOf } of consumers) {
       const consumer = await this.#host.js.consumers.get(stream, this.options.durable);
-      const messages = await consumer.consume({ max_messages: this.options.prefetch });
-      this.#iterators.push(messages);
-      this.#loops.push(this.#watch(messages), this.#consume(spec, messages, subjectOf));
+      const feed = new PullFeed(consumer, {
+        prefetch: this.options.prefetch,
+        ackWaitMs: ackWaitOf(this.options, spec),
+        onStatus: (status, data) => this.#notifier.emit({ type: "consumer_status", status, data }),
+      });
+      this.#feeds.push(feed);
+      this.#loops.push(this.#consume(spec, feed, subjectOf));
     }
   }
 
   /** Stop consuming, let in-flight handlers finish and their acks reach the server, hand buffered messages back; `start` resumes. */
   async drain(): Promise<void> {
     this.#draining = true;
-    for (const messages of this.#iterators.splice(0)) messages.stop();
+    for (const feed of this.#feeds.splice(0)) feed.stop();
     await Promise.all(this.#loops.splice(0));
     await Promise.all([...this.#inflight]);
     this.#acks.flush();
@@ -204,34 +231,30 @@ export class Subscription {
       durable_name: this.options.durable,
       description: `evc subscription to "${this.pattern}"`,
       ack_policy: "explicit",
-      ack_wait: nanos(this.options.ackWaitMs ?? spec.consumer.ackWaitMs),
+      ack_wait: nanos(ackWaitOf(this.options, spec)),
       max_deliver: mostDeliveries(spec, this.options.maxDeliver ?? spec.consumer.maxDeliver) + deadLetterAttempts + deferralLimit,
       max_ack_pending: spec.consumer.maxAckPending,
     };
   }
 
-  async #consume(spec: StreamSpec, messages: ConsumerMessages, subjectOf: (message: JsMsg) => string): Promise<void> {
-    for await (const message of messages) {
+  async #consume(spec: StreamSpec, feed: PullFeed, subjectOf: (message: JsMsg) => string): Promise<void> {
+    for (let message = feed.poll() ?? (await feed.take()); message !== undefined; message = feed.poll() ?? (await feed.take())) {
+      const taken = message;
+      const slot = this.#slot();
+      if (slot !== undefined) await slot;
       if (this.#draining) {
-        message.nak();
-        continue;
-      }
-      await this.#slot();
-      if (this.#draining) {
-        // It waited for a handler slot while the subscription began to drain: hand it back too.
+        // It waited for a handler slot while the subscription began to drain: hand it back.
         this.#release();
-        message.nak();
+        taken.nak();
+        feed.done(taken);
         continue;
       }
-      const task = this.#handle(spec, message, subjectOf(message)).finally(() => this.#release());
+      const task = this.#handle(spec, taken, subjectOf(taken)).finally(() => {
+        feed.done(taken);
+        this.#release();
+      });
       this.#inflight.add(task);
       void task.finally(() => this.#inflight.delete(task));
-    }
-  }
-
-  async #watch(messages: ConsumerMessages): Promise<void> {
-    for await (const status of messages.status()) {
-      this.#notifier.emit({ type: "consumer_status", status: status.type, data: "data" in status ? status.data : undefined });
     }
   }
 
@@ -259,8 +282,10 @@ export class Subscription {
       return;
     }
     const event = received.event;
-    const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create);
-    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, subject, headers, () => this.#handler(event, context));
+    const deadline = new HandlerDeadline();
+    const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create, deadline);
+    const timeoutMs = handlerTimeoutOf(this.options, spec);
+    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, subject, headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
     if (run.error === undefined) {
       this.#breaker?.success();
       if (this.#deferrals.size > 0) this.#deferrals.delete(keyOf(message));
@@ -326,12 +351,13 @@ export class Subscription {
     return type !== undefined && this.#host.registry.versions(type).length > 0 ? type : "unknown";
   }
 
-  async #slot(): Promise<void> {
+  /** Take a handler slot: at once when one is free, else when `#release` hands one over. */
+  #slot(): Promise<void> | undefined {
     if (this.#running < this.options.concurrency) {
       this.#running++;
-      return;
+      return undefined;
     }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 
   #release(): void {

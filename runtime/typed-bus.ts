@@ -180,6 +180,16 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
     if (settings.durable === undefined) {
       throw new ArgumentError("durable", `a durable consumer name for the subscription to "${pattern}", or a service name at connect ({ service }), so that no two services share one consumer`);
     }
+    for (const [name, value, integer] of [
+      ["concurrency", settings.concurrency, true],
+      ["prefetch", settings.prefetch, true],
+      ["ackWaitMs", settings.ackWaitMs, false],
+      ["handlerTimeoutMs", settings.handlerTimeoutMs, false],
+    ] as const) {
+      if (value !== undefined && !(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
+        throw new ArgumentError(name, `${integer ? "a positive integer" : "a positive number of milliseconds"} for the subscription to "${pattern}", not ${String(value)}`);
+      }
+    }
     return { ...settings, durable: settings.durable };
   }
 }

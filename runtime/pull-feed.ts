@@ -1,0 +1,166 @@
+/**
+ * The messages a subscription pulls from one durable consumer, kept alive until they are handled.
+ *
+ * JetStream starts a message's ack timer when it delivers the message, not when a handler starts
+ * on it. NATS.js's `consume()` keeps up to `max_messages` messages in a buffer of its own that a
+ * subscription cannot reach, so with slow handlers a message could wait there past the consumer's
+ * `ack_wait`: the server then delivered it again, and it was handled twice, its delivery count
+ * rising towards `max_deliver` without a single failure. A feed pulls instead with `fetch()`,
+ * never asking for more than it has room for, and holds every message it was given in its own
+ * queue until the subscription settles it, sending each one an in-progress ack (`working()`) every
+ * third of `ack_wait` while it waits or runs.
+ */
+import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import { ClosedConnectionError } from "@nats-io/transport-node";
+
+/** What a feed is told by the subscription that owns it. */
+export interface PullFeedOptions {
+  /** The most messages held at once: waiting for a handler, running, or asked for. */
+  readonly prefetch: number;
+  /** The consumer's `ack_wait`; held messages are kept alive every third of it. */
+  readonly ackWaitMs: number;
+  /** How long one pull waits on the server for messages. */
+  readonly expiresMs?: number;
+  /** Told what the client reports about a pull (heartbeats missed, a consumer deleted, a failed pull). */
+  readonly onStatus: (status: string, data: unknown) => void;
+}
+
+/** Pause after a pull failed (the consumer is gone, the connection is down) before the next. */
+const retryPauseMs = 1_000;
+
+/** Messages pulled from one consumer, in order, each kept alive from delivery until `done`. */
+export class PullFeed {
+  readonly #consumer: Consumer;
+  readonly #options: PullFeedOptions;
+  /** Delivered, not yet taken by the subscription. */
+  readonly #queue: JsMsg[] = [];
+  /** Delivered and not yet settled: queued, waiting for a handler slot, or running. */
+  readonly #held = new Set<JsMsg>();
+  readonly #pulls = new Set<ConsumerMessages>();
+  readonly #takers: ((message: JsMsg | undefined) => void)[] = [];
+  readonly #keepAlive: ReturnType<typeof setInterval>;
+  /** Messages asked for in open pulls and not yet delivered. */
+  #asked = 0;
+  #pausedUntil = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(consumer: Consumer, options: PullFeedOptions) {
+    this.#consumer = consumer;
+    this.#options = options;
+    this.#keepAlive = setInterval(() => this.#touch(), Math.max(1, Math.floor(options.ackWaitMs / 3)));
+    this.#keepAlive.unref();
+    this.#pull();
+  }
+
+  /** The next delivered message, held until `done`, when one is waiting; undefined when none is. */
+  poll(): JsMsg | undefined {
+    return this.#queue.shift();
+  }
+
+  /** The next delivered message, held until `done`, waiting for one; undefined once the feed is stopped. */
+  take(): Promise<JsMsg | undefined> {
+    const message = this.#queue.shift();
+    if (message !== undefined || this.#stopped) return Promise.resolve(message);
+    return new Promise((resolve) => this.#takers.push(resolve));
+  }
+
+  /** The subscription settled a message it took (acknowledged, handed back or terminated): it is no longer kept alive, and its room is pulled for. */
+  done(message: JsMsg): void {
+    this.#held.delete(message);
+    this.#pull();
+  }
+
+  /** Pull no more; the messages delivered and not taken are handed back (`nak`) for the server to deliver again. Taken ones stay held until `done`. */
+  stop(): void {
+    if (this.#stopped) return;
+    for (const message of this.#end()) message.nak();
+  }
+
+  /** Stop pulling and waiting; returns the messages delivered and not taken, no longer held. */
+  #end(): JsMsg[] {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+    for (const pull of this.#pulls) pull.stop();
+    const untaken = this.#queue.splice(0);
+    for (const message of untaken) this.#held.delete(message);
+    for (const taker of this.#takers.splice(0)) taker(undefined);
+    if (this.#held.size === 0) clearInterval(this.#keepAlive);
+    return untaken;
+  }
+
+  /** Open a pull for the room there is, when it is at least half of `prefetch` (or nothing is asked for yet): fewer, larger pulls cost less. */
+  #pull(): void {
+    if (this.#stopped) {
+      if (this.#held.size === 0) clearInterval(this.#keepAlive);
+      return;
+    }
+    const room = this.#options.prefetch - this.#held.size - this.#asked;
+    if (room <= 0 || (this.#asked > 0 && room < Math.ceil(this.#options.prefetch / 2))) return;
+    const wait = this.#pausedUntil - Date.now();
+    if (wait > 0) {
+      this.#retry ??= setTimeout(() => {
+        this.#retry = undefined;
+        this.#pull();
+      }, wait);
+      return;
+    }
+    this.#asked += room;
+    void this.#run(room);
+  }
+
+  /** One pull of `batch` messages: each delivered message joins the queue; the pull's unused room is freed when it ends. */
+  async #run(batch: number): Promise<void> {
+    let delivered = 0;
+    try {
+      const pull = await this.#consumer.fetch({ max_messages: batch, expires: this.#options.expiresMs ?? 30_000 });
+      this.#pulls.add(pull);
+      void this.#watch(pull);
+      try {
+        for await (const message of pull) {
+          delivered++;
+          if (delivered <= batch) this.#asked--;
+          this.#deliver(message);
+        }
+      } finally {
+        this.#pulls.delete(pull);
+      }
+    } catch (error) {
+      this.#options.onStatus("pull_failed", (error as Error).message);
+      // A closed connection will not come back: the feed ends, as NATS.js's consume() does.
+      if (error instanceof ClosedConnectionError) this.#end();
+      this.#pausedUntil = Date.now() + retryPauseMs;
+    } finally {
+      this.#asked -= Math.max(0, batch - delivered);
+      this.#pull();
+    }
+  }
+
+  #deliver(message: JsMsg): void {
+    if (this.#stopped) {
+      message.nak();
+      return;
+    }
+    this.#held.add(message);
+    const taker = this.#takers.shift();
+    if (taker === undefined) this.#queue.push(message);
+    else taker(message);
+  }
+
+  async #watch(pull: ConsumerMessages): Promise<void> {
+    for await (const status of pull.status()) {
+      if (status.type !== "next") this.#options.onStatus(status.type, "data" in status ? status.data : undefined);
+    }
+  }
+
+  /** Reset the ack timer of every held message: JetStream does not deliver it again while the subscription has it. */
+  #touch(): void {
+    try {
+      for (const message of this.#held) message.working();
+    } catch (error) {
+      // Only a closed connection refuses: nothing can be kept alive any more.
+      if (!(error instanceof ClosedConnectionError)) throw error;
+      clearInterval(this.#keepAlive);
+    }
+  }
+}
