@@ -121,11 +121,22 @@ export function buildDocumentModel(
   return { system, events };
 }
 
-/** Each aggregate type a stream lists as event-sourced has events on that stream. */
+/**
+ * Each aggregate type a stream lists as event-sourced has events on that stream, and the stream keeps
+ * its events (`limits` retention): the event store reads every event of an aggregate back, which
+ * a workqueue stream forbids and an interest stream removes once its consumers have them.
+ */
 function checkEventSourced(system: SystemModel, events: readonly Omit<EventModel, "operations">[], locate: (stream: string, index: number) => SourceLocation, sink: DiagnosticSink): void {
   for (const stream of system.streams) {
     const aggregates = new Set(events.flatMap((event) => (event.stream === stream.name && event.aggregateType !== undefined ? [event.aggregateType] : [])));
     stream.eventSourced.forEach((aggregateType, index) => {
+      if (stream.retention !== "limits") {
+        sink.error(
+          "evc-event-sourced-retention",
+          `stream ${stream.name} lists "${aggregateType}" as event-sourced, but has ${stream.retention} retention: the event store reads every event of an aggregate back, so the stream must keep them (retention: limits)`,
+          locate(stream.name, index),
+        );
+      }
       if (aggregates.has(aggregateType)) return;
       const known = [...aggregates].sort().map((name) => `"${name}"`).join(", ") || "none";
       sink.error("evc-unknown-aggregate", `stream ${stream.name} lists "${aggregateType}" as event-sourced, but no event on it has that aggregate type (its aggregate types: ${known})`, locate(stream.name, index));

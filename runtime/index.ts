@@ -24,6 +24,7 @@ export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLette
 export type { DeadLetter, DeadLetterCause, Replayed, ReplayHost } from "./dead-letter.js";
 export { HandlerFailure, PermanentFailure, TransientFailure } from "./failures.js";
 export { HandlerTimeoutError } from "./handler-deadline.js";
+export { StreamNotReadableError, WorkQueueConsumerError } from "./retention.js";
 export type { HandlerFailureOptions } from "./failures.js";
 export { decideFailure } from "./failure-policy.js";
 export type { FailureDecision, RetryLimits } from "./failure-policy.js";

@@ -19,6 +19,14 @@ export function isNotFound(error: unknown): boolean {
   return hasCode(error, JetStreamApiCodes.StreamNotFound, JetStreamApiCodes.ConsumerNotFound);
 }
 
+/** JetStream's codes for a consumer that overlaps another on a workqueue stream: filtered (10100) or not (10099). */
+const workQueueOverlap = [10_100, 10_099] as const;
+
+/** True when JetStream refused a consumer because it overlaps another on a workqueue stream. */
+export function isWorkQueueOverlap(error: unknown): boolean {
+  return hasCode(error, ...workQueueOverlap);
+}
+
 /** True when a stream has no message where one was asked for. */
 export function isNoMessageFound(error: unknown): boolean {
   return hasCode(error, JetStreamApiCodes.NoMessageFound);

@@ -11,7 +11,8 @@ import { ArgumentError, ContractError } from "./errors.js";
 import { MemoryClock, type ClockMode } from "./memory-clock.js";
 import { MemoryStreams } from "./memory-streams.js";
 import type { HeardMessage, RawMessage } from "./stream-reader.js";
-import { matchesPattern, subjectCovers } from "./subject.js";
+import { matchesPattern, patternsOverlap, subjectCovers } from "./subject.js";
+import { WorkQueueConsumerError } from "./retention.js";
 import { deadLetterLimits, replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
 
 /** One delivery of a stored message to a durable consumer; redelivered as the same object. */
@@ -51,6 +52,11 @@ export class MemoryConsumer {
   /** Whether a subject passes the consumer's filters (none: every subject of the stream). */
   accepts(subject: string): boolean {
     return this.filters.length === 0 || this.filters.some((filter) => matchesPattern(subject, filter));
+  }
+
+  /** The subscription is done with a delivery (acknowledged, or terminated): a workqueue or interest stream may let its message go. */
+  settle(delivery: Delivery): void {
+    this.#broker.acknowledged(this, delivery.message);
   }
 
   /** Hand a delivery back, to come again after `delayMs`. */
@@ -94,12 +100,17 @@ export class MemoryBroker {
   readonly #listeners = new Set<{ filter: string; listener: (message: HeardMessage) => void }>();
   readonly #inflight = new Set<Promise<void>>();
   readonly #waiting: (() => void)[] = [];
+  /** The consumers that acknowledged each message of an interest stream, until all that want it have. */
+  readonly #acknowledged = new WeakMap<RawMessage, Set<MemoryConsumer>>();
   #woken = false;
 
   constructor(topology: JetStreamTopology, clock: ClockMode = "virtual") {
     this.topology = topology;
     this.clock = new MemoryClock(clock);
-    this.streams = new MemoryStreams(() => this.clock.now());
+    this.streams = new MemoryStreams(
+      () => this.clock.now(),
+      (stream) => topology.streams.find((spec) => spec.name === stream)?.retention ?? "limits",
+    );
   }
 
   /** The stream whose subjects cover a subject. */
@@ -114,9 +125,10 @@ export class MemoryBroker {
     const spec = this.streamOf(subject);
     const stored = this.streams.append(spec.name, subject, headers, data, id, spec);
     if (stored.duplicate) return stored;
-    for (const consumer of this.#consumers.values()) {
-      if (consumer.stream.name === spec.name && consumer.accepts(subject)) consumer.queue.push({ message: stored.message, count: 1, deferrals: 0 });
-    }
+    const interested = this.#interested(spec, subject);
+    for (const consumer of interested) consumer.queue.push({ message: stored.message, count: 1, deferrals: 0 });
+    // With no consumer that wants it, an interest stream keeps nothing (JetStream still gives it a sequence); a workqueue stream keeps it for the first.
+    if (spec.retention === "interest" && interested.length === 0) this.streams.discard(stored.message);
     for (const { filter, listener } of this.#listeners) if (matchesPattern(subject, filter)) listener({ subject, headers, data });
     this.wake();
     return stored;
@@ -154,6 +166,9 @@ export class MemoryBroker {
   join(stream: StreamSpec, durable: string, filters: readonly string[], deliverPolicy: "all" | "new", target: DeliveryTarget): MemoryConsumer {
     const key = consumerKey(stream, durable);
     let consumer = this.#consumers.get(key);
+    if (stream.retention === "workqueue" && [...this.#consumers.values()].some((other) => other !== consumer && other.stream.name === stream.name && filtersOverlap(other.filters, filters))) {
+      throw new WorkQueueConsumerError(stream.name, durable);
+    }
     if (consumer === undefined) {
       consumer = new MemoryConsumer(this, stream, durable, filters);
       this.#consumers.set(key, consumer);
@@ -173,6 +188,24 @@ export class MemoryBroker {
   leave(consumer: MemoryConsumer, target: DeliveryTarget): void {
     const index = consumer.targets.indexOf(target);
     if (index >= 0) consumer.targets.splice(index, 1);
+  }
+
+  /** A consumer is done with a message: a workqueue stream lets it go; an interest stream once every consumer that wants it is done with it. */
+  acknowledged(consumer: MemoryConsumer, message: RawMessage): void {
+    const spec = this.topology.streams.find((candidate) => candidate.name === message.stream);
+    if (spec === undefined || spec.retention === "limits") return;
+    if (spec.retention === "interest") {
+      const done = this.#acknowledged.get(message) ?? new Set<MemoryConsumer>();
+      done.add(consumer);
+      this.#acknowledged.set(message, done);
+      if (this.#interested(spec, message.subject).some((other) => !done.has(other))) return;
+    }
+    this.streams.discard(message);
+  }
+
+  /** The durable consumers of a stream that take a subject. */
+  #interested(spec: StreamSpec, subject: string): MemoryConsumer[] {
+    return [...this.#consumers.values()].filter((consumer) => consumer.stream.name === spec.name && consumer.accepts(subject));
   }
 
   /** Forget a durable consumer and its place. */
@@ -244,6 +277,11 @@ export class MemoryBroker {
     this.clock.clear();
     for (const resolve of this.#waiting.splice(0)) resolve();
   }
+}
+
+/** Whether two consumers' subject filters take a subject in common (no filters: every subject). */
+function filtersOverlap(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === 0 || b.length === 0 || a.some((left) => b.some((right) => patternsOverlap(left, right)));
 }
 
 /** The key of a durable consumer on a stream. */

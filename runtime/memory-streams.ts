@@ -10,6 +10,7 @@ import { ArgumentError } from "./errors.js";
 import { headerBlockBytes, headerPairs } from "./headers.js";
 import { streamLimitReasons } from "./jetstream-errors.js";
 import { StreamFullError } from "./publish.js";
+import { StreamNotReadableError } from "./retention.js";
 import type { MessageSource, RawMessage, ReadRange } from "./stream-reader.js";
 import { matchesPattern } from "./subject.js";
 import type { StreamLimits } from "./topology.js";
@@ -38,15 +39,18 @@ interface StreamState {
 }
 
 /** A stream without limits: nothing expires or is removed. */
-const noLimits: StreamLimits = { duplicateWindowMs: 0, maxAgeMs: 0, maxMsgs: -1, maxBytes: -1, discard: "old" };
+const noLimits: StreamLimits = { duplicateWindowMs: 0, maxAgeMs: 0, maxMsgs: -1, maxBytes: -1, discard: "old", retention: "limits" };
 
 /** Every stream of an in-memory broker, created on first use. */
 export class MemoryStreams implements MessageSource {
   readonly #streams = new Map<string, StreamState>();
   readonly #now: () => number;
+  readonly #retentionOf: (stream: string) => StreamLimits["retention"];
 
-  constructor(now: () => number) {
+  /** `retentionOf` tells a stream's retention before anything is stored on it. */
+  constructor(now: () => number, retentionOf: (stream: string) => StreamLimits["retention"] = () => "limits") {
     this.#now = now;
+    this.#retentionOf = retentionOf;
   }
 
   /**
@@ -95,6 +99,12 @@ export class MemoryStreams implements MessageSource {
     return this.get(message.stream, message.seq) === message;
   }
 
+  /** Remove a message the stream may still hold (an acknowledged one, under workqueue or interest retention). */
+  discard(message: RawMessage): void {
+    const state = this.#streams.get(message.stream);
+    if (state !== undefined && this.holds(message)) this.#remove(state, message.seq - 1);
+  }
+
   /** Delete the message at a sequence; the sequence is not reused. */
   delete(stream: string, seq: number): void {
     const state = this.#held(stream);
@@ -108,6 +118,7 @@ export class MemoryStreams implements MessageSource {
   }
 
   async *read(range: ReadRange): AsyncGenerator<RawMessage> {
+    if (this.#retentionOf(range.stream) === "workqueue") throw new StreamNotReadableError(range.stream);
     const end = range.endSeq ?? this.#streams.get(range.stream)?.messages.length ?? 0;
     for (const message of this.list(range.stream)) {
       if (message.seq > end) return;

@@ -122,9 +122,13 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     } catch (error) {
       this.#notifier.emit({ type: "invalid_event", error: error as Error, subject: message.subject, streamSeq: message.seq });
       this.#deadLetter(consumer.stream, delivered, error as Error, true, "unknown", undefined);
+      consumer.settle(delivery);
       return;
     }
-    if (received === undefined) return;
+    if (received === undefined) {
+      consumer.settle(delivery);
+      return;
+    }
     const type = received.contract.type;
     const wait = delivery.count < deferralLimit ? (this.#breaker?.admit() ?? 0) : 0;
     if (wait > 0) {
@@ -141,6 +145,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     if (run.error === undefined) {
       this.#breaker?.success();
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
+      consumer.settle(delivery);
       return;
     }
     const spec = consumer.stream;
@@ -149,10 +154,12 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     if (decision.action === "discard") {
       this.#host.telemetry.consumed(type, this.options.durable, "discarded", run.seconds);
       this.#notifier.emit({ type: "discarded", reason: run.error.message, category: decision.category, subject: message.subject, streamSeq: message.seq, deliveryCount: delivery.count });
+      consumer.settle(delivery);
       return;
     }
     if (decision.action === "dead_letter") {
       this.#deadLetter(spec, delivered, run.error, !decision.retried, type, run.seconds, decision.category);
+      consumer.settle(delivery);
       return;
     }
     const delay = decision.delayMs;

@@ -48,7 +48,7 @@ export function deadLetterConfig(spec: StreamSpec): Partial<StreamConfig> & { na
     description: `Dead letters of ${spec.name}: messages its consumers could not handle, with why.`,
     storage: spec.storage,
     num_replicas: spec.replicas,
-    retention: "limits",
+    retention: limits.retention,
     discard: limits.discard,
     max_age: nanos(limits.maxAgeMs),
     duplicate_window: nanos(limits.duplicateWindowMs),

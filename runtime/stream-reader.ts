@@ -4,8 +4,9 @@
  * sequence or the end of what is stored. The consumer is ephemeral, in memory, and deleted when the
  * read ends, however it ends, so reads leave nothing behind on the server.
  */
-import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
 import { messageHeaders, type HeaderLookup } from "./headers.js";
+import { StreamNotReadableError } from "./retention.js";
 
 /** A stored message, however it was read. */
 export interface RawMessage {
@@ -70,11 +71,18 @@ const quietCheckMs = 500;
  * when nothing is left to come and nothing it delivered is still on its way.
  */
 export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncGenerator<RawMessage> {
-  const consumer = await js.consumers.get(range.stream, {
-    ...(range.filter === undefined ? {} : { filter_subjects: range.filter }),
-    ...startOptions(range.start),
-    inactive_threshold: 30_000,
-  });
+  let consumer: Consumer;
+  try {
+    consumer = await js.consumers.get(range.stream, {
+      ...(range.filter === undefined ? {} : { filter_subjects: range.filter }),
+      ...startOptions(range.start),
+      inactive_threshold: 30_000,
+    });
+  } catch (error) {
+    // JetStream refuses an ordered consumer on a workqueue stream with a message about ack policies.
+    if (await isWorkQueue(js, range.stream)) throw new StreamNotReadableError(range.stream, { cause: error });
+    throw error;
+  }
   try {
     const pending = (await consumer.info(true)).num_pending;
     if (pending === 0) return;
@@ -114,6 +122,15 @@ export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncG
     }
   } finally {
     await consumer.delete().catch(() => undefined);
+  }
+}
+
+/** Whether a stream has workqueue retention; false when that cannot be told. */
+async function isWorkQueue(js: JetStreamClient, stream: string): Promise<boolean> {
+  try {
+    return (await (await js.streams.get(stream)).info()).config.retention === "workqueue";
+  } catch {
+    return false;
   }
 }
 

@@ -90,6 +90,20 @@ export function subjectCovers(covering: string, pattern: string): boolean {
   return outer.length === inner.length;
 }
 
+/** True when some subject matches both patterns (NATS wildcards: `*` one token, `>` one or more at the end). */
+export function patternsOverlap(a: string, b: string): boolean {
+  const left = a.split(".");
+  const right = b.split(".");
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const mine = left[index];
+    const theirs = right[index];
+    if (mine === undefined || theirs === undefined) return false;
+    if (mine === ">" || theirs === ">") return true;
+    if (mine !== "*" && theirs !== "*" && mine !== theirs) return false;
+  }
+  return true;
+}
+
 /**
  * True when a dot-separated name (a subject, or an event type such as `task.created`) matches a
  * pattern with NATS wildcards: `*` one token, `>` one or more at the end. `task.*` and `*.created`

@@ -18,8 +18,9 @@ import { HandlerDeadline } from "./handler-deadline.js";
 import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
 import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
-import { isNotFound } from "./jetstream-errors.js";
+import { isNotFound, isWorkQueueOverlap } from "./jetstream-errors.js";
 import { PullFeed } from "./pull-feed.js";
+import { WorkQueueConsumerError } from "./retention.js";
 import { ensureConsumer } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { consumerFilter, receiveEvent, subscriptionRoutes, type ReceivedEvent, type Targets } from "./routing.js";
@@ -176,7 +177,12 @@ export class Subscription {
     this.#draining = false;
     const consumers: { spec: StreamSpec; stream: string; subjectOf: (message: JsMsg) => string }[] = [];
     for (const [spec, contracts] of this.#streams) {
-      await ensureConsumer(this.#host.jsm, spec.name, { ...this.#consumerConfig(spec), deliver_policy: this.options.deliverPolicy, ...consumerFilter(contracts, this.#host.server) });
+      try {
+        await ensureConsumer(this.#host.jsm, spec.name, { ...this.#consumerConfig(spec), deliver_policy: this.options.deliverPolicy, ...consumerFilter(contracts, this.#host.server) });
+      } catch (error) {
+        if (isWorkQueueOverlap(error)) throw new WorkQueueConsumerError(spec.name, this.options.durable, { cause: error });
+        throw error;
+      }
       const replay = replayOf(spec);
       const prefix = `${replay.subjectPrefix}.${this.options.durable}.`;
       await ensureConsumer(this.#host.jsm, replay.stream, { ...this.#consumerConfig(spec), deliver_policy: "all", filter_subject: `${prefix}>` });

@@ -59,11 +59,11 @@ export interface FailurePolicy {
 }
 
 /** The limits of a stream, as a `StreamSpec` declares them (a stream spec is one). */
-export type StreamLimits = Pick<StreamSpec, "duplicateWindowMs" | "maxAgeMs" | "maxMsgs" | "maxBytes" | "discard">;
+export type StreamLimits = Pick<StreamSpec, "duplicateWindowMs" | "maxAgeMs" | "maxMsgs" | "maxBytes" | "discard" | "retention">;
 
 /** The limits of a stream's dead-letter and replay streams: its duplicate window and the dead letters' maximum age; old ones go first. */
 export function deadLetterLimits(spec: StreamSpec): StreamLimits {
-  return { duplicateWindowMs: spec.duplicateWindowMs, maxAgeMs: spec.deadLetter.maxAgeMs, maxMsgs: -1, maxBytes: -1, discard: "old" };
+  return { duplicateWindowMs: spec.duplicateWindowMs, maxAgeMs: spec.deadLetter.maxAgeMs, maxMsgs: -1, maxBytes: -1, discard: "old", retention: "limits" };
 }
 
 /**

@@ -76,6 +76,13 @@ describe("generator - rules of our own specs", () => {
     ]);
   });
 
+  test("an event-sourced aggregate on a stream that does not keep its events is an error at the list item", async () => {
+    using ws = shopWith((spec) => spec.replace("subjects: ['shop.>']", "subjects: ['shop.>']\n      retention: workqueue\n      eventSourced: [order]"));
+    expect(await errorsOf(ws)).toEqual([
+      `specs/shop.yaml:${lineOf(ws, "eventSourced")}:22: error: stream SHOP lists "order" as event-sourced, but has workqueue retention: the event store reads every event of an aggregate back, so the stream must keep them (retention: limits) (evc-event-sourced-retention)`,
+    ]);
+  });
+
   test("malformed buckets are reported at the offending field", async () => {
     using ws = shopWith((spec) => spec.replace("      subjects: ['shop.>']\n", "      subjects: ['shop.>']\n  buckets:\n    evc-sagas:\n      replicas: 9\n      history: 0\n      ttl: 1 hour\n      size: 5\n"));
     expect(await errorsOf(ws)).toEqual([
