@@ -8,6 +8,7 @@
 import type { EventContract, JsonObject } from "./contract.js";
 import { DowncastError, formatIssues, UnknownEventError } from "./errors.js";
 import { projectOnto } from "./projection.js";
+import { withOwn } from "./json.js";
 import type { Registry } from "./registry.js";
 
 /** Bring the JSON of `type` v`from` to v`to`, up the upcast chain or down the downcast chain; throws `UpcastError`, `DowncastError` or `UnknownEventError`. */
@@ -42,7 +43,7 @@ function downcastStep(contract: EventContract, previous: EventContract, json: Js
     }
   }
   const projected = projectOnto(previous.schema, shaped) as JsonObject;
-  const result = previous.envelope ? { ...projected, version: previous.version } : projected;
+  const result = previous.envelope ? withOwn(projected, "version", previous.version) : projected;
   if (!previous.validate(result)) throw fail(`the result is not a valid v${previous.version}: ${formatIssues(previous.validate.errors ?? [])}`);
   return result;
 }

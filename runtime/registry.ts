@@ -1,6 +1,7 @@
 import type { EventContract, JsonObject } from "./contract.js";
 import { ArgumentError, UnknownEventError, UpcastError, formatIssues } from "./errors.js";
 import type { JetStreamTopology, StreamSpec } from "./topology.js";
+import { withOwn } from "./json.js";
 
 /** What the generated registry hands to `createRegistry`. */
 export interface RegistryInput {
@@ -95,7 +96,7 @@ function upcastStep(contract: EventContract, json: JsonObject, fromVersion: numb
     const detail = error instanceof Error ? error.message : String(error);
     throw new UpcastError(contract.type, fromVersion, contract.version, `the upcaster to v${contract.version} failed: ${detail}`, { cause: error });
   }
-  return contract.envelope ? { ...next, version: contract.version } : next;
+  return contract.envelope ? withOwn(next, "version", contract.version) : next;
 }
 
 function groupByType(contracts: readonly EventContract[]): Map<string, EventContract[]> {

@@ -1,7 +1,7 @@
 /** Upcasters (and downcasters) from the declarative steps of a spec, and from hand-written functions. */
 import type { Downcaster, JsonObject, JsonValue, UpcastStep, Upcaster } from "./contract.js";
 import { own } from "./event-helpers.js";
-import { isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";
+import { copyOwn, isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";
 
 /**
  * Make an upcaster from the declarative steps of a spec. The input is never changed: the objects on
@@ -12,7 +12,7 @@ export function stepsUpcaster(steps: readonly UpcastStep[]): Upcaster {
   const compiled = steps.map(compileStep);
   return (previous) => {
     const copies = new WeakSet<object>();
-    const next = { ...previous };
+    const next = copyOwn(previous);
     copies.add(next);
     for (const step of compiled) applyStep(next, step, copies);
     return next;
@@ -86,7 +86,7 @@ function parentOf(event: JsonObject, path: readonly string[], create: boolean, c
     const child = own(node, token);
     let next: JsonObject;
     if (isPlainObject(child)) {
-      next = copies.has(child) ? (child as JsonObject) : { ...(child as JsonObject) };
+      next = copies.has(child) ? (child as JsonObject) : copyOwn(child as JsonObject);
     } else if (create && child === undefined) {
       next = {};
     } else {
