@@ -19,11 +19,12 @@ export interface PullFeedOptions {
   readonly prefetch: number;
   /** The consumer's `ack_wait`; held messages are kept alive every third of it. */
   readonly ackWaitMs: number;
-  /** How long one pull waits on the server for messages. */
-  readonly expiresMs?: number;
   /** Told what the client reports about a pull (heartbeats missed, a consumer deleted, a failed pull). */
   readonly onStatus: (status: string, data: unknown) => void;
 }
+
+/** How long one pull waits on the server for messages (NATS.js's default). */
+const pullExpiresMs = 30_000;
 
 /** Pause after a pull failed (the consumer is gone, the connection is down) before the next. */
 const retryPauseMs = 1_000;
@@ -113,7 +114,9 @@ export class PullFeed {
   async #run(batch: number): Promise<void> {
     let delivered = 0;
     try {
-      const pull = await this.#consumer.fetch({ max_messages: batch, expires: this.#options.expiresMs ?? 30_000 });
+      const pull = await this.#consumer.fetch({ max_messages: batch, expires: pullExpiresMs });
+      // Stopped while the pull was being opened: it ends at once, and whatever it already got is handed back.
+      if (this.#stopped) pull.stop();
       this.#pulls.add(pull);
       void this.#watch(pull);
       try {
