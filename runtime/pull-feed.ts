@@ -16,7 +16,7 @@ import { ClosedConnectionError } from "@nats-io/transport-node";
 /** What a feed is told by the subscription that owns it. */
 export interface PullFeedOptions {
   /** The most messages held at once: waiting for a handler, running, or asked for. */
-  readonly prefetch: number;
+  readonly capacity: number;
   /** The consumer's `ack_wait`; held messages are kept alive every third of it. */
   readonly ackWaitMs: number;
   /** Told what the client reports about a pull (heartbeats missed, a consumer deleted, a failed pull). */
@@ -90,14 +90,14 @@ export class PullFeed {
     return untaken;
   }
 
-  /** Open a pull for the room there is, when it is at least half of `prefetch` (or nothing is asked for yet): fewer, larger pulls cost less. */
+  /** Open a pull for the room there is, when it is at least half of the capacity (or nothing is asked for yet): fewer, larger pulls cost less. */
   #pull(): void {
     if (this.#stopped) {
       if (this.#held.size === 0) clearInterval(this.#keepAlive);
       return;
     }
-    const room = this.#options.prefetch - this.#held.size - this.#asked;
-    if (room <= 0 || (this.#asked > 0 && room < Math.ceil(this.#options.prefetch / 2))) return;
+    const room = this.#options.capacity - this.#held.size - this.#asked;
+    if (room <= 0 || (this.#asked > 0 && room < Math.ceil(this.#options.capacity / 2))) return;
     const wait = this.#pausedUntil - Date.now();
     if (wait > 0) {
       this.#retry ??= setTimeout(() => {

@@ -191,7 +191,8 @@ export class Subscription {
     for (const { spec, stream, subjectOf } of consumers) {
       const consumer = await this.#host.js.consumers.get(stream, this.options.durable);
       const feed = new PullFeed(consumer, {
-        prefetch: this.options.prefetch,
+        // Messages ahead of the handlers, beside those the handlers run.
+        capacity: this.options.prefetch + this.options.concurrency,
         ackWaitMs: ackWaitOf(this.options, spec),
         onStatus: (status, data) => this.#notifier.emit({ type: "consumer_status", status, data }),
       });

@@ -56,7 +56,7 @@ describe("slow handlers on JetStream", () => {
     expect(handled).toEqual(events.map((event) => ({ id: event.id, deliveryCount: 1 })));
   }, 30_000);
 
-  test("a subscription holds at most prefetch messages: the rest wait on the server", async () => {
+  test("a subscription holds at most prefetch messages beside those its handlers run: the rest wait on the server", async () => {
     const server = await startNatsServer();
     const bus = await connect({ registry: registryWaiting(30_000), servers: server.url, service: "evc-slow" });
     cleanup = async () => {
@@ -78,9 +78,29 @@ describe("slow handlers on JetStream", () => {
     );
     await until(() => handled === 30, "every event handled");
     expect(pending).toHaveLength(30);
-    // Held by the subscription (4), plus the handled ones whose acks are on their way (at most one per handler).
-    expect(Math.max(...pending)).toBeLessThanOrEqual(4 + 2);
+    // Ahead of the handlers (4), run by them (2), and handled with their acks on the way (at most one per handler).
+    expect(Math.max(...pending)).toBeLessThanOrEqual(4 + 2 + 2);
     expect(Math.max(...pending)).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
+  test("a concurrency above prefetch runs that many handlers at once", async () => {
+    const bus = await jetStreamBus(30_000);
+    for (let index = 0; index < 8; index++) await bus.publish(record(bus));
+    let running = 0;
+    let most = 0;
+    let handled = 0;
+    await bus.subscribe(
+      RecordCreated,
+      async () => {
+        most = Math.max(most, ++running);
+        await sleep(300);
+        running--;
+        handled++;
+      },
+      { prefetch: 2, concurrency: 8 },
+    );
+    await until(() => handled === 8, "every event handled");
+    expect(most).toBe(8);
   }, 30_000);
 
   test("a handler that runs longer than the ack wait, within its handlerTimeoutMs, is not delivered its event again", async () => {
