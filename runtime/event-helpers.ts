@@ -1,7 +1,7 @@
 /** How generated event classes validate, pin, build and freeze their instances. */
 import type { EventContract, JsonObject, JsonValue } from "./contract.js";
 import { ValidationError } from "./errors.js";
-import { setOwn } from "./json.js";
+import { copyOwn, setOwn } from "./json.js";
 
 /**
  * Freeze and return a contract descriptor.
@@ -58,7 +58,7 @@ export function pin(input: object, pins: JsonObject): object {
   let pinned: JsonObject | undefined;
   for (const key in pins) {
     if (Object.hasOwn(input, key)) continue;
-    pinned ??= { ...(input as JsonObject) };
+    pinned ??= copyOwn(input as JsonObject);
     setOwn(pinned, key, pins[key]);
   }
   return pinned ?? input;
