@@ -158,8 +158,10 @@ export interface ProcessManagerOptions {
   readonly deliverPolicy: "all" | "new";
   /** Events handled at once by this runner. */
   readonly concurrency: number;
-  /** How long the server waits for a runner to finish an event before it redelivers it (to another runner, after a crash); default: the stream's consumer defaults. */
+  /** How long the server keeps the events a runner holds before it delivers them to another, after the runner died; default: the stream's consumer defaults. */
   readonly ackWaitMs: number | undefined;
+  /** How long one event's transitions may take before the delivery fails with `HandlerTimeoutError` and is retried; default: `ackWaitMs`. */
+  readonly handlerTimeoutMs: number | undefined;
   /** How often the runner looks for due deadlines set by any runner. */
   readonly scanIntervalMs: number;
   /** How many applied event ids a record keeps to refuse duplicates. */
@@ -170,7 +172,7 @@ export interface ProcessManagerOptions {
 
 /** The defaults: records in `evc-process-managers`, consumer `pm-<name>` from new events on, a scan every 5 s. */
 export function defaultProcessManagerOptions(name: string): ProcessManagerOptions {
-  return { bucket: "evc-process-managers", durable: `pm-${name}`, deliverPolicy: "new", concurrency: 1, ackWaitMs: undefined, scanIntervalMs: 5_000, appliedLimit: 1_000, conflictAttempts: 50 };
+  return { bucket: "evc-process-managers", durable: `pm-${name}`, deliverPolicy: "new", concurrency: 1, ackWaitMs: undefined, handlerTimeoutMs: undefined, scanIntervalMs: 5_000, appliedLimit: 1_000, conflictAttempts: 50 };
 }
 
 /** What a process manager runner reports, keyed by a snake_case `type`. */
@@ -263,6 +265,7 @@ export class ProcessManagerRunner<S> {
       deliverPolicy: this.options.deliverPolicy,
       concurrency: this.options.concurrency,
       ackWaitMs: this.options.ackWaitMs,
+      handlerTimeoutMs: this.options.handlerTimeoutMs,
     });
     await this.#scan();
     this.#scanTimer = setInterval(() => void this.#scan(), this.options.scanIntervalMs);

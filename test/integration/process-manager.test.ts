@@ -169,4 +169,23 @@ describe("process managers - seed 002's collaboration", () => {
       await manager.stop();
     }
   });
+
+  test("a runner subscribes with its ack wait and handler deadline", async () => {
+    const subscribed: unknown[] = [];
+    // The bus as the runner sees it, with what it subscribes with recorded.
+    const bus = new Proxy(fixture.bus, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (property === "subscribe") return (...args: Parameters<typeof target.subscribe>) => (subscribed.push(args[2]), target.subscribe(...args));
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const durable = `pm-deadline-${randomUUID().slice(0, 8)}`;
+    const runner = await startProcessManager(bus, collaborationProcessManager({ joinTimeoutMs: 60_000 }), { durable, ackWaitMs: 20_000, handlerTimeoutMs: 90_000 });
+    try {
+      expect(subscribed).toEqual([expect.objectContaining({ durable, ackWaitMs: 20_000, handlerTimeoutMs: 90_000 })]);
+    } finally {
+      await runner.stop({ removeConsumer: true });
+    }
+  });
 });
