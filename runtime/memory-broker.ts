@@ -192,8 +192,9 @@ export class MemoryBroker {
 
   /** A consumer is done with a message: a workqueue stream lets it go; an interest stream once every consumer that wants it is done with it. */
   acknowledged(consumer: MemoryConsumer, message: RawMessage): void {
-    const spec = this.topology.streams.find((candidate) => candidate.name === message.stream);
-    if (spec === undefined || spec.retention === "limits") return;
+    const spec = consumer.stream;
+    // A replayed dead letter is on the replay stream, which keeps its messages by its limits only.
+    if (message.stream !== spec.name || spec.retention === "limits") return;
     if (spec.retention === "interest") {
       const done = this.#acknowledged.get(message) ?? new Set<MemoryConsumer>();
       done.add(consumer);
