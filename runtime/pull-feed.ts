@@ -158,12 +158,7 @@ export class PullFeed {
 
   /** Reset the ack timer of every held message: JetStream does not deliver it again while the subscription has it. */
   #touch(): void {
-    try {
-      for (const message of this.#held) message.working();
-    } catch (error) {
-      // Only a closed connection refuses: nothing can be kept alive any more.
-      if (!(error instanceof ClosedConnectionError)) throw error;
-      clearInterval(this.#keepAlive);
-    }
+    // NATS.js writes an acknowledgement to the protocol's buffer, which never refuses: on a closed connection it is dropped, and the server delivers the message again.
+    for (const message of this.#held) message.working();
   }
 }
