@@ -19,6 +19,8 @@ import type { DemoScope } from "./scope.js";
 export async function runExecutionLifecycle(scope: DemoScope): Promise<void> {
   const database = await createTemporaryDatabase("evc_demo", scope.postgresUrl);
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // An idle connection that PostgreSQL cuts is reported on the pool; unheard, it would end the demo.
+  pool.on("error", (error) => scope.log(`  PostgreSQL dropped an idle connection: ${error.message}`));
   try {
     const outbox = new Outbox(scope.bus.registry);
     await outbox.install(pool);
