@@ -245,8 +245,10 @@ export class Subscription {
   }
 
   async #consume(spec: StreamSpec, feed: PullFeed, subjectOf: (message: JsMsg) => string): Promise<void> {
-    for (let message = feed.poll() ?? (await feed.take()); message !== undefined; message = feed.poll() ?? (await feed.take())) {
-      const taken = message;
+    for (;;) {
+      // A waiting message is taken without a promise; only an empty queue waits.
+      const taken = feed.poll() ?? (await feed.take());
+      if (taken === undefined) return;
       const slot = this.#slot();
       if (slot !== undefined) await slot;
       if (this.#draining) {
@@ -264,7 +266,6 @@ export class Subscription {
       void task.finally(() => this.#inflight.delete(task));
     }
   }
-
 
   async #handle(spec: StreamSpec, message: JsMsg, subject: string): Promise<void> {
     const headers = messageHeaders(message);

@@ -25,6 +25,7 @@ let cleanup: () => Promise<void> = async () => undefined;
 afterEach(async () => {
   process.off("uncaughtException", recordEscape);
   process.off("unhandledRejection", recordEscape);
+  escaped.length = 0;
   await cleanup();
 });
 
