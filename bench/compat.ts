@@ -23,6 +23,12 @@ export interface CompatFigures {
    * (`forgetComparisons`), so only what one check reuses within itself counts. The goal's figure.
    */
   readonly backwardChecksPerSecond: number;
+  /**
+   * The same over the pairs of two different versions only (`changedPairs` of them): a version
+   * against itself is schemas written the same way, which the checker does not walk.
+   */
+  readonly changedBackwardChecksPerSecond: number;
+  readonly changedPairs: number;
   /** The same rounds keeping what earlier checks compared, as a long-lived process (`evc studio`, `generate --watch`) checks again. */
   readonly reusedBackwardChecksPerSecond: number;
   /** The first round alone: every pair compared for the first time in the process, as one `evc check` compares them (one round, so noisy). */
@@ -50,16 +56,18 @@ export async function benchCompat(specs: string): Promise<CompatFigures> {
   for (const old of model.events) {
     for (const next of model.events) if (old.type === next.type) pairs.push([old.schema, next.schema]);
   }
-  const rate = (work: (pair: [JsonSchema, JsonSchema]) => void, reuse = false) =>
+  const changed = pairs.filter(([old, next]) => old !== next);
+  const rate = (work: (pair: [JsonSchema, JsonSchema]) => void, reuse = false, over = pairs) =>
     perSecond(() => {
       if (!reuse) forgetComparisons();
-      pairs.forEach(work);
-    }) * pairs.length;
+      over.forEach(work);
+    }) * over.length;
   const checkBackward = ([old, next]: [JsonSchema, JsonSchema]) => checkCompatibility([old], next, { mode: "BACKWARD" });
   let started = performance.now();
   pairs.forEach(checkBackward);
   const firstBackward = pairs.length / ((performance.now() - started) / 1_000);
   const backward = rate(checkBackward);
+  const changedBackward = rate(checkBackward, false, changed);
   const reusedBackward = rate(checkBackward, true);
   const full = rate(([old, next]) => checkCompatibility([old], next, { mode: "FULL" }));
   const ajv = rate(([, next]) => {
@@ -77,6 +85,8 @@ export async function benchCompat(specs: string): Promise<CompatFigures> {
   return {
     pairs: pairs.length,
     backwardChecksPerSecond: Math.round(backward),
+    changedBackwardChecksPerSecond: Math.round(changedBackward),
+    changedPairs: changed.length,
     reusedBackwardChecksPerSecond: Math.round(reusedBackward),
     firstBackwardChecksPerSecond: Math.round(firstBackward),
     goal: backwardGoal,

@@ -66,6 +66,8 @@ export class SchemaDiffer implements DiffContext {
     const first = original.structure;
     const second = update.structure;
     const reusable = first !== undefined && second !== undefined;
+    // Schemas written the same way (`structure.ts`) accept the same values: nothing to walk.
+    if (reusable && first === second) return [];
     const kept = reusable ? this.#reused.get(first, second) : undefined;
     if (kept !== undefined) return kept;
     const cached = this.#done.get(original)?.get(update);
@@ -232,9 +234,10 @@ export class SchemaDiffer implements DiffContext {
     return [];
   }
 
-  /** `not`: the update forbids less when its forbidden schema is within the original's. */
+  /** `not`: the update forbids less when its forbidden schema is within the original's; nothing when the forbidden schemas do not differ. */
   #compareNot(original: NotNode, update: NotNode): Difference[] {
     const reversed = this.compare(update.schema.node(), original.schema.node());
+    if (reversed.length === 0) return [];
     return [difference(this.compatible(reversed) ? "NOT_TYPE_NARROWED" : "NOT_TYPE_EXTENDED", ["not"])];
   }
 
