@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { checkCompatibility, compatibilityModes, diffSchemas } from "@evc/cli/compat";
-import type { JsonSchema } from "@evc/runtime/codegen";
 import { editedArbitrary, schemaArbitrary } from "../helpers/schema-arbitraries.js";
+import { walkedAfresh } from "../helpers/walked-afresh.js";
 
 /**
  * The checker keeps the differences of `$ref`-free subschemas across checks, by how both are
@@ -11,32 +11,6 @@ import { editedArbitrary, schemaArbitrary } from "../helpers/schema-arbitraries.
  */
 
 type Schema = Record<string, unknown>;
-
-const subschemaLists = ["allOf", "anyOf", "oneOf", "prefixItems"];
-const subschemaMaps = ["properties", "patternProperties", "dependentSchemas", "definitions", "$defs"];
-const subschemas = ["items", "additionalProperties", "additionalItems", "unevaluatedProperties", "unevaluatedItems", "not", "contains"];
-
-/**
- * The same schema with a `$ref` in an annotation of every schema object: it validates the same and
- * the checker reads it the same, but no subschema of it is free of `$ref`, so nothing is reused.
- */
-function walkedAfresh(schema: JsonSchema): JsonSchema;
-function walkedAfresh(schema: unknown): unknown;
-function walkedAfresh(schema: unknown): unknown {
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return schema;
-  const copy: Schema = { ...(schema as Schema), examples: [{ $ref: "#" }] };
-  for (const keyword of subschemaLists) if (Array.isArray(copy[keyword])) copy[keyword] = (copy[keyword] as unknown[]).map(walkedAfresh);
-  for (const keyword of subschemaMaps) {
-    const map = copy[keyword];
-    if (typeof map === "object" && map !== null) copy[keyword] = Object.fromEntries(Object.entries(map).map(([name, value]) => [name, walkedAfresh(value)]));
-  }
-  for (const keyword of subschemas) {
-    const value = copy[keyword];
-    copy[keyword] = Array.isArray(value) ? value.map(walkedAfresh) : walkedAfresh(value);
-    if (value === undefined) delete copy[keyword];
-  }
-  return copy;
-}
 
 const object = (properties: Schema, extra: Schema = {}): Schema => ({ type: "object", properties, ...extra });
 const rules = (report: ReturnType<typeof checkCompatibility>) => report.findings.map((finding) => `${finding.rule} ${finding.path}`);
