@@ -18,7 +18,7 @@ import { defaultMaxPayload, payloadTooLarge, publishAll, requirePlainWriters, re
 import type { Registry } from "./registry.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import type { HeardMessage, MessageSource } from "./stream-reader.js";
-import type { EventHandler, SubscribeOptions } from "./subscribe.js";
+import type { EventHandler, SubscribeOptions } from "./subscribe-options.js";
 import { Telemetry } from "./telemetry.js";
 import { TypedBus } from "./typed-bus.js";
 

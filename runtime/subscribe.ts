@@ -11,105 +11,29 @@
  */
 import type { ConsumerConfig, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { EventContract, EventInstance, JsonObject } from "./contract.js";
-import { DeliveryContext, type CreateCaused, type HandlerContext } from "./delivery-context.js";
+import type { CreateCaused } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
-import { HandlerDeadline } from "./handler-deadline.js";
 import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
-import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
+import type { SubscriptionNotification } from "./notifications.js";
 import { isNotFound, isWorkQueueOverlap } from "./jetstream-errors.js";
 import { PullFeed } from "./pull-feed.js";
 import { WorkQueueConsumerError } from "./retention.js";
 import { ensureConsumer } from "./provision.js";
 import type { Registry } from "./registry.js";
-import { consumerFilter, receiveEvent, subscriptionRoutes, type ReceivedEvent, type Targets } from "./routing.js";
+import { consumerFilter, type ReceivedEvent } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
 import { replayOf, type StreamSpec } from "./topology.js";
 import { BoundedCounts } from "./bounded-counts.js";
-import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
+import { ackWaitOf, deferralLimit, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
+import { SubscriptionCore } from "./subscription-core.js";
 import type { Telemetry } from "./telemetry.js";
-
-export type { HandlerContext } from "./delivery-context.js";
 
 /** How many messages a subscription remembers deferrals and dead-letter attempts of (the oldest are forgotten first). */
 const countsKept = 10_000;
 
 /** Failed writes of a dead letter before the message is terminated without one. */
 export const deadLetterAttempts = 3;
-
-/** Deliveries an open circuit may defer a message for; past it the handler runs anyway. */
-export const deferralLimit = 100;
-
-/** A function that handles one event; throwing (or rejecting) means "retry later". */
-export type EventHandler<T = unknown> = (event: T, context: HandlerContext) => unknown;
-
-/** Options of a subscription; every field has a default (`defaultSubscribeOptions`). */
-export interface SubscribeOptions {
-  /** The durable consumer's name: instances with the same name share the work. */
-  readonly durable: string;
-  /** The version to upcast to; only for a subscription to one type. Default: the latest. */
-  readonly version: number | undefined;
-  /** Handlers running at once. */
-  readonly concurrency: number;
-  /** Messages pulled ahead of the handlers (kept alive with in-progress acks until a handler takes them). */
-  readonly prefetch: number;
-  /** Deliveries before a failing message is dead-lettered; default: the stream's consumer defaults. */
-  readonly maxDeliver: number | undefined;
-  /** Delays between redeliveries (the last repeats); default: the stream's consumer defaults. */
-  readonly backoffMs: readonly number[] | undefined;
-  /**
-   * How long the server waits for an ack, or an in-progress ack, before it redelivers: the time a
-   * subscription that stopped (a process that died) keeps its messages. Default: the stream's
-   * consumer defaults.
-   */
-  readonly ackWaitMs: number | undefined;
-  /**
-   * How long a handler may run: past it the delivery fails with `HandlerTimeoutError` (retried, then
-   * dead-lettered) and `context.signal` is aborted. Until then its message is kept from redelivery
-   * however long that is. Default: `ackWaitMs`.
-   */
-  readonly handlerTimeoutMs: number | undefined;
-  /** Where a new durable consumer starts: every stored event, or only new ones. */
-  readonly deliverPolicy: "all" | "new";
-  /** Stop calling a handler that keeps failing for a while; off (undefined) by default. */
-  readonly circuitBreaker: CircuitBreakerOptions | undefined;
-}
-
-/**
- * The defaults for a subscription to a type or pattern, for a service (the `service` of connect):
- * the durable name is the service's, so two services never share a consumer. Without a service,
- * a subscription must name its `durable`.
- */
-export function defaultSubscribeOptions(pattern: string, service: string | undefined): Omit<SubscribeOptions, "durable"> & { durable: string | undefined } {
-  return {
-    durable: service === undefined ? undefined : defaultDurableName(service, pattern),
-    version: undefined,
-    concurrency: 1,
-    prefetch: 64,
-    maxDeliver: undefined,
-    backoffMs: undefined,
-    ackWaitMs: undefined,
-    handlerTimeoutMs: undefined,
-    deliverPolicy: "all",
-    circuitBreaker: undefined,
-  };
-}
-
-/** A subscription's `ackWaitMs` on a stream: its own, else the stream's consumer default. */
-export function ackWaitOf(options: SubscribeOptions, spec: StreamSpec): number {
-  return options.ackWaitMs ?? spec.consumer.ackWaitMs;
-}
-
-/** How long a subscription's handler may run on a stream's events: its `handlerTimeoutMs`, else its ack wait. */
-export function handlerTimeoutOf(options: SubscribeOptions, spec: StreamSpec): number {
-  return options.handlerTimeoutMs ?? ackWaitOf(options, spec);
-}
-
-/** `billing`, `task.*` → `billing-task_star`: a durable name derived from a service and a pattern. */
-export function defaultDurableName(service: string, pattern: string): string {
-  return `${service}-${pattern.replace(/\*/g, "star").replace(/>/g, "all").replace(/[^A-Za-z0-9_-]/g, "_")}`;
-}
 
 /** What a subscription needs of the bus. */
 export interface SubscriptionHost {
@@ -134,15 +58,11 @@ export class Subscription {
   /** Resolves when the subscription has stopped and every handler has finished. */
   readonly closed: Promise<void>;
   readonly #host: SubscriptionHost;
-  readonly #handler: EventHandler;
-  readonly #targets: Targets;
-  readonly #streams: Map<StreamSpec, EventContract[]>;
-  readonly #notifier = new Notifier<SubscriptionNotification>();
+  readonly #core: SubscriptionCore;
   readonly #feeds: PullFeed[] = [];
   readonly #inflight = new Set<Promise<void>>();
   readonly #waiting: (() => void)[] = [];
   readonly #acks = new AckBatch();
-  readonly #breaker: CircuitBreaker | undefined;
   /** Redeliveries that an open circuit caused, by stream and sequence: they do not count against `maxDeliver`. */
   readonly #deferrals = new BoundedCounts(countsKept);
   /** Failed dead-letter writes, by stream and sequence. */
@@ -155,20 +75,15 @@ export class Subscription {
   /** Use `EventBus.subscribe`. */
   constructor(host: SubscriptionHost, patterns: readonly string[], handler: EventHandler, options: SubscribeOptions) {
     this.#host = host;
-    this.pattern = patterns.join(", ");
-    this.#handler = handler;
+    this.#core = new SubscriptionCore(host, patterns, handler, options);
+    this.pattern = this.#core.pattern;
     this.options = options;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    ({ targets: this.#targets, streams: this.#streams } = subscriptionRoutes(host.registry, patterns, options));
-    this.#breaker =
-      options.circuitBreaker === undefined
-        ? undefined
-        : new CircuitBreaker(options.circuitBreaker, circuitReporter(host.telemetry.metrics, options.durable, this.#notifier));
   }
 
   /** Iterate what happens to messages from now on: failures, retries, dead letters. */
   status(): AsyncIterable<SubscriptionNotification> {
-    return this.#notifier.listen();
+    return this.#core.notifier.listen();
   }
 
   /** Create or update the durable consumers and start consuming (again, after `drain`). */
@@ -176,7 +91,7 @@ export class Subscription {
     if (this.#loops.length > 0) return;
     this.#draining = false;
     const consumers: { spec: StreamSpec; stream: string; subjectOf: (message: JsMsg) => string }[] = [];
-    for (const [spec, contracts] of this.#streams) {
+    for (const [spec, contracts] of this.#core.streams) {
       try {
         await ensureConsumer(this.#host.jsm, spec.name, { ...this.#consumerConfig(spec), deliver_policy: this.options.deliverPolicy, ...consumerFilter(contracts, this.#host.server) });
       } catch (error) {
@@ -194,7 +109,7 @@ export class Subscription {
         // Messages ahead of the handlers, beside those the handlers run.
         capacity: this.options.prefetch + this.options.concurrency,
         ackWaitMs: ackWaitOf(this.options, spec),
-        onStatus: (status, data) => this.#notifier.emit({ type: "consumer_status", status, data }),
+        onStatus: (status, data) => this.#core.notifier.emit({ type: "consumer_status", status, data }),
       });
       this.#feeds.push(feed);
       this.#loops.push(this.#consume(spec, feed, subjectOf));
@@ -215,7 +130,7 @@ export class Subscription {
   /** Drain and end the subscription for good: `closed` resolves and `status()` iterators end. */
   async stop(): Promise<void> {
     await this.drain();
-    this.#notifier.close();
+    this.#core.notifier.close();
     this.#resolveClosed();
     return this.closed;
   }
@@ -223,7 +138,7 @@ export class Subscription {
   /** Stop, then delete the durable consumers (on the streams and their replay streams), so that the server forgets the subscription's position. */
   async remove(): Promise<void> {
     await this.stop();
-    for (const stream of [...this.#streams.keys()].flatMap((spec) => [spec.name, replayOf(spec).stream])) {
+    for (const stream of [...this.#core.streams.keys()].flatMap((spec) => [spec.name, replayOf(spec).stream])) {
       try {
         await this.#host.jsm.consumers.delete(stream, this.options.durable);
       } catch (error) {
@@ -271,9 +186,9 @@ export class Subscription {
     const headers = messageHeaders(message);
     let received: ReceivedEvent | undefined;
     try {
-      received = receiveEvent(this.#host.registry, this.#targets, subject, headers, message.data);
+      received = this.#core.receive(subject, headers, message.data);
     } catch (error) {
-      this.#notifier.emit({ type: "invalid_event", error: error as Error, subject, streamSeq: message.info.streamSequence });
+      this.#core.notifier.emit({ type: "invalid_event", error: error as Error, subject, streamSeq: message.info.streamSequence });
       await this.#deadLetter(spec, message, subject, error as Error, true, undefined);
       return;
     }
@@ -282,20 +197,16 @@ export class Subscription {
       return;
     }
     const type = received.contract.type;
-    const wait = this.#breaker !== undefined && message.info.deliveryCount < deferralLimit ? this.#breaker.admit() : 0;
+    const wait = this.#core.breaker !== undefined && message.info.deliveryCount < deferralLimit ? this.#core.breaker.admit() : 0;
     if (wait > 0) {
       this.#deferrals.increment(keyOf(message));
       message.nak(wait);
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return;
     }
-    const event = received.event;
-    const deadline = new HandlerDeadline();
-    const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create, deadline);
-    const timeoutMs = handlerTimeoutOf(this.options, spec);
-    const run = await this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, subject, headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
+    const run = await this.#core.run(spec, received, message, subject, headers);
     if (run.error === undefined) {
-      this.#breaker?.success();
+      this.#core.breaker?.success();
       if (this.#deferrals.size > 0) this.#deferrals.delete(keyOf(message));
       this.#acks.add(message);
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
@@ -303,7 +214,7 @@ export class Subscription {
     }
     const key = keyOf(message);
     const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
-    const decision = judgeFailure(this.#breaker, spec, type, run.error, deliveries, this.options);
+    const decision = judgeFailure(this.#core.breaker, spec, type, run.error, deliveries, this.options);
     if (decision.action !== "retry") {
       this.#deferrals.delete(key);
       if (decision.action === "discard") this.#discard(message, subject, run.error, decision.category, run.seconds);
@@ -313,7 +224,7 @@ export class Subscription {
     const delay = decision.delayMs;
     message.nak(delay);
     this.#host.telemetry.consumed(type, this.options.durable, "retried", run.seconds);
-    this.#notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
+    this.#core.notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
   }
 
   /**
@@ -337,20 +248,20 @@ export class Subscription {
       } else {
         message.nak(1_000);
       }
-      this.#notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject, streamSeq: message.info.streamSequence, attempt, terminated });
+      this.#core.notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject, streamSeq: message.info.streamSequence, attempt, terminated });
       return;
     }
     this.#deadLetterFailures.delete(key);
     message.term();
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#core.notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
   }
 
   /** Terminate a failed message without a dead letter, as its category's policy says. */
   #discard(message: JsMsg, subject: string, error: Error, category: string | undefined, seconds: number | undefined): void {
     message.term();
     this.#host.telemetry.consumed(this.#metricType(message), this.options.durable, "discarded", seconds);
-    this.#notifier.emit({ type: "discarded", reason: error.message, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#core.notifier.emit({ type: "discarded", reason: error.message, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
   }
 
   /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */

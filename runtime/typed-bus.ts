@@ -23,7 +23,7 @@ import {
   type KnownPattern,
   type MatchingEvents,
 } from "./event-types.js";
-import { defaultSubscribeOptions, type EventHandler, type SubscribeOptions } from "./subscribe.js";
+import { defaultSubscribeOptions, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
 
 /** Options of `create`. */
 export interface CreateOptions {

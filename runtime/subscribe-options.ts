@@ -1,0 +1,80 @@
+/**
+ * The options of a subscription, the same on both buses: what each means, their defaults, and the
+ * ack wait and handler deadline they give on a stream.
+ */
+import type { CircuitBreakerOptions } from "./circuit-breaker.js";
+import type { HandlerContext } from "./delivery-context.js";
+import type { StreamSpec } from "./topology.js";
+
+/** Deliveries an open circuit may defer a message for; past it the handler runs anyway. */
+export const deferralLimit = 100;
+
+/** A function that handles one event; throwing (or rejecting) means "retry later". */
+export type EventHandler<T = unknown> = (event: T, context: HandlerContext) => unknown;
+
+/** Options of a subscription; every field has a default (`defaultSubscribeOptions`). */
+export interface SubscribeOptions {
+  /** The durable consumer's name: instances with the same name share the work. */
+  readonly durable: string;
+  /** The version to upcast to; only for a subscription to one type. Default: the latest. */
+  readonly version: number | undefined;
+  /** Handlers running at once. */
+  readonly concurrency: number;
+  /** Messages pulled ahead of the handlers (kept alive with in-progress acks until a handler takes them). */
+  readonly prefetch: number;
+  /** Deliveries before a failing message is dead-lettered; default: the stream's consumer defaults. */
+  readonly maxDeliver: number | undefined;
+  /** Delays between redeliveries (the last repeats); default: the stream's consumer defaults. */
+  readonly backoffMs: readonly number[] | undefined;
+  /**
+   * How long the server waits for an ack, or an in-progress ack, before it redelivers: the time a
+   * subscription that stopped (a process that died) keeps its messages. Default: the stream's
+   * consumer defaults.
+   */
+  readonly ackWaitMs: number | undefined;
+  /**
+   * How long a handler may run: past it the delivery fails with `HandlerTimeoutError` (retried, then
+   * dead-lettered) and `context.signal` is aborted. Until then its message is kept from redelivery
+   * however long that is. Default: `ackWaitMs`.
+   */
+  readonly handlerTimeoutMs: number | undefined;
+  /** Where a new durable consumer starts: every stored event, or only new ones. */
+  readonly deliverPolicy: "all" | "new";
+  /** Stop calling a handler that keeps failing for a while; off (undefined) by default. */
+  readonly circuitBreaker: CircuitBreakerOptions | undefined;
+}
+
+/**
+ * The defaults for a subscription to a type or pattern, for a service (the `service` of connect):
+ * the durable name is the service's, so two services never share a consumer. Without a service,
+ * a subscription must name its `durable`.
+ */
+export function defaultSubscribeOptions(pattern: string, service: string | undefined): Omit<SubscribeOptions, "durable"> & { durable: string | undefined } {
+  return {
+    durable: service === undefined ? undefined : defaultDurableName(service, pattern),
+    version: undefined,
+    concurrency: 1,
+    prefetch: 64,
+    maxDeliver: undefined,
+    backoffMs: undefined,
+    ackWaitMs: undefined,
+    handlerTimeoutMs: undefined,
+    deliverPolicy: "all",
+    circuitBreaker: undefined,
+  };
+}
+
+/** A subscription's `ackWaitMs` on a stream: its own, else the stream's consumer default. */
+export function ackWaitOf(options: SubscribeOptions, spec: StreamSpec): number {
+  return options.ackWaitMs ?? spec.consumer.ackWaitMs;
+}
+
+/** How long a subscription's handler may run on a stream's events: its `handlerTimeoutMs`, else its ack wait. */
+export function handlerTimeoutOf(options: SubscribeOptions, spec: StreamSpec): number {
+  return options.handlerTimeoutMs ?? ackWaitOf(options, spec);
+}
+
+/** `billing`, `task.*` → `billing-task_star`: a durable name derived from a service and a pattern. */
+export function defaultDurableName(service: string, pattern: string): string {
+  return `${service}-${pattern.replace(/\*/g, "star").replace(/>/g, "all").replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
