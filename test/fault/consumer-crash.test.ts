@@ -1,13 +1,12 @@
 import type { ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, test } from "vitest";
-import * as sdk from "@evc/seeds";
 import { useBus } from "../helpers/bus.js";
+import { recordsCreated } from "../helpers/records.js";
 import { spawnTs } from "../helpers/spawn-ts.js";
+import { until } from "../helpers/until.js";
 
 const fixture = useBus({ reset: false });
 const dir = mkdtempSync(join(tmpdir(), "evc-fault-"));
@@ -32,33 +31,14 @@ async function startConsumer(): Promise<ChildProcess> {
   return child;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 describe("fault - a consumer killed mid-batch", () => {
   test("loses nothing: after a SIGKILL and a restart every event is handled at least once", async () => {
-    const tableId = "tbl-fault";
-    const events = Array.from(
-      { length: 2_000 },
-      (_, index) =>
-        new sdk.RecordCreatedV2({
-          id: randomUUID(),
-          aggregateId: tableId,
-          timestamp: new Date().toISOString(),
-          metadata: {},
-          data: { tableId, recordId: `r-${index}`, fields: {}, createdBy: "fault" },
-        }),
-    );
+    const events = recordsCreated("tbl-fault", 2_000, "fault");
     const results = await fixture.bus.publishBatch(events);
     expect(results.every((result) => result.ok)).toBe(true);
 
     const first = await startConsumer();
-    await until(() => handled().length >= 300, "the first consumer to handle 300 events");
+    await until(() => handled().length >= 300, "the first consumer to handle 300 events", 60_000);
     first.kill("SIGKILL");
     await new Promise((resolve) => first.once("exit", resolve));
     const beforeRestart = new Set(handled()).size;
@@ -66,7 +46,7 @@ describe("fault - a consumer killed mid-batch", () => {
 
     const second = await startConsumer();
     try {
-      await until(() => new Set(handled()).size === events.length, "every event to be handled");
+      await until(() => new Set(handled()).size === events.length, "every event to be handled", 60_000);
     } finally {
       second.kill("SIGKILL");
       await new Promise((resolve) => second.once("exit", resolve));

@@ -1,25 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
-import * as sdk from "@evc/seeds";
 import { useBus } from "../helpers/bus.js";
+import { recordsCreated } from "../helpers/records.js";
 
 const fixture = useBus({ reset: false });
 
 describe("fault - the server killed under a publish", () => {
   test("a publish of 20,000 events through a SIGKILL and restart leaves exactly 20,000 distinct events", async () => {
-    const tableId = "tbl-restart";
-    const events = Array.from(
-      { length: 20_000 },
-      (_, index) =>
-        new sdk.RecordCreatedV2({
-          id: randomUUID(),
-          aggregateId: tableId,
-          timestamp: new Date().toISOString(),
-          metadata: {},
-          data: { tableId, recordId: `r-${index}`, fields: {}, createdBy: "restart" },
-        }),
-    );
+    const events = recordsCreated("tbl-restart", 20_000, "restart");
     const publishing = fixture.bus.publishBatch(events, { maxInFlight: 500 });
     let stored = 0;
     while (stored < 3_000) {
