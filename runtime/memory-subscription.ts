@@ -13,7 +13,7 @@ import { asMsgHdrs } from "./headers.js";
 import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./memory-broker.js";
 import type { SubscriptionNotification } from "./notifications.js";
 import { judgeFailure } from "./failure-policy.js";
-import { deferralLimit, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
+import type { EventHandler, SubscribeOptions } from "./subscribe-options.js";
 import { contractPattern, coveringPatterns } from "./subject.js";
 import { SubscriptionCore, type SubscriptionCoreHost } from "./subscription-core.js";
 import type { StreamSpec } from "./topology.js";
@@ -112,7 +112,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       return;
     }
     const type = received.contract.type;
-    const wait = delivery.count < deferralLimit ? (this.#core.breaker?.admit() ?? 0) : 0;
+    const wait = this.#core.deferral(delivery.count);
     if (wait > 0) {
       delivery.deferrals++;
       consumer.redeliver(delivery, wait);

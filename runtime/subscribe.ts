@@ -11,7 +11,6 @@
  */
 import type { ConsumerConfig, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { CreateCaused } from "./delivery-context.js";
 import { deadLetter } from "./dead-letter.js";
 import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
@@ -20,14 +19,12 @@ import { isNotFound, isWorkQueueOverlap } from "./jetstream-errors.js";
 import { PullFeed } from "./pull-feed.js";
 import { WorkQueueConsumerError } from "./retention.js";
 import { ensureConsumer } from "./provision.js";
-import type { Registry } from "./registry.js";
 import { consumerFilter, type ReceivedEvent } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
 import { replayOf, type StreamSpec } from "./topology.js";
 import { BoundedCounts } from "./bounded-counts.js";
 import { ackWaitOf, deferralLimit, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
-import { SubscriptionCore } from "./subscription-core.js";
-import type { Telemetry } from "./telemetry.js";
+import { SubscriptionCore, type SubscriptionCoreHost } from "./subscription-core.js";
 
 /** How many messages a subscription remembers deferrals and dead-letter attempts of (the oldest are forgotten first). */
 const countsKept = 10_000;
@@ -36,16 +33,12 @@ const countsKept = 10_000;
 export const deadLetterAttempts = 3;
 
 /** What a subscription needs of the bus. */
-export interface SubscriptionHost {
+export interface SubscriptionHost extends SubscriptionCoreHost {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
-  readonly registry: Registry;
   readonly server: ServerVersion;
-  readonly telemetry: Telemetry;
   /** Resolve once the server has everything sent so far (a round trip). */
   readonly flush: () => Promise<void>;
-  /** The bus's `create`, for events a handler builds from the one it handles. */
-  readonly create: CreateCaused;
   /** The largest message the server accepts, headers included. */
   readonly maxPayload: () => number;
 }
@@ -197,7 +190,7 @@ export class Subscription {
       return;
     }
     const type = received.contract.type;
-    const wait = this.#core.breaker !== undefined && message.info.deliveryCount < deferralLimit ? this.#core.breaker.admit() : 0;
+    const wait = this.#core.deferral(message.info.deliveryCount);
     if (wait > 0) {
       this.#deferrals.increment(keyOf(message));
       message.nak(wait);

@@ -12,7 +12,7 @@ import type { HeaderLookup } from "./headers.js";
 import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
 import type { Registry } from "./registry.js";
 import { receiveEvent, subscriptionRoutes, type ReceivedEvent, type Targets } from "./routing.js";
-import { handlerTimeoutOf, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
+import { deferralLimit, handlerTimeoutOf, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
 import type { HandlerRun, Telemetry } from "./telemetry.js";
 import type { StreamSpec } from "./topology.js";
 
@@ -28,30 +28,35 @@ export interface SubscriptionCoreHost {
 export class SubscriptionCore {
   /** The event types or patterns subscribed to, joined by ", ". */
   readonly pattern: string;
-  readonly options: SubscribeOptions;
-  /** The contract each subscribed type is read as. */
-  readonly targets: Targets;
   /** The streams the subscribed types live on, with the contracts of each. */
   readonly streams: Map<StreamSpec, EventContract[]>;
   readonly notifier = new Notifier<SubscriptionNotification>();
   readonly breaker: CircuitBreaker | undefined;
   readonly #host: SubscriptionCoreHost;
   readonly #handler: EventHandler;
+  readonly #options: SubscribeOptions;
+  /** The contract each subscribed type is read as. */
+  readonly #targets: Targets;
 
   /** Route `patterns` (checking the durable name); `now` is the circuit breaker's clock. */
   constructor(host: SubscriptionCoreHost, patterns: readonly string[], handler: EventHandler, options: SubscribeOptions, now?: () => number) {
     this.#host = host;
     this.#handler = handler;
     this.pattern = patterns.join(", ");
-    this.options = options;
-    ({ targets: this.targets, streams: this.streams } = subscriptionRoutes(host.registry, patterns, options));
+    this.#options = options;
+    ({ targets: this.#targets, streams: this.streams } = subscriptionRoutes(host.registry, patterns, options));
     this.breaker =
       options.circuitBreaker === undefined ? undefined : new CircuitBreaker(options.circuitBreaker, circuitReporter(host.telemetry.metrics, options.durable, this.notifier), now);
   }
 
   /** Decode, validate and upcast a delivery; undefined when it is of a type not subscribed to. Throws when it can never be handled. */
   receive(subject: string, headers: HeaderLookup | undefined, data: Uint8Array): ReceivedEvent | undefined {
-    return receiveEvent(this.#host.registry, this.targets, subject, headers, data);
+    return receiveEvent(this.#host.registry, this.#targets, subject, headers, data);
+  }
+
+  /** How long to defer a delivery while the circuit is open; 0 to run its handler now (always past `deferralLimit` deliveries). */
+  deferral(deliveryCount: number): number {
+    return this.breaker !== undefined && deliveryCount < deferralLimit ? this.breaker.admit() : 0;
   }
 
   /** Run the handler on a received event, with its context and deadline, inside the telemetry of a handling. */
@@ -59,7 +64,7 @@ export class SubscriptionCore {
     const event = received.event;
     const deadline = new HandlerDeadline();
     const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create, deadline);
-    const timeoutMs = handlerTimeoutOf(this.options, spec);
-    return this.#host.telemetry.handle(received.contract, event as JsonObject, this.options.durable, subject, headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
+    const timeoutMs = handlerTimeoutOf(this.#options, spec);
+    return this.#host.telemetry.handle(received.contract, event as JsonObject, this.#options.durable, subject, headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
   }
 }
