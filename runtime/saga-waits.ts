@@ -11,7 +11,7 @@ import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { parseEvent } from "./event-helpers.js";
-import type { EventOf, EventTypeHandle } from "./event-types.js";
+import type { EventOf } from "./event-types.js";
 import { defineProcessManager, startProcessManager, type ProcessManagerDefinition, type ProcessManagerRunner, type ProcessRecord } from "./process-manager.js";
 import type { AnyHandle, EventWait, SagaContext, SagaDefinition, SagaStep } from "./saga-definition.js";
 

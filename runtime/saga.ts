@@ -14,7 +14,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { KV } from "@nats-io/kv";
 import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
-import type { EventTypeHandle } from "./event-types.js";
 import { parseEvent } from "./event-helpers.js";
 import { deterministicId, legacyDeterministicId } from "./deterministic-id.js";
 import { ArgumentError, ContractError } from "./errors.js";
