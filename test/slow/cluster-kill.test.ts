@@ -3,6 +3,9 @@
  * stream (and its dead-letter and replay streams, and the runtime's buckets) on three replicas,
  * the stream leader SIGKILLed, publishing going on on the two left, the node restarted. Every
  * event is stored exactly once and handled at least once. The figures are printed for the notes.
+ *
+ * While leaders are elected the cluster may leave a JetStream API request unanswered (a TimeoutError after
+ * 5 s): the test's own reads of the cluster are retried, and each unanswered one is counted and printed.
  */
 import { randomUUID } from "node:crypto";
 import { Kvm } from "@nats-io/kv";
@@ -11,7 +14,7 @@ import * as sdk from "@evc/seeds";
 import { connect, createRegistry, type PublishResult } from "@evc/runtime";
 import { createEventStore } from "@evc/runtime/store";
 import { startNatsCluster } from "../helpers/nats-server.js";
-import { until } from "../helpers/until.js";
+import { eventually, until } from "../helpers/until.js";
 
 const total = 20_000;
 
@@ -26,6 +29,10 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
     const began = performance.now();
     await using cluster = await startNatsCluster({ nodes: 3 });
     const bus = await connect({ registry, servers: [...cluster.urls], name: "cluster-kill", service: "cluster-kill", publishRetryMs: 180_000 });
+    const unanswered: string[] = [];
+    /** A read or change of the cluster's state, retried until the cluster answers it. */
+    const answered = <T>(what: string, attempt: () => Promise<T>) =>
+      eventually(attempt, what, 120_000, (error) => unanswered.push(`${what}: ${error instanceof Error ? error.message : String(error)}`));
     try {
       await createEventStore(bus);
       for (const stream of ["LATECHFORCE", "LATECHFORCE_DLQ", "LATECHFORCE_DLQ_REPLAY", "KV_evc-snapshots"]) {
@@ -64,7 +71,7 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
       void publishing.then((done) => (results = done));
 
       await until(async () => (await stored()) >= 3_000, "3,000 events stored before the kill", 300_000);
-      const leader = (await bus.manager.streams.info("LATECHFORCE")).cluster?.leader ?? "";
+      const leader = (await answered("the stream's leader", () => bus.manager.streams.info("LATECHFORCE"))).cluster?.leader ?? "";
       const victim = cluster.node(leader);
       const storedAtKill = await stored();
       expect(storedAtKill).toBeLessThan(total);
@@ -85,7 +92,7 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
         "the R3 snapshot bucket to take a write with a node down",
         120_000,
       );
-      const newLeader = (await bus.manager.streams.info("LATECHFORCE")).cluster?.leader;
+      const newLeader = (await answered("the stream's new leader", () => bus.manager.streams.info("LATECHFORCE"))).cluster?.leader;
       await victim.restart();
       const restartedAt = performance.now();
 
@@ -107,33 +114,37 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
         300_000,
       );
 
-      expect(await stored()).toBe(total);
-      const ids = new Set<string>();
-      let read = 0;
-      const reader = await bus.jetstream.consumers.get("LATECHFORCE");
-      // An ordered consumer's fetch may come back empty while the cluster settles (one run read 19,820 and then
-      // nothing): the read gives up only after five empty fetches in a row.
-      for (let empty = 0; read < total && empty < 5; ) {
-        const batch = await reader.fetch({ max_messages: 5_000, expires: 10_000 });
-        let got = 0;
-        for await (const message of batch) {
-          got++;
-          read++;
-          ids.add(message.headers?.get("ce-id") ?? "");
+      expect((await answered("the stream's message count", () => bus.manager.streams.info("LATECHFORCE"))).state.messages).toBe(total);
+      const { read, ids } = await answered("a read of the whole stream", async () => {
+        const ids = new Set<string>();
+        let read = 0;
+        const reader = await bus.jetstream.consumers.get("LATECHFORCE");
+        // An ordered consumer's fetch may come back empty while the cluster settles (one run read 19,820 and then
+        // nothing): the read gives up only after five empty fetches in a row.
+        for (let empty = 0; read < total && empty < 5; ) {
+          const batch = await reader.fetch({ max_messages: 5_000, expires: 10_000 });
+          let got = 0;
+          for await (const message of batch) {
+            got++;
+            read++;
+            ids.add(message.headers?.get("ce-id") ?? "");
+          }
+          empty = got === 0 ? empty + 1 : 0;
         }
-        empty = got === 0 ? empty + 1 : 0;
-      }
+        return { read, ids };
+      });
       expect({ read, distinct: ids.size }).toEqual({ read: total, distinct: total });
       expect(events.every((event) => ids.has(event.id) && handled.has(event.id))).toBe(true);
-      expect((await snapshots.get("probe"))?.string()).toBe("written with a node down");
+      expect((await answered("the probe's value", () => snapshots.get("probe")))?.string()).toBe("written with a node down");
 
-      await bus.unsubscribe(subscription, { removeConsumers: true });
+      await answered("removing the consumers", () => bus.unsubscribe(subscription, { removeConsumers: true }));
       const seconds = (from: number, to: number) => ((to - from) / 1_000).toFixed(1);
       console.log(
         [
           `cluster kill: nats-server ${cluster.version}, 3 nodes; killed the stream leader ${leader} with ${storedAtKill} stored (${storedOnTwo} stored on two nodes before the restart; new leader ${String(newLeader)})`,
           `  publish: ${total} events, ${attempts} publish attempts (${attempts - total} retries), ${duplicates} acks were duplicates of a stored retry; all acknowledged ${seconds(killedAt, published)} s after the kill (node down ${seconds(killedAt, restartedAt)} s)`,
           `  consume: ${deliveries} deliveries for ${handled.size} events (${deliveries - handled.size} repeated, ${redelivered} with a delivery count above 1); all handled ${seconds(killedAt, consumed)} s after the kill`,
+          `  the cluster left ${unanswered.length} of the test's own requests unanswered${unanswered.map((failure) => `\n    ${failure}`).join("")}`,
           `  whole test ${seconds(began, performance.now())} s`,
         ].join("\n"),
       );
