@@ -3,7 +3,8 @@
  *
  * Publish: the runtime validates, encodes and publishes events with `inFlight` acks outstanding;
  * the raw client publishes the same payload bytes with the same headers and message ids, the same
- * number in flight, on a `noAsyncTraces` connection (as the bus's). No tracer or propagator is
+ * number in flight, on a `noAsyncTraces` connection (its fastest: each `js.publish` is a request, which
+ * otherwise builds an `Error` for its stack; the bus's publishes are not requests). No tracer or propagator is
  * registered, so neither side sends trace context. Consume: the runtime decodes, validates,
  * upcasts v1 to v2, builds the event and acks each message; the raw client receives the same
  * stored messages with the same prefetch, parses each body (`JSON.parse`, as any consumer must)

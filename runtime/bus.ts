@@ -90,7 +90,6 @@ export async function connect<Events = unknown>(options: Partial<ConnectOptions<
     nc = await natsConnect({
       servers,
       name: settings.name,
-      noAsyncTraces: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       ...login,

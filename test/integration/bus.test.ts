@@ -299,3 +299,25 @@ describe("runtime - provisioning", () => {
     expect((await fixture.bus.provision()).get("LATECHFORCE")).toBe("updated");
   });
 });
+
+describe("runtime - connection", () => {
+  test("a request on the bus's connection that goes unanswered throws a TimeoutError whose stack names the code that made it", async () => {
+    const subject = `evc.test.silent.${randomUUID()}`;
+    // A subscriber that never answers: the request times out instead of failing with no responders.
+    const silent = fixture.bus.connection.subscribe(subject);
+    await fixture.bus.connection.flush();
+    async function askTheSilentSubject(): Promise<unknown> {
+      return fixture.bus.connection.request(subject, "ping", { timeout: 100 });
+    }
+    try {
+      const error = await askTheSilentSubject().then(
+        () => undefined,
+        (failure: unknown) => failure as Error,
+      );
+      expect(error?.name).toBe("TimeoutError");
+      expect(error?.stack).toContain("askTheSilentSubject");
+    } finally {
+      silent.unsubscribe();
+    }
+  });
+});
