@@ -39,11 +39,6 @@ export function pointerTokens(pointer: string): string[] {
     .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
-/** The value at a JSON pointer, reading own properties only; undefined when the path does not exist. */
-export function valueAt(value: unknown, pointer: string): unknown {
-  return valueAtPath(value, pointerTokens(pointer));
-}
-
 /** The value at a path of unescaped pointer tokens, reading own properties only; undefined when the path does not exist. */
 export function valueAtPath(value: unknown, path: readonly string[]): unknown {
   let node = value;
