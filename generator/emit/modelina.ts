@@ -16,7 +16,7 @@ import {
   type TypeScriptOptions,
 } from "@asyncapi/modelina";
 
-export { ConstrainedDictionaryModel, ConstrainedObjectModel, TypeScriptGenerator } from "@asyncapi/modelina";
+export { ConstrainedDictionaryModel, ConstrainedObjectModel, ConstrainedReferenceModel, TypeScriptGenerator } from "@asyncapi/modelina";
 export type { ConstrainedMetaModel, ConstrainedObjectPropertyModel, OutputModel, TypeScriptPreset } from "@asyncapi/modelina";
 
 /**

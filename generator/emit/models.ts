@@ -8,6 +8,7 @@
 import {
   ConstrainedDictionaryModel,
   ConstrainedObjectModel,
+  ConstrainedReferenceModel,
   namingConstraints,
   TypeScriptGenerator,
   type ConstrainedMetaModel,
@@ -50,10 +51,7 @@ function collect(event: EventModel, outputs: readonly OutputModel[]): EventModel
     .map((output): RenderedModel => {
       const model = output.model;
       const kind = model instanceof ConstrainedObjectModel ? (model.name === event.className ? "class" : "interface") : "type";
-      const uses = model
-        .getNearestDependencies()
-        .map((dependency: ConstrainedMetaModel) => dependency.name)
-        .filter((name: string) => name !== model.name);
+      const uses = (model instanceof ConstrainedObjectModel ? printedDependencies(event, model) : dependencyNames(model)).filter((name) => name !== model.name);
       return { name: model.name, kind, code: output.result, uses: [...new Set(uses)].sort() };
     });
   if (models.some((model) => model.kind === "class")) return { event, models, valueType: undefined };
@@ -113,6 +111,29 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
     },
     processorOptions: { interpreter: { ignoreAdditionalProperties: true, ignoreAdditionalItems: true } },
   });
+}
+
+/**
+ * The models an object's rendered text names, which its file must import: those of the fields printed
+ * with Modelina's type, and for an interface those of its open keys' type. A field printed as a literal
+ * (pinned, or `const`) names none, even when Modelina made a model of its schema (a one-value enum), and
+ * the event class declares neither its open keys nor the fields a class cannot hold.
+ */
+function printedDependencies(event: EventModel, model: ConstrainedObjectModel): string[] {
+  const { known, open } = splitOpen(Object.values(model.properties));
+  const printed =
+    model.name === event.className
+      ? known.filter((property) => {
+          const root = rootProperty(event, property);
+          return root.declarable && root.type === property.property.type;
+        })
+      : [...known.filter((property) => fieldType(property) === property.property.type), ...open];
+  return printed.flatMap((property) => dependencyNames(property.property));
+}
+
+/** The named models a model's type names: itself when it is a reference to one, else Modelina's nearest dependencies. */
+function dependencyNames(model: ConstrainedMetaModel): string[] {
+  return model instanceof ConstrainedReferenceModel ? [model.name] : model.getNearestDependencies().map((dependency: ConstrainedMetaModel) => dependency.name);
 }
 
 function rootProperty(event: EventModel, property: ConstrainedObjectPropertyModel): RootProperty {

@@ -194,4 +194,46 @@ channels:
     expect(JSON.parse(JSON.stringify(named))).toEqual({ constructor: "c", "it's \"quoted\"": 2 });
     expect(Object.getPrototypeOf(named)).toBe((NamedV1 as unknown as { prototype: object }).prototype);
   });
+
+  test("a field printed as a literal (a one-value enum, a const) imports no model, so the SDK compiles under noUnusedLocals", async () => {
+    using ws = specWorkspace({
+      "specs/bots.yaml": `asyncapi: 3.0.0
+info: { title: Bots, version: 1.0.0 }
+channels:
+  bots:
+    address: bots
+    messages:
+      BotAdded: { $ref: '#/components/messages/BotAdded' }
+      BotChanged: { $ref: '#/components/messages/BotChanged' }
+components:
+  messages:
+    BotAdded:
+      name: bot.added
+      payload: { $ref: '#/components/schemas/BotEvent' }
+    BotChanged:
+      name: bot.changed
+      payload: { $ref: '#/components/schemas/BotEvent' }
+  schemas:
+    BotEvent:
+      type: object
+      properties:
+        kind: { $ref: '#/components/schemas/Kind' }
+        origin: { $ref: '#/components/schemas/Origin' }
+        bot: { $ref: '#/components/schemas/Bot' }
+    Kind: { type: string, enum: [bot_added] }
+    Origin: { type: string, const: slack }
+    Bot:
+      type: object
+      properties:
+        id: { type: string }
+`,
+    });
+    await generateClean(ws);
+    for (const file of ["generated/bots/bot-added.v1.ts", "generated/bots/bot-changed.v1.ts"]) {
+      const text = ws.read(file);
+      expect(text).toContain('declare readonly kind?: "bot_added";');
+      expect(text).toContain('declare readonly origin?: "slack";');
+      expect(text.split("\n").filter((line) => line.includes('from "./models.js"'))).toEqual([expect.stringMatching(/^import type \{ [A-Za-z]*Bot \} from/)]);
+    }
+  });
 });
