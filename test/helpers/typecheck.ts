@@ -11,6 +11,7 @@ export function typecheck(files: readonly string[]): string[] {
     skipLibCheck: true,
     exactOptionalPropertyTypes: true,
     noUncheckedIndexedAccess: true,
+    noUnusedLocals: true,
     verbatimModuleSyntax: true,
     types: ["node"],
     customConditions: ["@evc/source"],

@@ -4,7 +4,7 @@ import * as sdk from "@evc/seeds";
 import { connect, listDeadLetters, PermanentFailure, TransientFailure, type EventBus, type JetStreamTopology, type SubscriptionNotification } from "@evc/runtime";
 import { createRegistry } from "@evc/runtime/codegen";
 import { useBus } from "../helpers/bus.js";
-import { next, notifiedAfter } from "../helpers/notifications.js";
+import { notifiedAfter } from "../helpers/notifications.js";
 
 const fixture = useBus({ reset: true });
 
