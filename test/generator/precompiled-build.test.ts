@@ -71,7 +71,7 @@ describe("generator - the precompiled schema validators", () => {
     const tool = mkdtempSync(join(tmpdir(), "evc-unbuilt-"));
     try {
       cpSync(resolve(import.meta.dirname, "../../generator/package.json"), join(tool, "package.json"));
-      for (const file of ["meta-schema-validators.js", "precompiled-validators.js"]) cpSync(resolve(import.meta.dirname, "../../generator/dist", file), join(tool, "dist", file));
+      for (const file of ["meta-schema-validators.js", "meta-schema-validators.js.map", "precompiled-validators.js", "precompiled-validators.js.map"]) cpSync(resolve(import.meta.dirname, "../../generator/dist", file), join(tool, "dist", file));
       symlinkSync(resolve(import.meta.dirname, "../../node_modules"), join(tool, "node_modules"), "dir");
       const unbuilt = (await import(pathToFileURL(join(tool, "dist/meta-schema-validators.js")).href)) as typeof import("../../generator/meta-schema-validators.js");
       const missing = /^the precompiled validator asyncapi-3\.0\.0-resolved is missing from the tool package: build it \(npm run build --workspace=generator\)$/;
