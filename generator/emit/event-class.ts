@@ -47,7 +47,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
     `  /** The contract of ${JSON.stringify(event.type)} v${event.version}: its schema, validator, subject and upcast. */\n  static readonly contract: $evc.EventContract<${name}> = ${contract};`,
     valueType === undefined ? fields(properties) : `  /** The payload. */\n  declare readonly value: ${valueType};`,
     valueType === undefined ? objectConstructor(name, contract, properties) : wrapperConstructor(contract, valueType),
-    `  /** Validate JSON (a parsed value or its text) and build the event; throws \`ValidationError\`. */\n  static fromJSON(json: unknown): ${name} {\n    return ${
+    `  /** ${valueType === undefined ? "Validate JSON (a parsed value or its text)" : "Validate JSON (a parsed value, or its text: a string is read as JSON text, so a string payload comes here quoted or goes to the constructor as it is)"} and build the event; throws \`ValidationError\`. */\n  static fromJSON(json: unknown): ${name} {\n    return ${
       valueType === undefined
         ? `new ${name}($evc.trust($evc.parseEvent(${contract}, $evc.readJson(${contract}, json))))`
         : `new ${name}($evc.readJson(${contract}, json) as ${valueType})`

@@ -50,26 +50,47 @@ function collect(event: EventModel, outputs: readonly OutputModel[]): EventModel
     .filter((output) => output.modelName !== "")
     .map((output): RenderedModel => {
       const model = output.model;
-      const kind = model instanceof ConstrainedObjectModel ? (model.name === event.className ? "class" : "interface") : "type";
+      const kind = model instanceof ConstrainedObjectModel ? (isEventClass(event, model) ? "class" : "interface") : "type";
       const uses = (model instanceof ConstrainedObjectModel ? printedDependencies(event, model) : dependencyNames(model)).filter((name) => name !== model.name);
       return { name: model.name, kind, code: output.result, uses: [...new Set(uses)].sort() };
     });
   if (models.some((model) => model.kind === "class")) return { event, models, valueType: undefined };
-  return wrapped(event, models);
+  // The payload's own model carries the class name as its title; Modelina may name it otherwise (a nullable object's).
+  const root = outputs.find((output) => isPlainObject(output.model.originalInput) && output.model.originalInput["title"] === event.className);
+  return wrapped(event, models, root?.model.name ?? event.className);
 }
 
 /**
- * An event whose payload is not an object (a string, a union) gets a class that wraps the value; the
- * type Modelina rendered for the payload is renamed `<Class>Value`.
+ * An event whose payload is not always an object (a string, a union, an object or null) gets a class
+ * that wraps the value; the type Modelina rendered for the payload is renamed `<Class>Value` (with
+ * `| null` where the payload may be null, which Modelina leaves out of an object's model).
  */
-function wrapped(event: EventModel, models: readonly RenderedModel[]): EventModels {
-  const root = models.find((model) => model.name === event.className);
-  const valueType = root === undefined ? "unknown" : `${event.className}Value`;
+function wrapped(event: EventModel, models: readonly RenderedModel[], rootName: string): EventModels {
+  const root = models.find((model) => model.name === rootName);
+  const valueName = `${event.className}Value`;
+  const valueType = root === undefined ? "unknown" : nullablePayload(event) ? `${valueName} | null` : valueName;
   const others = models.filter((model) => model !== root);
-  const value: RenderedModel[] =
-    root === undefined ? [] : [{ ...root, name: valueType, code: root.code.replace(`type ${event.className} =`, `type ${valueType} =`) }];
-  const wrapper: RenderedModel = { name: event.className, kind: "class", code: renderEventClass(event, [], valueType), uses: root === undefined ? [] : [valueType] };
+  const value: RenderedModel[] = root === undefined ? [] : [{ ...root, name: valueName, code: renameDeclaration(root.code, rootName, valueName) }];
+  const wrapper: RenderedModel = { name: event.className, kind: "class", code: renderEventClass(event, [], valueType), uses: root === undefined ? [] : [valueName] };
   return { event, models: [wrapper, ...value, ...others], valueType };
+}
+
+/** A model's code with its declared name changed: the `type` or `interface` right after its doc comment (which never holds its own end: descriptions are escaped). */
+function renameDeclaration(code: string, from: string, to: string): string {
+  const start = code.startsWith("/**") ? code.indexOf("*/") + 2 : 0;
+  const declaration = new RegExp(`^(\\s*(?:type|interface) )${from.replace(/[$]/g, "\\$&")}(?![\\w$])`);
+  return code.slice(0, start) + code.slice(start).replace(declaration, (_, head: string) => `${head}${to}`);
+}
+
+/** Whether an object model is the event's class: the root model, when the payload is always an object. */
+function isEventClass(event: EventModel, model: ConstrainedMetaModel): boolean {
+  return model.name === event.className && !nullablePayload(event);
+}
+
+/** Whether the payload schema lets `null` through (`type: ["object", "null"]`): Modelina models the object alone, so such an event wraps its value. */
+function nullablePayload(event: EventModel): boolean {
+  const type = isPlainObject(event.schema) ? event.schema["type"] : undefined;
+  return Array.isArray(type) && type.includes("null");
 }
 
 function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGenerator {
@@ -78,7 +99,7 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
       self({ model, renderer }) {
         const event = roots.get(model.name);
         const { known, open } = splitOpen(Object.values(model.properties));
-        if (event !== undefined) return renderEventClass(event, known.map((property) => rootProperty(event, property)));
+        if (event !== undefined && isEventClass(event, model)) return renderEventClass(event, known.map((property) => rootProperty(event, property)));
         const body = known.map((property) => `${docComment([description(property.property)], "  ")}  ${interfaceField(property)}`);
         const index = indexSignature(known, open);
         return `${docComment([description(model)])}interface ${model.name} {\n${[...body, ...(index === undefined ? [] : [`  ${index}`])].join("\n")}\n}`;
@@ -122,7 +143,7 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
 function printedDependencies(event: EventModel, model: ConstrainedObjectModel): string[] {
   const { known, open } = splitOpen(Object.values(model.properties));
   const printed =
-    model.name === event.className
+    isEventClass(event, model)
       ? known.filter((property) => {
           const root = rootProperty(event, property);
           return root.declarable && root.type === property.property.type;

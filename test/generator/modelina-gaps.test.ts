@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { componentSpec } from "../helpers/component-spec.js";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 import { typecheck } from "../helpers/typecheck.js";
 
@@ -197,36 +198,19 @@ channels:
 
   test("a field printed as a literal (a one-value enum, a const) imports no model, so the SDK compiles under noUnusedLocals", async () => {
     using ws = specWorkspace({
-      "specs/bots.yaml": `asyncapi: 3.0.0
-info: { title: Bots, version: 1.0.0 }
-channels:
-  bots:
-    address: bots
-    messages:
-      BotAdded: { $ref: '#/components/messages/BotAdded' }
-      BotChanged: { $ref: '#/components/messages/BotChanged' }
-components:
-  messages:
-    BotAdded:
-      name: bot.added
-      payload: { $ref: '#/components/schemas/BotEvent' }
-    BotChanged:
-      name: bot.changed
-      payload: { $ref: '#/components/schemas/BotEvent' }
-  schemas:
-    BotEvent:
-      type: object
-      properties:
-        kind: { $ref: '#/components/schemas/Kind' }
-        origin: { $ref: '#/components/schemas/Origin' }
-        bot: { $ref: '#/components/schemas/Bot' }
-    Kind: { type: string, enum: [bot_added] }
-    Origin: { type: string, const: slack }
-    Bot:
-      type: object
-      properties:
-        id: { type: string }
-`,
+      "specs/bots.yaml": componentSpec(
+        "Bots",
+        { "bot.added": "BotEvent", "bot.changed": "BotEvent" },
+        {
+          BotEvent: {
+            type: "object",
+            properties: { kind: { $ref: "#/components/schemas/Kind" }, origin: { $ref: "#/components/schemas/Origin" }, bot: { $ref: "#/components/schemas/Bot" } },
+          },
+          Kind: { type: "string", enum: ["bot_added"] },
+          Origin: { type: "string", const: "slack" },
+          Bot: { type: "object", properties: { id: { type: "string" } } },
+        },
+      ),
     });
     await generateClean(ws);
     for (const file of ["generated/bots/bot-added.v1.ts", "generated/bots/bot-changed.v1.ts"]) {
@@ -234,6 +218,23 @@ components:
       expect(text).toContain('declare readonly kind?: "bot_added";');
       expect(text).toContain('declare readonly origin?: "slack";');
       expect(text.split("\n").filter((line) => line.includes('from "./models.js"'))).toEqual([expect.stringMatching(/^import type \{ [A-Za-z]*Bot \} from/)]);
+    }
+  });
+
+  test("a payload that may be null as well as an object gets a class wrapping the value, typed with the object's model or null", async () => {
+    using ws = specWorkspace({
+      "specs/maybe.yaml": componentSpec("Maybe", { "seen.at.v": "Seen", "seen.again": "Seen" }, { Seen: { type: ["object", "null"], properties: { at: { type: "integer" } } } }),
+    });
+    await generateClean(ws);
+    const index = await ws.load<Record<string, unknown>>("generated/index.ts");
+    for (const [file, className] of [["seen-at-v.v1.ts", "SeenAtVV1"], ["seen-again.v1.ts", "SeenAgainV1"]] as const) {
+      const text = ws.read(`generated/maybe/${file}`);
+      expect(text).toContain(`declare readonly value: ${className}Value | null;`);
+      expect(text).toContain(`export interface ${className}Value {`);
+      const eventClass = index[className] as EventClass;
+      expect(eventClass.fromJSON("null").toJSON()).toBeNull();
+      expect(eventClass.fromJSON('{"at":5}').toJSON()).toEqual({ at: 5 });
+      expect(eventClass.safeFromJSON('{"at":"five"}').success).toBe(false);
     }
   });
 });
