@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for the compatibility property tests: JSON Schemas of the kinds event
+ * fast-check arbitraries for the property tests (compatibility, and the generator over drawn payloads): JSON Schemas of the kinds event
  * payloads use (objects open, closed and partially open, arrays and tuples, bounded strings and
  * numbers, patterns, formats, enums, consts, nullable types, anyOf/oneOf/allOf), edits of a schema
  * that keep it close to the original (so that compatible pairs are common), and values a schema
