@@ -119,7 +119,8 @@ class Bundler {
       setOwn(plain, key, child.plain);
       setOwn(named, key, child.named);
     }
-    if (!at.mergePart && isModelSchema(node)) named["title"] = name;
+    // The root always takes the class name, so that Modelina names the payload's model after the class whatever its type (a string, an array).
+    if (!at.mergePart && (isModelSchema(node) || at.isRoot === true)) named["title"] = name;
     return { plain, named };
   }
 

@@ -68,7 +68,8 @@ function collect(event: EventModel, outputs: readonly OutputModel[]): EventModel
 function wrapped(event: EventModel, models: readonly RenderedModel[], rootName: string): EventModels {
   const root = models.find((model) => model.name === rootName);
   const valueName = `${event.className}Value`;
-  const valueType = root === undefined ? "unknown" : nullablePayload(event) ? `${valueName} | null` : valueName;
+  // Modelina leaves null out of an object's model (a nullable string's type keeps it).
+  const valueType = root === undefined ? "unknown" : root.kind === "interface" && nullablePayload(event) ? `${valueName} | null` : valueName;
   const others = models.filter((model) => model !== root);
   const value: RenderedModel[] = root === undefined ? [] : [{ ...root, name: valueName, code: renameDeclaration(root.code, rootName, valueName) }];
   const wrapper: RenderedModel = { name: event.className, kind: "class", code: renderEventClass(event, [], valueType), uses: root === undefined ? [] : [valueName] };
