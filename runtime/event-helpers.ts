@@ -1,7 +1,7 @@
 /** How generated event classes validate, pin, build and freeze their instances. */
 import type { EventContract, JsonObject, JsonValue } from "./contract.js";
 import { ValidationError } from "./errors.js";
-import { copyOwn, setOwn } from "./json.js";
+import { copyOwn, isPlainObject, setOwn } from "./json.js";
 
 /**
  * Freeze and return a contract descriptor.
@@ -18,11 +18,12 @@ const trusted = new WeakSet<object>();
 
 /**
  * Mark JSON that was just validated, so that the constructor it is handed to does not validate it
- * again; the mark is used up by that one construction.
+ * again; the mark is used up by that one construction. A value that is not an object (which a schema
+ * without `type: object` lets through) is not marked: the constructor refuses it.
  * @private
  */
 export function trust<T>(json: object): T {
-  trusted.add(json);
+  if (typeof json === "object" && json !== null) trusted.add(json);
   return json as T;
 }
 
@@ -66,13 +67,25 @@ export function pin(input: object, pins: JsonObject): object {
 
 /**
  * Copy validated JSON onto an event instance as enumerable own properties, then freeze it: an
- * event never changes. A `__proto__` key becomes an own property, never a prototype change.
+ * event never changes. A `__proto__` key becomes an own property, never a prototype change. Throws
+ * a `ValidationError` for JSON that is not an object: a schema that declares properties without
+ * `type: object` accepts a string or an array, but the event's class has fields, not a value.
  * @private
  */
 export function defineFields(target: object, json: JsonObject): void {
+  if (!isPlainObject(json)) throw notAnObject(target, json);
   if (Object.hasOwn(json, "__proto__")) for (const key of Object.keys(json)) setOwn(target, key, json[key]);
   else Object.assign(target, json);
   Object.freeze(target);
+}
+
+/** The error for a payload an event class with fields cannot hold, naming the class's contract. */
+function notAnObject(target: object, json: unknown): Error {
+  const kind = json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`;
+  const message = `must be object: the class ${target.constructor.name} has fields, and this payload is ${kind} (the schema lets it through because it does not say type: object)`;
+  const contract = (target.constructor as { readonly contract?: EventContract }).contract;
+  if (contract === undefined) return new TypeError(message);
+  return new ValidationError(contract.type, contract.version, [{ instancePath: "", schemaPath: "#/type", keyword: "type", params: { type: "object" }, message }]);
 }
 
 /**

@@ -255,4 +255,20 @@ channels:
       expect(eventClass.safeFromJSON(bad).success).toBe(false);
     }
   });
+
+  test("a class with fields refuses a payload that is not an object, which a schema without type: object lets through, naming event, version and why", async () => {
+    using ws = specWorkspace({ "specs/loose.yaml": componentSpec("Loose", { "loose.set": "Loose" }, { Loose: { properties: { a: { type: "integer" } } } }) });
+    await generateClean(ws);
+    const { LooseSetV1 } = await ws.load<{ LooseSetV1: EventClass & (new (input: unknown) => unknown) }>("generated/index.ts");
+    expect(LooseSetV1.fromJSON('{"a":1}').toJSON()).toEqual({ a: 1 });
+    for (const [json, kind] of [['"text"', "a string"], ["[1]", "an array"], ["5", "a number"]] as const) {
+      const refused = LooseSetV1.safeFromJSON(json);
+      expect({ json, success: refused.success, message: refused.error?.message }).toEqual({
+        json,
+        success: false,
+        message: `invalid "loose.set" v1: / must be object: the class LooseSetV1 has fields, and this payload is ${kind} (the schema lets it through because it does not say type: object)`,
+      });
+    }
+    expect(() => new LooseSetV1("text")).toThrow(/^invalid "loose\.set" v1: \/ must be object/);
+  });
 });
