@@ -57,9 +57,16 @@ function report(diagnostic: Diagnostic, file: SourceFile, sources: SourceFiles, 
   const source = typeof diagnostic.source === "string" && diagnostic.source !== "" ? sources.display(diagnostic.source) : file.display;
   const location = { file: source, line: diagnostic.range.start.line + 1, column: diagnostic.range.start.character + 1 };
   const path = diagnostic.path.length > 0 ? ` at ${diagnostic.path.map(String).join(".")}` : "";
-  const message = `${diagnostic.message}${path}`;
+  const message = `${diagnosticMessage(diagnostic)}${path}`;
   if (diagnostic.severity === DiagnosticSeverity.Error) sink.error(String(diagnostic.code), message, location);
   else sink.warning(String(diagnostic.code), message, location);
+}
+
+/** A parser diagnostic's message, without the stack trace the parser appends when it crashed (code `uncaught-error`). */
+export function diagnosticMessage(diagnostic: Pick<Diagnostic, "code" | "message">): string {
+  if (diagnostic.code !== "uncaught-error") return diagnostic.message;
+  const stack = diagnostic.message.indexOf(", stack: ");
+  return `${stack === -1 ? diagnostic.message : diagnostic.message.slice(0, stack)} (the AsyncAPI parser crashed on this document; its stack trace is left out)`;
 }
 
 /** A hash of the paths, display names and texts of a document's files. */

@@ -3,7 +3,8 @@
  * and the JSON value `@stoplight/yaml` builds from it (scalars typed, merge keys merged), so that the
  * value evc checks is the value the parser checks, and the parser's YAML code has run once when it
  * starts. Unlike the parser, it refuses what would hurt: an alias bomb (before expanding anything), an
- * alias inside its own anchor, a duplicate key and a `__proto__` key, each with its place.
+ * alias inside its own anchor, a duplicate key, a `__proto__` key, and two keys the parser crashes on
+ * (`hasOwnProperty`, a `$ref` that is not a string), each with its place.
  */
 import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat, ScalarType, type YAMLAnchorReference, type YAMLMapping, type YAMLNode, type YAMLScalar } from "@stoplight/yaml-ast-parser";
 
@@ -16,7 +17,7 @@ const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
-  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-prototype-key";
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-prototype-key" | "evc-parser-crash-key";
   readonly message: string;
   readonly offset: number;
 }
@@ -24,7 +25,7 @@ export interface YamlProblem {
 /** A YAML text read: its tree (undefined for an empty text) and JSON value, or what is wrong with it. */
 export type YamlRead = { readonly root: YAMLNode | undefined; readonly json: unknown } | { readonly problems: readonly YamlProblem[] };
 
-/** Read a YAML text into its tree and JSON value; syntax errors, alias bombs, duplicate and `__proto__` keys are problems. */
+/** Read a YAML text into its tree and JSON value; syntax errors, alias bombs, duplicate keys and keys that would hurt are problems. */
 export function readYaml(text: string): YamlRead {
   let root: YAMLNode | undefined;
   try {
@@ -118,7 +119,20 @@ function keyOf(key: YAMLScalar): string {
   return String(scalarValue(key));
 }
 
-/** Duplicate keys in one mapping and `__proto__` keys, where the (second) key is written. */
+/**
+ * Keys the parser would crash on, with a stack trace for a message: `hasOwnProperty` replaces the method
+ * its `$ref` resolver calls on every object, and a `$ref` whose value is not a string (a JSON reference;
+ * every `$ref` key is read as one, so no property can be named so) breaks its circular-reference pass.
+ */
+function parserCrashKey(key: string, value: YAMLNode | null | undefined): string | undefined {
+  if (key === "hasOwnProperty") return 'key "hasOwnProperty" is refused: the AsyncAPI parser\'s $ref resolver calls each object\'s hasOwnProperty method, which this key would replace, and crashes; rename it';
+  if (key === "$ref" && !(value?.kind === Kind.SCALAR && typeof scalarValue(value as YAMLScalar) === "string")) {
+    return '"$ref" must be a string, a JSON reference such as "#/components/schemas/Name"; every "$ref" key is read as one, so no property can be named "$ref"';
+  }
+  return undefined;
+}
+
+/** Duplicate keys in one mapping, `__proto__` keys and keys the parser crashes on, where the (second) key is written. */
 function keyProblems(root: YAMLNode): YamlProblem[] {
   const problems: YamlProblem[] = [];
   for (const node of nodesOf(root)) {
@@ -127,8 +141,11 @@ function keyProblems(root: YAMLNode): YamlProblem[] {
     for (const mapping of node.mappings as YAMLMapping[]) {
       if (mapping.key?.kind !== Kind.SCALAR) continue;
       const key = keyOf(mapping.key);
+      const crash = parserCrashKey(key, mapping.value);
       if (key === "__proto__") {
         problems.push({ code: "evc-prototype-key", message: 'key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', offset: mapping.key.startPosition });
+      } else if (crash !== undefined) {
+        problems.push({ code: "evc-parser-crash-key", message: crash, offset: mapping.key.startPosition });
       } else if (key !== "<<" && seen.has(key)) {
         problems.push({ code: "evc-yaml-syntax", message: `invalid YAML: key "${key}" appears twice in this mapping`, offset: mapping.key.startPosition });
       }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { lightsSpec as valid } from "../helpers/lights-spec.js";
 import { folderFiles } from "../helpers/folder-files.js";
+import { diagnosticMessage } from "../../generator/parse.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
 
 describe("generator - bad input", () => {
@@ -75,6 +76,14 @@ describe("generator - bad input", () => {
     expect(code).toBe(2);
     expect(stderr).toContain('holds "main.ts", which evc did not generate; refusing to replace it');
     expect(ws.read("src/main.ts")).toBe("export const keep = 1;\n");
+  });
+
+  test("where the AsyncAPI parser crashes, its message is kept and its stack trace left out", () => {
+    const crash = "Error thrown during AsyncAPI document parsing. Name: TypeError, message: path.startsWith is not a function, stack: TypeError: path.startsWith is not a function\n    at serializePath (/home/someone/project/node_modules/x.js:1:1)";
+    expect(diagnosticMessage({ code: "uncaught-error", message: crash })).toBe(
+      "Error thrown during AsyncAPI document parsing. Name: TypeError, message: path.startsWith is not a function (the AsyncAPI parser crashed on this document; its stack trace is left out)",
+    );
+    expect(diagnosticMessage({ code: "asyncapi-document-resolved", message: "a message, stack: not a stack" })).toBe("a message, stack: not a stack");
   });
 
   test("a missing specs path is a bad call (exit 2)", async () => {

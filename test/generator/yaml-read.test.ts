@@ -97,6 +97,19 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(problemsOf('x: &x { "__proto__": 1 }\ny: { <<: *x }\n').map(({ code, line }) => ({ code, line }))).toEqual([{ code: "evc-prototype-key", line: 1 }]);
   });
 
+  test("keys the AsyncAPI parser crashes on are refused where they are written: hasOwnProperty, and a $ref that is not a string", () => {
+    expect(problemsOf("properties:\n  hasOwnProperty: { type: string }\n  ok: { $ref: '#/x' }\n  $ref: { type: string }\n  other: { $ref: 5 }\n")).toEqual([
+      {
+        code: "evc-parser-crash-key",
+        message: 'key "hasOwnProperty" is refused: the AsyncAPI parser\'s $ref resolver calls each object\'s hasOwnProperty method, which this key would replace, and crashes; rename it',
+        line: 2,
+        column: 3,
+      },
+      { code: "evc-parser-crash-key", message: '"$ref" must be a string, a JSON reference such as "#/components/schemas/Name"; every "$ref" key is read as one, so no property can be named "$ref"', line: 4, column: 3 },
+      { code: "evc-parser-crash-key", message: '"$ref" must be a string, a JSON reference such as "#/components/schemas/Name"; every "$ref" key is read as one, so no property can be named "$ref"', line: 5, column: 12 },
+    ]);
+  });
+
   test("aliases are counted without being expanded: a bomb of 40 levels (9^40 expansions) is refused at its first alias", () => {
     const lines = ['a0: &a0 ["lol","lol"]'];
     for (let level = 1; level <= 40; level++) lines.push(`a${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(", ")}]`);
