@@ -36,7 +36,6 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
   readonly #inflight = new Set<Promise<void>>();
   #consumers: MemoryConsumer[] = [];
   #running = 0;
-  #resolveClosed: () => void = () => undefined;
 
   /** Use `MemoryBus.subscribe`. */
   constructor(host: MemorySubscriptionHost, patterns: readonly string[], handler: EventHandler, options: SubscribeOptions) {
@@ -44,7 +43,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     this.#core = new SubscriptionCore(host, patterns, handler, options, () => host.broker.clock.now());
     this.pattern = this.#core.pattern;
     this.options = options;
-    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.closed = this.#core.closed;
   }
 
   /** Whether it can take another delivery now: started and under its concurrency. */
@@ -74,9 +73,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
   /** Drain and end the subscription for good: `closed` resolves and `status()` iterators end. */
   async stop(): Promise<void> {
     await this.drain();
-    this.#core.notifier.close();
-    this.#resolveClosed();
-    return this.closed;
+    return this.#core.end();
   }
 
   /** Stop, then forget the durable consumers and their places. */

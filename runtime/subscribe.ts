@@ -63,7 +63,6 @@ export class Subscription {
   #running = 0;
   #draining = false;
   #loops: Promise<void>[] = [];
-  #resolveClosed: () => void = () => undefined;
 
   /** Use `EventBus.subscribe`. */
   constructor(host: SubscriptionHost, patterns: readonly string[], handler: EventHandler, options: SubscribeOptions) {
@@ -71,7 +70,7 @@ export class Subscription {
     this.#core = new SubscriptionCore(host, patterns, handler, options);
     this.pattern = this.#core.pattern;
     this.options = options;
-    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.closed = this.#core.closed;
   }
 
   /** Iterate what happens to messages from now on: failures, retries, dead letters. */
@@ -123,9 +122,7 @@ export class Subscription {
   /** Drain and end the subscription for good: `closed` resolves and `status()` iterators end. */
   async stop(): Promise<void> {
     await this.drain();
-    this.#core.notifier.close();
-    this.#resolveClosed();
-    return this.closed;
+    return this.#core.end();
   }
 
   /** Stop, then delete the durable consumers (on the streams and their replay streams), so that the server forgets the subscription's position. */

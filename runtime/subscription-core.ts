@@ -1,5 +1,5 @@
 /**
- * What the subscriptions of both buses share: their routes, notifier and circuit breaker, set up
+ * What the subscriptions of both buses share: their routes, notifier, circuit breaker and end, set up
  * from the same options, and the way a delivery is read and its handler run (`receiveEvent`, then
  * the handler with a `DeliveryContext`, under its deadline, inside `Telemetry.handle`). Each bus
  * then settles deliveries its own way.
@@ -32,6 +32,9 @@ export class SubscriptionCore {
   readonly streams: Map<StreamSpec, EventContract[]>;
   readonly notifier = new Notifier<SubscriptionNotification>();
   readonly breaker: CircuitBreaker | undefined;
+  /** Resolves once the subscription has ended for good (`end`). */
+  readonly closed: Promise<void>;
+  #resolveClosed: () => void = () => undefined;
   readonly #host: SubscriptionCoreHost;
   readonly #handler: EventHandler;
   readonly #options: SubscribeOptions;
@@ -47,6 +50,14 @@ export class SubscriptionCore {
     ({ targets: this.#targets, streams: this.streams } = subscriptionRoutes(host.registry, patterns, options));
     this.breaker =
       options.circuitBreaker === undefined ? undefined : new CircuitBreaker(options.circuitBreaker, circuitReporter(host.telemetry.metrics, options.durable, this.notifier), now);
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+  }
+
+  /** End the subscription for good, once it has drained: `status()` iterators end and `closed` resolves. */
+  end(): Promise<void> {
+    this.notifier.close();
+    this.#resolveClosed();
+    return this.closed;
   }
 
   /** Decode, validate and upcast a delivery; undefined when it is of a type not subscribed to. Throws when it can never be handled. */
