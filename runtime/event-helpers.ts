@@ -18,12 +18,12 @@ const trusted = new WeakSet<object>();
 
 /**
  * Mark JSON that was just validated, so that the constructor it is handed to does not validate it
- * again; the mark is used up by that one construction. A value that is not an object (which a schema
- * without `type: object` lets through) is not marked: the constructor refuses it.
+ * again; the mark is used up by that one construction. A value that is not a plain object (which a
+ * schema without `type: object` lets through) is not marked: the constructor refuses it.
  * @private
  */
 export function trust<T>(json: object): T {
-  if (typeof json === "object" && json !== null) trusted.add(json);
+  if (isPlainObject(json)) trusted.add(json);
   return json as T;
 }
 
