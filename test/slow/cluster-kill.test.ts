@@ -33,6 +33,8 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
     /** A read or change of the cluster's state, retried until the cluster answers it. */
     const answered = <T>(what: string, attempt: () => Promise<T>) =>
       eventually(attempt, what, 120_000, (error) => unanswered.push(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+    /** The stream's info, read for `what` once the cluster answers. */
+    const streamInfo = (what: string) => answered(what, () => bus.manager.streams.info("LATECHFORCE"));
     try {
       await createEventStore(bus);
       for (const stream of ["LATECHFORCE", "LATECHFORCE_DLQ", "LATECHFORCE_DLQ_REPLAY", "KV_evc-snapshots"]) {
@@ -71,7 +73,7 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
       void publishing.then((done) => (results = done));
 
       await until(async () => (await stored()) >= 3_000, "3,000 events stored before the kill", 300_000);
-      const leader = (await answered("the stream's leader", () => bus.manager.streams.info("LATECHFORCE"))).cluster?.leader ?? "";
+      const leader = (await streamInfo("the stream's leader")).cluster?.leader ?? "";
       const victim = cluster.node(leader);
       const storedAtKill = await stored();
       expect(storedAtKill).toBeLessThan(total);
@@ -92,7 +94,7 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
         "the R3 snapshot bucket to take a write with a node down",
         120_000,
       );
-      const newLeader = (await answered("the stream's new leader", () => bus.manager.streams.info("LATECHFORCE"))).cluster?.leader;
+      const newLeader = (await streamInfo("the stream's new leader")).cluster?.leader;
       await victim.restart();
       const restartedAt = performance.now();
 
@@ -114,7 +116,7 @@ describe("fault - a node of a 3-node cluster killed under publishes and a consum
         300_000,
       );
 
-      expect((await answered("the stream's message count", () => bus.manager.streams.info("LATECHFORCE"))).state.messages).toBe(total);
+      expect((await streamInfo("the stream's message count")).state.messages).toBe(total);
       const { read, ids } = await answered("a read of the whole stream", async () => {
         const ids = new Set<string>();
         let read = 0;
