@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import * as sdk from "@evc/seeds";
 import pg from "pg";
 import { EventHistory, type EventInstance } from "@evc/runtime";
-import { Outbox, withTransaction, type SqlClient } from "@evc/runtime/outbox";
+import { Outbox, withTransaction, type OutboxRelay, type SqlClient } from "@evc/runtime/outbox";
 import { createTemporaryDatabase } from "./temporary-database.js";
 import type { Integr8scodeEvent } from "@evc/seeds";
 import type { DemoScope } from "./scope.js";
@@ -29,7 +29,7 @@ export async function runExecutionLifecycle(scope: DemoScope): Promise<void> {
     const relay = outbox.relay(pool, scope.bus, { idleMs: 20 });
     relay.start();
     try {
-      await runServices(scope, pool, outbox);
+      await runServices(scope, pool, outbox, relay);
     } finally {
       await relay.close();
     }
@@ -40,7 +40,7 @@ export async function runExecutionLifecycle(scope: DemoScope): Promise<void> {
   }
 }
 
-async function runServices(scope: DemoScope, pool: pg.Pool, outbox: Outbox): Promise<void> {
+async function runServices(scope: DemoScope, pool: pg.Pool, outbox: Outbox, relay: OutboxRelay): Promise<void> {
   const { bus, log } = scope;
   const since = new Date();
   const executionId = randomUUID();
@@ -121,6 +121,8 @@ async function runServices(scope: DemoScope, pool: pg.Pool, outbox: Outbox): Pro
 
   const chain = (await new EventHistory(bus).query<Integr8scodeEvent>({ system: "integr8scode", aggregateType: "execution", from: since, limit: 1_000 })).filter((event) => ours(event.event));
   log(`  execution ${executionId.slice(0, 8)}: ${chain.map((event) => `${event.type} v${event.storedVersion}`).join(" → ")} (${chain.length} events)`);
+  // A consumer can hold the last event before the relay has marked it published: stopping the relay finishes its round.
+  await relay.stop();
   const row = await pool.query<{ status: string; stdout: string }>("SELECT status, stdout FROM executions WHERE execution_id = $1", [executionId]);
   const outboxState = await pool.query<{ written: number; published: number }>(`SELECT count(*)::int AS written, count(published_at)::int AS published FROM ${outbox.table}`);
   log(`  row status ${row.rows[0]?.status}, stdout ${JSON.stringify(row.rows[0]?.stdout)}, result at ${result.data.storage_path}`);
