@@ -1,4 +1,5 @@
 import { ContractError } from "@evc/runtime/errors";
+import { counted } from "./wording.js";
 
 /** A position in a spec file; line and column start at 1. */
 export interface SourceLocation {
@@ -23,7 +24,7 @@ export class SpecError extends ContractError {
 
   constructor(diagnostics: readonly SpecDiagnostic[]) {
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error");
-    super(`${errors.length} error${errors.length === 1 ? "" : "s"} in the specs:\n${errors.map(formatDiagnostic).join("\n")}`);
+    super(`${counted(errors.length, "error")} in the specs:\n${errors.map(formatDiagnostic).join("\n")}`);
     this.name = "SpecError";
     this.diagnostics = diagnostics;
   }

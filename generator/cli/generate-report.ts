@@ -4,6 +4,7 @@ import type { StaleFile } from "../output.js";
 import { ExitCode, type ExitCodeValue } from "./io.js";
 import type { Reporter } from "./output.js";
 import { printWarnings } from "./report.js";
+import { counted } from "../wording.js";
 
 /** What `evc generate` reports, kept in the run cache to report again. */
 export interface GenerateOutcome {
@@ -19,7 +20,7 @@ export function reportGenerated(reporter: Reporter, outcome: GenerateOutcome, fi
   for (const file of files) reporter.text(`${file.reason === "extra" ? "removed" : "wrote"} ${file.path}\n`);
   printWarnings(reporter, outcome.upcasterProblems, true);
   const unwritten = outcome.upcasterProblems.length;
-  const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix: events would be dead-lettered or the SDK would not compile`;
-  const changed = files.length === 0 ? "nothing changed" : `${files.length} files updated`;
-  return reporter.finish(unwritten === 0 ? ExitCode.ok : ExitCode.finding, `${outcome.events} event versions of ${outcome.systems} systems: ${changed} (${Math.round(took)} ms)${upcasters}`);
+  const upcasters = unwritten === 0 ? "" : `; ${counted(unwritten, "hand-written upcaster")} to fix: events would be dead-lettered or the SDK would not compile`;
+  const changed = files.length === 0 ? "nothing changed" : `${counted(files.length, "file")} updated`;
+  return reporter.finish(unwritten === 0 ? ExitCode.ok : ExitCode.finding, `${counted(outcome.events, "event version")} of ${counted(outcome.systems, "system")}: ${changed} (${Math.round(took)} ms)${upcasters}`);
 }

@@ -6,6 +6,7 @@ import { formatDiagnostic, SpecError, type SourceLocation, type SpecDiagnostic }
 import { isContractError } from "@evc/runtime/errors";
 import { ExitCode, type ExitCodeValue } from "./io.js";
 import type { Finding, Reporter } from "./output.js";
+import { counted } from "../wording.js";
 
 /** Report spec diagnostics (to standard error in text): warnings only unless `all`. */
 export function printWarnings(reporter: Reporter, warnings: readonly SpecDiagnostic[], all = false): void {
@@ -25,7 +26,7 @@ export function reportFailure(reporter: Reporter, error: unknown, consequence: s
     printWarnings(reporter, error.diagnostics, true);
     const count = error.diagnostics.filter((d) => d.severity === "error").length;
     const what = error instanceof SpecError ? "in the specs" : error.message.startsWith("invalid lock") ? "in the lock" : "in the configuration";
-    return reporter.finish(error instanceof SpecError ? specErrors : ExitCode.failure, `evc: ${count} error${count === 1 ? "" : "s"} ${what}; ${consequence}`, "stderr");
+    return reporter.finish(error instanceof SpecError ? specErrors : ExitCode.failure, `evc: ${counted(count, "error")} ${what}; ${consequence}`, "stderr");
   }
   if (isContractError(error)) {
     reporter.add({ severity: "error", rule: "CANNOT_RUN", message: error.message }, "");

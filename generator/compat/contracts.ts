@@ -11,6 +11,7 @@ import type { CompatibilityMode, JsonSchema } from "@evc/runtime/codegen";
 import { checkCompatibility, isTransitive, type CompatibilityDirection, type CompatibilityFinding } from "./check.js";
 import type { CompatibilityPolicy } from "./differ.js";
 import { ruleIds, type RuleId } from "./rules.js";
+import { counted } from "../wording.js";
 
 /** One side of the comparison: the contracts of a revision and where their schemas are written. */
 export interface ContractSide {
@@ -104,7 +105,7 @@ function versionAdded(event: EventModel): ContractChange {
   if (event.version > 1 && event.upcast.kind === "none") {
     return change("breaking", "UPCAST_MISSING", event, `new version without an upcast from v${event.version - 1}: events of v${event.version - 1} cannot become v${event.version}`, event.location, ["BACKWARD"]);
   }
-  const how = event.upcast.kind === "function" ? "a hand-written function" : event.upcast.kind === "steps" ? `${event.upcast.steps.length} step${event.upcast.steps.length === 1 ? "" : "s"}` : "";
+  const how = event.upcast.kind === "function" ? "a hand-written function" : event.upcast.kind === "steps" ? counted(event.upcast.steps.length, "step") : "";
   return change("note", "VERSION_ADDED", event, event.version === 1 ? "new version" : `new version, upcast from v${event.version - 1} by ${how}`, event.location, []);
 }
 

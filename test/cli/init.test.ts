@@ -40,7 +40,7 @@ describe("evc init", () => {
     symlinkSync(join(import.meta.dirname, "../../node_modules"), join(dir, "node_modules"), "dir");
     const generated = await evc(dir, "generate");
     expect(generated.stderr).toBe("");
-    expect(generated.stdout).toMatch(/1 event versions of 1 systems/);
+    expect(generated.stdout).toMatch(/1 event version of 1 system: /);
     expect(readFileSync(join(dir, "generated/orders/order-placed.v1.ts"), "utf8")).toContain('import * as $evc from "@evc/runtime/codegen";');
     expect(typecheck([join(dir, "generated/index.ts")])).toEqual([]);
     expect(await evc(dir, "check")).toMatchObject({ code: 0 });

@@ -24,16 +24,16 @@ describe("evc generate and evc check: the run cache", () => {
     expect(tamperEntries(ws, (outcome) => (outcome["events"] = 41))).toBe(1);
 
     // Served from the cache: the tampered count shows that nothing was read again.
-    expect((await ws.evc("generate", "--specs", "specs")).stdout).toMatch(/^41 event versions of 1 systems: nothing changed/);
-    expect((await ws.evc("generate", "--specs", "specs", "--no-cache")).stdout).toMatch(/^3 event versions of 1 systems: nothing changed/);
+    expect((await ws.evc("generate", "--specs", "specs")).stdout).toMatch(/^41 event versions of 1 system: nothing changed/);
+    expect((await ws.evc("generate", "--specs", "specs", "--no-cache")).stdout).toMatch(/^3 event versions of 1 system: nothing changed/);
 
     editFile(ws, "specs/shop.yaml", (text) => text.replace("description: Total in cents.", "description: Total, in cents."));
     const edited = await ws.evc("generate", "--specs", "specs");
-    expect(edited.stdout).toMatch(/^wrote generated\/.*\n3 event versions of 1 systems: \d+ files updated/m);
+    expect(edited.stdout).toMatch(/^wrote generated\/.*\n3 event versions of 1 system: \d+ files updated/m);
 
     tamperEntries(ws, (outcome) => (outcome["events"] = 41));
     ws.write("evc.config.yaml", "version: 1\n");
-    expect((await ws.evc("generate", "--specs", "specs")).stdout).toMatch(/^3 event versions of 1 systems: nothing changed/);
+    expect((await ws.evc("generate", "--specs", "specs")).stdout).toMatch(/^3 event versions of 1 system: nothing changed/);
   }, 240_000);
 
   test("check finds a generated file edited by hand, and a file of the upcasters folder or the lock changed since the cached run", async () => {

@@ -12,7 +12,7 @@ describe("generator - output", () => {
     expect((await ws.evc("generate", "--specs", "specs")).code).toBe(0);
     const first = ws.read("generated/shop/order-placed.v3.ts");
     const second = await ws.evc("generate", "--specs", "specs");
-    expect(second.stdout).toMatch(/3 event versions of 1 systems: nothing changed/);
+    expect(second.stdout).toMatch(/3 event versions of 1 system: nothing changed/);
     expect(ws.read("generated/shop/order-placed.v3.ts")).toBe(first);
     const checked = await ws.evc("check", "--specs", "specs");
     expect(checked).toMatchObject({ code: 0, stdout: "generated is in sync with specs\nevc check: evc.lock.yaml does not exist: no contract is released yet; run `evc release`\n" });

@@ -76,7 +76,7 @@ describe("packed tarballs in a fresh project", () => {
     expect(["@asyncapi/modelina", "@asyncapi/multi-parser", "typescript-json-schema"].filter((name) => existsSync(join(project, "node_modules", name)))).toEqual([]);
     expect(await sh(project, "npx", "evc", "--version")).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(await sh(project, "npx", "evc", "init")).toContain("created evc.config.yaml");
-    expect(await sh(project, "npx", "evc", "generate")).toMatch(/1 event versions of 1 systems/);
+    expect(await sh(project, "npx", "evc", "generate")).toMatch(/1 event version of 1 system: /);
     expect(readFileSync(join(project, "generated/orders/order-placed.v1.ts"), "utf8")).toContain('from "@evc/runtime/codegen"');
     expect(readFileSync(join(project, "generated/orders/order-placed.v1.ts"), "utf8")).not.toContain(repository);
 

@@ -6,6 +6,7 @@ import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { Reporter } from "../output.js";
 import { printWarnings, reportFailure } from "../report.js";
+import { counted } from "../../wording.js";
 
 /**
  * `evc catalog --out <dir>`: the catalog as a static site, for CI to publish: the studio's page
@@ -28,7 +29,7 @@ export const catalogCommand: CommandRegistration = (command, io, done) => {
         await cp(assets, out, { recursive: true });
         await writeFile(join(out, "catalog.json"), `${JSON.stringify(catalog)}\n`);
         const versions = catalog.events.reduce((sum, event) => sum + event.versions.length, 0);
-        io.stdout(`wrote the catalog of ${catalog.events.length} event types (${versions} versions, ${catalog.systems.length} systems) to ${flags.out}\n`);
+        io.stdout(`wrote the catalog of ${counted(catalog.events.length, "event type")} (${counted(versions, "version")}, ${counted(catalog.systems.length, "system")}) to ${flags.out}\n`);
         done(ExitCode.ok);
       } catch (error) {
         done(reportFailure(reporter, error, "no catalog written"));

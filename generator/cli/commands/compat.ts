@@ -9,6 +9,7 @@ import { parseMode, parsePolicy } from "../compat-flags.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { breakingLine, reportFailure } from "../report.js";
+import { counted } from "../../wording.js";
 
 interface CompatFlags {
   mode: string;
@@ -43,7 +44,7 @@ export const compatCommand: CommandRegistration = (command, io, done) => {
           const { rule, path, breaks, message } = finding;
           reporter.add({ severity: "error", rule, message, location, breaks, path }, breakingLine(location, message, rule, breaks));
         }
-        const verdict = report.compatible ? "is" : `is not (${report.findings.length} breaking change${report.findings.length === 1 ? "" : "s"})`;
+        const verdict = report.compatible ? "is" : `is not (${counted(report.findings.length, "breaking change")})`;
         done(reporter.finish(report.compatible ? ExitCode.ok : ExitCode.finding, `"${after.display}" ${verdict} ${mode} compatible with "${before.display}" under the ${policy} policy`));
       } catch (error) {
         done(reportFailure(reporter, error, "nothing compared"));

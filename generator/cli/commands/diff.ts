@@ -9,6 +9,7 @@ import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
 import { readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
+import { counted } from "../../wording.js";
 
 interface DiffFlags extends SettingsFlags {
   against?: string;
@@ -55,8 +56,8 @@ export const diffCommand: CommandRegistration = (command, io, done) => {
         const breaking = changes.filter((change) => change.severity === "breaking").length;
         const summary =
           breaking === 0
-            ? `no breaking change since ${against} (${changes.length} note${changes.length === 1 ? "" : "s"})`
-            : `${breaking} breaking change${breaking === 1 ? "" : "s"} since ${against}`;
+            ? `no breaking change since ${against} (${counted(changes.length, "note")})`
+            : `${counted(breaking, "breaking change")} since ${against}`;
         printChanges(reporter, changes);
         done(reporter.finish(breaking === 0 ? ExitCode.ok : ExitCode.finding, `evc diff: ${summary}`));
       } catch (error) {

@@ -10,6 +10,7 @@ import { formatOption, Reporter } from "../output.js";
 import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
 import { generateOptions, readSettings, shownPath, specOptions } from "../settings.js";
 import { reportGenerated, type GenerateOutcome } from "../generate-report.js";
+import { counted } from "../../wording.js";
 
 interface OutputFlags extends CacheFlags {
   format?: string;
@@ -134,16 +135,16 @@ function reportChecked(reporter: Reporter, outcome: CheckOutcome, stale: readonl
   printUnusedAccepts(reporter, gate.unused);
   const breaking = gate.changes.filter((change) => change.severity === "breaking").length;
   const accepted = gate.changes.filter((change) => change.severity === "accepted").length;
-  const sdk = stale.length > 0 ? `${stale.length} generated files are stale; run \`evc generate\`` : `${shown.out} is in sync with ${shown.specs}`;
+  const sdk = stale.length > 0 ? `${counted(stale.length, "generated file")} ${stale.length === 1 ? "is" : "are"} stale; run \`evc generate\`` : `${shown.out} is in sync with ${shown.specs}`;
   const held = !gate.locked
     ? `${shown.lock} does not exist: no contract is released yet; run \`evc release\``
     : breaking > 0
-      ? `${breaking} breaking change${breaking === 1 ? "" : "s"} of released contracts (${shown.lock})`
-      : `released contracts hold (${shown.lock}${accepted > 0 ? `; ${accepted} accepted break${accepted === 1 ? "" : "s"}` : ""})`;
-  const pending = gate.locked && unreleased > 0 ? `; ${unreleased} event version${unreleased === 1 ? "" : "s"} not released yet: \`evc release\` locks them` : "";
+      ? `${counted(breaking, "breaking change")} of released contracts (${shown.lock})`
+      : `released contracts hold (${shown.lock}${accepted > 0 ? `; ${counted(accepted, "accepted break")}` : ""})`;
+  const pending = gate.locked && unreleased > 0 ? `; ${counted(unreleased, "event version")} not released yet: \`evc release\` locks them` : "";
   if (stale.length > 0) reporter.text(`evc: ${sdk}\n`, "stderr");
   else reporter.text(`${sdk}\n`);
   const unwritten = outcome.upcasterProblems.length;
-  const upcasters = unwritten === 0 ? "" : `; ${unwritten} hand-written upcaster${unwritten === 1 ? "" : "s"} to fix`;
+  const upcasters = unwritten === 0 ? "" : `; ${counted(unwritten, "hand-written upcaster")} to fix`;
   return reporter.finish(stale.length === 0 && breaking === 0 && unwritten === 0 ? ExitCode.ok : ExitCode.finding, `evc check: ${held}${pending}${upcasters}`);
 }
