@@ -44,7 +44,7 @@ export class SpecParser {
       sink.error("asyncapi-parser", `the parser failed: ${(error as Error).message}`, sources.start(file));
       return undefined;
     }
-    for (const diagnostic of result.diagnostics) report(diagnostic, file, sources, sink);
+    for (const diagnostic of withoutBranchEchoes(result.diagnostics)) report(diagnostic, file, sources, sink);
     if (result.document === undefined && !result.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) {
       sink.error("asyncapi-parser", "the parser returned no document", sources.start(file));
     }
@@ -60,6 +60,22 @@ function report(diagnostic: Diagnostic, file: SourceFile, sources: SourceFiles, 
   const message = `${diagnosticMessage(diagnostic)}${path}`;
   if (diagnostic.severity === DiagnosticSeverity.Error) sink.error(String(diagnostic.code), message, location);
   else sink.warning(String(diagnostic.code), message, location);
+}
+
+/** The message ajv gives where a value fails the `then` or `else` branch of an `if` in the AsyncAPI meta-schema. */
+const branchFailure = /must match "(?:then|else)" schema$/;
+
+/**
+ * The parser's diagnostics without those that only echo a deeper one: the AsyncAPI meta-schema
+ * picks the schema format of a payload with `if`/`then`/`else`, so every error inside a payload
+ * also fails the branch at the payload itself ("payload" property must match "else" schema). Such a
+ * branch failure is dropped when an error of the same rule lies under its path, which says what is wrong.
+ */
+export function withoutBranchEchoes<D extends Pick<Diagnostic, "code" | "message" | "path">>(diagnostics: readonly D[]): D[] {
+  const echoes = (branch: D) =>
+    branchFailure.test(branch.message) &&
+    diagnostics.some((other) => other.code === branch.code && other.path.length > branch.path.length && branch.path.every((segment, index) => other.path[index] === segment));
+  return diagnostics.filter((diagnostic) => !echoes(diagnostic));
 }
 
 /** A parser diagnostic's message, without the stack trace the parser appends when it crashed (code `uncaught-error`). */

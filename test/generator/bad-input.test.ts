@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { lightsSpec as valid } from "../helpers/lights-spec.js";
 import { folderFiles } from "../helpers/folder-files.js";
-import { diagnosticMessage } from "../../generator/parse.js";
+import { diagnosticMessage, withoutBranchEchoes } from "../../generator/parse.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
 
 describe("generator - bad input", () => {
@@ -21,6 +21,25 @@ describe("generator - bad input", () => {
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");
     expect(code).toBe(1);
     expect(stderr).toMatch(/^specs\/lights\.yaml:2:\d+: error: .*"title".* \(asyncapi-document-/m);
+  });
+
+  test("a mistake inside a payload is reported once, where it is, not also as the meta-schema's failed branch at the payload", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integr, minimum: 0 }") });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    const line = valid.split("\n").findIndex((text) => text.includes("lumens:")) + 1;
+    expect(stderr).toMatch(new RegExp(`^specs/lights\\.yaml:${line}:\\d+: error: "type" property must be equal to one of the allowed values: .* at components\\.messages\\.\\S+\\.lumens\\.type \\(asyncapi-document-resolved\\)$`, "m"));
+    expect(stderr).not.toContain('must match "else" schema');
+    expect(stderr).toContain("evc: 1 error in the specs");
+  });
+
+  test("a failed branch is dropped only where an error of the same rule under its path says more", () => {
+    const branch = { code: "rule", message: '"payload" property must match "else" schema', path: ["components", "messages", "M", "payload"] };
+    const deeper = { code: "rule", message: '"type" property must be string', path: [...branch.path, "properties", "x", "type"] };
+    const beside = { code: "rule", message: '"name" property must be string', path: ["components", "messages", "M", "name"] };
+    expect(withoutBranchEchoes([branch, deeper])).toEqual([deeper]);
+    expect(withoutBranchEchoes([branch, beside])).toEqual([branch, beside]);
+    expect(withoutBranchEchoes([branch, { ...deeper, code: "other-rule" }])).toEqual([branch, { ...deeper, code: "other-rule" }]);
   });
 
   test("an unresolved local and a missing file $ref are both reported, with every other problem, at once", async () => {
