@@ -1,13 +1,16 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { DiagnosticSink } from "./diagnostics.js";
+import { isPlainObject } from "@evc/runtime/codegen";
+import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { forEachMapping, stringOf } from "./yaml-read.js";
-import type { SourceFile, SourceFiles } from "./sources.js";
+import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
 
 /**
  * Walk every `$ref` a document reaches, before the parser sees it: load each referenced file through
  * the guarded YAML reader (so an alias bomb in a referenced file is caught too), report files that do
- * not exist, and refuse remote references unless they are allowed. Returns every file the document
+ * not exist and JSON pointers that lead nowhere in their file, each at the `$ref` that names it (the
+ * parser reports a missing pointer where it was following a chain of references, often another
+ * `$ref` that leads to this one), and refuse remote references unless they are allowed. Returns every file the document
  * reaches (itself first), or undefined when it must not be handed to the parser.
  */
 export function checkReferences(root: SourceFile, sources: SourceFiles, sink: DiagnosticSink, allowRemote: boolean): readonly SourceFile[] | undefined {
@@ -21,7 +24,10 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
     for (const reference of referencesIn(file)) {
       const [target] = reference.value.split("#", 1) as [string];
       const location = { file: file.display, line: reference.line, column: reference.column };
-      if (target === "") continue;
+      if (target === "") {
+        if (!pointerLeadsSomewhere(file, reference, location, sink)) ok = false;
+        continue;
+      }
       if (/^(https?:)?\/\//i.test(target)) {
         if (!allowRemote) {
           sink.error("evc-remote-ref", `remote $ref "${reference.value}" is not fetched; pass --allow-remote-refs to let the parser fetch it`, location);
@@ -41,11 +47,45 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
         continue;
       }
       const loaded = sources.load(path, sink);
-      if (loaded === undefined) ok = false;
-      else pending.push(loaded);
+      if (loaded === undefined || !pointerLeadsSomewhere(loaded, reference, location, sink)) ok = false;
+      if (loaded !== undefined) pending.push(loaded);
     }
   }
   return ok ? [...visited.values()] : undefined;
+}
+
+/** Whether the JSON pointer of a `$ref` finds a value in `file` (or cannot be told here); if not, reports it at the `$ref`. */
+function pointerLeadsSomewhere(file: SourceFile, reference: Reference, location: SourceLocation, sink: DiagnosticSink): boolean {
+  const hash = reference.value.indexOf("#");
+  const fragment = hash === -1 ? "" : reference.value.slice(hash + 1);
+  if (!fragment.startsWith("/")) return true;
+  let tokens: string[];
+  try {
+    tokens = pointerTokens(fragment);
+  } catch {
+    return true; // A malformed escape: the parser says what is wrong with it.
+  }
+  const missing = missingStep(file.json, tokens);
+  if (missing === undefined) return true;
+  const there = missing.present.length === 0 ? "" : ` (it has ${missing.present.slice(0, 8).map((key) => `"${key}"`).join(", ")}${missing.present.length > 8 ? ", ..." : ""})`;
+  sink.error("evc-unresolved-ref", `cannot resolve $ref "${reference.value}": "${file.display}" has no "${missing.token}" at /${missing.under.join("/")}${there}`, location);
+  return false;
+}
+
+/**
+ * The first step of a JSON pointer that finds nothing in a value: the token, the tokens before it and
+ * the keys of the object it looked in. Undefined when the pointer finds a value, or passes through a
+ * `$ref` (the rest is looked up where that one points, which the parser follows).
+ */
+function missingStep(value: unknown, tokens: readonly string[]): { readonly under: readonly string[]; readonly token: string; readonly present: readonly string[] } | undefined {
+  let node = value;
+  for (const [index, token] of tokens.entries()) {
+    if (isPlainObject(node) && typeof node["$ref"] === "string") return undefined;
+    const next = Array.isArray(node) ? (/^(0|[1-9]\d*)$/.test(token) ? node[Number(token)] : undefined) : isPlainObject(node) && Object.hasOwn(node, token) ? node[token] : undefined;
+    if (next === undefined) return { under: tokens.slice(0, index), token, present: isPlainObject(node) ? Object.keys(node) : [] };
+    node = next;
+  }
+  return undefined;
 }
 
 interface Reference {

@@ -49,9 +49,34 @@ describe("generator - bad input", () => {
     });
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^specs\/a\.yaml:\d+:\d+: error: .*#\/components\/schemas\/Nope.*$/m);
+    const line = valid.split("\n").findIndex((text) => text.includes("lumens:")) + 1;
+    expect(stderr).toMatch(new RegExp(`^specs/a\\.yaml:${line}:\\d+: error: cannot resolve \\$ref "#/components/schemas/Nope": "specs/a\\.yaml" has no "schemas" at /components \\(it has "messages"\\) \\(evc-unresolved-ref\\)$`, "m"));
     expect(stderr).toMatch(/^specs\/b\.yaml:18:27: error: cannot resolve \$ref "\.\/missing\.yaml": "specs\/missing\.yaml" does not exist \(evc-unresolved-ref\)$/m);
     expect(stderr).toContain("evc: 2 errors in the specs");
+  });
+
+  test("a $ref whose pointer leads nowhere is reported at that $ref, not where the parser was following a chain of references to it", async () => {
+    const renamed = valid.replace("    LightMeasured:\n      name:", "    LightMeasuredV1:\n      name:");
+    using ws = specWorkspace({ "specs/lights.yaml": `${renamed}operations:\n  send:\n    action: send\n    channel: { $ref: '#/channels/measured' }\n    messages:\n      - $ref: '#/channels/measured/messages/LightMeasured'\n` });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    const line = renamed.split("\n").findIndex((text) => text.includes("$ref: '#/components/messages/LightMeasured'")) + 1;
+    expect(stderr).toBe(
+      `specs/lights.yaml:${line}:15: error: cannot resolve $ref "#/components/messages/LightMeasured": "specs/lights.yaml" has no "LightMeasured" at /components/messages (it has "LightMeasuredV1") (evc-unresolved-ref)\nevc: 1 error in the specs; generated left unchanged\n`,
+    );
+  });
+
+  test("a $ref into another file names the file and what it has; a pointer through a $ref is left to the parser, which follows it", async () => {
+    const through = valid
+      .replace("components:\n", "components:\n  schemas:\n    Alias: { $ref: '#/components/schemas/Reading' }\n    Reading: { type: object, properties: { lumens: { type: integer } } }\n")
+      .replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: '#/components/schemas/Alias/properties/lumens' }");
+    using good = specWorkspace({ "specs/lights.yaml": through });
+    expect(await good.evc("generate", "--specs", "specs")).toMatchObject({ code: 0, stderr: "" });
+    const shared = "components:\n  schemas:\n    Lumens: { type: integer, minimum: 0 }\n    Reading: { type: object }\n";
+    using bad = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: './shared.yaml#/components/schemas/Lumen' }"), "specs/shared.yaml": shared });
+    const { code, stderr } = await bad.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/lights\.yaml:\d+:\d+: error: cannot resolve \$ref "\.\/shared\.yaml#\/components\/schemas\/Lumen": "specs\/shared\.yaml" has no "Lumen" at \/components\/schemas \(it has "Lumens", "Reading"\) \(evc-unresolved-ref\)$/m);
   });
 
   test("the same type and version declared twice with different payloads is an error at the second", async () => {
