@@ -183,12 +183,17 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
     for (const [name, value, integer] of [
       ["concurrency", settings.concurrency, true],
       ["prefetch", settings.prefetch, true],
+      ["maxDeliver", settings.maxDeliver, true],
       ["ackWaitMs", settings.ackWaitMs, false],
       ["handlerTimeoutMs", settings.handlerTimeoutMs, false],
     ] as const) {
       if (value !== undefined && !(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
         throw new ArgumentError(name, `${integer ? "a positive integer" : "a positive number of milliseconds"} for the subscription to "${pattern}", not ${String(value)}`);
       }
+    }
+    const backoff: unknown = settings.backoffMs;
+    if (backoff !== undefined && !(Array.isArray(backoff) && backoff.every((ms) => typeof ms === "number" && Number.isFinite(ms) && ms >= 0))) {
+      throw new ArgumentError("backoffMs", `a list of pauses in milliseconds, each 0 or more, for the subscription to "${pattern}", not ${Array.isArray(backoff) ? `[${backoff.map(String).join(", ")}]` : String(backoff)}`);
     }
     return { ...settings, durable: settings.durable };
   }

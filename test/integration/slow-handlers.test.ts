@@ -180,6 +180,9 @@ describe("subscription options", () => {
   test.each([
     ["concurrency", 0, 'invalid argument "concurrency": a positive integer for the subscription to "record-created", not 0'],
     ["prefetch", 1.5, 'invalid argument "prefetch": a positive integer for the subscription to "record-created", not 1.5'],
+    ["maxDeliver", 0, 'invalid argument "maxDeliver": a positive integer for the subscription to "record-created", not 0'],
+    ["backoffMs", [100, -1], 'invalid argument "backoffMs": a list of pauses in milliseconds, each 0 or more, for the subscription to "record-created", not [100, -1]'],
+    ["backoffMs", 100, 'invalid argument "backoffMs": a list of pauses in milliseconds, each 0 or more, for the subscription to "record-created", not 100'],
     ["ackWaitMs", -1, 'invalid argument "ackWaitMs": a positive number of milliseconds for the subscription to "record-created", not -1'],
     ["handlerTimeoutMs", Number.NaN, 'invalid argument "handlerTimeoutMs": a positive number of milliseconds for the subscription to "record-created", not NaN'],
   ])("a %s of %s is refused, saying what was expected", async (name, value, message) => {
