@@ -14,6 +14,7 @@ import type { AggregateRef } from "./aggregate-subject.js";
 import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore } from "./event-store.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
+import { requireNumber } from "./number-arguments.js";
 
 /** How an aggregate type folds its events (each upcast to its latest version) into state. */
 export interface AggregateDefinition<S, E = EventInstance> {
@@ -132,8 +133,7 @@ export class Repository<S, E = EventInstance> {
   readonly definition: AggregateDefinition<S, E>;
 
   constructor(store: EventStore, definition: AggregateDefinition<S, E>) {
-    const every = definition.snapshotEvery ?? 0;
-    if (!Number.isInteger(every) || every < 0) throw new ArgumentError("snapshotEvery", `0 or a positive integer, not ${String(every)}`);
+    requireNumber("snapshotEvery", definition.snapshotEvery ?? 0, "count or 0");
     this.store = store;
     this.definition = definition;
   }

@@ -27,6 +27,7 @@ import { AggregateSubjects, type AggregateRef, type AggregateSubject } from "./a
 import { SnapshotStore, type Snapshot } from "./snapshots.js";
 import { StoreHeader, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import { fromStoredMsg, readStream, type RawMessage, type ReadStart } from "./stream-reader.js";
+import { requireNumber, requireNumberOptions } from "./number-arguments.js";
 
 /** Options of an event store; every field has a default (`defaultEventStoreOptions`). */
 export interface EventStoreOptions {
@@ -155,6 +156,7 @@ interface Base {
 /** Open the snapshot bucket (creating it when missing) and return an event store on the bus. */
 export async function createEventStore(bus: EventBus, options: Partial<EventStoreOptions> = {}): Promise<EventStore> {
   const settings = { ...defaultEventStoreOptions(), ...options };
+  requireNumberOptions(settings, { abandonedAppendMs: "milliseconds", tailCacheSize: "count or 0" });
   return new EventStore(bus, settings, await SnapshotStore.open(bus.jetstream, bus.manager, bus.registry.topology, settings.snapshotBucket));
 }
 
@@ -188,7 +190,7 @@ export class EventStore {
    */
   async append(ref: AggregateRef, events: readonly Publishable[], options: AppendOptions): Promise<AppendResult> {
     const target = this.#subjects.resolve(ref);
-    requireVersion("expectedVersion", options.expectedVersion, 0);
+    requireNumber("expectedVersion", options.expectedVersion, "count or 0");
     if (events.length === 0) throw new ArgumentError("events", "at least one event to append");
     const parts = this.#encode(target, events);
     const cached = this.#tails.get(target.subject);
@@ -206,7 +208,7 @@ export class EventStore {
   async load<T = EventInstance>(ref: AggregateRef, options: LoadOptions = {}): Promise<LoadedEvents<T>> {
     const target = this.#subjects.resolve(ref);
     const fromVersion = options.fromVersion ?? 1;
-    requireVersion("fromVersion", fromVersion, 1);
+    requireNumber("fromVersion", fromVersion, "count");
     const tail = await this.#tail(target);
     if (tail === undefined) {
       await this.#requireNoSnapshot(target);
@@ -230,7 +232,7 @@ export class EventStore {
 
   /** Keep the state of an aggregate at a version, unless a snapshot at the same or a later version is kept; true when stored. */
   saveSnapshot<S>(ref: AggregateRef, snapshot: { version: number; state: S; stateVersion?: number; seq?: number }): Promise<boolean> {
-    requireVersion("version", snapshot.version, 1);
+    requireNumber("version", snapshot.version, "count");
     return this.#snapshots.save(this.#snapshotKey(ref), {
       version: snapshot.version,
       state: snapshot.state,
@@ -414,8 +416,4 @@ export function historyRemoved(subject: string, snapshotVersion: number, streamV
     subject,
     `its snapshot is at version ${snapshotVersion} but the stream holds it at version ${streamVersion}: its events were removed (the stream's max age or limits?); it is not rebuilt from what is left, nor started again`,
   );
-}
-
-function requireVersion(name: string, value: number, minimum: number): void {
-  if (!Number.isInteger(value) || value < minimum) throw new ArgumentError(name, `an integer of at least ${minimum}, not ${String(value)}`);
 }

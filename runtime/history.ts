@@ -14,6 +14,7 @@ import { streamsOf, type Targets } from "./routing.js";
 import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import type { ReadRange } from "./stream-reader.js";
 import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
+import { requireNumber } from "./number-arguments.js";
 
 /** What history reads need of a bus (`EventBus` or `MemoryBus`): its registry and its stored messages. */
 export type HistoryHost = Pick<EventBus, "messages" | "registry">;
@@ -68,7 +69,7 @@ export class EventHistory {
    * follows how far back the events are, not how long the stream is.
    */
   async getEventHistory<T = EventInstance>(type: string, limit: number): Promise<StoredEvent<T>[]> {
-    requireCount("limit", limit);
+    requireNumber("limit", limit, "count");
     const selection = select(this.#host.registry, { type });
     const found = await Promise.all(selection.sources.map((source) => this.#lastOf<T>(selection.targets, source, limit)));
     return found.flat().sort(byStorageTime).slice(-limit);
@@ -80,7 +81,7 @@ export class EventHistory {
    */
   async *replay<T = EventInstance>(options: ReplayOptions): AsyncGenerator<StoredEvent<T>> {
     if (options.fromSeq !== undefined && options.fromTime !== undefined) throw new ArgumentError("options", "either fromSeq or fromTime, not both");
-    if (options.fromSeq !== undefined) requireCount("fromSeq", options.fromSeq);
+    if (options.fromSeq !== undefined) requireNumber("fromSeq", options.fromSeq, "count");
     const selection = select(this.#host.registry, { type: options.type });
     const streams = new Set(selection.sources.map((source) => source.stream));
     if (options.fromSeq !== undefined && streams.size > 1) {
@@ -94,7 +95,7 @@ export class EventHistory {
   /** The events a query selects, oldest first, at most `limit`, upcast to the latest version. */
   async query<T = EventInstance>(query: EventQuery): Promise<StoredEvent<T>[]> {
     const limit = query.limit ?? 1_000;
-    requireCount("limit", limit);
+    requireNumber("limit", limit, "count");
     const selection = select(this.#host.registry, query);
     const ends = await this.#lastSeqs(new Set(selection.sources.map((source) => source.stream)));
     const start = query.from === undefined ? undefined : { time: query.from };
@@ -188,8 +189,4 @@ async function* mergeByTime<T extends StoredEvent<unknown>>(readers: readonly As
 
 function byStorageTime(a: StoredEvent<unknown>, b: StoredEvent<unknown>): number {
   return a.time.getTime() - b.time.getTime() || a.stream.localeCompare(b.stream) || a.seq - b.seq;
-}
-
-function requireCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new ArgumentError(name, `a positive integer, not ${String(value)}`);
 }

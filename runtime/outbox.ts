@@ -20,6 +20,7 @@ import { resolvePlainEvent, type PublishAck, type Publishable } from "./publish.
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
 import { activeTrace, incomingContext } from "./trace.js";
+import { requireNumberOptions } from "./number-arguments.js";
 
 /** What the outbox needs of a `pg` connection: a `PoolClient` or `Client` inside the caller's transaction, or a `Pool` outside one. */
 export interface SqlClient {
@@ -182,7 +183,9 @@ export class Outbox {
 
   /** A relay of this outbox to a bus; call `start()` on it. */
   relay(pool: Pool, bus: EventBus, options: Partial<RelayOptions> = {}): OutboxRelay {
-    return new OutboxRelay(this, pool, bus, { ...defaultRelayOptions(), ...options });
+    const settings = { ...defaultRelayOptions(), ...options };
+    requireNumberOptions(settings, { batchSize: "count", idleMs: "milliseconds", standbyMs: "milliseconds", retryMs: "milliseconds" }, "for the outbox relay");
+    return new OutboxRelay(this, pool, bus, settings);
   }
 
   async #positionsOf(client: SqlClient, ids: readonly string[]): Promise<Map<string, number>> {

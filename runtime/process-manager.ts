@@ -36,6 +36,7 @@ import { Notifier } from "./notifications.js";
 import { resolveEvent } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
 import { ensureBucket } from "./provision.js";
+import { requireNumberOptions } from "./number-arguments.js";
 
 /** What a transition can use besides the state and the event: the time, and a way to build the events it emits. */
 export interface TransitionContext {
@@ -207,7 +208,13 @@ export async function startProcessManager<S>(bus: EventBus, definition: ProcessM
   for (const { source } of definition.reactions) {
     if (bus.registry.latest(source.type) === undefined) throw new ArgumentError("on", `an event type of the registry, not "${source.type}"`);
   }
-  const runner = new ProcessManagerRunner(bus, definition, { ...defaultProcessManagerOptions(definition.name), ...options }, await openBucket(bus, options.bucket));
+  const settings = { ...defaultProcessManagerOptions(definition.name), ...options };
+  requireNumberOptions(
+    settings,
+    { concurrency: "count", ackWaitMs: "milliseconds", handlerTimeoutMs: "milliseconds", scanIntervalMs: "milliseconds", appliedLimit: "count", conflictAttempts: "count" },
+    `for the process manager "${definition.name}"`,
+  );
+  const runner = new ProcessManagerRunner(bus, definition, settings, await openBucket(bus, options.bucket));
   await runner.start();
   return runner;
 }

@@ -18,6 +18,7 @@ import { isPlainObject } from "./json.js";
 import { eventSourcedStream, type Registry } from "./registry.js";
 import type { PublishAck, PublishResult } from "./publish-result.js";
 import type { Telemetry } from "./telemetry.js";
+import { requireNumber } from "./number-arguments.js";
 
 export type { PublishAck, PublishResult } from "./publish-result.js";
 
@@ -235,6 +236,7 @@ export function requirePlainWriters(registry: Registry, events: readonly Publish
 
 /** Run `publish` over many events with at most `maxInFlight` at once; one result per event, in order, failures included. */
 export async function publishAll(events: readonly Publishable[], maxInFlight: number, publish: (event: Publishable) => Promise<PublishAck>): Promise<PublishResult[]> {
+  requireNumber("maxInFlight", maxInFlight, "count");
   const results: PublishResult[] = new Array<PublishResult>(events.length);
   let next = 0;
   const worker = async (): Promise<void> => {

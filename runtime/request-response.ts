@@ -21,6 +21,7 @@ import { receiveEvent, resolveTargets, streamsOf, type Targets } from "./routing
 import type { HeardMessage, MessageSource, ReadStart } from "./stream-reader.js";
 import type { EventBusApi } from "./typed-bus.js";
 import { contractPattern, coveringPatterns } from "./subject.js";
+import { requireNumber } from "./number-arguments.js";
 
 /**
  * What request/response needs of a bus (`EventBus`, or `MemoryBus` in unit tests): to build and
@@ -106,7 +107,7 @@ export class SuspensionManager {
    */
   async suspendForResponse<T = EventInstance>(request: Publishable, responseType: string | readonly string[], correlationId: string, options: Partial<SuspendOptions> = {}): Promise<T> {
     const timeout = options.timeout ?? 30_000;
-    if (!(timeout > 0)) throw new ArgumentError("timeout", `a positive number of milliseconds, not ${String(timeout)}`);
+    requireNumber("timeout", timeout, "milliseconds");
     if (typeof correlationId !== "string" || correlationId === "") throw new ArgumentError("correlationId", "a non-empty string");
     const { json } = resolveEvent(this.#bus.registry, request);
     const carried = isPlainObject(json["metadata"]) ? json["metadata"]["correlationId"] : undefined;

@@ -28,6 +28,7 @@ import { resolveEvent, type Publishable } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
 import { SagaWaits, SagaWaitTimeoutError } from "./saga-waits.js";
 import type { EventWait, SagaContext, SagaDefinition, SagaRecord, SagaStatus, SagaStep } from "./saga-definition.js";
+import { requireNumberOptions } from "./number-arguments.js";
 
 /** The name of the event type that starts a saga. */
 function startTypeOf(definition: { readonly startOn: string | { readonly type: string } }): string {
@@ -90,6 +91,7 @@ export async function startSaga<S extends object, T = EventInstance>(bus: EventB
   const ids = definition.steps.map((step) => step.id);
   if (ids.length === 0 || new Set(ids).size !== ids.length) throw new ArgumentError("steps", `at least one step, with distinct ids (${ids.join(", ")})`);
   const settings = { ...defaultSagaOptions(definition.name), ...options };
+  requireNumberOptions(settings, { leaseMs: "milliseconds", scanIntervalMs: "milliseconds", compensationAttempts: "count", retryBackoffMs: "milliseconds or 0" }, `for the saga "${definition.name}"`);
   const kv = await ensureBucket(bus.jetstream, bus.manager, bus.registry.topology, settings.bucket);
   const runner = new SagaRunner(bus, definition, settings, kv);
   await runner.start();

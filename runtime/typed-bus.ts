@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { EventContract, EventInstance } from "./contract.js";
 import { parseEvent } from "./event-helpers.js";
 import { ArgumentError } from "./errors.js";
+import { isNumberOf, requireNumber, requireNumberOptions, shown } from "./number-arguments.js";
 import type { PublishAck, Publishable, PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
 import type { SubscriptionNotification } from "./notifications.js";
@@ -180,20 +181,16 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
     if (settings.durable === undefined) {
       throw new ArgumentError("durable", `a durable consumer name for the subscription to "${pattern}", or a service name at connect ({ service }), so that no two services share one consumer`);
     }
-    for (const [name, value, integer] of [
-      ["concurrency", settings.concurrency, true],
-      ["prefetch", settings.prefetch, true],
-      ["maxDeliver", settings.maxDeliver, true],
-      ["ackWaitMs", settings.ackWaitMs, false],
-      ["handlerTimeoutMs", settings.handlerTimeoutMs, false],
-    ] as const) {
-      if (value !== undefined && !(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
-        throw new ArgumentError(name, `${integer ? "a positive integer" : "a positive number of milliseconds"} for the subscription to "${pattern}", not ${String(value)}`);
-      }
-    }
+    const context = `for the subscription to "${pattern}"`;
+    requireNumberOptions(settings, { concurrency: "count", prefetch: "count", maxDeliver: "count", ackWaitMs: "milliseconds", handlerTimeoutMs: "milliseconds" }, context);
     const backoff: unknown = settings.backoffMs;
-    if (backoff !== undefined && !(Array.isArray(backoff) && backoff.every((ms) => typeof ms === "number" && Number.isFinite(ms) && ms >= 0))) {
-      throw new ArgumentError("backoffMs", `a list of pauses in milliseconds, each 0 or more, for the subscription to "${pattern}", not ${Array.isArray(backoff) ? `[${backoff.map(String).join(", ")}]` : String(backoff)}`);
+    if (backoff !== undefined && !(Array.isArray(backoff) && backoff.every((ms) => isNumberOf("milliseconds or 0", ms)))) {
+      throw new ArgumentError("backoffMs", `a list of pauses in milliseconds, each 0 or more, ${context}, not ${shown(backoff)}`);
+    }
+    const breaker = settings.circuitBreaker;
+    if (breaker !== undefined) {
+      requireNumber("circuitBreaker.failureThreshold", breaker.failureThreshold, "count", context);
+      requireNumber("circuitBreaker.openMs", breaker.openMs, "milliseconds", context);
     }
     return { ...settings, durable: settings.durable };
   }
