@@ -41,6 +41,10 @@ describe("evc publish, tail, dlq", () => {
     expect(noAggregate.stderr).toContain('invalid argument "aggregate-id"');
     const notJson = await evc(env, "publish", "record-created", "--aggregate-id", "x", "--data", "{oops");
     expect(notJson.stderr).toContain('invalid argument "data": JSON or @file, but it is not JSON');
+    const unknownType = await evc(env, "publish", "record-creatd", "--data", JSON.stringify(data));
+    expect(unknownType).toMatchObject({ code: 2, stderr: 'evc: unknown event "record-creatd": no such event type in the registry\n' });
+    const unknownVersion = await evc(env, "publish", "record-created", "--version", "7", "--data", JSON.stringify(data));
+    expect(unknownVersion.stderr).toMatch(/^evc: unknown event "record-created" v7: /);
     expect((await fixture.bus.manager.streams.info("LATECHFORCE")).state.messages).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { isPlainObject } from "@evc/runtime/codegen";
-import { ArgumentError } from "@evc/runtime/errors";
+import { ArgumentError, UnknownEventError } from "@evc/runtime/errors";
 import { busOptions, connectBus, readJsonArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
@@ -34,9 +34,11 @@ export const publishCommand: CommandRegistration = (command, io, done) => {
       const metadata = flags.metadata === undefined ? undefined : await readJsonArgument("metadata", flags.metadata, io.cwd);
       const whole = isPlainObject(data) && "data" in data && "aggregateId" in data ? data : undefined;
       const aggregateId = whole?.["aggregateId"] ?? flags.aggregateId;
-      if (typeof aggregateId !== "string") throw new ArgumentError("aggregate-id", "the aggregate's id, when --data is the event's data (or a whole event with aggregateId)");
       const bus = await connectBus(flags, io, true);
       try {
+        const known = bus.registry.versions(type).map((contract) => contract.version);
+        if (version === undefined ? known.length === 0 : !known.includes(version)) throw new UnknownEventError(type, version, known);
+        if (typeof aggregateId !== "string") throw new ArgumentError("aggregate-id", "the aggregate's id, when --data is the event's data (or a whole event with aggregateId)");
         const fields = { ...(whole ?? {}), aggregateId, data: whole === undefined ? data : whole["data"], ...(metadata === undefined ? {} : { metadata: metadata as object }), ...(version === undefined ? {} : { version }) };
         const event = bus.create(type, fields);
         const ack = await bus.publish(event);
