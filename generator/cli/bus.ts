@@ -86,3 +86,10 @@ export async function readJsonArgument(flag: string, value: string, cwd: string)
     throw new ArgumentError(flag, `JSON or @file, but it is not JSON (${(error as Error).message})`);
   }
 }
+
+/** Read a count, version or sequence given on the command line: a positive integer; throws `ArgumentError` naming the flag. */
+export function positiveIntegerArgument(flag: string, value: string): number {
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isInteger(number) || number < 1) throw new ArgumentError(flag, `a positive integer, not "${value}"`);
+  return number;
+}

@@ -33,7 +33,7 @@ describe("evc publish, tail, dlq", () => {
     }
   });
 
-  test("publish refuses an invalid event (exit 2, nothing sent) and says what is wrong", async () => {
+  test("publish refuses an invalid event (exit 2, nothing sent) and says what is wrong, as publish, tail and dlq do of a count or sequence that is not a positive integer", async () => {
     const invalid = await evc(env, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify({ ...data, recordId: 5 }));
     expect(invalid).toMatchObject({ code: 2, stdout: "" });
     expect(invalid.stderr).toBe('evc: invalid "record-created" v2: /data/recordId must be string\n');
@@ -45,6 +45,14 @@ describe("evc publish, tail, dlq", () => {
     expect(unknownType).toMatchObject({ code: 2, stderr: 'evc: unknown event "record-creatd": no such event type in the registry\n' });
     const unknownVersion = await evc(env, "publish", "record-created", "--version", "7", "--data", JSON.stringify(data));
     expect(unknownVersion.stderr).toMatch(/^evc: unknown event "record-created" v7: /);
+    for (const [args, said] of [
+      [["publish", "record-created", "--version", "1.5", "--data", "{}"], 'invalid argument "version": a positive integer, not "1.5"'],
+      [["tail", "record-created", "--count", "0.5"], 'invalid argument "count": a positive integer, not "0.5"'],
+      [["dlq", "list", "--limit", "many"], 'invalid argument "limit": a positive integer, not "many"'],
+      [["dlq", "replay", "1", "x", "--stream", "LATECHFORCE_DLQ"], 'invalid argument "seq": a positive integer, not "x"'],
+    ] as const) {
+      expect(await evc(env, ...args)).toMatchObject({ code: 2, stdout: "", stderr: `evc: ${said}\n` });
+    }
     expect((await fixture.bus.manager.streams.info("LATECHFORCE")).state.messages).toBe(0);
   });
 

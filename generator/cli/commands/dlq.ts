@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ArgumentError, type DeadLetter, type EventBus, listDeadLetters, readDeadLetter, replayDeadLetter } from "@evc/runtime";
-import { busOptions, connectBus, type BusFlags } from "../bus.js";
+import { busOptions, connectBus, positiveIntegerArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter, listingJson } from "../output.js";
@@ -19,7 +19,8 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
   withStream(dlq.command("list").description("list dead letters, oldest first").option("--limit <n>", "at most n per stream", "100").option("--json", "print JSON")).action(
     (flags: DlqFlags) =>
       run(io, done, flags, async (bus) => {
-        const letters = (await Promise.all(streamsOf(bus, flags).map((stream) => listDeadLetters(bus.manager, stream, Number(flags.limit))))).flat();
+        const limit = positiveIntegerArgument("limit", flags.limit);
+        const letters = (await Promise.all(streamsOf(bus, flags).map((stream) => listDeadLetters(bus.manager, stream, limit)))).flat();
         if (flags.json === true) io.stdout(listingJson("dlq list", `${letters.length} dead letters`, letters.map(summary)));
         else if (letters.length === 0) io.stdout("no dead letters\n");
         else for (const letter of letters) io.stdout(`${letter.deadLetterStream} #${letter.seq} ${letter.time} ${letter.type ?? "?"} v${letter.version ?? "?"} ${letter.subject} consumer=${letter.consumer} deliveries=${letter.deliveries}${letter.category === undefined ? "" : ` category=${letter.category}`}${letter.poison ? " poison" : ""}: ${letter.reason}\n`);
@@ -30,7 +31,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
     (seq: string, flags: DlqFlags) =>
       run(io, done, flags, async (bus) => {
         const stream = oneStream(bus, flags);
-        const letter = await readDeadLetter(bus.manager, stream, sequence(seq));
+        const letter = await readDeadLetter(bus.manager, stream, positiveIntegerArgument("seq", seq));
         if (letter === undefined) throw new ArgumentError("seq", `a sequence of "${stream}", but it has no message at ${seq}`);
         const payload = new TextDecoder().decode(letter.payload);
         if (flags.json === true) {
@@ -55,7 +56,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
     run(io, done, flags, async (bus) => {
       const stream = oneStream(bus, flags);
       if (seqs.length === 0 && flags.all !== true) throw new ArgumentError("seq", "one or more sequences, or --all");
-      const chosen = flags.all === true ? (await listDeadLetters(bus.manager, stream, Number(flags.limit))).map((letter) => letter.seq) : seqs.map(sequence);
+      const chosen = flags.all === true ? (await listDeadLetters(bus.manager, stream, positiveIntegerArgument("limit", flags.limit))).map((letter) => letter.seq) : seqs.map((seq) => positiveIntegerArgument("seq", seq));
       for (const seq of chosen) {
         const replayed = await replayDeadLetter(bus, stream, seq);
         io.stdout(`replayed ${stream} #${seq} to consumer ${replayed.consumer} as ${replayed.stream} #${replayed.seq}\n`);
@@ -91,11 +92,6 @@ function oneStream(bus: EventBus, flags: DlqFlags): string {
   return streams[0] as string;
 }
 
-function sequence(text: string): number {
-  const seq = Number(text);
-  if (!Number.isInteger(seq) || seq < 1) throw new ArgumentError("seq", `a positive integer, not "${text}"`);
-  return seq;
-}
 
 function summary(letter: DeadLetter) {
   const { headers: _headers, payload: _payload, ...rest } = letter;

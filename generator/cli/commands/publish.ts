@@ -1,6 +1,6 @@
 import { isPlainObject } from "@evc/runtime/codegen";
 import { ArgumentError, UnknownEventError } from "@evc/runtime/errors";
-import { busOptions, connectBus, readJsonArgument, type BusFlags } from "../bus.js";
+import { busOptions, connectBus, positiveIntegerArgument, readJsonArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter } from "../output.js";
@@ -28,8 +28,7 @@ export const publishCommand: CommandRegistration = (command, io, done) => {
       .option("--json", "print the ack as JSON"),
   ).action(async (type: string, flags: PublishFlags) => {
     try {
-      const version = flags.version === undefined ? undefined : Number(flags.version);
-      if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new ArgumentError("version", `a positive integer, not "${flags.version}"`);
+      const version = flags.version === undefined ? undefined : positiveIntegerArgument("version", flags.version);
       const data = await readJsonArgument("data", flags.data, io.cwd);
       const metadata = flags.metadata === undefined ? undefined : await readJsonArgument("metadata", flags.metadata, io.cwd);
       const whole = isPlainObject(data) && "data" in data && "aggregateId" in data ? data : undefined;

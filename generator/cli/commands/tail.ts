@@ -1,5 +1,5 @@
-import { ArgumentError, consumerFilter, receiveEvent, resolveTargets, streamsOf } from "@evc/runtime";
-import { busOptions, connectBus, type BusFlags } from "../bus.js";
+import { consumerFilter, receiveEvent, resolveTargets, streamsOf } from "@evc/runtime";
+import { busOptions, connectBus, positiveIntegerArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter } from "../output.js";
@@ -24,8 +24,7 @@ export const tailCommand: CommandRegistration = (command, io, done) => {
       .option("--json", "print one JSON event per line"),
   ).action(async (pattern: string, flags: TailFlags) => {
     try {
-      const count = flags.count === undefined ? Number.POSITIVE_INFINITY : Number(flags.count);
-      if (!(count > 0)) throw new ArgumentError("count", `a positive number, not "${flags.count}"`);
+      const count = flags.count === undefined ? Number.POSITIVE_INFINITY : positiveIntegerArgument("count", flags.count);
       const bus = await connectBus(flags, io, false);
       try {
         const targets = resolveTargets(bus.registry, pattern, undefined);
