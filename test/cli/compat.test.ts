@@ -42,6 +42,17 @@ describe("cli - evc compat", () => {
     );
   });
 
+  test("a schema written in YAML is compared like JSON, and a breaking change is printed at its line and column in the YAML", async () => {
+    using ws = pair((schema) => schema);
+    ws.write("new.yaml", "type: object\nadditionalProperties: false\nrequired: [id]\nproperties:\n  id: { type: string }\n  note: { type: string, maxLength: 5 }\n");
+    const { code, stdout } = await ws.evc("compat", "old.json", "new.yaml");
+    expect(code).toBe(1);
+    expect(stdout).toBe(
+      'new.yaml:6:25: "note": maxLength decreased from 10 to 5 (MAX_LENGTH_DECREASED, breaks BACKWARD)\n' +
+        '"new.yaml" is not (1 breaking change) BACKWARD compatible with "old.json" under the strict policy\n',
+    );
+  });
+
   test("--mode FORWARD and FULL check the other direction, named as the change from old to new", async () => {
     using ws = pair((schema) => ({ ...schema, properties: { ...schema.properties, note: { type: "string", maxLength: 20 } } }));
     const forward = await ws.evc("compat", "old.json", "new.json", "--mode", "forward");
@@ -136,7 +147,7 @@ describe("cli - evc compat", () => {
   test.each([
     [["compat", "old.json", "new.json", "--format", "yaml"], 'evc: invalid argument "format": one of text, json, github-actions, junit, but "yaml" is none\n'],
     [["compat", "missing.json", "new.json"], 'evc: invalid argument "old": a JSON Schema file, but cannot read "missing.json": file not found\n'],
-    [["compat", "old.json", "broken.json"], 'evc: invalid argument "new": a JSON Schema file, but "broken.json" is not JSON: '],
+    [["compat", "old.json", "broken.json"], 'evc: invalid argument "new": a JSON Schema file (JSON or YAML), but broken.json:1:22: error: invalid YAML: '],
     [["compat", "old.json", "list.json"], 'evc: invalid argument "new": a JSON Schema file, but "list.json" holds an array, not an object or a boolean\n'],
     [["compat", "old.json", "new.json", "--mode", "SIDEWAYS"], 'evc: invalid argument "mode": one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE, but "SIDEWAYS" is none\n'],
     [["compat", "old.json", "new.json", "--policy", "loose"], 'evc: invalid argument "policy": strict or lenient, but "loose" is neither\n'],

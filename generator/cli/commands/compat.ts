@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkCompatibility } from "../../compat/check.js";
-import { DiagnosticSink, type SourceLocation } from "../../diagnostics.js";
+import { DiagnosticSink, formatDiagnostic, type SourceLocation } from "../../diagnostics.js";
 import { SourceFiles } from "../../sources.js";
 import { isPlainObject, type JsonSchema } from "@evc/runtime/codegen";
 import { ArgumentError } from "@evc/runtime/errors";
@@ -20,13 +20,13 @@ interface CompatFlags {
 
 /**
  * `evc compat <old> <new> [--mode M] [--policy strict|lenient] [--format F]`: exit 0 when the new JSON
- * Schema is compatible with the old one, 1 printing every breaking change (located in the new
+ * Schema (a JSON or YAML file) is compatible with the old one, 1 printing every breaking change (located in the new
  * file), 2 when a file cannot be read or a flag is wrong.
  */
 export const compatCommand: CommandRegistration = (command, io, done) => {
   formatOption(command)
-    .argument("<old>", "the old schema, a JSON file")
-    .argument("<new>", "the new schema, a JSON file")
+    .argument("<old>", "the old schema, a JSON or YAML file")
+    .argument("<new>", "the new schema, a JSON or YAML file")
     .option("--mode <mode>", "BACKWARD, FORWARD or FULL, each also _TRANSITIVE, or NONE", "BACKWARD")
     .option("--policy <policy>", "strict (an optional property added to an open content model breaks BACKWARD) or lenient", "strict")
     .action((oldPath: string, newPath: string, flags: CompatFlags) => {
@@ -59,7 +59,7 @@ interface SchemaFile {
   locate(tokens: readonly string[]): SourceLocation;
 }
 
-/** Read a schema file as JSON, with positions (JSON is YAML); throws `ArgumentError` saying why it is not a JSON Schema. */
+/** Read a schema file as JSON, else as YAML, with positions (JSON is YAML); throws `ArgumentError` saying why it is not a JSON Schema, where. */
 function readSchema(sources: SourceFiles, path: string, argument: string): SchemaFile {
   const display = sources.display(resolve(sources.cwd, path));
   let text: string;
@@ -72,8 +72,12 @@ function readSchema(sources: SourceFiles, path: string, argument: string): Schem
   let schema: unknown;
   try {
     schema = JSON.parse(text);
-  } catch (error) {
-    throw new ArgumentError(argument, `a JSON Schema file, but "${display}" is not JSON: ${(error as Error).message}`);
+  } catch {
+    // Not JSON: read it as YAML, which says where it goes wrong.
+    const problems = new DiagnosticSink();
+    const file = sources.load(path, problems);
+    if (file === undefined) throw new ArgumentError(argument, `a JSON Schema file (JSON or YAML), but ${problems.all().map(formatDiagnostic).join("; ")}`);
+    schema = file.json;
   }
   if (typeof schema !== "boolean" && !isPlainObject(schema)) {
     throw new ArgumentError(argument, `a JSON Schema file, but "${display}" holds ${Array.isArray(schema) ? "an array" : JSON.stringify(schema)}, not an object or a boolean`);
