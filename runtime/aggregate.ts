@@ -14,7 +14,7 @@ import type { AggregateRef } from "./aggregate-subject.js";
 import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore } from "./event-store.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
-import { requireNumber } from "./number-arguments.js";
+import { requireNumber } from "./argument-checks.js";
 
 /** How an aggregate type folds its events (each upcast to its latest version) into state. */
 export interface AggregateDefinition<S, E = EventInstance> {

@@ -20,7 +20,7 @@ import { TypedBus } from "./typed-bus.js";
 import { jetStreamMessages, type HeardMessage, type MessageSource } from "./stream-reader.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import { Telemetry } from "./telemetry.js";
-import { requireNumberOptions } from "./number-arguments.js";
+import { requireNumberOptions } from "./argument-checks.js";
 
 /** Options of `connect`; every field but `registry` has a default (`defaultConnectOptions`). */
 export interface ConnectOptions<Events = unknown> {

@@ -27,7 +27,7 @@ import { AggregateSubjects, type AggregateRef, type AggregateSubject } from "./a
 import { SnapshotStore, type Snapshot } from "./snapshots.js";
 import { StoreHeader, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import { fromStoredMsg, readStream, type RawMessage, type ReadStart } from "./stream-reader.js";
-import { requireNumber, requireNumberOptions } from "./number-arguments.js";
+import { requireNumber, requireNumberOptions } from "./argument-checks.js";
 
 /** Options of an event store; every field has a default (`defaultEventStoreOptions`). */
 export interface EventStoreOptions {

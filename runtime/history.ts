@@ -14,7 +14,7 @@ import { streamsOf, type Targets } from "./routing.js";
 import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import type { ReadRange } from "./stream-reader.js";
 import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
-import { requireNumber } from "./number-arguments.js";
+import { requireDate, requireNumber } from "./argument-checks.js";
 
 /** What history reads need of a bus (`EventBus` or `MemoryBus`): its registry and its stored messages. */
 export type HistoryHost = Pick<EventBus, "messages" | "registry">;
@@ -82,6 +82,7 @@ export class EventHistory {
   async *replay<T = EventInstance>(options: ReplayOptions): AsyncGenerator<StoredEvent<T>> {
     if (options.fromSeq !== undefined && options.fromTime !== undefined) throw new ArgumentError("options", "either fromSeq or fromTime, not both");
     if (options.fromSeq !== undefined) requireNumber("fromSeq", options.fromSeq, "count");
+    if (options.fromTime !== undefined) requireDate("fromTime", options.fromTime);
     const selection = select(this.#host.registry, { type: options.type });
     const streams = new Set(selection.sources.map((source) => source.stream));
     if (options.fromSeq !== undefined && streams.size > 1) {
@@ -96,6 +97,8 @@ export class EventHistory {
   async query<T = EventInstance>(query: EventQuery): Promise<StoredEvent<T>[]> {
     const limit = query.limit ?? 1_000;
     requireNumber("limit", limit, "count");
+    if (query.from !== undefined) requireDate("from", query.from);
+    if (query.to !== undefined) requireDate("to", query.to);
     const selection = select(this.#host.registry, query);
     const ends = await this.#lastSeqs(new Set(selection.sources.map((source) => source.stream)));
     const start = query.from === undefined ? undefined : { time: query.from };

@@ -20,7 +20,7 @@ import { resolvePlainEvent, type PublishAck, type Publishable } from "./publish.
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
 import { activeTrace, incomingContext } from "./trace.js";
-import { requireNumberOptions } from "./number-arguments.js";
+import { requireNumberOptions } from "./argument-checks.js";
 
 /** What the outbox needs of a `pg` connection: a `PoolClient` or `Client` inside the caller's transaction, or a `Pool` outside one. */
 export interface SqlClient {

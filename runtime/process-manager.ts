@@ -36,7 +36,7 @@ import { Notifier } from "./notifications.js";
 import { resolveEvent } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
 import { ensureBucket } from "./provision.js";
-import { requireNumberOptions } from "./number-arguments.js";
+import { requireNumberOptions } from "./argument-checks.js";
 
 /** What a transition can use besides the state and the event: the time, and a way to build the events it emits. */
 export interface TransitionContext {

@@ -18,7 +18,7 @@ import { isPlainObject } from "./json.js";
 import { eventSourcedStream, type Registry } from "./registry.js";
 import type { PublishAck, PublishResult } from "./publish-result.js";
 import type { Telemetry } from "./telemetry.js";
-import { requireNumber } from "./number-arguments.js";
+import { requireNumber } from "./argument-checks.js";
 
 export type { PublishAck, PublishResult } from "./publish-result.js";
 

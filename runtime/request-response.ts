@@ -21,7 +21,7 @@ import { receiveEvent, resolveTargets, streamsOf, type Targets } from "./routing
 import type { HeardMessage, MessageSource, ReadStart } from "./stream-reader.js";
 import type { EventBusApi } from "./typed-bus.js";
 import { contractPattern, coveringPatterns } from "./subject.js";
-import { requireNumber } from "./number-arguments.js";
+import { requireNumber } from "./argument-checks.js";
 
 /**
  * What request/response needs of a bus (`EventBus`, or `MemoryBus` in unit tests): to build and

@@ -28,7 +28,7 @@ import { resolveEvent, type Publishable } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
 import { SagaWaits, SagaWaitTimeoutError } from "./saga-waits.js";
 import type { EventWait, SagaContext, SagaDefinition, SagaRecord, SagaStatus, SagaStep } from "./saga-definition.js";
-import { requireNumberOptions } from "./number-arguments.js";
+import { requireNumberOptions } from "./argument-checks.js";
 
 /** The name of the event type that starts a saga. */
 function startTypeOf(definition: { readonly startOn: string | { readonly type: string } }): string {

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { EventContract, EventInstance } from "./contract.js";
 import { parseEvent } from "./event-helpers.js";
 import { ArgumentError } from "./errors.js";
-import { isNumberOf, requireNumber, requireNumberOptions, shown } from "./number-arguments.js";
+import { isNumberOf, requireNumber, requireNumberOptions, shown } from "./argument-checks.js";
 import type { PublishAck, Publishable, PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
 import type { SubscriptionNotification } from "./notifications.js";

@@ -1,8 +1,8 @@
 /**
- * Checks of the numbers a caller passes: counts, versions, durations. A number that is not what its
- * argument takes is refused with an `ArgumentError` naming the argument, what it takes and what it
- * was given, before it can mean something else (a pause of NaN ms that never ends, a batch of 0 that
- * never publishes).
+ * Checks of the numbers and times a caller passes: counts, versions, durations, dates. One that is
+ * not what its argument takes is refused with an `ArgumentError` naming the argument, what it takes
+ * and what it was given, before it can mean something else (a pause of NaN ms that never ends, a
+ * batch of 0 that never publishes, an invalid date that fails deep inside a read).
  */
 import { ArgumentError } from "./errors.js";
 
@@ -32,6 +32,11 @@ export function requireNumberOptions<O extends object>(options: O, kindsOf: { re
     const value = options[name];
     if (value !== undefined) requireNumber(name, value, kind, context);
   }
+}
+
+/** Refuse `value` unless it is a `Date` holding a time (`new Date("yesterday")` holds none). */
+export function requireDate(name: string, value: unknown): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ArgumentError(name, `a Date holding a time, not ${value instanceof Date ? "an invalid Date" : shown(value)}`);
 }
 
 /** A value as a message shows what was given. */

@@ -1,0 +1,54 @@
+import { describe, expect, test } from "vitest";
+import * as sdk from "@evc/seeds";
+import { ArgumentError, connect, EventHistory } from "@evc/runtime";
+import { Outbox } from "@evc/runtime/outbox";
+import { startProcessManager, startSaga } from "@evc/runtime/saga";
+import { createEventStore, Repository } from "@evc/runtime/store";
+import { collaborationProcessManager } from "../../demo/collaboration-process.js";
+import { contextAggregate } from "../../demo/context-aggregate.js";
+import { useBus } from "../helpers/bus.js";
+
+const fixture = useBus({ reset: false });
+
+/** A saga of one step that starts on `task.created`. */
+const oneStep = { name: "numbers", startOn: sdk.TaskCreated, initialState: () => ({}), steps: [{ id: "a", run: () => undefined }] };
+
+describe("runtime - a number or a time that is not what its argument takes is refused, saying what was expected and what was given", () => {
+  test.each<[string, string, () => Promise<unknown>]>([
+    ["connect", 'invalid argument "maxInFlight": a positive integer, not 0', () => connect({ registry: sdk.registry, servers: fixture.server.url, maxInFlight: 0 })],
+    ["connect", 'invalid argument "publishTimeoutMs": a positive number of milliseconds, not NaN', () => connect({ registry: sdk.registry, servers: fixture.server.url, publishTimeoutMs: Number.NaN })],
+    ["publishBatch", 'invalid argument "maxInFlight": a positive integer, not NaN', () => fixture.bus.publishBatch([], { maxInFlight: Number.NaN })],
+    ["subscribe", 'invalid argument "circuitBreaker.openMs": a positive number of milliseconds for the subscription to "task.created", not -1', () => fixture.bus.subscribe(sdk.TaskCreated, () => undefined, { circuitBreaker: { failureThreshold: 3, openMs: -1 } })],
+    ["the event store", 'invalid argument "tailCacheSize": 0 or a positive integer, not 1.5', () => createEventStore(fixture.bus, { tailCacheSize: 1.5 })],
+    ["the event store", 'invalid argument "fromVersion": a positive integer, not 0', async () => (await createEventStore(fixture.bus)).load({ aggregateType: "context", aggregateId: "c-1" }, { fromVersion: 0 })],
+    ["a repository", 'invalid argument "snapshotEvery": 0 or a positive integer, not -10', async () => new Repository(await createEventStore(fixture.bus), { ...contextAggregate(), snapshotEvery: -10 })],
+    ["history", 'invalid argument "limit": a positive integer, not 0', () => new EventHistory(fixture.bus).query({ limit: 0 })],
+    ["history", 'invalid argument "from": a Date holding a time, not an invalid Date', () => new EventHistory(fixture.bus).query({ type: "task.created", from: new Date("yesterday") })],
+    ["history", 'invalid argument "fromTime": a Date holding a time, not "2026-01-01"', () => new EventHistory(fixture.bus).replay({ type: "task.created", fromTime: "2026-01-01" as never }).next()],
+    ["the outbox relay", 'invalid argument "batchSize": a positive integer for the outbox relay, not 0', async () => new Outbox(sdk.registry).relay(undefined as never, fixture.bus, { batchSize: 0 })],
+    ["the outbox relay", 'invalid argument "idleMs": a positive number of milliseconds for the outbox relay, not "100"', async () => new Outbox(sdk.registry).relay(undefined as never, fixture.bus, { idleMs: "100" as never })],
+    ["a saga", 'invalid argument "scanIntervalMs": a positive number of milliseconds for the saga "numbers", not 0', () => startSaga(fixture.bus, oneStep, { scanIntervalMs: 0 })],
+    ["a saga", 'invalid argument "compensationAttempts": a positive integer for the saga "numbers", not Infinity', () => startSaga(fixture.bus, oneStep, { compensationAttempts: Number.POSITIVE_INFINITY })],
+    ["a process manager", 'invalid argument "appliedLimit": a positive integer for the process manager "collaboration", not 0', () => startProcessManager(fixture.bus, collaborationProcessManager({ joinTimeoutMs: 1_000 }), { appliedLimit: 0 })],
+  ])("%s: %s", async (_, message, call) => {
+    const refused = await call().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ArgumentError);
+    expect((refused as Error).message).toBe(message);
+  });
+
+  test("a refused subscription or runner leaves no consumer behind", async () => {
+    const before = await consumerNames();
+    await expect(fixture.bus.subscribe(sdk.TaskCreated, () => undefined, { durable: "numbers-refused", maxDeliver: 0 })).rejects.toThrow(ArgumentError);
+    await expect(startSaga(fixture.bus, oneStep, { durable: "numbers-saga-refused", leaseMs: -1 })).rejects.toThrow(ArgumentError);
+    expect(await consumerNames()).toEqual(before);
+  });
+});
+
+async function consumerNames(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const stream of fixture.bus.manager.streams.names()) for await (const consumer of fixture.bus.manager.consumers.list(stream)) names.push(`${stream}/${consumer.name}`);
+  return names.sort();
+}
