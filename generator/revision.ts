@@ -21,6 +21,10 @@ export function specsAtRevision(revision: string, specs: string, cwd: string): R
   let top: string;
   try {
     top = git("rev-parse", "--show-toplevel").trim();
+  } catch {
+    throw new ArgumentError("against", `a git revision, but "${cwd}" is not inside a git repository: run evc diff in a clone of the contracts`);
+  }
+  try {
     git("rev-parse", "--verify", "--quiet", `${revision}^{commit}`);
   } catch {
     throw new ArgumentError("against", `a git revision of the repository at "${cwd}", but "${revision}" is not one`);

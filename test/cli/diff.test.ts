@@ -172,6 +172,14 @@ describe("cli - evc diff", () => {
     expect(stderr).toBe(`evc: invalid argument "against": a git revision of the repository at "${ws.dir}", but "no-such-ref" is not one\n`);
   });
 
+  test("outside a git repository it exits 2 saying so, not that the revision is unknown", async () => {
+    using ws = specWorkspace();
+    cpSync(join(import.meta.dirname, "../fixtures/asyncapi/shop"), join(ws.dir, "specs"), { recursive: true });
+    const { code, stderr } = await ws.evc("diff", "--against", "main", "--specs", "specs");
+    expect(code).toBe(2);
+    expect(stderr).toBe(`evc: invalid argument "against": a git revision, but "${ws.dir}" is not inside a git repository: run evc diff in a clone of the contracts\n`);
+  });
+
   test("broken specs in the working tree cannot be compared: exit 2 with their diagnostics, and JSON says so", async () => {
     using ws = shopRepository();
     edit(ws, (spec) => spec.replace("data: { orderId: o-1, amount: 1200 }", "data: { orderId: o-1, amount: -5 }"));

@@ -4,6 +4,7 @@ import { busOptions, connectBus, positiveIntegerArgument, type BusFlags } from "
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter, listingJson } from "../output.js";
+import { counted } from "../../wording.js";
 
 interface DlqFlags extends BusFlags {
   stream?: string;
@@ -21,7 +22,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
       run(io, done, flags, async (bus) => {
         const limit = positiveIntegerArgument("limit", flags.limit);
         const letters = (await Promise.all(streamsOf(bus, flags).map((stream) => listDeadLetters(bus.manager, stream, limit)))).flat();
-        if (flags.json === true) io.stdout(listingJson("dlq list", `${letters.length} dead letters`, letters.map(summary)));
+        if (flags.json === true) io.stdout(listingJson("dlq list", counted(letters.length, "dead letter"), letters.map(summary)));
         else if (letters.length === 0) io.stdout("no dead letters\n");
         else for (const letter of letters) io.stdout(`${letter.deadLetterStream} #${letter.seq} ${letter.time} ${letter.type ?? "?"} v${letter.version ?? "?"} ${letter.subject} consumer=${letter.consumer} deliveries=${letter.deliveries}${letter.category === undefined ? "" : ` category=${letter.category}`}${letter.poison ? " poison" : ""}: ${letter.reason}\n`);
       }),

@@ -2,6 +2,7 @@ import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { printWarnings, reportFailure } from "../report.js";
 import { Reporter, listingJson } from "../output.js";
+import { counted } from "../../wording.js";
 
 /** One line of `evc list`. */
 interface ContractRow {
@@ -35,7 +36,7 @@ export const listCommand: CommandRegistration = (command, io, done) => {
           stream: event.stream ?? null,
           className: event.className,
         }));
-        io.stdout(flags.json === true ? listingJson("list", `${rows.length} event versions`, rows) : table(rows));
+        io.stdout(flags.json === true ? listingJson("list", counted(rows.length, "event version"), rows) : table(rows));
         done(ExitCode.ok);
       } catch (error) {
         done(reportFailure(new Reporter(io, "list", "text"), error, "nothing listed"));

@@ -38,7 +38,7 @@ export const releaseCommand: CommandRegistration = (command, io, done) => {
         writeLock(compatibility.lock, head.model.events);
         for (const event of added) reporter.text(`released ${contractName(event)}\n`);
         for (const name of new Set(changed.map(contractName))) reporter.text(`updated ${name}\n`);
-        done(reporter.finish(ExitCode.ok, `${lock}: ${head.model.events.length} released event versions (${added.length} new)`));
+        done(reporter.finish(ExitCode.ok, `${lock}: ${counted(head.model.events.length, "released event version")} (${added.length} new)`));
       } catch (error) {
         done(reportFailure(reporter, error, "nothing released"));
       }
