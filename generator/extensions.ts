@@ -8,6 +8,7 @@ import type { ErrorObject } from "ajv";
 import type { CompatibilityMode, JsonValue, UpcastStep } from "@evc/runtime/codegen";
 import type { BucketSpec, ConsumerDefaults, FailurePolicy, StreamSpec } from "@evc/runtime";
 import type { UpcastModel } from "./model.js";
+import { durationMs } from "./duration.js";
 import { jetStreamExtension, messageExtension } from "./own-schemas.js";
 import { precompiledValidator } from "./precompiled-validators.js";
 
@@ -167,15 +168,6 @@ function policyProblems(name: string, raw: RawStream): ExtensionProblem[] {
     });
   }
   return found;
-}
-
-/** Milliseconds of a duration such as `500ms`, `30s`, `5m`, `2h`, `7d` (or 0). */
-export function durationMs(value: string | 0): number {
-  if (value === 0) return 0;
-  const match = /^([0-9]+)(ms|s|m|h|d)$/.exec(value);
-  if (match === null) throw new RangeError(`invalid duration "${value}"`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "ms" | "s" | "m" | "h" | "d"];
-  return Number(match[1]) * unit;
 }
 
 type RawStep = { rename: RawFromTo } | { move: RawFromTo } | { default: { path: string; value: JsonValue } } | { drop: string };

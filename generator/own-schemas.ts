@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type { Options } from "ajv";
 import type { CompatibilityMode } from "@evc/runtime/codegen";
 import { toolFile } from "./version.js";
+import { durationPattern } from "./duration.js";
 
 /** A JSON Schema the build precompiles: the name of its validator, the schema, and the ajv options it is compiled with. */
 export interface PrecompiledSchema {
@@ -28,7 +29,7 @@ export const compatibilityModes = [
 ] as const satisfies readonly CompatibilityMode[];
 
 const pointer = { type: "string", pattern: "^(/([^~/]|~[01])*)+$" };
-const duration = { description: "a duration such as 500ms, 30s, 5m, 2h or 7d", anyOf: [{ type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" }, { const: 0 }] };
+const duration = { description: "a duration such as 500ms, 30s, 5m, 2h or 7d", anyOf: [{ type: "string", pattern: durationPattern }, { const: 0 }] };
 const fromTo = { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: pointer, to: pointer } };
 
 const stepsSchema = {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { beforeAll, describe, expect, test } from "vitest";
 import { TransientFailure } from "@evc/runtime";
@@ -70,6 +71,25 @@ describe("evc publish, tail, dlq", () => {
     const text = await evc(env, "tail", ">", "--from-start", "--count", "3");
     expect(text.stdout.split("\n")[0]).toMatch(/^LATECHFORCE #1 latechforce\.table\.tbl-cli record-created v2 \(from v1\) \{/);
     expect(text.stdout).toContain("record-updated v1");
+  });
+
+  test("tail --since starts at a time or a duration back from now, and is refused beside --from-start or when it is neither", async () => {
+    const publish = (recordId: string) => evc(env, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify({ ...data, recordId }));
+    await publish("r-before");
+    const between = new Date();
+    await sleep(50);
+    await publish("r-after");
+    const recordIds = (stdout: string) => stdout.trim().split("\n").map((line) => (JSON.parse(line) as { data: { recordId: string } }).data.recordId);
+    const since = await evc(env, "tail", "record-created", "--since", between.toISOString(), "--count", "1", "--json");
+    expect(since.code).toBe(0);
+    expect(recordIds(since.stdout)).toEqual(["r-after"]);
+    const lastHour = await evc(env, "tail", "record-created", "--since", "1h", "--count", "2", "--json");
+    expect(recordIds(lastHour.stdout)).toEqual(["r-before", "r-after"]);
+    expect(await evc(env, "tail", "record-created", "--since", "1h", "--from-start")).toMatchObject({ code: 2, stderr: 'evc: invalid argument "since": either --since or --from-start, not both\n' });
+    expect(await evc(env, "tail", "record-created", "--since", "yesterday")).toMatchObject({
+      code: 2,
+      stderr: 'evc: invalid argument "since": an ISO 8601 time (2026-12-03T09:00:00Z) or a duration back from now (30s, 15m, 2h, 7d), not "yesterday"\n',
+    });
   });
 
   test("tail prints control and invisible characters a message holds as escapes, never raw", async () => {

@@ -1,4 +1,6 @@
 import { consumerFilter, receiveEvent, resolveTargets, streamsOf } from "@evc/runtime";
+import { ArgumentError } from "@evc/runtime/errors";
+import { durationMs, isDuration } from "../../duration.js";
 import { busOptions, connectBus, positiveIntegerArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
@@ -8,10 +10,23 @@ interface TailFlags extends BusFlags {
   count?: string;
   json?: boolean;
   fromStart?: boolean;
+  since?: string;
+}
+
+/** Where the consumers start: every stored event, those stored since a time, or new ones. */
+type TailStart = { readonly deliver_policy: "all" | "new" } | { readonly opt_start_time: string };
+
+/** Read `--from-start` and `--since <time|duration>` (an ISO 8601 time, or a duration back from `now`); throws `ArgumentError` naming the flag. */
+function tailStart(flags: Pick<TailFlags, "fromStart" | "since">, now: number): TailStart {
+  if (flags.since === undefined) return { deliver_policy: flags.fromStart === true ? "all" : "new" };
+  if (flags.fromStart === true) throw new ArgumentError("since", "either --since or --from-start, not both");
+  const time = isDuration(flags.since) ? now - durationMs(flags.since) : /^\d{4}-\d{2}-\d{2}/.test(flags.since) ? Date.parse(flags.since) : Number.NaN;
+  if (Number.isNaN(time)) throw new ArgumentError("since", `an ISO 8601 time (2026-12-03T09:00:00Z) or a duration back from now (30s, 15m, 2h, 7d), not "${flags.since}"`);
+  return { opt_start_time: new Date(time).toISOString() };
 }
 
 /**
- * `evc tail <type|pattern>`: print events as they arrive (or from the start of their streams),
+ * `evc tail <type|pattern>`: print events as they arrive (or from the start of their streams, or since a time),
  * decoded, validated and upcast to the latest version; messages that fail are reported on stderr
  * and skipped. Uses ordered consumers, so it leaves no durable consumer behind.
  */
@@ -21,10 +36,12 @@ export const tailCommand: CommandRegistration = (command, io, done) => {
       .argument("<pattern>", "an event type or a pattern with NATS wildcards over types (task.*, *.created, >)")
       .option("--count <n>", "stop after n events")
       .option("--from-start", "start from the oldest stored event instead of new ones")
+      .option("--since <when>", "start from the events stored since a time (2026-12-03T09:00:00Z) or for a duration back from now (15m, 2h, 7d)")
       .option("--json", "print one JSON event per line"),
   ).action(async (pattern: string, flags: TailFlags) => {
     try {
       const count = flags.count === undefined ? Number.POSITIVE_INFINITY : positiveIntegerArgument("count", flags.count);
+      const start = tailStart(flags, Date.now());
       const bus = await connectBus(flags, io, false);
       try {
         const targets = resolveTargets(bus.registry, pattern, undefined);
@@ -34,7 +51,7 @@ export const tailCommand: CommandRegistration = (command, io, done) => {
           if (printed >= count) for (const iterator of iterators) iterator.stop();
         };
         const all = [...streamsOf(bus.registry, targets)].map(async ([spec, contracts]) => {
-          const consumer = await bus.jetstream.consumers.get(spec.name, { deliver_policy: flags.fromStart === true ? "all" : "new", ...consumerFilter(contracts, bus.server) });
+          const consumer = await bus.jetstream.consumers.get(spec.name, { ...start, ...consumerFilter(contracts, bus.server) });
           const messages = await consumer.consume();
           iterators.push(messages);
           enough();
