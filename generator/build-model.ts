@@ -4,7 +4,7 @@
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
 import { isDeepStrictEqual } from "node:util";
-import { type CompatibilityMode, isPlainObject, type JsonObject, type SubjectParameter, type SubjectTemplate } from "@evc/runtime/codegen";
+import { type CompatibilityMode, escapePointerToken, isPlainObject, type JsonObject, type SubjectParameter, type SubjectTemplate } from "@evc/runtime/codegen";
 import type { StreamSpec } from "@evc/runtime";
 import { subjectCovers, subjectPattern } from "@evc/runtime/subjects";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
@@ -292,7 +292,7 @@ function subjectOf(
         at(),
       );
     }
-    return { name, pointer: match?.[1] ?? `/${name.replace(/~/g, "~0").replace(/\//g, "~1")}` };
+    return { name, pointer: match?.[1] ?? `/${escapePointerToken(name)}` };
   });
   return { address, parameters };
 }

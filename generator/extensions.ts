@@ -5,7 +5,7 @@
  * precompiled by the build) and normalised into the model's shapes.
  */
 import type { ErrorObject } from "ajv";
-import type { CompatibilityMode, JsonValue, UpcastStep } from "@evc/runtime/codegen";
+import { escapePointerToken, type CompatibilityMode, type JsonValue, type UpcastStep } from "@evc/runtime/codegen";
 import type { BucketSpec, ConsumerDefaults, FailurePolicy, StreamSpec } from "@evc/runtime";
 import type { UpcastModel } from "./model.js";
 import { durationMs } from "./duration.js";
@@ -284,7 +284,7 @@ function problems(errors: readonly ErrorObject[] | null | undefined): ExtensionP
     .map((error) => ({
       pointer:
         error.keyword === "additionalProperties"
-          ? `${error.instancePath}/${String(error.params["additionalProperty"]).replace(/~/g, "~0").replace(/\//g, "~1")}`
+          ? `${error.instancePath}/${escapePointerToken(String(error.params["additionalProperty"]))}`
           : error.instancePath,
       message: describe(error),
     }));

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isPlainObject } from "@evc/runtime/codegen";
+import { escapePointerToken, isPlainObject } from "@evc/runtime/codegen";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { forEachMapping, stringOf } from "./yaml-read.js";
 import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
@@ -25,7 +25,7 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
       const [target] = reference.value.split("#", 1) as [string];
       const location = { file: file.display, line: reference.line, column: reference.column };
       if (target === "") {
-        if (!pointerLeadsSomewhere(file, reference, location, sink)) ok = false;
+        if (!pointerLeadsSomewhere(file, reference, true, location, sink)) ok = false;
         continue;
       }
       if (/^(https?:)?\/\//i.test(target)) {
@@ -47,15 +47,19 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
         continue;
       }
       const loaded = sources.load(path, sink);
-      if (loaded === undefined || !pointerLeadsSomewhere(loaded, reference, location, sink)) ok = false;
+      if (loaded === undefined || !pointerLeadsSomewhere(loaded, reference, loaded === file, location, sink)) ok = false;
       if (loaded !== undefined) pending.push(loaded);
     }
   }
   return ok ? [...visited.values()] : undefined;
 }
 
-/** Whether the JSON pointer of a `$ref` finds a value in `file` (or cannot be told here); if not, reports it at the `$ref`. */
-function pointerLeadsSomewhere(file: SourceFile, reference: Reference, location: SourceLocation, sink: DiagnosticSink): boolean {
+/**
+ * Whether the JSON pointer of a `$ref` finds a value in `file` (or cannot be told here); if not, reports
+ * it at the `$ref`. `local` is true when the `$ref` points into the file it is written in: there the
+ * parser follows a `$ref` the pointer passes through, which it does not inside another file.
+ */
+function pointerLeadsSomewhere(file: SourceFile, reference: Reference, local: boolean, location: SourceLocation, sink: DiagnosticSink): boolean {
   const hash = reference.value.indexOf("#");
   const fragment = hash === -1 ? "" : reference.value.slice(hash + 1);
   if (!fragment.startsWith("/")) return true;
@@ -65,24 +69,35 @@ function pointerLeadsSomewhere(file: SourceFile, reference: Reference, location:
   } catch {
     return true; // A malformed escape: the parser says what is wrong with it.
   }
-  const missing = missingStep(file.json, tokens);
-  if (missing === undefined) return true;
-  const there = missing.present.length === 0 ? "" : ` (it has ${missing.present.slice(0, 8).map((key) => `"${key}"`).join(", ")}${missing.present.length > 8 ? ", ..." : ""})`;
-  sink.error("evc-unresolved-ref", `cannot resolve $ref "${reference.value}": "${file.display}" has no "${missing.token}" at /${missing.under.join("/")}${there}`, location);
+  const step = missingStep(file.json, tokens);
+  if (step === undefined || (step.kind === "through-ref" && local)) return true;
+  const cannot = `cannot resolve $ref "${reference.value}"`;
+  if (step.kind === "through-ref") {
+    const past = step.ref.startsWith("#/") ? `; point past it: "${reference.value.slice(0, hash)}${step.ref}${step.rest.map((token) => `/${escapePointerToken(token)}`).join("")}"` : "";
+    sink.error("evc-unresolved-ref", `${cannot}: in "${file.display}", /${step.under.join("/")} is itself a $ref ("${step.ref}"), which the AsyncAPI parser does not follow inside a pointer into another file${past}`, location);
+    return false;
+  }
+  const there = step.present.length === 0 ? "" : ` (it has ${step.present.slice(0, 8).map((key) => `"${key}"`).join(", ")}${step.present.length > 8 ? ", ..." : ""})`;
+  sink.error("evc-unresolved-ref", `${cannot}: "${file.display}" has no "${step.token}" at /${step.under.join("/")}${there}`, location);
   return false;
 }
 
+/** Where a JSON pointer stops short in a value: a key or index that is not there, or a `$ref` it would have to go through. */
+type PointerStop =
+  | { readonly kind: "missing"; readonly under: readonly string[]; readonly token: string; readonly present: readonly string[] }
+  | { readonly kind: "through-ref"; readonly under: readonly string[]; readonly ref: string; readonly rest: readonly string[] };
+
 /**
- * The first step of a JSON pointer that finds nothing in a value: the token, the tokens before it and
- * the keys of the object it looked in. Undefined when the pointer finds a value, or passes through a
- * `$ref` (the rest is looked up where that one points, which the parser follows).
+ * The first step of a JSON pointer that finds nothing in a value (the token, the tokens before it and
+ * the keys of the object it looked in), or the `$ref` it reaches before its last token; undefined when
+ * the pointer finds a value.
  */
-function missingStep(value: unknown, tokens: readonly string[]): { readonly under: readonly string[]; readonly token: string; readonly present: readonly string[] } | undefined {
+function missingStep(value: unknown, tokens: readonly string[]): PointerStop | undefined {
   let node = value;
   for (const [index, token] of tokens.entries()) {
-    if (isPlainObject(node) && typeof node["$ref"] === "string") return undefined;
+    if (isPlainObject(node) && typeof node["$ref"] === "string") return { kind: "through-ref", under: tokens.slice(0, index), ref: node["$ref"], rest: tokens.slice(index) };
     const next = Array.isArray(node) ? (/^(0|[1-9]\d*)$/.test(token) ? node[Number(token)] : undefined) : isPlainObject(node) && Object.hasOwn(node, token) ? node[token] : undefined;
-    if (next === undefined) return { under: tokens.slice(0, index), token, present: isPlainObject(node) ? Object.keys(node) : [] };
+    if (next === undefined) return { kind: "missing", under: tokens.slice(0, index), token, present: isPlainObject(node) ? Object.keys(node) : [] };
     node = next;
   }
   return undefined;

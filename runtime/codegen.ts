@@ -29,4 +29,4 @@ export { functionDowncaster, functionUpcaster, stepsDowncaster, stepsUpcaster } 
 export { validatorRequire } from "./validator-runtime.js";
 export { defineEventType, defineRequest } from "./event-types.js";
 export type { EventTypeHandle, RequestOperation } from "./event-types.js";
-export { isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";
+export { escapePointerToken, isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";

@@ -39,6 +39,11 @@ export function pointerTokens(pointer: string): string[] {
     .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
+/** A token as a JSON pointer writes it (`b/c` → `b~1c`, `~` as `~0`): the inverse of `pointerTokens` for one token. */
+export function escapePointerToken(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
 /** The value at a path of unescaped pointer tokens, reading own properties only; undefined when the path does not exist. */
 export function valueAtPath(value: unknown, path: readonly string[]): unknown {
   let node = value;

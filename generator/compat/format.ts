@@ -1,12 +1,11 @@
 /** Paths and messages of findings: `#/properties/data/properties/createdBy`, `"data.createdBy": required property added ...`. */
-import type { JsonValue } from "@evc/runtime/codegen";
+import { escapePointerToken, type JsonValue } from "@evc/runtime/codegen";
 import type { Difference } from "./difference.js";
 import { phraseOf, type RuleId } from "./rules.js";
-import { escape } from "./schema-node.js";
 
 /** The JSON pointer fragment of a path, as Confluent prints it: `#/` for the root, `#/properties/foo` below. */
 export function pathText(tokens: readonly string[]): string {
-  return `#/${tokens.map(escape).join("/")}`;
+  return `#/${tokens.map(escapePointerToken).join("/")}`;
 }
 
 const combinators = new Set(["allOf", "anyOf", "oneOf"]);

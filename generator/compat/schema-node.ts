@@ -9,7 +9,7 @@
  * so recursive schemas become cyclic graphs of nodes, each schema object one node.
  */
 import { isDeepStrictEqual } from "node:util";
-import { isPlainObject, type JsonValue, pointerTokens } from "@evc/runtime/codegen";
+import { escapePointerToken, isPlainObject, type JsonValue, pointerTokens } from "@evc/runtime/codegen";
 import { CompatibilityError } from "./errors.js";
 import { structureOf } from "./structure.js";
 
@@ -398,15 +398,15 @@ function numberNode(integer: boolean, raw: Raw, implied: boolean): NumberNode {
 
 function objectNode(raw: Raw, child: MakeChild, implied: boolean): ObjectNode {
   const properties = new Map<string, Child>();
-  for (const [name, schema] of entriesOf(raw["properties"])) properties.set(name, child(schema, `properties/${escape(name)}`));
+  for (const [name, schema] of entriesOf(raw["properties"])) properties.set(name, child(schema, `properties/${escapePointerToken(name)}`));
   const patterns = new Map<string, Child>();
-  for (const [pattern, schema] of entriesOf(raw["patternProperties"])) patterns.set(pattern, child(schema, `patternProperties/${escape(pattern)}`));
+  for (const [pattern, schema] of entriesOf(raw["patternProperties"])) patterns.set(pattern, child(schema, `patternProperties/${escapePointerToken(pattern)}`));
   const dependencyArrays = new Map<string, Dependency<readonly string[]>>();
   const dependencySchemas = new Map<string, Dependency<Child>>();
   for (const keyword of ["dependencies", "dependentRequired", "dependentSchemas"] as const) {
     for (const [name, dependency] of entriesOf(raw[keyword])) {
       if (Array.isArray(dependency) && keyword !== "dependentSchemas") dependencyArrays.set(name, { keyword, value: dependency.filter((item): item is string => typeof item === "string") });
-      else if (keyword !== "dependentRequired") dependencySchemas.set(name, { keyword, value: child(dependency, `${keyword}/${escape(name)}`) });
+      else if (keyword !== "dependentRequired") dependencySchemas.set(name, { keyword, value: child(dependency, `${keyword}/${escapePointerToken(name)}`) });
     }
   }
   const required = Array.isArray(raw["required"]) ? raw["required"].filter((name): name is string => typeof name === "string") : [];
@@ -489,10 +489,6 @@ export function isTypedNode(node: SchemaNode): node is TypedNode {
   return typedKinds.has(node.kind);
 }
 
-/** Escape a JSON pointer token (`~` and `/`). */
-export function escape(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 /** A text of a JSON value with object keys sorted, so that equal values have equal texts. */
 export function stableText(value: unknown): string {

@@ -79,6 +79,21 @@ describe("generator - bad input", () => {
     expect(stderr).toMatch(/^specs\/lights\.yaml:\d+:\d+: error: cannot resolve \$ref "\.\/shared\.yaml#\/components\/schemas\/Lumen": "specs\/shared\.yaml" has no "Lumen" at \/components\/schemas \(it has "Lumens", "Reading"\) \(evc-unresolved-ref\)$/m);
   });
 
+  test("a pointer into another file through a $ref there, which the parser cannot follow, is an error at the $ref that says where to point instead", async () => {
+    const shared = "components:\n  schemas:\n    Alias: { $ref: '#/components/schemas/Reading' }\n    Reading: { type: object, properties: { lumens: { type: integer } } }\n";
+    const through = valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: './shared.yaml#/components/schemas/Alias/properties/lumens' }");
+    using ws = specWorkspace({ "specs/lights.yaml": through, "specs/shared.yaml": shared });
+    const line = through.split("\n").findIndex((text) => text.includes("shared.yaml#")) + 1;
+    expect(await ws.evc("generate", "--specs", "specs")).toMatchObject({
+      code: 1,
+      stderr:
+        `specs/lights.yaml:${line}:27: error: cannot resolve $ref "./shared.yaml#/components/schemas/Alias/properties/lumens": in "specs/shared.yaml", /components/schemas/Alias is itself a $ref ("#/components/schemas/Reading"), ` +
+        'which the AsyncAPI parser does not follow inside a pointer into another file; point past it: "./shared.yaml#/components/schemas/Reading/properties/lumens" (evc-unresolved-ref)\nevc: 1 error in the specs; generated left unchanged\n',
+    });
+    using fixed = specWorkspace({ "specs/lights.yaml": through.replace("Alias/properties", "Reading/properties"), "specs/shared.yaml": shared });
+    expect(await fixed.evc("generate", "--specs", "specs")).toMatchObject({ code: 0, stderr: "" });
+  });
+
   test("the same type and version declared twice with different payloads is an error at the second", async () => {
     using ws = specWorkspace({
       "specs/a.yaml": valid,
