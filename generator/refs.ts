@@ -10,8 +10,8 @@ import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
  * the guarded YAML reader (so an alias bomb in a referenced file is caught too), report files that do
  * not exist and JSON pointers that lead nowhere in their file, each at the `$ref` that names it (the
  * parser reports a missing pointer where it was following a chain of references, often another
- * `$ref` that leads to this one), and refuse remote references unless they are allowed. Returns every file the document
- * reaches (itself first), or undefined when it must not be handed to the parser.
+ * `$ref` that leads to this one), and refuse remote references unless they are allowed. Returns
+ * every file the document reaches (itself first), or undefined when it must not be handed to the parser.
  */
 export function checkReferences(root: SourceFile, sources: SourceFiles, sink: DiagnosticSink, allowRemote: boolean): readonly SourceFile[] | undefined {
   let ok = true;
