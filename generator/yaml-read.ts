@@ -126,7 +126,7 @@ function keyOf(key: YAMLScalar): string {
  */
 function parserCrashKey(key: string, value: YAMLNode | null | undefined): string | undefined {
   if (key === "hasOwnProperty") return 'key "hasOwnProperty" is refused: the AsyncAPI parser\'s $ref resolver calls each object\'s hasOwnProperty method, which this key would replace, and crashes; rename it';
-  if (key === "$ref" && !(value?.kind === Kind.SCALAR && typeof scalarValue(value as YAMLScalar) === "string")) {
+  if (key === "$ref" && stringOf(value) === undefined) {
     return '"$ref" must be a string, a JSON reference such as "#/components/schemas/Name"; every "$ref" key is read as one, so no property can be named "$ref"';
   }
   return undefined;

@@ -489,7 +489,6 @@ export function isTypedNode(node: SchemaNode): node is TypedNode {
   return typedKinds.has(node.kind);
 }
 
-
 /** A text of a JSON value with object keys sorted, so that equal values have equal texts. */
 export function stableText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableText).join(",")}]`;

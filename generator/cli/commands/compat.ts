@@ -20,8 +20,8 @@ interface CompatFlags {
 
 /**
  * `evc compat <old> <new> [--mode M] [--policy strict|lenient] [--format F]`: exit 0 when the new JSON
- * Schema (a JSON or YAML file) is compatible with the old one, 1 printing every breaking change (located in the new
- * file), 2 when a file cannot be read or a flag is wrong.
+ * Schema (a JSON or YAML file) is compatible with the old one, 1 printing every breaking change
+ * (located in the new file), 2 when a file cannot be read or a flag is wrong.
  */
 export const compatCommand: CommandRegistration = (command, io, done) => {
   formatOption(command)

@@ -93,7 +93,6 @@ function oneStream(bus: EventBus, flags: DlqFlags): string {
   return streams[0] as string;
 }
 
-
 function summary(letter: DeadLetter) {
   const { headers: _headers, payload: _payload, ...rest } = letter;
   return rest;

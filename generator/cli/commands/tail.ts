@@ -1,5 +1,4 @@
-import { consumerFilter, receiveEvent, resolveTargets, streamsOf } from "@evc/runtime";
-import { ArgumentError } from "@evc/runtime/errors";
+import { ArgumentError, consumerFilter, receiveEvent, resolveTargets, streamsOf } from "@evc/runtime";
 import { durationMs, isDuration } from "../../duration.js";
 import { busOptions, connectBus, positiveIntegerArgument, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
@@ -26,9 +25,9 @@ function tailStart(flags: Pick<TailFlags, "fromStart" | "since">, now: number): 
 }
 
 /**
- * `evc tail <type|pattern>`: print events as they arrive (or from the start of their streams, or since a time),
- * decoded, validated and upcast to the latest version; messages that fail are reported on stderr
- * and skipped. Uses ordered consumers, so it leaves no durable consumer behind.
+ * `evc tail <type|pattern>`: print events as they arrive (or from the start of their streams, or
+ * since a time), decoded, validated and upcast to the latest version; messages that fail are
+ * reported on stderr and skipped. Uses ordered consumers, so it leaves no durable consumer behind.
  */
 export const tailCommand: CommandRegistration = (command, io, done) => {
   busOptions(
