@@ -34,6 +34,13 @@ export function requireNumberOptions<O extends object>(options: O, kindsOf: { re
   }
 }
 
+/** Refuse `value` unless it is one of `choices`; `context` follows what was expected. */
+export function requireChoice(name: string, value: unknown, choices: readonly string[], context?: string): void {
+  if (!choices.includes(value as string)) {
+    throw new ArgumentError(name, `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}${context === undefined ? "" : ` ${context}`}, not ${shown(value)}`);
+  }
+}
+
 /** Refuse `value` unless it is a `Date` holding a time (`new Date("yesterday")` holds none). */
 export function requireDate(name: string, value: unknown): void {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ArgumentError(name, `a Date holding a time, not ${value instanceof Date ? "an invalid Date" : shown(value)}`);

@@ -28,6 +28,8 @@ export interface Delivery {
 export interface DeliveryTarget {
   /** Whether it can take another delivery now. */
   readonly ready: boolean;
+  /** Whether it handles the events of one aggregate one at a time, in stream order (`ordering: "aggregate"`). */
+  readonly ordered: boolean;
   /** Handle one delivery; never rejects. */
   deliver(delivery: Delivery, consumer: MemoryConsumer): Promise<void>;
 }
@@ -40,6 +42,8 @@ export class MemoryConsumer {
   readonly queue: Delivery[] = [];
   readonly targets: DeliveryTarget[] = [];
   readonly #broker: MemoryBroker;
+  /** In aggregate order, the delivery of each aggregate that is out: running, or waiting to come again. */
+  readonly #out = new Map<string, Delivery>();
   #turn = 0;
 
   constructor(broker: MemoryBroker, stream: StreamSpec, durable: string, filters: readonly string[]) {
@@ -56,7 +60,54 @@ export class MemoryConsumer {
 
   /** The subscription is done with a delivery (acknowledged, or terminated): a workqueue or interest stream may let its message go. */
   settle(delivery: Delivery): void {
+    this.#release(delivery);
     this.#broker.acknowledged(this, delivery.message);
+  }
+
+  /** Whether a delivery may go out now (see `take`). */
+  get deliverable(): boolean {
+    return this.#nextIndex() >= 0;
+  }
+
+  /** Take the next delivery that may go out now; undefined when none may. */
+  take(): Delivery | undefined {
+    const index = this.#nextIndex();
+    if (index < 0) return undefined;
+    const [delivery] = this.queue.splice(index, 1) as [Delivery];
+    if (this.#ordered) this.#out.set(aggregateKey(delivery), delivery);
+    return delivery;
+  }
+
+  /** Whether a subscription under this consumer asks for aggregate order. */
+  get #ordered(): boolean {
+    return this.targets.some((target) => target.ordered);
+  }
+
+  /**
+   * Where the next delivery that may go out is in the queue, -1 when none may. Deliveries whose
+   * message the stream no longer holds are dropped (not delivered, as on JetStream). When a
+   * subscription asks for aggregate order, a delivery waits while an earlier one of its aggregate is out.
+   */
+  #nextIndex(): number {
+    const ordered = this.#ordered;
+    for (let index = 0; index < this.queue.length; ) {
+      const delivery = this.queue[index] as Delivery;
+      if (!this.#broker.streams.holds(delivery.message)) {
+        this.queue.splice(index, 1);
+        this.#release(delivery);
+        continue;
+      }
+      const out = ordered ? this.#out.get(aggregateKey(delivery)) : undefined;
+      if (out === undefined || out === delivery) return index;
+      index++;
+    }
+    return -1;
+  }
+
+  /** A delivery is no longer out: the next of its aggregate may go. */
+  #release(delivery: Delivery): void {
+    const key = aggregateKey(delivery);
+    if (this.#out.get(key) === delivery) this.#out.delete(key);
   }
 
   /** Hand a delivery back, to come again after `delayMs`. */
@@ -248,15 +299,10 @@ export class MemoryBroker {
   /** Hand queued deliveries to subscriptions that can take them; when there is nothing to run, let virtual time pass or tell who waits for `settled`. */
   #pump(): void {
     for (const consumer of this.#consumers.values()) {
-      while (consumer.queue.length > 0) {
-        // A message the stream no longer holds (deleted, or removed by its limits) is not delivered, as on JetStream.
-        if (!this.streams.holds((consumer.queue[0] as Delivery).message)) {
-          consumer.queue.shift();
-          continue;
-        }
+      while (consumer.deliverable) {
         const target = consumer.next();
         if (target === undefined) break;
-        const task = target.deliver(consumer.queue.shift() as Delivery, consumer);
+        const task = target.deliver(consumer.take() as Delivery, consumer);
         this.#inflight.add(task);
         void task.finally(() => {
           this.#inflight.delete(task);
@@ -283,6 +329,11 @@ export class MemoryBroker {
 /** Whether two consumers' subject filters take a subject in common (no filters: every subject). */
 function filtersOverlap(a: readonly string[], b: readonly string[]): boolean {
   return a.length === 0 || b.length === 0 || a.some((left) => b.some((right) => patternsOverlap(left, right)));
+}
+
+/** The aggregate a delivery belongs to: its stream and subject (one subject per aggregate). */
+function aggregateKey(delivery: Delivery): string {
+  return `${delivery.message.stream}\u0000${delivery.message.subject}`;
 }
 
 /** The key of a durable consumer on a stream. */

@@ -46,6 +46,10 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     this.closed = this.#core.closed;
   }
 
+  get ordered(): boolean {
+    return this.options.ordering === "aggregate";
+  }
+
   /** Whether it can take another delivery now: started and under its concurrency. */
   get ready(): boolean {
     return this.#consumers.length > 0 && this.#running < this.options.concurrency;

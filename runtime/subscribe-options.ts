@@ -39,10 +39,32 @@ export interface SubscribeOptions {
    */
   readonly handlerTimeoutMs: number | undefined;
   /** Where a new durable consumer starts: every stored event, or only new ones. */
-  readonly deliverPolicy: "all" | "new";
+  readonly deliverPolicy: DeliverPolicy;
   /** Stop calling a handler that keeps failing for a while; off (undefined) by default. */
   readonly circuitBreaker: CircuitBreakerOptions | undefined;
+  /**
+   * `"aggregate"`: the events of one aggregate (one subject) are handled one at a time, in the order
+   * the stream stored them; a failed one is retried in place, after its backoff, before the next
+   * event of its aggregate runs, while other aggregates' events go on (up to `concurrency`). The
+   * order holds within one subscription: instances that share a durable consumer each keep it only
+   * among the events they are given. `"none"` (the default): a failed event is handed back to the
+   * server and delivered again after its backoff, so later events of its aggregate may be handled
+   * before it, and with `concurrency` above 1 two events of one aggregate may run at once.
+   */
+  readonly ordering: SubscriptionOrdering;
 }
+
+/** Where a new durable consumer starts: every stored event, or only new ones. */
+export type DeliverPolicy = "all" | "new";
+
+/** The values `deliverPolicy` takes. */
+export const deliverPolicies: readonly DeliverPolicy[] = ["all", "new"];
+
+/** How a subscription orders the handling of its events: see `SubscribeOptions.ordering`. */
+export type SubscriptionOrdering = "none" | "aggregate";
+
+/** The values `ordering` takes. */
+export const subscriptionOrderings: readonly SubscriptionOrdering[] = ["none", "aggregate"];
 
 /**
  * The defaults for a subscription to a type or pattern, for a service (the `service` of connect):
@@ -61,6 +83,7 @@ export function defaultSubscribeOptions(pattern: string, service: string | undef
     handlerTimeoutMs: undefined,
     deliverPolicy: "all",
     circuitBreaker: undefined,
+    ordering: "none",
   };
 }
 

@@ -11,10 +11,13 @@
  */
 import type { ConsumerConfig, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
+import { AggregateLanes, type AggregateLane } from "./aggregate-lanes.js";
 import { deadLetter } from "./dead-letter.js";
+import type { DeliveredMessage } from "./delivery-context.js";
 import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
 import type { SubscriptionNotification } from "./notifications.js";
+import { InterruptiblePauses } from "./interruptible-pauses.js";
 import { isNotFound, isWorkQueueOverlap } from "./jetstream-errors.js";
 import { PullFeed } from "./pull-feed.js";
 import { WorkQueueConsumerError } from "./retention.js";
@@ -53,13 +56,17 @@ export class Subscription {
   readonly #host: SubscriptionHost;
   readonly #core: SubscriptionCore;
   readonly #feeds: PullFeed[] = [];
-  readonly #inflight = new Set<Promise<void>>();
+  readonly #inflight = new Set<Promise<unknown>>();
   readonly #waiting: (() => void)[] = [];
   readonly #acks = new AckBatch();
   /** Redeliveries that an open circuit caused, by stream and sequence: they do not count against `maxDeliver`. */
   readonly #deferrals = new BoundedCounts(countsKept);
   /** Failed dead-letter writes, by stream and sequence. */
   readonly #deadLetterFailures = new BoundedCounts(countsKept);
+  /** The messages held, by aggregate, in a subscription in aggregate order; undefined in one that is not. */
+  readonly #lanes: AggregateLanes<JsMsg> | undefined;
+  /** Retries waiting in place (aggregate order), ended early by a drain. */
+  readonly #pauses = new InterruptiblePauses();
   #running = 0;
   #draining = false;
   #loops: Promise<void>[] = [];
@@ -71,6 +78,7 @@ export class Subscription {
     this.pattern = this.#core.pattern;
     this.options = options;
     this.closed = this.#core.closed;
+    this.#lanes = options.ordering === "aggregate" ? new AggregateLanes() : undefined;
   }
 
   /** Iterate what happens to messages from now on: failures, retries, dead letters. */
@@ -111,6 +119,7 @@ export class Subscription {
   /** Stop consuming, let in-flight handlers finish and their acks reach the server, hand buffered messages back; `start` resumes. */
   async drain(): Promise<void> {
     this.#draining = true;
+    this.#pauses.interrupt();
     for (const feed of this.#feeds.splice(0)) feed.stop();
     await Promise.all(this.#loops.splice(0));
     await Promise.all([...this.#inflight]);
@@ -154,6 +163,10 @@ export class Subscription {
       // A waiting message is taken without a promise; only an empty queue waits.
       const taken = feed.poll() ?? (await feed.take());
       if (taken === undefined) return;
+      if (this.#lanes !== undefined) {
+        this.#queueInLane(this.#lanes, spec, feed, taken, subjectOf(taken));
+        continue;
+      }
       const slot = this.#slot();
       if (slot !== undefined) await slot;
       if (this.#draining) {
@@ -163,95 +176,160 @@ export class Subscription {
         feed.done(taken);
         continue;
       }
-      const task = this.#handle(spec, taken, subjectOf(taken)).finally(() => {
-        feed.done(taken);
-        this.#release();
-      });
-      this.#inflight.add(task);
-      void task.finally(() => this.#inflight.delete(task));
+      this.#track(
+        this.#handle(spec, taken, subjectOf(taken), 0).finally(() => {
+          feed.done(taken);
+          this.#release();
+        }),
+      );
     }
   }
 
-  async #handle(spec: StreamSpec, message: JsMsg, subject: string): Promise<void> {
+  /** Queue a message behind the earlier ones of its aggregate (`ordering: "aggregate"`), and start on its lane when it was idle. */
+  #queueInLane(lanes: AggregateLanes<JsMsg>, spec: StreamSpec, feed: PullFeed, message: JsMsg, subject: string): void {
+    const lane = lanes.queue(`${message.info.stream}\u0000${subject}`, message);
+    if (lane !== undefined) this.#track(this.#driveLane(lane, spec, feed, subject));
+  }
+
+  /**
+   * Handle a lane's messages one at a time, in stream order, each retried in place until it is
+   * settled. Once the subscription drains, the rest of the lane is handed back in order, after the
+   * pause its head still had to wait, so that the server delivers them after it.
+   */
+  async #driveLane(lane: AggregateLane<JsMsg>, spec: StreamSpec, feed: PullFeed, subject: string): Promise<void> {
+    let handBackMs = 0;
+    for (let message = lane.head(); message !== undefined; message = lane.next()) {
+      try {
+        if (this.#draining) message.nak(handBackMs);
+        else handBackMs = await this.#handleInPlace(spec, message, subject);
+      } finally {
+        feed.done(message);
+      }
+    }
+  }
+
+  /** Handle a message, waiting out each retry in place, until it is settled (0) or the subscription drains during a pause: it is then handed back, to come after the pause left, which is returned. */
+  async #handleInPlace(spec: StreamSpec, message: JsMsg, subject: string): Promise<number> {
+    for (let redeliveries = 0; ; redeliveries++) {
+      const slot = this.#slot();
+      if (slot !== undefined) await slot;
+      let pauseMs: number | undefined;
+      try {
+        if (this.#draining) {
+          message.nak();
+          return 0;
+        }
+        pauseMs = await this.#handle(spec, message, subject, redeliveries);
+      } finally {
+        this.#release();
+      }
+      if (pauseMs === undefined) return 0;
+      const leftMs = await this.#pauses.wait(pauseMs);
+      if (leftMs > 0) {
+        message.nak(leftMs);
+        return leftMs;
+      }
+    }
+  }
+
+  /** Count a task among those `drain` waits for. */
+  #track(task: Promise<unknown>): void {
+    this.#inflight.add(task);
+    void task.finally(() => this.#inflight.delete(task));
+  }
+
+  /**
+   * Handle one delivery of a message, which `redeliveries` earlier tries in place preceded. A retry
+   * hands the message back to the server with its delay, or, for a subscription in aggregate order,
+   * returns the delay to wait before trying again in place; undefined once the message is settled.
+   */
+  async #handle(spec: StreamSpec, message: JsMsg, subject: string, redeliveries: number): Promise<number | undefined> {
+    const delivered = redeliveries === 0 ? message : triedAgain(message, redeliveries);
     const headers = messageHeaders(message);
     let received: ReceivedEvent | undefined;
     try {
       received = this.#core.receive(subject, headers, message.data);
     } catch (error) {
       this.#core.notifier.emit({ type: "invalid_event", error: error as Error, subject, streamSeq: message.info.streamSequence });
-      await this.#deadLetter(spec, message, subject, error as Error, true, undefined);
-      return;
+      return this.#deadLetter(spec, message, delivered, subject, error as Error, true, undefined);
     }
     if (received === undefined) {
       this.#acks.add(message);
-      return;
+      return undefined;
     }
     const type = received.contract.type;
-    const wait = this.#core.deferral(message.info.deliveryCount);
+    const wait = this.#core.deferral(delivered.info.deliveryCount);
     if (wait > 0) {
       this.#deferrals.increment(keyOf(message));
-      message.nak(wait);
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
-      return;
+      return this.#later(message, wait);
     }
-    const run = await this.#core.run(spec, received, message, subject, headers);
+    const run = await this.#core.run(spec, received, delivered, subject, headers);
     if (run.error === undefined) {
       this.#core.breaker?.success();
       if (this.#deferrals.size > 0) this.#deferrals.delete(keyOf(message));
       this.#acks.add(message);
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);
-      return;
+      return undefined;
     }
     const key = keyOf(message);
-    const deliveries = message.info.deliveryCount - this.#deferrals.get(key);
+    const deliveries = delivered.info.deliveryCount - this.#deferrals.get(key);
     const decision = judgeFailure(this.#core.breaker, spec, type, run.error, deliveries, this.options);
     if (decision.action !== "retry") {
       this.#deferrals.delete(key);
-      if (decision.action === "discard") this.#discard(message, subject, run.error, decision.category, run.seconds);
-      else await this.#deadLetter(spec, message, subject, run.error, !decision.retried, run.seconds, decision.category);
-      return;
+      if (decision.action === "discard") {
+        this.#discard(message, delivered, subject, run.error, decision.category, run.seconds);
+        return undefined;
+      }
+      return this.#deadLetter(spec, message, delivered, subject, run.error, !decision.retried, run.seconds, decision.category);
     }
     const delay = decision.delayMs;
-    message.nak(delay);
     this.#host.telemetry.consumed(type, this.options.durable, "retried", run.seconds);
     this.#core.notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: deliveries, retryInMs: delay });
+    return this.#later(message, delay);
+  }
+
+  /** Have a message come again after `delayMs`: handed back to the server, or, in aggregate order, the delay returned for a retry in place. */
+  #later(message: JsMsg, delayMs: number): number | undefined {
+    if (this.#lanes !== undefined) return delayMs;
+    message.nak(delayMs);
+    return undefined;
   }
 
   /**
    * Copy a message to the dead-letter stream and terminate it. When the copy fails, the message
-   * comes back a second later for another try; after `deadLetterAttempts` failed tries it is
+   * comes back a second later for another try (see `#later`); after `deadLetterAttempts` failed tries it is
    * terminated without a copy (it stays in its stream), counted as `dropped`.
    */
-  async #deadLetter(spec: StreamSpec, message: JsMsg, subject: string, error: Error, poison: boolean, seconds: number | undefined, category?: string): Promise<void> {
-    const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable, category };
+  async #deadLetter(spec: StreamSpec, message: JsMsg, delivered: DeliveredMessage, subject: string, error: Error, poison: boolean, seconds: number | undefined, category?: string): Promise<number | undefined> {
+    const deliveries = delivered.info.deliveryCount;
+    const cause = { reason: error.message, error: error.name, poison, deliveries, consumer: this.options.durable, category };
     const type = this.#metricType(message);
     const key = keyOf(message);
     try {
-      await deadLetter(this.#host.js, spec, message, subject, cause, this.#host.maxPayload());
+      await deadLetter(this.#host.js, spec, delivered, subject, cause, this.#host.maxPayload());
     } catch (failure) {
       const attempt = this.#deadLetterFailures.increment(key);
       const terminated = attempt >= deadLetterAttempts;
-      if (terminated) {
-        this.#deadLetterFailures.delete(key);
-        message.term();
-        this.#host.telemetry.consumed(type, this.options.durable, "dropped", seconds);
-      } else {
-        message.nak(1_000);
-      }
       this.#core.notifier.emit({ type: "dead_letter_failed", error: failure as Error, subject, streamSeq: message.info.streamSequence, attempt, terminated });
-      return;
+      if (!terminated) return this.#later(message, 1_000);
+      this.#deadLetterFailures.delete(key);
+      message.term();
+      this.#host.telemetry.consumed(type, this.options.durable, "dropped", seconds);
+      return undefined;
     }
     this.#deadLetterFailures.delete(key);
     message.term();
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#core.notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#core.notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject, streamSeq: message.info.streamSequence, deliveryCount: deliveries });
+    return undefined;
   }
 
   /** Terminate a failed message without a dead letter, as its category's policy says. */
-  #discard(message: JsMsg, subject: string, error: Error, category: string | undefined, seconds: number | undefined): void {
+  #discard(message: JsMsg, delivered: DeliveredMessage, subject: string, error: Error, category: string | undefined, seconds: number | undefined): void {
     message.term();
     this.#host.telemetry.consumed(this.#metricType(message), this.options.durable, "discarded", seconds);
-    this.#core.notifier.emit({ type: "discarded", reason: error.message, category, subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    this.#core.notifier.emit({ type: "discarded", reason: error.message, category, subject, streamSeq: message.info.streamSequence, deliveryCount: delivered.info.deliveryCount });
   }
 
   /** The type label of a message's metrics: its announced type when the registry knows it, else `unknown` (a label never takes arbitrary text). */
@@ -274,6 +352,12 @@ export class Subscription {
     if (next !== undefined) next();
     else this.#running--;
   }
+}
+
+/** A message as a handler sees it on its try in place after `redeliveries` earlier ones: its delivery count counts them. */
+function triedAgain(message: JsMsg, redeliveries: number): DeliveredMessage {
+  const { stream, streamSequence, deliveryCount } = message.info;
+  return { subject: message.subject, headers: message.headers, data: message.data, info: { stream, streamSequence, deliveryCount: deliveryCount + redeliveries } };
 }
 
 /** A message's key in a subscription's memory: its stream and sequence. */

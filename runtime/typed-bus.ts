@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { EventContract, EventInstance } from "./contract.js";
 import { parseEvent } from "./event-helpers.js";
 import { ArgumentError } from "./errors.js";
-import { isNumberOf, requireNumber, requireNumberOptions, shown } from "./argument-checks.js";
+import { isNumberOf, requireChoice, requireNumber, requireNumberOptions, shown } from "./argument-checks.js";
 import type { PublishAck, Publishable, PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
 import type { SubscriptionNotification } from "./notifications.js";
@@ -24,7 +24,7 @@ import {
   type KnownPattern,
   type MatchingEvents,
 } from "./event-types.js";
-import { defaultSubscribeOptions, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
+import { defaultSubscribeOptions, deliverPolicies, subscriptionOrderings, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
 
 /** Options of `create`. */
 export interface CreateOptions {
@@ -183,6 +183,8 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
     }
     const context = `for the subscription to "${pattern}"`;
     requireNumberOptions(settings, { concurrency: "count", prefetch: "count", maxDeliver: "count", ackWaitMs: "milliseconds", handlerTimeoutMs: "milliseconds" }, context);
+    requireChoice("deliverPolicy", settings.deliverPolicy, deliverPolicies, context);
+    requireChoice("ordering", settings.ordering, subscriptionOrderings, context);
     const backoff: unknown = settings.backoffMs;
     if (backoff !== undefined && !(Array.isArray(backoff) && backoff.every((ms) => isNumberOf("milliseconds or 0", ms)))) {
       throw new ArgumentError("backoffMs", `a list of pauses in milliseconds, each 0 or more, ${context}, not ${shown(backoff)}`);

@@ -198,6 +198,56 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect(letters[0]).toMatchObject({ poison: false, error: "Error", reason: "the automation service is down", deliveries: 3, eventId: trigger.id, consumer: failing.options.durable });
     });
 
+    test("in aggregate order a failed event is retried before the later events of its aggregate, while other aggregates go on; by default the later ones pass it", async () => {
+      const handled = async (ordering: "none" | "aggregate") => {
+        const table = tableId();
+        const events = [recordV2(table), recordV2(table), recordV2(table)];
+        const other = recordV2(tableId());
+        const names = new Map([...events.map((event, index) => [event.id, `a${index + 1}`] as const), [other.id, "b1"]]);
+        const seen: string[] = [];
+        await track(bus().subscribe(sdk.RecordCreated, (event, context) => {
+          const name = names.get(event.id);
+          if (name === undefined) return;
+          seen.push(`${name}#${context.deliveryCount}`);
+          if (name === "a1" && context.deliveryCount === 1) throw new Error("a hiccup");
+        }, { durable: durable(ordering), ordering, concurrency: 2, backoffMs: [400] }));
+        for (const event of [...events, other]) await bus().publish(event);
+        await harness.eventually(() => seen.length === 5, "four events, the first twice");
+        return seen;
+      };
+      const ordered = await handled("aggregate");
+      expect(ordered.filter((name) => name.startsWith("a"))).toEqual(["a1#1", "a1#2", "a2#1", "a3#1"]);
+      expect(ordered.indexOf("b1#1")).toBeLessThan(ordered.indexOf("a1#2"));
+      const unordered = await handled("none");
+      expect(unordered.filter((name) => name.startsWith("a"))).toEqual(["a1#1", "a2#1", "a3#1", "a1#2"]);
+    });
+
+    test("in aggregate order two events of one aggregate never run at once, while different aggregates run side by side", async () => {
+      const tables = [tableId(), tableId()];
+      const events = Array.from({ length: 8 }, (_, index) => recordV2(tables[index % 2]!));
+      for (const event of events) await bus().publish(event);
+      const running = new Map<string, number>();
+      let most = 0;
+      let mostOfOne = 0;
+      const handled: string[] = [];
+      await track(bus().subscribe(sdk.RecordCreated, async (event) => {
+        if (!events.some((published) => published.id === event.id)) return;
+        const mine = (running.get(event.aggregateId) ?? 0) + 1;
+        running.set(event.aggregateId, mine);
+        mostOfOne = Math.max(mostOfOne, mine);
+        most = Math.max(most, [...running.values()].reduce((sum, count) => sum + count, 0));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running.set(event.aggregateId, (running.get(event.aggregateId) ?? 1) - 1);
+        handled.push(event.id);
+      }, { durable: durable("lanes"), ordering: "aggregate", concurrency: 4 }));
+      await harness.eventually(() => handled.length === events.length, "every event");
+      expect(mostOfOne).toBe(1);
+      expect(most).toBe(2);
+      for (const table of tables) {
+        expect(handled.filter((id) => events.find((event) => event.id === id)?.aggregateId === table)).toEqual(events.filter((event) => event.aggregateId === table).map((event) => event.id));
+      }
+    });
+
     test("a replayed dead letter is delivered again to the consumer that dead-lettered it only, and leaves the dead-letter stream", async () => {
       const attempts: number[] = [];
       const healthyConsumer: string[] = [];

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { registry, type LatestEvents } from "@evc/seeds";
-import { connect, type EventBus } from "@evc/runtime";
+import { connect, type EventBus, type Registry } from "@evc/runtime";
 import { createMetrics, type PrometheusMetrics } from "@evc/runtime/metrics";
 import { startNatsServer, type NatsServer } from "./nats-server.js";
 
@@ -64,5 +64,26 @@ export function useBus(options: { reset: boolean }): BusFixture {
     },
     reset: () => started().reset(),
     close: () => started().close(),
+  };
+}
+
+/**
+ * Buses of one test each, each on a server of its own (for limits a shared server's streams must
+ * not get): the returned function starts a server and connects a bus with `registry` as `service`;
+ * whatever a test opened is closed after it.
+ */
+export function useOwnServerBuses(): (registry: Registry<LatestEvents>, service: string) => Promise<EventBus<LatestEvents>> {
+  const opened: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of opened.splice(0).reverse()) await close();
+  });
+  return async (registry, service) => {
+    const server = await startNatsServer();
+    const bus = await connect({ registry, servers: server.url, service });
+    opened.push(async () => {
+      await bus.close();
+      await server[Symbol.asyncDispose]();
+    });
+    return bus;
   };
 }

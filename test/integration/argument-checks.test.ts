@@ -19,6 +19,8 @@ describe("runtime - a number or a time that is not what its argument takes is re
     ["connect", 'invalid argument "publishTimeoutMs": a positive number of milliseconds, not NaN', () => connect({ registry: sdk.registry, servers: fixture.server.url, publishTimeoutMs: Number.NaN })],
     ["publishBatch", 'invalid argument "maxInFlight": a positive integer, not NaN', () => fixture.bus.publishBatch([], { maxInFlight: Number.NaN })],
     ["subscribe", 'invalid argument "circuitBreaker.openMs": a positive number of milliseconds for the subscription to "task.created", not -1', () => fixture.bus.subscribe(sdk.TaskCreated, () => undefined, { circuitBreaker: { failureThreshold: 3, openMs: -1 } })],
+    ["subscribe", 'invalid argument "ordering": one of "none", "aggregate" for the subscription to "task.created", not "by-key"', () => fixture.bus.subscribe(sdk.TaskCreated, () => undefined, { ordering: "by-key" as never })],
+    ["subscribe", 'invalid argument "deliverPolicy": one of "all", "new" for the subscription to "task.created", not "last"', () => fixture.bus.subscribe(sdk.TaskCreated, () => undefined, { deliverPolicy: "last" as never })],
     ["the event store", 'invalid argument "tailCacheSize": 0 or a positive integer, not 1.5', () => createEventStore(fixture.bus, { tailCacheSize: 1.5 })],
     ["the event store", 'invalid argument "fromVersion": a positive integer, not 0', async () => (await createEventStore(fixture.bus)).load({ aggregateType: "context", aggregateId: "c-1" }, { fromVersion: 0 })],
     ["a repository", 'invalid argument "snapshotEvery": 0 or a positive integer, not -10', async () => new Repository(await createEventStore(fixture.bus), { ...contextAggregate(), snapshotEvery: -10 })],

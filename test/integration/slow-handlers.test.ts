@@ -11,10 +11,10 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, test } from "vitest";
 import { RecordCreated, type LatestEvents, type RecordCreatedV2 } from "@evc/seeds";
-import { connect, HandlerTimeoutError, type EventBusApi, type Registry, type StreamSpec } from "@evc/runtime";
+import { HandlerTimeoutError, type EventBus, type EventBusApi, type Registry, type StreamSpec } from "@evc/runtime";
 import { createMemoryBus } from "@evc/runtime/memory";
 import { limitedRegistry } from "../helpers/limited-registry.js";
-import { startNatsServer } from "../helpers/nats-server.js";
+import { useOwnServerBuses } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
 
 type Bus = EventBusApi<LatestEvents>;
@@ -25,17 +25,12 @@ function registryWaiting(ackWaitMs: number): Registry<LatestEvents> {
   return limitedRegistry(consumer);
 }
 
+const openBus = useOwnServerBuses();
 let cleanup: () => Promise<void> = async () => undefined;
 afterEach(() => cleanup());
 
-async function jetStreamBus(ackWaitMs: number): Promise<Bus> {
-  const server = await startNatsServer();
-  const bus = await connect({ registry: registryWaiting(ackWaitMs), servers: server.url, service: "evc-slow" });
-  cleanup = async () => {
-    await bus.close();
-    await server[Symbol.asyncDispose]();
-  };
-  return bus;
+function jetStreamBus(ackWaitMs: number): Promise<EventBus<LatestEvents>> {
+  return openBus(registryWaiting(ackWaitMs), "evc-slow");
 }
 
 const record = (bus: Bus) => bus.create(RecordCreated, { aggregateId: "tbl-slow", data: { tableId: "tbl-slow", recordId: `r-${randomUUID().slice(0, 8)}`, fields: {}, createdBy: "ada" } });
@@ -57,12 +52,7 @@ describe("slow handlers on JetStream", () => {
   }, 30_000);
 
   test("a subscription holds at most prefetch messages beside those its handlers run: the rest wait on the server", async () => {
-    const server = await startNatsServer();
-    const bus = await connect({ registry: registryWaiting(30_000), servers: server.url, service: "evc-slow" });
-    cleanup = async () => {
-      await bus.close();
-      await server[Symbol.asyncDispose]();
-    };
+    const bus = await jetStreamBus(30_000);
     for (let index = 0; index < 30; index++) await bus.publish(record(bus));
     let handled = 0;
     const pending: number[] = [];

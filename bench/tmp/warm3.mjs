@@ -1,0 +1,11 @@
+import { generate } from "../../generator/dist/generate.js";
+import { Session } from "node:inspector/promises";
+for (let i = 0; i < 3; i++) await generate({ cwd: process.cwd() });
+const s = new Session(); s.connect();
+await s.post("Profiler.enable"); await s.post("Profiler.start");
+const t = performance.now();
+for (let i = 0; i < 4; i++) await generate({ cwd: process.cwd() });
+console.log("4 runs", (performance.now() - t).toFixed(0));
+const { profile } = await s.post("Profiler.stop");
+(await import("node:fs")).writeFileSync("/tmp/warm.cpuprofile", JSON.stringify(profile));
+process.exit(0);

@@ -1,0 +1,61 @@
+/**
+ * Subscriptions in aggregate order on a real nats-server: a failed event waits out its backoff in
+ * place, held (its ack timer kept from running out) with the later events of its aggregate, and a
+ * subscription that stops meanwhile hands them back so that they come again in stream order.
+ */
+import { randomUUID } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { RecordCreated, type LatestEvents } from "@evc/seeds";
+import type { EventBus, StreamSpec } from "@evc/runtime";
+import { useOwnServerBuses } from "../helpers/bus.js";
+import { limitedRegistry } from "../helpers/limited-registry.js";
+import { until } from "../helpers/until.js";
+
+const openBus = useOwnServerBuses();
+
+/** A bus on a server of its own whose LATECHFORCE consumers wait `ackWaitMs` for an ack and pause `backoffMs` before a retry. */
+async function busWith(ackWaitMs: number, backoffMs: number): Promise<EventBus<LatestEvents>> {
+  const consumer: Partial<StreamSpec> = { consumer: { ackWaitMs, maxDeliver: 5, backoffMs: [backoffMs], maxAckPending: 1_000 } };
+  return openBus(limitedRegistry(consumer), "evc-ordered");
+}
+
+/** Three events of one table, published in order; `name` tells them apart as a1, a2, a3. */
+async function publishThree(bus: EventBus<LatestEvents>): Promise<(id: string) => string> {
+  const table = `tbl-${randomUUID().slice(0, 8)}`;
+  const events = Array.from({ length: 3 }, (_, index) => bus.create(RecordCreated, { aggregateId: table, data: { tableId: table, recordId: `r-${index}`, fields: {}, createdBy: "ada" } }));
+  for (const event of events) await bus.publish(event);
+  return (id) => `a${events.findIndex((event) => event.id === id) + 1}`;
+}
+
+describe("subscriptions in aggregate order on JetStream", () => {
+  test("a retry waiting in place past the ack wait keeps its event and the later ones from being delivered again", async () => {
+    const bus = await busWith(1_000, 2_500);
+    const name = await publishThree(bus);
+    const seen: string[] = [];
+    await bus.subscribe(RecordCreated, (event, context) => {
+      seen.push(`${name(event.id)}#${context.deliveryCount}`);
+      if (name(event.id) === "a1" && context.deliveryCount === 1) throw new Error("a hiccup");
+    }, { ordering: "aggregate" });
+    await until(() => seen.length >= 4, "the retry and the later events", 10_000);
+    // Past another ack wait: a delivery the server made again would show here.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(seen).toEqual(["a1#1", "a1#2", "a2#1", "a3#1"]);
+  }, 20_000);
+
+  test("a subscription that stops while a retry waits hands its events back in order, the retry first", async () => {
+    const bus = await busWith(30_000, 1_500);
+    const name = await publishThree(bus);
+    const first: string[] = [];
+    const stopping = await bus.subscribe(RecordCreated, (event) => {
+      first.push(name(event.id));
+      throw new Error("down");
+    }, { ordering: "aggregate", durable: "ordered" });
+    await until(() => first.length === 1, "the first try");
+    await bus.unsubscribe(stopping);
+    const second: string[] = [];
+    await bus.subscribe(RecordCreated, (event, context) => void second.push(`${name(event.id)}#${context.deliveryCount}`), { ordering: "aggregate", durable: "ordered" });
+    await until(() => second.length === 3, "the three events again", 10_000);
+    expect(first).toEqual(["a1"]);
+    expect(second).toEqual(["a1#2", "a2#2", "a3#2"]);
+  }, 20_000);
+});
