@@ -2,11 +2,12 @@
  * The event bus: one NATS connection (NATS.js v3), the JetStream topology of the specs provisioned
  * at connect, and the seeds' API over it: `publish`, `subscribe`, `unsubscribe`, `start`, `stop`.
  */
+import { randomInt } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import type { EventInstance } from "./contract.js";
 import { checkId } from "./identifiers.js";
-import { credentialOptions, maskUrl, splitServerCredentials, type Credentials } from "./credentials.js";
+import { credentialOptions, maskUrl, serverList, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ContractError } from "./errors.js";
 import { AckInbox } from "./ack-inbox.js";
 import { defaultMaxPayload, publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
@@ -26,7 +27,7 @@ import { requireNumberOptions } from "./argument-checks.js";
 export interface ConnectOptions<Events = unknown> {
   /** The generated registry; its events type the bus. */
   readonly registry: Registry<Events>;
-  /** Server URLs; credentials in them (`nats://user:password@host`, `nats://token@host`) are used, and never shown. */
+  /** Server URLs: one, a list, or several separated by commas; credentials in them (`nats://user:password@host`, `nats://token@host`) are used, and never shown. */
   readonly servers: string | readonly string[];
   /** How to log in (user and password, token, creds file, nkey file, client certificate); overrides credentials in the URLs. */
   readonly credentials: Credentials;
@@ -84,21 +85,15 @@ export async function connect<Events = unknown>(options: Partial<ConnectOptions<
   const settings: ConnectOptions<Events> = { ...defaultConnectOptions(), ...options };
   requireNumberOptions(settings, { publishTimeoutMs: "milliseconds", publishRetryMs: "milliseconds or 0", maxInFlight: "count" });
   if (settings.service !== undefined) checkId("service", settings.service, "consumer-name");
-  const given = typeof settings.servers === "string" ? [settings.servers] : [...settings.servers];
+  const given = serverList(settings.servers);
   const { servers, credentials: fromUrl } = splitServerCredentials(given);
-  const login = credentialOptions(hasAny(settings.credentials) ? settings.credentials : fromUrl);
+  const credentials = hasAny(settings.credentials) ? settings.credentials : fromUrl;
+  const login = credentialOptions(credentials);
   let nc: NatsConnection;
   try {
-    nc = await natsConnect({
-      servers,
-      name: settings.name,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-      ...login,
-      ...settings.connection,
-    });
+    nc = await connectToFirstLive(servers, { name: settings.name, maxReconnectAttempts: -1, reconnectTimeWait: 250, ...login, ...settings.connection });
   } catch (error) {
-    throw new ConnectError(given, connectFailure(error as Error), { cause: error });
+    throw new ConnectError(given, connectFailure(error as Error, hasAny(credentials)), { cause: error });
   }
   const server = parseServerVersion(nc.info?.version ?? "0.0.0");
   let jsm: JetStreamManager;
@@ -113,15 +108,46 @@ export async function connect<Events = unknown>(options: Partial<ConnectOptions<
   return bus;
 }
 
+/**
+ * Connect to a server of the list that answers, the others kept for reconnects. NATS.js tries the
+ * next server of its list when the first does not answer, but in doing so drops the last one too (it
+ * removes the failed server twice, the second time by index -1): with two servers, a dead first one
+ * made the connect fail. So each server is tried first in turn, the list rotated to start with it,
+ * from a random one unless `noRandomize` (so that the instances of a service spread over a
+ * cluster's servers, as NATS.js's shuffle would); a refusal that is not about reaching the server
+ * (a login) ends the tries.
+ */
+async function connectToFirstLive(servers: readonly string[], options: NodeConnectionOptions): Promise<NatsConnection> {
+  const start = options.noRandomize === true ? 0 : randomInt(servers.length);
+  let failure: unknown;
+  for (let tried = 0; tried < servers.length; tried++) {
+    const first = (start + tried) % servers.length;
+    try {
+      return await natsConnect({ ...options, noRandomize: true, servers: [...servers.slice(first), ...servers.slice(0, first)] });
+    } catch (error) {
+      failure = error;
+      if (!isUnreachable(error)) break;
+    }
+  }
+  throw failure;
+}
+
+/** Whether a connect failed for want of a server that answers (refused, timed out, not found), rather than a refusal by one. */
+function isUnreachable(error: unknown): boolean {
+  return error instanceof Error && (error.name === "ConnectionError" || error.name === "TimeoutError" || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|timeout/i.test(error.message));
+}
+
 /** True when any credential is set. */
 function hasAny(credentials: Credentials): boolean {
   return Object.values(credentials).some((value) => value !== undefined);
 }
 
 /** What a failed connect says, with a hint when the server refused the login. */
-function connectFailure(error: Error): string {
+function connectFailure(error: Error, loggedIn: boolean): string {
   const refused = /authorization violation|authentication/i.test(error.message) || error.name === "AuthorizationError";
-  return refused ? `the server refused the credentials (${error.message}); pass them as connect's credentials or evc's --user/--password, --token, --creds, --nkey or --tlscert/--tlskey` : error.message;
+  if (!refused) return error.message;
+  const how = "pass them as connect's credentials or evc's --user/--password, --token, --creds, --nkey or --tlscert/--tlskey";
+  return loggedIn ? `the server refused the credentials (${error.message}); ${how}` : `the server asks for credentials and none were given (${error.message}); ${how}`;
 }
 
 /** Why JetStream cannot serve the bus: not enabled, or no answer (a cluster without a meta leader yet). */

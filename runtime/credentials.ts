@@ -23,19 +23,40 @@ export interface Credentials {
   readonly tlsCa?: string | undefined;
 }
 
-/** Server URLs with the credentials they held taken out. */
+/**
+ * The server URLs given as a URL, a list of them, or URLs separated by commas (as `NATS_URL` and the
+ * `nats` CLI's `--server` take them); throws `ArgumentError` for an empty list or a URL that cannot
+ * be read, shown masked.
+ */
+export function serverList(servers: string | readonly string[]): string[] {
+  const list = (typeof servers === "string" ? [servers] : [...servers]).flatMap((entry) => String(entry).split(",")).map((entry) => entry.trim()).filter((entry) => entry !== "");
+  if (list.length === 0) throw new ArgumentError("servers", "at least one NATS server URL (nats://host:port), not none");
+  for (const server of list) {
+    if (parseUrl(server) === undefined) throw new ArgumentError("servers", `NATS server URLs (nats://host:port), but "${maskUrl(server)}" is not one`);
+  }
+  return list;
+}
+
+/**
+ * Server URLs with the credentials they held taken out: the connection logs in with them on whichever
+ * server it reaches, so URLs that hold different credentials are refused (`ArgumentError`).
+ */
 export function splitServerCredentials(servers: readonly string[]): { servers: string[]; credentials: Credentials } {
-  let credentials: Credentials = {};
+  const found: Credentials[] = [];
   const bare = servers.map((server) => {
     const url = parseUrl(server);
     if (url === undefined || (url.username === "" && url.password === "")) return server;
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
-    credentials = url.password === "" ? { token: user } : { user, password };
+    found.push(url.password === "" ? { token: user } : { user, password });
     url.username = "";
     url.password = "";
     return url.toString().replace(/\/$/, "");
   });
+  const [credentials = {}, ...others] = found;
+  if (others.some((other) => other.user !== credentials.user || other.password !== credentials.password || other.token !== credentials.token)) {
+    throw new ArgumentError("servers", "URLs that log in the same way, or credentials given apart from them, but the URLs hold different credentials");
+  }
   return { servers: bare, credentials };
 }
 
@@ -60,10 +81,16 @@ export function credentialOptions(credentials: Credentials): Partial<NodeConnect
   return options;
 }
 
-/** A URL with its password or token replaced by `***`; text that is no URL is returned as it is. */
+/**
+ * A URL with its password or token replaced by `***`; in URLs separated by commas, each. Text that
+ * cannot be read as a URL has whatever comes before an `@` (after a scheme) replaced, since it may
+ * hold a secret all the same.
+ */
 export function maskUrl(server: string): string {
+  if (server.includes(",")) return server.split(",").map(maskUrl).join(",");
   const url = parseUrl(server);
-  if (url === undefined || (url.username === "" && url.password === "")) return server;
+  if (url === undefined) return server.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?.*@/s, "$1***@");
+  if (url.username === "" && url.password === "") return server;
   if (url.password === "") url.username = "***";
   else url.password = "***";
   return url.toString().replace(/\/$/, "");

@@ -6,7 +6,7 @@ import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from "@nats-io/jw
 import { createAccount, createOperator, createUser } from "@nats-io/nkeys";
 import { afterAll, describe, expect, test } from "vitest";
 import { registry } from "@evc/seeds";
-import { connect, ConnectError } from "@evc/runtime";
+import { connect, ConnectError, maskUrl } from "@evc/runtime";
 import { evc } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 
@@ -45,7 +45,7 @@ async function expectLogin(server: NatsServer, secrets: readonly string[], flags
   expect(withEnv).toMatchObject({ code: 0, stderr: "" });
   const without = await publishWith({ NATS_URL: server.url });
   expect(without.code).toBe(2);
-  expect(without.stderr).toMatch(/^evc: cannot connect to nats:\/\/127\.0\.0\.1:\d+: /);
+  expect(without.stderr).toMatch(/^evc: cannot connect to nats:\/\/127\.0\.0\.1:\d+: the server asks for credentials and none were given /);
   for (const output of [withFlags, withEnv, without]) for (const secret of secrets) expect(`${output.stdout}${output.stderr}`).not.toContain(secret);
 }
 
@@ -65,6 +65,27 @@ describe("credentials - connect() and every evc command log in as the nats CLI d
     const bus = await connect({ registry, servers: server.url, credentials: { user: "ada", password: "SuperSecret" }, provision: false });
     expect(bus.connection.isClosed()).toBe(false);
     await bus.close();
+  });
+
+  test("several servers, separated by commas or listed, are each tried; a URL that cannot be read is refused before connecting, shown masked", async () => {
+    const server = await serverWith(['authorization { user: "ada", password: "SuperSecret" }']);
+    const live = `nats://ada:SuperSecret@127.0.0.1:${server.port}`;
+    const dead = "nats://ada:SuperSecret@127.0.0.1:1";
+    for (const servers of [`${live},${dead}`, `${dead}, ${live}`, [dead, live]]) {
+      const bus = await connect({ registry, servers, provision: false, connection: { maxReconnectAttempts: 0 } });
+      expect(bus.connection.getServer()).toBe(`127.0.0.1:${server.port}`);
+      await bus.close();
+    }
+    expect(await publishWith({ NATS_URL: `${dead},${live}` })).toMatchObject({ code: 0, stderr: "" });
+    const unreadable = await publishWith({ NATS_URL: `nats://ada:SuperSecret@127.0.0.1:99999,${dead}` });
+    expect(unreadable).toMatchObject({ code: 2, stderr: 'evc: invalid argument "servers": NATS server URLs (nats://host:port), but "nats://***@127.0.0.1:99999" is not one\n' });
+    const bothDead = await publishWith({}, "--server", `${dead},nats://ada:SuperSecret@127.0.0.1:2`);
+    expect(bothDead.stderr).toContain("cannot connect to nats://ada:***@127.0.0.1:1, nats://ada:***@127.0.0.1:2: ");
+    const different = await publishWith({}, "--server", `${live},nats://bob:OtherSecret@127.0.0.1:2`);
+    expect(different).toMatchObject({ code: 2, stderr: 'evc: invalid argument "servers": URLs that log in the same way, or credentials given apart from them, but the URLs hold different credentials\n' });
+    for (const output of [unreadable, bothDead, different]) for (const secret of ["SuperSecret", "OtherSecret"]) expect(output.stderr).not.toContain(secret);
+    expect(maskUrl("nats://ada:SuperSecret@[::1:1")).toBe("nats://***@[::1:1");
+    expect(maskUrl(`${live},nats://bob:OtherSecret@127.0.0.1:1`)).toBe(`nats://ada:***@127.0.0.1:${server.port},nats://bob:***@127.0.0.1:1`);
   });
 
   test("token: --token, NATS_TOKEN, and nats://token@host", async () => {
