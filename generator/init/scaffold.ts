@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ArgumentError } from "@evc/runtime/errors";
-import { toolFile } from "../version.js";
+import { toolFile, toolVersion } from "../version.js";
 
 /** Files a template folder holds under another name, because npm does not pack them as they are. */
 const renamed: Readonly<Record<string, string>> = { "gitignore.txt": ".gitignore" };
@@ -15,8 +15,10 @@ const renamed: Readonly<Record<string, string>> = { "gitignore.txt": ".gitignore
 export interface ScaffoldResult {
   readonly created: readonly string[];
   readonly kept: readonly string[];
-  /** True when package.json was created or gained scripts, `type` or `exports`. */
+  /** True when package.json was created or gained scripts, `type`, `exports` or dependencies. */
   readonly packageJson: "created" | "updated" | "unchanged";
+  /** The packages package.json gained, which `npm install` then installs. */
+  readonly added: readonly string[];
 }
 
 const templates = toolFile("init/templates");
@@ -37,7 +39,7 @@ export function scaffold(dir: string): ScaffoldResult {
     cpSync(join(templates, file), target);
     created.push(shown);
   }
-  return { created, kept, packageJson: updatePackageJson(dir) };
+  return { created, kept, ...updatePackageJson(dir) };
 }
 
 function listTemplates(folder: string): string[] {
@@ -53,7 +55,34 @@ const scripts: Readonly<Record<string, string>> = {
   build: "tsc -p tsconfig.json",
 };
 
-function updatePackageJson(dir: string): ScaffoldResult["packageJson"] {
+/**
+ * What a contracts package needs, by dependency field: the runtime its SDK imports, the tool, and
+ * the TypeScript compiler and Node's types that its `build` uses (the versions evc is tested with).
+ */
+function neededPackages(): Readonly<Record<"dependencies" | "devDependencies", Readonly<Record<string, string>>>> {
+  return {
+    dependencies: { "@evc/runtime": `^${toolVersion}` },
+    devDependencies: { "@evc/cli": `^${toolVersion}`, typescript: "^6.0.3", "@types/node": "^20.19.0" },
+  };
+}
+
+/** The dependency fields of package.json. */
+const dependencyFields = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"] as const;
+
+/** Add what `neededPackages` lists and package.json names in none of its dependency fields; returns the names added. */
+function addNeededPackages(json: Record<string, unknown>): string[] {
+  const named = new Set(dependencyFields.flatMap((field) => Object.keys((json[field] ?? {}) as Record<string, string>)));
+  const added: string[] = [];
+  for (const [field, packages] of Object.entries(neededPackages())) {
+    const missing = Object.entries(packages).filter(([name]) => !named.has(name));
+    if (missing.length === 0) continue;
+    json[field] = { ...((json[field] ?? {}) as Record<string, string>), ...Object.fromEntries(missing) };
+    added.push(...missing.map(([name]) => name));
+  }
+  return added;
+}
+
+function updatePackageJson(dir: string): Pick<ScaffoldResult, "packageJson" | "added"> {
   const path = join(dir, "package.json");
   const existed = existsSync(path);
   let json: Record<string, unknown>;
@@ -69,9 +98,12 @@ function updatePackageJson(dir: string): ScaffoldResult["packageJson"] {
   const current = (json["scripts"] ?? {}) as Record<string, string>;
   json["scripts"] = { ...current, ...Object.fromEntries(Object.entries(scripts).filter(([name]) => current[name] === undefined || /^echo "Error: no test/.test(current[name]))) };
   json["exports"] ??= { ".": { types: "./dist/generated/index.d.ts", default: "./dist/generated/index.js" } };
-  if (JSON.stringify(json) === before) return "unchanged";
+  // `npm init -y` writes "main": "index.js", which names no file of a contracts package: its exports say what it is.
+  if (json["main"] === "index.js" && !existsSync(join(dir, "index.js"))) delete json["main"];
+  const added = addNeededPackages(json);
+  if (JSON.stringify(json) === before) return { packageJson: "unchanged", added };
   writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
-  return existed ? "updated" : "created";
+  return { packageJson: existed ? "updated" : "created", added };
 }
 
 /** True when the folder holds `.js` files of its own (outside node_modules), which a change of `type` would break. */

@@ -36,6 +36,11 @@ describe("evc init", () => {
     }
     expect(readFileSync(join(dir, ".github/workflows/contracts.yml"), "utf8")).toContain("npx evc check");
     expect(packageJson(dir)).toMatchObject({ type: "module", scripts: { generate: "evc generate", check: "evc check" }, exports: { ".": { types: "./dist/generated/index.d.ts" } } });
+    const { version } = packageJson(join(import.meta.dirname, "../../generator"));
+    expect(packageJson(dir)).toMatchObject({ dependencies: { "@evc/runtime": `^${String(version)}` }, devDependencies: { "@evc/cli": `^${String(version)}`, typescript: expect.any(String), "@types/node": expect.any(String) } });
+    expect(init.stdout).toContain("created package.json (type, scripts, exports, @evc/runtime, @evc/cli, typescript, @types/node)\n");
+    expect(init.stdout).toContain("next: npm install, then npx evc generate, then npx tsc -p tsconfig.json\n");
+    expect(JSON.parse(readFileSync(join(dir, "tsconfig.json"), "utf8"))).toMatchObject({ compilerOptions: { types: ["node"] } });
 
     symlinkSync(join(import.meta.dirname, "../../node_modules"), join(dir, "node_modules"), "dir");
     const generated = await evc(dir, "generate");
@@ -62,11 +67,24 @@ describe("evc init", () => {
     expect(again.stdout).not.toContain("package.json");
   });
 
+  test("adds only the packages package.json names nowhere, and names a folder to go to first", async () => {
+    const parent = folder();
+    const dir = join(parent, "contracts");
+    const created = await evc(parent, "init", "contracts");
+    expect(created.stdout).toContain("next: cd contracts, then npm install, then npx evc generate, then npx tsc -p tsconfig.json\n");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mine", type: "module", dependencies: { typescript: "5.9.0" }, devDependencies: { "@evc/runtime": "file:../runtime.tgz" } }));
+    const again = await evc(dir, "init");
+    expect(again.stdout).toContain("updated package.json (type, scripts, exports, @evc/cli, @types/node)\n");
+    expect(packageJson(dir)).toMatchObject({ dependencies: { typescript: "5.9.0" }, devDependencies: { "@evc/runtime": "file:../runtime.tgz", "@evc/cli": expect.any(String), "@types/node": expect.any(String) } });
+    expect(packageJson(dir)["dependencies"]).not.toHaveProperty("@evc/runtime");
+  });
+
   test('switches the "type": "commonjs" of `npm init -y` to module, but refuses when the folder holds CommonJS code', async () => {
     const fresh = folder();
-    writeFileSync(join(fresh, "package.json"), JSON.stringify({ name: "fresh", type: "commonjs" }));
+    writeFileSync(join(fresh, "package.json"), JSON.stringify({ name: "fresh", type: "commonjs", main: "index.js" }));
     expect(await evc(fresh, "init")).toMatchObject({ code: 0 });
     expect(packageJson(fresh)["type"]).toBe("module");
+    expect(packageJson(fresh)).not.toHaveProperty("main");
 
     const legacy = folder();
     writeFileSync(join(legacy, "package.json"), JSON.stringify({ name: "legacy", type: "commonjs" }));

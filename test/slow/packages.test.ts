@@ -80,7 +80,7 @@ describe("packed tarballs in a fresh project", () => {
     expect(readFileSync(join(project, "generated/orders/order-placed.v1.ts"), "utf8")).toContain('from "@evc/runtime/codegen"');
     expect(readFileSync(join(project, "generated/orders/order-placed.v1.ts"), "utf8")).not.toContain(repository);
 
-    writeFileSync(join(project, "tsconfig.json"), readFileSync(join(project, "tsconfig.json"), "utf8").replace('"skipLibCheck": true', '"skipLibCheck": false, "types": ["node"]'));
+    writeFileSync(join(project, "tsconfig.json"), readFileSync(join(project, "tsconfig.json"), "utf8").replace('"skipLibCheck": true', '"skipLibCheck": false'));
     await sh(project, "npx", "tsc", "-p", "tsconfig.json");
     await sh(project, "npx", "tsc", "-p", "tsconfig.bundler.json");
     expect(readdirSync(join(project, "dist/generated/orders")).sort()).toEqual(expect.arrayContaining(["order-placed.v1.js"]));
