@@ -1,15 +1,18 @@
 /** What the runtime commands share: the registry module to load and the server to connect to. */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { ArgumentError, connect, type Credentials, type EventBus, type Registry } from "@evc/runtime";
 import type { CliIO } from "./io.js";
+import { configOption } from "./settings.js";
 
 /** The options every runtime command takes. */
 export interface BusFlags {
   server?: string;
-  registry: string;
+  /** Absent: `index.ts` in the configuration's output folder. */
+  registry?: string;
+  config?: string;
   user?: string;
   password?: string;
   token?: string;
@@ -32,11 +35,11 @@ const loginFlags = [
   ["tlsca", "NATS_CA", "--tlsca <file>", "CA certificate that signed the server's (PEM)"],
 ] as const;
 
-/** Add `--server`, `--registry` and the login flags to a command. */
+/** Add `--server`, `--registry`, `--config` and the login flags to a command. */
 export function busOptions(command: Command): Command {
-  command
-    .option("--server <url>", "the NATS server; credentials in it are used (default: $NATS_URL, else nats://127.0.0.1:4222)")
-    .option("--registry <module>", "the module exporting the generated `registry`", "generated/index.ts");
+  configOption(command)
+    .option("--server <url>", "the NATS server, or several separated by commas; credentials in it are used (default: $NATS_URL, else nats://127.0.0.1:4222)")
+    .option("--registry <module>", "the module exporting the generated `registry` (default: index.ts in the configuration's output folder, else generated/index.ts)");
   for (const [, variable, flag, what] of loginFlags) command.option(flag, `${what} (default: $${variable})`);
   return command;
 }
@@ -48,10 +51,17 @@ function credentialsOf(flags: BusFlags, env: CliIO["env"]): Credentials {
   return { user, password, token, creds, nkey, tlsCert, tlsKey, tlsCa };
 }
 
+/** The registry module the flags name, else `index.ts` of the output folder `evc.config.yaml` (or `--config`) names, shown relative to the working directory. */
+async function registryModule(flags: BusFlags, cwd: string): Promise<string> {
+  if (flags.registry !== undefined) return flags.registry;
+  const { loadConfig } = await import("../config.js");
+  return relative(cwd, join(loadConfig({ cwd, file: flags.config }).output.dir, "index.ts"));
+}
+
 /** Load the `registry` export of a module; throws `ArgumentError` when there is none. */
 export async function loadRegistry(module: string, cwd: string): Promise<Registry> {
   const path = resolve(cwd, module);
-  if (!existsSync(path)) throw new ArgumentError("registry", `a module exporting the generated registry, but "${module}" does not exist (run \`evc generate\` first)`);
+  if (!existsSync(path)) throw new ArgumentError("registry", `a module exporting the generated registry, but "${module}" does not exist (run \`evc generate\` first, or name the module with --registry)`);
   const loaded = (await importModule(path)) as { registry?: Registry };
   if (loaded.registry === undefined) throw new ArgumentError("registry", `a module exporting \`registry\`, but "${module}" exports none`);
   return loaded.registry;
@@ -70,7 +80,7 @@ async function importModule(path: string): Promise<unknown> {
 
 /** Connect a bus as the flags say; `provision` creates or updates the specs' streams first. */
 export async function connectBus(flags: BusFlags, io: CliIO, provision: boolean): Promise<EventBus> {
-  const registry = await loadRegistry(flags.registry, io.cwd);
+  const registry = await loadRegistry(await registryModule(flags, io.cwd), io.cwd);
   const servers = flags.server ?? io.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
   return connect({ registry, servers, credentials: credentialsOf(flags, io.env), name: "evc-cli", provision, publishRetryMs: 10_000, connection: { maxReconnectAttempts: 0, timeout: 5_000 } });
 }

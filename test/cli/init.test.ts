@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { runCli } from "@evc/cli/cli";
+import { evcIn } from "../helpers/cli.js";
 import { typecheck } from "../helpers/typecheck.js";
 
 const folders: string[] = [];
@@ -16,11 +16,8 @@ function folder(): string {
   return dir;
 }
 
-async function evc(cwd: string, ...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd, env: {} });
-  return { code, stdout, stderr };
+function evc(cwd: string, ...args: string[]) {
+  return evcIn(cwd, {}, ...args);
 }
 
 const packageJson = (dir: string) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, unknown>;

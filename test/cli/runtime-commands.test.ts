@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { beforeAll, describe, expect, test } from "vitest";
 import { TransientFailure } from "@evc/runtime";
-import { evc } from "../helpers/cli.js";
+import { evc, evcIn } from "../helpers/cli.js";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: true });
@@ -129,6 +129,23 @@ describe("evc publish, tail, dlq", () => {
     expect((await fixture.bus.manager.streams.info("LATECHFORCE")).state.messages).toBe(1);
     const replays = await fixture.bus.manager.streams.info("LATECHFORCE_DLQ_REPLAY", { subjects_filter: ">" });
     expect(replays.state.subjects).toEqual({ "replay.dlq.latechforce.cli-dlq.latechforce.table.tbl-cli": 1 });
+  });
+
+  test("without --registry, the runtime commands load index.ts of the output folder that evc.config.yaml (or --config) names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "evc-cli-config-"));
+    try {
+      writeFileSync(join(dir, "evc.config.yaml"), "version: 1\noutput:\n  dir: sdk\n");
+      writeFileSync(join(dir, "other.yaml"), "version: 1\noutput:\n  dir: elsewhere\n");
+      mkdirSync(join(dir, "sdk"));
+      writeFileSync(join(dir, "sdk/index.ts"), `export { registry } from ${JSON.stringify(join(import.meta.dirname, "../../generated/index.ts"))};\n`);
+      const run = (...args: string[]) => evcIn(dir, env, ...args);
+      const published = await run("publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify(data));
+      expect(published).toMatchObject({ code: 0, stderr: "" });
+      const elsewhere = await run("publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify(data), "--config", "other.yaml");
+      expect(elsewhere).toMatchObject({ code: 2, stderr: 'evc: invalid argument "registry": a module exporting the generated registry, but "elsewhere/index.ts" does not exist (run `evc generate` first, or name the module with --registry)\n' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a server that is not there is a clear failure (exit 2)", async () => {

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type CliIO, runCli } from "@evc/cli/cli";
+import { evcIn } from "./cli.js";
 
 /** A temporary folder holding spec files, for generator tests; removed by `[Symbol.dispose]`. */
 export interface SpecWorkspace extends Disposable {
@@ -42,14 +42,8 @@ export function specWorkspace(files: Readonly<Record<string, string>> = {}): Spe
     write,
     read: (path) => readFileSync(join(dir, path), "utf8"),
     exists: (path) => existsSync(join(dir, path)),
-    async evc(...args) {
-      let stdout = "";
-      let stderr = "";
-      // The run cache of `evc generate` and `evc check` stays in the workspace, not in the project's node_modules it links to.
-      const io: CliIO = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd: dir, env: { EVC_CACHE_DIR: join(dir, ".evc-cache") } };
-      const code = await runCli(args, io);
-      return { code, stdout, stderr };
-    },
+    // The run cache of `evc generate` and `evc check` stays in the workspace, not in the project's node_modules it links to.
+    evc: (...args) => evcIn(dir, { EVC_CACHE_DIR: join(dir, ".evc-cache") }, ...args),
     load: async <T>(path: string) => (await import(pathToFileURL(join(dir, path)).href)) as T,
     [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
   };
