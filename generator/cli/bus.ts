@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { ArgumentError, connect, type Credentials, type EventBus, type Registry } from "@evc/runtime";
+import { ArgumentError, connect, ContractError, type Credentials, type EventBus, type Registry } from "@evc/runtime";
 import type { CliIO } from "./io.js";
 import { configOption } from "./settings.js";
 
@@ -83,6 +83,23 @@ export async function connectBus(flags: BusFlags, io: CliIO, provision: boolean)
   const registry = await loadRegistry(await registryModule(flags, io.cwd), io.cwd);
   const servers = flags.server ?? io.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
   return connect({ registry, servers, credentials: credentialsOf(flags, io.env), name: "evc-cli", provision, publishRetryMs: 10_000, connection: { maxReconnectAttempts: 0, timeout: 5_000 } });
+}
+
+/** Thrown when a stream a runtime command reads is not on the server yet; names the streams and what creates them. */
+export class MissingStreamError extends ContractError {
+  constructor(streams: readonly string[]) {
+    const named = streams.map((stream) => `"${stream}"`).join(", ");
+    super(`${streams.length === 1 ? `stream ${named} does` : `streams ${named} do`} not exist on this server yet: a service creates the specs' streams when it connects (connect() provisions them), and so does evc publish`);
+    this.name = "MissingStreamError";
+  }
+}
+
+/** Throw `MissingStreamError` unless the server holds every stream named. */
+export async function requireStreams(bus: EventBus, names: Iterable<string>): Promise<void> {
+  const present = new Set<string>();
+  for await (const name of bus.manager.streams.names()) present.add(name);
+  const missing = [...new Set(names)].filter((name) => !present.has(name));
+  if (missing.length > 0) throw new MissingStreamError(missing);
 }
 
 /** Read `--data`-style input: JSON text, or `@file` for a file's JSON; throws `ArgumentError` naming the flag. */

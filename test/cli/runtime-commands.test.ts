@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { TransientFailure } from "@evc/runtime";
 import { evc, evcIn } from "../helpers/cli.js";
 import { useBus } from "../helpers/bus.js";
+import { startNatsServer } from "../helpers/nats-server.js";
 
 const fixture = useBus({ reset: true });
 let env: Record<string, string>;
@@ -152,5 +153,18 @@ describe("evc publish, tail, dlq", () => {
     const result = await evc({ NATS_URL: "nats://127.0.0.1:1" }, "dlq", "list");
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^evc: cannot connect to nats:\/\/127\.0\.0\.1:1: /);
+  });
+
+  test("on a server no service has provisioned yet, tail and dlq name the missing stream and what creates it (exit 2)", async () => {
+    await using server = await startNatsServer();
+    const fresh = { NATS_URL: server.url };
+    const missing = (streams: string) => `evc: ${streams} not exist on this server yet: a service creates the specs' streams when it connects (connect() provisions them), and so does evc publish\n`;
+    expect(await evc(fresh, "tail", "record-created", "--count", "1")).toMatchObject({ code: 2, stderr: missing('stream "LATECHFORCE" does') });
+    expect(await evc(fresh, "dlq", "show", "1", "--stream", "LATECHFORCE_DLQ")).toMatchObject({ code: 2, stderr: missing('stream "LATECHFORCE_DLQ" does') });
+    const list = await evc(fresh, "dlq", "list");
+    expect(list.code).toBe(2);
+    expect(list.stderr).toMatch(/^evc: streams "[A-Z0-9_]+_DLQ", .* do not exist on this server yet/);
+    expect(await evc(fresh, "publish", "record-created", "--aggregate-id", "tbl-cli", "--data", JSON.stringify(data))).toMatchObject({ code: 0 });
+    expect(await evc(fresh, "dlq", "list", "--stream", "LATECHFORCE_DLQ")).toMatchObject({ code: 0, stdout: "no dead letters\n" });
   });
 });

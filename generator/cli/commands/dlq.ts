@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ArgumentError, type DeadLetter, type EventBus, listDeadLetters, readDeadLetter, replayDeadLetter } from "@evc/runtime";
-import { busOptions, connectBus, positiveIntegerArgument, type BusFlags } from "../bus.js";
+import { busOptions, connectBus, positiveIntegerArgument, requireStreams, type BusFlags } from "../bus.js";
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter, listingJson } from "../output.js";
@@ -21,7 +21,9 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
     (flags: DlqFlags) =>
       run(io, done, flags, async (bus) => {
         const limit = positiveIntegerArgument("limit", flags.limit);
-        const letters = (await Promise.all(streamsOf(bus, flags).map((stream) => listDeadLetters(bus.manager, stream, limit)))).flat();
+        const streams = streamsOf(bus, flags);
+        await requireStreams(bus, streams);
+        const letters = (await Promise.all(streams.map((stream) => listDeadLetters(bus.manager, stream, limit)))).flat();
         if (flags.json === true) io.stdout(listingJson("dlq list", counted(letters.length, "dead letter"), letters.map(summary)));
         else if (letters.length === 0) io.stdout("no dead letters\n");
         else for (const letter of letters) io.stdout(`${letter.deadLetterStream} #${letter.seq} ${letter.time} ${letter.type ?? "?"} v${letter.version ?? "?"} ${letter.subject} consumer=${letter.consumer} deliveries=${letter.deliveries}${letter.category === undefined ? "" : ` category=${letter.category}`}${letter.poison ? " poison" : ""}: ${letter.reason}\n`);
@@ -32,6 +34,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
     (seq: string, flags: DlqFlags) =>
       run(io, done, flags, async (bus) => {
         const stream = oneStream(bus, flags);
+        await requireStreams(bus, [stream]);
         const letter = await readDeadLetter(bus.manager, stream, positiveIntegerArgument("seq", seq));
         if (letter === undefined) throw new ArgumentError("seq", `a sequence of "${stream}", but it has no message at ${seq}`);
         const payload = new TextDecoder().decode(letter.payload);
@@ -56,6 +59,7 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
   ).action((seqs: string[], flags: DlqFlags) =>
     run(io, done, flags, async (bus) => {
       const stream = oneStream(bus, flags);
+      await requireStreams(bus, [stream]);
       if (seqs.length === 0 && flags.all !== true) throw new ArgumentError("seq", "one or more sequences, or --all");
       const chosen = flags.all === true ? (await listDeadLetters(bus.manager, stream, positiveIntegerArgument("limit", flags.limit))).map((letter) => letter.seq) : seqs.map((seq) => positiveIntegerArgument("seq", seq));
       for (const seq of chosen) {

@@ -1,6 +1,6 @@
 import { ArgumentError, consumerFilter, receiveEvent, resolveTargets, streamsOf } from "@evc/runtime";
 import { durationMs, isDuration } from "../../duration.js";
-import { busOptions, connectBus, positiveIntegerArgument, type BusFlags } from "../bus.js";
+import { busOptions, connectBus, positiveIntegerArgument, requireStreams, type BusFlags } from "../bus.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter } from "../output.js";
@@ -44,6 +44,7 @@ export const tailCommand: CommandRegistration = (command, io, done) => {
       const bus = await connectBus(flags, io, false);
       try {
         const targets = resolveTargets(bus.registry, pattern, undefined);
+        await requireStreams(bus, [...streamsOf(bus.registry, targets).keys()].map((spec) => spec.name));
         let printed = 0;
         const iterators: { stop(): void }[] = [];
         const enough = () => {
