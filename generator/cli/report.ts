@@ -57,11 +57,11 @@ export function printChanges(reporter: Reporter, changes: readonly ContractChang
   }
 }
 
-/** Warn about accepted breaks that matched no change. */
-export function printUnusedAccepts(reporter: Reporter, unused: readonly AcceptedBreak[]): void {
+/** Warn about accepted breaks that matched no change since the baseline revision: their change is there, so they can go. */
+export function printUnusedAccepts(reporter: Reporter, unused: readonly AcceptedBreak[], since: string): void {
   for (const entry of unused) {
     const { file, line, column } = entry.location;
-    const message = `accepted break ${entry.rule} of ${entry.contract} matches no change; remove it`;
+    const message = `accepted break ${entry.rule} of ${entry.contract} matches no change since ${since}; remove it`;
     reporter.add({ severity: "warning", rule: "ACCEPTED_BREAK_UNUSED", message, location: entry.location }, `${file}:${line}:${column}: warning: ${message}\n`, "stderr");
   }
 }

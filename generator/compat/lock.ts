@@ -98,10 +98,12 @@ export function applyAccepted(changes: readonly ContractChange[], accepted: read
 export interface LockCheck {
   /** False when there is no lock yet: nothing is released, nothing is held. */
   readonly locked: boolean;
-  /** Every change from the lock to the specs, accepted breaks marked. */
+  /**
+   * Every change from the lock to the specs, accepted breaks marked. An accepted break that matches
+   * none is not stale here: once released, its change is in the lock, but the baseline branch may not
+   * hold it yet (`evc diff`, which compares with the baseline, says when an entry can go).
+   */
   readonly changes: readonly ContractChange[];
-  /** Accepted breaks that matched no change: stale entries to remove. */
-  readonly unused: readonly AcceptedBreak[];
 }
 
 /** What holding specs to a lock needs: the lock's path and the gate's settings. */
@@ -116,6 +118,5 @@ export interface LockCheckOptions {
 export function checkLock(head: ContractSide, options: LockCheckOptions): LockCheck {
   const released = readLock(options.lock, options.cwd);
   const changes = diffContracts(released, head, { policy: options.policy, revision: "the lock" });
-  const { changes: marked, unused } = applyAccepted(changes, options.accept);
-  return { locked: existsSync(options.lock), changes: marked, unused };
+  return { locked: existsSync(options.lock), changes: applyAccepted(changes, options.accept).changes };
 }

@@ -97,6 +97,18 @@ describe("cli - evc diff", () => {
     });
   });
 
+  test("an accepted break passes until the baseline holds its change; then it is a warning at its line to remove it", async () => {
+    using ws = shopRepository();
+    ws.write("evc.config.yaml", 'version: 1\nspecs: specs\ncompatibility:\n  accept:\n    - { contract: order.placed@v1, rule: MINIMUM_INCREASED, reason: "no order was ever free" }\n');
+    edit(ws, (spec) => spec.replace(v1Amount, "amount: { type: number, minimum: 1, description: Total in cents. }"));
+    const accepted = await diff(ws);
+    expect(accepted).toMatchObject({ code: 0, stderr: "" });
+    expect(accepted.stdout).toContain("accepted: order.placed v1: \"data.amount\": minimum increased from 0 to 1 (MINIMUM_INCREASED, accepted: no order was ever free)\n");
+    git(ws, "add", "-A");
+    git(ws, "commit", "-q", "-m", "minimum 1");
+    expect(await diff(ws)).toEqual({ code: 0, stdout: "evc diff: no breaking change since HEAD (0 notes)\n", stderr: "evc.config.yaml:5:7: warning: accepted break MINIMUM_INCREASED of order.placed@v1 matches no change since HEAD; remove it\n" });
+  });
+
   test("a removed version is a breaking change located in the old revision", async () => {
     using ws = shopRepository();
     const declared = positionOf(ws, "OrderPlacedV3:", "components:");

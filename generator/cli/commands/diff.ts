@@ -52,7 +52,7 @@ export const diffCommand: CommandRegistration = (command, io, done) => {
         }
         const diffed = diffContracts(base.model.events, head, { policy: compatibility.policy, revision: against });
         const { changes, unused } = applyAccepted(diffed, compatibility.accept);
-        printUnusedAccepts(reporter, unused);
+        printUnusedAccepts(reporter, unused, against);
         const breaking = changes.filter((change) => change.severity === "breaking").length;
         const summary =
           breaking === 0

@@ -1,13 +1,12 @@
 import type { Command } from "commander";
 import type { ContractChange } from "../../compat/contracts.js";
-import type { AcceptedBreak } from "../../config.js";
 import type { SpecDiagnostic } from "../../diagnostics.js";
 import { WorkerSdkEmitter } from "../../emit/worker-emitter.js";
 import type { StaleFile } from "../../output.js";
 import { openRun, recordRun, snapshotInputs, type CacheFlags } from "../cached-runs.js";
 import { ExitCode, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
-import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
+import { printChanges, printWarnings, reportFailure } from "../report.js";
 import { generateOptions, readSettings, shownPath, specOptions } from "../settings.js";
 import { reportGenerated, type GenerateOutcome } from "../generate-report.js";
 import { counted } from "../../wording.js";
@@ -32,7 +31,7 @@ function outputOptions(command: Command): Command {
 interface CheckOutcome {
   readonly warnings: readonly SpecDiagnostic[];
   readonly upcasterProblems: readonly SpecDiagnostic[];
-  readonly gate: { readonly locked: boolean; readonly changes: readonly ContractChange[]; readonly unused: readonly AcceptedBreak[] };
+  readonly gate: { readonly locked: boolean; readonly changes: readonly ContractChange[] };
   /** The output folder, the specs and the lock as the summary shows them. */
   readonly shown: { readonly out: string; readonly specs: string; readonly lock: string };
 }
@@ -132,7 +131,6 @@ function reportChecked(reporter: Reporter, outcome: CheckOutcome, stale: readonl
   }
   const unreleased = gate.changes.filter((change) => change.rule === "EVENT_ADDED" || change.rule === "VERSION_ADDED").length;
   printChanges(reporter, gate.changes.filter((change) => change.rule !== "EVENT_ADDED" && change.rule !== "VERSION_ADDED"));
-  printUnusedAccepts(reporter, gate.unused);
   const breaking = gate.changes.filter((change) => change.severity === "breaking").length;
   const accepted = gate.changes.filter((change) => change.severity === "accepted").length;
   const sdk = stale.length > 0 ? `${counted(stale.length, "generated file")} ${stale.length === 1 ? "is" : "are"} stale; run \`evc generate\`` : `${shown.out} is in sync with ${shown.specs}`;

@@ -2,7 +2,7 @@ import { contractName, checkLock, readLock, writeLock } from "../../compat/lock.
 import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
-import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
+import { printChanges, printWarnings, reportFailure } from "../report.js";
 import { readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
 import { counted } from "../../wording.js";
 
@@ -31,7 +31,6 @@ export const releaseCommand: CommandRegistration = (command, io, done) => {
           return;
         }
         printChanges(reporter, gate.changes.filter((change) => change.severity === "accepted"));
-        printUnusedAccepts(reporter, gate.unused);
         const before = new Map(readLock(compatibility.lock, io.cwd).map((version) => [contractName(version), version]));
         const added = head.model.events.filter((event) => !before.has(contractName(event)));
         const changed = gate.changes.filter((change) => change.rule === "SCHEMA_CHANGED" || change.severity === "accepted");
