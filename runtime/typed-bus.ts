@@ -130,9 +130,10 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
    * `causedBy`) are filled in; throws `ValidationError`. A type name that is not a literal builds an
    * untyped event, and throws `ArgumentError` for a type or version the registry does not have.
    */
-  create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>, options?: CreateOptions): EventOf<S>;
-  create<K extends keyof Events & string>(type: K, init: CreateInit<Events[K]>, options?: CreateOptions): Events[K];
   create<S extends string>(type: S & DynamicString<Events, S>, init: DynamicInit, options?: CreateOptions): EventInstance;
+  create<K extends keyof Events & string>(type: K, init: CreateInit<Events[K]>, options?: CreateOptions): Events[K];
+  // Last: a call that no signature takes is reported against the last one, which for a handle is at the field that is wrong.
+  create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>, options?: CreateOptions): EventOf<S>;
   create(source: string | EventSource, init: object, options: CreateOptions = {}): unknown {
     const { version, ...fields } = init as DynamicInit;
     const contract = this.#contractOf(source, version);
