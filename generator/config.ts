@@ -51,6 +51,8 @@ export interface EvcConfig {
   readonly output: { readonly dir: string; readonly runtimeImport: string | undefined };
   readonly upcasters: string;
   readonly compatibility: CompatibilityConfig;
+  /** Where the file writes the settings that name something outside it, for messages about what they name. */
+  readonly written: { readonly specs?: SpecDiagnostic["location"]; readonly baseline?: SpecDiagnostic["location"] };
 }
 
 /** Where to look for the configuration. */
@@ -70,6 +72,7 @@ export function defaultConfig(root: string): EvcConfig {
     output: { dir: resolve(root, "generated"), runtimeImport: undefined },
     upcasters: resolve(root, "upcasters"),
     compatibility: { mode: "BACKWARD", policy: "strict", baseline: undefined, lock: resolve(root, "evc.lock.yaml"), accept: [] },
+    written: {},
   };
 }
 
@@ -110,7 +113,18 @@ export function loadConfig(options: ConfigOptions): EvcConfig {
       lock: within(raw.compatibility?.lock, defaults.compatibility.lock),
       accept: (raw.compatibility?.accept ?? []).map((entry, index) => ({ ...entry, location: at(`/compatibility/accept/${index}`) })),
     },
+    written: {
+      ...(raw.specs === undefined ? {} : { specs: at("/specs") }),
+      ...(raw.compatibility?.baseline === undefined ? {} : { baseline: at("/compatibility/baseline") }),
+    },
   };
+}
+
+/** A `ConfigError` about what a setting the file wrote names (it must be one `written` holds), at the setting's line. */
+export function writtenSettingError(config: EvcConfig, setting: keyof EvcConfig["written"], message: string): ConfigError {
+  const location = config.written[setting];
+  if (location === undefined) throw new Error(`the configuration does not write "${setting}"`);
+  return new ConfigError([problem(message, location)]);
 }
 
 interface RawConfig {
@@ -140,6 +154,7 @@ function schemaProblems(errors: readonly ErrorObject[]): { pointer: string; mess
       const key = String(params["additionalProperty"]);
       return { pointer: `${error.instancePath}/${key}`, message: `unknown key "${key}" in ${where}` };
     }
+    if (error.keyword === "const") return { pointer: error.instancePath, message: `${where} must be ${JSON.stringify(params["allowedValue"])}` };
     const allowed = isPlainObject(params) && Array.isArray(params["allowedValues"]) ? `: ${(params["allowedValues"] as unknown[]).join(", ")}` : "";
     return { pointer: error.instancePath, message: `${where} ${error.message ?? "is invalid"}${allowed}` };
   });

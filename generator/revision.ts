@@ -5,6 +5,14 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ArgumentError } from "@evc/runtime/errors";
 
+/** Thrown when a revision names no commit of the repository. */
+export class UnknownRevisionError extends ArgumentError {
+  constructor(revision: string, cwd: string) {
+    super("against", `a git revision of the repository at "${cwd}", but "${revision}" is not one`);
+    this.name = "UnknownRevisionError";
+  }
+}
+
 /** A folder holding the specs of a revision; `[Symbol.dispose]` removes it. */
 export interface RevisionSpecs extends Disposable {
   /** The specs path inside the folder (the same relative path as in the working tree). */
@@ -27,7 +35,7 @@ export function specsAtRevision(revision: string, specs: string, cwd: string): R
   try {
     git("rev-parse", "--verify", "--quiet", `${revision}^{commit}`);
   } catch {
-    throw new ArgumentError("against", `a git revision of the repository at "${cwd}", but "${revision}" is not one`);
+    throw new UnknownRevisionError(revision, cwd);
   }
   const path = relative(top, resolve(cwd, specs)).split(sep).join("/");
   const root = mkdtempSync(join(tmpdir(), "evc-revision-"));

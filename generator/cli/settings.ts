@@ -1,4 +1,5 @@
 /** `--config` and the flags that override `evc.config.yaml`: the settings a command runs with. */
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { relative, resolve } from "node:path";
 import type { EvcConfig } from "../config.js";
@@ -33,8 +34,11 @@ export function specOptions(command: Command): Command {
  * directory. The reader (and its schema validator) loads only here, not when a command starts.
  */
 export async function readSettings(flags: SettingsFlags, io: CliIO): Promise<EvcConfig> {
-  const [{ loadConfig }, { parsePolicy }] = await Promise.all([import("../config.js"), import("./compat-flags.js")]);
+  const [{ loadConfig, writtenSettingError }, { parsePolicy }] = await Promise.all([import("../config.js"), import("./compat-flags.js")]);
   const config = loadConfig({ cwd: io.cwd, file: flags.config });
+  if (flags.specs === undefined && config.written.specs !== undefined && !existsSync(config.specs)) {
+    throw writtenSettingError(config, "specs", `"specs" names "${shownPath(io, config.specs)}", which does not exist: a spec file or a folder of specs, relative to the configuration's folder`);
+  }
   const path = (flag: string | undefined, fallback: string) => (flag === undefined ? fallback : resolve(io.cwd, flag));
   return {
     ...config,

@@ -109,6 +109,22 @@ describe("cli - evc diff", () => {
     expect(await diff(ws)).toEqual({ code: 0, stdout: "evc diff: no breaking change since HEAD (0 notes)\n", stderr: "evc.config.yaml:5:7: warning: accepted break MINIMUM_INCREASED of order.placed@v1 matches no change since HEAD; remove it\n" });
   });
 
+  test("a baseline of the configuration that names no revision, and specs it names that do not exist, are errors at their lines", async () => {
+    using ws = shopRepository();
+    ws.write("evc.config.yaml", "version: 1\nspecs: specs\ncompatibility:\n  baseline: trunk\n");
+    const baseline = await ws.evc("diff");
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toContain('evc.config.yaml:4:3: error: "compatibility.baseline" names "trunk", which is no git revision of this repository: name the branch pull requests merge into (git branch lists them), or give --against <git-ref>');
+    expect(await ws.evc("diff", "--against", "trunk")).toMatchObject({ code: 2, stderr: expect.stringContaining('invalid argument "against"') });
+    ws.write("evc.config.yaml", "version: 1\nspecs: nothere\n");
+    for (const command of [["diff", "--against", "HEAD"], ["generate"], ["check"]]) {
+      const missing = await ws.evc(...command);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('evc.config.yaml:2:1: error: "specs" names "nothere", which does not exist: a spec file or a folder of specs, relative to the configuration\'s folder');
+    }
+    expect(await ws.evc("diff", "--against", "HEAD", "--specs", "specs")).toMatchObject({ code: 0 });
+  });
+
   test("a removed version is a breaking change located in the old revision", async () => {
     using ws = shopRepository();
     const declared = positionOf(ws, "OrderPlacedV3:", "components:");

@@ -24,6 +24,7 @@ describe("config - evc.config.yaml", () => {
       output: { dir: join(ws.dir, "generated"), runtimeImport: undefined },
       upcasters: join(ws.dir, "upcasters"),
       compatibility: { mode: "BACKWARD", policy: "strict", baseline: undefined, lock: join(ws.dir, "evc.lock.yaml"), accept: [] },
+      written: {},
     });
   });
 
@@ -70,15 +71,17 @@ describe("config - evc.config.yaml", () => {
           },
         ],
       },
+      written: { specs: { file: "contracts/evc.config.yaml", line: 2, column: 1 }, baseline: { file: "contracts/evc.config.yaml", line: 10, column: 3 } },
     });
   });
 
   test("schema violations are reported at file:line:col, every one", () => {
     using ws = specWorkspace({
-      "evc.config.yaml": ["version: 1", "spec: asyncapi", "compatibility:", "  mode: SIDEWAYS", "  accept:", "    - contract: record-created", "      rule: MIN_LENGTH_INCREASED", ""].join("\n"),
+      "evc.config.yaml": ["version: 2", "spec: asyncapi", "compatibility:", "  mode: SIDEWAYS", "  accept:", "    - contract: record-created", "      rule: MIN_LENGTH_INCREASED", ""].join("\n"),
     });
     expect(problemsOf(() => loadConfig({ cwd: ws.dir, file: undefined }))).toEqual([
       'evc.config.yaml:2:1: unknown key "spec" in the configuration',
+      'evc.config.yaml:1:1: "version" must be 1',
       'evc.config.yaml:4:3: "compatibility.mode" must be equal to one of the allowed values: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE',
       "evc.config.yaml:6:7: \"compatibility.accept.0\" must have required property 'reason'",
       'evc.config.yaml:6:7: "compatibility.accept.0.contract" must match pattern "^[A-Za-z0-9._-]+@v[1-9][0-9]*$"',

@@ -2,7 +2,8 @@ import { relative, resolve } from "node:path";
 import { diffContracts } from "../../compat/contracts.js";
 import { formatDiagnostic, SpecError } from "../../diagnostics.js";
 import { loadContracts, type LoadedContracts, type LoadOptions } from "../../load.js";
-import { specsAtRevision } from "../../revision.js";
+import { specsAtRevision, UnknownRevisionError, type RevisionSpecs } from "../../revision.js";
+import { writtenSettingError, type EvcConfig } from "../../config.js";
 import { applyAccepted } from "../../compat/lock.js";
 import { ArgumentError } from "@evc/runtime/errors";
 import { ExitCode, type CommandRegistration } from "../io.js";
@@ -38,7 +39,7 @@ export const diffCommand: CommandRegistration = (command, io, done) => {
         const options = { allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: compatibility.mode };
         const head = await loadContracts({ ...options, specs: settings.specs, cwd: io.cwd });
         printWarnings(reporter, head.warnings);
-        using revision = specsAtRevision(against, specs, io.cwd);
+        using revision = atRevision(against, specs, io.cwd, flags.against === undefined ? settings : undefined);
         if (!revision.exists) {
           done(reporter.finish(ExitCode.ok, `evc diff: ${against} has no ${specs}: every contract is new`));
           return;
@@ -78,5 +79,15 @@ async function loadRevision(reporter: Reporter, options: LoadOptions, revision: 
       reporter.add(finding, `${revision}: ${formatDiagnostic(diagnostic)}\n`, "stderr");
     }
     return undefined;
+  }
+}
+
+/** The specs at a revision; a baseline of the configuration that names no revision is an error at its line. */
+function atRevision(against: string, specs: string, cwd: string, baselineOf: EvcConfig | undefined): RevisionSpecs {
+  try {
+    return specsAtRevision(against, specs, cwd);
+  } catch (error) {
+    if (!(error instanceof UnknownRevisionError) || baselineOf === undefined) throw error;
+    throw writtenSettingError(baselineOf, "baseline", `"compatibility.baseline" names "${against}", which is no git revision of this repository: name the branch pull requests merge into (git branch lists them), or give --against <git-ref>`);
   }
 }
