@@ -35,6 +35,8 @@ export function readYaml(text: string): YamlRead {
     return { problems: [{ code: "evc-yaml-syntax", message: `invalid YAML: ${(error as { reason?: string }).reason ?? (error as Error).message}`, offset: mark?.position ?? 0 }] };
   }
   const syntax = (root?.errors ?? []).filter((error) => !error.isWarning);
+  const tab = tabIndentation(text, root);
+  if (tab !== undefined) return { problems: [{ code: "evc-yaml-syntax", message: "invalid YAML: a tab in the indentation; YAML indents with spaces only", offset: tab }] };
   if (syntax.length > 0) return { problems: syntax.map((error) => ({ code: "evc-yaml-syntax", message: `invalid YAML: ${error.reason}`, offset: error.mark.position })) };
   if (root === undefined) return { root, json: null };
   const keys = keyProblems(root);
@@ -42,6 +44,21 @@ export function readYaml(text: string): YamlRead {
   const bomb = aliasBomb(root);
   if (bomb !== undefined) return { problems: [bomb] };
   return { root, json: valueOf(root) };
+}
+
+/**
+ * Where the first tab that indents a line is, outside the text of any scalar (a block scalar may
+ * hold tabs); undefined when there is none. YAML forbids tabs in indentation, and the parser (as
+ * the AsyncAPI parser's) misreads such a line without a word: `\ttitle:` under `info:` became a
+ * key of the document's root, or, with other lines around it, a run of errors at later lines.
+ */
+function tabIndentation(text: string, root: YAMLNode | undefined): number | undefined {
+  const scalars = [...nodesOf(root)].filter((node) => node.kind === Kind.SCALAR);
+  for (const line of text.matchAll(/^ *(\t)[ \t]*[^\s#]/gm)) {
+    const tab = line.index + line[0].indexOf("\t");
+    if (!scalars.some((scalar) => scalar.startPosition < tab && tab < scalar.endPosition)) return tab;
+  }
+  return undefined;
 }
 
 /** The mapping of a key in a map node, following an alias to the map it names. */

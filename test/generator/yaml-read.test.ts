@@ -84,6 +84,15 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(problemsOf("a: 1\n  b: 2\n")[0]).toMatchObject({ code: "evc-yaml-syntax", line: 2 });
   });
 
+  test("a tab in the indentation is one problem, at the tab, that says so", () => {
+    const tab = (line: number, column: number) => [{ code: "evc-yaml-syntax", message: "invalid YAML: a tab in the indentation; YAML indents with spaces only", line, column }];
+    // The parser alone reads the first as if `title` were a key of the root, without a word.
+    expect(problemsOf("asyncapi: 3.0.0\ninfo:\n  version: 1.0.0\n\ttitle: Orders\nchannels: {}\n")).toEqual(tab(4, 1));
+    expect(problemsOf("asyncapi: 3.0.0\ninfo:\n\ttitle: Orders\n  version: 1.0.0\n")).toEqual(tab(3, 1));
+    expect(problemsOf("list:\n  - a\n  \t- b\n")).toEqual(tab(3, 3));
+    expect(valueOf(readYaml("text: |\n  one\n  \ttwo\nquoted: \"a\n\tb\"\n\t# a comment\n \t\nlast: 1\n"))).toEqual({ text: "one\n\ttwo\n", quoted: "a b", last: 1 });
+  });
+
   test("a key written twice in one mapping is a problem at the second, also where the parser would merge (`<<` may repeat)", () => {
     expect(problemsOf("a: 1\nnested:\n  x: 1\n  y: 2\n  x: 3\n")).toEqual([{ code: "evc-yaml-syntax", message: 'invalid YAML: key "x" appears twice in this mapping', line: 5, column: 3 }]);
     expect(problemsOf("200: a\n'200': b\n")).toEqual([{ code: "evc-yaml-syntax", message: 'invalid YAML: key "200" appears twice in this mapping', line: 2, column: 1 }]);
