@@ -93,7 +93,10 @@ export interface DecodedEvent {
  */
 export function decodeMessage(subject: string, headers: HeaderLookup | undefined, body: Uint8Array, registry: Registry, announced = announcedType(headers)): DecodedEvent {
   const specVersion = readHeader(headers, Header.specVersion);
-  if (specVersion !== cloudEventsVersion) throw new DecodeError(subject, `"${Header.specVersion}" is ${JSON.stringify(specVersion ?? null)}; the runtime reads CloudEvents ${cloudEventsVersion}`);
+  if (specVersion === undefined) {
+    throw new DecodeError(subject, `it has no "${Header.specVersion}" header${headers === undefined ? " (no headers at all)" : ""}: not an event an evc producer published (they carry the CloudEvents ${cloudEventsVersion} headers)`);
+  }
+  if (specVersion !== cloudEventsVersion) throw new DecodeError(subject, `"${Header.specVersion}" is ${JSON.stringify(specVersion)}; the runtime reads CloudEvents ${cloudEventsVersion}`);
   if (announced === undefined) throw new DecodeError(subject, `no valid "${Header.type}" and "${Header.eventVersion}" headers`);
   const contract = registry.get(announced.type, announced.version);
   if (contract === undefined) throw new UnknownEventError(announced.type, announced.version, registry.versions(announced.type).map((c) => c.version));

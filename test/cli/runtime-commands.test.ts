@@ -40,7 +40,7 @@ describe("evc publish, tail, dlq", () => {
     expect(invalid).toMatchObject({ code: 2, stdout: "" });
     expect(invalid.stderr).toBe('evc: invalid "record-created" v2: /data/recordId must be string\n');
     const noAggregate = await evc(env, "publish", "record-created", "--data", JSON.stringify(data));
-    expect(noAggregate.stderr).toContain('invalid argument "aggregate-id"');
+    expect(noAggregate.stderr).toBe('evc: invalid argument "aggregate-id": the aggregate\'s id, but none was given: add --aggregate-id <id> to --data holding the event\'s data, or give a whole event with its aggregateId\n');
     const notJson = await evc(env, "publish", "record-created", "--aggregate-id", "x", "--data", "{oops");
     expect(notJson.stderr).toContain('invalid argument "data": JSON or @file, but it is not JSON');
     const unknownType = await evc(env, "publish", "record-creatd", "--data", JSON.stringify(data));

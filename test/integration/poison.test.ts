@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { encodeEvent, Header, type JsonObject, listDeadLetters, readDeadLetter, replayDeadLetter, type SubscriptionNotification } from "@evc/runtime";
 import { useBus } from "../helpers/bus.js";
+import { notifiedAfter } from "../helpers/notifications.js";
 import { until } from "../helpers/until.js";
 
 const fixture = useBus({ reset: true });
@@ -156,6 +157,19 @@ describe("runtime - unknown and undecodable types are dead-lettered", () => {
       [3, "DecodeError"],
     ]);
     expect(letters[2]?.reason).toMatch(/"ce-specversion" is "0.3"; the runtime reads CloudEvents 1.0/);
+  });
+
+  test("a message with no headers, as a plain NATS client publishes, is dead-lettered saying it is no evc event", async () => {
+    const subject = `latechforce.table.tbl-${randomUUID().slice(0, 8)}`;
+    const subscription = await fixture.bus.subscribe(">", () => undefined, { durable: "headerless" });
+    await notifiedAfter(subscription, "dead_lettered", () => fixture.bus.jetstream.publish(subject, new TextEncoder().encode('{"hello":"world"}')));
+    await fixture.bus.unsubscribe(subscription, { removeConsumers: true });
+    const letters = await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10);
+    expect(letters.at(-1)).toMatchObject({
+      error: "DecodeError",
+      subject,
+      reason: `cannot decode message on "${subject}": it has no "ce-specversion" header (no headers at all): not an event an evc producer published (they carry the CloudEvents 1.0 headers)`,
+    });
   });
 });
 

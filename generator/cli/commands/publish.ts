@@ -37,7 +37,10 @@ export const publishCommand: CommandRegistration = (command, io, done) => {
       try {
         const known = bus.registry.versions(type).map((contract) => contract.version);
         if (version === undefined ? known.length === 0 : !known.includes(version)) throw new UnknownEventError(type, version, known);
-        if (typeof aggregateId !== "string") throw new ArgumentError("aggregate-id", "the aggregate's id, when --data is the event's data (or a whole event with aggregateId)");
+        if (typeof aggregateId !== "string") {
+          const given = aggregateId === undefined ? "none was given" : `the event's aggregateId is ${JSON.stringify(aggregateId)}, not a string`;
+          throw new ArgumentError("aggregate-id", `the aggregate's id, but ${given}: add --aggregate-id <id> to --data holding the event's data, or give a whole event with its aggregateId`);
+        }
         const fields = { ...(whole ?? {}), aggregateId, data: whole === undefined ? data : whole["data"], ...(metadata === undefined ? {} : { metadata: metadata as object }), ...(version === undefined ? {} : { version }) };
         const event = bus.create(type, fields);
         const ack = await bus.publish(event);
