@@ -41,8 +41,10 @@ export function readMessageExtension(value: unknown, defaultMode: CompatibilityM
   if (value === undefined) return { value: { version: 1, compatibility: defaultMode, upcast: { kind: "none" }, downcast: { kind: "none" } }, problems: [] };
   const validate = precompiledValidator(messageExtension.name);
   if (!validate(value)) {
+    // The version meant, where it can be read (`"2"`), so that the one mistake is not echoed as a duplicate v1.
     const raw = (value as { version?: unknown } | null)?.version;
-    const version = Number.isInteger(raw) && (raw as number) >= 1 ? (raw as number) : 1;
+    const meant = typeof raw === "string" && /^[1-9][0-9]*$/.test(raw.trim()) ? Number(raw) : raw;
+    const version = Number.isInteger(meant) && (meant as number) >= 1 ? (meant as number) : 1;
     const fallback: MessageExtension = { version, compatibility: defaultMode, upcast: { kind: version > 1 ? "function" : "none" }, downcast: { kind: "none" } };
     return { value: fallback, problems: problems(validate.errors) };
   }
@@ -276,11 +278,16 @@ function toFailurePolicy(category: string, raw: RawPolicy): FailurePolicy {
 }
 
 function problems(errors: readonly ErrorObject[] | null | undefined): ExtensionProblem[] {
-  // A failed anyOf reports each branch's errors too; one problem that says what was expected is clearer.
+  // A failed anyOf reports each branch's errors too. Where a branch failed only inside the value (a
+  // list of steps with a misspelled one), the value took that branch: its errors say what is wrong.
+  // Otherwise one problem that says what was expected is clearer than every branch's.
   const all = errors ?? [];
+  const branches = (anyOf: ErrorObject) => all.filter((error) => error !== anyOf && error.schemaPath.startsWith(`${anyOf.schemaPath}/`));
+  const inside = (anyOf: ErrorObject) => branches(anyOf).filter((error) => error.instancePath.startsWith(`${anyOf.instancePath}/`));
   const alternatives = all.filter((error) => error.keyword === "anyOf");
+  const hidden = new Set(alternatives.flatMap((anyOf) => (inside(anyOf).length > 0 ? [anyOf, ...branches(anyOf).filter((error) => !inside(anyOf).includes(error))] : branches(anyOf))));
   return all
-    .filter((error) => !alternatives.some((anyOf) => error !== anyOf && error.schemaPath.startsWith(`${anyOf.schemaPath}/`)))
+    .filter((error) => !hidden.has(error))
     .map((error) => ({
       pointer:
         error.keyword === "additionalProperties"

@@ -42,12 +42,20 @@ describe("generator - downcasts", () => {
     expect(errors).toEqual([`specs/shop.yaml:${lineOf(ws, "x-evc: { version: 1")}:28: error: "order.placed" v1 declares a downcast, but there is no version before it (evc-downcast-on-first)`]);
   });
 
-  test("a malformed downcast is reported at x-evc.downcast", async () => {
+  test("a malformed downcast is reported at x-evc.downcast, a misspelled step at its name", async () => {
     using ws = shopWith(v3Downcast("          - shift: /data/total\n"));
     const errors = (await errorsOf(ws)).filter((line) => line.includes("evc-invalid-extension"));
-    expect(errors).toEqual([
-      `specs/shop.yaml:${lineOf(ws, "downcast:", "OrderPlacedV3:")}:9: error: invalid "x-evc" of message "OrderPlacedV3": /downcast must be "function", "inverse" (the upcast steps undone) or a list of steps (rename, move, default, drop) towards the previous version's shape (evc-invalid-extension)`,
+    expect(errors).toEqual([`specs/shop.yaml:${lineOf(ws, "- shift:", "OrderPlacedV3:")}:13: error: invalid "x-evc" of message "OrderPlacedV3": /downcast/0 has unknown field "shift" (evc-invalid-extension)`]);
+    using notAList = shopWith(v3Downcast("            drop: /data/total\n"));
+    expect((await errorsOf(notAList)).filter((line) => line.includes("evc-invalid-extension"))).toEqual([
+      `specs/shop.yaml:${lineOf(notAList, "downcast:", "OrderPlacedV3:")}:9: error: invalid "x-evc" of message "OrderPlacedV3": /downcast must be "function", "inverse" (the upcast steps undone) or a list of steps (rename, move, default, drop) towards the previous version's shape (evc-invalid-extension)`,
     ]);
+  });
+
+  test("a version written as a string is one error, not also a duplicate v1", async () => {
+    using ws = shopWith((spec) => spec.replace("        version: 3\n", '        version: "3"\n'));
+    const errors = await errorsOf(ws);
+    expect(errors).toEqual([`specs/shop.yaml:${lineOf(ws, 'version: "3"', "OrderPlacedV3:")}:9: error: invalid "x-evc" of message "OrderPlacedV3": /version must be integer (evc-invalid-extension)`]);
   });
 
   test("a hand-written downcaster gets a typed stub in upcasters/, is an error until written, then is wired into the contract", async () => {
