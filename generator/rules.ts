@@ -142,7 +142,8 @@ function checkNativeEvent(event: EventModel, compiler: SchemaCompiler, sink: Dia
 
 function checkStepUpcast(event: EventModel, versions: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink): void {
   if (event.upcast.kind !== "steps") return;
-  const previous = versions[event.version - 2];
+  // By version, not by place: with a version missing (reported as a gap) the place before is not the version before.
+  const previous = versions.find((version) => version.version === event.version - 1);
   if (previous === undefined) return;
   const upcast = stepsUpcaster(event.upcast.steps);
   const validate = compiler.compile(event);

@@ -45,6 +45,16 @@ describe("generator - rules of our own specs", () => {
     expect(errors).toContain(`specs/shop.yaml:${lineOf(ws, "OrderPlacedV3:", "components:")}:5: error: "order.placed" has v4 but no v3; versions run 1, 2, 3, ... without gaps (evc-version-gap)`);
   });
 
+  test("after a gap, upcast steps are checked only against the examples of the version before, which is missing: the gap is the one error", async () => {
+    const gap = (spec: string) =>
+      spec
+        .replace("version: 3\n        upcast: function", "version: 4\n        upcast:\n          - rename: { from: /data/orderId, to: /data/order }")
+        .replace("version: { const: 3 }", "version: { const: 4 }")
+        .replace("            version: 3\n", "            version: 4\n");
+    using ws = shopWith(gap);
+    expect(await errorsOf(ws)).toEqual([`specs/shop.yaml:${lineOf(ws, "OrderPlacedV3:", "components:")}:5: error: "order.placed" has v4 but no v3; versions run 1, 2, 3, ... without gaps (evc-version-gap)`]);
+  });
+
   test("a malformed x-evc is reported at the offending field", async () => {
     using ws = shopWith((spec) => spec.replace("x-evc: { version: 1 }", "x-evc: { version: 1, compatibility: SIDEWAYS, color: red }"));
     const line = lineOf(ws, "x-evc: { version: 1");
