@@ -2908,8 +2908,9 @@ errors++;
 }
 if(data3.processingTime !== undefined && func0.call(data3, "processingTime")){
 let data16 = data3.processingTime;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err30 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data16 == "number"){
+if(data16 < 0 || isNaN(data16)){
+const err30 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2918,9 +2919,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(typeof data16 == "number"){
-if(data16 < 0 || isNaN(data16)){
-const err31 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err31 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2928,7 +2929,6 @@ else {
 vErrors.push(err31);
 }
 errors++;
-}
 }
 }
 }
@@ -15089,7 +15089,7 @@ return errors === 0;
 
 /** Validate a payload; on failure `validatePlanCompletedV1.errors` holds ajv's issues, with JSON paths. */
 export const validatePlanCompletedV1: ValidateFunction = validate74;
-const schema20 = {"$id":"evc:/events/PlanCompletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.completed"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"The plan a planning job produced.","required":["jobId","plan","processingTime"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"plan":{"type":"object","title":"InfrastructurePlan","description":"The result of planning.","required":["summary","resources"],"additionalProperties":false,"properties":{"summary":{"type":"string","description":"What the plan does, in a sentence."},"resources":{"type":"array","items":{"type":"object","title":"PlannedResource","description":"One resource of the plan.","required":["kind","name","action"],"additionalProperties":false,"properties":{"kind":{"type":"string","description":"Kubernetes kind or cloud resource type."},"name":{"type":"string","description":"Resource name."},"action":{"type":"string","enum":["CREATE","UPDATE","DELETE","KEEP"],"description":"What happens to it."}}},"description":"The resources the plan touches."},"estimatedMonthlyCost":{"type":"number","minimum":0,"description":"Estimated monthly cost in USD."}}},"processingTime":{"type":"integer","minimum":0,"description":"Time taken, in milliseconds."}}}}}]};
+const schema20 = {"$id":"evc:/events/PlanCompletedV1","allOf":[{"$ref":"evc:/schemas/EventEnvelope"},{"type":"object","required":["data"],"properties":{"type":{"const":"plan.completed"},"version":{"const":1},"aggregateType":{"const":"plan-job"},"data":{"type":"object","description":"The plan a planning job produced.","required":["jobId","plan","processingTime"],"additionalProperties":false,"properties":{"jobId":{"type":"string","minLength":1,"description":"The job."},"plan":{"type":"object","title":"InfrastructurePlan","description":"The result of planning.","required":["summary","resources"],"additionalProperties":false,"properties":{"summary":{"type":"string","description":"What the plan does, in a sentence."},"resources":{"type":"array","items":{"type":"object","title":"PlannedResource","description":"One resource of the plan.","required":["kind","name","action"],"additionalProperties":false,"properties":{"kind":{"type":"string","description":"Kubernetes kind or cloud resource type."},"name":{"type":"string","description":"Resource name."},"action":{"type":"string","enum":["CREATE","UPDATE","DELETE","KEEP"],"description":"What happens to it."}}},"description":"The resources the plan touches."},"estimatedMonthlyCost":{"type":"number","minimum":0,"description":"Estimated monthly cost in USD."}}},"processingTime":{"type":"number","minimum":0,"description":"Time taken, in milliseconds (fractions allowed, as a timer measures them; seed 000 says number)."}}}}}]};
 
 function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15421,8 +15421,9 @@ errors++;
 }
 if(data3.processingTime !== undefined && func0.call(data3, "processingTime")){
 let data13 = data3.processingTime;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-const err27 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data13 == "number"){
+if(data13 < 0 || isNaN(data13)){
+const err27 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -15431,9 +15432,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(typeof data13 == "number"){
-if(data13 < 0 || isNaN(data13)){
-const err28 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err28 = {instancePath:instancePath+"/data/processingTime",schemaPath:"#/allOf/1/properties/data/properties/processingTime/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -15441,7 +15442,6 @@ else {
 vErrors.push(err28);
 }
 errors++;
-}
 }
 }
 }

@@ -67,7 +67,11 @@ export const CodegenCompletedV1Contract: $evc.EventContract<CodegenCompletedV1> 
                 "description": "The generated Kubernetes manifests.",
               },
               "graphId": { "type": "string", "minLength": 1, "description": "ID of the source graph." },
-              "processingTime": { "type": "integer", "minimum": 0, "description": "Time taken, in milliseconds." },
+              "processingTime": {
+                "type": "number",
+                "minimum": 0,
+                "description": "Time taken, in milliseconds (fractions allowed, as a timer measures them; seed 000 says number).",
+              },
             },
           },
         },
@@ -143,7 +147,7 @@ export interface CodegenCompletedV1Data {
   readonly manifests: KubernetesManifest[];
   /** ID of the source graph. */
   readonly graphId: string;
-  /** Time taken, in milliseconds. */
+  /** Time taken, in milliseconds (fractions allowed, as a timer measures them; seed 000 says number). */
   readonly processingTime: number;
 }
 

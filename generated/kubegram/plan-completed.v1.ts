@@ -65,7 +65,11 @@ export const PlanCompletedV1Contract: $evc.EventContract<PlanCompletedV1> = $evc
                   "estimatedMonthlyCost": { "type": "number", "minimum": 0, "description": "Estimated monthly cost in USD." },
                 },
               },
-              "processingTime": { "type": "integer", "minimum": 0, "description": "Time taken, in milliseconds." },
+              "processingTime": {
+                "type": "number",
+                "minimum": 0,
+                "description": "Time taken, in milliseconds (fractions allowed, as a timer measures them; seed 000 says number).",
+              },
             },
           },
         },
@@ -149,7 +153,7 @@ export interface PlanCompletedV1Data {
   readonly jobId: string;
   /** The result of planning. */
   readonly plan: InfrastructurePlan;
-  /** Time taken, in milliseconds. */
+  /** Time taken, in milliseconds (fractions allowed, as a timer measures them; seed 000 says number). */
   readonly processingTime: number;
 }
 
