@@ -87,6 +87,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
   }
 
   deliver(delivery: Delivery, consumer: MemoryConsumer): Promise<void> {
+    this.#host.telemetry.backlog(this.options.durable, delivery.message.stream, consumer.queue.length);
     this.#running++;
     const task = this.#handle(delivery, consumer).finally(() => {
       this.#running--;

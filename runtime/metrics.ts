@@ -1,7 +1,7 @@
 /**
  * What the runtime measures (seed 002's event metrics): what was published and how long the ack
  * took, what each subscription did with what it received and how long its handler ran, handlers in
- * flight, and circuit breaker state. An interface, so that the runtime needs no metrics library.
+ * flight, circuit breaker state, and each subscription's backlog. An interface, so that the runtime needs no metrics library.
  */
 
 /** How a publish ended. */
@@ -20,4 +20,10 @@ export interface RuntimeMetrics {
   inFlight(subscription: string, delta: 1 | -1): void;
   /** Set whether a subscription's circuit is open. */
   circuitOpen(subscription: string, open: boolean): void;
+  /**
+   * Set how many messages of a stream a subscription's consumer has not been delivered yet (its
+   * backlog: seed 002's queue depth), as the last delivery said. Optional, for metrics written
+   * before it.
+   */
+  backlog?(subscription: string, stream: string, pending: number): void;
 }

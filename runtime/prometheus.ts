@@ -33,12 +33,19 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Prometheus
   const handlerSeconds = new Histogram({ name: `${prefix}handler_duration_seconds`, help: "Time handlers took, failures included.", labelNames: ["type", "subscription"], buckets: latencyBuckets, registers });
   const inFlight = new Gauge({ name: `${prefix}handlers_in_flight`, help: "Handlers running now.", labelNames: ["subscription"], registers });
   const circuit = new Gauge({ name: `${prefix}circuit_open`, help: "1 while a subscription's circuit breaker is open.", labelNames: ["subscription"], registers });
+  const backlog = new Gauge({
+    name: `${prefix}consumer_pending_messages`,
+    help: "Messages of a stream a subscription's consumer has not been delivered yet (its backlog), as of the last delivery.",
+    labelNames: ["subscription", "stream"],
+    registers,
+  });
 
   const publishedChildren = cache((type: string, version: string, outcome: string) => published.labels(type, version, outcome));
   const publishSecondsChildren = cache((type: string) => publishSeconds.labels(type));
   const consumedChildren = cache((type: string, subscription: string, outcome: string) => consumed.labels(type, subscription, outcome));
   const handlerSecondsChildren = cache((type: string, subscription: string) => handlerSeconds.labels(type, subscription));
   const inFlightChildren = cache((subscription: string) => inFlight.labels(subscription));
+  const backlogChildren = cache((subscription: string, stream: string) => backlog.labels(subscription, stream));
 
   return {
     registry,
@@ -55,6 +62,9 @@ export function createMetrics(options: Partial<MetricsOptions> = {}): Prometheus
     },
     circuitOpen(subscription, open) {
       circuit.set({ subscription }, open ? 1 : 0);
+    },
+    backlog(subscription, stream, pending) {
+      backlogChildren(subscription, stream).set(pending);
     },
   };
 }

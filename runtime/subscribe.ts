@@ -163,6 +163,7 @@ export class Subscription {
       // A waiting message is taken without a promise; only an empty queue waits.
       const taken = feed.poll() ?? (await feed.take());
       if (taken === undefined) return;
+      this.#host.telemetry.backlog(this.options.durable, taken.info.stream, taken.info.pending);
       if (this.#lanes !== undefined) {
         this.#queueInLane(this.#lanes, spec, feed, taken, subjectOf(taken));
         continue;

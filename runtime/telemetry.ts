@@ -110,6 +110,11 @@ export class Telemetry {
   consumed(type: string, subscription: string, outcome: ConsumeOutcome, seconds: number | undefined): void {
     this.metrics?.consumed(type, subscription, outcome, seconds);
   }
+
+  /** Record a subscription's backlog on a stream, as a delivery just said. */
+  backlog(subscription: string, stream: string, pending: number): void {
+    this.metrics?.backlog?.(subscription, stream, pending);
+  }
 }
 
 /** How a handler run went: its duration in seconds (undefined when nothing records it), and the error it threw, if any. */

@@ -3,6 +3,8 @@ import { context, createTraceState, propagation, SpanKind, SpanStatusCode, trace
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { type Subscription, type SubscriptionNotification } from "@evc/runtime";
+import { createMemoryBus } from "@evc/runtime/memory";
+import { createMetrics } from "@evc/runtime/metrics";
 import { useBus } from "../helpers/bus.js";
 import { AsyncContextManager, traceAndBaggagePropagator } from "../helpers/otel-context.js";
 import { RecordingTracerProvider } from "../helpers/recording-tracer.js";
@@ -93,6 +95,32 @@ describe("runtime - metrics and tracing", () => {
     const text = await fixture.metrics.registry.metrics();
     expect(text).toMatch(/evc_handler_duration_seconds_count\{type="connection-established",subscription="counted"\} 3/);
     expect(text).toMatch(/evc_publish_duration_seconds_count\{type="connection-established"\} \d+/);
+  });
+
+  test("a subscription's backlog on a stream is a gauge, as each delivery says, down to 0 once it caught up; the in-memory bus keeps it too", async () => {
+    const events = Array.from({ length: 6 }, () => connectionEstablished());
+    for (const event of events) await fixture.bus.publish(event);
+    const stream = fixture.bus.registry.stream(fixture.bus.registry.get("connection-established", 1)?.stream ?? "")?.name ?? "";
+    const backlog = () => metric("evc_consumer_pending_messages", { subscription: "backlogged", stream });
+    const seen: number[] = [];
+    const subscription = await fixture.bus.subscribe("connection-established", async () => void seen.push(await backlog()), { durable: "backlogged", prefetch: 1, concurrency: 1 });
+    while (seen.length < events.length) await new Promise((resolve) => setTimeout(resolve, 20));
+    await fixture.bus.unsubscribe(subscription);
+    expect(seen[0]).toBeGreaterThanOrEqual(events.length - 2);
+    expect(seen.at(-1)).toBe(0);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+
+    const metrics = createMetrics();
+    const memory = createMemoryBus({ registry: sdk.registry, service: "memory", metrics });
+    for (const event of events) await memory.publish(event);
+    const inMemory: number[] = [];
+    await memory.subscribe("connection-established", async () => {
+      const values = (await metrics.registry.getSingleMetric("evc_consumer_pending_messages")?.get())?.values ?? [];
+      inMemory.push(values.find((value) => value.labels["stream"] === stream)?.value ?? -1);
+    });
+    await memory.settled();
+    await memory.close();
+    expect(inMemory).toEqual([5, 4, 3, 2, 1, 0]);
   });
 
   test("a consumer span continues the producer span's trace across the wire, both named and attributed after the messaging conventions, and a failure is recorded on it", async () => {
