@@ -268,7 +268,7 @@ export const topology: $evc.JetStreamTopology = {
       "maxMsgs": -1,
       "maxBytes": -1,
       "duplicateWindowMs": 120000,
-      "eventSourced": [],
+      "eventSourced": ["user_settings"],
       "deadLetter": {
         "stream": "INTEGR8SCODE_DLQ",
         "subjectPrefix": "dlq.integr8scode",

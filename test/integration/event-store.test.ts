@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../../demo/context-aggregate.js";
-import { ArgumentError, connect, encodeEvent, type EventBus, ValidationError } from "@evc/runtime";
+import { ArgumentError, connect, encodeEvent, EventSourcedPublishError, type EventBus, ValidationError } from "@evc/runtime";
 import { AggregateHistoryError, ConcurrencyError, createEventStore, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
 import { until } from "../helpers/until.js";
@@ -32,6 +32,23 @@ async function subjectMessages(subject: string): Promise<number> {
   const info = await fixture.bus.manager.streams.info("DEVOPS_MCP", { subjects_filter: subject });
   return info.state.subjects?.[subject] ?? 0;
 }
+
+describe("event store - Integr8sCode's user settings, event-sourced (seed 004)", () => {
+  const settingsChanged = (userId: string, changes: Record<string, unknown>) =>
+    new sdk.UserSettingsUpdatedV1({ id: randomUUID(), aggregateId: userId, timestamp: new Date().toISOString(), metadata: { userId }, data: { user_id: userId, changed_fields: Object.keys(changes), reason: null, ...changes } });
+
+  test("settings are appended to the store and rebuilt by merging each change; a plain publish of them is refused", async () => {
+    const userId = `user-${randomUUID().slice(0, 8)}`;
+    const ref = { aggregateType: "user_settings", aggregateId: userId };
+    await store.append(ref, [settingsChanged(userId, { theme: "dark", language: "en" })], { expectedVersion: 0 });
+    await store.append(ref, [settingsChanged(userId, { language: "fr" })], { expectedVersion: 1 });
+    const loaded = await store.load<sdk.UserSettingsUpdatedV1>(ref);
+    const { user_id: _user, changed_fields: _changed, reason: _reason, ...settings } = loaded.events.reduce<Record<string, unknown>>((state, recorded) => ({ ...state, ...recorded.event.data }), {});
+    expect({ version: loaded.version, settings }).toEqual({ version: 2, settings: { theme: "dark", language: "fr" } });
+    await expect(fixture.bus.publish(settingsChanged(userId, { theme: "light" }))).rejects.toThrowError(EventSourcedPublishError);
+    expect(await store.version(ref)).toBe(2);
+  });
+});
 
 describe("event store - append", () => {
   test("appends with the expected version; a writer with a stale version gets a ConcurrencyError and writes nothing", async () => {
