@@ -5,7 +5,8 @@
  */
 export { connect, ConnectError, defaultConnectOptions, EventBus } from "./bus.js";
 export type { ConnectOptions, CreateOptions } from "./bus.js";
-export type { EventBusApi, EventSubscription } from "./typed-bus.js";
+export type { EventBusApi, EventSubscription, SubscribeBatchOptions } from "./typed-bus.js";
+export type { BatchHandler, BatchOptions } from "./batch-handler.js";
 export type { CreateInit, DynamicInit, EventOf, EventsOf, EventSource, EventTypeHandle, KnownPattern, MatchingEvents } from "./event-types.js";
 export { maskUrl } from "./credentials.js";
 export type { Credentials } from "./credentials.js";

@@ -25,6 +25,10 @@ import {
   type MatchingEvents,
 } from "./event-types.js";
 import { defaultSubscribeOptions, deliverPolicies, subscriptionOrderings, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
+import { batchingHandler, defaultBatchOptions, type BatchHandler, type BatchOptions } from "./batch-handler.js";
+
+/** The options of `subscribeBatch`: a subscription's, and how its events are gathered into batches. */
+export type SubscribeBatchOptions = SubscribeOptions & BatchOptions;
 
 /** Options of `create`. */
 export interface CreateOptions {
@@ -177,6 +181,25 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
     return subscription;
   }
 
+  /**
+   * Subscribe a handler of batches: the targets and options of `subscribe`, but the handler gets up
+   * to `maxBatch` events at once (those that came within `maxWaitMs` of the first), with their
+   * contexts. A batch that succeeds acknowledges all of its events; one that throws fails each of
+   * them with that error, retried, dead-lettered or discarded one by one (`batch-handler.ts`), so a
+   * batch handler must be idempotent. Each event waits for its batch in a handler slot:
+   * `concurrency` defaults to `maxBatch` and may not be below it.
+   */
+  subscribeBatch<S extends EventSource>(source: S, handler: BatchHandler<EventOf<S>>, options?: Partial<SubscribeBatchOptions>): Promise<Sub>;
+  subscribeBatch<const S extends readonly EventSource[]>(sources: S, handler: BatchHandler<EventsOf<S>>, options?: Partial<SubscribeBatchOptions>): Promise<Sub>;
+  subscribeBatch<P extends string>(pattern: P & KnownPattern<Events, P>, handler: BatchHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeBatchOptions>): Promise<Sub>;
+  async subscribeBatch(target: string | EventSource | readonly EventSource[], handler: BatchHandler<never>, options: Partial<SubscribeBatchOptions> = {}): Promise<Sub> {
+    const { maxBatch = defaultBatchOptions.maxBatch, maxWaitMs = defaultBatchOptions.maxWaitMs, ...subscribeOptions } = options;
+    requireNumberOptions({ maxBatch, maxWaitMs }, { maxBatch: "count", maxWaitMs: "milliseconds" }, "for a batch subscription");
+    const concurrency = subscribeOptions.concurrency ?? maxBatch;
+    if (concurrency < maxBatch) throw new ArgumentError("concurrency", `at least maxBatch (${maxBatch}) for a batch subscription, whose events each wait for their batch in a handler slot, not ${concurrency}`);
+    return this.subscribe(target as never, batchingHandler(handler as BatchHandler<unknown>, { maxBatch, maxWaitMs }) as never, { ...subscribeOptions, concurrency });
+  }
+
   #subscribeOptions(pattern: string, options: Partial<SubscribeOptions>): SubscribeOptions {
     const settings = { ...defaultSubscribeOptions(pattern, this.#identity.service), ...options };
     if (settings.durable === undefined) {
@@ -206,7 +229,7 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
 export interface EventBusApi<Events = unknown>
   extends Pick<
     TypedBus<Events, EventSubscription>,
-    "registry" | "publish" | "publishJson" | "publishBatch" | "create" | "subscribe" | "unsubscribe" | "start" | "stop" | "close"
+    "registry" | "publish" | "publishJson" | "publishBatch" | "create" | "subscribe" | "subscribeBatch" | "unsubscribe" | "start" | "stop" | "close"
   > {}
 
 /** The metadata an event caused by `cause` starts with: its correlation id (or its id), and its id as causation. */

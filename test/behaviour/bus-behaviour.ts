@@ -248,6 +248,34 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       }
     });
 
+    test("a batch handler gets up to maxBatch events at once, each with its context; a batch that throws fails each of its events, retried one by one", async () => {
+      const table = tableId();
+      const events = Array.from({ length: 7 }, () => recordV2(table));
+      for (const event of events) await bus().publish(event);
+      const batches: { ids: string[]; deliveries: number[] }[] = [];
+      let failedOnce = false;
+      await track(bus().subscribeBatch(sdk.RecordCreated, (batch, contexts) => {
+        const ids = batch.map((event) => event.id).filter((id) => events.some((event) => event.id === id));
+        if (ids.length === 0) return;
+        batches.push({ ids, deliveries: contexts.map((context) => context.deliveryCount) });
+        if (!failedOnce) {
+          failedOnce = true;
+          throw new Error("the bulk insert failed");
+        }
+      }, { durable: durable("batches"), maxBatch: 3, maxWaitMs: 100, backoffMs: [50] }));
+      const handled = () => batches.slice(1).flatMap((batch) => batch.ids);
+      await harness.eventually(() => handled().length === events.length, "every event handled in a batch after the failed one");
+      expect(batches.every((batch) => batch.ids.length <= 3)).toBe(true);
+      expect(batches[0]?.ids).toEqual(events.slice(0, 3).map((event) => event.id));
+      expect(batches[0]?.deliveries).toEqual([1, 1, 1]);
+      expect([...handled()].sort()).toEqual(events.map((event) => event.id).sort());
+      const retried = batches.slice(1).flatMap((batch) => batch.ids.map((id, index) => [id, batch.deliveries[index]] as const));
+      expect(retried.filter(([, deliveries]) => deliveries === 2).map(([id]) => id).sort()).toEqual(events.slice(0, 3).map((event) => event.id).sort());
+      await expect(bus().subscribeBatch(sdk.RecordCreated, () => undefined, { durable: durable("narrow"), maxBatch: 10, concurrency: 2 })).rejects.toThrow(
+        'invalid argument "concurrency": at least maxBatch (10) for a batch subscription, whose events each wait for their batch in a handler slot, not 2',
+      );
+    });
+
     test("a replayed dead letter is delivered again to the consumer that dead-lettered it only, and leaves the dead-letter stream", async () => {
       const attempts: number[] = [];
       const healthyConsumer: string[] = [];

@@ -73,6 +73,17 @@ describe("subscribe", () => {
     void bus.subscribe(CodegenProgress, (event) => expectTypeOf(event).toEqualTypeOf<CodegenProgressV2>());
   });
 
+  test("a batch handler receives arrays of the same types, with their contexts", () => {
+    void bus.subscribeBatch(RecordCreated, (events, contexts) => {
+      expectTypeOf(events).toEqualTypeOf<RecordCreatedV2[]>();
+      expectTypeOf(contexts).toEqualTypeOf<HandlerContext[]>();
+    });
+    void bus.subscribeBatch([TaskCreated, TaskFailed], (events) => expectTypeOf(events).toEqualTypeOf<(TaskCreatedV1 | TaskFailedV1)[]>());
+    void bus.subscribeBatch("task.*", (events) => expectTypeOf(events).toEqualTypeOf<(TaskCancelledV1 | TaskCompletedV1 | TaskCreatedV1 | TaskFailedV1)[]>(), { maxBatch: 50, maxWaitMs: 20 });
+    // @ts-expect-error -- no event type is called billing.invoice-paid
+    void bus.subscribeBatch("billing.invoice-paid", () => undefined);
+  });
+
   test("several handles give the union of their latest versions", () => {
     void bus.subscribe([TaskCreated, TaskFailed], (event) => expectTypeOf(event).toEqualTypeOf<TaskCreatedV1 | TaskFailedV1>());
   });
