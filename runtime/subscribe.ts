@@ -195,7 +195,10 @@ export class Subscription {
   /**
    * Handle a lane's messages one at a time, in stream order, each retried in place until it is
    * settled. Once the subscription drains, the rest of the lane is handed back in order, after the
-   * pause its head still had to wait, so that the server delivers them after it.
+   * pause its head still had to wait, so that the server delivers them after it. (Not immediately:
+   * the server could deliver them into the pulls this subscription just stopped.) Events of the
+   * aggregate it never pulled may come before them: JetStream delivers new messages beside ones
+   * waiting to be delivered again.
    */
   async #driveLane(lane: AggregateLane<JsMsg>, spec: StreamSpec, feed: PullFeed, subject: string): Promise<void> {
     let handBackMs = 0;
@@ -209,7 +212,11 @@ export class Subscription {
     }
   }
 
-  /** Handle a message, waiting out each retry in place, until it is settled (0) or the subscription drains during a pause: it is then handed back, to come after the pause left, which is returned. */
+  /**
+   * Handle a message, waiting out each retry in place, until it is settled (0), or handed back
+   * because the subscription drains (before or during its pause): it then comes again after the
+   * pause it had left, which is returned.
+   */
   async #handleInPlace(spec: StreamSpec, message: JsMsg, subject: string): Promise<number> {
     for (let redeliveries = 0; ; redeliveries++) {
       const slot = this.#slot();
@@ -225,7 +232,8 @@ export class Subscription {
         this.#release();
       }
       if (pauseMs === undefined) return 0;
-      const leftMs = await this.#pauses.wait(pauseMs);
+      // A drain that began while the handler ran hands the message back at once, as one that ends the pause does.
+      const leftMs = this.#draining ? pauseMs : await this.#pauses.wait(pauseMs);
       if (leftMs > 0) {
         message.nak(leftMs);
         return leftMs;

@@ -19,10 +19,10 @@ async function busWith(ackWaitMs: number, backoffMs: number): Promise<EventBus<L
   return openBus(limitedRegistry(consumer), "evc-ordered");
 }
 
-/** Three events of one table, published in order; `name` tells them apart as a1, a2, a3. */
-async function publishThree(bus: EventBus<LatestEvents>): Promise<(id: string) => string> {
+/** `count` events of one table, published in order; `name` tells them apart as a1, a2, a3, ... */
+async function publishThree(bus: EventBus<LatestEvents>, count = 3): Promise<(id: string) => string> {
   const table = `tbl-${randomUUID().slice(0, 8)}`;
-  const events = Array.from({ length: 3 }, (_, index) => bus.create(RecordCreated, { aggregateId: table, data: { tableId: table, recordId: `r-${index}`, fields: {}, createdBy: "ada" } }));
+  const events = Array.from({ length: count }, (_, index) => bus.create(RecordCreated, { aggregateId: table, data: { tableId: table, recordId: `r-${index}`, fields: {}, createdBy: "ada" } }));
   for (const event of events) await bus.publish(event);
   return (id) => `a${events.findIndex((event) => event.id === id) + 1}`;
 }
@@ -57,5 +57,29 @@ describe("subscriptions in aggregate order on JetStream", () => {
     await until(() => second.length === 3, "the three events again", 10_000);
     expect(first).toEqual(["a1"]);
     expect(second).toEqual(["a1#2", "a2#2", "a3#2"]);
+  }, 20_000);
+
+  test("a handler that fails while its subscription stops does not hold the stop for its minute of backoff; events never pulled may come before those handed back", async () => {
+    const bus = await busWith(30_000, 60_000);
+    const name = await publishThree(bus, 4);
+    let fail: () => void = () => undefined;
+    const failing = new Promise<void>((resolve) => (fail = resolve));
+    const first: string[] = [];
+    const stopping = await bus.subscribe(RecordCreated, async (event) => {
+      first.push(name(event.id));
+      await failing;
+      throw new Error("down");
+    }, { ordering: "aggregate", durable: "stopping", prefetch: 1, concurrency: 1 });
+    await until(() => first.length === 1, "the first try");
+    const stopped = bus.unsubscribe(stopping);
+    fail();
+    // Were the retry's minute waited out, this would pass the test's time limit.
+    await stopped;
+    const second: string[] = [];
+    await bus.subscribe(RecordCreated, (event, context) => void second.push(`${name(event.id)}#${context.deliveryCount}`), { ordering: "aggregate", durable: "stopping" });
+    await until(() => second.length === 2, "the events never pulled", 10_000);
+    expect(first).toEqual(["a1"]);
+    // a1 and a2 come again once the minute is over; JetStream does not hold a3 and a4 behind them.
+    expect(second).toEqual(["a3#1", "a4#1"]);
   }, 20_000);
 });
