@@ -53,10 +53,11 @@ export function readYaml(text: string): YamlRead {
  * key of the document's root, or, with other lines around it, a run of errors at later lines.
  */
 function tabIndentation(text: string, root: YAMLNode | undefined): number | undefined {
-  const scalars = [...nodesOf(root)].filter((node) => node.kind === Kind.SCALAR);
+  // Inside a scalar a tab is text; inside a flow collection (`[...]`, `{...}`, so all of JSON) it separates, as a space does.
+  const exempt = [...nodesOf(root)].filter((node) => node.kind === Kind.SCALAR || ((node.kind === Kind.MAP || node.kind === Kind.SEQ) && "[{".includes(text[node.startPosition] ?? "")));
   for (const line of text.matchAll(/^ *(\t)[ \t]*[^\s#]/gm)) {
     const tab = line.index + line[0].indexOf("\t");
-    if (!scalars.some((scalar) => scalar.startPosition < tab && tab < scalar.endPosition)) return tab;
+    if (!exempt.some((node) => node.startPosition < tab && tab < node.endPosition)) return tab;
   }
   return undefined;
 }

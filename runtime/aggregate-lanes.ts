@@ -1,12 +1,12 @@
 /**
  * The lanes of a subscription in aggregate order: the messages it holds, queued by aggregate (by
- * stream and subject, one subject per aggregate), each lane in stream order. Whoever queues a
+ * subject, one subject per aggregate, whether live or replayed), each lane in stream order. Whoever queues a
  * message in an idle lane is handed the lane, and drives it from its head until it is empty.
  */
 
-/** What a lane orders its messages by. */
+/** What a lane orders its messages by: their sequence in their stream. */
 interface Sequenced {
-  readonly info: { readonly streamSequence: number };
+  readonly info: { readonly stream: string; readonly streamSequence: number };
 }
 
 /** The messages of one aggregate, in stream order, handled from the head. */
@@ -32,11 +32,15 @@ export class AggregateLane<M extends Sequenced> {
     return next;
   }
 
-  /** Queue a message behind those of lower sequence (a message delivered again may come after later ones). */
+  /**
+   * Queue a message behind those of its stream with a lower sequence (a message delivered again may
+   * come after later ones); messages of another stream (the replay stream) keep the order they came in.
+   */
   insert(message: M): void {
+    const { stream, streamSequence } = message.info;
     let index = this.#messages.length;
     // The head is being handled: nothing goes before it.
-    while (index > 1 && (this.#messages[index - 1] as M).info.streamSequence > message.info.streamSequence) index--;
+    for (let before = this.#messages[index - 1]; index > 1 && before !== undefined && before.info.stream === stream && before.info.streamSequence > streamSequence; before = this.#messages[index - 1]) index--;
     this.#messages.splice(index, 0, message);
   }
 }

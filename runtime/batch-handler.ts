@@ -40,6 +40,7 @@ export function batchingHandler<T>(handler: BatchHandler<T>, options: BatchOptio
     timer = undefined;
     const batch = waiting;
     waiting = [];
+    if (batch.length === 0) return;
     const settleAll = (outcome: Parameters<Waiting<T>["settle"]>[0]) => {
       for (const entry of batch) entry.settle(outcome);
     };
@@ -50,7 +51,10 @@ export function batchingHandler<T>(handler: BatchHandler<T>, options: BatchOptio
   };
   return (event, context) =>
     new Promise<void>((resolve, reject) => {
-      waiting.push({ event, context, settle: (outcome) => (outcome.failed ? reject(outcome.error) : resolve()) });
+      const entry: Waiting<T> = { event, context, settle: (outcome) => (outcome.failed ? reject(outcome.error) : resolve()) };
+      waiting.push(entry);
+      // A delivery past its deadline has failed (and comes again): it leaves the batch it waits for, which must not handle it too.
+      context.signal.addEventListener("abort", () => (waiting = waiting.filter((other) => other !== entry)), { once: true });
       if (waiting.length >= options.maxBatch) flush();
       else timer ??= setTimeout(flush, options.maxWaitMs);
     });

@@ -118,6 +118,8 @@ export async function connect<Events = unknown>(options: Partial<ConnectOptions<
  * (a login) ends the tries.
  */
 async function connectToFirstLive(servers: readonly string[], options: NodeConnectionOptions): Promise<NatsConnection> {
+  // Servers given in the NATS.js options are the caller's own choice, taken as they are.
+  if (options.servers !== undefined) return natsConnect(options);
   const start = options.noRandomize === true ? 0 : randomInt(servers.length);
   let failure: unknown;
   for (let tried = 0; tried < servers.length; tried++) {

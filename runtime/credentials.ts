@@ -29,7 +29,7 @@ export interface Credentials {
  * be read, shown masked.
  */
 export function serverList(servers: string | readonly string[]): string[] {
-  const list = (typeof servers === "string" ? [servers] : [...servers]).flatMap((entry) => String(entry).split(",")).map((entry) => entry.trim()).filter((entry) => entry !== "");
+  const list = (typeof servers === "string" ? [servers] : [...servers]).flatMap((entry) => splitAtCommas(String(entry))).filter((entry) => entry !== "");
   if (list.length === 0) throw new ArgumentError("servers", "at least one NATS server URL (nats://host:port), not none");
   for (const server of list) {
     if (parseUrl(server) === undefined) throw new ArgumentError("servers", `NATS server URLs (nats://host:port), but "${maskUrl(server)}" is not one`);
@@ -87,13 +87,29 @@ export function credentialOptions(credentials: Credentials): Partial<NodeConnect
  * hold a secret all the same.
  */
 export function maskUrl(server: string): string {
-  if (server.includes(",")) return server.split(",").map(maskUrl).join(",");
+  const servers = splitAtCommas(server);
+  if (servers.length > 1) return servers.map(maskUrl).join(",");
   const url = parseUrl(server);
   if (url === undefined) return server.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?.*@/s, "$1***@");
   if (url.username === "" && url.password === "") return server;
   if (url.password === "") url.username = "***";
   else url.password = "***";
   return url.toString().replace(/\/$/, "");
+}
+
+/**
+ * URLs separated by commas, each trimmed. A comma may also stand in a password or a token: a piece
+ * that holds an `@` but no scheme, after a piece with a scheme and no `@` yet, belongs to that one
+ * (`nats://alice:pa,ss@host` is one URL).
+ */
+function splitAtCommas(text: string): string[] {
+  const pieces: string[] = [];
+  for (const piece of text.split(",")) {
+    const last = pieces.at(-1);
+    if (last !== undefined && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^@/]*$/.test(last) && piece.includes("@") && !piece.includes("://")) pieces[pieces.length - 1] = `${last},${piece}`;
+    else pieces.push(piece.trim());
+  }
+  return pieces.map((piece) => piece.trim());
 }
 
 function parseUrl(server: string): URL | undefined {

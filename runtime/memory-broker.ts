@@ -331,9 +331,9 @@ function filtersOverlap(a: readonly string[], b: readonly string[]): boolean {
   return a.length === 0 || b.length === 0 || a.some((left) => b.some((right) => patternsOverlap(left, right)));
 }
 
-/** The aggregate a delivery belongs to: its stream and subject (one subject per aggregate). */
+/** The aggregate a delivery belongs to: its subject (one subject per aggregate; a replayed dead letter keeps its original subject). */
 function aggregateKey(delivery: Delivery): string {
-  return `${delivery.message.stream}\u0000${delivery.message.subject}`;
+  return delivery.message.subject;
 }
 
 /** The key of a durable consumer on a stream. */

@@ -188,7 +188,8 @@ export class Subscription {
 
   /** Queue a message behind the earlier ones of its aggregate (`ordering: "aggregate"`), and start on its lane when it was idle. */
   #queueInLane(lanes: AggregateLanes<JsMsg>, spec: StreamSpec, feed: PullFeed, message: JsMsg, subject: string): void {
-    const lane = lanes.queue(`${message.info.stream}\u0000${subject}`, message);
+    // By subject alone: a replayed dead letter (from the replay stream) waits its turn with the live events of its aggregate.
+    const lane = lanes.queue(subject, message);
     if (lane !== undefined) this.#track(this.#driveLane(lane, spec, feed, subject));
   }
 

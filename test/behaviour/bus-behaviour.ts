@@ -276,6 +276,27 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       );
     });
 
+    test("an event whose deadline passes while it waits for its batch leaves the batch: it fails (and comes again), and the batch never handles it", async () => {
+      const event = recordV2(tableId());
+      const batches: string[][] = [];
+      const subscription = await track(bus().subscribeBatch(sdk.RecordCreated, (batch) => void batches.push(batch.map((each) => each.id)), {
+        durable: durable("late"),
+        maxBatch: 10,
+        maxWaitMs: 300,
+        handlerTimeoutMs: 50,
+        maxDeliver: 2,
+        backoffMs: [10],
+      }));
+      const notifications = collect(subscription.status());
+      await bus().publish(event);
+      await harness.eventually(() => notifications.some((note) => note.type === "dead_lettered"), "the dead letter");
+      // Past the batch's maxWaitMs, when a batch still holding the event would be handled.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(notifications.filter((note) => note.type === "handler_failed")).toHaveLength(1);
+      expect(batches.filter((ids) => ids.includes(event.id))).toEqual([]);
+      expect((await harness.deadLetters("LATECHFORCE_DLQ")).at(-1)).toMatchObject({ error: "HandlerTimeoutError", eventId: event.id });
+    });
+
     test("a replayed dead letter is delivered again to the consumer that dead-lettered it only, and leaves the dead-letter stream", async () => {
       const attempts: number[] = [];
       const healthyConsumer: string[] = [];

@@ -91,6 +91,9 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(problemsOf("asyncapi: 3.0.0\ninfo:\n\ttitle: Orders\n  version: 1.0.0\n")).toEqual(tab(3, 1));
     expect(problemsOf("list:\n  - a\n  \t- b\n")).toEqual(tab(3, 3));
     expect(valueOf(readYaml("text: |\n  one\n  \ttwo\nquoted: \"a\n\tb\"\n\t# a comment\n \t\nlast: 1\n"))).toEqual({ text: "one\n\ttwo\n", quoted: "a b", last: 1 });
+    // In flow collections, and so in JSON indented with tabs, a tab separates as a space does.
+    expect(valueOf(readYaml('{\n\t"asyncapi": "3.0.0",\n\t"info": {\n\t\t"title": "T"\n\t}\n}\n'))).toEqual({ asyncapi: "3.0.0", info: { title: "T" } });
+    expect(valueOf(readYaml("tags: [\n \ta,\n \tb\n]\n"))).toEqual({ tags: ["a", "b"] });
   });
 
   test("a key written twice in one mapping is a problem at the second, also where the parser would merge (`<<` may repeat)", () => {

@@ -85,6 +85,11 @@ describe("credentials - connect() and every evc command log in as the nats CLI d
     expect(different).toMatchObject({ code: 2, stderr: 'evc: invalid argument "servers": URLs that log in the same way, or credentials given apart from them, but the URLs hold different credentials\n' });
     for (const output of [unreadable, bothDead, different]) for (const secret of ["SuperSecret", "OtherSecret"]) expect(output.stderr).not.toContain(secret);
     expect(maskUrl("nats://ada:SuperSecret@[::1:1")).toBe("nats://***@[::1:1");
+    // A comma in a password or a token is part of it, not a second server.
+    expect(maskUrl("nats://alice:Super,Secret@127.0.0.1:1")).toBe("nats://alice:***@127.0.0.1:1");
+    expect(maskUrl("nats://Tok,enSecret@127.0.0.1:1")).toBe("nats://***@127.0.0.1:1");
+    const comma = await connect({ registry, servers: "nats://alice:Super,Secret@127.0.0.1:1", provision: false, connection: { maxReconnectAttempts: 0 } }).catch((error: unknown) => error);
+    expect(String((comma as Error).message)).toMatch(/^cannot connect to nats:\/\/alice:\*\*\*@127\.0\.0\.1:1: /);
     expect(maskUrl(`${live},nats://bob:OtherSecret@127.0.0.1:1`)).toBe(`nats://ada:***@127.0.0.1:${server.port},nats://bob:***@127.0.0.1:1`);
   });
 
