@@ -14,6 +14,7 @@ import type { HeardMessage, RawMessage } from "./stream-reader.js";
 import { matchesPattern, patternsOverlap, subjectCovers } from "./subject.js";
 import { WorkQueueConsumerError } from "./retention.js";
 import { deadLetterLimits, replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
+import type { DeliverPolicy } from "./subscribe-options.js";
 
 /** One delivery of a stored message to a durable consumer; redelivered as the same object. */
 export interface Delivery {
@@ -214,7 +215,7 @@ export class MemoryBroker {
    * message it filters (`all`) or only with new ones (`new`). Later uses keep the consumer's place
    * and take the newest filters, as a JetStream consumer update does.
    */
-  join(stream: StreamSpec, durable: string, filters: readonly string[], deliverPolicy: "all" | "new", target: DeliveryTarget): MemoryConsumer {
+  join(stream: StreamSpec, durable: string, filters: readonly string[], deliverPolicy: DeliverPolicy, target: DeliveryTarget): MemoryConsumer {
     const key = consumerKey(stream, durable);
     let consumer = this.#consumers.get(key);
     if (stream.retention === "workqueue" && [...this.#consumers.values()].some((other) => other !== consumer && other.stream.name === stream.name && filtersOverlap(other.filters, filters))) {

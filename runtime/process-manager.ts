@@ -37,6 +37,7 @@ import { resolveEvent } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
 import { ensureBucket } from "./provision.js";
 import { requireNumberOptions } from "./argument-checks.js";
+import type { DeliverPolicy } from "./subscribe-options.js";
 
 /** What a transition can use besides the state and the event: the time, and a way to build the events it emits. */
 export interface TransitionContext {
@@ -156,7 +157,7 @@ export interface ProcessManagerOptions {
   /** The durable consumer of the events it reacts to, shared by every runner of the manager. */
   readonly durable: string;
   /** Where that consumer starts when it is first created: every stored event, or new ones only. */
-  readonly deliverPolicy: "all" | "new";
+  readonly deliverPolicy: DeliverPolicy;
   /** Events handled at once by this runner. */
   readonly concurrency: number;
   /** How long the server keeps the events a runner holds before it delivers them to another, after the runner died; default: the stream's consumer defaults. */

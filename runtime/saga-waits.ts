@@ -14,6 +14,7 @@ import { parseEvent } from "./event-helpers.js";
 import type { EventOf } from "./event-types.js";
 import { defineProcessManager, startProcessManager, type ProcessManagerDefinition, type ProcessManagerRunner, type ProcessRecord } from "./process-manager.js";
 import type { AnyHandle, EventWait, SagaContext, SagaDefinition, SagaStep } from "./saga-definition.js";
+import type { DeliverPolicy } from "./subscribe-options.js";
 
 /** Thrown into a waiting step whose event did not arrive in time: the step fails and the saga compensates. */
 export class SagaWaitTimeoutError extends ContractError {
@@ -78,7 +79,7 @@ export class SagaWaits {
   }
 
   /** Start the waits process manager of a saga whose steps wait for events; undefined when none does. */
-  static async start(bus: EventBus, saga: SagaDefinition<object, never>, options: { durable: string; deliverPolicy: "all" | "new"; scanIntervalMs: number }): Promise<SagaWaits | undefined> {
+  static async start(bus: EventBus, saga: SagaDefinition<object, never>, options: { durable: string; deliverPolicy: DeliverPolicy; scanIntervalMs: number }): Promise<SagaWaits | undefined> {
     const definition = waitsOf(saga);
     if (definition === undefined) return undefined;
     return new SagaWaits(bus, saga.name, await startProcessManager(bus, definition, options));

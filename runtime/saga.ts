@@ -29,6 +29,7 @@ import type { Subscription } from "./subscribe.js";
 import { SagaWaits, SagaWaitTimeoutError } from "./saga-waits.js";
 import type { EventWait, SagaContext, SagaDefinition, SagaRecord, SagaStatus, SagaStep } from "./saga-definition.js";
 import { requireNumberOptions } from "./argument-checks.js";
+import type { DeliverPolicy } from "./subscribe-options.js";
 
 /** The name of the event type that starts a saga. */
 function startTypeOf(definition: { readonly startOn: string | { readonly type: string } }): string {
@@ -46,7 +47,7 @@ export interface SagaOptions {
   /** The durable consumer of start events, shared by every runner of the saga. */
   readonly durable: string;
   /** Where that consumer starts when it is first created: every stored start event, or new ones only. */
-  readonly deliverPolicy: "all" | "new";
+  readonly deliverPolicy: DeliverPolicy;
   /** Attempts of each compensation before the instance is marked `failed`. */
   readonly compensationAttempts: number;
   /** The pause after the first failed attempt; it doubles each attempt, up to 30 s. */
