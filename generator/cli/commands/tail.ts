@@ -44,13 +44,14 @@ export const tailCommand: CommandRegistration = (command, io, done) => {
       const bus = await connectBus(flags, io, false);
       try {
         const targets = resolveTargets(bus.registry, pattern, undefined);
-        await requireStreams(bus, [...streamsOf(bus.registry, targets).keys()].map((spec) => spec.name));
+        const streams = streamsOf(bus.registry, targets);
+        await requireStreams(bus, [...streams.keys()].map((spec) => spec.name));
         let printed = 0;
         const iterators: { stop(): void }[] = [];
         const enough = () => {
           if (printed >= count) for (const iterator of iterators) iterator.stop();
         };
-        const all = [...streamsOf(bus.registry, targets)].map(async ([spec, contracts]) => {
+        const all = [...streams].map(async ([spec, contracts]) => {
           const consumer = await bus.jetstream.consumers.get(spec.name, { ...start, ...consumerFilter(contracts, bus.server) });
           const messages = await consumer.consume();
           iterators.push(messages);
