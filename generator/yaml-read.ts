@@ -54,8 +54,10 @@ export function readYaml(text: string): YamlRead {
  */
 function tabIndentation(text: string, root: YAMLNode | undefined): number | undefined {
   // Inside a scalar a tab is text; inside a flow collection (`[...]`, `{...}`, so all of JSON) it separates, as a space does.
-  const exempt = [...nodesOf(root)].filter((node) => node.kind === Kind.SCALAR || ((node.kind === Kind.MAP || node.kind === Kind.SEQ) && "[{".includes(text[node.startPosition] ?? "")));
+  // The tree is walked for them only once a line starts with a tab: most files have none.
+  let exempt: YAMLNode[] | undefined;
   for (const line of text.matchAll(/^ *(\t)[ \t]*[^\s#]/gm)) {
+    exempt ??= [...nodesOf(root)].filter((node) => node.kind === Kind.SCALAR || ((node.kind === Kind.MAP || node.kind === Kind.SEQ) && "[{".includes(text[node.startPosition] ?? "")));
     const tab = line.index + line[0].indexOf("\t");
     if (!exempt.some((node) => node.startPosition < tab && tab < node.endPosition)) return tab;
   }
