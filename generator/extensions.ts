@@ -282,10 +282,12 @@ function problems(errors: readonly ErrorObject[] | null | undefined): ExtensionP
   // list of steps with a misspelled one), the value took that branch: its errors say what is wrong.
   // Otherwise one problem that says what was expected is clearer than every branch's.
   const all = errors ?? [];
-  const branches = (anyOf: ErrorObject) => all.filter((error) => error !== anyOf && error.schemaPath.startsWith(`${anyOf.schemaPath}/`));
-  const inside = (anyOf: ErrorObject) => branches(anyOf).filter((error) => error.instancePath.startsWith(`${anyOf.instancePath}/`));
-  const alternatives = all.filter((error) => error.keyword === "anyOf");
-  const hidden = new Set(alternatives.flatMap((anyOf) => (inside(anyOf).length > 0 ? [anyOf, ...branches(anyOf).filter((error) => !inside(anyOf).includes(error))] : branches(anyOf))));
+  const hidden = new Set<ErrorObject>();
+  for (const anyOf of all.filter((error) => error.keyword === "anyOf")) {
+    const branches = all.filter((error) => error !== anyOf && error.schemaPath.startsWith(`${anyOf.schemaPath}/`));
+    const inside = new Set(branches.filter((error) => error.instancePath.startsWith(`${anyOf.instancePath}/`)));
+    for (const error of inside.size > 0 ? [anyOf, ...branches.filter((branch) => !inside.has(branch))] : branches) hidden.add(error);
+  }
   return all
     .filter((error) => !hidden.has(error))
     .map((error) => ({
