@@ -138,10 +138,11 @@ export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, subj
   return { subject: `${spec.deadLetter.subjectPrefix}.${subject}`, headers, data: fits ? message.data : new Uint8Array(0), msgID: `dlq:${info.stream}:${info.streamSequence}` };
 }
 
-/** Copy a message to the dead-letter stream of its stream (`deadLetterCopy`); idempotent per stream sequence. */
-export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, subject: string, cause: DeadLetterCause, maxPayload: number): Promise<void> {
+/** Copy a message to the dead-letter stream of its stream (`deadLetterCopy`); idempotent per stream sequence. Returns the dead letter as stored (as `readDeadLetter` reads it). */
+export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, subject: string, cause: DeadLetterCause, maxPayload: number): Promise<DeadLetter> {
   const copy = deadLetterCopy(spec, message, subject, cause, maxPayload);
-  await js.publish(copy.subject, copy.data, { headers: copy.headers, msgID: copy.msgID });
+  const ack = await js.publish(copy.subject, copy.data, { headers: copy.headers, msgID: copy.msgID });
+  return toDeadLetter(spec.deadLetter.stream, { stream: ack.stream, subject: copy.subject, seq: ack.seq, time: new Date(), headers: copy.headers, data: copy.data });
 }
 
 /** A text cut to `length` characters, marked when cut. */

@@ -186,9 +186,9 @@ export class MemoryBroker {
     return stored;
   }
 
-  /** Store a dead letter on its dead-letter stream (once per message id). */
-  storeDeadLetter(spec: StreamSpec, subject: string, headers: MsgHdrs, data: Uint8Array, id: string): void {
-    this.streams.append(spec.deadLetter.stream, subject, headers, data, id, { ...deadLetterLimits(spec), duplicateWindowMs: Number.POSITIVE_INFINITY });
+  /** Store a dead letter on its dead-letter stream (once per message id); the message stored (the earlier one, for a duplicate). */
+  storeDeadLetter(spec: StreamSpec, subject: string, headers: MsgHdrs, data: Uint8Array, id: string): RawMessage {
+    return this.streams.append(spec.deadLetter.stream, subject, headers, data, id, { ...deadLetterLimits(spec), duplicateWindowMs: Number.POSITIVE_INFINITY }).message;
   }
 
   /**

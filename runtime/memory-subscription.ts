@@ -7,7 +7,7 @@
  * `PermanentFailure` at once), then dead-lettered with `deadLetterCopy` or discarded; an open circuit
  * defers deliveries without counting them. What happens is told on `status()`.
  */
-import { deadLetterCopy } from "./dead-letter.js";
+import { deadLetterCopy, toDeadLetter } from "./dead-letter.js";
 import type { DeliveredMessage } from "./delivery-context.js";
 import { asMsgHdrs } from "./headers.js";
 import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./memory-broker.js";
@@ -152,8 +152,9 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
   #deadLetter(spec: StreamSpec, message: DeliveredMessage, error: Error, poison: boolean, type: string, seconds: number | undefined, category?: string): void {
     const cause = { reason: error.message, error: error.name, poison, deliveries: message.info.deliveryCount, consumer: this.options.durable, category };
     const copy = deadLetterCopy(spec, message, message.subject, cause, this.#host.maxPayload);
-    this.#host.broker.storeDeadLetter(spec, copy.subject, copy.headers, copy.data, copy.msgID);
+    const stored = this.#host.broker.storeDeadLetter(spec, copy.subject, copy.headers, copy.data, copy.msgID);
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#core.notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount });
+    const letter = toDeadLetter(spec.deadLetter.stream, stored);
+    this.#core.notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject: message.subject, streamSeq: message.info.streamSequence, deliveryCount: message.info.deliveryCount, letter });
   }
 }

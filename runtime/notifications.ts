@@ -1,4 +1,5 @@
 import type { CircuitState } from "./circuit-breaker.js";
+import type { DeadLetter } from "./dead-letter.js";
 import type { RuntimeMetrics } from "./metrics.js";
 
 /** A fan-out of notifications to whoever iterates `status()`; nothing is kept for nobody, and a slow listener loses the oldest. */
@@ -7,7 +8,17 @@ import type { RuntimeMetrics } from "./metrics.js";
 export type SubscriptionNotification =
   | { readonly type: "handler_failed"; readonly error: Error; readonly eventType: string; readonly deliveryCount: number; readonly retryInMs: number }
   | { readonly type: "invalid_event"; readonly error: Error; readonly subject: string; readonly streamSeq: number }
-  | { readonly type: "dead_lettered"; readonly reason: string; readonly poison: boolean; readonly category: string | undefined; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
+  | {
+      readonly type: "dead_lettered";
+      readonly reason: string;
+      readonly poison: boolean;
+      readonly category: string | undefined;
+      readonly subject: string;
+      readonly streamSeq: number;
+      readonly deliveryCount: number;
+      /** The dead letter as stored, as `listDeadLetters` and `evc dlq list` read it: where it is (`deadLetterStream`, `seq`), the event's id, type and version, when. */
+      readonly letter: DeadLetter;
+    }
   | { readonly type: "discarded"; readonly reason: string; readonly category: string | undefined; readonly subject: string; readonly streamSeq: number; readonly deliveryCount: number }
   | {
       readonly type: "dead_letter_failed";

@@ -12,7 +12,7 @@
 import type { ConsumerConfig, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { AggregateLanes, type AggregateLane } from "./aggregate-lanes.js";
-import { deadLetter } from "./dead-letter.js";
+import { deadLetter, type DeadLetter } from "./dead-letter.js";
 import type { DeliveredMessage } from "./delivery-context.js";
 import { judgeFailure, mostDeliveries } from "./failure-policy.js";
 import { Header, messageHeaders, readHeader } from "./headers.js";
@@ -316,8 +316,9 @@ export class Subscription {
     const cause = { reason: error.message, error: error.name, poison, deliveries, consumer: this.options.durable, category };
     const type = this.#metricType(message);
     const key = keyOf(message);
+    let letter: DeadLetter;
     try {
-      await deadLetter(this.#host.js, spec, delivered, subject, cause, this.#host.maxPayload());
+      letter = await deadLetter(this.#host.js, spec, delivered, subject, cause, this.#host.maxPayload());
     } catch (failure) {
       const attempt = this.#deadLetterFailures.increment(key);
       const terminated = attempt >= deadLetterAttempts;
@@ -331,7 +332,7 @@ export class Subscription {
     this.#deadLetterFailures.delete(key);
     message.term();
     this.#host.telemetry.consumed(type, this.options.durable, "dead_lettered", seconds);
-    this.#core.notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject, streamSeq: message.info.streamSequence, deliveryCount: deliveries });
+    this.#core.notifier.emit({ type: "dead_lettered", reason: cause.reason, poison, category, subject, streamSeq: message.info.streamSequence, deliveryCount: deliveries, letter });
     return undefined;
   }
 

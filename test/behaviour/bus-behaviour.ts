@@ -196,6 +196,11 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       const letters = await harness.deadLetters("LATECHFORCE_DLQ");
       expect(letters).toHaveLength(1);
       expect(letters[0]).toMatchObject({ poison: false, error: "Error", reason: "the automation service is down", deliveries: 3, eventId: trigger.id, consumer: failing.options.durable });
+      // The notification carries the dead letter as stored: enough to announce it (Integr8sCode's dlq_message_received) or replay it.
+      const announced = notifications.flatMap((note) => (note.type === "dead_lettered" ? [note.letter] : []));
+      const fields = ({ seq, deadLetterStream, stream, streamSeq, subject, time, type, version, eventId, deliveries, consumer, payload }: DeadLetter) => ({ seq, deadLetterStream, stream, streamSeq, subject, time, type, version, eventId, deliveries, consumer, payload: Buffer.from(payload).toString() });
+      expect(announced.map(fields)).toEqual(letters.map(fields));
+      expect(announced[0]).toMatchObject({ type: trigger.type, version: trigger.version, eventId: trigger.id });
     });
 
     test("in aggregate order a failed event is retried before the later events of its aggregate, while other aggregates go on; by default the later ones pass it", async () => {
