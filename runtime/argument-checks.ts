@@ -26,6 +26,17 @@ export function requireNumber(name: string, value: unknown, kind: NumberKind, co
   if (!isNumberOf(kind, value)) throw new ArgumentError(name, `${kinds[kind].expected}${context === undefined ? "" : ` ${context}`}, not ${shown(value)}`);
 }
 
+/**
+ * Options over their defaults: each option given, but one given as `undefined` keeps its default
+ * (`servers: process.env.NATS_URL` with the variable unset, an optional setting passed on from a
+ * caller's own options), as if it had not been given.
+ */
+export function withDefaults<D extends object, G extends object>(defaults: D, given: G): D & G {
+  const settings: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [name, value] of Object.entries(given)) if (value !== undefined) settings[name] = value;
+  return settings as D & G;
+}
+
 /** Refuse any of the options that is given (not undefined) and not a number of its kind. */
 export function requireNumberOptions<O extends object>(options: O, kindsOf: { readonly [K in keyof O]?: NumberKind }, context?: string): void {
   for (const [name, kind] of Object.entries(kindsOf) as [keyof O & string, NumberKind][]) {

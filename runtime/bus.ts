@@ -21,7 +21,7 @@ import { TypedBus } from "./typed-bus.js";
 import { jetStreamMessages, type HeardMessage, type MessageSource } from "./stream-reader.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import { Telemetry } from "./telemetry.js";
-import { requireNumberOptions } from "./argument-checks.js";
+import { requireNumberOptions, withDefaults } from "./argument-checks.js";
 
 /** Options of `connect`; every field but `registry` has a default (`defaultConnectOptions`). */
 export interface ConnectOptions<Events = unknown> {
@@ -82,7 +82,7 @@ export class ConnectError extends ContractError {
 
 /** Connect to NATS, check the server, provision the topology, and return a started bus. */
 export async function connect<Events = unknown>(options: Partial<ConnectOptions<Events>> & { registry: Registry<Events> }): Promise<EventBus<Events>> {
-  const settings: ConnectOptions<Events> = { ...defaultConnectOptions(), ...options };
+  const settings: ConnectOptions<Events> = withDefaults(defaultConnectOptions(), options);
   requireNumberOptions(settings, { publishTimeoutMs: "milliseconds", publishRetryMs: "milliseconds or 0", maxInFlight: "count" });
   if (settings.service !== undefined) checkId("service", settings.service, "consumer-name");
   const given = serverList(settings.servers);

@@ -27,7 +27,7 @@ import { AggregateSubjects, type AggregateRef, type AggregateSubject } from "./a
 import { SnapshotStore, type Snapshot } from "./snapshots.js";
 import { StoreHeader, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import { fromStoredMsg, readStream, type RawMessage, type ReadStart } from "./stream-reader.js";
-import { requireNumber, requireNumberOptions } from "./argument-checks.js";
+import { requireNumber, requireNumberOptions, withDefaults } from "./argument-checks.js";
 
 /** Options of an event store; every field has a default (`defaultEventStoreOptions`). */
 export interface EventStoreOptions {
@@ -155,7 +155,7 @@ interface Base {
 
 /** Open the snapshot bucket (creating it when missing) and return an event store on the bus. */
 export async function createEventStore(bus: EventBus, options: Partial<EventStoreOptions> = {}): Promise<EventStore> {
-  const settings = { ...defaultEventStoreOptions(), ...options };
+  const settings = withDefaults(defaultEventStoreOptions(), options);
   requireNumberOptions(settings, { abandonedAppendMs: "milliseconds", tailCacheSize: "count or 0" });
   return new EventStore(bus, settings, await SnapshotStore.open(bus.jetstream, bus.manager, bus.registry.topology, settings.snapshotBucket));
 }

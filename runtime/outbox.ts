@@ -20,7 +20,7 @@ import { resolvePlainEvent, type PublishAck, type Publishable } from "./publish.
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
 import { activeTrace, incomingContext } from "./trace.js";
-import { requireNumberOptions } from "./argument-checks.js";
+import { requireNumberOptions, withDefaults } from "./argument-checks.js";
 
 /** What the outbox needs of a `pg` connection: a `PoolClient` or `Client` inside the caller's transaction, or a `Pool` outside one. */
 export interface SqlClient {
@@ -110,7 +110,7 @@ export class Outbox {
   readonly table: string;
 
   constructor(registry: Registry, options: Partial<OutboxOptions> = {}) {
-    const settings = { ...defaultOutboxOptions(), ...options };
+    const settings = withDefaults(defaultOutboxOptions(), options);
     if (!identifier.test(settings.table)) throw new ArgumentError("table", `a lower-case SQL identifier, optionally schema-qualified, not ${JSON.stringify(settings.table)}`);
     this.registry = registry;
     this.table = settings.table;
@@ -183,7 +183,7 @@ export class Outbox {
 
   /** A relay of this outbox to a bus; call `start()` on it. */
   relay(pool: Pool, bus: EventBus, options: Partial<RelayOptions> = {}): OutboxRelay {
-    const settings = { ...defaultRelayOptions(), ...options };
+    const settings = withDefaults(defaultRelayOptions(), options);
     requireNumberOptions(settings, { batchSize: "count", idleMs: "milliseconds", standbyMs: "milliseconds", retryMs: "milliseconds" }, "for the outbox relay");
     return new OutboxRelay(this, pool, bus, settings);
   }

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { EventContract, EventInstance } from "./contract.js";
 import { parseEvent } from "./event-helpers.js";
 import { ArgumentError } from "./errors.js";
-import { isNumberOf, requireChoice, requireNumber, requireNumberOptions, shown } from "./argument-checks.js";
+import { isNumberOf, requireChoice, requireNumber, requireNumberOptions, shown, withDefaults } from "./argument-checks.js";
 import type { PublishAck, Publishable, PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
 import type { SubscriptionNotification } from "./notifications.js";
@@ -201,7 +201,7 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
   }
 
   #subscribeOptions(pattern: string, options: Partial<SubscribeOptions>): SubscribeOptions {
-    const settings = { ...defaultSubscribeOptions(pattern, this.#identity.service), ...options };
+    const settings = withDefaults(defaultSubscribeOptions(pattern, this.#identity.service), options);
     if (settings.durable === undefined) {
       throw new ArgumentError("durable", `a durable consumer name for the subscription to "${pattern}", or a service name at connect ({ service }), so that no two services share one consumer`);
     }

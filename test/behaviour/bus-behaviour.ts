@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { encodeEvent, EventHistory, EventSourcedPublishError, PayloadTooLargeError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification } from "@evc/runtime";
+import { encodeEvent, EventHistory, EventSourcedPublishError, PayloadTooLargeError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification, type SubscribeOptions } from "@evc/runtime";
 import { SuspensionManager, type ResponseHost } from "@evc/runtime/saga";
 
 /** The bus under test and what the suite needs around it. */
@@ -70,6 +70,18 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect(first?.event.toJSON()).toEqual(event.toJSON());
       expect(first).toMatchObject({ stream: "LATECHFORCE", deliveryCount: 1, receivedVersion: 2 });
       expect((await bus().publish(event)).duplicate).toBe(true);
+    });
+
+    test("an option given as undefined (a JavaScript caller, an unset setting passed on) keeps its default", async () => {
+      const seen: string[] = [];
+      // What a JavaScript caller can pass, and TypeScript with exactOptionalPropertyTypes refuses.
+      const unset = { concurrency: undefined, prefetch: undefined, deliverPolicy: undefined, ordering: undefined } as unknown as Partial<SubscribeOptions>;
+      const subscription = await track(bus().subscribe(sdk.RecordCreated, (event) => void seen.push(event.id), { durable: durable("unset"), ...unset }));
+      expect(subscription.options).toMatchObject({ concurrency: 1, prefetch: 64, deliverPolicy: "all", ordering: "none" });
+      const event = recordV2(tableId());
+      await bus().publish(event);
+      await harness.eventually(() => seen.length === 1, "the event");
+      expect(seen).toEqual([event.id]);
     });
 
     test("a wildcard pattern over type names delivers the types it matches and no others", async () => {
