@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { relative, resolve } from "node:path";
 import type { EvcConfig } from "../config.js";
 import type { GenerateOptions } from "../generate.js";
+import type { LoadOptions } from "../load.js";
 import type { CliIO } from "./io.js";
 
 /** The flags that may override the configuration; each absent unless given. */
@@ -22,11 +23,22 @@ export function configOption(command: Command): Command {
   return command.option("--config <file>", "the configuration file (default: evc.config.yaml in the working directory, if any)");
 }
 
-/** Add the flags of the spec-reading commands, each overriding the configuration. */
+/** Add the flags of the spec-reading commands, each overriding the configuration, with `--config`. */
 export function specOptions(command: Command): Command {
-  return configOption(command)
+  return specFlags(configOption(command));
+}
+
+/** Add `--specs` and `--allow-remote-refs`, for a command that adds `--config` otherwise. */
+export function specFlags(command: Command): Command {
+  return command
     .option("--specs <file|dir>", "a spec file or a folder of specs (default: the configuration's, else asyncapi)")
     .option("--allow-remote-refs", "let the parser fetch http(s) $refs");
+}
+
+/** What `loadContracts` reads with these settings: the specs `--specs`, else the configuration, names. */
+export async function specsToLoad(flags: SettingsFlags, io: CliIO): Promise<LoadOptions> {
+  const settings = await readSettings(flags, io);
+  return { specs: settings.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: settings.compatibility.mode };
 }
 
 /**

@@ -109,6 +109,17 @@ describe("cli - evc diff", () => {
     expect(await diff(ws)).toEqual({ code: 0, stdout: "evc diff: no breaking change since HEAD (0 notes)\n", stderr: "evc.config.yaml:5:7: warning: accepted break MINIMUM_INCREASED of order.placed@v1 matches no change since HEAD; remove it\n" });
   });
 
+  test("evc list and evc catalog read the specs the configuration names, unless --specs says otherwise", async () => {
+    using ws = shopRepository();
+    ws.write("evc.config.yaml", "version: 1\nspecs: specs\n");
+    const listed = await ws.evc("list", "--json");
+    expect(listed).toMatchObject({ code: 0, stderr: "" });
+    expect((JSON.parse(listed.stdout) as { items: { type: string }[] }).items.map((item) => item.type)).toContain("order.placed");
+    expect(await ws.evc("catalog", "--out", "site")).toMatchObject({ code: 0, stdout: expect.stringContaining("wrote the catalog of") });
+    expect(JSON.parse(ws.read("site/catalog.json")) as unknown).toMatchObject({ systems: [expect.objectContaining({ name: "shop" })] });
+    expect(await ws.evc("list", "--specs", "elsewhere")).toMatchObject({ code: 2, stderr: expect.stringContaining("elsewhere") });
+  });
+
   test("a baseline of the configuration that names no revision, and specs it names that do not exist, are errors at their lines", async () => {
     using ws = shopRepository();
     ws.write("evc.config.yaml", "version: 1\nspecs: specs\ncompatibility:\n  baseline: trunk\n");
@@ -117,7 +128,7 @@ describe("cli - evc diff", () => {
     expect(baseline.stderr).toContain('evc.config.yaml:4:3: error: "compatibility.baseline" names "trunk", which is no git revision of this repository: name the branch pull requests merge into (git branch lists them), or give --against <git-ref>');
     expect(await ws.evc("diff", "--against", "trunk")).toMatchObject({ code: 2, stderr: expect.stringContaining('invalid argument "against"') });
     ws.write("evc.config.yaml", "version: 1\nspecs: nothere\n");
-    for (const command of [["diff", "--against", "HEAD"], ["generate"], ["check"]]) {
+    for (const command of [["diff", "--against", "HEAD"], ["generate"], ["check"], ["list"], ["catalog", "--out", "site"]]) {
       const missing = await ws.evc(...command);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('evc.config.yaml:2:1: error: "specs" names "nothere", which does not exist: a spec file or a folder of specs, relative to the configuration\'s folder');

@@ -7,21 +7,19 @@ import { ExitCode, type CommandRegistration } from "../io.js";
 import { Reporter } from "../output.js";
 import { printWarnings, reportFailure } from "../report.js";
 import { counted } from "../../wording.js";
+import { specOptions, specsToLoad, type SettingsFlags } from "../settings.js";
 
 /**
  * `evc catalog --out <dir>`: the catalog as a static site, for CI to publish: the studio's page
  * and `catalog.json`, served by any web server, with no studio behind it.
  */
 export const catalogCommand: CommandRegistration = (command, io, done) => {
-  command
-    .requiredOption("--out <dir>", "the folder to write the site to")
-    .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
-    .option("--allow-remote-refs", "let the parser fetch http(s) $refs")
-    .action(async (flags: { out: string; specs: string; allowRemoteRefs?: boolean }) => {
+  specOptions(command.requiredOption("--out <dir>", "the folder to write the site to"))
+    .action(async (flags: SettingsFlags & { out: string }) => {
       const reporter = new Reporter(io, "catalog", "text");
       try {
         const assets = builtAssets();
-        const loaded = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
+        const loaded = await loadContracts(await specsToLoad(flags, io));
         printWarnings(reporter, loaded.warnings);
         const catalog = buildCatalog(loaded);
         const out = resolve(io.cwd, flags.out);

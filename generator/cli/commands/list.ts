@@ -3,6 +3,7 @@ import { ExitCode, type CommandRegistration } from "../io.js";
 import { printWarnings, reportFailure } from "../report.js";
 import { Reporter, listingJson } from "../output.js";
 import { counted } from "../../wording.js";
+import { specOptions, specsToLoad, type SettingsFlags } from "../settings.js";
 
 /** One line of `evc list`. */
 interface ContractRow {
@@ -17,13 +18,11 @@ interface ContractRow {
 
 /** `evc list [--json]`: every contract with its type, version, latest version, system and subject. */
 export const listCommand: CommandRegistration = (command, io, done) => {
-  command
-    .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
-    .option("--allow-remote-refs", "let the parser fetch http(s) $refs")
+  specOptions(command)
     .option("--json", "print JSON")
-    .action(async (flags: { specs: string; json?: boolean; allowRemoteRefs?: boolean }) => {
+    .action(async (flags: SettingsFlags & { json?: boolean }) => {
       try {
-        const { model, warnings } = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
+        const { model, warnings } = await loadContracts(await specsToLoad(flags, io));
         printWarnings(new Reporter(io, "list", "text"), warnings);
         const latest = new Map<string, number>();
         for (const event of model.events) latest.set(event.type, Math.max(latest.get(event.type) ?? 0, event.version));

@@ -8,29 +8,28 @@ import { startNatsServer } from "@evc/runtime/testing";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { Reporter } from "../output.js";
 import { printWarnings, reportFailure } from "../report.js";
+import { specFlags, specsToLoad, type SettingsFlags } from "../settings.js";
 
-interface StudioFlags extends BusFlags {
+interface StudioFlags extends BusFlags, SettingsFlags {
   port: string;
   host?: string;
-  specs: string;
   metrics: string[];
-  allowRemoteRefs?: boolean;
 }
 
 /**
  * `evc studio [--port] [--host] [--server]`: a local web app with the catalog of contracts, the live
  * events, the dead letters and the streams. It listens on 127.0.0.1 unless `--host` says otherwise,
  * and runs until it is interrupted (then it stops cleanly) or the NATS connection closes. With no `--server` and no
- * `NATS_URL`, it starts a `nats-server -js` of its own (as `evc demo` does) with the streams provisioned.
+ * `NATS_URL`, it starts a `nats-server -js` of its own with the streams provisioned.
  */
 export const studioCommand: CommandRegistration = (command, io, done) => {
   busOptions(
-    command
-      .option("--port <n>", "the port to listen on (0: a free one)", "4280")
-      .option("--host <address>", "listen on this address; anything but loopback lets other machines reach the studio")
-      .option("--specs <file|dir>", "a spec file or a folder of specs", "asyncapi")
-      .option("--metrics <url>", "a service's Prometheus endpoint to show the runtime's figures of (repeatable)", (url: string, urls: string[]) => [...urls, url], [])
-      .option("--allow-remote-refs", "let the parser fetch http(s) $refs"),
+    specFlags(
+      command
+        .option("--port <n>", "the port to listen on (0: a free one)", "4280")
+        .option("--host <address>", "listen on this address; anything but loopback lets other machines reach the studio")
+        .option("--metrics <url>", "a service's Prometheus endpoint to show the runtime's figures of (repeatable)", (url: string, urls: string[]) => [...urls, url], []),
+    ),
   ).action(async (flags: StudioFlags) => {
     const reporter = new Reporter(io, "studio", "text");
     try {
@@ -38,7 +37,7 @@ export const studioCommand: CommandRegistration = (command, io, done) => {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError("port", `a port number (0 to 65535), not "${flags.port}"`);
       for (const url of flags.metrics) if (!URL.canParse(url)) throw new ArgumentError("metrics", `an http(s) URL, not "${url}"`);
       const assets = builtAssets();
-      const loaded = await loadContracts({ specs: flags.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true });
+      const loaded = await loadContracts(await specsToLoad(flags, io));
       printWarnings(reporter, loaded.warnings);
       const url = flags.server ?? io.env["NATS_URL"];
       await using local = url === undefined ? await startNatsServer() : undefined;
