@@ -36,7 +36,9 @@ function literalKey(key: string): string {
   return key === "__proto__" ? '["__proto__"]' : JSON.stringify(key);
 }
 
+/** A scalar as JSON writes it; `undefined` (a setting the spec leaves out, which JSON leaves out too) as `undefined`, not `null`, which the model's types do not take. */
 function scalar(value: unknown): string {
+  if (value === undefined) return "undefined";
   if (typeof value === "number" && !Number.isFinite(value)) return "null";
   return JSON.stringify(value) ?? "null";
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import type { EventContract, Registry } from "@evc/runtime/codegen";
 import { isContractError, ValidationError } from "@evc/runtime";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+import { typecheck } from "../helpers/typecheck.js";
 
 interface ShopClass {
   new (input: object): Record<string, unknown> & { toJSON(): unknown };
@@ -52,6 +53,11 @@ beforeAll(async () => {
 });
 
 describe("generated code", () => {
+  test("the whole SDK type-checks under the strictest settings, though the stream declares none of its optional settings (no description)", () => {
+    expect(sdk.topology.streams[0]).toHaveProperty("description", undefined);
+    expect(typecheck([join(ws.dir, "generated/index.ts"), join(ws.dir, "generated/registry.ts")])).toEqual([]);
+  });
+
   test("the constructor fills the pinned fields, validates, and gives read-only own fields", () => {
     const { type: _type, version: _version, ...input } = v1;
     const event = new sdk.OrderPlacedV1({ ...input, data: { orderId: "o-1", amount: 5 } });
