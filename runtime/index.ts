@@ -22,6 +22,7 @@ export type { CircuitBreakerOptions, CircuitState } from "./circuit-breaker.js";
 export type { ConsumeOutcome, PublishOutcome, RuntimeMetrics } from "./metrics.js";
 export { EventSourcedPublishError, PayloadTooLargeError, PublishTimeoutError, StreamFullError } from "./publish.js";
 export { AckInbox, AckTimeoutError, InvalidAckError, NoStreamResponseError } from "./ack-inbox.js";
+export { NoStreamError } from "./no-stream.js";
 export type { PublishAck, Publishable, PublishResult } from "./publish.js";
 export { DeadLetterHeader, DeadLetterReplayError, listDeadLetters, readDeadLetter, replayDeadLetter } from "./dead-letter.js";
 export type { DeadLetter, DeadLetterCause, Replayed, ReplayHost } from "./dead-letter.js";

@@ -7,8 +7,9 @@
  * `settled()` resolves once nothing is left to do.
  */
 import type { MsgHdrs } from "@nats-io/transport-node";
-import { ArgumentError, ContractError } from "./errors.js";
+import { ArgumentError } from "./errors.js";
 import { MemoryClock, type ClockMode } from "./memory-clock.js";
+import { NoStreamError } from "./no-stream.js";
 import { MemoryStreams } from "./memory-streams.js";
 import type { HeardMessage, RawMessage } from "./stream-reader.js";
 import { matchesPattern, patternsOverlap, subjectCovers } from "./subject.js";
@@ -130,14 +131,6 @@ export class MemoryConsumer {
       }
     }
     return undefined;
-  }
-}
-
-/** Thrown when an event's subject is on no stream of the topology: JetStream would not store it either. */
-export class NoStreamError extends ContractError {
-  constructor(subject: string) {
-    super(`no stream of the topology holds "${subject}"; declare one in the spec's x-evc-jetstream`);
-    this.name = "NoStreamError";
   }
 }
 

@@ -4,7 +4,8 @@
  */
 export { createMemoryBus, MemoryBus, MemoryBusClosedError } from "./memory-bus.js";
 export type { MemoryBusOptions } from "./memory-bus.js";
-export { MemoryBroker, NoStreamError } from "./memory-broker.js";
+export { MemoryBroker } from "./memory-broker.js";
+export { NoStreamError } from "./no-stream.js";
 export { MemorySubscription } from "./memory-subscription.js";
 export type { ClockMode } from "./memory-clock.js";
 export type { EventBusApi, EventSubscription } from "./typed-bus.js";

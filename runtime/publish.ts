@@ -9,6 +9,7 @@ import type { PubAck } from "@nats-io/jetstream";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { AckTimeoutError, NoStreamResponseError, type AckInbox } from "./ack-inbox.js";
 import { isStreamFull } from "./jetstream-errors.js";
+import { NoStreamError } from "./no-stream.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
@@ -159,13 +160,18 @@ export function retryPause(attempt: number, random: number): number {
   return ceiling / 2 + (ceiling / 2) * random;
 }
 
-/** Send one encoded event and wait for its ack, retrying with the same id on timeouts and lost connections. */
-export function sendEvent(inbox: AckInbox, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PublishAck> {
+/**
+ * Send one encoded event and wait for its ack, retrying with the same id on timeouts and lost
+ * connections. `streamDeclared` says whether the topology declares the contract's stream: when it
+ * does not, a subject no stream of the server answers for fails at once with `NoStreamError`.
+ */
+export function sendEvent(inbox: AckInbox, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings, streamDeclared = true): Promise<PublishAck> {
   const deadline = performance.now() + settings.retryForMs;
   // The first attempt goes out without an async frame of its own, and without closures made per call: most publishes need no retry.
   return sendOnce(inbox, encoded, settings).then(
     (ack) => ackOf(encoded, contract, ack),
-    (error: unknown) => retry(payloadTooLarge(encoded, contract, settings.maxPayload) ?? error, inbox, deadline, encoded, contract, settings).then((ack) => ackOf(encoded, contract, ack)),
+    (error: unknown) =>
+      retry(payloadTooLarge(encoded, contract, settings.maxPayload) ?? error, inbox, deadline, encoded, contract, settings, streamDeclared).then((ack) => ackOf(encoded, contract, ack)),
   );
 }
 
@@ -179,10 +185,12 @@ function ackOf(encoded: EncodedEvent, contract: EventContract, ack: PubAck): Pub
 }
 
 /** Retry a failed publish attempt with backoff until it is acknowledged or the budget ends at `deadline`; a full stream's refusal is final. */
-async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings): Promise<PubAck> {
+async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded: EncodedEvent, contract: EventContract, settings: PublishSettings, streamDeclared: boolean): Promise<PubAck> {
   let error = first;
   for (let tries = 1; ; tries++) {
     if (isStreamFull(error)) throw new StreamFullError(encoded.id, encoded.subject, contract.stream, error.apiError().description, { cause: error });
+    // A stream the topology declares may not be there yet (provisioning, a restart); one it does not declare will not come.
+    if (error instanceof NoStreamResponseError && !streamDeclared) throw new NoStreamError(encoded.subject, { cause: error });
     if (!retryable(error)) throw error;
     const pause = retryPause(tries, Math.random());
     if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
@@ -201,7 +209,8 @@ async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded:
  */
 export async function publishEvent(inbox: AckInbox, registry: Registry, event: Publishable, source: string, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
   const { contract, json } = resolvePlainEvent(registry, event);
-  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, encodeEvent(contract, json, { source, trace }), contract, settings));
+  const streamDeclared = contract.stream !== undefined && registry.stream(contract.stream) !== undefined;
+  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, encodeEvent(contract, json, { source, trace }), contract, settings, streamDeclared));
 }
 
 /**
