@@ -38,7 +38,7 @@ describe("cli - evc compat", () => {
     expect(code).toBe(1);
     expect(stdout).toBe(
       `new.json:${line}:${column}: "note": maxLength decreased from 10 to 5 (MAX_LENGTH_DECREASED, breaks BACKWARD)\n` +
-        '"new.json" is not (1 breaking change) BACKWARD compatible with "old.json" under the strict policy\n',
+        '"new.json" is not BACKWARD compatible with "old.json" under the strict policy: 1 breaking change\n',
     );
   });
 
@@ -49,7 +49,7 @@ describe("cli - evc compat", () => {
     expect(code).toBe(1);
     expect(stdout).toBe(
       'new.yaml:6:25: "note": maxLength decreased from 10 to 5 (MAX_LENGTH_DECREASED, breaks BACKWARD)\n' +
-        '"new.yaml" is not (1 breaking change) BACKWARD compatible with "old.json" under the strict policy\n',
+        '"new.yaml" is not BACKWARD compatible with "old.json" under the strict policy: 1 breaking change\n',
     );
   });
 
@@ -83,7 +83,7 @@ describe("cli - evc compat", () => {
       command: "compat",
       ok: false,
       exitCode: 1,
-      summary: '"new.json" is not (1 breaking change) FULL compatible with "old.json" under the strict policy',
+      summary: '"new.json" is not FULL compatible with "old.json" under the strict policy: 1 breaking change',
       findings: [
         {
           severity: "error",
@@ -103,7 +103,7 @@ describe("cli - evc compat", () => {
     expect(code).toBe(1);
     expect(stdout).toBe(
       '::error file=new.json,line=4,col=3,title=evc compat%3A REQUIRED_ATTRIBUTE_ADDED::"note": property made required (breaks BACKWARD)\n' +
-        'evc compat: "new.json" is not (1 breaking change) BACKWARD compatible with "old.json" under the strict policy\n',
+        'evc compat: "new.json" is not BACKWARD compatible with "old.json" under the strict policy: 1 breaking change\n',
     );
   });
 

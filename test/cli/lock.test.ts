@@ -5,6 +5,9 @@ import { checkLock } from "@evc/cli/compat";
 import { loadConfig, loadContracts } from "@evc/cli";
 import { editFile, specWorkspace, type SpecWorkspace, shopUpcaster, writeShopUpcaster } from "../helpers/spec-workspace.js";
 
+/** What check and release say to do about a change of a released contract. */
+const releasedChangeHint = "a released version does not change: declare the next version (with x-evc.upcast from this one), or accept the break with a reason (compatibility.accept in evc.config.yaml)";
+
 const config = (accept = "[]") => `version: 1\nspecs: specs\noutput:\n  dir: sdk\ncompatibility:\n  lock: evc.lock.yaml\n  accept: ${accept}\n`;
 const v1Amount = "amount: { type: number, minimum: 0, description: Total in cents. }";
 const withoutV3 = (spec: string) =>
@@ -45,16 +48,21 @@ describe("cli - the lock of released contracts", { timeout: 120_000 }, () => {
     expect(await ws.evc("check")).toMatchObject({ code: 0, stdout: "sdk is in sync with specs\nevc check: released contracts hold (evc.lock.yaml)\n" });
 
     edit(ws, (spec) => spec.replace(v1Amount, "amount: { type: number, minimum: 1, description: Total in cents. }"));
-    await ws.evc("generate");
+    const generated = await ws.evc("generate");
+    expect(generated.code).toBe(0);
+    expect(generated.stderr).toBe(
+      `specs/shop.yaml:${positionOf(ws, "minimum: 1")}: warning: order.placed v1: "data.amount": minimum increased from 0 to 1, a change of a released contract (MINIMUM_INCREASED, breaks BACKWARD)\n`,
+    );
+    expect(generated.stdout).toMatch(/: 3 files updated \(\d+ ms\); 1 breaking change of released contracts, which `evc check` refuses: a released version does not change/);
     const checked = await ws.evc("check");
     expect(checked.code).toBe(1);
     expect(checked.stdout).toBe(
       `specs/shop.yaml:${positionOf(ws, "minimum: 1")}: order.placed v1: "data.amount": minimum increased from 0 to 1 (MINIMUM_INCREASED, breaks BACKWARD)\n` +
-        "sdk is in sync with specs\nevc check: 1 breaking change of released contracts (evc.lock.yaml)\n",
+        `sdk is in sync with specs\nevc check: 1 breaking change of released contracts (evc.lock.yaml); ${releasedChangeHint}\n`,
     );
     const refused = await ws.evc("release");
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe("evc: 1 breaking change of released contracts; evc.lock.yaml left unchanged\n");
+    expect(refused.stderr).toBe(`evc: 1 breaking change of released contracts; evc.lock.yaml left unchanged; ${releasedChangeHint}\n`);
     expect(ws.read("evc.lock.yaml")).toBe(lock);
   });
 

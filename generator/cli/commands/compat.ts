@@ -44,8 +44,8 @@ export const compatCommand: CommandRegistration = (command, io, done) => {
           const { rule, path, breaks, message } = finding;
           reporter.add({ severity: "error", rule, message, location, breaks, path }, breakingLine(location, message, rule, breaks));
         }
-        const verdict = report.compatible ? "is" : `is not (${counted(report.findings.length, "breaking change")})`;
-        done(reporter.finish(report.compatible ? ExitCode.ok : ExitCode.finding, `"${after.display}" ${verdict} ${mode} compatible with "${before.display}" under the ${policy} policy`));
+        const verdict = `"${after.display}" ${report.compatible ? "is" : "is not"} ${mode} compatible with "${before.display}" under the ${policy} policy`;
+        done(reporter.finish(report.compatible ? ExitCode.ok : ExitCode.finding, report.compatible ? verdict : `${verdict}: ${counted(report.findings.length, "breaking change")}`));
       } catch (error) {
         done(reportFailure(reporter, error, "nothing compared"));
       }

@@ -4,7 +4,7 @@ import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printWarnings, reportFailure } from "../report.js";
 import { readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
-import { counted } from "../../wording.js";
+import { counted, releasedChangeHint } from "../../wording.js";
 
 /**
  * `evc release`: record every event version of the specs in the lock, so that `evc check` holds
@@ -27,7 +27,7 @@ export const releaseCommand: CommandRegistration = (command, io, done) => {
         const breaking = gate.changes.filter((change) => change.severity === "breaking");
         if (breaking.length > 0) {
           printChanges(reporter, breaking);
-          done(reporter.finish(ExitCode.finding, `evc: ${counted(breaking.length, "breaking change")} of released contracts; ${lock} left unchanged`, "stderr"));
+          done(reporter.finish(ExitCode.finding, `evc: ${counted(breaking.length, "breaking change")} of released contracts; ${lock} left unchanged; ${releasedChangeHint}`, "stderr"));
           return;
         }
         printChanges(reporter, gate.changes.filter((change) => change.severity === "accepted"));
