@@ -37,13 +37,59 @@ export function readYaml(text: string): YamlRead {
   const syntax = (root?.errors ?? []).filter((error) => !error.isWarning);
   const tab = tabIndentation(text, root);
   if (tab !== undefined) return { problems: [{ code: "evc-yaml-syntax", message: "invalid YAML: a tab in the indentation; YAML indents with spaces only", offset: tab }] };
-  if (syntax.length > 0) return { problems: syntax.map((error) => ({ code: "evc-yaml-syntax", message: `invalid YAML: ${error.reason}`, offset: error.mark.position })) };
+  const [first] = syntax;
+  if (first !== undefined) return { problems: [syntaxProblem(text, first.reason, first.mark.position)] };
   if (root === undefined) return { root, json: null };
   const keys = keyProblems(root);
   if (keys.length > 0) return { problems: keys };
   const bomb = aliasBomb(root);
   if (bomb !== undefined) return { problems: [bomb] };
   return { root, json: valueOf(root) };
+}
+
+/**
+ * The first syntax error of a text, the only one reported: the parser reads on after it, and a
+ * bracket left open makes a run of errors at later lines that all go away with it. An error about a
+ * flow collection names the nearest earlier line that opens a `{` or `[` with text after it and
+ * leaves it open: the parser finds the error where the text stops making sense, a line or more
+ * after the missing bracket.
+ */
+function syntaxProblem(text: string, reason: string, offset: number): YamlProblem {
+  const opener = reason.includes("flow collection") ? unclosedOpener(text, offset) : undefined;
+  const hint = opener === undefined ? "" : `, after the "${opener.bracket}" at line ${opener.line}, column ${opener.column}, which its line does not close: is its "${opener.bracket === "{" ? "}" : "]"}" missing?`;
+  return { code: "evc-yaml-syntax", message: `invalid YAML: ${reason}${hint}`, offset };
+}
+
+/** How many lines above an error `unclosedOpener` looks. */
+const openerLookback = 50;
+
+/** The last bracket that a line above `offset` opens with text after it and does not close (quoted text and comments aside); undefined when the nearest such line is further than `openerLookback`. */
+function unclosedOpener(text: string, offset: number): { bracket: "{" | "["; line: number; column: number } | undefined {
+  const lines = text.slice(0, offset).split("\n");
+  for (let index = lines.length - 2; index >= Math.max(0, lines.length - 1 - openerLookback); index--) {
+    const open = openBrackets(lines[index] as string).filter((bracket) => (lines[index] as string).slice(bracket.column).trim() !== "");
+    const last = open.at(-1);
+    if (last !== undefined) return { bracket: last.bracket, line: index + 1, column: last.column };
+  }
+  return undefined;
+}
+
+/** The brackets a line leaves open, with their columns (from 1), skipping quoted text and a comment. */
+function openBrackets(line: string): { bracket: "{" | "["; column: number }[] {
+  const open: { bracket: "{" | "["; column: number }[] = [];
+  let quote: string | undefined;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index] as string;
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === "'" || char === '"') quote = char;
+    else if (char === "#" && (index === 0 || /\s/.test(line[index - 1] as string))) break;
+    else if (char === "{" || char === "[") open.push({ bracket: char, column: index + 1 });
+    else if ((char === "}" && open.at(-1)?.bracket === "{") || (char === "]" && open.at(-1)?.bracket === "[")) open.pop();
+  }
+  return open;
 }
 
 /**

@@ -84,6 +84,16 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(problemsOf("a: 1\n  b: 2\n")[0]).toMatchObject({ code: "evc-yaml-syntax", line: 2 });
   });
 
+  test("a bracket left open is one problem, the first, which names where the bracket opened", () => {
+    const text = ["payload:", "  properties:", "    amount: { type: number, minimum: 0", "    currency: { type: string }", "    note: { type: string }", "    items: [a, b]", ""].join("\n");
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: "evc-yaml-syntax", line: 4 });
+    expect(problems[0]?.message).toBe('invalid YAML: missed comma between flow collection entries, after the "{" at line 3, column 13, which its line does not close: is its "}" missing?');
+    // JSON opens its brackets at the ends of lines: a missing comma there is only that.
+    expect(problemsOf('{\n  "a": 1\n  "b": 2\n}\n')[0]?.message).toBe("invalid YAML: missed comma between flow collection entries");
+  });
+
   test("a tab in the indentation is one problem, at the tab, that says so", () => {
     const tab = (line: number, column: number) => [{ code: "evc-yaml-syntax", message: "invalid YAML: a tab in the indentation; YAML indents with spaces only", line, column }];
     // The parser alone reads the first as if `title` were a key of the root, without a word.
