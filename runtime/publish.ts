@@ -124,7 +124,7 @@ export interface PublishSettings {
   readonly maxPayload: number;
 }
 
-/** The contract and JSON of something to publish; throws `UnknownEventError` or `ArgumentError`. */
+/** The contract and JSON of something to publish (an envelope without `version` is of the latest, which is filled in); throws `UnknownEventError` or `ArgumentError`. */
 export function resolveEvent(registry: Registry, event: Publishable): { contract: EventContract; json: JsonObject } {
   const owner = (Object.getPrototypeOf(event) as { constructor?: { contract?: EventContract } } | null)?.constructor;
   if (owner?.contract !== undefined) return { contract: owner.contract, json: event as JsonObject };
@@ -135,6 +135,8 @@ export function resolveEvent(registry: Registry, event: Publishable): { contract
   const version = json["version"];
   const contract = typeof version === "number" ? registry.get(type, version) : registry.latest(type);
   if (contract === undefined) throw new UnknownEventError(type, typeof version === "number" ? version : undefined, registry.versions(type).map((c) => c.version));
+  // An envelope without its version is of the latest, which its pin says, as a generated class fills it in.
+  if (version === undefined && contract.envelope && !Object.hasOwn(json, "version")) return { contract, json: { ...json, version: contract.version } };
   return { contract, json };
 }
 

@@ -72,6 +72,17 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect((await bus().publish(event)).duplicate).toBe(true);
     });
 
+    test("an event's JSON without version is published as the latest version, which is filled in; with an unknown version it is refused", async () => {
+      const seen: sdk.RecordCreatedV2[] = [];
+      await track(bus().subscribe(sdk.RecordCreated, (event) => void seen.push(event), { durable: durable("json") }));
+      const { version: _version, ...json } = recordV2(tableId()).toJSON() as Record<string, unknown>;
+      const ack = await bus().publish(json as never);
+      expect(ack).toMatchObject({ type: "record-created", version: 2 });
+      await harness.eventually(() => seen.length === 1, "the event");
+      expect(seen[0]?.toJSON()).toEqual({ ...json, version: 2 });
+      await expect(bus().publish({ ...json, version: 9 } as never)).rejects.toThrowError('unknown event "record-created" v9');
+    });
+
     test("an option given as undefined (a JavaScript caller, an unset setting passed on) keeps its default", async () => {
       const seen: string[] = [];
       // What a JavaScript caller can pass, and TypeScript with exactOptionalPropertyTypes refuses.
