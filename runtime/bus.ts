@@ -39,7 +39,7 @@ export interface ConnectOptions<Events = unknown> {
    * service share theirs. Without it, every subscription must name its `durable`.
    */
   readonly service: string | undefined;
-  /** The CloudEvents `source` of events whose metadata names none. */
+  /** The CloudEvents `source` of events whose metadata names none; by default the `service`, else "evc". */
   readonly source: string;
   /** Create or update the specs' streams and dead-letter streams at connect. */
   readonly provision: boolean;
@@ -82,7 +82,7 @@ export class ConnectError extends ContractError {
 
 /** Connect to NATS, check the server, provision the topology, and return a started bus. */
 export async function connect<Events = unknown>(options: Partial<ConnectOptions<Events>> & { registry: Registry<Events> }): Promise<EventBus<Events>> {
-  const settings: ConnectOptions<Events> = withDefaults(defaultConnectOptions(), options);
+  const settings: ConnectOptions<Events> = withDefaults({ ...defaultConnectOptions(), source: options.service ?? "evc" }, options);
   requireNumberOptions(settings, { publishTimeoutMs: "milliseconds", publishRetryMs: "milliseconds or 0", maxInFlight: "count" });
   if (settings.service !== undefined) checkId("service", settings.service, "consumer-name");
   const given = serverList(settings.servers);

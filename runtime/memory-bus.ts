@@ -28,7 +28,7 @@ export interface MemoryBusOptions<Events = unknown> {
   readonly registry: Registry<Events>;
   /** The service this bus is: subscriptions without a `durable` are named after it, as on `connect`. */
   readonly service?: string;
-  /** The CloudEvents `source` of events whose metadata names none; default `evc`. */
+  /** The CloudEvents `source` of events whose metadata names none; by default the `service`, else "evc". */
   readonly source?: string;
   /**
    * `virtual` (the default): redelivery backoff and circuit pauses take no real time; they pass
@@ -78,7 +78,7 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
 
   /** Use `createMemoryBus`. */
   constructor(options: MemoryBusOptions<Events>) {
-    const source = options.source ?? "evc";
+    const source = options.source ?? options.service ?? "evc";
     super(options.registry, { service: options.service, source });
     if (options.service !== undefined) checkId("service", options.service, "consumer-name");
     this.#ownBroker = options.broker === undefined;

@@ -69,7 +69,8 @@ describe("runtime - publish", () => {
     expect(header(Header.specVersion)).toBe("1.0");
     expect(header(Header.type)).toBe("record-created");
     expect(header(Header.eventVersion)).toBe("1");
-    expect(header(Header.source)).toBe("evc");
+    // The source defaults to the service the bus connected as.
+    expect(header(Header.source)).toBe("evc-test");
     expect(header(Header.time)).toBe(event.timestamp);
     expect(header(Header.subject)).toBe("tbl-headers");
     expect(header(Header.dataSchema)).toBe("urn:evc:latechforce:record-created:v1");

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { AutomationTriggered, RecordCreated, registry, type LatestEvents, type RecordCreatedV2 } from "@evc/seeds";
-import { defaultDurableName, type EventBusApi, type RuntimeMetrics } from "@evc/runtime";
+import { defaultDurableName, Header, type EventBusApi, type RuntimeMetrics } from "@evc/runtime";
 import { createMetrics } from "@evc/runtime/metrics";
 import { createMemoryBus, MemoryBusClosedError, NoStreamError } from "@evc/runtime/memory";
 import { collect } from "../behaviour/bus-behaviour.js";
@@ -207,5 +207,18 @@ describe("in-memory bus - stream limits in virtual time", () => {
     expect(attempts).toEqual([1]);
     expect(await bus.listDeadLetters("LATECHFORCE_DLQ")).toEqual([]);
     expect(bus.broker.streams.list("LATECHFORCE")).toEqual([]);
+  });
+
+  test("the CloudEvents source is the service the bus was made for unless connect names one", async () => {
+    const sourceOf = async (options: { service?: string; source?: string }) => {
+      const bus = createMemoryBus({ registry, ...options });
+      await bus.publish(trigger(bus));
+      const [stored] = bus.broker.streams.list("LATECHFORCE");
+      await bus.close();
+      return stored?.headers?.get(Header.source);
+    };
+    expect(await sourceOf({ service: "automations" })).toBe("automations");
+    expect(await sourceOf({ service: "automations", source: "urn:shop" })).toBe("urn:shop");
+    expect(await sourceOf({})).toBe("evc");
   });
 });
