@@ -36,7 +36,7 @@ export { ProvisionError, ensureTopology } from "./provision.js";
 export type { ProvisionAction } from "./provision.js";
 export { parseServerVersion, requireFeature, ServerFeatureError, serverFeatures, supports } from "./server-features.js";
 export type { ServerFeature, ServerVersion } from "./server-features.js";
-export { Header, dataSchemaOf, type HeaderLookup } from "./headers.js";
+export { Header, dataSchemaOf, decodeValue as decodeHeaderValue, type HeaderLookup } from "./headers.js";
 export { announcedType, encodeEvent } from "./codec.js";
 export type { EncodedEvent } from "./codec.js";
 export { SubjectError, matchesPattern, subjectCovers, subjectOf, subjectPattern } from "./subject.js";

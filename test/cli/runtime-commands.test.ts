@@ -40,11 +40,13 @@ describe("evc publish, tail, dlq", () => {
     expect(invalid).toMatchObject({ code: 2, stdout: "" });
     expect(invalid.stderr).toBe('evc: invalid "record-created" v2: /data/recordId must be string\n');
     const noAggregate = await evc(env, "publish", "record-created", "--data", JSON.stringify(data));
-    expect(noAggregate.stderr).toBe('evc: invalid argument "aggregate-id": the aggregate\'s id, but none was given: add --aggregate-id <id> to --data holding the event\'s data, or give a whole event with its aggregateId\n');
+    expect(noAggregate.stderr).toBe('evc: invalid argument "aggregate-id": the id of the event\'s aggregate, but none was given: give --aggregate-id <id> when --data is the event\'s data, or give the whole event (with its aggregateId) as --data\n');
     const notJson = await evc(env, "publish", "record-created", "--aggregate-id", "x", "--data", "{oops");
     expect(notJson.stderr).toContain('invalid argument "data": JSON or @file, but it is not JSON');
     const unknownType = await evc(env, "publish", "record-creatd", "--data", JSON.stringify(data));
-    expect(unknownType).toMatchObject({ code: 2, stderr: 'evc: unknown event "record-creatd": no such event type in the registry\n' });
+    expect(unknownType).toMatchObject({ code: 2, stderr: 'evc: invalid argument "type": an event type of the registry, but "record-creatd" is none; did you mean "record-created"?\n' });
+    const farOff = await evc(env, "publish", "no-such-thing-at-all", "--data", JSON.stringify(data));
+    expect(farOff).toMatchObject({ code: 2, stderr: 'evc: invalid argument "type": an event type of the registry, but "no-such-thing-at-all" is none\n' });
     const unknownVersion = await evc(env, "publish", "record-created", "--version", "7", "--data", JSON.stringify(data));
     expect(unknownVersion.stderr).toMatch(/^evc: unknown event "record-created" v7: /);
     for (const [args, said] of [
@@ -111,7 +113,7 @@ describe("evc publish, tail, dlq", () => {
     const failing = await fixture.bus.subscribe(
       "record-created",
       () => {
-        throw new TransientFailure("nope", { category: "flaky" });
+        throw new TransientFailure("not now", { category: "flaky" });
       },
       { durable: "cli-dlq", maxDeliver: 2, backoffMs: [5] },
     );
@@ -119,9 +121,12 @@ describe("evc publish, tail, dlq", () => {
     await fixture.bus.unsubscribe(failing);
 
     const listed = await evc(env, "dlq", "list");
-    expect(listed.stdout).toMatch(/^LATECHFORCE_DLQ #1 \S+ record-created v2 latechforce\.table\.tbl-cli consumer=cli-dlq deliveries=2 category=flaky: nope\n$/);
+    expect(listed.stdout).toMatch(/^LATECHFORCE_DLQ #1 \S+ record-created v2 latechforce\.table\.tbl-cli consumer=cli-dlq deliveries=2 category=flaky: not now\n$/);
     const shown = await evc(env, "dlq", "show", "1", "--stream", "LATECHFORCE_DLQ", "--json");
-    expect(JSON.parse(shown.stdout)).toMatchObject({ seq: 1, reason: "nope", error: "TransientFailure", category: "flaky", deliveries: 2, consumer: "cli-dlq", payload: expect.stringContaining('"createdBy":"user-ada"') });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ seq: 1, reason: "not now", error: "TransientFailure", category: "flaky", deliveries: 2, consumer: "cli-dlq", payload: expect.stringContaining('"createdBy":"user-ada"') });
+    // JSON gives the headers as the wire carries them; text, as they read.
+    expect(JSON.parse(shown.stdout)).toMatchObject({ headers: { "evc-dlq-reason": "not%20now" } });
+    expect((await evc(env, "dlq", "show", "1", "--stream", "LATECHFORCE_DLQ")).stdout).toContain("\n  evc-dlq-reason: not now\n");
     expect((await evc(env, "dlq", "show", "1")).stderr).toContain('invalid argument "stream": one dead-letter stream');
 
     const replayed = await evc(env, "dlq", "replay", "1", "--stream", "LATECHFORCE_DLQ");

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ArgumentError, type DeadLetter, type EventBus, listDeadLetters, readDeadLetter, replayDeadLetter } from "@evc/runtime";
+import { ArgumentError, type DeadLetter, decodeHeaderValue, type EventBus, listDeadLetters, readDeadLetter, replayDeadLetter } from "@evc/runtime";
 import { busOptions, connectBus, positiveIntegerArgument, requireStreams, type BusFlags } from "../bus.js";
 import { ExitCode, type CliIO, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { reportFailure } from "../report.js";
@@ -44,7 +44,8 @@ export const dlqCommand: CommandRegistration = (dlq, io, done) => {
         }
         io.stdout(`${letter.deadLetterStream} #${letter.seq}: ${letter.type ?? "?"} v${letter.version ?? "?"} from ${letter.stream} #${letter.streamSeq} on ${letter.subject}\n`);
         io.stdout(`reason: ${letter.error}: ${letter.reason}\nconsumer: ${letter.consumer}, deliveries: ${letter.deliveries}${letter.category === undefined ? "" : `, category: ${letter.category}`}${letter.poison ? " (poison: never retried)" : ""}, at ${letter.time}\n`);
-        for (const [name, values] of letter.headers) io.stdout(`  ${name}: ${values.join(", ")}\n`);
+        // Values as they read, not as the wire carries them (percent-encoded, as the CloudEvents binding asks).
+        for (const [name, values] of letter.headers) io.stdout(`  ${name}: ${values.map(decodeHeaderValue).join(", ")}\n`);
         io.stdout(`${payload}\n`);
       }),
   );

@@ -4,6 +4,7 @@ import { busOptions, connectBus, positiveIntegerArgument, readJsonArgument, type
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter } from "../output.js";
+import { didYouMean } from "../suggest.js";
 
 interface PublishFlags extends BusFlags {
   version?: string;
@@ -36,10 +37,11 @@ export const publishCommand: CommandRegistration = (command, io, done) => {
       const bus = await connectBus(flags, io, true);
       try {
         const known = bus.registry.versions(type).map((contract) => contract.version);
-        if (version === undefined ? known.length === 0 : !known.includes(version)) throw new UnknownEventError(type, version, known);
+        if (known.length === 0) throw new ArgumentError("type", `an event type of the registry, but "${type}" is none${didYouMean(type, bus.registry.types())}`);
+        if (version !== undefined && !known.includes(version)) throw new UnknownEventError(type, version, known);
         if (typeof aggregateId !== "string") {
           const given = aggregateId === undefined ? "none was given" : `the event's aggregateId is ${JSON.stringify(aggregateId)}, not a string`;
-          throw new ArgumentError("aggregate-id", `the aggregate's id, but ${given}: add --aggregate-id <id> to --data holding the event's data, or give a whole event with its aggregateId`);
+          throw new ArgumentError("aggregate-id", `the id of the event's aggregate, but ${given}: give --aggregate-id <id> when --data is the event's data, or give the whole event (with its aggregateId) as --data`);
         }
         const fields = { ...(whole ?? {}), aggregateId, data: whole === undefined ? data : whole["data"], ...(metadata === undefined ? {} : { metadata: metadata as object }), ...(version === undefined ? {} : { version }) };
         const event = bus.create(type, fields);
