@@ -34,7 +34,9 @@ export function formatIssues(issues: readonly ErrorObject[]): string {
           ? ` ("${String((issue.params as { additionalProperty?: unknown }).additionalProperty)}")`
           : issue.keyword === "enum"
             ? ` (${JSON.stringify((issue.params as { allowedValues?: unknown }).allowedValues)})`
-            : "";
+            : issue.keyword === "const"
+              ? ` (${JSON.stringify((issue.params as { allowedValue?: unknown }).allowedValue)})`
+              : "";
       return `${path} ${issue.message ?? `fails "${issue.keyword}"`}${extra}`;
     })
     .join("; ");

@@ -18,6 +18,12 @@ describe("generator - rules of our own specs", () => {
     ]);
   });
 
+  test("an example that breaks a const pin names the value the pin wants", async () => {
+    using ws = shopWith((spec) => spec.replace("            type: order.placed\n            version: 1\n            aggregateId: o-1", "            type: order.placed\n            version: 3\n            aggregateId: o-1"));
+    const errors = await errorsOf(ws);
+    expect(errors.some((line) => line.includes('example "small" of "order.placed" v1 is invalid: /version must be equal to constant (1)'))).toBe(true);
+  });
+
   test("pins that disagree with the message are errors", async () => {
     using ws = shopWith((spec) => spec.replace("version: { const: 2 }", "version: { const: 7 }"));
     const errors = await errorsOf(ws);
