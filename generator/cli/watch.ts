@@ -80,7 +80,8 @@ async function runOnce(flags: CacheFlags, io: CliIO, kept: Pick<GenerateOptions,
   try {
     const settings = await readSettings(flags, io);
     out = shownPath(io, settings.output.dir);
-    watched.push({ folder: settings.specs, recursive: true }, { folder: settings.upcasters, recursive: true });
+    const lock = settings.compatibility.lock;
+    watched.push({ folder: settings.specs, recursive: true }, { folder: settings.upcasters, recursive: true }, { folder: dirname(lock), recursive: false, names: new Set([basename(lock)]) });
     const run = openRun("generate", flags, io);
     const before = snapshotInputs(settings, flags, io, [settings.compatibility.lock]);
     const result = await generate({ ...generateOptions(settings, flags, io), ...kept });

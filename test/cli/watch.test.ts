@@ -47,6 +47,13 @@ describe("evc generate --watch", () => {
 
       editFile(ws, "specs/shop.yaml", (text) => text.replace("description: [Total in euro cents.", "description: Total in cents as fixed."));
       await until(() => ws.read(model).includes("Total in cents as fixed."), `regeneration once fixed (${stdout}${stderr})`, 180_000);
+      await until(() => watching() === 4, "the run after the fix to end", 60_000);
+
+      // The lock is an input too: a release made beside the watch is seen, and a change of a released contract is reported.
+      expect((await ws.evc("release", "--specs", "specs")).code).toBe(0);
+      await until(() => watching() === 5, `a run after the release (${stdout}${stderr})`, 60_000);
+      editFile(ws, "specs/shop.yaml", (text) => text.replace("amount: { type: number, minimum: 0,", "amount: { type: number, minimum: 1,"));
+      await until(() => /warning: order\.placed v1: "data\.amount": minimum increased from 0 to 1, a change of a released contract/.test(stderr), `the change of a released contract (${stdout}${stderr})`, 180_000);
     } finally {
       const exited = once(child, "exit");
       child.kill("SIGINT");
