@@ -204,7 +204,7 @@ function buildEvent(message: MessageInterface, channels: readonly ChannelInterfa
     upcast: extension.upcast,
     downcast: { ...extension.downcast, location: extension.downcast.kind === "none" ? at() : at("x-evc", "downcast") },
     readableByPrevious: false,
-    examples: examplesOf(message, at),
+    examples: examplesOf(message, pointer, at),
   };
 }
 
@@ -321,13 +321,13 @@ function streamOf(subject: SubjectTemplate, streams: readonly StreamSpec[]): str
   return streams.find((stream) => stream.subjects.some((covering) => subjectCovers(covering, pattern)))?.name;
 }
 
-function examplesOf(message: MessageInterface, at: (...path: (string | number)[]) => SourceLocation): ExampleModel[] {
+function examplesOf(message: MessageInterface, pointer: string, at: (...path: (string | number)[]) => SourceLocation): ExampleModel[] {
   return message
     .examples()
     .all()
     .flatMap((example, index) =>
       example.hasPayload()
-        ? [{ name: example.hasName() ? example.name() : undefined, payload: example.payload() as JsonObject, location: at("examples", index, "payload") }]
+        ? [{ name: example.hasName() ? example.name() : undefined, payload: example.payload() as JsonObject, location: at("examples", index, "payload"), pointer: `${pointer}/examples/${index}/payload` }]
         : [],
     );
 }

@@ -82,15 +82,16 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const kept = foldDuplicates(documents.flatMap((document) => document.events), sink);
   options.onEvents?.(kept);
   const compiler = options.cache?.compilerFor(kept) ?? new SchemaCompiler(kept);
-  checkContracts(systems, kept, compiler, sink);
+  const locateIn = (event: EventModel, tokens: readonly string[]): SourceLocation => {
+    const file = sources.load(resolve(options.cwd, event.specFile), new DiagnosticSink());
+    return file === undefined ? event.location : sources.locate(file, tokens);
+  };
+  checkContracts(systems, kept, compiler, sink, locateIn);
   const events = judgeDowncasts(kept, compiler, sink);
   const diagnostics = sink.all();
   options.cache?.keepFiles(sources.files());
   if (sink.hasErrors()) throw new SpecError(diagnostics);
   options.cache?.keepCompiler(compiler);
-  const locate = (event: EventModel, schemaPath: readonly string[]): SourceLocation => {
-    const file = sources.load(resolve(options.cwd, event.specFile), new DiagnosticSink());
-    return file === undefined ? event.location : sources.locate(file, [...pointerTokens(event.payloadPointer), ...schemaPath]);
-  };
+  const locate = (event: EventModel, schemaPath: readonly string[]): SourceLocation => locateIn(event, [...pointerTokens(event.payloadPointer), ...schemaPath]);
   return { model: { systems, events }, warnings: diagnostics, compiler, locate, inputs: sources.texts() };
 }

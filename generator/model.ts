@@ -17,6 +17,8 @@ export interface ExampleModel {
   readonly name: string | undefined;
   readonly payload: JsonValue;
   readonly location: SourceLocation;
+  /** Where the payload is in its document (a JSON pointer, followed through `$ref`s), to locate a path inside it. */
+  readonly pointer: string;
 }
 
 /** An operation of the spec that sends or receives a message version. */

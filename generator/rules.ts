@@ -5,15 +5,19 @@
  * that validate, declarative upcasts that turn the previous version's examples into valid events.
  */
 import { isDeepStrictEqual } from "node:util";
-import { isPlainObject, type JsonObject, stepsUpcaster } from "@evc/runtime/codegen";
+import { isPlainObject, type JsonObject, pointerTokens as jsonPointerTokens, stepsUpcaster } from "@evc/runtime/codegen";
 import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import type { EventModel, SystemModel } from "./model.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
+import { pointerTokens } from "./sources.js";
 
-/** Apply every rule to the events `foldDuplicates` kept, whose schemas `compiler` holds. */
-export function checkContracts(systems: readonly SystemModel[], kept: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink): void {
+/** Where a path (JSON pointer tokens, from the document's root) of an event's document is written. */
+export type DocumentLocator = (event: EventModel, tokens: readonly string[]) => SourceLocation;
+
+/** Apply every rule to the events `foldDuplicates` kept, whose schemas `compiler` holds; `locate` places a problem inside an example at its value. */
+export function checkContracts(systems: readonly SystemModel[], kept: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink, locate?: DocumentLocator): void {
   const native = new Set(systems.filter((system) => system.native).map((system) => system.name));
   checkClassNames(kept, sink);
   const byType = groupBy(kept, (event) => event.type);
@@ -21,7 +25,7 @@ export function checkContracts(systems: readonly SystemModel[], kept: readonly E
   for (const event of kept) {
     const compiled = compileSchema(event, compiler, sink);
     warnUnknownFormats(event, sink);
-    if (compiled && native.has(event.system)) checkNativeEvent(event, compiler, sink);
+    if (compiled && native.has(event.system)) checkNativeEvent(event, compiler, sink, locate);
   }
   for (const versions of byType.values()) {
     for (const event of versions) if (native.has(event.system)) checkStepUpcast(event, versions, compiler, sink);
@@ -109,7 +113,7 @@ function warnUnknownFormats(event: EventModel, sink: DiagnosticSink): void {
   }
 }
 
-function checkNativeEvent(event: EventModel, compiler: SchemaCompiler, sink: DiagnosticSink): void {
+function checkNativeEvent(event: EventModel, compiler: SchemaCompiler, sink: DiagnosticSink, locate: DocumentLocator | undefined): void {
   const label = `"${event.type}" v${event.version}`;
   if (!event.envelope) {
     sink.error("evc-not-envelope", `${label}: the payload must be the evc envelope (allOf EventEnvelope and the event's part)`, event.location);
@@ -135,7 +139,9 @@ function checkNativeEvent(event: EventModel, compiler: SchemaCompiler, sink: Dia
   const validate = compiler.compile(event);
   for (const example of event.examples) {
     if (!validate(example.payload)) {
-      sink.error("evc-invalid-example", `example${example.name === undefined ? "" : ` "${example.name}"`} of ${label} is invalid: ${formatIssues(validate.errors ?? [])}`, example.location);
+      const issues = validate.errors ?? [];
+      const at = issues[0] === undefined || locate === undefined ? example.location : locate(event, [...pointerTokens(example.pointer), ...jsonPointerTokens(issues[0].instancePath)]);
+      sink.error("evc-invalid-example", `example${example.name === undefined ? "" : ` "${example.name}"`} of ${label} is invalid: ${formatIssues(issues)}`, at);
     }
   }
 }

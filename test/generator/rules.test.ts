@@ -10,10 +10,11 @@ describe("generator - rules of our own specs", () => {
     ]);
   });
 
-  test("an invalid example is reported at the example, with the JSON path", async () => {
+  test("an invalid example is reported at the field that fails, with the JSON path", async () => {
+    const line = "            data: { orderId: o-1, amount: -5 }";
     using ws = shopWith((spec) => spec.replace("data: { orderId: o-1, amount: 1200 }", "data: { orderId: o-1, amount: -5 }"));
     expect(await errorsOf(ws)).toEqual([
-      `specs/shop.yaml:${lineOf(ws, "            id: 0b9f3c2e-8f1a-4c1d-9a7e-1f2d3c4b5a60") - 1}:11: error: example "small" of "order.placed" v1 is invalid: /data/amount must be >= 0 (evc-invalid-example)`,
+      `specs/shop.yaml:${lineOf(ws, line)}:${line.indexOf("amount: -5") + 1}: error: example "small" of "order.placed" v1 is invalid: /data/amount must be >= 0 (evc-invalid-example)`,
       `specs/shop.yaml:${lineOf(ws, "OrderPlacedV2:", "components:")}:5: error: the upcast of "order.placed" v2 turns the v1 example "small" into an invalid v2: /data/amount must be >= 0 (evc-upcast-invalid)`,
     ]);
   });
