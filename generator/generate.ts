@@ -11,6 +11,7 @@ import type { LoadCache } from "./load-cache.js";
 import type { ContractModel, EventModel } from "./model.js";
 import type { SpecParser } from "./parse.js";
 import { staleFiles, writeOutput, type OutputPlan, type StaleFile } from "./output.js";
+import { checkHandWrittenUpcasts } from "./upcaster-examples.js";
 
 /** Options of `generate` and `check`; every field has a default (`defaultGenerateOptions`). */
 export interface GenerateOptions {
@@ -99,11 +100,12 @@ async function planOutput(partial: Partial<GenerateOptions>) {
   // meanwhile); the validators module is written here from the compiler while it runs.
   const emitting = emitter.emit(loaded.model, layout, options.cwd, loaded.compiler.shared);
   const validators = validatorsFiles(loaded.model.events, loaded.compiler, layout);
-  const { generated: emitted, upcasters } = await emitting;
+  // While the worker emits: the hand-written upcasters on the examples.
+  const [{ generated: emitted, upcasters }, upcastFindings] = await Promise.all([emitting, checkHandWrittenUpcasts(loaded.model.events, loaded.compiler, layout, options.cwd)]);
   const generated = new Map([...emitted, ...validators].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const plan: OutputPlan = { outDir, generated, upcasters: upcasters.files };
   const output = { dir: outDir, files: generated };
-  return { plan, cwd: options.cwd, model: loaded.model, warnings: loaded.warnings, locate: loaded.locate, upcasterProblems: upcasters.findings, inputs: loaded.inputs, output };
+  return { plan, cwd: options.cwd, model: loaded.model, warnings: loaded.warnings, locate: loaded.locate, upcasterProblems: [...upcasters.findings, ...upcastFindings], inputs: loaded.inputs, output };
 }
 
 /** True for `@scope/name/sub` or `name/sub`; false for `./x`, `../x` and absolute paths. */

@@ -45,6 +45,21 @@ describe("generator - hand-written upcasters that would fail later fail now", ()
     expect(await ws.evc("generate", "--specs", "specs")).toMatchObject({ code: 0, stderr: "" });
   });
 
+  test("a written upcaster runs on the examples of the version before: an invalid result, or a throw, is an error at the function", async () => {
+    using ws = shopWorkspace();
+    await ws.evc("generate", "--specs", "specs");
+    const line = lineOf(ws.read(upcaster), "export function upcastOrderPlacedV2ToV3");
+    ws.write(upcaster, ws.read(upcaster).replace(/  throw new Error\(.*\);/, body.replace("cents: event.data.amount", "cents: String(event.data.amount)")));
+    const invalid = await ws.evc("check", "--specs", "specs");
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(new RegExp(`^${upcaster}:${line}:1: error: upcastOrderPlacedV2ToV3 turns the v2 example of "order\\.placed" into an invalid v3: /data/total/cents must be integer \\(evc-upcast-invalid\\)$`, "m"));
+
+    ws.write(upcaster, ws.read(upcaster).replace(/  return \{ \.\.\.event[^\n]*/, '  throw new RangeError("no currency");'));
+    const throwing = await ws.evc("generate", "--specs", "specs");
+    expect(throwing.code).toBe(1);
+    expect(throwing.stderr).toMatch(new RegExp(`^${upcaster}:${line}:1: error: upcastOrderPlacedV2ToV3 throws on the v2 example of "order\\.placed": no currency \\(evc-upcast-throws\\)$`, "m"));
+  });
+
   test("the unwritten stub of a removed version is removed with its imports, and the upcasters still compile", async () => {
     using ws = shopWorkspace();
     await ws.evc("generate", "--specs", "specs");
