@@ -47,6 +47,7 @@ describe("evc publish, tail, dlq", () => {
     expect(unknownType).toMatchObject({ code: 2, stderr: 'evc: invalid argument "type": an event type of the registry, but "record-creatd" is none; did you mean "record-created"?\n' });
     const farOff = await evc(env, "publish", "no-such-thing-at-all", "--data", JSON.stringify(data));
     expect(farOff).toMatchObject({ code: 2, stderr: 'evc: invalid argument "type": an event type of the registry, but "no-such-thing-at-all" is none\n' });
+    expect(await evc(env, "tail", "record-creatd")).toMatchObject({ code: 2, stderr: 'evc: invalid argument "pattern": an event type or a pattern matching one, but "record-creatd" is no type of the registry; did you mean "record-created"?\n' });
     const unknownVersion = await evc(env, "publish", "record-created", "--version", "7", "--data", JSON.stringify(data));
     expect(unknownVersion.stderr).toMatch(/^evc: unknown event "record-created" v7: /);
     for (const [args, said] of [

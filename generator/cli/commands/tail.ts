@@ -4,6 +4,7 @@ import { busOptions, connectBus, positiveIntegerArgument, requireStreams, type B
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { reportFailure } from "../report.js";
 import { Reporter } from "../output.js";
+import { didYouMean } from "../suggest.js";
 
 interface TailFlags extends BusFlags {
   count?: string;
@@ -43,6 +44,10 @@ export const tailCommand: CommandRegistration = (command, io, done) => {
       const start = tailStart(flags, Date.now());
       const bus = await connectBus(flags, io, false);
       try {
+        // A plain name that is no type gets a "did you mean" (a pattern with wildcards gets the runtime's word).
+        if (!/[*>]/.test(pattern) && bus.registry.versions(pattern).length === 0) {
+          throw new ArgumentError("pattern", `an event type or a pattern matching one, but "${pattern}" is no type of the registry${didYouMean(pattern, bus.registry.types())}`);
+        }
         const targets = resolveTargets(bus.registry, pattern, undefined);
         const streams = streamsOf(bus.registry, targets);
         await requireStreams(bus, [...streams.keys()].map((spec) => spec.name));
