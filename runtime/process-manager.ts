@@ -33,7 +33,7 @@ import { kvKeyToken } from "./kv-key.js";
 import { bucketKeys } from "./kv-keys.js";
 import { readJsonEntry, watchKey } from "./kv-watch.js";
 import { Notifier } from "./notifications.js";
-import { resolveEvent } from "./publish.js";
+import { resolveEvent, resolvePlainEvent } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
 import { ensureBucket } from "./provision.js";
 import { requireNumberOptions } from "./argument-checks.js";
@@ -359,7 +359,8 @@ export class ProcessManagerRunner<S> {
         create: (source, init) => {
           const id = deterministicId(name, key, cause, String(emitted.length));
           const event = this.bus.create(source, { ...init, id } as CreateInit<EventOf<typeof source>>, causedBy === undefined ? {} : { causedBy });
-          emitted.push(resolveEvent(this.bus.registry, event as EventInstance).json);
+          // A plain publish, later: an event only the event store may write is refused now, before the record holds it.
+          emitted.push(resolvePlainEvent(this.bus.registry, event as EventInstance).json);
           return event;
         },
       };
@@ -368,7 +369,7 @@ export class ProcessManagerRunner<S> {
         this.#notifier.emit({ type: "ignored", key, cause, causeType });
         return record === undefined || entry === null ? undefined : this.#settle(key, record, entry.revision);
       }
-      const emit = (transition.emit ?? []).map((event) => resolveEvent(this.bus.registry, event).json);
+      const emit = (transition.emit ?? []).map((event) => resolvePlainEvent(this.bus.registry, event).json);
       const unbuilt = emit.find((json) => !emitted.some((built) => built["id"] === json["id"]));
       if (unbuilt !== undefined) throw new ArgumentError("emit", `events built with the transition context's create (their ids make a second publish a no-op), not a "${String(unbuilt["type"])}" built elsewhere`);
       const next: ProcessRecord<S> = {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { ArgumentError } from "@evc/runtime";
+import { ArgumentError, EventSourcedPublishError } from "@evc/runtime";
 import { defineProcessManager, startProcessManager, waitForProcess, type ProcessNotification, type ProcessManagerRunner } from "@evc/runtime/saga";
 import { collaborationManagerName, collaborationProcessManager, type CollaborationSession } from "../../demo/collaboration-process.js";
 import { useBus } from "../helpers/bus.js";
@@ -59,6 +59,18 @@ describe("process managers - seed 002's collaboration", () => {
       expect(await runner.read(sessionId)).toBeUndefined();
     } finally {
       await runner.stop({ removeConsumer: true });
+    }
+    // An event only the event store may write ("task" is event-sourced) is refused before the record holds it.
+    const storeOnly = defineProcessManager<{ readonly joined: number }>(`${name}-store`, { initialState: () => ({ joined: 0 }) }).on(sdk.AgentJoined, {
+      correlate: (event) => event.data.session_id,
+      apply: (state, event, context) => ({ state: { joined: state.joined + 1 }, emit: [context.create(sdk.AgentAssigned, { aggregateId: "task-1", data: { task_id: "task-1", agent_id: event.data.agent_id } })] }),
+    });
+    const storeRunner = await startProcessManager(fixture.bus, storeOnly, { durable: `${name}-store` });
+    try {
+      await expect(storeRunner.handle(events.joined("agent-7"))).rejects.toThrow(EventSourcedPublishError);
+      expect(await storeRunner.read(sessionId)).toBeUndefined();
+    } finally {
+      await storeRunner.stop({ removeConsumer: true });
     }
   });
 
