@@ -32,7 +32,7 @@ export interface AggregateSubject {
 /** Thrown when the specs place an aggregate type's events so that the event store cannot guard them: several subjects, or no stream. */
 export class AggregateLayoutError extends ContractError {
   constructor(aggregateType: string, detail: string) {
-    super(`cannot store aggregate type "${aggregateType}": ${detail}`);
+    super(`the event store cannot hold aggregate type "${aggregateType}": ${detail}`);
     this.name = "AggregateLayoutError";
   }
 }

@@ -95,8 +95,8 @@ export class ConcurrencyError extends ContractError {
   readonly inProgress: boolean;
 
   constructor(subject: string, expectedVersion: number, actualVersion: number, inProgress: boolean) {
-    const busy = inProgress ? ", with another writer's append still being written" : "";
-    super(`cannot append to "${subject}" at version ${expectedVersion}: it is at version ${actualVersion}${busy}; load it again and retry`);
+    const state = inProgress ? `another writer's append on top of version ${actualVersion} is still being written` : `it is at version ${actualVersion}`;
+    super(`cannot append to "${subject}" at version ${expectedVersion}: ${state}; load it again and retry`);
     this.name = "ConcurrencyError";
     this.subject = subject;
     this.expectedVersion = expectedVersion;

@@ -7,7 +7,7 @@
  * consumer) are merged by the time the streams stored them.
  */
 import type { EventBus } from "./bus.js";
-import type { EventInstance } from "./contract.js";
+import type { EventContract, EventInstance } from "./contract.js";
 import { ArgumentError } from "./errors.js";
 import type { Registry } from "./registry.js";
 import { streamsOf, type Targets } from "./routing.js";
@@ -155,8 +155,13 @@ function select(registry: Registry, query: Pick<EventQuery, "type" | "aggregateT
     );
   });
   if (types.length === 0) {
-    const asked = [`type "${pattern}"`, ...(query.aggregateType === undefined ? [] : [`aggregate type "${query.aggregateType}"`]), ...(query.system === undefined ? [] : [`system "${query.system}"`])];
-    throw new ArgumentError("query", `a selection matching event types of the registry, but no type has ${asked.join(", ")}`);
+    const asked = [
+      ...(query.type === undefined ? [] : [`the type pattern "${query.type}"`]),
+      ...(query.aggregateType === undefined ? [] : [`aggregate type "${query.aggregateType}"`]),
+      ...(query.system === undefined ? [] : [`system "${query.system}"`]),
+    ];
+    const known = query.aggregateType === undefined ? "" : ` (the aggregate types: ${knownValues(registry, (contract) => contract.aggregateType)})`;
+    throw new ArgumentError("query", `a selection matching event types of the registry, but no type matches ${asked.join(" with ")}${known}`);
   }
   const targets = latestTargets(registry, types);
   const sources: Source[] = [];
@@ -192,4 +197,15 @@ async function* mergeByTime<T extends StoredEvent<unknown>>(readers: readonly As
 
 function byStorageTime(a: StoredEvent<unknown>, b: StoredEvent<unknown>): number {
   return a.time.getTime() - b.time.getTime() || a.stream.localeCompare(b.stream) || a.seq - b.seq;
+}
+
+/** The distinct values a field of the registry's latest contracts takes, sorted and quoted. */
+function knownValues(registry: Registry, field: (contract: EventContract) => string | undefined): string {
+  const values = new Set<string>();
+  for (const type of registry.types()) {
+    const latest = registry.latest(type);
+    const value = latest === undefined ? undefined : field(latest);
+    if (value !== undefined) values.add(value);
+  }
+  return [...values].sort().map((value) => JSON.stringify(value)).join(", ");
 }

@@ -75,6 +75,10 @@ describe("history - getEventHistory", () => {
     expect(newest.map((stored) => stored.stream)).toEqual(["KUBEGRAM", "LATECHFORCE"]);
     await expect(history.getEventHistory("codegen.completed", 0)).rejects.toThrowError(ArgumentError);
     await expect(history.getEventHistory("no.such.type", 1)).rejects.toThrowError(ArgumentError);
+    // A query names only what it was given, and lists the aggregate types there are.
+    const misspelt = history.query({ aggregateType: "tsak" });
+    await expect(misspelt).rejects.toThrowError(/no type matches aggregate type "tsak" \(the aggregate types: .*"task".*\)$/);
+    await expect(misspelt).rejects.not.toThrowError(/type pattern/);
   });
 });
 

@@ -54,7 +54,7 @@ describe("event store - one writer path per aggregate", () => {
     const agentId = `agent-${randomUUID().slice(0, 8)}`;
     const refused = await store.append({ aggregateType: "agent", aggregateId: agentId }, [agentRegistered(agentId)], { expectedVersion: 0 }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AggregateLayoutError);
-    expect((refused as Error).message).toMatch(/cannot store aggregate type "agent": it is not event-sourced: list it under x-evc-jetstream\.streams\.DEVOPS_MCP\.eventSourced in asyncapi\/devops-mcp\.yaml/);
+    expect((refused as Error).message).toMatch(/the event store cannot hold aggregate type "agent": it is not event-sourced: list it under x-evc-jetstream\.streams\.DEVOPS_MCP\.eventSourced in asyncapi\/devops-mcp\.yaml/);
     expect((await fixture.bus.publish(agentRegistered(agentId))).duplicate).toBe(false);
     expect(await storedOn(`devops-mcp.agent.${agentId}`)).toBe(1);
   });
