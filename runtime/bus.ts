@@ -205,6 +205,16 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     return ensureTopology(this.manager, this.registry.topology);
   }
 
+  /** The CloudEvents `source` of the events it publishes whose metadata names none. */
+  get source(): string {
+    return this.#settings.source;
+  }
+
+  /** The largest message the server takes (its `max_payload`), headers included. */
+  get maxPayload(): number {
+    return this.connection.info?.max_payload ?? defaultMaxPayload;
+  }
+
   /** Publish one event and return the stream's ack, retrying through timeouts and reconnects. */
   publish(event: EventInstance): Promise<PublishAck> {
     return publishEvent(this.acks, this.registry, event, this.#settings.source, this.#publishSettings(), this.telemetry);
@@ -237,7 +247,7 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
         server: this.server,
         telemetry: this.telemetry,
         flush: () => this.connection.flush(),
-        maxPayload: () => this.connection.info?.max_payload ?? defaultMaxPayload,
+        maxPayload: () => this.maxPayload,
         create: (source, init, causedBy) => this.create(source, init as CreateInit<EventInstance>, { causedBy }) as EventInstance,
       },
       patterns,
@@ -272,7 +282,7 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
       attemptTimeoutMs: this.#settings.publishTimeoutMs,
       retryForMs: this.#settings.publishRetryMs,
       maxInFlight: this.#settings.maxInFlight,
-      maxPayload: this.connection.info?.max_payload ?? defaultMaxPayload,
+      maxPayload: this.maxPayload,
     };
   }
 }

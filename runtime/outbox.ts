@@ -16,7 +16,7 @@ import type { EventBus } from "./bus.js";
 import type { JsonObject } from "./codegen.js";
 import { ArgumentError, ContractError, ValidationError } from "./errors.js";
 import { Notifier } from "./notifications.js";
-import { resolvePlainEvent, type PublishAck, type Publishable } from "./publish.js";
+import { defaultMaxPayload, PayloadTooLargeError, publishProblem, resolvePlainEvent, type PublishAck, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
 import { activeTrace, incomingContext } from "./trace.js";
@@ -31,6 +31,8 @@ export interface SqlClient {
 export interface OutboxOptions {
   /** The outbox table, optionally schema-qualified (`evc_outbox`, `billing.outbox`); `install` creates it. */
   readonly table: string;
+  /** The largest event body the relay's server takes (its `max_payload`, 1 MiB unless configured otherwise): a larger one is refused at enqueue. */
+  readonly maxPayload: number;
 }
 
 /** Options of a relay; `defaultRelayOptions()` has the defaults. */
@@ -45,9 +47,9 @@ export interface RelayOptions {
   readonly retryMs: number;
 }
 
-/** The default outbox: table `evc_outbox` in the connection's search path. */
+/** The default outbox: table `evc_outbox` in the connection's search path, events up to 1 MiB. */
 export function defaultOutboxOptions(): OutboxOptions {
-  return { table: "evc_outbox" };
+  return { table: "evc_outbox", maxPayload: defaultMaxPayload };
 }
 
 /** The default relay: 500 events a round, 100 ms idle pause, a standby tries every second. */
@@ -81,6 +83,25 @@ export class RelayRunningError extends ContractError {
   }
 }
 
+/**
+ * Thrown by a relay round (reported as `relay_failed`) at an event that can never be published:
+ * unknown to the relay's SDK, invalid, only the event store's to write, or larger than the server
+ * takes. The events before it are published; none after it is, so order holds. An SDK that knows
+ * the event ends it; an event too large to send must be removed from the table by hand.
+ */
+export class OutboxBlockedError extends ContractError {
+  readonly position: number;
+  readonly eventId: string;
+
+  constructor(table: string, row: { readonly position: string; readonly payload: JsonObject }, problem: Error) {
+    const id = typeof row.payload["id"] === "string" ? row.payload["id"] : "";
+    super(`the outbox relay stops at ${table} position ${row.position} (event "${id}"), which cannot be published: ${problem.message}`, { cause: problem });
+    this.name = "OutboxBlockedError";
+    this.position = Number(row.position);
+    this.eventId = id;
+  }
+}
+
 const identifier = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 
 /**
@@ -108,12 +129,15 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
 export class Outbox {
   readonly registry: Registry;
   readonly table: string;
+  readonly maxPayload: number;
 
   constructor(registry: Registry, options: Partial<OutboxOptions> = {}) {
     const settings = withDefaults(defaultOutboxOptions(), options);
     if (!identifier.test(settings.table)) throw new ArgumentError("table", `a lower-case SQL identifier, optionally schema-qualified, not ${JSON.stringify(settings.table)}`);
+    requireNumberOptions(settings, { maxPayload: "count" });
     this.registry = registry;
     this.table = settings.table;
+    this.maxPayload = settings.maxPayload;
   }
 
   /** Create the outbox table and its index of pending events, unless they exist. */
@@ -146,13 +170,17 @@ export class Outbox {
     return (await this.enqueueAll(client, [event]))[0] as OutboxEntry;
   }
 
-  /** Write several events in one statement, in order, as `enqueue` does; if any is invalid or event-sourced (`EventSourcedPublishError`), none is written. */
+  /** Write several events in one statement, in order, as `enqueue` does; if any is invalid, event-sourced (`EventSourcedPublishError`) or larger than `maxPayload` (`PayloadTooLargeError`), none is written. */
   async enqueueAll(client: SqlClient, events: readonly Publishable[]): Promise<OutboxEntry[]> {
     const trace = activeTrace();
     const entries = events.map((event) => {
       const { contract, json } = resolvePlainEvent(this.registry, event);
       if (!contract.validate(json)) throw new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
-      return { id: json["id"] as string, type: contract.type, version: contract.version, subject: subjectOf(contract, json), payload: JSON.stringify(json) };
+      const payload = JSON.stringify(json);
+      // The body alone: its headers add a few hundred bytes more, which the relay checks before it sends.
+      const bytes = Buffer.byteLength(payload);
+      if (bytes > this.maxPayload) throw new PayloadTooLargeError({ id: json["id"] as string }, contract, bytes, this.maxPayload, "in its body alone");
+      return { id: json["id"] as string, type: contract.type, version: contract.version, subject: subjectOf(contract, json), payload };
     });
     if (entries.length === 0) return [];
     const column = <K extends keyof (typeof entries)[number]>(key: K) => entries.map((entry) => entry[key]);
@@ -284,8 +312,12 @@ export class OutboxRelay {
       [this.#settings.batchSize],
     );
     if (rows.length === 0) return 0;
+    // An event that can never be published (unknown to this SDK, invalid, too large) stops the round before it: nothing after it goes out first.
+    const problems = rows.map((row) => publishProblem(this.#bus.registry, row.payload, this.#bus.source, this.#bus.maxPayload));
+    const blocked = problems.findIndex((problem) => problem !== undefined);
+    const sendable = blocked === -1 ? rows : rows.slice(0, blocked);
     // Every publish is sent before any ack is awaited, in order, each as a child of the span that enqueued it.
-    const results = await Promise.allSettled(rows.map((row) => context.with(incomingContext(row.traceparent ?? undefined), () => this.#bus.publishJson(row.payload))));
+    const results = await Promise.allSettled(sendable.map((row) => context.with(incomingContext(row.traceparent ?? undefined), () => this.#bus.publishJson(row.payload))));
     const failed = results.findIndex((result) => result.status === "rejected");
     const done = failed === -1 ? results.length : failed;
     const acks = results.slice(0, done).map((result) => (result as PromiseFulfilledResult<PublishAck>).value);
@@ -298,6 +330,7 @@ export class OutboxRelay {
     }
     // Events after a failed one are published again next round (in order); the stream drops the repeats.
     if (failed !== -1) throw (results[failed] as PromiseRejectedResult).reason;
+    if (blocked !== -1) throw new OutboxBlockedError(this.#outbox.table, rows[blocked] as PendingRow, problems[blocked] as Error);
     return done;
   }
 

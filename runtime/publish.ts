@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
 import { headerBlockBytes, headerPairs } from "./headers.js";
-import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
+import { ArgumentError, ContractError, UnknownEventError, ValidationError } from "./errors.js";
 import { isPlainObject } from "./json.js";
 import { eventSourcedStream, type Registry } from "./registry.js";
 import type { PublishAck, PublishResult } from "./publish-result.js";
@@ -75,9 +75,10 @@ export class PayloadTooLargeError extends ContractError {
   /** The server's `max_payload`, in bytes. */
   readonly limit: number;
 
-  constructor(encoded: EncodedEvent, contract: EventContract, bytes: number, limit: number) {
+  /** `measured`: what `bytes` counts, the body with its headers unless said otherwise. */
+  constructor(encoded: Pick<EncodedEvent, "id">, contract: EventContract, bytes: number, limit: number, measured = "with its headers") {
     super(
-      `event "${contract.type}" v${contract.version} (id ${encoded.id}) is ${bytes} bytes with its headers, past the server's max_payload of ${limit} bytes; nothing was sent: keep large data out of the event (store it and send a reference to it) or raise the server's max_payload`,
+      `event "${contract.type}" v${contract.version} (id ${encoded.id}) is ${bytes} bytes ${measured}, past the server's max_payload of ${limit} bytes; nothing was sent: keep large data out of the event (store it and send a reference to it) or raise the server's max_payload`,
     );
     this.name = "PayloadTooLargeError";
     this.id = encoded.id;
@@ -92,6 +93,22 @@ export class PayloadTooLargeError extends ContractError {
 export function payloadTooLarge(encoded: EncodedEvent, contract: EventContract, limit: number): PayloadTooLargeError | undefined {
   const bytes = encoded.body.length + headerBlockBytes(headerPairs(encoded.headers));
   return bytes <= limit ? undefined : new PayloadTooLargeError(encoded, contract, bytes, limit);
+}
+
+/**
+ * Why an event's JSON cannot be published, found without sending anything: an unknown type or
+ * version, one only the event store may write, an invalid event, or one larger than `maxPayload`
+ * with its headers (written with `source`); undefined when it can be. A relay asks before it sends a
+ * batch, so that nothing after such an event goes out before it.
+ */
+export function publishProblem(registry: Registry, json: Publishable, source: string, maxPayload: number): Error | undefined {
+  try {
+    const { contract, json: resolved } = resolvePlainEvent(registry, json);
+    if (!contract.validate(resolved)) return new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
+    return payloadTooLarge(encodeEvent(contract, resolved, { source, trace: undefined }), contract, maxPayload);
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 /** Thrown when an event of an event-sourced aggregate type is published around the event store; nothing was sent. */

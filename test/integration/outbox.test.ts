@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { EventHistory, ValidationError } from "@evc/runtime";
-import { Outbox, withTransaction, type OutboxRelay, type RelayNotification } from "@evc/runtime/outbox";
+import { EventHistory, PayloadTooLargeError, ValidationError } from "@evc/runtime";
+import { Outbox, OutboxBlockedError, withTransaction, type OutboxRelay, type RelayNotification } from "@evc/runtime/outbox";
 import { useBus } from "../helpers/bus.js";
 import { useDatabase } from "../helpers/postgres.js";
 import { until } from "../helpers/until.js";
@@ -100,6 +100,34 @@ describe("outbox - one transaction", () => {
     expect(refused).toBeInstanceOf(ValidationError);
     expect((refused as Error).message).toBe('invalid "execution_running" v2: /data/progress_percentage must be integer,null');
     expect(await outbox.pending(database.pool)).toBe(0);
+  });
+
+  test("an event too large for the server is refused at enqueue; one that an outbox allowing it wrote stops the relay at it, and nothing after it is published first", async () => {
+    await database.pool.query(`DELETE FROM ${outbox.table}`);
+    const executionId = randomUUID();
+    const huge = fixture.bus.create(sdk.ExecutionRunning, { aggregateId: executionId, data: { execution_id: executionId, pod_name: "x".repeat(1_100_000), progress_percentage: 1 } });
+    await expect(outbox.enqueue(database.pool, huge)).rejects.toThrowError(PayloadTooLargeError);
+    await expect(outbox.enqueue(database.pool, huge)).rejects.toThrowError(/is 1100\d{3} bytes in its body alone, past the server's max_payload of 1048576 bytes/);
+    expect(await outbox.pending(database.pool)).toBe(0);
+
+    const before = running(randomUUID(), 1);
+    const after = running(randomUUID(), 2);
+    await new Outbox(sdk.registry, { maxPayload: 2 * 1024 * 1024 }).enqueueAll(database.pool, [before, huge, after]);
+    const relay = outbox.relay(database.pool, fixture.bus);
+    try {
+      const blocked = await relay.relayOnce().catch((error: unknown) => error);
+      expect(blocked).toBeInstanceOf(OutboxBlockedError);
+      expect((blocked as OutboxBlockedError).eventId).toBe(huge.id);
+      expect((blocked as Error).message).toMatch(new RegExp(`^the outbox relay stops at evc_outbox position \\d+ \\(event "${huge.id}"\\), which cannot be published: event "execution_running" v2 .* past the server's max_payload of 1048576 bytes`));
+      expect(await storedIds()).toEqual([before.id]);
+      expect(await outbox.pending(database.pool)).toBe(2);
+      // Removed by hand, as the error says: the relay goes on in order.
+      await database.pool.query(`DELETE FROM ${outbox.table} WHERE event_id = $1`, [huge.id]);
+      expect(await relay.relayOnce()).toBe(1);
+      expect(await storedIds()).toEqual([before.id, after.id]);
+    } finally {
+      await relay.close();
+    }
   });
 
   test("enqueuing the same event id twice writes it once", async () => {
