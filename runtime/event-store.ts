@@ -199,9 +199,44 @@ export class EventStore {
       if (result !== undefined) return result;
       this.#tails.delete(target.subject);
     }
-    const result = await this.#write(target, parts, await this.#base(target, options.expectedVersion));
+    let base: Base;
+    try {
+      base = await this.#base(target, options.expectedVersion);
+    } catch (error) {
+      // The same append run again (its ack was lost): the server still knows its first event's id.
+      const again = error instanceof ConcurrencyError && error.actualVersion > options.expectedVersion ? await this.#appendedBefore(target, parts) : undefined;
+      if (again !== undefined) return again;
+      throw error;
+    }
+    const result = await this.#write(target, parts, base);
     if (result !== undefined) return result;
     throw await this.#conflict(target, options.expectedVersion);
+  }
+
+  /**
+   * Whether the first event of an append is stored already (within the stream's duplicate window),
+   * asked of the server by publishing it where it cannot be stored: after sequence 0 of a subject
+   * that holds events. JetStream answers a known id as a duplicate before it checks the sequence,
+   * and refuses a new one. The aggregate as it is when it was; undefined when the id is new.
+   */
+  async #appendedBefore(target: AggregateSubject, parts: readonly Part[]): Promise<AppendResult | undefined> {
+    const [first] = parts;
+    if (first === undefined) return undefined;
+    const settings: PublishSettings = { attemptTimeoutMs: this.bus.settings.publishTimeoutMs, retryForMs: 0, maxInFlight: 1, maxPayload: this.bus.maxPayload };
+    try {
+      const ack = await sendEvent(this.bus.acks, withHeaders(first.prepared, { [PubHeaders.ExpectedLastSubjectSequenceHdr]: "0" }), first.contract, settings);
+      if (!ack.duplicate) return undefined;
+    } catch (error) {
+      if (isWrongLastSequence(error)) return undefined;
+      throw error;
+    }
+    return this.#storedBefore(target);
+  }
+
+  /** The result of an append whose first event was stored before: nothing written, the aggregate as it is. */
+  async #storedBefore(target: AggregateSubject): Promise<AppendResult> {
+    const tail = await this.#tail(target);
+    return { version: tail === undefined ? 0 : this.#committed(tail), seq: tail?.seq ?? 0, duplicate: true, acks: [] };
   }
 
   /** The events of an aggregate from `fromVersion` on, in order, each upcast to the latest version of its type. */
@@ -296,10 +331,7 @@ export class EventStore {
         if (index === 0) throw error;
         throw new PartialAppendError(target.subject, acks, parts.length, (error as Error).message, { cause: error });
       }
-      if (ack.duplicate && index === 0) {
-        const tail = await this.#tail(target);
-        return { version: tail === undefined ? 0 : this.#committed(tail), seq: tail?.seq ?? 0, duplicate: true, acks: [] };
-      }
+      if (ack.duplicate && index === 0) return this.#storedBefore(target);
       if (ack.duplicate) throw new PartialAppendError(target.subject, acks, parts.length, `event ${prepared.id} was stored before (a reused event id)`);
       acks.push(ack);
       seq = ack.seq;

@@ -100,6 +100,17 @@ describe("event store - append", () => {
     expect(await subjectMessages(`devops-mcp.context.${ref.aggregateId}`)).toBe(2);
   });
 
+  test("an append retried as it was (its ack lost): the same expected version and ids say duplicate, from any store; other events at that version still conflict", async () => {
+    const ref = contextRef();
+    const events = [contextCreated(ref.aggregateId), contextUpdated(ref.aggregateId, { name: "x" }, "u")];
+    const first = await store.append(ref, events, { expectedVersion: 0 });
+    expect(await store.append(ref, events, { expectedVersion: 0 })).toMatchObject({ duplicate: true, version: 2, seq: first.seq, acks: [] });
+    const fresh = await createEventStore(fixture.bus);
+    expect(await fresh.append(ref, events, { expectedVersion: 0 })).toMatchObject({ duplicate: true, version: 2, seq: first.seq, acks: [] });
+    await expect(fresh.append(ref, [contextUpdated(ref.aggregateId, { name: "y" }, "u")], { expectedVersion: 1 })).rejects.toThrowError(ConcurrencyError);
+    expect(await subjectMessages(`devops-mcp.context.${ref.aggregateId}`)).toBe(2);
+  });
+
   test("8 writers × 25 appends on one aggregate: exactly the successful appends are stored, in the order acknowledged, versions 1..n without a gap", async () => {
     const ref = contextRef();
     await store.append(ref, [contextCreated(ref.aggregateId)], { expectedVersion: 0 });
