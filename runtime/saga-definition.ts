@@ -55,6 +55,16 @@ export interface SagaDefinition<S extends object, T = EventInstance> {
 /** Where an instance is. `completed`, `compensated` and `failed` (a compensation kept failing) are final. */
 export type SagaStatus = "running" | "compensating" | "completed" | "compensated" | "failed";
 
+/** A failure of a saga step: the step, whether it ran or was being compensated, and the error's class name and message. */
+export interface SagaFailure {
+  readonly step: string;
+  readonly phase: "run" | "compensate";
+  readonly error: string;
+  readonly message: string;
+  /** For a compensation that failed: the failure that started the compensating. */
+  readonly cause?: SagaFailure;
+}
+
 /** The stored record of one saga instance. */
 export interface SagaRecord<S = JsonObject> {
   readonly saga: string;
@@ -67,8 +77,11 @@ export interface SagaRecord<S = JsonObject> {
   readonly done: readonly string[];
   /** Steps compensated, in the order they were. */
   readonly compensated: readonly string[];
-  /** The step that failed, and then the compensation that could not be done; null while none has. */
-  readonly failure: { readonly step: string; readonly phase: "run" | "compensate"; readonly error: string; readonly message: string } | null;
+  /**
+   * The step that failed, and then the compensation that could not be done, with the failure that
+   * started the compensating as its `cause`; null while none has.
+   */
+  readonly failure: SagaFailure | null;
   /** The runner holding the lease (null when none does), and until when (ms since the epoch, the runner's clock). */
   readonly owner: string | null;
   readonly leaseUntil: number;

@@ -361,7 +361,8 @@ class SagaInstance<S extends object, T> {
         await this.#attempt(step, "compensate", this.#runner.options.compensationAttempts, (context) => compensate(context));
       } catch (error) {
         if (error instanceof Interrupted) return;
-        const failure = { step: id, phase: "compensate" as const, error: (error as Error).name, message: (error as Error).message };
+        const cause = this.#record.failure;
+        const failure = { step: id, phase: "compensate" as const, error: (error as Error).name, message: (error as Error).message, ...(cause === null ? {} : { cause }) };
         await this.#write((record) => ({ ...record, status: "failed", failure, owner: null, leaseUntil: 0 }));
         return;
       }

@@ -4,7 +4,7 @@ export type { ResponseHost, SuspendOptions } from "./request-response.js";
 export { deterministicId, legacyDeterministicId } from "./deterministic-id.js";
 export { defaultSagaOptions, isFinal, SagaRunner, SagaTimeoutError, startSaga, waitForSaga } from "./saga.js";
 export { awaitEvent, SagaWaitTimeoutError } from "./saga-waits.js";
-export type { EventWait, SagaContext, SagaDefinition, SagaRecord, SagaStep, SagaStatus } from "./saga-definition.js";
+export type { EventWait, SagaContext, SagaDefinition, SagaFailure, SagaRecord, SagaStep, SagaStatus } from "./saga-definition.js";
 export type { SagaNotification, SagaOptions } from "./saga.js";
 export type { ReplyOf, RequestOf, RequestOperation } from "./event-types.js";
 export {

@@ -230,7 +230,8 @@ describe("saga - runner", () => {
       await storeTask(trigger);
       const record = await runner.result(trigger.aggregateId, 20_000);
       expect(record).toMatchObject({ status: "failed", done: ["reserve"], compensated: [] });
-      expect(record.failure).toEqual({ step: "reserve", phase: "compensate", error: "Error", message: "the reservation service is down" });
+      // The failure that started the compensating is kept as its cause.
+      expect(record.failure).toEqual({ step: "reserve", phase: "compensate", error: "Error", message: "the reservation service is down", cause: { step: "charge", phase: "run", error: "Error", message: "card declined" } });
       expect(compensations).toBe(3);
     } finally {
       await runner.stop();
