@@ -251,6 +251,8 @@ export class ProcessManagerRunner<S> {
   #scanTimer: NodeJS.Timeout | undefined;
   #scanning: Promise<void> | undefined;
   #stopping = false;
+  /** Whether the events that came while no runner ran are applied: deadlines fire from then on. */
+  #caughtUp = false;
 
   /** Use `startProcessManager`. */
   constructor(bus: EventBus, definition: ProcessManagerDefinition<S>, options: ProcessManagerOptions, kv: KV) {
@@ -265,7 +267,7 @@ export class ProcessManagerRunner<S> {
     return this.#notifier.listen();
   }
 
-  /** Subscribe to the event types, fire deadlines that passed (a runner that died left them), and keep scanning. */
+  /** Subscribe to the event types, fire deadlines that passed (a runner that died left them) once the events that came meanwhile are applied, and keep scanning. */
   async start(): Promise<void> {
     const sources = [...new Map(this.definition.reactions.map((reaction) => [reaction.source.type, reaction.source])).values()];
     this.#subscription = await this.bus.subscribe(sources, (event) => this.handle(event), {
@@ -275,9 +277,31 @@ export class ProcessManagerRunner<S> {
       ackWaitMs: this.options.ackWaitMs,
       handlerTimeoutMs: this.options.handlerTimeoutMs,
     });
-    await this.#scan();
+    // Deadlines that passed while no runner ran fire once the events that came meanwhile are applied: an event stored in time counts.
+    void this.#track(this.#catchUp().then(() => {
+      this.#caughtUp = true;
+      return this.#scan();
+    }));
     this.#scanTimer = setInterval(() => void this.#scan(), this.options.scanIntervalMs);
     this.#scanTimer.unref();
+  }
+
+  /**
+   * Wait until the consumer holds nothing for this runner to apply: none of its events pending, none
+   * delivered and unacknowledged (those a runner that died had pulled come again after the ack
+   * wait). For at most the ack wait and a second, so that a busy consumer does not hold deadlines
+   * back for long.
+   */
+  async #catchUp(): Promise<void> {
+    const registry = this.bus.registry;
+    const streams = [...new Set(this.definition.reactions.flatMap((reaction) => registry.versions(reaction.source.type).flatMap((contract) => (contract.stream === undefined ? [] : [contract.stream]))))];
+    const ackWaitMs = this.options.ackWaitMs ?? Math.max(...streams.map((stream) => registry.stream(stream)?.consumer.ackWaitMs ?? 30_000));
+    const until = Date.now() + ackWaitMs + 1_000;
+    while (!this.#stopping && Date.now() < until) {
+      const infos = await Promise.all(streams.map((stream) => this.bus.manager.consumers.info(stream, this.options.durable)));
+      if (infos.every((info) => info.num_pending === 0 && info.num_ack_pending === 0)) return;
+      await sleep(50);
+    }
   }
 
   /**
@@ -489,7 +513,7 @@ export class ProcessManagerRunner<S> {
 
   /** Fire every indexed deadline that has passed and time the others; one scan at a time. */
   #scan(): Promise<void> {
-    if (this.#scanning === undefined && !this.#stopping) this.#scanning = this.#track(this.#scanOnce()).finally(() => (this.#scanning = undefined));
+    if (this.#scanning === undefined && !this.#stopping && this.#caughtUp) this.#scanning = this.#track(this.#scanOnce()).finally(() => (this.#scanning = undefined));
     return this.#scanning ?? Promise.resolve();
   }
 

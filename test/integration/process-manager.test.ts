@@ -136,6 +136,27 @@ describe("process managers - seed 002's collaboration", () => {
     }
   });
 
+  test("events that came in time while no runner ran are applied before the deadlines that passed meanwhile fire", async () => {
+    const durable = `pm-catchup-${randomUUID().slice(0, 8)}`;
+    const sessionId = `collab-${randomUUID()}`;
+    const events = collaborationEvents(fixture.bus, sessionId);
+    const first = await startManager(1_000, durable, 60_000);
+    for (const event of [events.requested(["agent-7", "agent-9"]), events.invited("agent-7"), events.invited("agent-9")]) await fixture.bus.publish(event);
+    await waitForProcess<CollaborationSession>(fixture.bus, collaborationManagerName, sessionId, (record) => record.transitions === 3, { timeoutMs: 20_000 });
+    await first.stop(false);
+    // Both join within the deadline, while no runner runs; the deadline then passes.
+    for (const event of [events.joined("agent-7"), events.joined("agent-9")]) await fixture.bus.publish(event);
+    await sleep(1_200);
+
+    const second = await startManager(1_000, durable, 60_000);
+    try {
+      await phaseOf(sessionId, "started");
+      expect((await outcomesOf(fixture.bus, sessionId)).map((event) => event.type)).toEqual(["collaboration.started"]);
+    } finally {
+      await second.stop();
+    }
+  });
+
   test("concurrent events for one session, applied by two runners at once, are all kept: conflicting writes retry", async () => {
     const durable = `pm-concurrent-${randomUUID().slice(0, 8)}`;
     const managers = [await startManager(30_000, durable), await startManager(30_000, durable)];
