@@ -215,16 +215,17 @@ export class EventStore {
 
   /**
    * Whether the first event of an append is stored already (within the stream's duplicate window),
-   * asked of the server by publishing it where it cannot be stored: after sequence 0 of a subject
-   * that holds events. JetStream answers a known id as a duplicate before it checks the sequence,
-   * and refuses a new one. The aggregate as it is when it was; undefined when the id is new.
+   * asked of the server by publishing it where it cannot be stored: after a subject sequence no
+   * subject reaches (not 0: a subject whose events expired is empty, and would take it). JetStream
+   * answers a known id as a duplicate before it checks the sequence, and refuses a new one. The
+   * aggregate as it is when it was; undefined when the id is new.
    */
   async #appendedBefore(target: AggregateSubject, parts: readonly Part[]): Promise<AppendResult | undefined> {
     const [first] = parts;
     if (first === undefined) return undefined;
     const settings: PublishSettings = { attemptTimeoutMs: this.bus.settings.publishTimeoutMs, retryForMs: 0, maxInFlight: 1, maxPayload: this.bus.maxPayload };
     try {
-      const ack = await sendEvent(this.bus.acks, withHeaders(first.prepared, { [PubHeaders.ExpectedLastSubjectSequenceHdr]: "0" }), first.contract, settings);
+      const ack = await sendEvent(this.bus.acks, withHeaders(first.prepared, { [PubHeaders.ExpectedLastSubjectSequenceHdr]: String(Number.MAX_SAFE_INTEGER) }), first.contract, settings);
       if (!ack.duplicate) return undefined;
     } catch (error) {
       if (isWrongLastSequence(error)) return undefined;
