@@ -277,31 +277,14 @@ export class ProcessManagerRunner<S> {
       ackWaitMs: this.options.ackWaitMs,
       handlerTimeoutMs: this.options.handlerTimeoutMs,
     });
-    // Deadlines that passed while no runner ran fire once the events that came meanwhile are applied: an event stored in time counts.
-    void this.#track(this.#catchUp().then(() => {
+    // Deadlines that passed while no runner ran fire once the events that came meanwhile are applied (or the
+    // subscription's ack wait has passed): an event stored in time counts.
+    void this.#track(this.#subscription.caughtUp().then(() => {
       this.#caughtUp = true;
       return this.#scan();
     }));
     this.#scanTimer = setInterval(() => void this.#scan(), this.options.scanIntervalMs);
     this.#scanTimer.unref();
-  }
-
-  /**
-   * Wait until the consumer holds nothing for this runner to apply: none of its events pending, none
-   * delivered and unacknowledged (those a runner that died had pulled come again after the ack
-   * wait). For at most the ack wait and a second, so that a busy consumer does not hold deadlines
-   * back for long.
-   */
-  async #catchUp(): Promise<void> {
-    const registry = this.bus.registry;
-    const streams = [...new Set(this.definition.reactions.flatMap((reaction) => registry.versions(reaction.source.type).flatMap((contract) => (contract.stream === undefined ? [] : [contract.stream]))))];
-    const ackWaitMs = this.options.ackWaitMs ?? Math.max(...streams.map((stream) => registry.stream(stream)?.consumer.ackWaitMs ?? 30_000));
-    const until = Date.now() + ackWaitMs + 1_000;
-    while (!this.#stopping && Date.now() < until) {
-      const infos = await Promise.all(streams.map((stream) => this.bus.manager.consumers.info(stream, this.options.durable)));
-      if (infos.every((info) => info.num_pending === 0 && info.num_ack_pending === 0)) return;
-      await sleep(50);
-    }
   }
 
   /**

@@ -24,6 +24,7 @@ import { WorkQueueConsumerError } from "./retention.js";
 import { ensureConsumer } from "./provision.js";
 import { consumerFilter, type ReceivedEvent } from "./routing.js";
 import type { ServerVersion } from "./server-features.js";
+import { setTimeout as sleep } from "node:timers/promises";
 import { replayOf, type StreamSpec } from "./topology.js";
 import { BoundedCounts } from "./bounded-counts.js";
 import { ackWaitOf, deferralLimit, type EventHandler, type SubscribeOptions } from "./subscribe-options.js";
@@ -137,13 +138,33 @@ export class Subscription {
   /** Stop, then delete the durable consumers (on the streams and their replay streams), so that the server forgets the subscription's position. */
   async remove(): Promise<void> {
     await this.stop();
-    for (const stream of [...this.#core.streams.keys()].flatMap((spec) => [spec.name, replayOf(spec).stream])) {
+    for (const stream of this.#consumerStreams()) {
       try {
         await this.#host.jsm.consumers.delete(stream, this.options.durable);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
     }
+  }
+
+  /**
+   * Wait until its consumers hold nothing for it: none of their messages pending, none delivered and
+   * unacknowledged (those a process that died had pulled come again after the ack wait). For at most
+   * the longest ack wait of its streams and a second, or until it drains; true when they held nothing.
+   */
+  async caughtUp(): Promise<boolean> {
+    const until = Date.now() + Math.max(...[...this.#core.streams.keys()].map((spec) => ackWaitOf(this.options, spec))) + 1_000;
+    while (!this.#draining && Date.now() < until) {
+      const infos = await Promise.all(this.#consumerStreams().map((stream) => this.#host.jsm.consumers.info(stream, this.options.durable)));
+      if (infos.every((info) => info.num_pending === 0 && info.num_ack_pending === 0)) return true;
+      await sleep(50);
+    }
+    return false;
+  }
+
+  /** The streams its durable consumers read: each stream of its events and that stream's replay stream. */
+  #consumerStreams(): string[] {
+    return [...this.#core.streams.keys()].flatMap((spec) => [spec.name, replayOf(spec).stream]);
   }
 
   /** What the subscription's consumers on a stream and on its replay stream share. */
