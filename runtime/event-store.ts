@@ -22,7 +22,7 @@ import { readHeader } from "./headers.js";
 import { EventHistory, type EventQuery } from "./history.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { kvKeyToken } from "./kv-key.js";
-import { defaultMaxPayload, resolveEvent, sendEvent, type PublishAck, type Publishable, type PublishSettings } from "./publish.js";
+import { resolveEvent, sendEvent, type PublishAck, type Publishable, type PublishSettings } from "./publish.js";
 import { AggregateSubjects, type AggregateRef, type AggregateSubject } from "./aggregate-subject.js";
 import { SnapshotStore, type Snapshot } from "./snapshots.js";
 import { StoreHeader, toStoredEvent, type StoredEvent } from "./stored-event.js";
@@ -313,7 +313,7 @@ export class EventStore {
       attemptTimeoutMs: this.bus.settings.publishTimeoutMs,
       retryForMs: Math.min(this.bus.settings.publishRetryMs, this.options.abandonedAppendMs / 2),
       maxInFlight: 1,
-      maxPayload: this.bus.connection.info?.max_payload ?? defaultMaxPayload,
+      maxPayload: this.bus.maxPayload,
     };
     const acks: PublishAck[] = [];
     let seq = base.seq;

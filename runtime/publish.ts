@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, type EncodedEvent } from "./codec.js";
 import { headerBlockBytes, headerPairs } from "./headers.js";
-import { ArgumentError, ContractError, UnknownEventError, ValidationError } from "./errors.js";
+import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
 import { isPlainObject } from "./json.js";
 import { eventSourcedStream, type Registry } from "./registry.js";
 import type { PublishAck, PublishResult } from "./publish-result.js";
@@ -104,7 +104,7 @@ export function payloadTooLarge(encoded: EncodedEvent, contract: EventContract, 
 export function publishProblem(registry: Registry, json: Publishable, source: string, maxPayload: number): Error | undefined {
   try {
     const { contract, json: resolved } = resolvePlainEvent(registry, json);
-    if (!contract.validate(resolved)) return new ValidationError(contract.type, contract.version, contract.validate.errors ?? []);
+    // Encoding validates (ValidationError) and gives the size with the headers.
     return payloadTooLarge(encodeEvent(contract, resolved, { source, trace: undefined }), contract, maxPayload);
   } catch (error) {
     return error as Error;
