@@ -27,7 +27,7 @@ import { Notifier } from "./notifications.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Subscription } from "./subscribe.js";
 import { SagaWaits, SagaWaitTimeoutError } from "./saga-waits.js";
-import type { EventWait, SagaContext, SagaDefinition, SagaRecord, SagaStatus, SagaStep } from "./saga-definition.js";
+import type { EventWait, SagaContext, SagaDefinition, SagaFailure, SagaRecord, SagaStatus, SagaStep } from "./saga-definition.js";
 import { requireNumberOptions } from "./argument-checks.js";
 import type { DeliverPolicy } from "./subscribe-options.js";
 
@@ -340,7 +340,7 @@ class SagaInstance<S extends object, T> {
     } catch (error) {
       if (error instanceof Interrupted) return;
       if (error instanceof SagaWaitTimeoutError) this.#runner.notify({ type: "step_failed", instanceId: this.#record.instanceId, step: step.id, phase: "run", error, attempt: 1 });
-      const failure = { step: step.id, phase: "run" as const, error: (error as Error).name, message: (error as Error).message };
+      const failure = failureOf(step.id, "run", error);
       await this.#write((record) => ({ ...record, status: "compensating", failure }));
       return;
     }
@@ -361,8 +361,7 @@ class SagaInstance<S extends object, T> {
         await this.#attempt(step, "compensate", this.#runner.options.compensationAttempts, (context) => compensate(context));
       } catch (error) {
         if (error instanceof Interrupted) return;
-        const cause = this.#record.failure;
-        const failure = { step: id, phase: "compensate" as const, error: (error as Error).name, message: (error as Error).message, ...(cause === null ? {} : { cause }) };
+        const failure = failureOf(id, "compensate", error, this.#record.failure);
         await this.#write((record) => ({ ...record, status: "failed", failure, owner: null, leaseUntil: 0 }));
         return;
       }
@@ -418,3 +417,7 @@ function instanceKey(saga: string, instanceId: string): string {
   return `${saga}.${kvKeyToken(instanceId, "instanceId")}`;
 }
 
+/** What the record keeps of a step's failure: the step, the phase, the error's class name and message, and what it followed (a compensation's cause). */
+function failureOf(step: string, phase: SagaFailure["phase"], error: unknown, cause: SagaFailure | null = null): SagaFailure {
+  return { step, phase, error: (error as Error).name, message: (error as Error).message, ...(cause === null ? {} : { cause }) };
+}
