@@ -12,17 +12,17 @@ import { isPlainObject, stepsDowncaster, type JsonObject, type JsonValue, type U
 import { checkCompatibility, type CompatibilityFinding } from "./compat/check.js";
 import type { SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import type { EventModel } from "./model.js";
+import { previousVersions, type EventModel } from "./model.js";
 
 /** The events with their `readableByPrevious` verdicts; reports downcasts that fail on the examples, and downcasts on a first version. */
 export function judgeDowncasts(events: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink): EventModel[] {
-  const byKey = new Map(events.map((event) => [`${event.type}\u0000${event.version}`, event]));
+  const previousOf = previousVersions(events);
   return events.map((event) => {
     if (event.version === 1) {
       if (event.downcast.kind !== "none") sink.error("evc-downcast-on-first", `"${event.type}" v1 declares a downcast, but there is no version before it`, event.downcast.location);
       return event;
     }
-    const previous = byKey.get(`${event.type}\u0000${event.version - 1}`);
+    const previous = previousOf(event);
     if (previous === undefined) return event;
     const readable = forwardReadable(previous, event) && readsExamples(event, previous, compiler, [], undefined);
     if (event.downcast.kind === "steps") readsExamples(event, previous, compiler, event.downcast.steps, sink);

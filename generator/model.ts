@@ -93,3 +93,9 @@ export interface ContractModel {
   /** Every event version, sorted by type, then version. */
   readonly events: readonly EventModel[];
 }
+
+/** The version before an event's among `events` (by number: a version missing is no version before); undefined when there is none. */
+export function previousVersions(events: readonly EventModel[]): (event: EventModel) => EventModel | undefined {
+  const byKey = new Map(events.map((event) => [`${event.type}\u0000${event.version}`, event]));
+  return (event) => byKey.get(`${event.type}\u0000${event.version - 1}`);
+}

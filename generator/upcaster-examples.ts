@@ -14,21 +14,21 @@ import { formatIssues } from "@evc/runtime/errors";
 import { isPlainObject } from "@evc/runtime/codegen";
 import type { SchemaCompiler } from "./compile.js";
 import type { SourceLocation, SpecDiagnostic } from "./diagnostics.js";
-import type { EventModel } from "./model.js";
+import { previousVersions, type EventModel } from "./model.js";
 import { upcasterName } from "./emit/event-file.js";
 import { upcasterFile, type Layout } from "./emit/layout.js";
 import { displayPath } from "./output.js";
 
 /** Run every written hand-written upcaster of `events` on the examples of the version before; what fails, at the function. */
 export async function checkHandWrittenUpcasts(events: readonly EventModel[], compiler: SchemaCompiler, layout: Layout, cwd: string): Promise<SpecDiagnostic[]> {
-  const byKey = new Map(events.map((event) => [`${event.type}\u0000${event.version}`, event]));
+  const previousOf = previousVersions(events);
   const withFunctions = events.filter((event) => event.upcast.kind === "function" && existsSync(upcasterFile(layout, event)));
   if (withFunctions.length === 0) return [];
   const { register } = await import("tsx/esm/api");
   // A loader of its own, removed after the run: a watch session registers one per run, not one more each time.
   const loader = register({ namespace: randomUUID() });
   try {
-    return await runOnExamples(withFunctions, byKey, compiler, layout, cwd, (file) => loader.import(pathToFileURL(file).href, import.meta.url) as Promise<Record<string, unknown>>);
+    return await runOnExamples(withFunctions, previousOf, compiler, layout, cwd, (file) => loader.import(pathToFileURL(file).href, import.meta.url) as Promise<Record<string, unknown>>);
   } finally {
     await loader.unregister();
   }
@@ -36,7 +36,7 @@ export async function checkHandWrittenUpcasts(events: readonly EventModel[], com
 
 async function runOnExamples(
   withFunctions: readonly EventModel[],
-  byKey: ReadonlyMap<string, EventModel>,
+  previousOf: (event: EventModel) => EventModel | undefined,
   compiler: SchemaCompiler,
   layout: Layout,
   cwd: string,
@@ -45,7 +45,7 @@ async function runOnExamples(
   const findings: SpecDiagnostic[] = [];
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   for (const event of withFunctions) {
-    const previous = byKey.get(`${event.type}\u0000${event.version - 1}`);
+    const previous = previousOf(event);
     if (previous === undefined) continue;
     const file = upcasterFile(layout, event);
     const name = upcasterName(event);

@@ -6,7 +6,8 @@ import type { GenerateResult } from "../generate.js";
 import type { StaleFile } from "../output.js";
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
 import type { Reporter } from "./output.js";
-import { printWarnings } from "./report.js";
+import { breakingLine, printWarnings } from "./report.js";
+import { lockCheckOptions } from "./settings.js";
 import { counted, releasedChangeHint } from "../wording.js";
 
 /** What `evc generate` reports, kept in the run cache to report again. */
@@ -22,8 +23,7 @@ export interface GenerateOutcome {
 /** What a generation run reports; its changes of released contracts are those `evc check` would refuse (the lock is one of the run's inputs). */
 export async function generateOutcome(result: GenerateResult, settings: EvcConfig, io: CliIO): Promise<GenerateOutcome> {
   const { checkLock } = await import("../compat/lock.js");
-  const { lock, policy, accept } = settings.compatibility;
-  const gate = checkLock(result, { lock, cwd: io.cwd, policy, accept });
+  const gate = checkLock(result, lockCheckOptions(settings, io));
   return {
     events: result.model.events.length,
     systems: result.model.systems.length,
@@ -40,9 +40,8 @@ export function reportGenerated(reporter: Reporter, outcome: GenerateOutcome, fi
   printWarnings(reporter, outcome.upcasterProblems, true);
   const releasedBreaks = outcome.releasedBreaks ?? [];
   for (const change of releasedBreaks) {
-    const { file, line, column } = change.location;
     const message = `${change.type} v${change.version}: ${change.message}, a change of a released contract`;
-    reporter.add({ severity: "warning", rule: change.rule, message, location: change.location, type: change.type, version: change.version, breaks: change.breaks }, `${file}:${line}:${column}: warning: ${message} (${change.rule}, breaks ${change.breaks.join(", ")})\n`, "stderr");
+    reporter.add({ severity: "warning", rule: change.rule, message, location: change.location, type: change.type, version: change.version, breaks: change.breaks }, breakingLine(change.location, `warning: ${message}`, change.rule, change.breaks), "stderr");
   }
   const unwritten = outcome.upcasterProblems.length;
   const upcasters = unwritten === 0 ? "" : `; ${counted(unwritten, "hand-written upcaster")} to fix: events would be dead-lettered or the SDK would not compile`;

@@ -5,6 +5,7 @@ import { relative, resolve } from "node:path";
 import type { EvcConfig } from "../config.js";
 import type { GenerateOptions } from "../generate.js";
 import type { LoadOptions } from "../load.js";
+import type { LockCheckOptions } from "../compat/lock.js";
 import type { CliIO } from "./io.js";
 
 /** The flags that may override the configuration; each absent unless given. */
@@ -37,7 +38,17 @@ export function specFlags(command: Command): Command {
 
 /** What `loadContracts` reads with these settings: the specs `--specs`, else the configuration, names. */
 export async function specsToLoad(flags: SettingsFlags, io: CliIO): Promise<LoadOptions> {
-  const settings = await readSettings(flags, io);
+  return loadOptions(await readSettings(flags, io), flags, io);
+}
+
+/** What the lock of released contracts is checked with, in these settings. */
+export function lockCheckOptions(settings: EvcConfig, io: CliIO): LockCheckOptions {
+  const { lock, policy, accept } = settings.compatibility;
+  return { lock, cwd: io.cwd, policy, accept };
+}
+
+/** The options of `loadContracts` for these settings (as `generateOptions` gives those of `generate`). */
+export function loadOptions(settings: EvcConfig, flags: SettingsFlags, io: CliIO): LoadOptions {
   return { specs: settings.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: settings.compatibility.mode };
 }
 

@@ -9,7 +9,7 @@ import { ArgumentError } from "@evc/runtime/errors";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
-import { readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
+import { loadOptions, readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
 import { counted } from "../../wording.js";
 
 interface DiffFlags extends SettingsFlags {
@@ -36,8 +36,8 @@ export const diffCommand: CommandRegistration = (command, io, done) => {
         const against = flags.against ?? compatibility.baseline;
         if (against === undefined) throw new ArgumentError("against", "a git revision to compare with: give --against <git-ref>, or compatibility.baseline in evc.config.yaml");
         const specs = shownPath(io, settings.specs);
-        const options = { allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: compatibility.mode };
-        const head = await loadContracts({ ...options, specs: settings.specs, cwd: io.cwd });
+        const options = loadOptions(settings, flags, io);
+        const head = await loadContracts(options);
         printWarnings(reporter, head.warnings);
         using revision = atRevision(against, specs, io.cwd, flags.against === undefined ? settings : undefined);
         if (!revision.exists) {

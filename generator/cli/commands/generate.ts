@@ -7,7 +7,7 @@ import { openRun, recordRun, snapshotInputs, type CacheFlags } from "../cached-r
 import { ExitCode, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printWarnings, reportFailure } from "../report.js";
-import { generateOptions, readSettings, shownPath, specOptions } from "../settings.js";
+import { generateOptions, lockCheckOptions, readSettings, shownPath, specOptions } from "../settings.js";
 import { generateOutcome, reportGenerated, type GenerateOutcome } from "../generate-report.js";
 import { counted, releasedChangeHint } from "../../wording.js";
 
@@ -100,7 +100,7 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
         const before = snapshotInputs(settings, flags, io, [compatibility.lock]);
         const [{ check }, { checkLock }] = await Promise.all([import("../../generate.js"), import("../../compat/lock.js")]);
         const result = await check({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }) });
-        const gate = checkLock(result, { lock: compatibility.lock, cwd: io.cwd, policy: compatibility.policy, accept: compatibility.accept });
+        const gate = checkLock(result, lockCheckOptions(settings, io));
         const shown = { out: shownPath(io, settings.output.dir), specs: shownPath(io, settings.specs), lock: shownPath(io, compatibility.lock) };
         const outcome: CheckOutcome = { warnings: result.warnings, upcasterProblems: result.upcasterProblems, gate, shown };
         if (result.files.length === 0) recordRun(run, before, result, outcome);

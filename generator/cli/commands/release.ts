@@ -3,7 +3,7 @@ import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printWarnings, reportFailure } from "../report.js";
-import { readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
+import { loadOptions, lockCheckOptions, readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
 import { counted, releasedChangeHint } from "../../wording.js";
 
 /**
@@ -20,10 +20,10 @@ export const releaseCommand: CommandRegistration = (command, io, done) => {
         reporter.checkFormat();
         const settings = await readSettings(flags, io);
         const { compatibility } = settings;
-        const head = await loadContracts({ specs: settings.specs, cwd: io.cwd, allowRemoteRefs: flags.allowRemoteRefs === true, defaultCompatibility: compatibility.mode });
+        const head = await loadContracts(loadOptions(settings, flags, io));
         printWarnings(reporter, head.warnings);
         const lock = shownPath(io, compatibility.lock);
-        const gate = checkLock(head, { lock: compatibility.lock, cwd: io.cwd, policy: compatibility.policy, accept: compatibility.accept });
+        const gate = checkLock(head, lockCheckOptions(settings, io));
         const breaking = gate.changes.filter((change) => change.severity === "breaking");
         if (breaking.length > 0) {
           printChanges(reporter, breaking);
