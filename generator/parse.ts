@@ -3,6 +3,7 @@ import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface, type Diagno
 import { DiagnosticSink, type SpecDiagnostic } from "./diagnostics.js";
 import type { SourceFile, SourceFiles } from "./sources.js";
 import { sharedStructureRules } from "./structure-rules.js";
+import { withTrustedRulesets } from "./trusted-rulesets.js";
 
 /** A document as parsed from given texts of its files, with what the parser said about it. */
 interface ParsedEntry {
@@ -19,7 +20,8 @@ interface ParsedEntry {
 export class SpecParser {
   // Without `cache: false`, the parser's resolver keeps every file a `$ref` reached for as long as the
   // parser lives: a document parsed again after an edit of a file it references would see the old text.
-  readonly #parser = new Parser({ ruleset: sharedStructureRules(), __unstable: { resolver: { cache: false } } });
+  // Its rulesets are code, validated by the test suite rather than on each run (`trusted-rulesets.ts`).
+  readonly #parser = withTrustedRulesets(() => new Parser({ ruleset: sharedStructureRules(), __unstable: { resolver: { cache: false } } }));
   readonly #parsed = new Map<string, ParsedEntry>();
 
   /** Parse one document, whose `$ref`s reach the files `reached`; its error and warning diagnostics go to the sink. Undefined when the parser rejects it. */
