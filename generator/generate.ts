@@ -11,7 +11,7 @@ import type { LoadCache } from "./load-cache.js";
 import type { ContractModel, EventModel } from "./model.js";
 import type { SpecParser } from "./parse.js";
 import { staleFiles, writeOutput, type OutputPlan, type StaleFile } from "./output.js";
-import { checkHandWrittenUpcasts } from "./upcaster-examples.js";
+import { judgeUpcastTrials } from "./upcaster-examples.js";
 
 /** Options of `generate` and `check`; every field has a default (`defaultGenerateOptions`). */
 export interface GenerateOptions {
@@ -81,27 +81,28 @@ export async function check(options: Partial<GenerateOptions> = {}): Promise<Gen
 async function planOutput(partial: Partial<GenerateOptions>) {
   const options = { ...defaultGenerateOptions(), ...partial };
   const emitter: SdkEmitter = options.emitter ?? new InProcessEmitter(options.renders);
-  const loaded = await loadContracts({
-    specs: options.specs,
-    cwd: options.cwd,
-    allowRemoteRefs: options.allowRemoteRefs,
-    defaultCompatibility: options.defaultCompatibility,
-    ...(emitter.prepare === undefined ? {} : { onEvents: (events: readonly EventModel[]) => emitter.prepare?.(events) }),
-    ...(options.parser === undefined ? {} : { parser: options.parser }),
-    ...(options.loads === undefined ? {} : { cache: options.loads }),
-  });
   const outDir = resolve(options.cwd, options.out);
   const layout: Layout = {
     outDir,
     upcastersDir: resolve(options.cwd, options.upcasters),
     runtime: isPackageSpecifier(options.runtimeImport) ? options.runtimeImport : resolve(options.cwd, options.runtimeImport),
   };
+  const loaded = await loadContracts({
+    specs: options.specs,
+    cwd: options.cwd,
+    allowRemoteRefs: options.allowRemoteRefs,
+    defaultCompatibility: options.defaultCompatibility,
+    ...(emitter.prepare === undefined ? {} : { onEvents: (events: readonly EventModel[]) => emitter.prepare?.(events, layout, options.cwd) }),
+    ...(options.parser === undefined ? {} : { parser: options.parser }),
+    ...(options.loads === undefined ? {} : { cache: options.loads }),
+  });
   // Emitting starts first (in a worker thread, for the CLI, where Modelina and ts-morph have loaded
-  // meanwhile); the validators module is written here from the compiler while it runs.
+  // and the hand-written upcasters have run on the examples meanwhile); the validators module is
+  // written here from the compiler while it runs, and the upcasters' outputs judged with it.
   const emitting = emitter.emit(loaded.model, layout, options.cwd, loaded.compiler.shared);
   const validators = validatorsFiles(loaded.model.events, loaded.compiler, layout);
-  // While the worker emits: the hand-written upcasters on the examples.
-  const [{ generated: emitted, upcasters }, upcastFindings] = await Promise.all([emitting, checkHandWrittenUpcasts(loaded.model.events, loaded.compiler, layout, options.cwd)]);
+  const { generated: emitted, upcasters, upcastTrials } = await emitting;
+  const upcastFindings = judgeUpcastTrials(upcastTrials, loaded.model.events, loaded.compiler);
   const generated = new Map([...emitted, ...validators].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const plan: OutputPlan = { outDir, generated, upcasters: upcasters.files };
   const output = { dir: outDir, files: generated };

@@ -11,15 +11,17 @@ import type { ContractModel, EventModel } from "../model.js";
 import type { EmittedSdk } from "./emitter.js";
 import type { Layout } from "./layout.js";
 
-/** The worker's requests: the events as read, to render their models (optional, first), then the model to emit. */
+/** The worker's requests: the events as read, to run the hand-written upcasters on their examples and render their models (optional, first), then the model to emit. */
 export type EmitRequest =
-  | { readonly render: readonly EventModel[] }
+  | { readonly render: readonly EventModel[]; readonly layout: Layout; readonly cwd: string }
   | { readonly model: ContractModel; readonly layout: Layout; readonly cwd: string };
 
 /** What the worker is started with. */
 export interface EmitWorkerData {
   /** Whether the starting thread has V8's compile cache on (the `evc` command, from Node 22.1), for the worker to turn it on too. */
   readonly compileCache: boolean;
+  /** The folder of hand-written upcasters (absolute): where it exists, the worker registers their loader before the events come. */
+  readonly upcasters: string | undefined;
 }
 
 /** `node:module`'s compile cache functions, from Node 22.1 on (neither Node 20 nor its types have them). */
@@ -28,9 +30,9 @@ interface CompileCacheApi {
   enableCompileCache?(): unknown;
 }
 
-/** The data to start the worker with: whether this thread uses the compile cache. */
-export function emitWorkerData(): EmitWorkerData {
-  return { compileCache: (nodeModule as CompileCacheApi).getCompileCacheDir?.() !== undefined };
+/** The data to start the worker with: whether this thread uses the compile cache, and where the hand-written upcasters are. */
+export function emitWorkerData(upcasters: string | undefined): EmitWorkerData {
+  return { compileCache: (nodeModule as CompileCacheApi).getCompileCacheDir?.() !== undefined, upcasters };
 }
 
 /**

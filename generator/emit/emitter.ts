@@ -11,17 +11,26 @@ import type { Layout } from "./layout.js";
 import type { EventModels, ModelRenderCache } from "./render-cache.js";
 import type { GeneratedFiles } from "./sdk.js";
 import type { UpcasterPlan } from "./upcasters.js";
+import { tryHandWrittenUpcasts, type UpcastTrial } from "../upcaster-examples.js";
 
-/** What emitting gives: the generated files but the validators module, by path relative to the output folder, and the upcaster files with their findings. */
+/**
+ * What emitting gives: the generated files but the validators module, by path relative to the output
+ * folder, the upcaster files with their findings, and what the hand-written upcasters gave for the
+ * examples, for the schema compiler to judge.
+ */
 export interface EmittedSdk {
   readonly generated: GeneratedFiles;
   readonly upcasters: UpcasterPlan;
+  readonly upcastTrials: readonly UpcastTrial[];
 }
 
 /** Emits the files of a run that need Modelina's models or ts-morph. */
 export interface SdkEmitter {
-  /** Start what can start from the events as read, before the rules check them (the worker renders their models meanwhile); optional. */
-  prepare?(events: readonly EventModel[]): void;
+  /**
+   * Start what can start from the events as read, before the rules check them (the worker runs the
+   * hand-written upcasters on the examples and renders the models meanwhile); optional.
+   */
+  prepare?(events: readonly EventModel[], layout: Layout, cwd: string): void;
 
   /**
    * Emit the files of a model laid out by `layout` (`cwd`: where findings' paths start); `shared`, when
@@ -35,14 +44,26 @@ export function loadEmitters() {
   return Promise.all([import("./models.js"), import("./sdk.js"), import("./upcasters.js")]);
 }
 
+/** What `emitHere` may be given: the shared subschemas, a cache of models, and what the events as read started. */
+export interface EmitHereOptions {
+  readonly shared?: SharedSchemas | undefined;
+  readonly cache?: ModelRenderCache | undefined;
+  /** The models of the events as read, being rendered. */
+  readonly rendering?: Promise<readonly EventModels[]> | undefined;
+  /** The hand-written upcasters' trials on the examples of the events as read, under way. */
+  readonly trials?: Promise<readonly UpcastTrial[]> | undefined;
+}
+
 /**
- * Emit in this thread: render the models (with a cache, only those of events that changed since its
- * last run), or take those `rendering` brings for the events as read, then write the files.
+ * Emit in this thread: run the hand-written upcasters on the examples and render the models (with a
+ * cache, only those of events that changed since its last run), or take what the events as read
+ * started, then write the files.
  */
-export async function emitHere(model: ContractModel, layout: Layout, cwd: string, options: { shared?: SharedSchemas | undefined; cache?: ModelRenderCache | undefined; rendering?: Promise<readonly EventModels[]> | undefined } = {}): Promise<EmittedSdk> {
+export async function emitHere(model: ContractModel, layout: Layout, cwd: string, options: EmitHereOptions = {}): Promise<EmittedSdk> {
   const [{ renderModels }, { emitSdk }, { emitUpcasters }] = await loadEmitters();
+  const upcastTrials = await (options.trials ?? tryHandWrittenUpcasts(model.events, layout, cwd));
   const rendered = options.rendering === undefined ? await renderModels(model.events, options.cache) : withEvents(await options.rendering, model.events);
-  return { generated: emitSdk(model, options.shared ?? findSharedSchemas(model.events), layout, rendered), upcasters: emitUpcasters(model, layout, cwd) };
+  return { generated: emitSdk(model, options.shared ?? findSharedSchemas(model.events), layout, rendered), upcasters: emitUpcasters(model, layout, cwd), upcastTrials };
 }
 
 /** The models rendered for the events as read, each entry's `event` the model's own at its place (the same event, with its downcast verdict). */

@@ -43,11 +43,15 @@ export class WorkerSdkEmitter implements SdkEmitter, Disposable {
   #pending: Pending | undefined;
   #asked = false;
 
-  /** Start the worker (`module`: the worker's module, by default the build's `emit-worker.js`). */
-  constructor(module: URL = workerModule) {
+  /**
+   * Start the worker (`module`: the worker's module, by default the build's `emit-worker.js`); given the
+   * folder of hand-written upcasters (absolute), it registers their loader while the specs are read.
+   */
+  constructor(options: { readonly module?: URL; readonly upcasters?: string } = {}) {
+    const module = options.module ?? workerModule;
     this.#module = module;
     try {
-      this.#worker = new Worker(module, { workerData: emitWorkerData() });
+      this.#worker = new Worker(module, { workerData: emitWorkerData(options.upcasters) });
     } catch (error) {
       throw new EmitWorkerError(module, `cannot start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -57,11 +61,14 @@ export class WorkerSdkEmitter implements SdkEmitter, Disposable {
     this.#worker.on("exit", (code) => this.#fail(new EmitWorkerError(module, `stopped (exit code ${code}) before it emitted the files`)));
   }
 
-  /** Send the events as read to the worker, which renders their models while the rules check them (a model that cannot be sent here is reported by `emit`). */
-  prepare(events: readonly EventModel[]): void {
+  /**
+   * Send the events as read to the worker, which runs the hand-written upcasters on their examples and
+   * renders their models while the rules check them (a model that cannot be sent here is reported by `emit`).
+   */
+  prepare(events: readonly EventModel[], layout: Layout, cwd: string): void {
     if (this.#asked || this.#failure !== undefined) return;
     try {
-      this.#worker.postMessage({ render: events } satisfies EmitRequest);
+      this.#worker.postMessage({ render: events, layout, cwd } satisfies EmitRequest);
     } catch {
       // The emit sends the model again, and reports what cannot be sent.
     }

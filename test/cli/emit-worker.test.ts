@@ -14,7 +14,7 @@ import type { Layout } from "../../generator/emit/layout.js";
 import type { ContractModel } from "../../generator/model.js";
 import { EmitWorkerError, WorkerSdkEmitter } from "../../generator/emit/worker-emitter.js";
 import { folderFiles } from "../helpers/folder-files.js";
-import { shopWorkspace, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
+import { shopUpcaster, shopWorkspace, specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 
 const run = promisify(execFile);
 const repository = resolve(import.meta.dirname, "../..");
@@ -76,6 +76,28 @@ describe("the SDK emitted in a worker thread by the compiled CLI", () => {
     expect(checked.stdout).toContain("api is in sync with specs\n");
   }, 180_000);
 
+  test("the compiled check runs the hand-written upcasters on the examples in its worker, and reports what the CLI emitting in its own thread reports", async () => {
+    using ws = shopWorkspace();
+    await compiledEvc(ws, "generate", "--specs", "specs", "--no-cache");
+    const stub = ws.read(shopUpcaster);
+    const line = stub.split("\n").findIndex((text) => text.includes("export function upcastOrderPlacedV2ToV3")) + 1;
+    const total = "total: { cents: event.data.amount, currency: event.data.currency }";
+    const bodies = {
+      "into an invalid v3: /data/total/cents must be integer (evc-upcast-invalid)": `  return { ...event, version: 3, data: { orderId: event.data.orderId, ${total.replace("event.data.amount", "String(event.data.amount)")} } };`,
+      "throws on the v2 example of \"order.placed\": no currency (evc-upcast-throws)": '  throw new RangeError("no currency");',
+      "into a value that is not data: it holds a function, a symbol or another value no event can carry (evc-upcast-invalid)": `  return { ...event, version: 3, data: { orderId: event.data.orderId, ${total}, audit: () => "who" } };`,
+    };
+    for (const [finding, body] of Object.entries(bodies)) {
+      ws.write(shopUpcaster, stub.replace(/  throw new Error\(.*\);/, body));
+      const inWorker = await compiledEvc(ws, "check", "--specs", "specs", "--no-cache");
+      expect(inWorker.code).toBe(1);
+      expect(inWorker.stderr).toContain(`${shopUpcaster}:${line}:1: error: upcastOrderPlacedV2ToV3 `);
+      expect(inWorker.stderr).toContain(finding);
+      const here = await ws.evc("check", "--specs", "specs", "--no-cache");
+      expect(here).toMatchObject({ code: 1, stderr: inWorker.stderr });
+    }
+  }, 120_000);
+
   test("an invalid spec: the compiled generate exits 1 with the file:line:col diagnostic, its worker not keeping it alive", async () => {
     using ws = specWorkspace({ "specs/orders.yaml": invalidSpec });
     const { code, stderr } = await compiledEvc(ws, "generate", "--specs", "specs");
@@ -97,19 +119,19 @@ describe("the SDK emitted in a worker thread by the compiled CLI", () => {
 
   test("a worker whose module cannot load fails the emit with an EmitWorkerError naming the module", async () => {
     const missing = new URL("./no-such-emit-worker.js", import.meta.url);
-    using emitter = new WorkerSdkEmitter(missing);
+    using emitter = new WorkerSdkEmitter({ module: missing });
     const failure = emitter.emit(emptyModel, layout, repository);
     await expect(failure).rejects.toThrow(EmitWorkerError);
     await expect(failure).rejects.toThrow(/^the SDK emit worker \(.*no-such-emit-worker\.js\) failed: /);
   });
 
   test("a worker that exits without answering fails the emit, naming its exit code", async () => {
-    using emitter = new WorkerSdkEmitter(new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => process.exit(3));')}`));
+    using emitter = new WorkerSdkEmitter({ module: new URL(`data:text/javascript,${encodeURIComponent('import { parentPort } from "node:worker_threads"; parentPort.once("message", () => process.exit(3));')}`) });
     await expect(emitter.emit(emptyModel, layout, repository)).rejects.toThrow(/^the SDK emit worker \(data:.*\) stopped \(exit code 3\) before it emitted the files$/);
   });
 
   test("a closed emitter, or one asked twice, fails the emit", async () => {
-    const closed = new WorkerSdkEmitter(idleWorker);
+    const closed = new WorkerSdkEmitter({ module: idleWorker });
     const pending = closed.emit(emptyModel, layout, repository);
     closed[Symbol.dispose]();
     await expect(pending).rejects.toThrow(/was closed before it emitted the files$/);
@@ -117,7 +139,7 @@ describe("the SDK emitted in a worker thread by the compiled CLI", () => {
   });
 
   test("a model that cannot be cloned fails the emit, naming the worker", async () => {
-    using emitter = new WorkerSdkEmitter(idleWorker);
+    using emitter = new WorkerSdkEmitter({ module: idleWorker });
     const unclonable = { systems: [], events: [{ className: "X", namedSchema: { default: () => 1 } }] } as unknown as ContractModel;
     await expect(emitter.emit(unclonable, layout, repository)).rejects.toThrow(/^the SDK emit worker \(data:.*\) cannot be sent the model: /);
   });

@@ -60,8 +60,8 @@ export const generateCommand: CommandRegistration = (command, io, done) => {
           done(reportGenerated(reporter, cached, [], performance.now() - started));
           return;
         }
-        using emitter = startEmitter();
         const settings = await readSettings(flags, io);
+        using emitter = startEmitter(settings.upcasters);
         out = shownPath(io, settings.output.dir);
         const before = snapshotInputs(settings, flags, io, [settings.compatibility.lock]);
         const { generate } = await import("../../generate.js");
@@ -94,8 +94,8 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
           done(reportChecked(reporter, cached, []));
           return;
         }
-        using emitter = startEmitter();
         const settings = await readSettings(flags, io);
+        using emitter = startEmitter(settings.upcasters);
         const { compatibility } = settings;
         const before = snapshotInputs(settings, flags, io, [compatibility.lock]);
         const [{ check }, { checkLock }] = await Promise.all([import("../../generate.js"), import("../../compat/lock.js")]);
@@ -112,13 +112,14 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
 };
 
 /**
- * The emitter of a run that is not served from the cache, its worker started before anything else so
- * that Modelina and ts-morph load while the specs are parsed, on the other core. Only in the build:
+ * The emitter of a run that is not served from the cache, its worker started before the specs are
+ * read so that Modelina, ts-morph and the loader of the hand-written upcasters (in `upcasters`) load
+ * while the specs are parsed, on the other core. Only in the build:
  * from the sources (tests under the `@evc/source` condition, tsx) a worker thread could not load the
  * TypeScript modules, and the files are emitted in this thread (`generate`'s default).
  */
-function startEmitter(): WorkerSdkEmitter | undefined {
-  return import.meta.url.endsWith(".js") ? new WorkerSdkEmitter() : undefined;
+function startEmitter(upcasters: string): WorkerSdkEmitter | undefined {
+  return import.meta.url.endsWith(".js") ? new WorkerSdkEmitter({ upcasters }) : undefined;
 }
 
 function reportChecked(reporter: Reporter, outcome: CheckOutcome, stale: readonly StaleFile[]): ExitCodeValue {
