@@ -1,6 +1,7 @@
 /** `evc generate` and `evc check`: specs in, SDK out (or compared). */
 import { isAbsolute, resolve } from "node:path";
 import type { CompatibilityMode } from "@evc/runtime/codegen";
+import type { ContractSide } from "./compat/contracts.js";
 import type { SpecDiagnostic } from "./diagnostics.js";
 import type { ModelRenderCache } from "./emit/render-cache.js";
 import { InProcessEmitter, type SdkEmitter } from "./emit/emitter.js";
@@ -37,6 +38,12 @@ export interface GenerateOptions {
   readonly loads?: LoadCache;
   /** What emits the files that need Modelina's models or ts-morph (the CLI's one-shot commands: a `WorkerSdkEmitter`); absent, they are emitted in this thread, with `renders`. */
   readonly emitter?: SdkEmitter;
+  /**
+   * Called with the contracts read once the validators module is written, while the emitter may still
+   * work in its thread (the CLI checks the lock of released contracts then); what it throws fails the
+   * run before anything is written.
+   */
+  readonly whileEmitting?: (contracts: ContractSide) => void;
 }
 
 /** The runtime helpers generated code imports by default: the runtime package's `codegen` entry. */
@@ -101,6 +108,9 @@ async function planOutput(partial: Partial<GenerateOptions>) {
   // written here from the compiler while it runs, and the upcasters' outputs judged with it.
   const emitting = emitter.emit(loaded.model, layout, options.cwd, loaded.compiler.shared);
   const validators = validatorsFiles(loaded.model.events, loaded.compiler, layout);
+  // Awaited below; what `whileEmitting` throws is the run's failure, not an unhandled rejection of the emit.
+  emitting.catch(() => {});
+  options.whileEmitting?.({ model: loaded.model, locate: loaded.locate });
   const { generated: emitted, upcasters, upcastTrials } = await emitting;
   const upcastFindings = judgeUpcastTrials(upcastTrials, loaded.model.events, loaded.compiler);
   const generated = new Map([...emitted, ...validators].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

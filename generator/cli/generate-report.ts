@@ -1,5 +1,6 @@
 /** What `evc generate` says of a run, whether it ran in full, came from the run cache or from watch mode. */
-import type { ContractChange } from "../compat/contracts.js";
+import type { ContractChange, ContractSide } from "../compat/contracts.js";
+import type { LockCheck } from "../compat/lock.js";
 import type { EvcConfig } from "../config.js";
 import type { SpecDiagnostic } from "../diagnostics.js";
 import type { GenerateResult } from "../generate.js";
@@ -20,10 +21,29 @@ export interface GenerateOutcome {
   readonly releasedBreaks?: readonly ContractChange[];
 }
 
-/** What a generation run reports; its changes of released contracts are those `evc check` would refuse (the lock is one of the run's inputs). */
-export async function generateOutcome(result: GenerateResult, settings: EvcConfig, io: CliIO): Promise<GenerateOutcome> {
+/** The check of the lock of released contracts in a run of `generate` or `check`: made while the emitter works, read once the run is done. */
+export interface RunLockCheck {
+  /** Pass as `generate`'s `whileEmitting`: checks the lock against the contracts read. */
+  readonly whileEmitting: (contracts: ContractSide) => void;
+  /** What the check found, for the run's result (checked now when the run did not check it). */
+  readonly gate: (result: ContractSide) => LockCheck;
+}
+
+/** A check of the lock of released contracts, in these settings, for a run to make while its emitter works (on the main thread, which waits for the worker then). */
+export async function runLockCheck(settings: EvcConfig, io: CliIO): Promise<RunLockCheck> {
   const { checkLock } = await import("../compat/lock.js");
-  const gate = checkLock(result, lockCheckOptions(settings, io));
+  const options = lockCheckOptions(settings, io);
+  let checked: LockCheck | undefined;
+  return {
+    whileEmitting: (contracts) => {
+      checked = checkLock(contracts, options);
+    },
+    gate: (result) => checked ?? checkLock(result, options),
+  };
+}
+
+/** What a generation run reports; its changes of released contracts are those `evc check` would refuse (the lock is one of the run's inputs). */
+export function generateOutcome(result: GenerateResult, gate: LockCheck): GenerateOutcome {
   return {
     events: result.model.events.length,
     systems: result.model.systems.length,

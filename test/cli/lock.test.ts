@@ -1,4 +1,4 @@
-import { cpSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { checkLock } from "@evc/cli/compat";
@@ -125,6 +125,13 @@ describe("cli - the lock of released contracts", { timeout: 120_000 }, () => {
     const { code, stderr } = await ws.evc("check");
     expect(code).toBe(2);
     expect(stderr).toContain('evc.lock.yaml:3:3: error: "order.placed" is not an event version: expected "<type>@v<N>" (evc-lock)');
+    // generate checks the lock before it writes anything: the SDK is left as it was.
+    rmSync(join(ws.dir, "sdk"), { recursive: true, force: true });
+    const generated = await ws.evc("generate");
+    expect(generated.code).toBe(2);
+    expect(generated.stderr).toContain('evc.lock.yaml:3:3: error: "order.placed" is not an event version: expected "<type>@v<N>" (evc-lock)');
+    expect(generated.stderr).toContain("evc: 1 error in the lock; sdk left unchanged");
+    expect(ws.exists("sdk")).toBe(false);
   });
 });
 

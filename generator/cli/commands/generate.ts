@@ -7,8 +7,8 @@ import { openRun, recordRun, snapshotInputs, type CacheFlags } from "../cached-r
 import { ExitCode, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printWarnings, reportFailure } from "../report.js";
-import { generateOptions, lockCheckOptions, readSettings, shownPath, specOptions } from "../settings.js";
-import { generateOutcome, reportGenerated, type GenerateOutcome } from "../generate-report.js";
+import { generateOptions, readSettings, shownPath, specOptions } from "../settings.js";
+import { generateOutcome, reportGenerated, runLockCheck, type GenerateOutcome } from "../generate-report.js";
 import { counted, releasedChangeHint } from "../../wording.js";
 
 interface OutputFlags extends CacheFlags {
@@ -64,9 +64,9 @@ export const generateCommand: CommandRegistration = (command, io, done) => {
         using emitter = startEmitter(settings.upcasters);
         out = shownPath(io, settings.output.dir);
         const before = snapshotInputs(settings, flags, io, [settings.compatibility.lock]);
-        const { generate } = await import("../../generate.js");
-        const result = await generate({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }) });
-        const outcome = await generateOutcome(result, settings, io);
+        const [{ generate }, lock] = await Promise.all([import("../../generate.js"), runLockCheck(settings, io)]);
+        const result = await generate({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }), whileEmitting: lock.whileEmitting });
+        const outcome = generateOutcome(result, lock.gate(result));
         recordRun(run, before, result, outcome);
         done(reportGenerated(reporter, outcome, result.files, performance.now() - started));
       } catch (error) {
@@ -98,9 +98,9 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
         using emitter = startEmitter(settings.upcasters);
         const { compatibility } = settings;
         const before = snapshotInputs(settings, flags, io, [compatibility.lock]);
-        const [{ check }, { checkLock }] = await Promise.all([import("../../generate.js"), import("../../compat/lock.js")]);
-        const result = await check({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }) });
-        const gate = checkLock(result, lockCheckOptions(settings, io));
+        const [{ check }, lock] = await Promise.all([import("../../generate.js"), runLockCheck(settings, io)]);
+        const result = await check({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }), whileEmitting: lock.whileEmitting });
+        const gate = lock.gate(result);
         const shown = { out: shownPath(io, settings.output.dir), specs: shownPath(io, settings.specs), lock: shownPath(io, compatibility.lock) };
         const outcome: CheckOutcome = { warnings: result.warnings, upcasterProblems: result.upcasterProblems, gate, shown };
         if (result.files.length === 0) recordRun(run, before, result, outcome);
