@@ -10,7 +10,7 @@ import { checkId } from "./identifiers.js";
 import { credentialOptions, maskUrl, serverList, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ContractError } from "./errors.js";
 import { AckInbox } from "./ack-inbox.js";
-import { defaultMaxPayload, publishEvent, publishEvents, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
+import { defaultMaxPayload, publishEvent, publishEvents, publishReady, readyEvent, type PublishAck, type Publishable, type PublishResult, type ReadyEvent } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { parseServerVersion, type ServerVersion } from "./server-features.js";
@@ -223,6 +223,20 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   /** Publish an event's JSON, whose `type` and `version` name its contract. */
   publishJson(json: object): Promise<PublishAck> {
     return publishEvent(this.acks, this.registry, json as Publishable, this.#settings.source, this.#publishSettings(), this.telemetry);
+  }
+
+  /**
+   * Ready an event's JSON to publish as `publishJson` would, without sending it: throws what publishing
+   * it would (an unknown type or version, an invalid event, one too large). An outbox relay readies a
+   * batch before it sends any of it.
+   */
+  prepareJson(json: object): ReadyEvent {
+    return readyEvent(this.registry, json as Publishable, this.#settings.source, this.maxPayload);
+  }
+
+  /** Publish an event `prepareJson` readied, with the active trace context: nothing is validated or serialized again. */
+  publishReady(event: ReadyEvent): Promise<PublishAck> {
+    return publishReady(this.acks, this.registry, event, this.#publishSettings(), this.telemetry);
   }
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */

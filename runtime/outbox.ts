@@ -16,7 +16,7 @@ import type { EventBus } from "./bus.js";
 import type { JsonObject } from "./codegen.js";
 import { ArgumentError, ContractError, ValidationError } from "./errors.js";
 import { Notifier } from "./notifications.js";
-import { defaultMaxPayload, PayloadTooLargeError, publishProblem, resolvePlainEvent, type PublishAck, type Publishable } from "./publish.js";
+import { defaultMaxPayload, PayloadTooLargeError, resolvePlainEvent, type PublishAck, type Publishable, type ReadyEvent } from "./publish.js";
 import type { Registry } from "./registry.js";
 import { subjectOf } from "./subject.js";
 import { activeTrace, incomingContext } from "./trace.js";
@@ -313,11 +313,9 @@ export class OutboxRelay {
     );
     if (rows.length === 0) return 0;
     // An event that can never be published (unknown to this SDK, invalid, too large) stops the round before it: nothing after it goes out first.
-    const problems = rows.map((row) => publishProblem(this.#bus.registry, row.payload, this.#bus.source, this.#bus.maxPayload));
-    const blocked = problems.findIndex((problem) => problem !== undefined);
-    const sendable = blocked === -1 ? rows : rows.slice(0, blocked);
+    const { ready, blocked } = this.#ready(rows);
     // Every publish is sent before any ack is awaited, in order, each as a child of the span that enqueued it.
-    const results = await Promise.allSettled(sendable.map((row) => context.with(incomingContext(row.traceparent ?? undefined), () => this.#bus.publishJson(row.payload))));
+    const results = await Promise.allSettled(ready.map((event, index) => context.with(incomingContext(rows[index]?.traceparent ?? undefined), () => this.#bus.publishReady(event))));
     const failed = results.findIndex((result) => result.status === "rejected");
     const done = failed === -1 ? results.length : failed;
     const acks = results.slice(0, done).map((result) => (result as PromiseFulfilledResult<PublishAck>).value);
@@ -330,8 +328,21 @@ export class OutboxRelay {
     }
     // Events after a failed one are published again next round (in order); the stream drops the repeats.
     if (failed !== -1) throw (results[failed] as PromiseRejectedResult).reason;
-    if (blocked !== -1) throw new OutboxBlockedError(this.#outbox.table, rows[blocked] as PendingRow, problems[blocked] as Error);
+    if (blocked !== undefined) throw new OutboxBlockedError(this.#outbox.table, blocked.row, blocked.problem);
     return done;
+  }
+
+  /** The rows' events readied to publish, up to the first that cannot be published, which is `blocked` with why. */
+  #ready(rows: readonly PendingRow[]): { ready: ReadyEvent[]; blocked?: { row: PendingRow; problem: Error } } {
+    const ready: ReadyEvent[] = [];
+    for (const row of rows) {
+      try {
+        ready.push(this.#bus.prepareJson(row.payload));
+      } catch (error) {
+        return { ready, blocked: { row, problem: error as Error } };
+      }
+    }
+    return { ready };
   }
 
   /** The session holding the table's advisory lock, taking it if free; undefined when another relay holds it. */

@@ -12,7 +12,7 @@ import { isStreamFull } from "./jetstream-errors.js";
 import { NoStreamError } from "./no-stream.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
-import { encodeEvent, type EncodedEvent } from "./codec.js";
+import { encodeEvent, prepareEvent, withHeaders, type EncodedEvent, type PreparedEvent } from "./codec.js";
 import { headerBlockBytes, headerPairs } from "./headers.js";
 import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
 import { isPlainObject } from "./json.js";
@@ -95,20 +95,33 @@ export function payloadTooLarge(encoded: EncodedEvent, contract: EventContract, 
   return bytes <= limit ? undefined : new PayloadTooLargeError(encoded, contract, bytes, limit);
 }
 
+/** An event's JSON readied to publish (`readyEvent`): its contract, its JSON, and its message, validated, serialized and of a size the server takes. */
+export interface ReadyEvent {
+  readonly contract: EventContract;
+  readonly json: JsonObject;
+  readonly prepared: PreparedEvent;
+}
+
 /**
- * Why an event's JSON cannot be published, found without sending anything: an unknown type or
- * version, one only the event store may write, an invalid event, or one larger than `maxPayload`
- * with its headers (written with `source`); undefined when it can be. A relay asks before it sends a
- * batch, so that nothing after such an event goes out before it.
+ * Ready an event's JSON to publish without sending anything: resolve its contract, validate and
+ * serialize it, and check its size with its headers (written with `source`) against `maxPayload`.
+ * Throws what publishing it would: an unknown type or version, one only the event store may write,
+ * an invalid event, one too large. A relay readies a batch before it sends any of it, so that
+ * nothing after such an event goes out before it, and sends what it readied (`publishReady`).
  */
-export function publishProblem(registry: Registry, json: Publishable, source: string, maxPayload: number): Error | undefined {
-  try {
-    const { contract, json: resolved } = resolvePlainEvent(registry, json);
-    // Encoding validates (ValidationError) and gives the size with the headers.
-    return payloadTooLarge(encodeEvent(contract, resolved, { source, trace: undefined }), contract, maxPayload);
-  } catch (error) {
-    return error as Error;
-  }
+export function readyEvent(registry: Registry, json: Publishable, source: string, maxPayload: number): ReadyEvent {
+  const { contract, json: resolved } = resolvePlainEvent(registry, json);
+  const prepared = prepareEvent(contract, resolved, source);
+  const tooLarge = payloadTooLarge(withHeaders(prepared, undefined), contract, maxPayload);
+  if (tooLarge !== undefined) throw tooLarge;
+  return { contract, json: resolved, prepared };
+}
+
+/** Publish an event `readyEvent` readied, with its trace headers, retrying as `publishEvent` does; nothing is validated or serialized again. */
+export function publishReady(inbox: AckInbox, registry: Registry, ready: ReadyEvent, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
+  const { contract, json, prepared } = ready;
+  const streamDeclared = contract.stream !== undefined && registry.stream(contract.stream) !== undefined;
+  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, withHeaders(prepared, trace), contract, settings, streamDeclared));
 }
 
 /** Thrown when an event of an event-sourced aggregate type is published around the event store; nothing was sent. */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { Header, listDeadLetters, replayDeadLetter, ValidationError, type HandlerContext, type SubscriptionNotification } from "@evc/runtime";
+import { Header, listDeadLetters, PayloadTooLargeError, replayDeadLetter, UnknownEventError, ValidationError, type HandlerContext, type SubscriptionNotification } from "@evc/runtime";
 import { createEventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
 import { next } from "../helpers/notifications.js";
@@ -79,6 +79,28 @@ describe("runtime - publish", () => {
     expect(header(Header.contentType)).toBe("application/json");
     // No tracer provider or propagator is registered in this file: the runtime sends no trace context (observability.test.ts covers it on).
     expect(stored?.header.keys().filter((name) => ["traceparent", "tracestate", "baggage"].includes(name))).toEqual([]);
+  });
+
+  test("prepareJson readies an event without sending it, throwing what publishJson would; publishReady sends what publishJson sends", async () => {
+    const invalid = { ...recordCreatedV1(table()).toJSON(), data: { tableId: "t", recordId: 7, fields: {} } };
+    expect(() => fixture.bus.prepareJson(invalid)).toThrowError('invalid "record-created" v1: /data/recordId must be string');
+    const huge = { ...recordCreatedV1(table()).toJSON(), data: { tableId: "t", recordId: "r", fields: { blob: "x".repeat(fixture.bus.maxPayload) } } };
+    expect(() => fixture.bus.prepareJson(huge)).toThrowError(PayloadTooLargeError);
+    expect(() => fixture.bus.prepareJson({ ...invalid, type: "record-creatd" })).toThrowError(UnknownEventError);
+    expect(await streamMessages("LATECHFORCE")).toBe(0);
+
+    const [first, second] = [recordCreatedV1(table("tbl-ready")).toJSON(), recordCreatedV1(table("tbl-ready")).toJSON()];
+    const ready = fixture.bus.prepareJson(first);
+    expect(await streamMessages("LATECHFORCE")).toBe(0);
+    const acks = [await fixture.bus.publishReady(ready), await fixture.bus.publishJson(second)];
+    expect(acks[0]).toMatchObject({ id: first.id, type: "record-created", version: 1, duplicate: false });
+    expect(await fixture.bus.publishReady(ready)).toMatchObject({ seq: acks[0]?.seq, duplicate: true });
+    const [viaReady, viaJson] = await Promise.all(acks.map((ack) => fixture.bus.manager.streams.getMessage("LATECHFORCE", { seq: ack.seq })));
+    expect(JSON.parse(new TextDecoder().decode(viaReady?.data))).toEqual(first);
+    // The same headers, but for the event's own id and time.
+    const headersOf = (message: typeof viaReady, own: { id: string; timestamp: string }) =>
+      Object.fromEntries((message?.header.keys() ?? []).map((name) => [name, message?.header.get(name).replace(own.id, "<id>").replace(own.timestamp, "<time>")]));
+    expect(headersOf(viaReady, first)).toEqual(headersOf(viaJson, second));
   });
 
   test("a batch keeps results per event, failures included, in order", async () => {
