@@ -18,7 +18,7 @@ import type { EventBus } from "./bus.js";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { prepareEvent, withHeaders, type PreparedEvent } from "./codec.js";
 import { ArgumentError, ContractError } from "./errors.js";
-import { readHeader } from "./headers.js";
+import { Header, readHeader } from "./headers.js";
 import { EventHistory, type EventQuery } from "./history.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { kvKeyToken } from "./kv-key.js";
@@ -317,6 +317,7 @@ export class EventStore {
     };
     const acks: PublishAck[] = [];
     let seq = base.seq;
+    let duplicates = 0;
     for (const [index, { contract, json, prepared }] of parts.entries()) {
       const storeHeaders = {
         [PubHeaders.ExpectedLastSubjectSequenceHdr]: String(seq),
@@ -332,14 +333,34 @@ export class EventStore {
         if (index === 0) throw error;
         throw new PartialAppendError(target.subject, acks, parts.length, (error as Error).message, { cause: error });
       }
-      if (ack.duplicate && index === 0) return this.#storedBefore(target);
-      if (ack.duplicate) throw new PartialAppendError(target.subject, acks, parts.length, `event ${prepared.id} was stored before (a reused event id)`);
+      if (ack.duplicate) {
+        // Stored at its place in this append: by an attempt whose ack was lost (the retry is answered
+        // as a duplicate), or by this very append run before; the chain goes on after it.
+        if (await this.#storedAsPart(target, ack.seq, base.version + index + 1, prepared.id)) {
+          duplicates++;
+          acks.push({ ...ack, duplicate: false });
+          seq = ack.seq;
+          continue;
+        }
+        if (index === 0) return this.#storedBefore(target);
+        throw new PartialAppendError(target.subject, acks, parts.length, `event ${prepared.id} was stored before (a reused event id)`);
+      }
       acks.push(ack);
       seq = ack.seq;
     }
+    // Every event was in place already: this append had been run through before.
+    if (duplicates === parts.length) return this.#storedBefore(target);
     const version = base.version + parts.length;
     this.#remember(target.subject, { version, seq });
     return { version, seq, duplicate: false, acks };
+  }
+
+  /** Whether the message at `seq` is event `id` on the aggregate's subject at `version`: a part of an append, stored. */
+  async #storedAsPart(target: AggregateSubject, seq: number, version: number, id: string): Promise<boolean> {
+    const stored = await this.bus.manager.streams.getMessage(target.stream, { seq });
+    if (stored === null || stored.subject !== target.subject) return false;
+    const message = fromStoredMsg(target.stream, stored);
+    return readHeader(message.headers, Header.msgId) === id && Number(readHeader(message.headers, StoreHeader.aggregateVersion)) === version;
   }
 
   /** The aggregate's base to append after, read from the server; throws `ConcurrencyError` when it is not at `expected`. */

@@ -25,6 +25,11 @@ export interface LocalServer {
   kill(): Promise<void>;
   /** Start the server again on the same port(s) with the same store. */
   restart(): Promise<void>;
+  /**
+   * Freeze the server (SIGSTOP) for `ms`, then let it run on (SIGCONT), as a long pause of its host,
+   * disk or network would: connections stay open, nothing is answered meanwhile. Returns at once.
+   */
+  freeze(ms: number): void;
 }
 
 /** A running local server. */
@@ -66,6 +71,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       await server.halt("SIGTERM");
       port = await server.launch();
     },
+    freeze: (ms) => server.freeze(ms),
     [Symbol.asyncDispose]: async () => {
       await server.halt("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
@@ -126,6 +132,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       await process.halt("SIGTERM");
       await process.launch();
     },
+    freeze: (ms) => process.freeze(ms),
   }));
   const running: NatsCluster = {
     nodes,
@@ -231,6 +238,16 @@ class ServerProcess {
       await sleep(25);
     }
     throw new Error(`nats-server did not start within 10 s: ${stderr}`);
+  }
+
+  /** Stop the process (SIGSTOP) and let it run on (SIGCONT) after `ms`; nothing when it is not running. */
+  freeze(ms: number): void {
+    const child = this.#child;
+    if (child === undefined || !this.running) return;
+    child.kill("SIGSTOP");
+    setTimeout(() => {
+      if (this.#child === child && this.running) child.kill("SIGCONT");
+    }, ms).unref();
   }
 
   /** Send a signal and wait for the process to exit; nothing when it is not running. */

@@ -7,6 +7,7 @@ import { contextAggregate, contextUpdated, createContext, type ContextEvent, typ
 import { ArgumentError, connect, encodeEvent, EventSourcedPublishError, type EventBus, ValidationError } from "@evc/runtime";
 import { AggregateHistoryError, ConcurrencyError, createEventStore, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
+import { contextCreated } from "../helpers/contexts.js";
 import { until } from "../helpers/until.js";
 
 const fixture = useBus({ reset: false });
@@ -17,16 +18,6 @@ beforeAll(async () => {
 });
 
 const contextRef = (aggregateId = `ctx-${randomUUID().slice(0, 8)}`): AggregateRef => ({ aggregateType: "context", aggregateId });
-
-function contextCreated(contextId: string) {
-  return new sdk.ContextCreatedV1({
-    id: randomUUID(),
-    aggregateId: contextId,
-    timestamp: new Date().toISOString(),
-    metadata: { userId: "user-1" },
-    data: { context_id: contextId, agent_id: "agent-7", name: "deployments", created_by: "user-1" },
-  });
-}
 
 async function subjectMessages(subject: string): Promise<number> {
   const info = await fixture.bus.manager.streams.info("DEVOPS_MCP", { subjects_filter: subject });
