@@ -99,8 +99,17 @@ export interface DeadLetterCopy {
   readonly subject: string;
   readonly headers: MsgHdrs;
   readonly data: Uint8Array;
-  /** One id per stream sequence, so that writing it twice stores it once. */
+  /** Its `Nats-Msg-Id` (`deadLetterId`): writing it twice stores it once. */
   readonly msgID: string;
+}
+
+/**
+ * The `Nats-Msg-Id` of a dead letter: one per consumer and stream sequence, so that writing it twice
+ * stores it once, and every consumer that gives up on an event keeps its own (a replay goes back to
+ * the consumer that wrote it).
+ */
+export function deadLetterId(consumer: string, stream: string, seq: number): string {
+  return `dlq:${stream}:${seq}:${consumer}`;
 }
 
 /**
@@ -135,10 +144,10 @@ export function deadLetterCopy(spec: StreamSpec, message: DeliveredMessage, subj
       ];
   const headers = natsHeaders();
   for (const [name, value] of [...kept, ...own, ...reference]) headers.append(name, value);
-  return { subject: `${spec.deadLetter.subjectPrefix}.${subject}`, headers, data: fits ? message.data : new Uint8Array(0), msgID: `dlq:${info.stream}:${info.streamSequence}` };
+  return { subject: `${spec.deadLetter.subjectPrefix}.${subject}`, headers, data: fits ? message.data : new Uint8Array(0), msgID: deadLetterId(cause.consumer, info.stream, info.streamSequence) };
 }
 
-/** Copy a message to the dead-letter stream of its stream (`deadLetterCopy`); idempotent per stream sequence. Returns the dead letter as stored (as `readDeadLetter` reads it). */
+/** Copy a message to the dead-letter stream of its stream (`deadLetterCopy`); idempotent (`deadLetterId`). Returns the dead letter as stored (as `readDeadLetter` reads it). */
 export async function deadLetter(js: JetStreamClient, spec: StreamSpec, message: DeliveredMessage, subject: string, cause: DeadLetterCause, maxPayload: number): Promise<DeadLetter> {
   const copy = deadLetterCopy(spec, message, subject, cause, maxPayload);
   const ack = await js.publish(copy.subject, copy.data, { headers: copy.headers, msgID: copy.msgID });

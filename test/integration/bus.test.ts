@@ -229,6 +229,29 @@ describe("runtime - subscribe", () => {
     await fixture.bus.unsubscribe(resumed);
   });
 
+  test("two consumers that give up on one event keep a dead letter each, and each replay goes back to its own consumer", async () => {
+    const event = recordCreatedV1(table());
+    const durables = ["billing-records", "shipping-records"];
+    const failing = await Promise.all(
+      durables.map((durable) =>
+        fixture.bus.subscribe(
+          "record-created",
+          () => {
+            throw new Error(`${durable} is down`);
+          },
+          { durable, maxDeliver: 1 },
+        ),
+      ),
+    );
+    await fixture.bus.publish(event);
+    await Promise.all(failing.map((subscription) => next(subscription, "dead_lettered")));
+    for (const subscription of failing) await fixture.bus.unsubscribe(subscription);
+    const letters = (await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10)).filter((letter) => letter.eventId === event.id);
+    expect(letters.map((letter) => [letter.consumer, letter.reason]).sort()).toEqual(durables.map((durable) => [durable, `${durable} is down`]));
+    const replays = await Promise.all(letters.map((letter) => replayDeadLetter(fixture.bus, "LATECHFORCE_DLQ", letter.seq)));
+    expect(replays.map((replay) => replay.consumer).sort()).toEqual(durables);
+  });
+
   test("a message that can never succeed is dead-lettered at once, and the loop goes on", async () => {
     const tableId = table();
     const valid = recordCreatedV1(tableId);
