@@ -142,20 +142,24 @@ describe("runtime - unknown and undecodable types are dead-lettered", () => {
     await fixture.bus.publish(fixture.bus.create("record-deleted", { aggregateId: tableId, data: { tableId, recordId: "r-0", deletedFields: {} } }));
     const last = recordCreated(tableId);
     await fixture.bus.publish(last);
-    for (const [pattern, durable] of [[">", "everything"], ["record-created", "records"]] as const) {
+    const durables = [[">", "everything"], ["record-created", "records"]] as const;
+    for (const [index, [pattern, durable]] of durables.entries()) {
       const seen: string[] = [];
       const subscription = await fixture.bus.subscribe(pattern, (event: { id: string }) => void seen.push(event.id), { durable });
       await until(async () => (await fixture.bus.manager.consumers.info("LATECHFORCE", durable)).ack_floor.stream_seq === 5, `${pattern} to settle all five messages`);
       await fixture.bus.unsubscribe(subscription);
       expect(seen).toEqual(pattern === ">" ? [expect.any(String), last.id] : [last.id]);
-      expect((await fixture.bus.manager.streams.info("LATECHFORCE_DLQ")).state.messages).toBe(3);
+      // Each subscription keeps its own dead letters (a replay goes back to it).
+      expect((await fixture.bus.manager.streams.info("LATECHFORCE_DLQ")).state.messages).toBe(3 * (index + 1));
     }
     const letters = await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10);
-    expect(letters.map((letter) => [letter.streamSeq, letter.error])).toEqual([
-      [1, "UnknownEventError"],
-      [2, "UnknownEventError"],
-      [3, "DecodeError"],
-    ]);
+    expect(letters.map((letter) => [letter.consumer, letter.streamSeq, letter.error])).toEqual(
+      durables.flatMap(([, durable]) => [
+        [durable, 1, "UnknownEventError"],
+        [durable, 2, "UnknownEventError"],
+        [durable, 3, "DecodeError"],
+      ]),
+    );
     expect(letters[2]?.reason).toMatch(/"ce-specversion" is "0.3"; the runtime reads CloudEvents 1.0/);
   });
 
