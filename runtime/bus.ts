@@ -234,9 +234,15 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     return readyEvent(this.registry, json as Publishable, this.#settings.source, this.maxPayload);
   }
 
-  /** Publish an event `prepareJson` readied, with the active trace context: nothing is validated or serialized again. */
-  publishReady(event: ReadyEvent): Promise<PublishAck> {
-    return publishReady(this.acks, this.registry, event, this.#publishSettings(), this.telemetry);
+  /**
+   * Publish an event `prepareJson` readied, with the active trace context: nothing is validated or
+   * serialized again. With `retry: false` it is sent once, and a timeout or a lost connection fails
+   * it at once: a sender that must keep events in order (an outbox relay) sends the rest again from
+   * the first failure itself, where retries of their own would each pick a moment to send.
+   */
+  publishReady(event: ReadyEvent, options: { readonly retry?: boolean } = {}): Promise<PublishAck> {
+    const settings = this.#publishSettings();
+    return publishReady(this.acks, this.registry, event, options.retry === false ? { ...settings, retryForMs: 0 } : settings, this.telemetry);
   }
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */

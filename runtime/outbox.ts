@@ -314,8 +314,12 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     // An event that can never be published (unknown to this SDK, invalid, too large) stops the round before it: nothing after it goes out first.
     const { ready, blocked } = this.#ready(rows);
-    // Every publish is sent before any ack is awaited, in order, each as a child of the span that enqueued it.
-    const results = await Promise.allSettled(ready.map((event, index) => context.with(incomingContext(rows[index]?.traceparent ?? undefined), () => this.#bus.publishReady(event))));
+    // Every publish is sent before any ack is awaited, in order, each as a child of the span that enqueued
+    // it, and each once: from the first that fails, the next round sends them again in order (a retry of
+    // each on its own would send them in whatever order their pauses end).
+    const results = await Promise.allSettled(
+      ready.map((event, index) => context.with(incomingContext(rows[index]?.traceparent ?? undefined), () => this.#bus.publishReady(event, { retry: false }))),
+    );
     const failed = results.findIndex((result) => result.status === "rejected");
     const done = failed === -1 ? results.length : failed;
     const acks = results.slice(0, done).map((result) => (result as PromiseFulfilledResult<PublishAck>).value);

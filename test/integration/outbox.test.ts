@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { EventHistory, PayloadTooLargeError, ValidationError } from "@evc/runtime";
+import { connect, EventHistory, PayloadTooLargeError, ValidationError } from "@evc/runtime";
 import { Outbox, OutboxBlockedError, withTransaction, type OutboxRelay, type RelayNotification } from "@evc/runtime/outbox";
 import { useBus } from "../helpers/bus.js";
 import { useDatabase } from "../helpers/postgres.js";
@@ -177,6 +178,26 @@ describe("outbox - relays", () => {
     const published = (await Promise.all(seen)).flat().filter((note) => note.type === "published");
     expect(published.reduce((sum, note) => sum + note.count, 0)).toBe(1_500);
     expect(published.reduce((sum, note) => sum + note.duplicates, 0)).toBe(0);
+  }, 60_000);
+
+  test("a server that stalls, then crashes under a round: the relay sends the rest again in order, and the stream holds every event once, in outbox order", async () => {
+    await database.pool.query(`DELETE FROM ${outbox.table}`);
+    const impatient = await connect({ registry: sdk.registry, servers: fixture.server.url, service: "outbox-crash", publishTimeoutMs: 500 });
+    try {
+      const ids = await enqueueMany(300);
+      const relay = outbox.relay(database.pool, impatient, { idleMs: 20, retryMs: 100 });
+      fixture.server.freeze(30_000);
+      relay.start();
+      await sleep(300);
+      // The publishes in flight are lost with the server; it comes back with its store.
+      await fixture.server.kill();
+      await fixture.server.restart();
+      await until(async () => (await outbox.pending(database.pool)) === 0, "every event to be published");
+      await relay.close();
+      expect(await storedIds()).toEqual(ids);
+    } finally {
+      await impatient.close();
+    }
   }, 60_000);
 
   test("a relay whose database session is cut reports it, takes the lock again and publishes the rest", async () => {
