@@ -464,14 +464,18 @@ export class ProcessManagerRunner<S> {
     return record === undefined || entry === null ? undefined : [record, entry.revision];
   }
 
-  /** Keep a local timer for an instance's deadline (the scan covers what this runner did not set). */
+  /**
+   * Keep a local timer for an instance's deadline (the scan covers what this runner did not set). Until
+   * the subscription has caught up, a timer that runs out fires nothing: a deadline that passed while no
+   * runner ran is left to the first scan, once the events stored in time are applied.
+   */
   #schedule(key: string, deadline: number | null): void {
     clearTimeout(this.#timers.get(key));
     this.#timers.delete(key);
     if (deadline === null || this.#stopping) return;
     const timer = setTimeout(() => {
       this.#timers.delete(key);
-      this.#track(this.#fire(key));
+      if (this.#caughtUp) this.#track(this.#fire(key));
     }, Math.min(Math.max(deadline - Date.now(), 0), 2 ** 31 - 1));
     timer.unref();
     this.#timers.set(key, timer);

@@ -140,12 +140,14 @@ describe("process managers - seed 002's collaboration", () => {
     const durable = `pm-catchup-${randomUUID().slice(0, 8)}`;
     const sessionId = `collab-${randomUUID()}`;
     const events = collaborationEvents(fixture.bus, sessionId);
+    const agents = Array.from({ length: 10 }, (_, index) => `agent-${index}`);
     const first = await startManager(1_000, durable, 60_000);
-    for (const event of [events.requested(["agent-7", "agent-9"]), events.invited("agent-7"), events.invited("agent-9")]) await fixture.bus.publish(event);
-    await waitForProcess<CollaborationSession>(fixture.bus, collaborationManagerName, sessionId, (record) => record.transitions === 3, { timeoutMs: 20_000 });
+    for (const event of [events.requested(agents), ...agents.map((agent) => events.invited(agent))]) await fixture.bus.publish(event);
+    await waitForProcess<CollaborationSession>(fixture.bus, collaborationManagerName, sessionId, (record) => record.transitions === 11, { timeoutMs: 20_000 });
     await first.stop(false);
-    // Both join within the deadline, while no runner runs; the deadline then passes.
-    for (const event of [events.joined("agent-7"), events.joined("agent-9")]) await fixture.bus.publish(event);
+    // All ten join within the deadline, while no runner runs; the deadline then passes. The next runner
+    // learns of the passed deadline from the first join it applies, and must not fire it before the rest.
+    for (const agent of agents) await fixture.bus.publish(events.joined(agent));
     await sleep(1_200);
 
     const second = await startManager(1_000, durable, 60_000);
