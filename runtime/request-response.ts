@@ -72,6 +72,8 @@ export class SuspensionManager {
   readonly #bus: ResponseHost;
   readonly #waits = new Set<Wait>();
   #watching = false;
+  /** How many times the connection came back since this watched it: a request that saw one while it waited for its ack looks in the streams then. */
+  #reconnects = 0;
 
   constructor(bus: ResponseHost) {
     this.#bus = bus;
@@ -144,6 +146,7 @@ export class SuspensionManager {
     this.#watchReconnects();
     const timer = setTimeout(() => finish({ error: new ResponseTimeoutError(types, correlationId, timeout) }), timeout);
     const startedAt = Date.now();
+    const reconnectsBefore = this.#reconnects;
     try {
       let ack: PublishAck;
       try {
@@ -155,6 +158,9 @@ export class SuspensionManager {
       wait.sources = channels.flatMap(({ stream, filters }) =>
         filters.map((filter) => ({ stream, filter, start: stream === ack.stream ? { seq: ack.seq + 1 } : { time: new Date(startedAt - 5_000) } })),
       );
+      // A reconnect while the request waited for its ack looked nowhere (the sources were not known yet):
+      // a response stored while the connection was down is looked for now.
+      if (this.#reconnects !== reconnectsBefore) void this.#catchUp(wait);
       const result = await outcome;
       if ("error" in result) throw result.error;
       return result.event;
@@ -186,7 +192,10 @@ export class SuspensionManager {
     this.#watching = true;
     const reconnects = this.#bus.reconnects();
     void (async () => {
-      for await (const _ of reconnects) for (const wait of this.#waits) void this.#catchUp(wait);
+      for await (const _ of reconnects) {
+        this.#reconnects++;
+        for (const wait of this.#waits) void this.#catchUp(wait);
+      }
     })().catch(() => undefined);
   }
 

@@ -7,6 +7,7 @@ import * as sdk from "@evc/seeds";
 import { ArgumentError, connect, ValidationError, type EventBus } from "@evc/runtime";
 import { ResponseTimeoutError, SuspensionManager } from "@evc/runtime/saga";
 import { useBus } from "../helpers/bus.js";
+import { darkLinkAfter } from "../helpers/dark-link.js";
 import { spawnTs } from "../helpers/spawn-ts.js";
 import { until } from "../helpers/until.js";
 
@@ -156,6 +157,24 @@ describe("request/response - suspendForResponse", () => {
       await Promise.all([waiting.close(), answering.close()]);
     }
   }, 60_000);
+});
+
+describe("request/reply through a link that goes dark after the request", () => {
+  test("a response stored while the request waited for its lost ack is found once the connection is back", async () => {
+    // The request reaches the server, but its ack and the response are lost with the link, which then drops.
+    await using link = await darkLinkAfter(fixture.server.url, "PUB kubegram.codegen-job.", 500);
+    const answering = await responder((request) => [completed(request.data.jobId, request.metadata.correlationId as string)]);
+    const waiting = await connect({ registry: sdk.registry, servers: link.url, name: "waiting", provision: false, publishTimeoutMs: 1_000 });
+    try {
+      const request = started("job-dark");
+      const correlationId = request.metadata.correlationId as string;
+      const response = await new SuspensionManager(waiting).suspendForResponse<sdk.CodegenCompletedV1>(request, "codegen.completed", correlationId, { timeout: 8_000 });
+      expect(response.metadata.correlationId).toBe(correlationId);
+      expect(response.data.jobId).toBe("job-dark");
+    } finally {
+      await Promise.all([waiting.close(), answering.close()]);
+    }
+  }, 30_000);
 });
 
 describe("request/reply operations of the specs", () => {
