@@ -10,6 +10,7 @@ import { checkId } from "./identifiers.js";
 import { credentialOptions, maskUrl, serverList, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ContractError } from "./errors.js";
 import { AckInbox } from "./ack-inbox.js";
+import { listDeadLetters, replayDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
 import { defaultMaxPayload, publishEvent, publishEvents, publishReady, readyEvent, type PublishAck, type Publishable, type PublishResult, type ReadyEvent } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
@@ -243,6 +244,16 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   publishReady(event: ReadyEvent, options: { readonly retry?: boolean } = {}): Promise<PublishAck> {
     const settings = this.#publishSettings();
     return publishReady(this.acks, this.registry, event, options.retry === false ? { ...settings, retryForMs: 0 } : settings, this.telemetry);
+  }
+
+  /** The dead letters of a dead-letter stream (`LATECHFORCE_DLQ`), oldest first, at most `limit` (`listDeadLetters` on the bus's JetStream). */
+  listDeadLetters(deadLetterStream: string, limit = 1_000): Promise<DeadLetter[]> {
+    return listDeadLetters(this.manager, deadLetterStream, limit);
+  }
+
+  /** Deliver a dead letter again to the durable consumer that dead-lettered it, and only to it, under a fresh message id, and remove it (`replayDeadLetter`). */
+  replayDeadLetter(deadLetterStream: string, seq: number): Promise<Replayed> {
+    return replayDeadLetter(this, deadLetterStream, seq);
   }
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */

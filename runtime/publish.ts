@@ -24,7 +24,7 @@ import { requireNumber } from "./argument-checks.js";
 export type { PublishAck, PublishResult } from "./publish-result.js";
 
 /** Something `publish` accepts: a generated event object, or an event's JSON (its `type` and `version` name the contract). */
-export type Publishable = EventInstance | { readonly type: string; readonly version?: number };
+export type Publishable = EventInstance | { readonly type: string; readonly version?: number; readonly [field: string]: unknown };
 
 /** Thrown when a publish is not acknowledged within its retry budget; it may or may not have been stored, and retrying with the same id is safe. */
 export class PublishTimeoutError extends ContractError {

@@ -10,6 +10,7 @@ import { parseEvent } from "./event-helpers.js";
 import { ArgumentError } from "./errors.js";
 import { isNumberOf, requireChoice, requireNumber, requireNumberOptions, shown, withDefaults } from "./argument-checks.js";
 import type { PublishAck, Publishable, PublishResult } from "./publish.js";
+import type { DeadLetter, Replayed } from "./dead-letter.js";
 import type { Registry } from "./registry.js";
 import type { SubscriptionNotification } from "./notifications.js";
 import {
@@ -92,6 +93,12 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
 
   /** Publish many events with a bounded number in flight; one result per event, in order, failures included. */
   abstract publishBatch(events: readonly Publishable[], options?: { maxInFlight?: number }): Promise<PublishResult[]>;
+
+  /** The dead letters of a dead-letter stream (`LATECHFORCE_DLQ`), oldest first, at most `limit` (1,000 by default). */
+  abstract listDeadLetters(deadLetterStream: string, limit?: number): Promise<DeadLetter[]>;
+
+  /** Deliver a dead letter again to the durable consumer that dead-lettered it, and only to it, under a fresh message id, and remove it. */
+  abstract replayDeadLetter(deadLetterStream: string, seq: number): Promise<Replayed>;
 
   /** End every subscription and release what the bus holds. */
   abstract close(): Promise<void>;
@@ -229,7 +236,7 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
 export interface EventBusApi<Events = unknown>
   extends Pick<
     TypedBus<Events, EventSubscription>,
-    "registry" | "publish" | "publishJson" | "publishBatch" | "create" | "subscribe" | "subscribeBatch" | "unsubscribe" | "start" | "stop" | "close"
+    "registry" | "publish" | "publishJson" | "publishBatch" | "create" | "subscribe" | "subscribeBatch" | "unsubscribe" | "start" | "stop" | "close" | "listDeadLetters" | "replayDeadLetter"
   > {}
 
 /** The metadata an event caused by `cause` starts with: its correlation id (or its id), and its id as causation. */

@@ -2,7 +2,9 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { relative, resolve } from "node:path";
+import { ArgumentError } from "@evc/runtime/errors";
 import type { EvcConfig } from "../config.js";
+import { configFileName } from "../config-file.js";
 import type { GenerateOptions } from "../generate.js";
 import type { LoadOptions } from "../load.js";
 import type { LockCheckOptions } from "../compat/lock.js";
@@ -61,6 +63,12 @@ export async function readSettings(flags: SettingsFlags, io: CliIO): Promise<Evc
   const config = loadConfig({ cwd: io.cwd, file: flags.config });
   if (flags.specs === undefined && config.written.specs !== undefined && !existsSync(config.specs)) {
     throw writtenSettingError(config, "specs", `"specs" names "${shownPath(io, config.specs)}", which does not exist: a spec file or a folder of specs, relative to the configuration's folder`);
+  }
+  if (flags.specs === undefined && config.file === undefined && !existsSync(config.specs)) {
+    throw new ArgumentError(
+      "specs",
+      `specs to read, but there is no ${configFileName} here and no "${shownPath(io, config.specs)}" folder: run \`npx evc init\` to start a contracts repository here, or pass --specs <file or folder>`,
+    );
   }
   const path = (flag: string | undefined, fallback: string) => (flag === undefined ? fallback : resolve(io.cwd, flag));
   return {

@@ -151,6 +151,17 @@ describe("generator - bad input", () => {
     expect(code).toBe(2);
     expect(stderr).toBe('evc: invalid argument "specs": a spec file or folder, but "nope" does not exist\n');
   });
+
+  test("a folder with neither a configuration nor asyncapi/ is told how to start (exit 2)", async () => {
+    using ws = specWorkspace();
+    for (const command of ["generate", "check", "list"]) {
+      const { code, stderr } = await ws.evc(command);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        'evc: invalid argument "specs": specs to read, but there is no evc.config.yaml here and no "asyncapi" folder: run `npx evc init` to start a contracts repository here, or pass --specs <file or folder>\n',
+      );
+    }
+  });
 });
 
 describe("generator - yaml bombs", () => {

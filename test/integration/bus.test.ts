@@ -246,9 +246,9 @@ describe("runtime - subscribe", () => {
     await fixture.bus.publish(event);
     await Promise.all(failing.map((subscription) => next(subscription, "dead_lettered")));
     for (const subscription of failing) await fixture.bus.unsubscribe(subscription);
-    const letters = (await listDeadLetters(fixture.bus.manager, "LATECHFORCE_DLQ", 10)).filter((letter) => letter.eventId === event.id);
+    const letters = (await fixture.bus.listDeadLetters("LATECHFORCE_DLQ")).filter((letter) => letter.eventId === event.id);
     expect(letters.map((letter) => [letter.consumer, letter.reason]).sort()).toEqual(durables.map((durable) => [durable, `${durable} is down`]));
-    const replays = await Promise.all(letters.map((letter) => replayDeadLetter(fixture.bus, "LATECHFORCE_DLQ", letter.seq)));
+    const replays = await Promise.all(letters.map((letter) => fixture.bus.replayDeadLetter("LATECHFORCE_DLQ", letter.seq)));
     expect(replays.map((replay) => replay.consumer).sort()).toEqual(durables);
   });
 

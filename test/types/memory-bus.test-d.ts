@@ -3,7 +3,7 @@
  * `EventBusApi`: checked by the compiler, nothing here runs.
  */
 import { describe, expectTypeOf, test } from "vitest";
-import type { EventBus, EventBusApi, EventInstance, HandlerContext } from "@evc/runtime";
+import type { DeadLetter, EventBus, EventBusApi, EventInstance, HandlerContext, Replayed } from "@evc/runtime";
 import type { MemoryBus } from "@evc/runtime/memory";
 import { SuspensionManager } from "@evc/runtime/saga";
 import { RecordCreated, RecordCreatedV1Contract, RequestCodegenOperation, type CodegenCompletedV1, type CodegenFailedV1, type LatestEvents, type RecordCreatedV1, type RecordCreatedV2, type TaskCancelledV1, type TaskCompletedV1, type TaskCreatedV1, type TaskFailedV1 } from "@evc/seeds";
@@ -36,6 +36,11 @@ describe("the in-memory bus", () => {
     expectTypeOf(api.create("record-created", { aggregateId: "t", data: { tableId: "t", recordId: "r", fields: {}, createdBy: "u" } })).toEqualTypeOf<RecordCreatedV2>();
     const dynamic: string = "record-created";
     expectTypeOf(api.create(dynamic, { aggregateId: "t", data: {} })).toEqualTypeOf<EventInstance>();
+    // Dead letters are listed and replayed through either.
+    expectTypeOf(api.listDeadLetters("LATECHFORCE_DLQ")).resolves.toEqualTypeOf<DeadLetter[]>();
+    expectTypeOf(api.replayDeadLetter("LATECHFORCE_DLQ", 1)).resolves.toEqualTypeOf<Replayed>();
+    // A batch (as the outbox and the event store) takes events' JSON with their fields, beside event objects.
+    void api.publishBatch([{ type: "record-created", version: 1, aggregateId: "t", data: { tableId: "t" } }, memory.create(RecordCreated, { aggregateId: "t", data: { tableId: "t", recordId: "r", fields: {}, createdBy: "u" } })]);
     expectTypeOf(new SuspensionManager(memory).request(RequestCodegenOperation, { aggregateId: "j", data: { jobId: "j", userId: "u", graphId: "g", graphData: { nodes: [], edges: [] }, options: { provider: "p", model: "m" } } })).resolves.toEqualTypeOf<CodegenCompletedV1 | CodegenFailedV1>();
   });
 });
