@@ -29,12 +29,8 @@ port.on("message", (request: EmitRequest) => {
   if ("render" in request) {
     const { render: events, layout, cwd } = request;
     trials = loading.then(() => tryHandWrittenUpcasts(events, layout, cwd, upcasterLoader));
-    rendering = trials.then(
-      () => loading.then(([{ renderModels }]) => renderModels(events)),
-      () => loading.then(([{ renderModels }]) => renderModels(events)),
-    );
-    // Their failures are the emit's to report, when the emit comes.
-    trials.catch(() => {});
+    // The models render after the trials, whether or not they failed; their failures are the emit's to report, when the emit comes.
+    rendering = trials.catch(() => undefined).then(() => loading.then(([{ renderModels }]) => renderModels(events)));
     rendering.catch(() => {});
     return;
   }
