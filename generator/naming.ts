@@ -92,3 +92,11 @@ export function docComment(paragraphs: readonly (string | undefined)[], indent =
 export function singleLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
 }
+
+/**
+ * A string of the specs (an event type, a system or operation name) quoted for a comment of generated
+ * code, block or line: JSON-quoted, on one line, and unable to close a block comment (`*\/`).
+ */
+export function commentQuote(text: string): string {
+  return singleLine(JSON.stringify(text)).replace(/\*\//g, "*\\/");
+}

@@ -5,7 +5,7 @@
  */
 import type { JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
-import { docComment, propertyKey } from "../naming.js";
+import { commentQuote, docComment, propertyKey } from "../naming.js";
 import { jsonLiteral } from "./literal.js";
 
 /** A top-level property of an event, as the class declares it. */
@@ -44,7 +44,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
     [`@generated from message ${JSON.stringify(event.messageId)} (${JSON.stringify(event.type)} v${event.version}) in ${JSON.stringify(event.specFile)}`],
   );
   const members = [
-    `  /** The contract of ${JSON.stringify(event.type)} v${event.version}: its schema, validator, subject and upcast. */\n  static readonly contract: $evc.EventContract<${name}> = ${contract};`,
+    `  /** The contract of ${commentQuote(event.type)} v${event.version}: its schema, validator, subject and upcast. */\n  static readonly contract: $evc.EventContract<${name}> = ${contract};`,
     valueType === undefined ? fields(properties) : `  /** The payload. */\n  declare readonly value: ${valueType};`,
     valueType === undefined ? objectConstructor(name, contract, properties) : wrapperConstructor(contract, valueType),
     `  /** ${valueType === undefined ? "Validate JSON (a parsed value or its text)" : "Validate JSON (a parsed value, or its text: a string is read as JSON text, so a string payload comes here quoted or goes to the constructor as it is)"} and build the event; throws \`ValidationError\`. */\n  static fromJSON(json: unknown): ${name} {\n    return ${
@@ -63,7 +63,7 @@ function fields(properties: readonly RootProperty[]): string {
     .map((property) =>
       property.declarable
         ? `${docComment([property.doc], "  ")}  declare readonly ${propertyKey(property.name)}${property.optional ? "?" : ""}: ${property.type};`
-        : `  // ${JSON.stringify(property.name)} is kept in the JSON but cannot be a typed field of a class.`,
+        : `  // ${commentQuote(property.name)} is kept in the JSON but cannot be a typed field of a class.`,
     )
     .join("\n");
 }

@@ -1,6 +1,6 @@
 /** The module of one event version: its contract, its class, the JSON type, and the nested models only it uses. */
 import type { EventModel, UpcastModel } from "../model.js";
-import { className } from "../naming.js";
+import { className, commentQuote } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import type { SharedSchemas } from "../shared-schemas.js";
 import { eventFile, importOfAbsolute, runtimeImport, schemasFile, upcasterFile, validatorsFile, importBetween, type Layout } from "./layout.js";
@@ -48,7 +48,7 @@ export function eventModule(
 
 function jsonType(event: EventModel, valueType: string | undefined): string {
   const target = valueType ?? `$evc.EventFields<${event.className}>`;
-  return `/** The JSON of ${JSON.stringify(event.type)} v${event.version}, as \`toJSON()\` returns it. */\ntype ${jsonTypeName(event)} = ${target};`;
+  return `/** The JSON of ${commentQuote(event.type)} v${event.version}, as \`toJSON()\` returns it. */\ntype ${jsonTypeName(event)} = ${target};`;
 }
 
 /** The rolling-upgrade fields of a version after the first: the generator's verdict and the declared downcast. */
@@ -85,5 +85,5 @@ function contract(event: EventModel, valueType: string | undefined, schema: stri
     ...(event.version > 1 ? downcastFields(event) : []),
     `create: ${create}`,
   ];
-  return `/** The contract of ${JSON.stringify(event.type)} v${event.version}: schema, validator, subject, stream and upcast. */\nconst ${contractName(event)}: $evc.EventContract<${event.className}> = $evc.defineContract({\n${fields.map((field) => `  ${field},`).join("\n")}\n});`;
+  return `/** The contract of ${commentQuote(event.type)} v${event.version}: schema, validator, subject, stream and upcast. */\nconst ${contractName(event)}: $evc.EventContract<${event.className}> = $evc.defineContract({\n${fields.map((field) => `  ${field},`).join("\n")}\n});`;
 }

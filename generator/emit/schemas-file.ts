@@ -1,6 +1,7 @@
 /** `schemas.ts`: the schemas several events share, each defined once as a constant. */
 import type { SharedSchemas } from "../shared-schemas.js";
 import { runtimeImport, schemasFile, type Layout } from "./layout.js";
+import { commentQuote } from "../naming.js";
 import { jsonLiteral } from "./literal.js";
 import { preamble } from "./preamble.js";
 import type { SourceFileSpec } from "./source-file.js";
@@ -12,7 +13,7 @@ export function schemasModule(shared: SharedSchemas, layout: Layout): SourceFile
     namespaces: { $evc: runtimeImport(layout, schemasFile) },
     statements: shared.list.map(
       (schema) =>
-        `/** The schema ${JSON.stringify(schema.name)}, which several events share. */\nconst ${schema.name}: $evc.JsonSchema = ${jsonLiteral(schema.schema, "", (node) => shared.sharedAs(node)?.name)};`,
+        `/** The schema ${commentQuote(schema.name)}, which several events share. */\nconst ${schema.name}: $evc.JsonSchema = ${jsonLiteral(schema.schema, "", (node) => shared.sharedAs(node)?.name)};`,
     ),
   };
 }

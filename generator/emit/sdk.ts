@@ -5,7 +5,7 @@
  */
 import type { SharedSchemas } from "../shared-schemas.js";
 import type { ContractModel, EventModel } from "../model.js";
-import { typeName } from "../naming.js";
+import { commentQuote, typeName } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
 import { eventFile, importBetween, runtimeImport, schemasFile, type Layout } from "./layout.js";
@@ -113,7 +113,7 @@ function registryModule(model: ContractModel, layout: Layout) {
       `/** Every event of every type and version, discriminated by \`type\` and \`version\`. */\ntype AnyEvent = ${types.length === 0 ? "never" : types.map(unionName).join(" | ")};`,
       ...model.systems.map((system) => {
         const own = types.filter((type) => versionsOf(type)[0]?.system === system.name);
-        return `/** Every event of ${JSON.stringify(system.name)}, every type and version, discriminated by \`type\` and \`version\`. */\ntype ${systemUnionName(system.name)} = ${own.length === 0 ? "never" : own.map(unionName).join(" | ")};`;
+        return `/** Every event of ${commentQuote(system.name)}, every type and version, discriminated by \`type\` and \`version\`. */\ntype ${systemUnionName(system.name)} = ${own.length === 0 ? "never" : own.map(unionName).join(" | ")};`;
       }),
       `/** The latest version of every event type, by type: what the typed API hands subscribers. */\ninterface LatestEvents {\n${types.map((type) => `  ${JSON.stringify(type)}: ${latestOf(type).className};`).join("\n")}\n}`,
       `/** Every version of every event type, by type and version. */\ninterface EventVersions {\n${types
@@ -167,7 +167,7 @@ function requestOperations(model: ContractModel): RequestOperationModel[] {
 function requestOperation(operation: RequestOperationModel): string {
   const reply = operation.replies.map((event) => event.className).join(" | ");
   return [
-    `/** The request/reply operation ${JSON.stringify(operation.id)}: sends ${JSON.stringify(operation.request.type)}, answered by ${operation.replies.map((event) => JSON.stringify(event.type)).join(" or ")}. */`,
+    `/** The request/reply operation ${commentQuote(operation.id)}: sends ${commentQuote(operation.request.type)}, answered by ${operation.replies.map((event) => commentQuote(event.type)).join(" or ")}. */`,
     `const ${operation.name}: $evc.RequestOperation<${operation.request.className}, ${reply}> = $evc.defineRequest<${operation.request.className}, ${reply}>(${JSON.stringify(operation.id)}, ${unionName(operation.request.type)}, [${operation.replies.map((event) => unionName(event.type)).join(", ")}]);`,
   ].join("\n");
 }
@@ -187,8 +187,8 @@ function eventTypeHandle(type: string, versions: readonly EventModel[]): string[
   const name = unionName(type);
   const latest = versions.at(-1) as EventModel;
   return [
-    `/** Every version of ${JSON.stringify(type)}, discriminated by \`version\`. */\ntype ${name} = ${versions.map((event) => event.className).join(" | ")};`,
-    `/** ${JSON.stringify(type)} for the typed API (\`create\`, \`subscribe\`, the event store): its versions, the latest v${latest.version}. */\nconst ${name}: $evc.EventTypeHandle<${JSON.stringify(type)}, ${latest.className}, ${name}> = $evc.defineEventType<${JSON.stringify(type)}, ${latest.className}, ${name}>(${JSON.stringify(type)}, [${versions.map(contractName).join(", ")}]);`,
+    `/** Every version of ${commentQuote(type)}, discriminated by \`version\`. */\ntype ${name} = ${versions.map((event) => event.className).join(" | ")};`,
+    `/** ${commentQuote(type)} for the typed API (\`create\`, \`subscribe\`, the event store): its versions, the latest v${latest.version}. */\nconst ${name}: $evc.EventTypeHandle<${JSON.stringify(type)}, ${latest.className}, ${name}> = $evc.defineEventType<${JSON.stringify(type)}, ${latest.className}, ${name}>(${JSON.stringify(type)}, [${versions.map(contractName).join(", ")}]);`,
   ];
 }
 

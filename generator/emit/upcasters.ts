@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDeclaration, type ImportDeclaration, type ImportSpecifier, type SourceFile } from "./ts-morph.js";
 import type { SpecDiagnostic } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
-import { className, singleLine } from "../naming.js";
+import { className, commentQuote, singleLine } from "../naming.js";
 import { displayPath } from "../output.js";
 import { jsonTypeName } from "./event-class.js";
 import { downcasterName, upcasterName } from "./event-file.js";
@@ -163,7 +163,7 @@ function newFile(functions: readonly HandWritten[], layout: Layout, path: string
   const first = functions[0] as HandWritten;
   const imports = functions.flatMap((fn) => [fn.from, fn.to]).map((event) => `import type { ${jsonTypeName(event)} } from ${JSON.stringify(generatedSpecifier(layout, path, event))};`);
   return [
-    `// Upcasters of ${singleLine(JSON.stringify(first.type))}, written by hand: \`evc generate\` created this file and keeps the`,
+    `// Upcasters of ${commentQuote(first.type)}, written by hand: \`evc generate\` created this file and keeps the`,
     "// signatures in step with the specs, but never touches a function body.",
     ...[...new Set(imports)],
     "",

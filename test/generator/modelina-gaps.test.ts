@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 import { componentSpec } from "../helpers/component-spec.js";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
@@ -161,6 +161,35 @@ channels:
     await ws.load("generated/evil/evil.v1.ts");
     expect((globalThis as { injected?: boolean }).injected).toBeUndefined();
     expect(ws.read("generated/evil/evil.v1.ts")).toContain("*\\/ (globalThis as any).injected = true; /\\*");
+  });
+
+  test("an event type, a system name or a property name cannot close a comment the SDK writes it into and inject code", async () => {
+    // An event type and a system title that would close a block comment, and a property name that
+    // holds a line separator, which ends a line comment (JSON.stringify leaves it as it is).
+    const type = "x*/ (globalThis as any).injectedByType = true; /*";
+    using ws = specWorkspace({
+      "specs/evil.yaml": `asyncapi: 3.0.0
+info: { title: "Evil */ (globalThis as any).injectedBySystem = true; /*", version: 1.0.0 }
+channels:
+  c:
+    address: evil
+    messages:
+      Evil:
+        name: "${type}"
+        payload:
+          type: object
+          properties:
+            "constructor\u2028(globalThis as any).injectedByProperty = true": { type: string }
+`,
+    });
+    await generateClean(ws);
+    const files = generatedTs(ws).map((path) => relative(ws.dir, path));
+    const eventFile = files.find((path) => path.endsWith(".v1.ts")) as string;
+    expect(eventFile).toBeDefined();
+    for (const path of [eventFile, "generated/index.ts"]) await ws.load(path);
+    const injected = globalThis as { injectedByType?: boolean; injectedBySystem?: boolean; injectedByProperty?: boolean };
+    expect([injected.injectedByType, injected.injectedBySystem, injected.injectedByProperty]).toEqual([undefined, undefined, undefined]);
+    expect(ws.read(eventFile)).toContain('"x*\\/ (globalThis as any).injectedByType = true; /*"');
   });
 
   test("property names such as constructor, toJSON and __proto__ are read as own properties only", async () => {
