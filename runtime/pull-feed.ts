@@ -23,8 +23,15 @@ export interface PullFeedOptions {
   readonly onStatus: (status: string, data: unknown) => void;
 }
 
-/** How long one pull waits on the server for messages (NATS.js's default). */
-const pullExpiresMs = 30_000;
+/**
+ * How long one pull waits on the server for messages. Short, because a pull the feed stops stays open
+ * on the server until it expires: a message handed back meanwhile, or published, could be delivered
+ * into it, where no one reads it any more, and come again only once the ack wait runs out.
+ */
+const pullExpiresMs = 5_000;
+
+/** Added to a stopped pull's expiry for the time its request took to reach the server. */
+const expiryMarginMs = 250;
 
 /** Pause after a pull failed (the consumer is gone, the connection is down) before the next. */
 const retryPauseMs = 1_000;
@@ -45,6 +52,10 @@ export class PullFeed {
   #pausedUntil = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  /** When the last pull was asked for. */
+  #lastPullAt = 0;
+  /** Once stopped: until when a pull it asked for may still be open on the server (epoch ms). */
+  #openUntil = 0;
 
   constructor(consumer: Consumer, options: PullFeedOptions) {
     this.#consumer = consumer;
@@ -72,15 +83,29 @@ export class PullFeed {
     this.#pull();
   }
 
-  /** Pull no more; the messages delivered and not taken are handed back (`nak`) for the server to deliver again. Taken ones stay held until `done`. */
+  /**
+   * Pull no more; the messages delivered and not taken are handed back for the server to deliver
+   * again once the pulls it stopped have expired on the server (`handBackMs`). Taken ones stay held
+   * until `done`, and are to be handed back after as long.
+   */
   stop(): void {
     if (this.#stopped) return;
-    for (const message of this.#end()) message.nak();
+    for (const message of this.#end()) message.nak(this.handBackMs());
+  }
+
+  /**
+   * How long a message of this feed handed back now must wait before the server delivers it again:
+   * 0 while the feed pulls; once it is stopped, until the pulls it asked for have expired on the
+   * server (a plain `nak` would have the server deliver the message into one of them, unread).
+   */
+  handBackMs(): number {
+    return this.#stopped ? Math.max(0, this.#openUntil - Date.now()) : 0;
   }
 
   /** Stop pulling and waiting; returns the messages delivered and not taken, no longer held. */
   #end(): JsMsg[] {
     this.#stopped = true;
+    if (this.#asked > 0) this.#openUntil = this.#lastPullAt + pullExpiresMs + expiryMarginMs;
     clearTimeout(this.#retry);
     for (const pull of this.#pulls) pull.stop();
     const untaken = this.#queue.splice(0);
@@ -107,6 +132,7 @@ export class PullFeed {
       return;
     }
     this.#asked += room;
+    this.#lastPullAt = Date.now();
     void this.#run(room);
   }
 
@@ -141,7 +167,7 @@ export class PullFeed {
 
   #deliver(message: JsMsg): void {
     if (this.#stopped) {
-      message.nak();
+      message.nak(this.handBackMs());
       return;
     }
     this.#held.add(message);

@@ -70,6 +70,8 @@ export class Subscription {
   readonly #pauses = new InterruptiblePauses();
   #running = 0;
   #draining = false;
+  /** While it drains: until when the pulls it stopped may still be open on the server (epoch ms); what it hands back waits until then. */
+  #handBackUntil = 0;
   #loops: Promise<void>[] = [];
 
   /** Use `EventBus.subscribe`. */
@@ -121,7 +123,9 @@ export class Subscription {
   async drain(): Promise<void> {
     this.#draining = true;
     this.#pauses.interrupt();
-    for (const feed of this.#feeds.splice(0)) feed.stop();
+    const feeds = this.#feeds.splice(0);
+    for (const feed of feeds) feed.stop();
+    this.#handBackUntil = Date.now() + Math.max(0, ...feeds.map((feed) => feed.handBackMs()));
     await Promise.all(this.#loops.splice(0));
     await Promise.all([...this.#inflight]);
     this.#acks.flush();
@@ -194,7 +198,7 @@ export class Subscription {
       if (this.#draining) {
         // It waited for a handler slot while the subscription began to drain: hand it back.
         this.#release();
-        taken.nak();
+        this.#handBack(taken, 0);
         feed.done(taken);
         continue;
       }
@@ -226,7 +230,7 @@ export class Subscription {
     let handBackMs = 0;
     for (let message = lane.head(); message !== undefined; message = lane.next()) {
       try {
-        if (this.#draining) message.nak(handBackMs);
+        if (this.#draining) this.#handBack(message, handBackMs);
         else handBackMs = await this.#handleInPlace(spec, message, subject);
       } finally {
         feed.done(message);
@@ -246,7 +250,7 @@ export class Subscription {
       let pauseMs: number | undefined;
       try {
         if (this.#draining) {
-          message.nak();
+          this.#handBack(message, 0);
           return 0;
         }
         pauseMs = await this.#handle(spec, message, subject, redeliveries);
@@ -257,7 +261,7 @@ export class Subscription {
       // A drain that began while the handler ran hands the message back at once, as one that ends the pause does.
       const leftMs = this.#draining ? pauseMs : await this.#pauses.wait(pauseMs);
       if (leftMs > 0) {
-        message.nak(leftMs);
+        this.#handBack(message, leftMs);
         return leftMs;
       }
     }
@@ -323,8 +327,17 @@ export class Subscription {
   /** Have a message come again after `delayMs`: handed back to the server, or, in aggregate order, the delay returned for a retry in place. */
   #later(message: JsMsg, delayMs: number): number | undefined {
     if (this.#lanes !== undefined) return delayMs;
-    message.nak(delayMs);
+    this.#handBack(message, delayMs);
     return undefined;
+  }
+
+  /**
+   * Hand a message back for the server to deliver again after `delayMs`; while the subscription
+   * drains, not before the pulls it stopped have expired on the server, which would otherwise take
+   * it into one of them, unread, until its ack wait ran out.
+   */
+  #handBack(message: JsMsg, delayMs: number): void {
+    message.nak(this.#draining ? Math.max(delayMs, this.#handBackUntil - Date.now()) : delayMs);
   }
 
   /**

@@ -59,6 +59,27 @@ describe("subscriptions in aggregate order on JetStream", () => {
     expect(second).toEqual(["a1#2", "a2#2", "a3#2"]);
   }, 20_000);
 
+  test("a bus stopped and started while an aggregate's first event runs hands the later ones back once each, in order, past the pulls it stopped", async () => {
+    const bus = await busWith(30_000, 100);
+    const name = await publishThree(bus);
+    const seen: string[] = [];
+    await bus.subscribe(
+      RecordCreated,
+      async (event, context) => {
+        seen.push(`${name(event.id)}#${context.deliveryCount}`);
+        if (name(event.id) === "a1") await new Promise((resolve) => setTimeout(resolve, 500));
+      },
+      { ordering: "aggregate", durable: "restarted", concurrency: 4 },
+    );
+    await until(() => seen.length === 1, "the first event to run");
+    await bus.stop();
+    await bus.start();
+    // Handed back while the stopped pulls were still open on the server, a2 would wait out the ack wait (30 s) and a3 come twice.
+    await until(() => seen.length === 3, "the two events handed back", 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(seen).toEqual(["a1#1", "a2#2", "a3#2"]);
+  }, 30_000);
+
   test("a handler that fails while its subscription stops does not hold the stop for its minute of backoff; events never pulled may come before those handed back", async () => {
     const bus = await busWith(30_000, 60_000);
     const name = await publishThree(bus, 4);
