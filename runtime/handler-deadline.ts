@@ -1,8 +1,10 @@
 /**
  * A handler's deadline, the same on both buses: a handler still running `timeoutMs` after it
  * started fails its delivery with `HandlerTimeoutError` (retried, then dead-lettered, like any
- * failure), and the `AbortSignal` it was handed is aborted so that it can give up its work. The
- * subscription does not wait for it any longer; what it does after that is ignored.
+ * failure), and the `AbortSignal` it was handed is aborted so that it can give up its work. Its
+ * outcome is ignored; a subscription in aggregate order waits for it to end before it runs the next
+ * handling of the aggregate (two never run at once), and one that drains waits for it for at most
+ * another `timeoutMs`.
  */
 import { ContractError } from "./errors.js";
 
@@ -21,6 +23,8 @@ export class HandlerTimeoutError extends ContractError {
 export class HandlerDeadline {
   #controller: AbortController | undefined;
   #expired: HandlerTimeoutError | undefined;
+  /** The handler's own promise, once it ran past its deadline. */
+  #abandoned: PromiseLike<unknown> | undefined;
 
   /** Aborted when the handler runs past its deadline (or its subscription gives up on it). */
   get signal(): AbortSignal {
@@ -40,11 +44,32 @@ export class HandlerDeadline {
     return isThenable(result) ? this.#race(result, timeoutMs) : result;
   }
 
+  /**
+   * Resolves once a handler that ran past its deadline has ended (whatever it ended with), or, given
+   * `graceMs`, after that long if it has not: a subscription in aggregate order waits for it before the
+   * next handling of the aggregate, a drain for at most a grace. Resolves at once when the handler kept
+   * its deadline.
+   */
+  async abandonedEnd(graceMs?: number): Promise<void> {
+    const abandoned = this.#abandoned;
+    if (abandoned === undefined) return;
+    const ended = Promise.resolve(abandoned).then(ignore, ignore);
+    if (graceMs === undefined) return ended;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    try {
+      await Promise.race([ended, grace]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async #race(result: PromiseLike<unknown>, timeoutMs: number): Promise<unknown> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.#expired = new HandlerTimeoutError(timeoutMs);
+        this.#abandoned = result;
         this.#controller?.abort(this.#expired);
         reject(this.#expired);
       }, timeoutMs);
@@ -56,6 +81,8 @@ export class HandlerDeadline {
     }
   }
 }
+
+function ignore(): void {}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";

@@ -122,6 +122,15 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       return;
     }
     const run = await this.#core.run(consumer.stream, received, delivered, message.subject, message.headers);
+    if (run.abandoned !== undefined) {
+      // A handler past its deadline may still be running: in aggregate order the next handling of its
+      // aggregate waits for it; a drain waits for a grace (as on JetStream).
+      if (this.options.ordering === "aggregate") await run.abandoned();
+      else {
+        const ending: Promise<void> = run.abandoned(this.#core.handlerTimeoutMs(consumer.stream)).finally(() => this.#inflight.delete(ending));
+        this.#inflight.add(ending);
+      }
+    }
     if (run.error === undefined) {
       this.#core.breaker?.success();
       this.#host.telemetry.consumed(type, this.options.durable, "handled", run.seconds);

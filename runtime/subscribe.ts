@@ -300,6 +300,12 @@ export class Subscription {
       return this.#later(message, wait);
     }
     const run = await this.#core.run(spec, received, delivered, subject, headers);
+    if (run.abandoned !== undefined) {
+      // A handler past its deadline may still be running: in aggregate order the next handling of its
+      // aggregate (this event's retry, or the next event) waits for it; a drain waits for a grace.
+      if (this.#lanes !== undefined) await run.abandoned();
+      else this.#track(run.abandoned(this.#core.handlerTimeoutMs(spec)));
+    }
     if (run.error === undefined) {
       this.#core.breaker?.success();
       if (this.#deferrals.size > 0) this.#deferrals.delete(keyOf(message));

@@ -276,6 +276,28 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       }
     });
 
+    test("in aggregate order a handler past its deadline that ignores its signal holds its aggregate until it ends: its retry and the next event wait", async () => {
+      const table = tableId();
+      const events = [recordV2(table), recordV2(table)];
+      for (const event of events) await bus().publish(event);
+      const seen: string[] = [];
+      let running = 0;
+      let most = 0;
+      await track(bus().subscribe(sdk.RecordCreated, async (event, context) => {
+        const index = events.findIndex((published) => published.id === event.id);
+        if (index === -1) return;
+        running++;
+        most = Math.max(most, running);
+        seen.push(`e${index + 1}#${context.deliveryCount}`);
+        // The first try of the first event takes four times its deadline, and does not look at its signal.
+        if (index === 0 && context.deliveryCount === 1) await new Promise((resolve) => setTimeout(resolve, 600));
+        running--;
+      }, { durable: durable("deadline-lanes"), ordering: "aggregate", concurrency: 4, handlerTimeoutMs: 150, backoffMs: [10] }));
+      await harness.eventually(() => seen.length === 3, "the retry and the next event");
+      expect(seen).toEqual(["e1#1", "e1#2", "e2#1"]);
+      expect(most).toBe(1);
+    });
+
     test("a batch handler gets up to maxBatch events at once, each with its context; a batch that throws fails each of its events, retried one by one", async () => {
       const table = tableId();
       const events = Array.from({ length: 7 }, () => recordV2(table));
