@@ -17,7 +17,7 @@ import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { ArgumentError, ContractError } from "./errors.js";
 import { asMsgHdrs, encodeValue, Header, headerBlockBytes, headerPairs, readHeader } from "./headers.js";
 import { checkId } from "./identifiers.js";
-import { isNoMessageFound } from "./jetstream-errors.js";
+import { isDeletedAlready, isNoMessageFound } from "./jetstream-errors.js";
 import { fromStoredMsg, type RawMessage } from "./stream-reader.js";
 import { replayOf, type JetStreamTopology, type StreamSpec } from "./topology.js";
 
@@ -256,7 +256,12 @@ function jetStreamReplayStore(js: JetStreamClient, jsm: JetStreamManager): Repla
       return { stream: ack.stream, seq: ack.seq };
     },
     delete: async (stream, seq) => {
-      await jsm.streams.deleteMessage(stream, seq);
+      try {
+        await jsm.streams.deleteMessage(stream, seq);
+      } catch (error) {
+        // Another replay of the same letter deleted it first; the replay itself was stored once (same message id).
+        if (!isDeletedAlready(error)) throw error;
+      }
     },
   };
 }

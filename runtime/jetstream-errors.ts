@@ -27,6 +27,14 @@ export function isWorkQueueOverlap(error: unknown): boolean {
   return hasCode(error, ...workQueueOverlap);
 }
 
+/** JetStream's code for a message it could not delete; "no message found" when there is none at that sequence (any more). */
+const messageDeleteFailed = 10_057;
+
+/** True when a message to delete is not in its stream: deleted already, or never there. */
+export function isDeletedAlready(error: unknown): boolean {
+  return hasCode(error, messageDeleteFailed) && /no message found|store EOF/.test((error as Error).message);
+}
+
 /** True when a stream has no message where one was asked for. */
 export function isNoMessageFound(error: unknown): boolean {
   return hasCode(error, JetStreamApiCodes.NoMessageFound);

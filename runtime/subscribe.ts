@@ -139,12 +139,24 @@ export class Subscription {
     return this.#core.end();
   }
 
-  /** Stop, then delete the durable consumers (on the streams and their replay streams), so that the server forgets the subscription's position. */
+  /**
+   * Stop, then delete the durable consumers (on the streams and their replay streams), so that the
+   * server forgets the subscription's position, and the dead letters replayed to it: a replay consumer
+   * made again under the same name starts at the first of them, and would hand them to a handler again.
+   */
   async remove(): Promise<void> {
     await this.stop();
     for (const stream of this.#consumerStreams()) {
       try {
         await this.#host.jsm.consumers.delete(stream, this.options.durable);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    for (const spec of this.#core.streams.keys()) {
+      const replay = replayOf(spec);
+      try {
+        await this.#host.jsm.streams.purge(replay.stream, { filter: `${replay.subjectPrefix}.${this.options.durable}.>` });
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }

@@ -367,6 +367,11 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       await harness.idle();
       expect(healthyConsumer).toHaveLength(1);
       expect(await harness.deadLetters("LATECHFORCE_DLQ")).toEqual([]);
+      // Its consumers removed and made again under the same name, it is not handed the replay again.
+      await bus().unsubscribe(subscription, { removeConsumers: true });
+      await track(bus().subscribe(sdk.AutomationTriggered, () => void attempts.push(attempts.length + 1), { durable: subscription.options.durable, deliverPolicy: "new" }));
+      await harness.idle();
+      expect(attempts).toEqual([1, 2]);
     });
 
     test("instances of one durable share the events; another durable gets every one of them", async () => {

@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { Header, listDeadLetters, PayloadTooLargeError, replayDeadLetter, UnknownEventError, ValidationError, type HandlerContext, type SubscriptionNotification } from "@evc/runtime";
 import { createEventStore } from "@evc/runtime/store";
+import { isDeletedAlready } from "../../runtime/jetstream-errors.js";
 import { useBus } from "../helpers/bus.js";
 import { next } from "../helpers/notifications.js";
 
@@ -250,6 +251,15 @@ describe("runtime - subscribe", () => {
     expect(letters.map((letter) => [letter.consumer, letter.reason]).sort()).toEqual(durables.map((durable) => [durable, `${durable} is down`]));
     const replays = await Promise.all(letters.map((letter) => fixture.bus.replayDeadLetter("LATECHFORCE_DLQ", letter.seq)));
     expect(replays.map((replay) => replay.consumer).sort()).toEqual(durables);
+  });
+
+  test("a dead letter whose delete finds it gone (another replay of it deleted it first) counts as replayed; another failure to delete does not", async () => {
+    const ack = await fixture.bus.jetstream.publish("dlq.latechforce.table.gone", "{}");
+    await fixture.bus.manager.streams.deleteMessage("LATECHFORCE_DLQ", ack.seq);
+    const gone = await fixture.bus.manager.streams.deleteMessage("LATECHFORCE_DLQ", ack.seq).catch((error: unknown) => error);
+    expect(isDeletedAlready(gone)).toBe(true);
+    const noStream = await fixture.bus.manager.streams.deleteMessage("NO_SUCH_STREAM", 1).catch((error: unknown) => error);
+    expect(isDeletedAlready(noStream)).toBe(false);
   });
 
   test("a message that can never succeed is dead-lettered at once, and the loop goes on", async () => {
