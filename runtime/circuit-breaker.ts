@@ -22,6 +22,8 @@ export class CircuitBreaker {
   readonly options: CircuitBreakerOptions;
   #state: CircuitState = "closed";
   #failures = 0;
+  /** The thrown objects counted as failures already (a batch fails each of its events with one error). */
+  readonly #counted = new WeakSet<object>();
   #openedAt = 0;
   #trialRunning = false;
   readonly #onChange: (state: CircuitState, failures: number) => void;
@@ -59,8 +61,16 @@ export class CircuitBreaker {
     if (this.#state !== "closed") this.#change("closed");
   }
 
-  /** Record a handler that failed: the circuit opens at the threshold, or at once after a failed trial. */
-  failure(): void {
+  /**
+   * Record a handler that failed: the circuit opens at the threshold, or at once after a failed trial.
+   * Given what the handler threw, a thrown object already recorded is not counted again: the events
+   * of a batch whose handler threw all fail with that one error, which is one failure of the handler.
+   */
+  failure(thrown?: unknown): void {
+    if (typeof thrown === "object" && thrown !== null) {
+      if (this.#counted.has(thrown)) return;
+      this.#counted.add(thrown);
+    }
     this.#failures++;
     const trialFailed = this.#state === "half_open";
     this.#trialRunning = false;

@@ -35,7 +35,7 @@ export function judgeFailure(
   deliveries: number,
   limits: { readonly maxDeliver: number | undefined; readonly backoffMs: readonly number[] | undefined },
 ): FailureDecision {
-  if (failureKind(error).retryable) breaker?.failure();
+  if (failureKind(error).retryable) breaker?.failure(error);
   else breaker?.success();
   return decideFailure(spec, eventType, error, deliveries, { maxDeliver: limits.maxDeliver ?? spec.consumer.maxDeliver, backoffMs: limits.backoffMs ?? spec.consumer.backoffMs });
 }

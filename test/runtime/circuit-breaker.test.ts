@@ -32,6 +32,16 @@ describe("circuit breaker", () => {
     expect(changes).toEqual(["open"]);
   });
 
+  test("one thrown error counts once, however many events failed with it (a batch); distinct errors each count", () => {
+    const { circuit, changes } = breaker(2);
+    const batchFailure = new Error("the bulk insert failed");
+    for (let event = 0; event < 10; event++) circuit.failure(batchFailure);
+    expect(circuit.state).toBe("closed");
+    circuit.failure(new Error("again"));
+    expect(circuit.state).toBe("open");
+    expect(changes).toEqual(["open"]);
+  });
+
   test("after the open time one trial runs; others wait while it runs; success closes", () => {
     const { circuit, changes, advance } = breaker(1, 500);
     circuit.failure();
