@@ -9,10 +9,9 @@
 import {
   TypeScriptDefaultEnumKeyConstraints,
   TypeScriptDefaultModelNameConstraints,
-  TypeScriptDefaultPropertyKeyConstraints,
   typeScriptDefaultEnumKeyConstraints,
   typeScriptDefaultModelNameConstraints,
-  typeScriptDefaultPropertyKeyConstraints,
+  type ObjectPropertyModel,
   type TypeScriptOptions,
 } from "@asyncapi/modelina";
 
@@ -20,15 +19,18 @@ export { ConstrainedDictionaryModel, ConstrainedObjectModel, ConstrainedReferenc
 export type { ConstrainedMetaModel, ConstrainedObjectPropertyModel, OutputModel, TypeScriptPreset } from "@asyncapi/modelina";
 
 /**
- * Modelina's default naming constraints for model names, property keys and enum keys, with its
- * reserved-word rule answered once per word (a generator's options do not change): the rule copies
- * and lowercases its whole keyword list on every call, and the same names come back in every event
- * (the envelope's), which made it a tenth of the rendering time. One set per generator.
+ * Modelina's default naming constraints for model names and enum keys, with its reserved-word rule
+ * answered once per word (a generator's options do not change): the rule copies and lowercases its
+ * whole keyword list on every call, and the same names come back in every event (the envelope's),
+ * which made it a tenth of the rendering time. Property keys stay as the schema writes them: the
+ * presets print every property under its own name (quoted where it is no identifier), and Modelina
+ * keeps an object's properties by key, so a case convention would merge two properties it writes
+ * alike (`foo_bar` and `fooBar`: the last one won, the other was dropped). One set per generator.
  */
 export function namingConstraints() {
   return {
     modelName: typeScriptDefaultModelNameConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultModelNameConstraints.NO_RESERVED_KEYWORDS) }),
-    propertyKey: typeScriptDefaultPropertyKeyConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultPropertyKeyConstraints.NO_RESERVED_KEYWORDS) }),
+    propertyKey: ({ objectPropertyModel }: { readonly objectPropertyModel: ObjectPropertyModel }) => objectPropertyModel.propertyName,
     enumKey: typeScriptDefaultEnumKeyConstraints({ NO_RESERVED_KEYWORDS: remembered(TypeScriptDefaultEnumKeyConstraints.NO_RESERVED_KEYWORDS) }),
   };
 }

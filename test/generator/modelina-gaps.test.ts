@@ -192,6 +192,24 @@ channels:
     expect(ws.read(eventFile)).toContain('"x*\\/ (globalThis as any).injectedByType = true; /*"');
   });
 
+  test("property names that one case convention writes alike (foo_bar, fooBar, FooBar) are each typed under their own name", async () => {
+    const names = ["foo_bar", "fooBar", "FooBar", "foo-bar"];
+    using ws = specWorkspace({
+      "specs/alike.yaml": componentSpec("Alike", { alike: "Alike" }, {
+        Alike: { type: "object", required: ["foo_bar"], properties: Object.fromEntries(names.map((name, index) => [name, { type: index % 2 === 0 ? "string" : "integer" }])) },
+      }),
+    });
+    await generateClean(ws);
+    const code = ws.read("generated/alike/alike.v1.ts");
+    expect(code).toMatch(/readonly foo_bar: string;/);
+    expect(code).toMatch(/readonly fooBar\?: number;/);
+    expect(code).toMatch(/readonly FooBar\?: string;/);
+    expect(code).toMatch(/readonly "foo-bar"\?: number;/);
+    const { AlikeV1 } = await ws.load<{ AlikeV1: { fromJSON(json: unknown): Record<string, unknown> } }>("generated/alike/alike.v1.ts");
+    const event = AlikeV1.fromJSON({ foo_bar: "a", fooBar: 1, FooBar: "b", "foo-bar": 2 });
+    expect(names.map((name) => event[name])).toEqual(["a", 1, "b", 2]);
+  });
+
   test("property names such as constructor, toJSON and __proto__ are read as own properties only", async () => {
     using ws = specWorkspace({
       "specs/names.yaml": `asyncapi: 3.0.0
