@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { escapePointerToken, isPlainObject } from "@evc/runtime/codegen";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { forEachMapping, stringOf } from "./yaml-read.js";
+import type { YamlMap, YAMLMapping } from "@stoplight/yaml-ast-parser";
 import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
 
 /**
@@ -24,6 +25,7 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
     for (const reference of referencesIn(file)) {
       const [target] = reference.value.split("#", 1) as [string];
       const location = { file: file.display, line: reference.line, column: reference.column };
+      warnOfSiblings(reference, location, sink);
       if (target === "") {
         if (!pointerLeadsSomewhere(file, reference, true, location, sink)) ok = false;
         continue;
@@ -107,13 +109,31 @@ interface Reference {
   readonly value: string;
   readonly line: number;
   readonly column: number;
+  /** The keys written beside it in its object, which the parser drops with the object. */
+  readonly siblings: readonly string[];
 }
 
 function referencesIn(file: SourceFile): Reference[] {
   const found: Reference[] = [];
   forEachMapping(file.root, (mapping) => {
     const value = stringOf(mapping.value);
-    if (stringOf(mapping.key) === "$ref" && value !== undefined) found.push({ value, ...file.lines.at(mapping.value.startPosition) });
+    if (stringOf(mapping.key) !== "$ref" || value === undefined) return;
+    const siblings = ((mapping.parent as YamlMap | undefined)?.mappings ?? ([] as YAMLMapping[])).flatMap((other) => (other === mapping ? [] : [stringOf(other.key) ?? ""]));
+    found.push({ value, siblings, ...file.lines.at(mapping.value.startPosition) });
   });
   return found;
+}
+
+/**
+ * Warn at a `$ref` with keys beside it: the parser replaces the whole object with what it points to,
+ * so a constraint written there (`maxLength: 3`) would silently not hold.
+ */
+function warnOfSiblings(reference: Reference, location: SourceLocation, sink: DiagnosticSink): void {
+  if (reference.siblings.length === 0) return;
+  const keys = reference.siblings.map((key) => `"${key}"`).join(", ");
+  sink.warning(
+    "evc-ref-siblings",
+    `${keys} beside $ref "${reference.value}" ${reference.siblings.length === 1 ? "is" : "are"} ignored: the object is replaced by what it points to; to add to it, write allOf: [{ $ref: "${reference.value}" }, { ... }]`,
+    location,
+  );
 }

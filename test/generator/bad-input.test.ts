@@ -145,6 +145,17 @@ describe("generator - bad input", () => {
     expect(diagnosticMessage({ code: "asyncapi-document-resolved", message: "a message, stack: not a stack" })).toBe("a message, stack: not a stack");
   });
 
+  test("keys beside a $ref, which the parser drops with the object, are a warning at the $ref; the SDK is written", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: '#/components/schemas/Lumens', maximum: 100, description: capped }").replace("\ncomponents:\n", "\ncomponents:\n  schemas:\n    Lumens: { type: integer, minimum: 0 }\n"),
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(stderr).toMatch(
+      /^specs\/lights\.yaml:20:27: warning: "maximum", "description" beside \$ref "#\/components\/schemas\/Lumens" are ignored: the object is replaced by what it points to; to add to it, write allOf: \[\{ \$ref: "#\/components\/schemas\/Lumens" \}, \{ \.\.\. \}\] \(evc-ref-siblings\)$/m,
+    );
+    expect(code).toBe(0);
+  });
+
   test("a missing specs path is a bad call (exit 2)", async () => {
     using ws = specWorkspace();
     const { code, stderr } = await ws.evc("generate", "--specs", "nope");
