@@ -185,6 +185,15 @@ const inPlaceApplicators = ["allOf", "anyOf", "oneOf", "if", "then", "else", "de
 const emptyKey = "true";
 const falseKey = "false";
 
+/** Keys beside `$ref` that do not constrain: annotations and the places subschemas are kept. */
+const notConstraining = new Set(["$ref", "$schema", "$id", "$anchor", "$comment", "$defs", "definitions", "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"]);
+
+/** The keywords that constrain beside a `$ref`, as a schema object; undefined when there are none. */
+function refSiblings(raw: Raw): Raw | undefined {
+  const entries = Object.entries(raw).filter(([key]) => !notConstraining.has(key) && !key.startsWith("x-"));
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
 /** One schema document (old or new): its root, and a node per schema object, `$ref`s resolved inside it. */
 export class SchemaDocument {
   readonly #root: unknown;
@@ -208,6 +217,16 @@ export class SchemaDocument {
     const known = this.#nodes.get(raw);
     if (known !== undefined) return known;
     const reference = raw["$ref"];
+    const siblings = typeof reference === "string" ? refSiblings(raw) : undefined;
+    if (siblings !== undefined) {
+      // Keywords beside a $ref apply with it (2020-12 says so, and ajv applies them in every draft): one
+      // schema object with the target's keywords and theirs where no keyword is in both, else both in an allOf.
+      const target = this.#resolve(reference as string, at);
+      const merged = isPlainObject(target) && typeof target["$ref"] !== "string" && Object.keys(siblings).every((key) => !(key in target));
+      const built = this.node(merged ? { ...target, ...siblings } : { allOf: [{ $ref: reference }, siblings] }, at);
+      this.#nodes.set(raw, built);
+      return built;
+    }
     if (typeof reference === "string") {
       // A chain of $refs that leads back to itself validates nothing; everything else resolves to its target.
       if (this.#following.has(raw)) return emptyNode;

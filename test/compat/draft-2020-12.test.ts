@@ -94,3 +94,27 @@ describe("compat - JSON Schema 2020-12", () => {
     });
   }
 });
+
+describe("compat - keywords beside a $ref", () => {
+  const withA = (a: Schema): Schema => ({ $schema: dialect, type: "object", properties: { a }, $defs: { X: { type: "string", maxLength: 5 } } });
+  const cases: [string, Schema, unknown][] = [
+    ["minLength beside the $ref", { $ref: "#/$defs/X", minLength: 3 }, { a: "x" }],
+    ["maxLength beside the $ref, which the target has too", { $ref: "#/$defs/X", maxLength: 2 }, { a: "xyz" }],
+    ["a type beside a $ref to an empty schema", { $ref: "#/$defs/Any", type: "string" }, { a: 1 }],
+  ];
+  for (const [what, narrowed, lost] of cases) {
+    test(`${what} narrows what the schema takes, as ajv agrees: not BACKWARD compatible`, () => {
+      const old = { ...withA({ $ref: String(narrowed["$ref"]) }), $defs: { X: { type: "string", maxLength: 5 }, Any: {} } };
+      const next = { ...withA(narrowed), $defs: old.$defs };
+      expect([accepts(old, lost), accepts(next, lost)]).toEqual([true, false]);
+      const result = checkCompatibility([old], next, { mode: "BACKWARD", policy: "strict" });
+      expect(result.compatible).toBe(false);
+    });
+  }
+
+  test("an annotation beside a $ref changes nothing that validates", () => {
+    const old = withA({ $ref: "#/$defs/X" });
+    expect(checkCompatibility([old], withA({ $ref: "#/$defs/X", description: "the name" }), { mode: "FULL", policy: "strict" }).compatible).toBe(true);
+  });
+});
+
