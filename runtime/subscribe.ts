@@ -242,7 +242,7 @@ export class Subscription {
     let handBackMs = 0;
     for (let message = lane.head(); message !== undefined; message = lane.next()) {
       try {
-        if (this.#draining) this.#handBack(message, handBackMs);
+        if (this.#draining) handBackMs = this.#handBack(message, handBackMs);
         else handBackMs = await this.#handleInPlace(spec, message, subject);
       } finally {
         feed.done(message);
@@ -261,10 +261,7 @@ export class Subscription {
       if (slot !== undefined) await slot;
       let pauseMs: number | undefined;
       try {
-        if (this.#draining) {
-          this.#handBack(message, 0);
-          return 0;
-        }
+        if (this.#draining) return this.#handBack(message, 0);
         pauseMs = await this.#handle(spec, message, subject, redeliveries);
       } finally {
         this.#release();
@@ -272,10 +269,8 @@ export class Subscription {
       if (pauseMs === undefined) return 0;
       // A drain that began while the handler ran hands the message back at once, as one that ends the pause does.
       const leftMs = this.#draining ? pauseMs : await this.#pauses.wait(pauseMs);
-      if (leftMs > 0) {
-        this.#handBack(message, leftMs);
-        return leftMs;
-      }
+      // The later events of its lane are handed back for as long as it was, so that they come after it.
+      if (leftMs > 0) return this.#handBack(message, leftMs);
     }
   }
 
@@ -354,8 +349,10 @@ export class Subscription {
    * drains, not before the pulls it stopped have expired on the server, which would otherwise take
    * it into one of them, unread, until its ack wait ran out.
    */
-  #handBack(message: JsMsg, delayMs: number): void {
-    message.nak(this.#draining ? Math.max(delayMs, this.#handBackUntil - Date.now()) : delayMs);
+  #handBack(message: JsMsg, delayMs: number): number {
+    const delay = this.#draining ? Math.max(delayMs, this.#handBackUntil - Date.now()) : delayMs;
+    message.nak(delay);
+    return delay;
   }
 
   /**
