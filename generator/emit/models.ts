@@ -122,7 +122,8 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
     enumType: "union",
     mapType: "record",
     presets: [preset],
-    typeMapping: { Any: () => "unknown" },
+    // Modelina models a schema that only lets null through (`type: "null"`) as any value.
+    typeMapping: { Any: ({ constrainedModel }) => (onlyNull(constrainedModel.originalInput) ? "null" : "unknown") },
     constraints: {
       ...namingConstraints(),
       enumValue: ({ enumValue }) => JSON.stringify(enumValue) ?? "null",
@@ -205,6 +206,13 @@ function fieldType(property: ConstrainedObjectPropertyModel): string {
   const input = property.property.originalInput as unknown;
   if (isPlainObject(input) && "const" in input) return literalType(input["const"] as JsonValue);
   return property.property.type;
+}
+
+/** Whether a schema lets null alone through: `type: "null"` (or `["null"]`), or `const: null`. */
+function onlyNull(schema: unknown): boolean {
+  if (!isPlainObject(schema)) return false;
+  const type = schema["type"];
+  return type === "null" || (Array.isArray(type) && type.length === 1 && type[0] === "null") || ("const" in schema && schema["const"] === null);
 }
 
 /** A JSON value as a TypeScript literal type; JSON text is valid type syntax for every JSON value. */

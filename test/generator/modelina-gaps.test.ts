@@ -210,6 +210,19 @@ channels:
     expect(names.map((name) => event[name])).toEqual(["a", 1, "b", 2]);
   });
 
+  test("a property that only null fits is typed null, not unknown", async () => {
+    using ws = specWorkspace({
+      "specs/nulls.yaml": componentSpec("Nulls", { nulls: "Nulls" }, {
+        Nulls: { type: "object", properties: { cleared: { type: "null" }, listed: { type: ["null"] }, either: { type: ["string", "null"] } } },
+      }),
+    });
+    await generateClean(ws);
+    const code = ws.read("generated/nulls/nulls.v1.ts");
+    expect(code).toMatch(/readonly cleared\?: null;/);
+    expect(code).toMatch(/readonly listed\?: null;/);
+    expect(code).toMatch(/readonly either\?: string \| null;/);
+  });
+
   test("property names such as constructor, toJSON and __proto__ are read as own properties only", async () => {
     using ws = specWorkspace({
       "specs/names.yaml": `asyncapi: 3.0.0
