@@ -232,7 +232,7 @@ export async function replayFrom(store: ReplayStore, topology: JetStreamTopology
     throw new ArgumentError("stream", `a dead-letter stream of the topology (${topology.streams.map((stream) => stream.deadLetter.stream).join(", ")}), not "${deadLetterStream}"`);
   }
   const stored = await store.get(deadLetterStream, seq);
-  if (stored === undefined) throw new ArgumentError("seq", `the sequence of a message in "${deadLetterStream}", but it has none at ${seq}`);
+  if (stored === undefined) throw new ArgumentError("seq", `the sequence of a dead letter in "${deadLetterStream}", but it has none at ${seq} (replayed already, or never there: \`evc dlq list\` shows those it holds)`);
   const letter = toDeadLetter(deadLetterStream, stored);
   if (letter.consumer === "") throw new DeadLetterReplayError(deadLetterStream, seq, "it names no consumer to replay it to");
   checkId("consumer", letter.consumer, "consumer-name");

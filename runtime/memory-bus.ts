@@ -179,7 +179,8 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
       {
         get: async (stream, at) => streams.get(stream, at),
         replay: async (spec, consumer, subject, data, headers, msgID) => this.broker.replay(spec, consumer, subject, headers, data, msgID),
-        delete: async (stream, at) => streams.delete(stream, at),
+        // Deleted already by another replay of the same letter, as on JetStream.
+        delete: async (stream, at) => (streams.get(stream, at) === undefined ? undefined : streams.delete(stream, at)),
       },
       this.registry.topology,
       deadLetterStream,

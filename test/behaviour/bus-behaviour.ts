@@ -367,6 +367,7 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       await harness.idle();
       expect(healthyConsumer).toHaveLength(1);
       expect(await harness.deadLetters("LATECHFORCE_DLQ")).toEqual([]);
+      await expect(harness.replay(letter.deadLetterStream, letter.seq)).rejects.toThrow(/has none at \d+ \(replayed already, or never there/);
       // Its consumers removed and made again under the same name, it is not handed the replay again.
       await bus().unsubscribe(subscription, { removeConsumers: true });
       await track(bus().subscribe(sdk.AutomationTriggered, () => void attempts.push(attempts.length + 1), { durable: subscription.options.durable, deliverPolicy: "new" }));
