@@ -11,11 +11,31 @@ import { ContractError } from "./errors.js";
 /** The failure of a delivery whose handler ran past its subscription's `handlerTimeoutMs`. */
 export class HandlerTimeoutError extends ContractError {
   readonly timeoutMs: number;
+  /** What the handler returned, which may still be running. */
+  readonly #handler: PromiseLike<unknown>;
 
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, handler: PromiseLike<unknown> = Promise.resolve()) {
     super(`the handler was still running after ${timeoutMs} ms (the subscription's handlerTimeoutMs); the delivery failed and the handler's signal was aborted`);
     this.name = "HandlerTimeoutError";
     this.timeoutMs = timeoutMs;
+    this.#handler = handler;
+  }
+
+  /**
+   * Resolves once the handler that ran past its deadline has ended (whatever it ended with), or, given
+   * `graceMs`, after that long if it has not: a subscription in aggregate order waits for it before the
+   * next handling of the aggregate, a drain for at most a grace.
+   */
+  async handlerEnded(graceMs?: number): Promise<void> {
+    const ended = Promise.resolve(this.#handler).then(ignore, ignore);
+    if (graceMs === undefined) return ended;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    try {
+      await Promise.race([ended, grace]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
@@ -23,8 +43,6 @@ export class HandlerTimeoutError extends ContractError {
 export class HandlerDeadline {
   #controller: AbortController | undefined;
   #expired: HandlerTimeoutError | undefined;
-  /** The handler's own promise, once it ran past its deadline. */
-  #abandoned: PromiseLike<unknown> | undefined;
 
   /** Aborted when the handler runs past its deadline (or its subscription gives up on it). */
   get signal(): AbortSignal {
@@ -44,32 +62,11 @@ export class HandlerDeadline {
     return isThenable(result) ? this.#race(result, timeoutMs) : result;
   }
 
-  /**
-   * Resolves once a handler that ran past its deadline has ended (whatever it ended with), or, given
-   * `graceMs`, after that long if it has not: a subscription in aggregate order waits for it before the
-   * next handling of the aggregate, a drain for at most a grace. Resolves at once when the handler kept
-   * its deadline.
-   */
-  async abandonedEnd(graceMs?: number): Promise<void> {
-    const abandoned = this.#abandoned;
-    if (abandoned === undefined) return;
-    const ended = Promise.resolve(abandoned).then(ignore, ignore);
-    if (graceMs === undefined) return ended;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-    try {
-      await Promise.race([ended, grace]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async #race(result: PromiseLike<unknown>, timeoutMs: number): Promise<unknown> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        this.#expired = new HandlerTimeoutError(timeoutMs);
-        this.#abandoned = result;
+        this.#expired = new HandlerTimeoutError(timeoutMs, result);
         this.#controller?.abort(this.#expired);
         reject(this.#expired);
       }, timeoutMs);

@@ -7,6 +7,7 @@
  * `PermanentFailure` at once), then dead-lettered with `deadLetterCopy` or discarded; an open circuit
  * defers deliveries without counting them. What happens is told on `status()`.
  */
+import { HandlerTimeoutError } from "./handler-deadline.js";
 import { deadLetterCopy, toDeadLetter } from "./dead-letter.js";
 import type { DeliveredMessage } from "./delivery-context.js";
 import { asMsgHdrs } from "./headers.js";
@@ -122,12 +123,12 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       return;
     }
     const run = await this.#core.run(consumer.stream, received, delivered, message.subject, message.headers);
-    if (run.abandoned !== undefined) {
+    if (run.error instanceof HandlerTimeoutError) {
       // A handler past its deadline may still be running: in aggregate order the next handling of its
       // aggregate waits for it; a drain waits for a grace (as on JetStream).
-      if (this.options.ordering === "aggregate") await run.abandoned();
+      if (this.options.ordering === "aggregate") await run.error.handlerEnded();
       else {
-        const ending: Promise<void> = run.abandoned(this.#core.handlerTimeoutMs(consumer.stream)).finally(() => this.#inflight.delete(ending));
+        const ending: Promise<void> = run.error.handlerEnded(run.error.timeoutMs).finally(() => this.#inflight.delete(ending));
         this.#inflight.add(ending);
       }
     }

@@ -9,6 +9,7 @@
  * wrong with one message stops the loop. `stop()` drains: no new messages, in-flight handlers
  * finish, messages already buffered are handed back to the server.
  */
+import { HandlerTimeoutError } from "./handler-deadline.js";
 import type { ConsumerConfig, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { AggregateLanes, type AggregateLane } from "./aggregate-lanes.js";
@@ -307,11 +308,11 @@ export class Subscription {
       return this.#later(message, wait);
     }
     const run = await this.#core.run(spec, received, delivered, subject, headers);
-    if (run.abandoned !== undefined) {
+    if (run.error instanceof HandlerTimeoutError) {
       // A handler past its deadline may still be running: in aggregate order the next handling of its
       // aggregate (this event's retry, or the next event) waits for it; a drain waits for a grace.
-      if (this.#lanes !== undefined) await run.abandoned();
-      else this.#track(run.abandoned(this.#core.handlerTimeoutMs(spec)));
+      if (this.#lanes !== undefined) await run.error.handlerEnded();
+      else this.#track(run.error.handlerEnded(run.error.timeoutMs));
     }
     if (run.error === undefined) {
       this.#core.breaker?.success();

@@ -7,7 +7,7 @@
 import { CircuitBreaker } from "./circuit-breaker.js";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { DeliveryContext, type CreateCaused, type DeliveredMessage } from "./delivery-context.js";
-import { HandlerDeadline, HandlerTimeoutError } from "./handler-deadline.js";
+import { HandlerDeadline } from "./handler-deadline.js";
 import type { HeaderLookup } from "./headers.js";
 import { circuitReporter, Notifier, type SubscriptionNotification } from "./notifications.js";
 import type { Registry } from "./registry.js";
@@ -70,18 +70,12 @@ export class SubscriptionCore {
     return this.breaker !== undefined && deliveryCount < deferralLimit ? this.breaker.admit() : 0;
   }
 
-  /** The handler deadline of deliveries from a stream: also the grace a drain gives a handler that ran past it. */
-  handlerTimeoutMs(spec: StreamSpec): number {
-    return handlerTimeoutOf(this.#options, spec);
-  }
-
   /** Run the handler on a received event, with its context and deadline, inside the telemetry of a handling. */
   run(spec: StreamSpec, received: ReceivedEvent, message: DeliveredMessage, subject: string, headers: HeaderLookup | undefined): Promise<HandlerRun> {
     const event = received.event;
     const deadline = new HandlerDeadline();
     const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create, deadline);
     const timeoutMs = handlerTimeoutOf(this.#options, spec);
-    const run = this.#host.telemetry.handle(received.contract, event as JsonObject, this.#options.durable, subject, headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
-    return run.then((done) => (done.error instanceof HandlerTimeoutError ? { ...done, abandoned: (graceMs?: number) => deadline.abandonedEnd(graceMs) } : done));
+    return this.#host.telemetry.handle(received.contract, event as JsonObject, this.#options.durable, subject, headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
   }
 }

@@ -121,8 +121,6 @@ export class Telemetry {
 export interface HandlerRun {
   readonly seconds: number | undefined;
   readonly error: Error | undefined;
-  /** For a handler that ran past its deadline: resolves once it has ended, or, given `graceMs`, after that long if it has not. */
-  readonly abandoned?: (graceMs?: number) => Promise<void>;
 }
 
 async function untimed(run: () => unknown): Promise<HandlerRun> {
