@@ -120,8 +120,8 @@ export function readyEvent(registry: Registry, json: Publishable, source: string
 /** Publish an event `readyEvent` readied, with its trace headers, retrying as `publishEvent` does; nothing is validated or serialized again. */
 export function publishReady(inbox: AckInbox, registry: Registry, ready: ReadyEvent, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
   const { contract, json, prepared } = ready;
-  const streamDeclared = contract.stream !== undefined && registry.stream(contract.stream) !== undefined;
-  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, withHeaders(prepared, trace), contract, settings, streamDeclared));
+  const declared = streamDeclared(registry, contract);
+  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, withHeaders(prepared, trace), contract, settings, declared));
 }
 
 /** Thrown when an event of an event-sourced aggregate type is published around the event store; nothing was sent. */
@@ -241,8 +241,13 @@ async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded:
  */
 export async function publishEvent(inbox: AckInbox, registry: Registry, event: Publishable, source: string, settings: PublishSettings, telemetry: Telemetry): Promise<PublishAck> {
   const { contract, json } = resolvePlainEvent(registry, event);
-  const streamDeclared = contract.stream !== undefined && registry.stream(contract.stream) !== undefined;
-  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, encodeEvent(contract, json, { source, trace }), contract, settings, streamDeclared));
+  const declared = streamDeclared(registry, contract);
+  return telemetry.publish(contract, json, (trace) => sendEvent(inbox, encodeEvent(contract, json, { source, trace }), contract, settings, declared));
+}
+
+/** Whether the topology declares the stream of a contract: one it does not declare will not come, where a declared one may not be there yet. */
+function streamDeclared(registry: Registry, contract: EventContract): boolean {
+  return contract.stream !== undefined && registry.stream(contract.stream) !== undefined;
 }
 
 /**
