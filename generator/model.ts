@@ -96,6 +96,11 @@ export interface ContractModel {
 
 /** The version before an event's among `events` (by number: a version missing is no version before); undefined when there is none. */
 export function previousVersions(events: readonly EventModel[]): (event: EventModel) => EventModel | undefined {
-  const byKey = new Map(events.map((event) => [`${event.type}\u0000${event.version}`, event]));
-  return (event) => byKey.get(`${event.type}\u0000${event.version - 1}`);
+  const byKey = new Map(events.map((event) => [versionKey(event), event]));
+  return (event) => byKey.get(versionKey({ type: event.type, version: event.version - 1 }));
+}
+
+/** A key that tells event versions apart: type and version. */
+export function versionKey(event: { readonly type: string; readonly version: number }): string {
+  return `${event.type}\u0000${event.version}`;
 }

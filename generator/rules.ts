@@ -9,7 +9,7 @@ import { isPlainObject, type JsonObject, pointerTokens as jsonPointerTokens, ste
 import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
-import type { EventModel, SystemModel } from "./model.js";
+import { versionKey, type EventModel, type SystemModel } from "./model.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
 import { pointerTokens } from "./sources.js";
 
@@ -35,7 +35,7 @@ export function checkContracts(systems: readonly SystemModel[], kept: readonly E
 /** The events with each type and version once (a duplicate of an identical contract folded, one that differs reported), sorted by type and version. */
 export function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSink): EventModel[] {
   const kept: EventModel[] = [];
-  for (const group of groupBy(events, (event) => `${event.type}\u0000${event.version}`).values()) {
+  for (const group of groupBy(events, versionKey).values()) {
     const [first, ...others] = group as [EventModel, ...EventModel[]];
     kept.push(first);
     for (const other of others) {

@@ -18,7 +18,7 @@ import { formatIssues } from "@evc/runtime/errors";
 import { isPlainObject } from "@evc/runtime/codegen";
 import type { SchemaCompiler } from "./compile.js";
 import type { SourceLocation, SpecDiagnostic } from "./diagnostics.js";
-import { previousVersions, type EventModel } from "./model.js";
+import { previousVersions, versionKey, type EventModel } from "./model.js";
 import { upcasterName } from "./emit/event-file.js";
 import { upcasterFile, type Layout } from "./emit/layout.js";
 import { displayPath } from "./output.js";
@@ -62,10 +62,10 @@ export async function tryHandWrittenUpcasts(events: readonly EventModel[], layou
 
 /** The trials judged, in their order: an output the schema of its version refuses is an `evc-upcast-invalid` error at the function. */
 export function judgeUpcastTrials(trials: readonly UpcastTrial[], events: readonly EventModel[], compiler: SchemaCompiler): SpecDiagnostic[] {
-  const byVersion = new Map(events.map((event) => [`${event.type}\u0000${event.version}`, event]));
+  const byVersion = new Map(events.map((event) => [versionKey(event), event]));
   return trials.flatMap((trial): SpecDiagnostic[] => {
     if ("finding" in trial) return [trial.finding];
-    const event = byVersion.get(`${trial.type}\u0000${trial.version}`);
+    const event = byVersion.get(versionKey(trial));
     if (event === undefined) return [];
     const validate = compiler.compile(event);
     return validate(trial.output) ? [] : [{ severity: "error", code: "evc-upcast-invalid", message: `${trial.label} into an invalid v${event.version}: ${formatIssues(validate.errors ?? [])}`, location: trial.location }];
@@ -102,7 +102,8 @@ async function runOnExamples(
     if (typeof upcast !== "function") continue;
     for (const example of previous.examples) {
       if (!isPlainObject(example.payload)) continue;
-      const label = `${name} turns the v${previous.version} example${example.name === undefined ? "" : ` "${example.name}"`} of "${event.type}"`;
+      const which = `the v${previous.version} example${example.name === undefined ? "" : ` "${example.name}"`} of "${event.type}"`;
+      const label = `${name} turns ${which}`;
       let output: unknown;
       try {
         output = (upcast as (event: unknown) => unknown)(structuredClone(example.payload));
@@ -110,7 +111,7 @@ async function runOnExamples(
         const message = error instanceof Error ? error.message : String(error);
         // The stub the generator wrote: the emitter reports it as not written yet.
         if (message.includes(" is not written yet: ")) break;
-        trials.push({ finding: { severity: "error", code: "evc-upcast-throws", message: `${name} throws on the v${previous.version} example${example.name === undefined ? "" : ` "${example.name}"`} of "${event.type}": ${message}`, location } });
+        trials.push({ finding: { severity: "error", code: "evc-upcast-throws", message: `${name} throws on ${which}: ${message}`, location } });
         continue;
       }
       trials.push(dataTrial(event, label, location, output));
