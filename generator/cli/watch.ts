@@ -83,7 +83,7 @@ async function runOnce(flags: CacheFlags, io: CliIO, kept: Pick<GenerateOptions,
     const lock = settings.compatibility.lock;
     watched.push({ folder: settings.specs, recursive: true }, { folder: settings.upcasters, recursive: true }, { folder: dirname(lock), recursive: false, names: new Set([basename(lock)]) });
     const run = openRun("generate", flags, io);
-    const before = snapshotInputs(settings, flags, io, [settings.compatibility.lock]);
+    const before = snapshotInputs(settings, flags, io, [lock]);
     const lockCheck = await runLockCheck(settings, io);
     const result = await generate({ ...generateOptions(settings, flags, io), ...kept, whileEmitting: lockCheck.whileEmitting });
     const outcome = generateOutcome(result, lockCheck.gate(result));
