@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { YAMLNode } from "@stoplight/yaml-ast-parser";
 import { pointerTokens as jsonPointerTokens } from "@evc/runtime/codegen";
-import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
+import type { DiagnosticSink, SourceLocation, SpecDiagnostic } from "./diagnostics.js";
 import { entryOf, itemOf, LinePositions, readYaml, stringOf } from "./yaml-read.js";
 
 /** One spec file read from disk: its text, its YAML tree with positions, and its JSON value. */
@@ -16,6 +16,8 @@ export interface SourceFile {
   /** The YAML tree as the parser reads it (`yaml-read.ts`); undefined for an empty file. */
   readonly root: YAMLNode | undefined;
   readonly lines: LinePositions;
+  /** What reading it found worth a warning (integers JavaScript cannot hold), given again whenever the file is read. */
+  readonly warnings: readonly SpecDiagnostic[];
 }
 
 /** Reads spec files once (as the parser reads them, guarded against YAML bombs), and maps JSON pointers back to `file:line:col`. */
@@ -77,14 +79,19 @@ export class SourceFiles {
       return undefined;
     }
     const earlier = this.#earlier.get(absolute);
-    if (earlier !== undefined && earlier.text === text && earlier.display === display) return earlier;
+    if (earlier !== undefined && earlier.text === text && earlier.display === display) {
+      sink.add(earlier.warnings);
+      return earlier;
+    }
     const lines = new LinePositions(text);
     const read = readYaml(text);
     if ("problems" in read) {
       for (const problem of read.problems) sink.error(problem.code, problem.message, { file: display, ...lines.at(problem.offset) });
       return undefined;
     }
-    return { path: absolute, display, text, json: read.json, root: read.root, lines };
+    const warnings = read.warnings.map((warning): SpecDiagnostic => ({ severity: "warning", code: warning.code, message: warning.message, location: { file: display, ...lines.at(warning.offset) } }));
+    sink.add(warnings);
+    return { path: absolute, display, text, json: read.json, root: read.root, lines, warnings };
   }
 
   #locate(file: SourceFile, tokens: readonly string[], depth: number): SourceLocation {

@@ -17,15 +17,20 @@ const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
-  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-prototype-key" | "evc-parser-crash-key";
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-unsafe-integer";
   readonly message: string;
   readonly offset: number;
 }
 
-/** A YAML text read: its tree (undefined for an empty text) and JSON value, or what is wrong with it. */
-export type YamlRead = { readonly root: YAMLNode | undefined; readonly json: unknown } | { readonly problems: readonly YamlProblem[] };
+/** A YAML text read: its tree (undefined for an empty text), JSON value and what is worth a warning, or what is wrong with it. */
+export type YamlRead =
+  | { readonly root: YAMLNode | undefined; readonly json: unknown; readonly warnings: readonly YamlProblem[] }
+  | { readonly problems: readonly YamlProblem[] };
 
-/** Read a YAML text into its tree and JSON value; syntax errors, alias bombs, duplicate keys and keys that would hurt are problems. */
+/**
+ * Read a YAML text into its tree and JSON value; syntax errors, alias bombs, duplicate keys and keys
+ * that would hurt are problems, integers JavaScript cannot hold exactly are warnings.
+ */
 export function readYaml(text: string): YamlRead {
   let root: YAMLNode | undefined;
   try {
@@ -39,12 +44,41 @@ export function readYaml(text: string): YamlRead {
   if (tab !== undefined) return { problems: [{ code: "evc-yaml-syntax", message: "invalid YAML: a tab in the indentation; YAML indents with spaces only", offset: tab }] };
   const [first] = syntax;
   if (first !== undefined) return { problems: [syntaxProblem(text, first.reason, first.mark.position)] };
-  if (root === undefined) return { root, json: null };
+  if (root === undefined) return { root, json: null, warnings: [] };
   const keys = keyProblems(root);
   if (keys.length > 0) return { problems: keys };
   const bomb = aliasBomb(root);
   if (bomb !== undefined) return { problems: [bomb] };
-  return { root, json: valueOf(root) };
+  return { root, json: valueOf(root), warnings: inexactIntegers(root) };
+}
+
+/**
+ * Integers written that a JavaScript number cannot hold (beyond 2^53 in size, and not a power of two
+ * apart): the parser, ajv, the SDK and every consumer's `JSON.parse` read the nearest one, so an enum
+ * of two such values may hold one, and a `const` accepts its neighbours.
+ */
+function inexactIntegers(root: YAMLNode): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  for (const node of nodesOf(root)) {
+    if (node.kind !== Kind.SCALAR || determineScalarType(node as YAMLScalar) !== ScalarType.int) continue;
+    const written = exactInteger((node as YAMLScalar).value);
+    const read = Number(scalarValue(node as YAMLScalar));
+    if (written === undefined || BigInt(read) === written) continue;
+    const message = `integer ${written} cannot be held exactly by a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${BigInt(read)}; keep integers within ±${Number.MAX_SAFE_INTEGER}, or write the value as a string`;
+    problems.push({ code: "evc-unsafe-integer", message, offset: node.startPosition });
+  }
+  return problems;
+}
+
+/** The exact value of a YAML integer as written (decimal, `0x` or `0o`, with a sign); undefined for a form `BigInt` does not read. */
+function exactInteger(text: string): bigint | undefined {
+  const negative = text.startsWith("-");
+  try {
+    const magnitude = BigInt(text.replace(/^[-+]/, ""));
+    return negative ? -magnitude : magnitude;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -54,7 +54,7 @@ function collect(event: EventModel, outputs: readonly OutputModel[]): EventModel
       const uses = (model instanceof ConstrainedObjectModel ? printedDependencies(event, model) : dependencyNames(model)).filter((name) => name !== model.name);
       return { name: model.name, kind, code: output.result, uses: [...new Set(uses)].sort() };
     });
-  if (models.some((model) => model.kind === "class")) return { event, models, valueType: undefined };
+  if (models.some((model) => model.kind === "class")) return { event, models: reachableFrom(event.className, models), valueType: undefined };
   // The payload's own model carries the class name as its title; Modelina may name it otherwise (a nullable object's).
   const root = outputs.find((output) => isPlainObject(output.model.originalInput) && output.model.originalInput["title"] === event.className);
   return wrapped(event, models, root?.model.name ?? event.className);
@@ -73,7 +73,24 @@ function wrapped(event: EventModel, models: readonly RenderedModel[], rootName: 
   const others = models.filter((model) => model !== root);
   const value: RenderedModel[] = root === undefined ? [] : [{ ...root, name: valueName, code: renameDeclaration(root.code, rootName, valueName) }];
   const wrapper: RenderedModel = { name: event.className, kind: "class", code: renderEventClass(event, [], valueType), uses: root === undefined ? [] : [valueName] };
-  return { event, models: [wrapper, ...value, ...others], valueType };
+  return { event, models: reachableFrom(event.className, [wrapper, ...value, ...others]), valueType };
+}
+
+/**
+ * The models the event's class reaches through the types it prints, in their order: Modelina also
+ * models schemas whose fields are printed as literals (a `const` object), which nothing would use.
+ */
+function reachableFrom(className: string, models: readonly RenderedModel[]): RenderedModel[] {
+  const byName = new Map(models.map((model) => [model.name, model]));
+  const reached = new Set<string>();
+  const visit = (name: string): void => {
+    const model = byName.get(name);
+    if (model === undefined || reached.has(name)) return;
+    reached.add(name);
+    model.uses.forEach(visit);
+  };
+  visit(className);
+  return models.filter((model) => reached.has(model.name));
 }
 
 /** A model's code with its declared name changed: the `type` or `interface` right after its doc comment (which never holds its own end: descriptions are escaped). */

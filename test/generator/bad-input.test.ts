@@ -156,6 +156,16 @@ describe("generator - bad input", () => {
     expect(code).toBe(0);
   });
 
+  test("an integer beyond what a JavaScript number holds is a warning where it is written, in every run while it stays; the SDK is written", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, enum: [0, 9007199254740993] }") });
+    const warning = /^specs\/lights\.yaml:18:46: warning: integer 9007199254740993 cannot be held exactly by a JavaScript number: .* read it as 9007199254740992; .* \(evc-unsafe-integer\)$/m;
+    for (const args of [["--no-cache"], []]) {
+      const { code, stderr } = await ws.evc("generate", "--specs", "specs", ...args);
+      expect(stderr).toMatch(warning);
+      expect(code).toBe(0);
+    }
+  });
+
   test("a missing specs path is a bad call (exit 2)", async () => {
     using ws = specWorkspace();
     const { code, stderr } = await ws.evc("generate", "--specs", "nope");

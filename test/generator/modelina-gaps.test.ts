@@ -281,6 +281,31 @@ channels:
     }
   });
 
+  test("a const object is typed as its literal and leaves no empty model behind, at the root or nested", async () => {
+    using ws = specWorkspace({
+      "specs/shapes.yaml": componentSpec(
+        "Shapes",
+        { "shape.drawn": "Drawn" },
+        {
+          Drawn: {
+            type: "object",
+            properties: {
+              shape: { const: { kind: "square", sides: [1, 2] } },
+              frame: { type: "object", properties: { style: { const: { line: "dashed" } }, width: { type: "integer" } } },
+            },
+          },
+        },
+      ),
+    });
+    await generateClean(ws);
+    const text = ws.read("generated/shapes/shape-drawn.v1.ts");
+    expect(text).toContain('declare readonly shape?: {"kind":"square","sides":[1,2]};');
+    expect(text).toContain('readonly style?: {"line":"dashed"};');
+    const declared = [...text.matchAll(/^export (?:interface|type|class) (\w+)/gm)].map((match) => match[1]);
+    expect(declared.sort()).toEqual(["ShapeDrawnV1", "ShapeDrawnV1Frame", "ShapeDrawnV1Json"].sort());
+    expect(text).not.toMatch(/interface \w+ \{\s*\}/);
+  });
+
   test("a payload that is not always an object is wrapped in a class whose value has the payload's own type", async () => {
     const schemas = {
       Seen: { type: ["object", "null"], properties: { at: { type: "integer" } } },

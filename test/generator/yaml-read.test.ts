@@ -132,6 +132,25 @@ describe("generator - YAML read as the parser reads it", () => {
     ]);
   });
 
+  test("an integer a JavaScript number cannot hold exactly is a warning where it is written, naming the value it is read as; 2^53 and a bound written in full are not", () => {
+    const text = "enum: [9007199254740993, 9007199254740992, 1]\nmin: -9007199254740995\nhex: 0x20000000000001\nok: 18014398509481984\nfloat: 1.5e300\n";
+    const read = readYaml(text);
+    if ("problems" in read) throw new Error(`unexpected problems: ${JSON.stringify(read.problems)}`);
+    const lines = new LinePositions(text);
+    expect(read.warnings.map(({ code, message, offset }) => ({ code, message, ...lines.at(offset) }))).toEqual([
+      {
+        code: "evc-unsafe-integer",
+        message:
+          "integer 9007199254740993 cannot be held exactly by a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as 9007199254740992; keep integers within ±9007199254740991, or write the value as a string",
+        line: 1,
+        column: 8,
+      },
+      { code: "evc-unsafe-integer", message: expect.stringContaining("integer -9007199254740995 cannot be held exactly") as string, line: 2, column: 6 },
+      { code: "evc-unsafe-integer", message: expect.stringContaining("integer 9007199254740993 cannot") as string, line: 3, column: 6 },
+    ]);
+    expect(read.json).toEqual({ enum: [9007199254740992, 9007199254740992, 1], min: -9007199254740996, hex: 9007199254740992, ok: 18014398509481984, float: 1.5e300 });
+  });
+
   test("aliases are counted without being expanded: a bomb of 40 levels (9^40 expansions) is refused at its first alias", () => {
     const lines = ['a0: &a0 ["lol","lol"]'];
     for (let level = 1; level <= 40; level++) lines.push(`a${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(", ")}]`);
