@@ -6,7 +6,7 @@ import * as $evc from "@evc/runtime/codegen";
 import * as $schemas from "../schemas.js";
 import type { CodegenStep } from "./models.js";
 import type { EventMetadata } from "../models.js";
-import { upcastCodegenProgressV1ToV2 } from "../../upcasters/kubegram/codegen-progress.js";
+import { downcastCodegenProgressV2ToV1, upcastCodegenProgressV1ToV2 } from "../../upcasters/kubegram/codegen-progress.js";
 import { validateCodegenProgressV2 } from "../validators.js";
 
 /** The JSON of "codegen.progress" v2, as `toJSON()` returns it. */
@@ -59,7 +59,7 @@ export const CodegenProgressV2Contract: $evc.EventContract<CodegenProgressV2> = 
   compatibility: "BACKWARD",
   upcast: $evc.functionUpcaster(upcastCodegenProgressV1ToV2),
   readableByPrevious: false,
-  downcast: undefined,
+  downcast: $evc.functionDowncaster(downcastCodegenProgressV2ToV1),
   create: (json) => new CodegenProgressV2($evc.trust(json)),
 });
 
@@ -68,7 +68,7 @@ export const CodegenProgressV2Contract: $evc.EventContract<CodegenProgressV2> = 
  *
  * Periodic progress of a code generation job, as a fraction.
  *
- * v2 reports progress as a fraction between 0 and 1 instead of a percent: a computed change, so the upcast is a hand-written function (upcasters/kubegram/codegen-progress.ts).
+ * v2 reports progress as a fraction between 0 and 1 instead of a percent: a computed change, so the upcast is a hand-written function (upcasters/kubegram/codegen-progress.ts), and so is the downcast that lets consumers still at v1 read v2 as a percent during a rolling upgrade.
  *
  * @generated from message "CodegenProgressV2" ("codegen.progress" v2) in "asyncapi/kubegram.yaml"
  */

@@ -96,6 +96,25 @@ describe("runtime - rolling upgrades", () => {
     await fixture.bus.unsubscribe(subscription);
   });
 
+  test("a consumer pinned to codegen.progress v1 reads v2's fraction as a percent, through the hand-written downcast", async () => {
+    const jobId = `job-${randomUUID().slice(0, 8)}`;
+    const published = new sdk.CodegenProgressV2({
+      id: randomUUID(),
+      aggregateId: jobId,
+      timestamp: new Date().toISOString(),
+      metadata: { correlationId: "corr-progress" },
+      data: { jobId, step: "LLM_CALL", fraction: 0.29, message: "Calling the model" },
+    });
+    await fixture.bus.publish(published);
+    const seen = collector<sdk.CodegenProgressV1>();
+    const subscription = await fixture.bus.subscribe(sdk.CodegenProgressV1Contract, seen.handler, { durable: "progress-v1" });
+    await seen.first;
+    expect(seen.seen[0]?.event).toBeInstanceOf(sdk.CodegenProgressV1);
+    expect(seen.seen[0]?.event.data).toEqual({ jobId, step: "LLM_CALL", progress: 29, message: "Calling the model" });
+    expect(seen.seen[0]?.context.receivedVersion).toBe(2);
+    await fixture.bus.unsubscribe(subscription);
+  });
+
   test("without a declared downcast, the breaking v3 is dead-lettered for a v2 consumer with the reason", async () => {
     const withoutDowncast = (contracts: readonly EventContract[]) => contracts.map((contract) => (contract === sdk.ModelRegisteredV3Contract ? { ...contract, downcast: undefined } : contract));
     await withOlderService(withoutDowncast, async (older) => {
