@@ -251,8 +251,8 @@ export const topology: $evc.JetStreamTopology = {
       "deadLetter": { "stream": "DEVOPS_MCP_DLQ", "subjectPrefix": "dlq.devops-mcp", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
-        "maxDeliver": 5,
-        "backoffMs": [1000, 5000, 30000],
+        "maxDeliver": 3,
+        "backoffMs": [1000, 2000],
         "maxAckPending": 1000,
       },
     },
@@ -386,8 +386,8 @@ export const topology: $evc.JetStreamTopology = {
       "deadLetter": { "stream": "LATECHFORCE_DLQ", "subjectPrefix": "dlq.latechforce", "maxAgeMs": 2592000000 },
       "consumer": {
         "ackWaitMs": 30000,
-        "maxDeliver": 5,
-        "backoffMs": [1000, 5000, 30000],
+        "maxDeliver": 3,
+        "backoffMs": [2000, 4000],
         "maxAckPending": 1000,
       },
     },

@@ -92,7 +92,7 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
     expect(letter).toMatchObject({ category: "security", error: "Error", deliveries: 1, type: "security_violation" });
   });
 
-  test("a TransientFailure's category sets its retries: two deliveries where the stream's consumers allow five", async () => {
+  test("a TransientFailure's category sets its retries: two deliveries where the stream's consumers allow three", async () => {
     await withFlakyCategory(async (bus) => {
       const deliveries: number[] = [];
       const subscription = await bus.subscribe(
@@ -106,7 +106,7 @@ describe("runtime - non-retryable failures and dead-letter policies by category"
       const notification = await notifiedAfter(subscription, "dead_lettered", () => bus.publish(recordCreated()));
       expect(notification).toMatchObject({ reason: "the search index is rebuilding", category: "flaky-dependency", poison: false, deliveryCount: 2 });
       expect(deliveries).toEqual([1, 2]);
-      expect(sdk.registry.stream("LATECHFORCE")?.consumer.maxDeliver).toBe(5);
+      expect(sdk.registry.stream("LATECHFORCE")?.consumer.maxDeliver).toBe(3);
       await bus.unsubscribe(subscription);
     });
   });
