@@ -1,9 +1,9 @@
 /**
  * A circuit breaker per subscription (seed 001's CircuitBreakerEventHandler): after
  * `failureThreshold` handler failures in a row it opens, and for `openMs` no message reaches the
- * handler (the subscription hands them back to the server for later, without counting that as a
- * failed delivery). Then one trial message is let through (half open): success closes the
- * circuit, failure opens it again.
+ * handler (the subscription gives them to its offline handler, or hands them back to the server for
+ * later, without counting that as a failed delivery). Then one trial message is let through (half
+ * open): success closes the circuit, failure opens it again.
  */
 
 /** Where a circuit stands. */

@@ -14,7 +14,7 @@ export { createRegistry } from "./registry.js";
 export type { Registry, RegistryInput } from "./registry.js";
 export { Subscription } from "./subscribe.js";
 export { defaultDurableName, defaultSubscribeOptions } from "./subscribe-options.js";
-export type { DeliverPolicy, EventHandler, SubscribeOptions, SubscriptionOrdering } from "./subscribe-options.js";
+export type { DeliverPolicy, EventHandler, SubscribeOptions, SubscriptionCircuitBreaker, SubscriptionOrdering } from "./subscribe-options.js";
 export type { HandlerContext } from "./delivery-context.js";
 export { CircuitBreaker } from "./circuit-breaker.js";
 export type { SubscriptionNotification } from "./notifications.js";

@@ -115,10 +115,15 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       return;
     }
     const type = received.contract.type;
-    const wait = this.#core.deferral(delivery.count);
-    if (wait > 0) {
+    const open = await this.#core.whileOpen(consumer.stream, received, delivered, message.subject, message.headers);
+    if (open !== undefined && "handled" in open) {
+      this.#host.telemetry.consumed(type, this.options.durable, "offline", open.handled);
+      consumer.settle(delivery);
+      return;
+    }
+    if (open !== undefined) {
       delivery.deferrals++;
-      consumer.redeliver(delivery, wait);
+      consumer.redeliver(delivery, open.deferMs);
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return;
     }

@@ -8,7 +8,7 @@
 export type PublishOutcome = "stored" | "duplicate" | "invalid" | "failed";
 
 /** What a subscription did with a message. */
-export type ConsumeOutcome = "handled" | "retried" | "dead_lettered" | "discarded" | "deferred" | "dropped";
+export type ConsumeOutcome = "handled" | "offline" | "retried" | "dead_lettered" | "discarded" | "deferred" | "dropped";
 
 /** Records the runtime's metrics; `createMetrics` of `@evc/runtime/metrics` makes one on prom-client. */
 export interface RuntimeMetrics {

@@ -12,8 +12,19 @@ export const deferralLimit = 100;
 /** A function that handles one event; throwing (or rejecting) means "retry later". */
 export type EventHandler<T = unknown> = (event: T, context: HandlerContext) => unknown;
 
+/** A subscription's circuit breaker: when it opens, and what becomes of the events that come while it is open. */
+export interface SubscriptionCircuitBreaker<T = unknown> extends CircuitBreakerOptions {
+  /**
+   * Seed 001's `handleEventOffline`: while the circuit is open, each event is handed to this handler
+   * instead (a fallback that does without the failing dependency: queue the work locally, answer from
+   * a cache) and acked when it returns. When it throws as well, the event is deferred as it is without
+   * one. What it does moves the circuit neither way. Default: none, every event is deferred.
+   */
+  readonly offline?: EventHandler<T>;
+}
+
 /** Options of a subscription; every field has a default (`defaultSubscribeOptions`). */
-export interface SubscribeOptions {
+export interface SubscribeOptions<T = unknown> {
   /** The durable consumer's name: instances with the same name share the work. */
   readonly durable: string;
   /** The version to upcast to; only for a subscription to one type. Default: the latest. */
@@ -41,7 +52,7 @@ export interface SubscribeOptions {
   /** Where a new durable consumer starts: every stored event, or only new ones. */
   readonly deliverPolicy: DeliverPolicy;
   /** Stop calling a handler that keeps failing for a while; off (undefined) by default. */
-  readonly circuitBreaker: CircuitBreakerOptions | undefined;
+  readonly circuitBreaker: SubscriptionCircuitBreaker<T> | undefined;
   /**
    * `"aggregate"`: the events of one aggregate (one subject) are handled one at a time, in the order
    * the stream stored them; a failed one is retried in place, after its backoff, before the next

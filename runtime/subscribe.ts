@@ -301,11 +301,16 @@ export class Subscription {
       return undefined;
     }
     const type = received.contract.type;
-    const wait = this.#core.deferral(delivered.info.deliveryCount);
-    if (wait > 0) {
+    const open = await this.#core.whileOpen(spec, received, delivered, subject, headers);
+    if (open !== undefined && "handled" in open) {
+      this.#acks.add(message);
+      this.#host.telemetry.consumed(type, this.options.durable, "offline", open.handled);
+      return undefined;
+    }
+    if (open !== undefined) {
       this.#deferrals.increment(keyOf(message));
       this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
-      return this.#later(message, wait);
+      return this.#later(message, open.deferMs);
     }
     const run = await this.#core.run(spec, received, delivered, subject, headers);
     if (run.error instanceof HandlerTimeoutError) {

@@ -16,6 +16,9 @@ import { deferralLimit, handlerTimeoutOf, type EventHandler, type SubscribeOptio
 import type { HandlerRun, Telemetry } from "./telemetry.js";
 import type { StreamSpec } from "./topology.js";
 
+/** What becomes of a delivery that comes while the circuit is open: handled offline (in so many seconds), or deferred. */
+export type OpenCircuitOutcome = { readonly handled: number | undefined } | { readonly deferMs: number };
+
 /** What a subscription needs of its bus to read deliveries and run its handler. */
 export interface SubscriptionCoreHost {
   readonly registry: Registry;
@@ -66,16 +69,32 @@ export class SubscriptionCore {
   }
 
   /** How long to defer a delivery while the circuit is open; 0 to run its handler now (always past `deferralLimit` deliveries). */
-  deferral(deliveryCount: number): number {
+  #deferral(deliveryCount: number): number {
     return this.breaker !== undefined && deliveryCount < deferralLimit ? this.breaker.admit() : 0;
   }
 
   /** Run the handler on a received event, with its context and deadline, inside the telemetry of a handling. */
-  run(spec: StreamSpec, received: ReceivedEvent, message: DeliveredMessage, subject: string, headers: HeaderLookup | undefined): Promise<HandlerRun> {
+  run(spec: StreamSpec, received: ReceivedEvent, message: DeliveredMessage, subject: string, headers: HeaderLookup | undefined, handler: EventHandler = this.#handler): Promise<HandlerRun> {
     const event = received.event;
     const deadline = new HandlerDeadline();
     const context = new DeliveryContext(message, subject, received.receivedVersion, event as EventInstance, this.#host.create, deadline);
     const timeoutMs = handlerTimeoutOf(this.#options, spec);
-    return this.#host.telemetry.handle(received.contract, event as JsonObject, this.#options.durable, subject, headers, () => deadline.run(() => this.#handler(event, context), timeoutMs));
+    return this.#host.telemetry.handle(received.contract, event as JsonObject, this.#options.durable, subject, headers, () => deadline.run(() => handler(event, context), timeoutMs));
+  }
+
+  /**
+   * What becomes of a delivery while the circuit is open: undefined when the handler may run now;
+   * `handled` when the circuit's offline handler took the event (ack it); else how long to defer it
+   * (the offline handler, if any, threw: that is told as a `handler_failed`).
+   */
+  async whileOpen(spec: StreamSpec, received: ReceivedEvent, message: DeliveredMessage, subject: string, headers: HeaderLookup | undefined): Promise<OpenCircuitOutcome | undefined> {
+    const deferMs = this.#deferral(message.info.deliveryCount);
+    if (deferMs === 0) return undefined;
+    const offline = this.#options.circuitBreaker?.offline;
+    if (offline === undefined) return { deferMs };
+    const run = await this.run(spec, received, message, subject, headers, offline);
+    if (run.error === undefined) return { handled: run.seconds };
+    this.notifier.emit({ type: "handler_failed", error: run.error, eventType: received.contract.type, deliveryCount: message.info.deliveryCount, retryInMs: deferMs });
+    return { deferMs };
   }
 }

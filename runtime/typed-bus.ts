@@ -29,7 +29,7 @@ import { defaultSubscribeOptions, deliverPolicies, subscriptionOrderings, type E
 import { batchingHandler, defaultBatchOptions, type BatchHandler, type BatchOptions } from "./batch-handler.js";
 
 /** The options of `subscribeBatch`: a subscription's, and how its events are gathered into batches. */
-export type SubscribeBatchOptions = SubscribeOptions & BatchOptions;
+export type SubscribeBatchOptions<T = unknown> = SubscribeOptions<T> & BatchOptions;
 
 /** Options of `create`. */
 export interface CreateOptions {
@@ -175,9 +175,9 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
    * a pattern with NATS wildcards over type names (`"task.*"`, `"*.created"`, `">"`), typed from the
    * registry when it is a literal. Returns the running subscription.
    */
-  subscribe<S extends EventSource>(source: S, handler: EventHandler<EventOf<S>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
-  subscribe<const S extends readonly EventSource[]>(sources: S, handler: EventHandler<EventsOf<S>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
-  subscribe<P extends string>(pattern: P & KnownPattern<Events, P>, handler: EventHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeOptions>): Promise<Sub>;
+  subscribe<S extends EventSource>(source: S, handler: EventHandler<EventOf<S>>, options?: Partial<SubscribeOptions<EventOf<S>>>): Promise<Sub>;
+  subscribe<const S extends readonly EventSource[]>(sources: S, handler: EventHandler<EventsOf<S>>, options?: Partial<SubscribeOptions<EventsOf<S>>>): Promise<Sub>;
+  subscribe<P extends string>(pattern: P & KnownPattern<Events, P>, handler: EventHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeOptions<MatchingEvents<Events, P>>>): Promise<Sub>;
   async subscribe(target: string | EventSource | readonly EventSource[], handler: EventHandler<never>, options: Partial<SubscribeOptions> = {}): Promise<Sub> {
     const sources: readonly (string | EventSource)[] = typeof target === "string" || !Array.isArray(target) ? [target as string | EventSource] : target;
     const patterns = sources.map((source) => (typeof source === "string" ? source : source.type));
@@ -196,9 +196,9 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
    * batch handler must be idempotent. Each event waits for its batch in a handler slot:
    * `concurrency` defaults to `maxBatch` and may not be below it.
    */
-  subscribeBatch<S extends EventSource>(source: S, handler: BatchHandler<EventOf<S>>, options?: Partial<SubscribeBatchOptions>): Promise<Sub>;
-  subscribeBatch<const S extends readonly EventSource[]>(sources: S, handler: BatchHandler<EventsOf<S>>, options?: Partial<SubscribeBatchOptions>): Promise<Sub>;
-  subscribeBatch<P extends string>(pattern: P & KnownPattern<Events, P>, handler: BatchHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeBatchOptions>): Promise<Sub>;
+  subscribeBatch<S extends EventSource>(source: S, handler: BatchHandler<EventOf<S>>, options?: Partial<SubscribeBatchOptions<EventOf<S>>>): Promise<Sub>;
+  subscribeBatch<const S extends readonly EventSource[]>(sources: S, handler: BatchHandler<EventsOf<S>>, options?: Partial<SubscribeBatchOptions<EventsOf<S>>>): Promise<Sub>;
+  subscribeBatch<P extends string>(pattern: P & KnownPattern<Events, P>, handler: BatchHandler<MatchingEvents<Events, P>>, options?: Partial<SubscribeBatchOptions<MatchingEvents<Events, P>>>): Promise<Sub>;
   async subscribeBatch(target: string | EventSource | readonly EventSource[], handler: BatchHandler<never>, options: Partial<SubscribeBatchOptions> = {}): Promise<Sub> {
     const { maxBatch = defaultBatchOptions.maxBatch, maxWaitMs = defaultBatchOptions.maxWaitMs, ...subscribeOptions } = options;
     requireNumberOptions({ maxBatch, maxWaitMs }, { maxBatch: "count", maxWaitMs: "milliseconds" }, "for a batch subscription");
@@ -224,6 +224,9 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
     if (breaker !== undefined) {
       requireNumber("circuitBreaker.failureThreshold", breaker.failureThreshold, "count", context);
       requireNumber("circuitBreaker.openMs", breaker.openMs, "milliseconds", context);
+      if (breaker.offline !== undefined && typeof breaker.offline !== "function") {
+        throw new ArgumentError("circuitBreaker.offline", `a function that handles an event while the circuit is open, ${context}, not ${shown(breaker.offline)}`);
+      }
     }
     return { ...settings, durable: settings.durable };
   }

@@ -226,6 +226,55 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect(announced[0]).toMatchObject({ type: trigger.type, version: trigger.version, eventId: trigger.id });
     });
 
+    test("while the circuit is open, events go to its offline handler, typed, and are acked there (seed 001's handleEventOffline); an offline handler that throws leaves them deferred for the handler", async () => {
+      const trigger = (runId: string) => bus().create(sdk.AutomationTriggered, { aggregateId: "welcome", data: { automationId: "welcome", triggerId: "t-1", runId, triggerData: {} } });
+      const handled: string[] = [];
+      const offline: { runId: string; deliveryCount: number }[] = [];
+      const subscription = await track(bus().subscribe(sdk.AutomationTriggered, (event) => {
+        handled.push(event.data.runId);
+        throw new Error("the automation service is down");
+      }, {
+        durable: durable("offline"),
+        maxDeliver: 2,
+        backoffMs: [10],
+        circuitBreaker: { failureThreshold: 1, openMs: 600_000, offline: (event, context) => void offline.push({ runId: event.data.runId, deliveryCount: context.deliveryCount }) },
+      }));
+      const notifications = collect(subscription.status());
+      await bus().publish(trigger("first"));
+      await harness.eventually(() => offline.length === 1, "the first event's retry, offline");
+      for (const runId of ["second", "third"]) await bus().publish(trigger(runId));
+      await harness.eventually(() => offline.length === 3, "the later events, offline");
+      await harness.idle();
+      expect(handled).toEqual(["first"]);
+      expect(offline).toEqual([{ runId: "first", deliveryCount: 2 }, { runId: "second", deliveryCount: 1 }, { runId: "third", deliveryCount: 1 }]);
+      expect(notifications.flatMap((note) => (note.type === "circuit_state" ? [note.state] : []))).toEqual(["open"]);
+      expect(await harness.deadLetters("LATECHFORCE_DLQ")).toEqual([]);
+
+      let down = true;
+      const recovered: string[] = [];
+      const deferred = await track(bus().subscribe(sdk.AutomationTriggered, (event) => {
+        if (down) throw new Error("the automation service is down");
+        recovered.push(event.data.runId);
+      }, {
+        durable: durable("offline-throws"),
+        deliverPolicy: "new",
+        backoffMs: [10],
+        circuitBreaker: { failureThreshold: 1, openMs: 200, offline: () => {
+          down = false;
+          throw new Error("the offline queue is full");
+        } },
+      }));
+      const told = collect(deferred.status());
+      await bus().publish(trigger("fourth"));
+      await harness.eventually(() => recovered.includes("fourth"), "the handler, after the circuit's trial");
+      // The offline handler is asked again at each deferral while the circuit stays open.
+      const [first, ...later] = told.flatMap((note) => (note.type === "handler_failed" ? [note.error.message] : []));
+      expect(first).toBe("the automation service is down");
+      expect(later.length).toBeGreaterThan(0);
+      expect(new Set(later)).toEqual(new Set(["the offline queue is full"]));
+      expect(told.flatMap((note) => (note.type === "circuit_state" ? [note.state] : []))).toEqual(["open", "half_open", "closed"]);
+    });
+
     test("in aggregate order a failed event is retried before the later events of its aggregate, while other aggregates go on; by default the later ones pass it", async () => {
       const handled = async (ordering: "none" | "aggregate") => {
         const table = tableId();
