@@ -33,7 +33,7 @@ export function judgeDowncasts(events: readonly EventModel[], compiler: SchemaCo
 /** True when nothing breaks readers of `previous` reading `event`, the `version` pin aside; a schema the checker cannot read counts as breaking. */
 function forwardReadable(previous: EventModel, event: EventModel): boolean {
   try {
-    const report = checkCompatibility([previous.schema], event.schema, { mode: "FORWARD", policy: "lenient" });
+    const report = checkCompatibility([previous.schema], event.schema, { mode: "FORWARD", policy: "lenient", dialect: "draft-07" });
     return report.findings.every(isVersionPin);
   } catch {
     return false;

@@ -10,7 +10,7 @@ import { SchemaDiffer, type CompatibilityPolicy } from "./differ.js";
 import type { Difference } from "./difference.js";
 import { findingMessage, pathText, type Roles } from "./format.js";
 import { isCompatibleUnder, mirrorOf, type RuleId } from "./rules.js";
-import { SchemaDocument } from "./schema-node.js";
+import { SchemaDocument, type SchemaDialect } from "./schema-node.js";
 
 /** Which readers a change breaks: BACKWARD, readers of the new schema reading old events; FORWARD, readers of the old schema reading new ones. */
 export type CompatibilityDirection = "BACKWARD" | "FORWARD";
@@ -39,15 +39,31 @@ export interface CompatibilityReport {
   readonly findings: readonly CompatibilityFinding[];
 }
 
-/** How to check: the mode and the policy. */
+/** How to check: the mode, the policy, and the dialect the schemas are validated in. */
 export interface CheckOptions {
   readonly mode: CompatibilityMode;
   readonly policy: CompatibilityPolicy;
+  /**
+   * `"draft-07"`: the schemas are validated as draft-07 (AsyncAPI's schema dialect, and what the
+   * generated validators use), whose validators ignore the keywords later drafts added
+   * (`unevaluatedProperties`, `dependentRequired`, `prefixItems`, ...), so the checker ignores them
+   * too. `"any"` (the default): each keyword is read with the meaning of the draft that defines it.
+   */
+  readonly dialect: SchemaDialect;
 }
 
-/** Confluent's defaults: BACKWARD, strict. */
+/** Confluent's defaults: BACKWARD, strict; every keyword read. */
 export function defaultCheckOptions(): CheckOptions {
-  return { mode: "BACKWARD", policy: "strict" };
+  return { mode: "BACKWARD", policy: "strict", dialect: "any" };
+}
+
+/**
+ * The dialect schemas are validated in, from their `$schema`: draft-07 when one names draft-04, -06
+ * or -07 and none names a later draft; otherwise every keyword is read (`"any"`).
+ */
+export function declaredDialect(schemas: readonly JsonSchema[]): SchemaDialect {
+  const declared = schemas.flatMap((schema) => (typeof schema === "object" && schema !== null && typeof schema["$schema"] === "string" ? [schema["$schema"]] : []));
+  return declared.length > 0 && declared.every((uri) => /json-schema\.org\/draft-0[4-7]\/schema/.test(uri)) ? "draft-07" : "any";
 }
 
 /** The directions a mode checks. */
@@ -69,13 +85,13 @@ export function isTransitive(mode: CompatibilityMode): boolean {
  * read as values: each object is read once, so change a schema by passing a new object.
  */
 export function checkCompatibility(previous: readonly JsonSchema[], next: JsonSchema, options: Partial<CheckOptions> = {}): CompatibilityReport {
-  const { mode, policy } = { ...defaultCheckOptions(), ...options };
+  const { mode, policy, dialect } = { ...defaultCheckOptions(), ...options };
   const directions = directionsOf(mode);
   const first = isTransitive(mode) ? 0 : Math.max(0, previous.length - 1);
-  const nextRoot = documentOf(next).root();
+  const nextRoot = documentOf(next, dialect).root();
   const findings = new Map<string, { finding: CompatibilityFinding; breaks: Set<CompatibilityDirection> }>();
   for (let against = first; against < previous.length && directions.length > 0; against++) {
-    const oldRoot = documentOf(previous[against] ?? true).root();
+    const oldRoot = documentOf(previous[against] ?? true, dialect).root();
     const differ = new SchemaDiffer(policy);
     for (const direction of directions) {
       const backward = direction === "BACKWARD";
@@ -104,23 +120,23 @@ export function checkCompatibility(previous: readonly JsonSchema[], next: JsonSc
  */
 export function diffSchemas(original: JsonSchema, update: JsonSchema, policy: CompatibilityPolicy = "strict"): string[] {
   const differ = new SchemaDiffer(policy);
-  return differ.compare(documentOf(original).root(), documentOf(update).root()).map((found) => `${found.rule} ${pathText(found.path)}`);
+  return differ.compare(documentOf(original, "any").root(), documentOf(update, "any").root()).map((found) => `${found.rule} ${pathText(found.path)}`);
 }
 
-/** The documents of schemas checked so far, by the schema object: a schema checked against several others is read into nodes once. */
-const documents = new WeakMap<object, SchemaDocument>();
+/** The documents of schemas checked so far, by dialect and schema object: a schema checked against several others is read into nodes once. */
+const documents: Record<SchemaDialect, WeakMap<object, SchemaDocument>> = { "draft-07": new WeakMap(), any: new WeakMap() };
 
 /**
  * The document of a schema. Schemas are read as values: the document is built from a copy taken
  * the first time an object is seen, so a schema object changed in place after a check is not read
  * again (pass a new object for new content).
  */
-function documentOf(schema: JsonSchema): SchemaDocument {
-  if (typeof schema !== "object" || schema === null) return new SchemaDocument(schema);
-  let document = documents.get(schema);
+function documentOf(schema: JsonSchema, dialect: SchemaDialect): SchemaDocument {
+  if (typeof schema !== "object" || schema === null) return new SchemaDocument(schema, dialect);
+  let document = documents[dialect].get(schema);
   if (document === undefined) {
-    document = new SchemaDocument(structuredClone(schema));
-    documents.set(schema, document);
+    document = new SchemaDocument(structuredClone(schema), dialect);
+    documents[dialect].set(schema, document);
   }
   return document;
 }

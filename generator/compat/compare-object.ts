@@ -96,7 +96,8 @@ function propertyAdded(context: DiffContext, original: ObjectNode, update: Objec
   const withDefault = after.node().meta?.hasDefault === true;
   if (isOpen(original)) {
     const rule: RuleId =
-      after.node().kind === "empty"
+      // An empty schema accepts whatever value the property had, but not its absence: a required one breaks as any other.
+      after.node().kind === "empty" && !required
         ? "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
         : !required
           ? "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
@@ -141,8 +142,14 @@ function comparePatternProperties(context: DiffContext, original: ObjectNode, up
     if (after !== undefined) found.push(...under(path, context.compare(before.node(), after.node())));
     else found.push(difference(isOpen(update) ? "PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL" : "PATTERN_PROPERTY_REMOVED", path, { before: pattern }));
   }
-  for (const pattern of update.patterns.keys()) {
+  for (const [pattern, schema] of update.patterns) {
     if (original.patterns.has(pattern)) continue;
+    // A declared property the new pattern also matches is sent by writers whatever either policy assumes of undeclared ones.
+    for (const [name, property] of original.properties) {
+      if (!matches(pattern, name)) continue;
+      const narrowed = context.compare(property.node(), schema.node());
+      if (!context.compatible(narrowed)) found.push(...under(["properties", name], narrowed), difference("PATTERN_PROPERTY_ADDED_OVER_PROPERTY", ["patternProperties", pattern], { after: pattern }));
+    }
     const closed =
       original.patterns.size === 0 &&
       original.additional?.node().kind === "false" &&

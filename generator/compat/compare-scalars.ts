@@ -59,9 +59,15 @@ function multipleOfDifference(before: number | undefined, after: number | undefi
   return [difference(rule, ["multipleOf"], { before, after })];
 }
 
-/** True when `value` is an integer multiple of `divisor`, allowing for binary fractions (0.3 of 0.1). */
+/**
+ * True when `value` is an integer multiple of `divisor`: exactly for integers, and for fractions
+ * within a small absolute tolerance of a whole quotient (0.3 of 0.1, which binary fractions miss).
+ * The tolerance is not relative to the quotient: 5000000004 is no multiple of 10, however close
+ * 500000000.4 is to a whole number in relative terms. A multiple missed this way reads as changed, never as compatible.
+ */
 function isMultiple(value: number, divisor: number): boolean {
   if (divisor === 0) return false;
+  if (Number.isSafeInteger(value) && Number.isSafeInteger(divisor)) return value % divisor === 0;
   const quotient = value / divisor;
-  return Math.abs(quotient - Math.round(quotient)) <= 1e-9 * Math.max(1, Math.abs(quotient));
+  return Math.abs(quotient - Math.round(quotient)) <= 1e-9;
 }

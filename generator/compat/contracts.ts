@@ -138,7 +138,8 @@ function versionChanged(old: ReleasedVersion, event: EventModel, olds: readonly 
 
 /** The findings of one old schema against one new one, in the directions of a mode. */
 function check(old: ReleasedVersion, event: ReleasedVersion, mode: CompatibilityMode, policy: CompatibilityPolicy): readonly CompatibilityFinding[] {
-  return checkCompatibility([old.schema], event.schema, { mode: mode.replace("_TRANSITIVE", "") as CompatibilityMode, policy }).findings;
+  // The SDK validates payloads as draft-07, AsyncAPI's schema dialect: later drafts' keywords constrain nothing there.
+  return checkCompatibility([old.schema], event.schema, { mode: mode.replace("_TRANSITIVE", "") as CompatibilityMode, policy, dialect: "draft-07" }).findings;
 }
 
 function findingKey(finding: CompatibilityFinding): string {

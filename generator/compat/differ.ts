@@ -121,11 +121,12 @@ export class SchemaDiffer implements DiffContext {
       const each = branches.map((branch) => this.compare(original, branch));
       return each.every((found) => this.compatible(found)) ? each.flat() : undefined;
     }
-    for (const branch of branches) {
+    for (const [index, branch] of branches.entries()) {
       const found = this.compare(original, branch);
       if (!this.compatible(found)) continue;
       const extended = difference("SUM_TYPE_EXTENDED", [], { before: describeNode(original), after: describeNode(update) });
-      const overlapping = update.criterion === "oneOf" && branches.some((other) => other !== branch && !provablyDisjoint(original, other));
+      // By position: two alternatives may be one node (the same $ref), and a value that fits both fails a oneOf.
+      const overlapping = update.criterion === "oneOf" && branches.some((other, position) => position !== index && !provablyDisjoint(original, other));
       return overlapping ? [...found, extended, overlap()] : [...found, extended];
     }
     return undefined;
@@ -199,7 +200,8 @@ export class SchemaDiffer implements DiffContext {
     if (original.kind === "not" && update.kind === "not") return this.#compareNot(original, update);
     if (original.kind === "combined" && update.kind === "combined") return this.#compareCombined(original, update);
     if (original.kind === "opaque" && update.kind === "opaque") {
-      return isDeepStrictEqual(original.value, update.value) ? [] : [difference("UNSUPPORTED_KEYWORD_CHANGED", [original.keyword], { after: original.keyword })];
+      const same = isDeepStrictEqual(original.value, update.value) && original.referenced === update.referenced;
+      return same ? [] : [difference("UNSUPPORTED_KEYWORD_CHANGED", [original.keyword], { after: original.keyword })];
     }
     if (isTyped(original) && isTyped(update)) return this.#compareTypes(original, update);
     return [difference("TYPE_CHANGED", [], { before: describeNode(original), after: describeNode(update) })];

@@ -135,6 +135,7 @@ const specs = {
     phrase: "property added, not covered by the partially open content model",
   },
   PATTERN_PROPERTY_ADDED: { class: l, mirror: "PATTERN_PROPERTY_REMOVED", phrase: "pattern property added" },
+  PATTERN_PROPERTY_ADDED_OVER_PROPERTY: { class: b, mirror: "PATTERN_PROPERTY_REMOVED", phrase: "pattern property added that narrows a declared property it matches" },
   PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: { class: c, mirror: "PATTERN_PROPERTY_REMOVED", phrase: "pattern property added to a closed content model" },
   PATTERN_PROPERTY_REMOVED: { class: l, mirror: "PATTERN_PROPERTY_ADDED", phrase: "pattern property removed" },
   PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: { class: c, mirror: "PATTERN_PROPERTY_ADDED", phrase: "pattern property removed from an open content model" },

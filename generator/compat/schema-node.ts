@@ -146,6 +146,8 @@ export interface OpaqueNode extends Base {
   readonly kind: "opaque";
   readonly keyword: string;
   readonly value: JsonValue;
+  /** What the `$ref`s inside the value lead to, transitively, as one text: a target that changed changes the keyword. */
+  readonly referenced: string;
 }
 /** A schema object that constrains in several ways at once: every part must hold. */
 export interface PartsNode extends Base {
@@ -168,8 +170,8 @@ type TypeName = (typeof typeNames)[number];
 const impliedBy: Record<"string" | "number" | "object" | "array", readonly string[]> = {
   string: ["minLength", "maxLength", "pattern", "format"],
   number: ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
-  object: ["properties", "required", "additionalProperties", "patternProperties", "dependencies", "dependentRequired", "dependentSchemas", "minProperties", "maxProperties"],
-  array: ["items", "prefixItems", "additionalItems", "contains", "minContains", "maxContains", "minItems", "maxItems", "uniqueItems"],
+  object: ["properties", "required", "additionalProperties", "patternProperties", "dependencies", "dependentRequired", "dependentSchemas", "minProperties", "maxProperties", "unevaluatedProperties"],
+  array: ["items", "prefixItems", "additionalItems", "contains", "minContains", "maxContains", "minItems", "maxItems", "uniqueItems", "unevaluatedItems"],
 };
 
 /** Validation keywords the checker does not analyse: any change to them is reported. */
@@ -188,21 +190,51 @@ const falseKey = "false";
 /** Keys beside `$ref` that do not constrain: annotations and the places subschemas are kept. */
 const notConstraining = new Set(["$ref", "$schema", "$id", "$anchor", "$comment", "$defs", "definitions", "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"]);
 
+/**
+ * Keywords whose meaning depends on others of their schema object (`additionalProperties` on
+ * `properties`, `then` on `if`, `items` on `prefixItems`, ...): a `$ref`'s target and the keywords
+ * beside it cannot be read as one object when both have some, since each applies to its own.
+ */
+const adjacentKeywords = new Set([
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "unevaluatedProperties",
+  "items",
+  "prefixItems",
+  "additionalItems",
+  "unevaluatedItems",
+  "contains",
+  "minContains",
+  "maxContains",
+  "if",
+  "then",
+  "else",
+]);
+
 /** The keywords that constrain beside a `$ref`, as a schema object; undefined when there are none. */
 function refSiblings(raw: Raw): Raw | undefined {
   const entries = Object.entries(raw).filter(([key]) => !notConstraining.has(key) && !key.startsWith("x-"));
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
+/** Which keywords a schema is read with: draft-07's only, or those of every draft (see `CheckOptions.dialect`). */
+export type SchemaDialect = "draft-07" | "any";
+
+/** Keywords of the drafts after draft-07, which draft-07 validators ignore. */
+const laterKeywords = ["prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "minContains", "maxContains", "$dynamicRef", "$recursiveRef"];
+
 /** One schema document (old or new): its root, and a node per schema object, `$ref`s resolved inside it. */
 export class SchemaDocument {
   readonly #root: unknown;
+  readonly #dialect: SchemaDialect;
   readonly #nodes = new Map<object, SchemaNode>();
   readonly #following = new Set<object>();
   readonly #keys = new Map<object, string>();
 
-  constructor(root: unknown) {
+  constructor(root: unknown, dialect: SchemaDialect = "any") {
     this.#root = root;
+    this.#dialect = dialect;
   }
 
   /** The node of the whole document. */
@@ -211,41 +243,71 @@ export class SchemaDocument {
   }
 
   /** The node of a schema value found at `at` (a JSON pointer, for messages). */
-  node(raw: unknown, at: string): SchemaNode {
-    if (raw === false) return falseNode;
-    if (!isPlainObject(raw)) return emptyNode;
-    const known = this.#nodes.get(raw);
+  node(written: unknown, at: string): SchemaNode {
+    if (written === false) return falseNode;
+    if (!isPlainObject(written)) return emptyNode;
+    const known = this.#nodes.get(written);
     if (known !== undefined) return known;
+    const raw = this.#dialect === "draft-07" && laterKeywords.some((keyword) => keyword in written) ? withoutKeys(written, laterKeywords) : written;
+    const built = this.#build(raw, written, at);
+    this.#nodes.set(written, built);
+    return built;
+  }
+
+  /** The node of a schema object (`written`) from the keywords the dialect reads of it (`raw`). */
+  #build(raw: Raw, written: Raw, at: string): SchemaNode {
     const reference = raw["$ref"];
     const siblings = typeof reference === "string" ? refSiblings(raw) : undefined;
     if (siblings !== undefined) {
       // Keywords beside a $ref apply with it (2020-12 says so, and ajv applies them in every draft): one
       // schema object with the target's keywords and theirs where no keyword is in both, else both in an allOf.
       const target = this.#resolve(reference as string, at);
-      const merged = isPlainObject(target) && typeof target["$ref"] !== "string" && Object.keys(siblings).every((key) => !(key in target));
-      const built = this.node(merged ? { ...target, ...siblings } : { allOf: [{ $ref: reference }, siblings] }, at);
-      this.#nodes.set(raw, built);
-      return built;
+      const merged =
+        isPlainObject(target) &&
+        typeof target["$ref"] !== "string" &&
+        Object.keys(siblings).every((key) => !(key in target)) &&
+        !(Object.keys(siblings).some((key) => adjacentKeywords.has(key)) && Object.keys(target).some((key) => adjacentKeywords.has(key)));
+      return this.node(merged ? { ...target, ...siblings } : { allOf: [{ $ref: reference }, siblings] }, at);
     }
     if (typeof reference === "string") {
       // A chain of $refs that leads back to itself validates nothing; everything else resolves to its target.
-      if (this.#following.has(raw)) return emptyNode;
-      this.#following.add(raw);
+      if (this.#following.has(written)) return emptyNode;
+      this.#following.add(written);
       try {
-        const target = this.node(this.#resolve(reference, at), reference);
-        this.#nodes.set(raw, target);
-        return target;
+        return this.node(this.#resolve(reference, at), reference);
       } finally {
-        this.#following.delete(raw);
+        this.#following.delete(written);
       }
     }
-    const built = buildNode(
+    return buildNode(
       raw,
       (value, path) => this.#child(value, `${at}/${path}`),
       (value) => this.#keyOf(value),
+      (value) => this.#referenced(value),
     );
-    this.#nodes.set(raw, built);
-    return built;
+  }
+
+  /** The targets of the `$ref`s a value holds and of those the targets hold, by reference, as one stable text. */
+  #referenced(value: unknown): string {
+    const targets = new Map<string, string>();
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      if (!isPlainObject(node)) return;
+      const reference = node["$ref"];
+      if (typeof reference === "string" && !targets.has(reference)) {
+        let target: unknown;
+        try {
+          target = this.#resolve(reference, reference);
+        } catch {
+          target = null;
+        }
+        targets.set(reference, stableText(target));
+        visit(target);
+      }
+      for (const [key, child] of Object.entries(node)) if (key !== "$ref") visit(child);
+    };
+    visit(value);
+    return stableText(Object.fromEntries([...targets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
   }
 
   #child(raw: unknown, at: string): Child {
@@ -293,10 +355,12 @@ const falseNode: FalseNode = { kind: "false" };
 
 type MakeChild = (raw: unknown, path: string) => Child;
 
-function buildNode(raw: Raw, child: MakeChild, keyOf: (raw: unknown) => string): SchemaNode {
+function buildNode(raw: Raw, child: MakeChild, keyOf: (raw: unknown) => string, referenced: (value: unknown) => string): SchemaNode {
   const meta = annotationsOf(raw);
   const parts = new Map<string, SchemaNode>();
-  const types = typeListOf(raw["type"]);
+  // ajv reads OpenAPI's `nullable: true` beside `type` as letting null through too.
+  const written = typeListOf(raw["type"]);
+  const types = written !== undefined && raw["nullable"] === true && !written.includes("null") ? [...written, "null" as const] : written;
   if (types !== undefined) {
     const members = types.map((type) => typedNode(type, raw, child, false));
     parts.set("type", members.length === 1 ? (members[0] as TypedNode) : { kind: "types", members });
@@ -313,22 +377,26 @@ function buildNode(raw: Raw, child: MakeChild, keyOf: (raw: unknown) => string):
   for (const criterion of criteria) {
     const list = raw[criterion];
     if (!Array.isArray(list) || list.length === 0) continue;
+    // Alternatives written alike are one for allOf and anyOf; for oneOf they are two, which a value that fits one fits twice.
     const seen = new Set<string>();
     const branches: Child[] = [];
     list.forEach((item, index) => {
       const key = keyOf(item);
-      if (seen.has(key)) return;
+      if (criterion !== "oneOf" && seen.has(key)) return;
       seen.add(key);
       branches.push(child(item, `${criterion}/${index}`));
     });
     parts.set(criterion, { kind: "combined", criterion, branches });
   }
   for (const keyword of opaqueKeywords) {
-    if (keyword in raw) parts.set(keyword, { kind: "opaque", keyword, value: raw[keyword] as JsonValue });
+    if (keyword in raw) parts.set(keyword, { kind: "opaque", keyword, value: raw[keyword] as JsonValue, referenced: referenced(raw[keyword]) });
   }
   // An `unevaluated*` that depends on which subschemas match is compared with the whole object it sits in: any change there may change what it sees.
   for (const keyword of ["unevaluatedProperties", "unevaluatedItems"] as const) {
-    if (keyword in raw && unevaluatedRole(raw, keyword) === "opaque") parts.set(keyword, { kind: "opaque", keyword, value: withoutAnnotations(raw) });
+    if (keyword in raw && unevaluatedRole(raw, keyword) === "opaque") {
+      const value = withoutAnnotations(raw);
+      parts.set(keyword, { kind: "opaque", keyword, value, referenced: referenced(value) });
+    }
   }
   const whole = { meta, ...definedStructure(structureOf(raw)) };
   const [only] = parts.values();
@@ -356,6 +424,11 @@ function unevaluatedRole(raw: Raw, keyword: "unevaluatedProperties" | "unevaluat
   }
   if (inPlaceApplicators.some((applicator) => applicator in raw)) return "opaque";
   return keyword === "unevaluatedItems" && "contains" in raw ? "opaque" : "rest";
+}
+
+/** A schema object without some of its keys. */
+function withoutKeys(raw: Raw, keys: readonly string[]): Raw {
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !keys.includes(key)));
 }
 
 /** A schema object without its annotations: what an opaque `unevaluated*` depends on. */
@@ -451,8 +524,9 @@ function arrayNode(raw: Raw, child: MakeChild, implied: boolean): ArrayNode {
   // 2020-12: `prefixItems` is the tuple and `items` the rest; draft-07: `items` as a list is the tuple and `additionalItems` the rest.
   const tupleKeyword = prefix !== undefined ? "prefixItems" : "items";
   const tuple = prefix ?? (Array.isArray(items) ? items : []);
-  // A draft-07 `additionalItems` beside no `items` list is ignored by validators; it is compared anyway, as Confluent does.
-  const restKeyword = prefix !== undefined ? (items !== undefined ? "items" : undefined) : !isPlainObject(items) && typeof items !== "boolean" && "additionalItems" in raw ? "additionalItems" : undefined;
+  // A draft-07 `additionalItems` beside no `items` list constrains nothing (validators ignore it), so it is not read
+  // (Confluent reads it as closing the array, which let a tuple added under it pass as a widening).
+  const restKeyword = prefix !== undefined ? (items !== undefined ? "items" : undefined) : Array.isArray(items) && "additionalItems" in raw ? "additionalItems" : undefined;
   const unevaluated = "unevaluatedItems" in raw && unevaluatedRole(raw, "unevaluatedItems") === "rest";
   const additionalKeyword = unevaluated ? "unevaluatedItems" : (restKeyword ?? "additionalItems");
   const hasContains = "contains" in raw;

@@ -130,7 +130,7 @@ function upcastText(event: EventModel): string {
 
 /** Compare two versions of one type with the compatibility checker, under the newer version's mode. */
 export function compareVersions(older: EventModel, newer: EventModel): CatalogComparison {
-  const report = checkCompatibility([older.schema], newer.schema, { mode: newer.compatibility.replace("_TRANSITIVE", "") as CompatibilityMode, policy: "strict" });
+  const report = checkCompatibility([older.schema], newer.schema, { mode: newer.compatibility.replace("_TRANSITIVE", "") as CompatibilityMode, policy: "strict", dialect: "draft-07" });
   const before = new Map(fieldRows(older.schema).map((row) => [row.name, row]));
   const after = new Map(fieldRows(newer.schema).map((row) => [row.name, row]));
   return {

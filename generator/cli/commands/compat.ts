@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkCompatibility } from "../../compat/check.js";
+import { checkCompatibility, declaredDialect } from "../../compat/check.js";
 import { DiagnosticSink, formatDiagnostic, type SourceLocation } from "../../diagnostics.js";
 import { SourceFiles } from "../../sources.js";
 import { isPlainObject, type JsonSchema } from "@evc/runtime/codegen";
@@ -38,7 +38,7 @@ export const compatCommand: CommandRegistration = (command, io, done) => {
         const sources = new SourceFiles(io.cwd);
         const before = readSchema(sources, oldPath, "old");
         const after = readSchema(sources, newPath, "new");
-        const report = checkCompatibility([before.schema], after.schema, { mode, policy });
+        const report = checkCompatibility([before.schema], after.schema, { mode, policy, dialect: declaredDialect([before.schema, after.schema]) });
         for (const finding of report.findings) {
           const location = after.locate(finding.tokens);
           const { rule, path, breaks, message } = finding;
