@@ -11,6 +11,7 @@ import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { versionKey, type EventModel, type SystemModel } from "./model.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
+import { warnInertKeywords } from "./schema-keywords.js";
 import { pointerTokens } from "./sources.js";
 
 /** Where a path (JSON pointer tokens, from the document's root) of an event's document is written. */
@@ -25,6 +26,7 @@ export function checkContracts(systems: readonly SystemModel[], kept: readonly E
   for (const event of kept) {
     const compiled = compileSchema(event, compiler, sink);
     warnUnknownFormats(event, sink);
+    warnInertKeywords(event, sink, locate);
     if (compiled && native.has(event.system)) checkNativeEvent(event, compiler, sink, locate);
   }
   for (const versions of byType.values()) {

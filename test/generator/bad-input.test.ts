@@ -166,6 +166,17 @@ describe("generator - bad input", () => {
     }
   });
 
+  test("a misspelt keyword and a keyword of a later draft, which the SDK's validators skip, are each a warning where they are written", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, minimun: 0 }\n          room: { type: object, unevaluatedProperties: false, properties: { x-name: { type: string } } }"),
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(stderr).toMatch(/^specs\/lights\.yaml:18:36: warning: "minimun" is no JSON Schema keyword, so it constrains nothing; did you mean "minimum"\? \(evc-unknown-keyword\)$/m);
+    expect(stderr).toMatch(/^specs\/lights\.yaml:19:33: warning: "unevaluatedProperties" is a keyword of JSON Schema 2019-09\/2020-12; .* skip it, so it constrains nothing \(evc-later-draft-keyword\)$/m);
+    expect(stderr).not.toMatch(/"x-name"|"type" is no/);
+    expect(code).toBe(0);
+  });
+
   test("a missing specs path is a bad call (exit 2)", async () => {
     using ws = specWorkspace();
     const { code, stderr } = await ws.evc("generate", "--specs", "nope");
