@@ -7,7 +7,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import type { EventInstance } from "./contract.js";
 import { checkId } from "./identifiers.js";
-import { credentialOptions, maskUrl, serverList, splitServerCredentials, type Credentials } from "./credentials.js";
+import { credentialOptions, maskedOptions, maskUrl, serverList, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ContractError } from "./errors.js";
 import { AckInbox } from "./ack-inbox.js";
 import { listDeadLetters, replayDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
@@ -181,6 +181,7 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   /** Where the stream's acks of this bus's publishes come back. */
   readonly acks: AckInbox;
   readonly #settings: ConnectOptions<Events>;
+  #shownSettings: ConnectOptions<Events> | undefined;
 
   /** Use `connect`. */
   constructor(nc: NatsConnection, jsm: JetStreamManager, settings: ConnectOptions<Events>, server: ServerVersion) {
@@ -196,9 +197,13 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     this.#settings = settings;
   }
 
-  /** The options the bus was connected with, defaults filled in. */
+  /** The options the bus was connected with, defaults filled in; secrets (in server URLs, credentials, connection options) shown as `***`. */
   get settings(): Readonly<ConnectOptions<Events>> {
-    return this.#settings;
+    return (this.#shownSettings ??= {
+      ...maskedOptions(this.#settings),
+      credentials: maskedOptions(this.#settings.credentials),
+      connection: maskedOptions(this.#settings.connection),
+    });
   }
 
   /** Create or update every stream and dead-letter stream of the topology; idempotent. */
@@ -302,10 +307,19 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     for await (const status of this.connection.status()) if (status.type === "reconnect") yield;
   }
 
-  /** End every subscription, then drain and close the connection. */
+  /**
+   * End every subscription, then drain and close the connection. Always ends with the connection
+   * closed: a drain needs the server, so while it is out of reach (or a drain has already begun) the
+   * connection is closed without one; the messages whose acks could not be sent stay with the
+   * server, which delivers them again after their ack wait.
+   */
   async close(): Promise<void> {
-    await this.endSubscriptions();
-    if (!this.connection.isClosed()) await this.connection.drain();
+    try {
+      await this.endSubscriptions();
+      if (!this.connection.isClosed()) await this.connection.drain();
+    } catch {
+      if (!this.connection.isClosed()) await this.connection.close();
+    }
   }
 
   #publishSettings() {

@@ -129,3 +129,18 @@ function readCredentialFile(argument: string, path: string, encoding?: "utf8"): 
     throw new ArgumentError(argument, `a readable file, but "${path}" cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
+
+/** The secrets of NATS.js connection options, or of `Credentials`, whose values are shown as `***`. */
+const secretKeys = new Set(["pass", "password", "token", "authenticator"]);
+
+/** Options with their secrets (a password, a token, an authenticator) shown as `***`, and server URLs masked; files are named by path, which is shown. */
+export function maskedOptions<T extends object>(options: T): T {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => {
+      if (secretKeys.has(key) && value !== undefined) return [key, "***"];
+      if (key === "servers") return [key, typeof value === "string" ? maskUrl(value) : Array.isArray(value) ? value.map((server) => (typeof server === "string" ? maskUrl(server) : server)) : value];
+      return [key, value];
+    }),
+  ) as T;
+}
+

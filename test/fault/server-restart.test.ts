@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
-import { useBus } from "../helpers/bus.js";
+import * as sdk from "@evc/seeds";
+import { startBus, useBus } from "../helpers/bus.js";
 import { recordsCreated } from "../helpers/records.js";
 
 const fixture = useBus({ reset: false });
@@ -33,4 +34,20 @@ describe("fault - the server killed under a publish", () => {
     }
     expect(ids.size).toBe(20_000);
   }, 180_000);
+});
+
+describe("fault - closing while the server is gone", () => {
+  test("close() ends the connection even when it cannot drain, and a second close() is harmless", async () => {
+    const own = await startBus();
+    try {
+      const subscription = await own.bus.subscribe(sdk.RecordCreated, () => undefined, { durable: "closing-offline" });
+      expect(subscription.options.durable).toBe("closing-offline");
+      await own.server.kill();
+      await own.bus.close();
+      expect(own.bus.connection.isClosed()).toBe(true);
+      await own.bus.close();
+    } finally {
+      await own.server[Symbol.asyncDispose]();
+    }
+  }, 60_000);
 });

@@ -65,6 +65,15 @@ describe("credentials - connect() and every evc command log in as the nats CLI d
     const bus = await connect({ registry, servers: server.url, credentials: { user: "ada", password: "SuperSecret" }, provision: false });
     expect(bus.connection.isClosed()).toBe(false);
     await bus.close();
+    // What the bus shows of its settings (logged by a service, say) holds no secret, however it was given.
+    const given = await connect({ registry, servers: inUrl, connection: { pass: "SuperSecret", token: "TokenSecret" }, provision: false });
+    const shown = JSON.stringify(given.settings);
+    expect(shown).not.toMatch(/SuperSecret|TokenSecret/);
+    expect(given.settings).toMatchObject({ servers: `nats://ada:***@127.0.0.1:${server.port}`, connection: { pass: "***", token: "***" } });
+    await given.close();
+    const viaCredentials = await connect({ registry, servers: server.url, credentials: { user: "ada", password: "SuperSecret" }, provision: false });
+    expect(viaCredentials.settings.credentials).toEqual({ user: "ada", password: "***" });
+    await viaCredentials.close();
   });
 
   test("several servers, separated by commas or listed, are each tried; a URL that cannot be read is refused before connecting, shown masked", async () => {
