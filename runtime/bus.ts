@@ -10,7 +10,7 @@ import { checkId } from "./identifiers.js";
 import { credentialOptions, maskedOptions, maskUrl, serverList, splitServerCredentials, type Credentials } from "./credentials.js";
 import { ContractError } from "./errors.js";
 import { AckInbox } from "./ack-inbox.js";
-import { listDeadLetters, replayDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
+import { deadLetterStreamOf, listDeadLetters, replayDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
 import { defaultMaxPayload, publishEvent, publishEvents, publishReady, readyEvent, type PublishAck, type Publishable, type PublishResult, type ReadyEvent } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
@@ -252,7 +252,8 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   }
 
   /** The dead letters of a dead-letter stream (`LATECHFORCE_DLQ`), oldest first, at most `limit` (`listDeadLetters` on the bus's JetStream). */
-  listDeadLetters(deadLetterStream: string, limit = 1_000): Promise<DeadLetter[]> {
+  async listDeadLetters(deadLetterStream: string, limit = 1_000): Promise<DeadLetter[]> {
+    deadLetterStreamOf(this.registry.topology, deadLetterStream);
     return listDeadLetters(this.manager, deadLetterStream, limit);
   }
 

@@ -225,12 +225,18 @@ export async function replayDeadLetter(host: ReplayHost, deadLetterStream: strin
   return replayFrom(jetStreamReplayStore(host.jetstream, host.manager), host.registry.topology, deadLetterStream, seq);
 }
 
-/** `replayDeadLetter` on any `ReplayStore`. */
-export async function replayFrom(store: ReplayStore, topology: JetStreamTopology, deadLetterStream: string, seq: number): Promise<Replayed> {
+/** The stream whose dead-letter stream is named so; throws `ArgumentError` (about `argument`), listing them, when none is. */
+export function deadLetterStreamOf(topology: JetStreamTopology, deadLetterStream: string, argument = "deadLetterStream"): StreamSpec {
   const spec = topology.streams.find((stream) => stream.deadLetter.stream === deadLetterStream);
   if (spec === undefined) {
-    throw new ArgumentError("stream", `a dead-letter stream of the topology (${topology.streams.map((stream) => stream.deadLetter.stream).join(", ")}), not "${deadLetterStream}"`);
+    throw new ArgumentError(argument, `a dead-letter stream of the topology (${topology.streams.map((stream) => stream.deadLetter.stream).join(", ")}), not "${deadLetterStream}"`);
   }
+  return spec;
+}
+
+/** `replayDeadLetter` on any `ReplayStore`. */
+export async function replayFrom(store: ReplayStore, topology: JetStreamTopology, deadLetterStream: string, seq: number): Promise<Replayed> {
+  const spec = deadLetterStreamOf(topology, deadLetterStream, "stream");
   const stored = await store.get(deadLetterStream, seq);
   if (stored === undefined) throw new ArgumentError("seq", `the sequence of a dead letter in "${deadLetterStream}", but it has none at ${seq} (replayed already, or never there: \`evc dlq list\` shows those it holds)`);
   const letter = toDeadLetter(deadLetterStream, stored);

@@ -7,9 +7,9 @@
  */
 import type { EventInstance } from "./contract.js";
 import { encodeEvent } from "./codec.js";
-import { replayFrom, toDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
+import { deadLetterStreamOf, replayFrom, toDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
 import type { CreateInit } from "./event-types.js";
-import { ArgumentError, ContractError } from "./errors.js";
+import { ContractError } from "./errors.js";
 import { checkId } from "./identifiers.js";
 import type { ClockMode } from "./memory-clock.js";
 import { MemoryBroker } from "./memory-broker.js";
@@ -160,9 +160,7 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
 
   /** The dead letters of a dead-letter stream (`LATECHFORCE_DLQ`), oldest first, at most `limit`, as `listDeadLetters` reads them from JetStream. */
   async listDeadLetters(deadLetterStream: string, limit = 1_000): Promise<DeadLetter[]> {
-    if (!this.registry.topology.streams.some((spec) => spec.deadLetter.stream === deadLetterStream)) {
-      throw new ArgumentError("deadLetterStream", `a dead-letter stream of the topology (${this.registry.topology.streams.map((spec) => spec.deadLetter.stream).join(", ")}), not "${deadLetterStream}"`);
-    }
+    deadLetterStreamOf(this.registry.topology, deadLetterStream);
     return this.broker.streams
       .list(deadLetterStream)
       .slice(0, limit)

@@ -44,7 +44,7 @@ export interface SagaDefinition<S extends object, T = EventInstance> {
   /** Letters, digits, `-` and `_`: it names the instances' keys and the durable consumer. */
   readonly name: string;
   /** The event type that starts an instance: its handle (`TaskCreated`, which types the trigger), or its name. */
-  readonly startOn: string | EventTypeHandle<string, T & EventInstance>;
+  readonly startOn: string | EventTypeHandle<string, T & EventInstance, EventInstance>;
   /** The instance an event starts; default its `aggregateId`. One instance per id: a second start is ignored. */
   instanceId?(trigger: T): string;
   /** The state an instance starts with; it must survive `JSON.stringify`. */

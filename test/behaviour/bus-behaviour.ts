@@ -396,6 +396,13 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect((await harness.deadLetters("LATECHFORCE_DLQ")).at(-1)).toMatchObject({ error: "HandlerTimeoutError", eventId: event.id });
     });
 
+    test("listing or replaying dead letters of a stream that is no dead-letter stream is refused, naming those there are", async () => {
+      const streams = /a dead-letter stream of the topology \(DEVOPS_MCP_DLQ, .*LATECHFORCE_DLQ.*\), not "LATECHFORCE"/;
+      await expect(bus().listDeadLetters("LATECHFORCE")).rejects.toThrow(streams);
+      await expect(bus().replayDeadLetter("LATECHFORCE", 1)).rejects.toThrow(streams);
+      await expect(bus().listDeadLetters("NOPE")).rejects.toThrow(/not "NOPE"/);
+    });
+
     test("a replayed dead letter is delivered again to the consumer that dead-lettered it only, and leaves the dead-letter stream", async () => {
       const attempts: number[] = [];
       const healthyConsumer: string[] = [];

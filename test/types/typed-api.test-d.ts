@@ -4,7 +4,7 @@
  */
 import { describe, expectTypeOf, test } from "vitest";
 import type { EventBus, EventInstance, HandlerContext } from "@evc/runtime";
-import { awaitEvent, defineProcessManager, SuspensionManager, type SagaStep } from "@evc/runtime/saga";
+import { awaitEvent, defineProcessManager, startSaga, SuspensionManager, type SagaStep } from "@evc/runtime/saga";
 import {
   CodegenProgress,
   RequestCodegenOperation,
@@ -152,6 +152,24 @@ describe("process managers and saga waits", () => {
         context.create(CollaborationStarted, { aggregateId: "s", data: { nope: 1 } });
         return { state: { joined: [...state.joined, event.data.agent_id] }, emit: [started] };
       },
+    });
+  });
+
+  test("a saga started on a handle of several versions gets the latest version as its trigger", () => {
+    void startSaga(bus, {
+      name: "progress",
+      startOn: CodegenProgress,
+      initialState: (trigger) => {
+        expectTypeOf(trigger).toEqualTypeOf<CodegenProgressV2>();
+        return { fraction: trigger.data.fraction };
+      },
+      steps: [{ id: "report", run: (context) => void expectTypeOf(context.trigger.version).toEqualTypeOf<2>() }],
+    });
+    void startSaga(bus, {
+      name: "progress-steps",
+      startOn: CodegenProgress,
+      initialState: () => ({}),
+      steps: [{ id: "report", run: (context) => void expectTypeOf(context.trigger).toEqualTypeOf<CodegenProgressV2>() }],
     });
   });
 
