@@ -30,8 +30,9 @@ export type Publishable = EventInstance | { readonly type: string; readonly vers
 export class PublishTimeoutError extends ContractError {
   readonly id: string;
 
-  constructor(id: string, subject: string, budgetMs: number, options?: ErrorOptions) {
-    super(`publish of event "${id}" on "${subject}" was not acknowledged within ${budgetMs} ms; it may have been stored, publish it again with the same id`, options);
+  /** `waitedMs`: since the first try; `tries`: how many were sent. */
+  constructor(id: string, subject: string, waitedMs: number, tries: number, options?: ErrorOptions) {
+    super(`publish of event "${id}" on "${subject}" was not acknowledged after ${tries} ${tries === 1 ? "try" : "tries"} in ${waitedMs} ms; it may have been stored, publish it again with the same id`, options);
     this.name = "PublishTimeoutError";
     this.id = id;
   }
@@ -225,7 +226,9 @@ async function retry(first: unknown, inbox: AckInbox, deadline: number, encoded:
     if (error instanceof NoStreamResponseError && !streamDeclared) throw new NoStreamError(encoded.subject, { cause: error });
     if (!retryable(error)) throw error;
     const pause = retryPause(tries, Math.random());
-    if (performance.now() + pause > deadline) throw new PublishTimeoutError(encoded.id, encoded.subject, settings.retryForMs, { cause: error });
+    if (performance.now() + pause > deadline) {
+      throw new PublishTimeoutError(encoded.id, encoded.subject, Math.round(performance.now() - (deadline - settings.retryForMs)), tries, { cause: error });
+    }
     await sleep(pause);
     try {
       return await sendOnce(inbox, encoded, settings);
