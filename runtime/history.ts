@@ -12,7 +12,7 @@ import { ArgumentError } from "./errors.js";
 import type { Registry } from "./registry.js";
 import { streamsOf, type Targets } from "./routing.js";
 import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
-import type { ReadRange } from "./stream-reader.js";
+import type { RawMessage, ReadRange } from "./stream-reader.js";
 import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
 import { requireDate, requireNumber } from "./argument-checks.js";
 
@@ -127,8 +127,14 @@ export class EventHistory {
     let window = Math.max(64, limit * 4);
     while (found.length < limit && end >= Math.max(first, 1)) {
       const start = Math.max(first, end - window + 1);
+      const messages: RawMessage[] = [];
+      for await (const message of this.#host.messages.read({ ...source, start: { seq: start }, endSeq: end })) messages.push(message);
+      // Read from the newest back, only as many as are wanted: an older event that cannot be read is none of them.
       const chunk: StoredEvent<T>[] = [];
-      for await (const event of this.#read<T>(targets, { ...source, start: { seq: start }, endSeq: end })) chunk.push(event);
+      for (let index = messages.length - 1; index >= 0 && found.length + chunk.length < limit; index--) {
+        const event = toStoredEvent<T>(this.#host.registry, targets, messages[index] as RawMessage);
+        if (event !== undefined) chunk.unshift(event);
+      }
       found.unshift(...chunk);
       end = start - 1;
       window *= 4;

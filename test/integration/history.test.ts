@@ -127,5 +127,9 @@ describe("history - replay", () => {
     await expect(read()).rejects.toThrowError(StoredEventError);
     await expect(read()).rejects.toThrowError(`cannot read "KUBEGRAM" #${broken.seq} on "kubegram.codegen-job.job-0"`);
     expect(await consumerCount("KUBEGRAM")).toBe(0);
+    // The last events are read without it, once newer ones are there; asked for as far back as it, it is reported.
+    const newer = await publishJobs(2, 0);
+    expect(ids(await history.getEventHistory("codegen.completed", 2))).toEqual(newer);
+    await expect(history.getEventHistory("codegen.completed", 3)).rejects.toThrowError(`cannot read "KUBEGRAM" #${broken.seq}`);
   });
 });
