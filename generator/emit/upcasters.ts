@@ -44,7 +44,8 @@ interface HandWritten {
 /** The hand-written functions an event version asks for. */
 function handWrittenOf(event: EventModel): HandWritten[] {
   const previous = previousOf(event);
-  const type = JSON.stringify(event.type);
+  // Quoted for the doc comment it goes into: a type name is spec text, which may hold "*/".
+  const type = commentQuote(event.type);
   return [
     ...(event.upcast.kind === "function"
       ? [{ name: upcasterName(event), type: event.type, from: previous, to: event, doc: `Turn a ${type} v${previous.version} event into a v${event.version} one.`, consequence: `v${previous.version} events cannot be read as v${event.version}` }]

@@ -1,4 +1,4 @@
-import { cpSync } from "node:fs";
+import { cpSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
@@ -43,6 +43,21 @@ describe("generator - hand-written upcasters that would fail later fail now", ()
     ws.write(upcaster, ws.read(upcaster).replace(/  throw new Error\(.*\);/, body));
     expect(await ws.evc("check", "--specs", "specs")).toMatchObject({ code: 0, stderr: "" });
     expect(await ws.evc("generate", "--specs", "specs")).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  test("an event type cannot close the doc comment of its stub and inject code; the stub compiles and imports nothing but types", async () => {
+    using ws = shopWorkspace();
+    const hostile = "order */ (globalThis as any).injectedByStub = true; /* placed";
+    ws.write("specs/shop.yaml", ws.read("specs/shop.yaml").replaceAll("order.placed", hostile));
+    const generated = await ws.evc("generate", "--specs", "specs");
+    expect(generated.stderr).toMatch(/is not written yet: .* \(evc-unwritten-upcaster\)/);
+    expect(generated.stderr).not.toMatch(/Unexpected|Inserting/);
+    const stub = readdirSync(join(ws.dir, "upcasters/shop")).map((file) => `upcasters/shop/${file}`)[0] as string;
+    const text = ws.read(stub);
+    expect(text).toContain("order *\\/ (globalThis as any).injectedByStub = true; /* placed");
+    expect(text.split("\n").filter((line) => line.includes("injectedByStub")).every((line) => /^(\/\/| \*|\/\*\*)/.test(line.trim()) || line.trim().startsWith("/**"))).toBe(true);
+    ws.write(stub, text.replace(/^ {2}throw new Error\(.*\);$/m, body));
+    expect(typecheck([join(ws.dir, stub)])).toEqual([]);
   });
 
   test("a written upcaster runs on the examples of the version before: an invalid result, or a throw, is an error at the function", async () => {
