@@ -104,3 +104,6 @@ export function previousVersions(events: readonly EventModel[]): (event: EventMo
 export function versionKey(event: { readonly type: string; readonly version: number }): string {
   return `${event.type}\u0000${event.version}`;
 }
+
+/** Where a path (JSON pointer tokens, from the document's root) of an event's document is written. */
+export type DocumentLocator = (event: EventModel, tokens: readonly string[]) => SourceLocation;

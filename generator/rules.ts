@@ -9,13 +9,10 @@ import { isPlainObject, type JsonObject, pointerTokens as jsonPointerTokens, ste
 import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
-import { versionKey, type EventModel, type SystemModel } from "./model.js";
+import { versionKey, type DocumentLocator, type EventModel, type SystemModel } from "./model.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
 import { warnInertKeywords } from "./schema-keywords.js";
 import { pointerTokens } from "./sources.js";
-
-/** Where a path (JSON pointer tokens, from the document's root) of an event's document is written. */
-export type DocumentLocator = (event: EventModel, tokens: readonly string[]) => SourceLocation;
 
 /** Apply every rule to the events `foldDuplicates` kept, whose schemas `compiler` holds; `locate` places a problem inside an example at its value. */
 export function checkContracts(systems: readonly SystemModel[], kept: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink, locate?: DocumentLocator): void {

@@ -7,8 +7,7 @@
 import { isPlainObject } from "@evc/runtime/codegen";
 import { didYouMean } from "./cli/suggest.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import type { EventModel } from "./model.js";
-import type { DocumentLocator } from "./rules.js";
+import type { DocumentLocator, EventModel } from "./model.js";
 import { pointerTokens } from "./sources.js";
 
 /** Draft-07's keywords, with draft-04's `id` and the annotations AsyncAPI's schema object and OpenAPI add (ajv applies `nullable`). */
