@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { type CompatibilityMode, isPlainObject } from "@evc/runtime/codegen";
 import { ArgumentError } from "@evc/runtime/errors";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
@@ -64,11 +64,12 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   });
   if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${shown}" has none`);
 
+  const specsFolder = statSync(root).isDirectory() ? root : dirname(root);
   const parser = options.parser ?? new SpecParser();
   const parsed: ParsedDocument[] = [];
   for (const entry of entries) {
     const file = sources.load(entry.path, sink);
-    const reached = file === undefined ? undefined : checkReferences(file, sources, sink, options.allowRemoteRefs);
+    const reached = file === undefined ? undefined : checkReferences(file, sources, sink, options.allowRemoteRefs, specsFolder);
     if (file === undefined || reached === undefined) continue;
     const document = await parser.parse(file, reached, sources, sink);
     if (document !== undefined) parsed.push({ system: entry.system, file, document });

@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { escapePointerToken, isPlainObject } from "@evc/runtime/codegen";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { forEachMapping, stringOf } from "./yaml-read.js";
@@ -11,10 +11,11 @@ import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
  * the guarded YAML reader (so an alias bomb in a referenced file is caught too), report files that do
  * not exist and JSON pointers that lead nowhere in their file, each at the `$ref` that names it (the
  * parser reports a missing pointer where it was following a chain of references, often another
- * `$ref` that leads to this one), and refuse remote references unless they are allowed. Returns
+ * `$ref` that leads to this one), refuse remote references unless they are allowed, and files
+ * outside the specs folder (a spec is input: it must not read other files of the machine into the SDK). Returns
  * every file the document reaches (itself first), or undefined when it must not be handed to the parser.
  */
-export function checkReferences(root: SourceFile, sources: SourceFiles, sink: DiagnosticSink, allowRemote: boolean): readonly SourceFile[] | undefined {
+export function checkReferences(root: SourceFile, sources: SourceFiles, sink: DiagnosticSink, allowRemote: boolean, specsFolder: string): readonly SourceFile[] | undefined {
   let ok = true;
   const visited = new Map<string, SourceFile>();
   const pending: SourceFile[] = [root];
@@ -43,6 +44,12 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
         continue;
       }
       const path = resolve(dirname(file.path), decodeURI(target.replace(/^file:\/\//i, "")));
+      if (!isWithin(specsFolder, path)) {
+        const folder = sources.display(specsFolder);
+        sink.error("evc-ref-outside", `$ref "${reference.value}" leads out of the specs folder "${folder === "" ? "." : folder}"; only files below it are read, so that a spec cannot copy other files of the machine into the SDK`, location);
+        ok = false;
+        continue;
+      }
       if (!existsSync(path)) {
         sink.error("evc-unresolved-ref", `cannot resolve $ref "${reference.value}": "${sources.display(path)}" does not exist`, location);
         ok = false;
@@ -54,6 +61,15 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
     }
   }
   return ok ? [...visited.values()] : undefined;
+}
+
+/** Whether `path` is `folder` or below it, as written and, where it exists, once symbolic links are followed. */
+function isWithin(folder: string, path: string): boolean {
+  const below = (from: string, to: string) => {
+    const rest = relative(from, to);
+    return rest === "" || (!rest.startsWith("..") && !isAbsolute(rest));
+  };
+  return below(folder, path) && (!existsSync(path) || below(realpathSync(folder), realpathSync(path)));
 }
 
 /**

@@ -17,7 +17,7 @@ const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
-  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-unsafe-integer";
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-unsafe-integer";
   readonly message: string;
   readonly offset: number;
 }
@@ -47,7 +47,7 @@ export function readYaml(text: string): YamlRead {
   if (root === undefined) return { root, json: null, warnings: [] };
   const keys = keyProblems(root);
   if (keys.length > 0) return { problems: keys };
-  const bomb = aliasBomb(root);
+  const bomb = aliasBomb(root) ?? tooDeep(root);
   if (bomb !== undefined) return { problems: [bomb] };
   return { root, json: valueOf(root), warnings: inexactIntegers(root) };
 }
@@ -290,6 +290,35 @@ function aliasBomb(root: YAMLNode): YamlProblem | undefined {
   if (total <= maxAliasExpansions) return undefined;
   const first = [...nodesOf(root)].find((node) => node.kind === Kind.ANCHOR_REF);
   return { code: "evc-yaml-alias-bomb", message: `YAML aliases would be expanded more than ${maxAliasExpansions} times; expand them by hand`, offset: first === undefined ? 0 : aliasStart(first) };
+}
+
+/**
+ * How deep lists may nest in lists: the parser's pass over circular references walks each list
+ * twice, so its time doubles with every list on a path (22 levels took seconds, 26 minutes, and the
+ * process could not be stopped but by SIGKILL). Real specs nest a handful.
+ */
+const maxListNesting = 12;
+/** How deep any values may nest. */
+const maxNesting = 200;
+
+/** The first node nested deeper than the parser can take (lists in lists, or anything), aliases not followed. */
+function tooDeep(root: YAMLNode): YamlProblem | undefined {
+  const pending: { node: YAMLNode | null | undefined; depth: number; lists: number }[] = [{ node: root, depth: 0, lists: 0 }];
+  while (pending.length > 0) {
+    const { node, depth, lists } = pending.pop() as (typeof pending)[number];
+    if (node === null || node === undefined) continue;
+    const inLists = lists + (node.kind === Kind.SEQ ? 1 : 0);
+    if (inLists > maxListNesting || depth > maxNesting) {
+      const message =
+        inLists > maxListNesting
+          ? `lists nested more than ${maxListNesting} deep, which the AsyncAPI parser takes exponential time over; flatten them`
+          : `values nested more than ${maxNesting} deep, more than the AsyncAPI parser's recursive passes can take; flatten them`;
+      return { code: "evc-yaml-too-deep", message, offset: node.startPosition };
+    }
+    if (node.kind === Kind.MAP) for (const mapping of node.mappings as YAMLMapping[]) pending.push({ node: mapping.value, depth: depth + 1, lists: inLists });
+    else if (node.kind === Kind.SEQ) for (const item of (node as YAMLSequenceNode).items) pending.push({ node: item, depth: depth + 1, lists: inLists });
+  }
+  return undefined;
 }
 
 /** Where an alias is written: its `*` (the parser's node starts at the name after it). */

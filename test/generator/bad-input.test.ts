@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { lightsSpec as valid } from "../helpers/lights-spec.js";
@@ -77,6 +77,19 @@ describe("generator - bad input", () => {
     const { code, stderr } = await bad.evc("generate", "--specs", "specs");
     expect(code).toBe(1);
     expect(stderr).toMatch(/^specs\/lights\.yaml:\d+:\d+: error: cannot resolve \$ref "\.\/shared\.yaml#\/components\/schemas\/Lumen": "specs\/shared\.yaml" has no "Lumen" at \/components\/schemas \(it has "Lumens", "Reading"\) \(evc-unresolved-ref\)$/m);
+  });
+
+  test("a $ref out of the specs folder is refused at the $ref, followed symbolic links included, and nothing is read from there", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { const: { $ref: '../secret.yaml' } }\n          host: { const: { $ref: '/etc/hostname' } }\n          linked: { const: { $ref: './link.yaml' } }"),
+      "secret.yaml": "token: secret-token-123\n",
+    });
+    symlinkSync(join(ws.dir, "secret.yaml"), join(ws.dir, "specs/link.yaml"));
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    const outside = (ref: string) => new RegExp(`^specs/lights\\.yaml:\\d+:\\d+: error: \\$ref "${ref.replace(/[./]/g, "\\$&")}" leads out of the specs folder "specs"; only files below it are read, so that a spec cannot copy other files of the machine into the SDK \\(evc-ref-outside\\)$`, "m");
+    for (const ref of ["../secret.yaml", "/etc/hostname", "./link.yaml"]) expect(stderr).toMatch(outside(ref));
+    expect(existsSync(join(ws.dir, "generated"))).toBe(false);
   });
 
   test("a pointer into another file through a $ref there, which the parser cannot follow, is an error at the $ref that says where to point instead", async () => {

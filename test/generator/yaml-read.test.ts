@@ -151,6 +151,15 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(read.json).toEqual({ enum: [9007199254740992, 9007199254740992, 1], min: -9007199254740996, hex: 9007199254740992, ok: 18014398509481984, float: 1.5e300 });
   });
 
+  test("lists nested in lists more than 12 deep, over which the parser takes exponential time, are refused at the first list too deep; 12 are fine", () => {
+    const nested = (depth: number) => `x: { const: ${"[".repeat(depth)}1${"]".repeat(depth)} }\n`;
+    expect(valueOf(readYaml(nested(12)))).toEqual({ x: { const: JSON.parse(`${"[".repeat(12)}1${"]".repeat(12)}`) } });
+    expect(problemsOf(nested(26))).toEqual([
+      { code: "evc-yaml-too-deep", message: "lists nested more than 12 deep, which the AsyncAPI parser takes exponential time over; flatten them", line: 1, column: 25 },
+    ]);
+    expect(problemsOf(`x: ${"{a: ".repeat(201)}1${"}".repeat(201)}\n`).map(({ code }) => code)).toEqual(["evc-yaml-too-deep"]);
+  });
+
   test("aliases are counted without being expanded: a bomb of 40 levels (9^40 expansions) is refused at its first alias", () => {
     const lines = ['a0: &a0 ["lol","lol"]'];
     for (let level = 1; level <= 40; level++) lines.push(`a${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(", ")}]`);
