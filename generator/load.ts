@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { type CompatibilityMode, isPlainObject } from "@evc/runtime/codegen";
 import { ArgumentError } from "@evc/runtime/errors";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
@@ -64,7 +64,7 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   });
   if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${shown}" has none`);
 
-  const specsFolder = statSync(root).isDirectory() ? root : dirname(root);
+  const specsFolder = refsFolder(root, resolve(options.cwd));
   const parser = options.parser ?? new SpecParser();
   const parsed: ParsedDocument[] = [];
   for (const entry of entries) {
@@ -96,3 +96,14 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   const locate = (event: EventModel, schemaPath: readonly string[]): SourceLocation => locateIn(event, [...pointerTokens(event.payloadPointer), ...schemaPath]);
   return { model: { systems, events }, warnings: diagnostics, compiler, locate, inputs: sources.texts() };
 }
+
+/**
+ * The folder `$ref`s may read files from: the specs folder; for a spec file, the working directory
+ * when the file is in it (a layout such as `backend/asyncapi.yaml` beside `common/`), else the file's folder.
+ */
+function refsFolder(specs: string, cwd: string): string {
+  if (statSync(specs).isDirectory()) return specs;
+  const below = relative(cwd, specs);
+  return !below.startsWith("..") && !isAbsolute(below) ? cwd : dirname(specs);
+}
+

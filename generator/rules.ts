@@ -10,6 +10,7 @@ import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { versionKey, type DocumentLocator, type EventModel, type SystemModel } from "./model.js";
+import { fileSlug } from "./naming.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
 import { warnInertKeywords } from "./schema-keywords.js";
 import { pointerTokens } from "./sources.js";
@@ -49,17 +50,24 @@ export function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSi
   return kept.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.version - b.version));
 }
 
+/** The longest event file name evc writes: file systems refuse names past 255 bytes. */
+const maxFileSlug = 200;
+
+/** Two types may not generate one class, nor one file (which a case-insensitive file system would also make of `abc` and `ABc`); a type's file name must fit. */
 function checkClassNames(events: readonly EventModel[], sink: DiagnosticSink): void {
-  for (const group of groupBy(events, (event) => event.className).values()) {
-    const types = [...new Set(group.map((event) => event.type))];
-    if (types.length < 2) continue;
-    for (const event of group.slice(1)) {
-      sink.error(
-        "evc-name-collision",
-        `"${event.type}" v${event.version} and "${(group[0] as EventModel).type}" would both generate class ${event.className}; rename one of the types`,
-        event.location,
-      );
+  // Types whose classes collide are told once, not again for their files.
+  const collisions = (what: string, keyOf: (event: EventModel) => string, toldAlready: (a: EventModel, b: EventModel) => boolean) => {
+    for (const group of groupBy(events, keyOf).values()) {
+      const first = group[0] as EventModel;
+      for (const event of group.slice(1).filter((other) => other.type !== first.type && !toldAlready(other, first))) {
+        sink.error("evc-name-collision", `"${event.type}" v${event.version} and "${first.type}" would both generate ${what} ${keyOf(event)}; rename one of the types`, event.location);
+      }
     }
+  };
+  collisions("class", (event) => event.className, () => false);
+  collisions("file", (event) => `${event.system}/${fileSlug(event.type)}.v${event.version}.ts`, (a, b) => a.className === b.className);
+  for (const event of [...groupBy(events, (candidate) => candidate.type).values()].map((versions) => versions[0] as EventModel).filter((first) => fileSlug(first.type).length > maxFileSlug)) {
+    sink.error("evc-name-too-long", `"${event.type.slice(0, 40)}…" is too long a type name for a file name (${fileSlug(event.type).length} characters, at most ${maxFileSlug}); shorten it`, event.location);
   }
 }
 

@@ -17,7 +17,7 @@ const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
-  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-unsafe-integer";
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-non-json-number" | "evc-unsafe-integer";
   readonly message: string;
   readonly offset: number;
 }
@@ -45,7 +45,7 @@ export function readYaml(text: string): YamlRead {
   const [first] = syntax;
   if (first !== undefined) return { problems: [syntaxProblem(text, first.reason, first.mark.position)] };
   if (root === undefined) return { root, json: null, warnings: [] };
-  const keys = keyProblems(root);
+  const keys = [...keyProblems(root), ...nonJsonNumbers(root)].sort((a, b) => a.offset - b.offset);
   if (keys.length > 0) return { problems: keys };
   const bomb = aliasBomb(root) ?? tooDeep(root);
   if (bomb !== undefined) return { problems: [bomb] };
@@ -68,6 +68,17 @@ function inexactIntegers(root: YAMLNode): YamlProblem[] {
     problems.push({ code: "evc-unsafe-integer", message, offset: node.startPosition });
   }
   return problems;
+}
+
+/** YAML's `.inf` and `.nan`, which JSON cannot hold: the parser would hand them on as `null`, and the SDK would check for `null`. */
+function nonJsonNumbers(root: YAMLNode): YamlProblem[] {
+  return [...nodesOf(root)]
+    .filter((node) => node.kind === Kind.SCALAR && determineScalarType(node as YAMLScalar) === ScalarType.float && !Number.isFinite(scalarValue(node as YAMLScalar)))
+    .map((node) => ({
+      code: "evc-non-json-number" as const,
+      message: `${(node as YAMLScalar).value} is no JSON number (JSON has no infinity and no NaN), and would be read as null; write a finite number`,
+      offset: node.startPosition,
+    }));
 }
 
 /** The exact value of a YAML integer as written (decimal, `0x` or `0o`, with a sign); undefined for a form `BigInt` does not read. */

@@ -7,6 +7,7 @@ import { lightsSpec as valid } from "../helpers/lights-spec.js";
 import { folderFiles } from "../helpers/folder-files.js";
 import { diagnosticMessage, withoutBranchEchoes } from "../../generator/parse.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
+import { componentSpec } from "../helpers/component-spec.js";
 
 describe("generator - bad input", () => {
   test("a YAML syntax error names file, line and column", async () => {
@@ -188,6 +189,16 @@ describe("generator - bad input", () => {
     expect(stderr).toMatch(/^specs\/lights\.yaml:19:33: warning: "unevaluatedProperties" is a keyword of JSON Schema 2019-09\/2020-12; .* skip it, so it constrains nothing \(evc-later-draft-keyword\)$/m);
     expect(stderr).not.toMatch(/"x-name"|"type" is no/);
     expect(code).toBe(0);
+  });
+
+  test("two types that would write one file (abc, ABc), and a type too long for a file name, are errors at their messages", async () => {
+    const long = "a".repeat(300);
+    using ws = specWorkspace({ "specs/m.yaml": componentSpec("M", { abc: "Thing", ABc: "Thing", [long]: "Thing" }, { Thing: { type: "object" } }) });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^specs\/m\.yaml:1:\d+: error: "abc" v1 and "ABc" would both generate file m\/abc\.v1\.ts; rename one of the types \(evc-name-collision\)$/m);
+    expect(stderr).toMatch(/^specs\/m\.yaml:1:\d+: error: "a{40}…" is too long a type name for a file name \(300 characters, at most 200\); shorten it \(evc-name-too-long\)$/m);
+    expect(stderr).not.toMatch(/ENAMETOOLONG|Unexpected/);
   });
 
   test("a missing specs path is a bad call (exit 2)", async () => {

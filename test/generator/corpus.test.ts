@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { generate } from "@evc/cli";
-import { corpusEntries, parserAccepts } from "../helpers/corpus.js";
+import { corpus, corpusEntries, parserAccepts } from "../helpers/corpus.js";
 import { specWorkspace } from "../helpers/spec-workspace.js";
 import { typecheck } from "../helpers/typecheck.js";
 
@@ -19,7 +19,8 @@ describe("generator - real documents", () => {
         if (!(await parserAccepts(entry))) continue;
         accepted.push(name);
         try {
-          const result = await generate({ specs: entry, out: `out/${name}`, upcasters: `upcasters/${name}`, cwd: ws.dir, allowRemoteRefs: true });
+          // Run from the document's own folder, as its authors would: a document in a subfolder $refs files beside that folder.
+          const result = await generate({ specs: entry, out: join(ws.dir, "out", name), upcasters: join(ws.dir, "upcasters", name), cwd: join(corpus, name), allowRemoteRefs: true });
           expect(result.model.events.length).toBeGreaterThan(0);
         } catch (error) {
           failures.push(`${name}: ${(error as Error).message}`);

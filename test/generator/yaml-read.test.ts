@@ -59,7 +59,7 @@ describe("generator - YAML read as the parser reads it", () => {
       "mergedList: { <<: [*other, *base], a: 9 }",
       "props: &props { toString: 1, constructor: 2 }",
       "mergedProps: { <<: [*props, *base] }",
-      "scalars: [0x1F, 0o17, 1e3, .5, .inf, -.inf, ~, null, true, False, '007', \"12\", 2024-01-01, 123456789012345678901]",
+      "scalars: [0x1F, 0o17, 1e3, .5, ~, null, true, False, '007', \"12\", 2024-01-01, 123456789012345678901]",
       "200: ok",
       "true: yes",
       "1.0: float key",
@@ -158,6 +158,16 @@ describe("generator - YAML read as the parser reads it", () => {
       { code: "evc-yaml-too-deep", message: "lists nested more than 12 deep, which the AsyncAPI parser takes exponential time over; flatten them", line: 1, column: 25 },
     ]);
     expect(problemsOf(`x: ${"{a: ".repeat(201)}1${"}".repeat(201)}\n`).map(({ code }) => code)).toEqual(["evc-yaml-too-deep"]);
+  });
+
+  test(".inf and .nan, which JSON cannot hold and the parser would read as null, are problems where they are written; .5 and 1e300 are fine", () => {
+    expect(problemsOf("a: { const: .inf }\nb: [.NaN, 1, -.Inf]\n").map(({ code, line, column }) => ({ code, line, column }))).toEqual([
+      { code: "evc-non-json-number", line: 1, column: 13 },
+      { code: "evc-non-json-number", line: 2, column: 5 },
+      { code: "evc-non-json-number", line: 2, column: 14 },
+    ]);
+    expect(problemsOf("a: .inf\n")[0]?.message).toBe(".inf is no JSON number (JSON has no infinity and no NaN), and would be read as null; write a finite number");
+    expect(valueOf(readYaml("a: .5\nb: 1e300\n"))).toEqual({ a: 0.5, b: 1e300 });
   });
 
   test("aliases are counted without being expanded: a bomb of 40 levels (9^40 expansions) is refused at its first alias", () => {
