@@ -18,6 +18,19 @@ export function typeName(text: string, fallback = "Schema"): string {
   return /^[0-9]/.test(name) ? `${fallback}${name}` : name;
 }
 
+/** The name of an event type's union of versions, and of its handle: `RecordCreated`. */
+export function unionName(type: string): string {
+  return typeName(type, "Event");
+}
+
+/** The name of the union of every event of a system: `Integr8scodeEvent`. */
+export function systemUnionName(system: string): string {
+  return `${typeName(system, "System")}Event`;
+}
+
+/** The names the SDK's index declares for every event at once, which no event type's handle may take. */
+export const indexNames: readonly string[] = ["AnyEvent", "LatestEvents", "EventVersions", "EventType"];
+
 /** The class of an event version: `RecordCreatedV2`. */
 export function className(type: string, version: number): string {
   return `${typeName(type, "Event")}V${version}`;

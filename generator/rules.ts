@@ -10,7 +10,7 @@ import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { versionKey, type DocumentLocator, type EventModel, type SystemModel } from "./model.js";
-import { fileSlug } from "./naming.js";
+import { fileSlug, indexNames, systemUnionName, unionName } from "./naming.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
 import { warnInertKeywords } from "./schema-keywords.js";
 import { pointerTokens } from "./sources.js";
@@ -19,6 +19,7 @@ import { pointerTokens } from "./sources.js";
 export function checkContracts(systems: readonly SystemModel[], kept: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink, locate?: DocumentLocator): void {
   const native = new Set(systems.filter((system) => system.native).map((system) => system.name));
   checkClassNames(kept, sink);
+  checkIndexNames(kept, systems, sink);
   const byType = groupBy(kept, (event) => event.type);
   for (const versions of byType.values()) checkVersions(versions, sink);
   for (const event of kept) {
@@ -48,6 +49,16 @@ export function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSi
     }
   }
   return kept.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.version - b.version));
+}
+
+/** An event type's handle may not take a name the SDK's index declares for all events (`AnyEvent`) or for a system's (`ShopEvent`). */
+function checkIndexNames(events: readonly EventModel[], systems: readonly SystemModel[], sink: DiagnosticSink): void {
+  const declared = new Map([...indexNames.map((name) => [name, "every event at once"] as const), ...systems.map((system) => [systemUnionName(system.name), `the union of ${JSON.stringify(system.name)}'s events`] as const)]);
+  for (const versions of groupBy(events, (event) => event.type).values()) {
+    const first = versions[0] as EventModel;
+    const taken = declared.get(unionName(first.type));
+    if (taken !== undefined) sink.error("evc-name-collision", `"${first.type}" would name its handle ${unionName(first.type)}, which the SDK declares for ${taken}; rename the type`, first.location);
+  }
 }
 
 /** The longest event file name evc writes: file systems refuse names past 255 bytes. */

@@ -5,7 +5,7 @@
  */
 import type { SharedSchemas } from "../shared-schemas.js";
 import type { ContractModel, EventModel } from "../model.js";
-import { commentQuote, typeName } from "../naming.js";
+import { commentQuote, systemUnionName, typeName, unionName } from "../naming.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
 import { eventFile, importBetween, runtimeImport, schemasFile, type Layout } from "./layout.js";
@@ -172,15 +172,6 @@ function requestOperation(operation: RequestOperationModel): string {
   ].join("\n");
 }
 
-/** The name of the union of every event of a system: `Integr8scodeEvent`. */
-function systemUnionName(system: string): string {
-  return `${typeName(system, "System")}Event`;
-}
-
-/** The name of an event type's union of versions, and of its handle. */
-function unionName(type: string): string {
-  return typeName(type, "Event");
-}
 
 /** The union of an event type's versions and, under the same name, its handle for the typed API: two statements. */
 function eventTypeHandle(type: string, versions: readonly EventModel[]): string[] {

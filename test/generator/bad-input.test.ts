@@ -201,6 +201,18 @@ describe("generator - bad input", () => {
     expect(stderr).not.toMatch(/ENAMETOOLONG|Unexpected/);
   });
 
+  test("a type whose handle would take a name the SDK's index declares (AnyEvent, a system's union) is an error at its message", async () => {
+    using ws = specWorkspace({ "specs/m.yaml": componentSpec("M", { "any.event": "Thing", "m.event": "Thing", "latest-events": "Thing" }, { Thing: { type: "object" } }) });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    const lines = stderr.split("\n").filter((line) => line.includes("evc-name-collision")).map((line) => line.replace(/^specs\/m\.yaml:\d+:\d+: error: /, ""));
+    expect(lines.sort()).toEqual([
+      '"any.event" would name its handle AnyEvent, which the SDK declares for every event at once; rename the type (evc-name-collision)',
+      '"latest-events" would name its handle LatestEvents, which the SDK declares for every event at once; rename the type (evc-name-collision)',
+      `"m.event" would name its handle MEvent, which the SDK declares for the union of "m"'s events; rename the type (evc-name-collision)`,
+    ]);
+  });
+
   test("a missing specs path is a bad call (exit 2)", async () => {
     using ws = specWorkspace();
     const { code, stderr } = await ws.evc("generate", "--specs", "nope");
