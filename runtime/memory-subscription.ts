@@ -115,7 +115,8 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
       return;
     }
     const type = received.contract.type;
-    const open = await this.#core.whileOpen(consumer.stream, received, delivered, message.subject, message.headers);
+    const opened = this.#core.whileOpen(consumer.stream, received, delivered, message.subject, message.headers);
+    const open = opened instanceof Promise ? await opened : opened;
     if (open !== undefined && "handled" in open) {
       this.#host.telemetry.consumed(type, this.options.durable, "offline", open.handled);
       consumer.settle(delivery);

@@ -301,7 +301,8 @@ export class Subscription {
       return undefined;
     }
     const type = received.contract.type;
-    const open = await this.#core.whileOpen(spec, received, delivered, subject, headers);
+    const opened = this.#core.whileOpen(spec, received, delivered, subject, headers);
+    const open = opened instanceof Promise ? await opened : opened;
     if (open !== undefined && "handled" in open) {
       this.#acks.add(message);
       this.#host.telemetry.consumed(type, this.options.durable, "offline", open.handled);

@@ -85,16 +85,18 @@ export class SubscriptionCore {
   /**
    * What becomes of a delivery while the circuit is open: undefined when the handler may run now;
    * `handled` when the circuit's offline handler took the event (ack it); else how long to defer it
-   * (the offline handler, if any, threw: that is told as a `handler_failed`).
+   * (the offline handler, if any, threw: that is told as a `handler_failed`). A promise only when the
+   * offline handler runs: a delivery the circuit lets through goes on in the same turn.
    */
-  async whileOpen(spec: StreamSpec, received: ReceivedEvent, message: DeliveredMessage, subject: string, headers: HeaderLookup | undefined): Promise<OpenCircuitOutcome | undefined> {
+  whileOpen(spec: StreamSpec, received: ReceivedEvent, message: DeliveredMessage, subject: string, headers: HeaderLookup | undefined): OpenCircuitOutcome | Promise<OpenCircuitOutcome> | undefined {
     const deferMs = this.#deferral(message.info.deliveryCount);
     if (deferMs === 0) return undefined;
     const offline = this.#options.circuitBreaker?.offline;
     if (offline === undefined) return { deferMs };
-    const run = await this.run(spec, received, message, subject, headers, offline);
-    if (run.error === undefined) return { handled: run.seconds };
-    this.notifier.emit({ type: "handler_failed", error: run.error, eventType: received.contract.type, deliveryCount: message.info.deliveryCount, retryInMs: deferMs });
-    return { deferMs };
+    return this.run(spec, received, message, subject, headers, offline).then((run) => {
+      if (run.error === undefined) return { handled: run.seconds };
+      this.notifier.emit({ type: "handler_failed", error: run.error, eventType: received.contract.type, deliveryCount: message.info.deliveryCount, retryInMs: deferMs });
+      return { deferMs };
+    });
   }
 }
