@@ -5,7 +5,7 @@ import { ArgumentError } from "@evc/runtime/errors";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
 import { SchemaCompiler } from "./compile.js";
 import { DiagnosticSink, SpecError, type SourceLocation, type SpecDiagnostic } from "./diagnostics.js";
-import { discoverDocuments } from "./discover.js";
+import { discoverDocuments, type DocumentEntry } from "./discover.js";
 import type { ContractModel, EventModel } from "./model.js";
 import { SpecParser } from "./parse.js";
 import { checkReferences } from "./refs.js";
@@ -64,6 +64,12 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   });
   if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${shown}" has none`);
 
+  for (const entry of entries) {
+    const first = entries.find((other) => other.system === entry.system) as DocumentEntry;
+    if (first === entry) continue;
+    const message = `"${sources.display(entry.path)}" and "${sources.display(first.path)}" would both be system "${entry.system}" (one SDK folder, one union); rename one of the files`;
+    sink.error("evc-system-collision", message, { file: sources.display(entry.path), line: 1, column: 1 });
+  }
   const specsFolder = refsFolder(root, resolve(options.cwd));
   const parser = options.parser ?? new SpecParser();
   const parsed: ParsedDocument[] = [];

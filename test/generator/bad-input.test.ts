@@ -213,6 +213,13 @@ describe("generator - bad input", () => {
     ]);
   });
 
+  test("two spec files that would make one system (shop.yaml, Shop.yaml) are an error at the second", async () => {
+    using ws = specWorkspace({ "specs/shop.yaml": valid, "specs/Shop.yaml": valid.replace("light.measured", "light.dimmed") });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toContain('specs/shop.yaml:1:1: error: "specs/shop.yaml" and "specs/Shop.yaml" would both be system "shop" (one SDK folder, one union); rename one of the files (evc-system-collision)');
+  });
+
   test("a missing specs path is a bad call (exit 2)", async () => {
     using ws = specWorkspace();
     const { code, stderr } = await ws.evc("generate", "--specs", "nope");
