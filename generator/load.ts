@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { type CompatibilityMode, isPlainObject } from "@evc/runtime/codegen";
 import { ArgumentError } from "@evc/runtime/errors";
 import { buildDocumentModel, reserveEventNames, type ParsedDocument } from "./build-model.js";
@@ -13,7 +13,7 @@ import { checkContracts, foldDuplicates } from "./rules.js";
 import { judgeDowncasts } from "./downcasts.js";
 import type { LoadCache } from "./load-cache.js";
 import { ModelNamer } from "./schema-graph.js";
-import { pointerTokens, SourceFiles } from "./sources.js";
+import { isWithin, pointerTokens, SourceFiles } from "./sources.js";
 
 /** Where the specs are and how to read them. */
 export interface LoadOptions {
@@ -109,7 +109,6 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
  */
 function refsFolder(specs: string, cwd: string): string {
   if (statSync(specs).isDirectory()) return specs;
-  const below = relative(cwd, specs);
-  return !below.startsWith("..") && !isAbsolute(below) ? cwd : dirname(specs);
+  return isWithin(cwd, specs) ? cwd : dirname(specs);
 }
 

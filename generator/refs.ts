@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { escapePointerToken, isPlainObject } from "@evc/runtime/codegen";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { forEachMapping, stringOf } from "./yaml-read.js";
 import type { YamlMap, YAMLMapping } from "@stoplight/yaml-ast-parser";
-import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
+import { isWithin, pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
 
 /**
  * Walk every `$ref` a document reaches, before the parser sees it: load each referenced file through
@@ -44,7 +44,7 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
         continue;
       }
       const path = resolve(dirname(file.path), decodeURI(target.replace(/^file:\/\//i, "")));
-      if (!isWithin(specsFolder, path)) {
+      if (!isWithinFollowingLinks(specsFolder, path)) {
         const folder = sources.display(specsFolder);
         sink.error("evc-ref-outside", `$ref "${reference.value}" leads out of the specs folder "${folder === "" ? "." : folder}"; only files below it are read, so that a spec cannot copy other files of the machine into the SDK`, location);
         ok = false;
@@ -64,12 +64,8 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
 }
 
 /** Whether `path` is `folder` or below it, as written and, where it exists, once symbolic links are followed. */
-function isWithin(folder: string, path: string): boolean {
-  const below = (from: string, to: string) => {
-    const rest = relative(from, to);
-    return rest === "" || (!rest.startsWith("..") && !isAbsolute(rest));
-  };
-  return below(folder, path) && (!existsSync(path) || below(realpathSync(folder), realpathSync(path)));
+function isWithinFollowingLinks(folder: string, path: string): boolean {
+  return isWithin(folder, path) && (!existsSync(path) || isWithin(realpathSync(folder), realpathSync(path)));
 }
 
 /**

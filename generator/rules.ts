@@ -10,6 +10,7 @@ import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { versionKey, type DocumentLocator, type EventModel, type SystemModel } from "./model.js";
+import { eventFile } from "./emit/layout.js";
 import { fileSlug, indexNames, systemUnionName, unionName } from "./naming.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
 import { warnInertKeywords } from "./schema-keywords.js";
@@ -19,9 +20,12 @@ import { pointerTokens } from "./sources.js";
 export function checkContracts(systems: readonly SystemModel[], kept: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink, locate?: DocumentLocator): void {
   const native = new Set(systems.filter((system) => system.native).map((system) => system.name));
   checkClassNames(kept, sink);
-  checkIndexNames(kept, systems, sink);
   const byType = groupBy(kept, (event) => event.type);
-  for (const versions of byType.values()) checkVersions(versions, sink);
+  const unionNames = indexUnionNames(systems);
+  for (const versions of byType.values()) {
+    checkTypeName(versions[0] as EventModel, unionNames, sink);
+    checkVersions(versions, sink);
+  }
   for (const event of kept) {
     const compiled = compileSchema(event, compiler, sink);
     warnUnknownFormats(event, sink);
@@ -51,20 +55,23 @@ export function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSi
   return kept.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.version - b.version));
 }
 
-/** An event type's handle may not take a name the SDK's index declares for all events (`AnyEvent`) or for a system's (`ShopEvent`). */
-function checkIndexNames(events: readonly EventModel[], systems: readonly SystemModel[], sink: DiagnosticSink): void {
-  const declared = new Map([...indexNames.map((name) => [name, "every event at once"] as const), ...systems.map((system) => [systemUnionName(system.name), `the union of ${JSON.stringify(system.name)}'s events`] as const)]);
-  for (const versions of groupBy(events, (event) => event.type).values()) {
-    const first = versions[0] as EventModel;
-    const taken = declared.get(unionName(first.type));
-    if (taken !== undefined) sink.error("evc-name-collision", `"${first.type}" would name its handle ${unionName(first.type)}, which the SDK declares for ${taken}; rename the type`, first.location);
-  }
+/** The names of unions the SDK's index declares, with what each holds: its own (`AnyEvent`), and each system's (`ShopEvent`). */
+function indexUnionNames(systems: readonly SystemModel[]): Map<string, string> {
+  return new Map([...indexNames.map((name) => [name, "every event at once"] as const), ...systems.map((system) => [systemUnionName(system.name), `the union of ${JSON.stringify(system.name)}'s events`] as const)]);
 }
 
 /** The longest event file name evc writes: file systems refuse names past 255 bytes. */
 const maxFileSlug = 200;
 
-/** Two types may not generate one class, nor one file (which a case-insensitive file system would also make of `abc` and `ABc`); a type's file name must fit. */
+/** A type (`first`, its first version) may not name its handle as the index names a union (`declared`), nor be too long for a file name. */
+function checkTypeName(first: EventModel, declared: ReadonlyMap<string, string>, sink: DiagnosticSink): void {
+  const taken = declared.get(unionName(first.type));
+  if (taken !== undefined) sink.error("evc-name-collision", `"${first.type}" would name its handle ${unionName(first.type)}, which the SDK declares for ${taken}; rename the type`, first.location);
+  const length = fileSlug(first.type).length;
+  if (length > maxFileSlug) sink.error("evc-name-too-long", `"${first.type.slice(0, 40)}…" is too long a type name for a file name (${length} characters, at most ${maxFileSlug}); shorten it`, first.location);
+}
+
+/** Two types may not generate one class, nor one file (which a case-insensitive file system would also make of `abc` and `ABc`). */
 function checkClassNames(events: readonly EventModel[], sink: DiagnosticSink): void {
   // Types whose classes collide are told once, not again for their files.
   const collisions = (what: string, keyOf: (event: EventModel) => string, toldAlready: (a: EventModel, b: EventModel) => boolean) => {
@@ -76,10 +83,7 @@ function checkClassNames(events: readonly EventModel[], sink: DiagnosticSink): v
     }
   };
   collisions("class", (event) => event.className, () => false);
-  collisions("file", (event) => `${event.system}/${fileSlug(event.type)}.v${event.version}.ts`, (a, b) => a.className === b.className);
-  for (const event of [...groupBy(events, (candidate) => candidate.type).values()].map((versions) => versions[0] as EventModel).filter((first) => fileSlug(first.type).length > maxFileSlug)) {
-    sink.error("evc-name-too-long", `"${event.type.slice(0, 40)}…" is too long a type name for a file name (${fileSlug(event.type).length} characters, at most ${maxFileSlug}); shorten it`, event.location);
-  }
+  collisions("file", eventFile, (a, b) => a.className === b.className);
 }
 
 function checkVersions(versions: readonly EventModel[], sink: DiagnosticSink): void {

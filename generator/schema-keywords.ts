@@ -7,26 +7,13 @@
 import { isPlainObject } from "@evc/runtime/codegen";
 import { didYouMean } from "./cli/suggest.js";
 import type { DiagnosticSink } from "./diagnostics.js";
+import { draft07Keywords, laterDraftKeywords } from "./json-schema-keywords.js";
 import type { DocumentLocator, EventModel } from "./model.js";
 import { pointerTokens } from "./sources.js";
 
-/** Draft-07's keywords, with draft-04's `id` and the annotations AsyncAPI's schema object and OpenAPI add (ajv applies `nullable`). */
-const draft07Keywords = [
-  "$schema", "$id", "id", "$ref", "$comment", "title", "description", "default", "readOnly", "writeOnly", "examples",
-  "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
-  "additionalItems", "items", "maxItems", "minItems", "uniqueItems", "contains", "maxProperties", "minProperties",
-  "required", "additionalProperties", "definitions", "properties", "patternProperties", "dependencies", "propertyNames",
-  "const", "enum", "type", "format", "contentMediaType", "contentEncoding", "if", "then", "else", "allOf", "anyOf", "oneOf", "not",
-  "discriminator", "externalDocs", "deprecated", "example", "xml", "nullable",
-];
-
-/** Keywords of 2019-09 and 2020-12, which draft-07 validators skip; `$defs` is only a place to keep schemas, which `$ref`s reach all the same. */
-const laterKeywords = new Set([
-  "prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "minContains", "maxContains",
-  "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary",
-]);
-
-const known = new Set([...draft07Keywords, ...laterKeywords, "$defs"]);
+/** The keywords draft-07 validators apply, and `$defs`, where schemas are kept for `$ref`s. */
+const applied = new Set([...draft07Keywords, "$defs"]);
+const later = new Set(laterDraftKeywords);
 
 /** Keywords whose value is a schema, a list of schemas, or a map of them. */
 const oneSchema = ["additionalItems", "additionalProperties", "contains", "propertyNames", "not", "if", "then", "else", "unevaluatedProperties", "unevaluatedItems"];
@@ -54,8 +41,8 @@ export function warnInertKeywords(event: EventModel, sink: DiagnosticSink, locat
 
 /** What is wrong with a keyword, or undefined when draft-07 validators apply it (or it is an `x-` extension). */
 function inertKeyword(keyword: string): { code: string; text: string } | undefined {
-  if (keyword.startsWith("x-") || (known.has(keyword) && !laterKeywords.has(keyword))) return undefined;
-  if (laterKeywords.has(keyword)) {
+  if (keyword.startsWith("x-") || applied.has(keyword)) return undefined;
+  if (later.has(keyword)) {
     return {
       code: "evc-later-draft-keyword",
       text: `"${keyword}" is a keyword of JSON Schema 2019-09/2020-12; AsyncAPI schemas are draft-07, whose validators (the SDK's) skip it, so it constrains nothing`,

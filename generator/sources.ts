@@ -20,6 +20,12 @@ export interface SourceFile {
   readonly warnings: readonly SpecDiagnostic[];
 }
 
+/** Whether `path` is `folder` itself or below it (both absolute). */
+export function isWithin(folder: string, path: string): boolean {
+  const rest = relative(folder, path);
+  return rest === "" || (!rest.startsWith("..") && !isAbsolute(rest));
+}
+
 /** Reads spec files once (as the parser reads them, guarded against YAML bombs), and maps JSON pointers back to `file:line:col`. */
 export class SourceFiles {
   /** The folder relative paths start from. */

@@ -45,40 +45,40 @@ export function readYaml(text: string): YamlRead {
   const [first] = syntax;
   if (first !== undefined) return { problems: [syntaxProblem(text, first.reason, first.mark.position)] };
   if (root === undefined) return { root, json: null, warnings: [] };
-  const keys = [...keyProblems(root), ...nonJsonNumbers(root)].sort((a, b) => a.offset - b.offset);
+  const numbers = numberProblems(root);
+  const keys = [...keyProblems(root), ...numbers.errors].sort((a, b) => a.offset - b.offset);
   if (keys.length > 0) return { problems: keys };
   const bomb = aliasBomb(root) ?? tooDeep(root);
   if (bomb !== undefined) return { problems: [bomb] };
-  return { root, json: valueOf(root), warnings: inexactIntegers(root) };
+  return { root, json: valueOf(root), warnings: numbers.warnings };
 }
 
 /**
- * Integers written that a JavaScript number cannot hold (beyond 2^53 in size, and not a power of two
- * apart): the parser, ajv, the SDK and every consumer's `JSON.parse` read the nearest one, so an enum
- * of two such values may hold one, and a `const` accepts its neighbours.
+ * The numbers written that JSON or a JavaScript number cannot hold, in one pass over the scalars:
+ * YAML's `.inf` and `.nan` are errors (JSON has neither; the parser would hand them on as `null`, and
+ * the SDK would check for `null`); integers beyond 2^53 in size a JavaScript number cannot hold
+ * exactly are warnings (the parser, ajv, the SDK and every consumer's `JSON.parse` read the nearest
+ * one, so an enum of two such values may hold one, and a `const` accepts its neighbours).
  */
-function inexactIntegers(root: YAMLNode): YamlProblem[] {
-  const problems: YamlProblem[] = [];
+function numberProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: YamlProblem[] } {
+  const errors: YamlProblem[] = [];
+  const warnings: YamlProblem[] = [];
   for (const node of nodesOf(root)) {
-    if (node.kind !== Kind.SCALAR || determineScalarType(node as YAMLScalar) !== ScalarType.int) continue;
-    const written = exactInteger((node as YAMLScalar).value);
-    const read = Number(scalarValue(node as YAMLScalar));
-    if (written === undefined || BigInt(read) === written) continue;
-    const message = `integer ${written} cannot be held exactly by a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${BigInt(read)}; keep integers within ±${Number.MAX_SAFE_INTEGER}, or write the value as a string`;
-    problems.push({ code: "evc-unsafe-integer", message, offset: node.startPosition });
+    if (node.kind !== Kind.SCALAR) continue;
+    const scalar = node as YAMLScalar;
+    const type = determineScalarType(scalar);
+    if (type === ScalarType.float && !Number.isFinite(scalarValue(scalar))) {
+      const message = `${scalar.value} is no JSON number (JSON has no infinity and no NaN), and would be read as null; write a finite number`;
+      errors.push({ code: "evc-non-json-number", message, offset: node.startPosition });
+    } else if (type === ScalarType.int) {
+      const written = exactInteger(scalar.value);
+      const read = Number(scalarValue(scalar));
+      if (written === undefined || BigInt(read) === written) continue;
+      const message = `integer ${written} cannot be held exactly by a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${BigInt(read)}; keep integers within ±${Number.MAX_SAFE_INTEGER}, or write the value as a string`;
+      warnings.push({ code: "evc-unsafe-integer", message, offset: node.startPosition });
+    }
   }
-  return problems;
-}
-
-/** YAML's `.inf` and `.nan`, which JSON cannot hold: the parser would hand them on as `null`, and the SDK would check for `null`. */
-function nonJsonNumbers(root: YAMLNode): YamlProblem[] {
-  return [...nodesOf(root)]
-    .filter((node) => node.kind === Kind.SCALAR && determineScalarType(node as YAMLScalar) === ScalarType.float && !Number.isFinite(scalarValue(node as YAMLScalar)))
-    .map((node) => ({
-      code: "evc-non-json-number" as const,
-      message: `${(node as YAMLScalar).value} is no JSON number (JSON has no infinity and no NaN), and would be read as null; write a finite number`,
-      offset: node.startPosition,
-    }));
+  return { errors, warnings };
 }
 
 /** The exact value of a YAML integer as written (decimal, `0x` or `0o`, with a sign); undefined for a form `BigInt` does not read. */

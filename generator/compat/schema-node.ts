@@ -10,6 +10,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { escapePointerToken, isPlainObject, type JsonValue, pointerTokens } from "@evc/runtime/codegen";
+import { laterDraftKeywords } from "../json-schema-keywords.js";
 import { CompatibilityError } from "./errors.js";
 import { structureOf } from "./structure.js";
 
@@ -221,9 +222,6 @@ function refSiblings(raw: Raw): Raw | undefined {
 /** Which keywords a schema is read with: draft-07's only, or those of every draft (see `CheckOptions.dialect`). */
 export type SchemaDialect = "draft-07" | "any";
 
-/** Keywords of the drafts after draft-07, which draft-07 validators ignore. */
-const laterKeywords = ["prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "minContains", "maxContains", "$dynamicRef", "$recursiveRef"];
-
 /** One schema document (old or new): its root, and a node per schema object, `$ref`s resolved inside it. */
 export class SchemaDocument {
   readonly #root: unknown;
@@ -248,7 +246,7 @@ export class SchemaDocument {
     if (!isPlainObject(written)) return emptyNode;
     const known = this.#nodes.get(written);
     if (known !== undefined) return known;
-    const raw = this.#dialect === "draft-07" && laterKeywords.some((keyword) => keyword in written) ? withoutKeys(written, laterKeywords) : written;
+    const raw = this.#dialect === "draft-07" && laterDraftKeywords.some((keyword) => keyword in written) ? withoutKeys(written, laterDraftKeywords) : written;
     const built = this.#build(raw, written, at);
     this.#nodes.set(written, built);
     return built;
@@ -433,8 +431,7 @@ function withoutKeys(raw: Raw, keys: readonly string[]): Raw {
 
 /** A schema object without its annotations: what an opaque `unevaluated*` depends on. */
 function withoutAnnotations(raw: Raw): JsonValue {
-  const annotations = new Set(["$id", "id", "$schema", "title", "description", "default", "examples", "$comment", "$defs", "definitions"]);
-  return Object.fromEntries(Object.entries(raw).filter(([key]) => !annotations.has(key))) as JsonValue;
+  return withoutKeys(raw, ["$id", "id", "$schema", "title", "description", "default", "examples", "$comment", "$defs", "definitions"]) as JsonValue;
 }
 
 /** The types of a `type` keyword, integer folded into number when both are listed; undefined when absent or unusable. */
