@@ -143,4 +143,3 @@ export function maskedOptions<T extends object>(options: T): T {
     }),
   ) as T;
 }
-

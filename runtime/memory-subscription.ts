@@ -117,15 +117,13 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
     const type = received.contract.type;
     const opened = this.#core.whileOpen(consumer.stream, received, delivered, message.subject, message.headers);
     const open = opened instanceof Promise ? await opened : opened;
-    if (open !== undefined && "handled" in open) {
-      this.#host.telemetry.consumed(type, this.options.durable, "offline", open.handled);
+    if (open === "handled") {
       consumer.settle(delivery);
       return;
     }
     if (open !== undefined) {
       delivery.deferrals++;
       consumer.redeliver(delivery, open.deferMs);
-      this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return;
     }
     const run = await this.#core.run(consumer.stream, received, delivered, message.subject, message.headers);

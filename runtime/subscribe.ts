@@ -303,14 +303,12 @@ export class Subscription {
     const type = received.contract.type;
     const opened = this.#core.whileOpen(spec, received, delivered, subject, headers);
     const open = opened instanceof Promise ? await opened : opened;
-    if (open !== undefined && "handled" in open) {
+    if (open === "handled") {
       this.#acks.add(message);
-      this.#host.telemetry.consumed(type, this.options.durable, "offline", open.handled);
       return undefined;
     }
     if (open !== undefined) {
       this.#deferrals.increment(keyOf(message));
-      this.#host.telemetry.consumed(type, this.options.durable, "deferred", undefined);
       return this.#later(message, open.deferMs);
     }
     const run = await this.#core.run(spec, received, delivered, subject, headers);

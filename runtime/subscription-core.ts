@@ -16,8 +16,8 @@ import { deferralLimit, handlerTimeoutOf, type EventHandler, type SubscribeOptio
 import type { HandlerRun, Telemetry } from "./telemetry.js";
 import type { StreamSpec } from "./topology.js";
 
-/** What becomes of a delivery that comes while the circuit is open: handled offline (in so many seconds), or deferred. */
-export type OpenCircuitOutcome = { readonly handled: number | undefined } | { readonly deferMs: number };
+/** What becomes of a delivery that comes while the circuit is open: handled offline (to be acked), or deferred for so long. */
+export type OpenCircuitOutcome = "handled" | { readonly deferMs: number };
 
 /** What a subscription needs of its bus to read deliveries and run its handler. */
 export interface SubscriptionCoreHost {
@@ -83,20 +83,28 @@ export class SubscriptionCore {
   }
 
   /**
-   * What becomes of a delivery while the circuit is open: undefined when the handler may run now;
-   * `handled` when the circuit's offline handler took the event (ack it); else how long to defer it
-   * (the offline handler, if any, threw: that is told as a `handler_failed`). A promise only when the
-   * offline handler runs: a delivery the circuit lets through goes on in the same turn.
+   * What becomes of a delivery while the circuit is open, counted in the metrics: undefined when the
+   * handler may run now; `"handled"` when the circuit's offline handler took the event (ack it); else
+   * how long to defer it (the offline handler, if any, threw: that is told as a `handler_failed`). A
+   * promise only when the offline handler runs: a delivery the circuit lets through goes on in the same turn.
    */
   whileOpen(spec: StreamSpec, received: ReceivedEvent, message: DeliveredMessage, subject: string, headers: HeaderLookup | undefined): OpenCircuitOutcome | Promise<OpenCircuitOutcome> | undefined {
     const deferMs = this.#deferral(message.info.deliveryCount);
     if (deferMs === 0) return undefined;
-    const offline = this.#options.circuitBreaker?.offline;
-    if (offline === undefined) return { deferMs };
-    return this.run(spec, received, message, subject, headers, offline).then((run) => {
-      if (run.error === undefined) return { handled: run.seconds };
-      this.notifier.emit({ type: "handler_failed", error: run.error, eventType: received.contract.type, deliveryCount: message.info.deliveryCount, retryInMs: deferMs });
+    const type = received.contract.type;
+    const deferred = (): OpenCircuitOutcome => {
+      this.#host.telemetry.consumed(type, this.#options.durable, "deferred", undefined);
       return { deferMs };
+    };
+    const offline = this.#options.circuitBreaker?.offline;
+    if (offline === undefined) return deferred();
+    return this.run(spec, received, message, subject, headers, offline).then((run) => {
+      if (run.error === undefined) {
+        this.#host.telemetry.consumed(type, this.#options.durable, "offline", run.seconds);
+        return "handled";
+      }
+      this.notifier.emit({ type: "handler_failed", error: run.error, eventType: type, deliveryCount: message.info.deliveryCount, retryInMs: deferMs });
+      return deferred();
     });
   }
 }
