@@ -3,8 +3,9 @@
  * and the JSON value `@stoplight/yaml` builds from it (scalars typed, merge keys merged), so that the
  * value evc checks is the value the parser checks, and the parser's YAML code has run once when it
  * starts. Unlike the parser, it refuses what would hurt: an alias bomb (before expanding anything), an
- * alias inside its own anchor, a duplicate key, a `__proto__` key, and two keys the parser crashes on
- * (`hasOwnProperty`, a `$ref` that is not a string), each with its place.
+ * alias inside its own anchor, a duplicate key, a `__proto__` key (written, quoted or through an alias),
+ * two keys the parser crashes on (`hasOwnProperty`, a `$ref` that is not a string), and what the parser
+ * drops without a word (an alias or a map as a key, a merge key of no map), each with its place.
  */
 import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat, ScalarType, type YAMLAnchorReference, type YAMLMapping, type YAMLNode, type YAMLScalar } from "@stoplight/yaml-ast-parser";
 
@@ -17,7 +18,7 @@ const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
-  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-non-json-number" | "evc-unsafe-integer";
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-yaml-dropped" | "evc-non-json-number" | "evc-unsafe-integer";
   readonly message: string;
   readonly offset: number;
 }
@@ -243,20 +244,35 @@ function parserCrashKey(key: string, value: YAMLNode | null | undefined): string
   return undefined;
 }
 
-/** Duplicate keys in one mapping, `__proto__` keys and keys the parser crashes on, where the (second) key is written. */
+/** Why a `__proto__` key is refused, however it is written (`key` as written: `"__proto__"`, or an alias naming it). */
+function prototypeKey(key: string): string {
+  return `key ${key} is refused: JavaScript reads it as the object's prototype, not as a property; rename it`;
+}
+
+/**
+ * Duplicate keys in one mapping, `__proto__` keys, keys the parser crashes on and entries it drops,
+ * where the (second) key is written.
+ */
 function keyProblems(root: YAMLNode): YamlProblem[] {
   const problems: YamlProblem[] = [];
   for (const node of nodesOf(root)) {
     if (node.kind !== Kind.MAP) continue;
     const seen = new Set<string>();
     for (const mapping of node.mappings as YAMLMapping[]) {
-      if (mapping.key?.kind !== Kind.SCALAR) continue;
+      if (mapping.key === null || mapping.key === undefined) continue;
+      if (mapping.key.kind !== Kind.SCALAR) {
+        problems.push(droppedKey(mapping.key));
+        continue;
+      }
       const key = keyOf(mapping.key);
       const crash = parserCrashKey(key, mapping.value);
+      const merge = key === "<<" ? mergeProblem(mapping) : undefined;
       if (key === "__proto__") {
-        problems.push({ code: "evc-prototype-key", message: 'key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', offset: mapping.key.startPosition });
+        problems.push({ code: "evc-prototype-key", message: prototypeKey('"__proto__"'), offset: mapping.key.startPosition });
       } else if (crash !== undefined) {
         problems.push({ code: "evc-parser-crash-key", message: crash, offset: mapping.key.startPosition });
+      } else if (merge !== undefined) {
+        problems.push(merge);
       } else if (key !== "<<" && seen.has(key)) {
         problems.push({ code: "evc-yaml-syntax", message: `invalid YAML: key "${key}" appears twice in this mapping`, offset: mapping.key.startPosition });
       }
@@ -264,6 +280,32 @@ function keyProblems(root: YAMLNode): YamlProblem[] {
     }
   }
   return problems.sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * A key that is no scalar written out: the AsyncAPI parser (`@stoplight/yaml`) drops its entry
+ * without a word, so what the spec says there would be lost. An alias that names `__proto__` is
+ * refused as that key is.
+ */
+function droppedKey(key: YAMLNode): YamlProblem {
+  if (key.kind === Kind.ANCHOR_REF) {
+    const alias = key as YAMLAnchorReference;
+    const target = resolved(alias);
+    if (target?.kind === Kind.SCALAR && keyOf(target as YAMLScalar) === "__proto__") return { code: "evc-prototype-key", message: prototypeKey(`*${alias.referencesAnchor} (an alias of "__proto__")`), offset: aliasStart(alias) };
+    const message = `YAML alias *${alias.referencesAnchor} as a key is refused: the AsyncAPI parser drops the entry it keys without a word; write the key out`;
+    return { code: "evc-yaml-dropped", message, offset: aliasStart(alias) };
+  }
+  const message = `a ${key.kind === Kind.SEQ ? "list" : "map"} as a key is refused: JSON keys are strings, and the AsyncAPI parser drops the entry without a word; write a string key`;
+  return { code: "evc-yaml-dropped", message, offset: key.startPosition };
+}
+
+/** A merge key whose value is neither a map nor a list of maps, which the parser drops (or reads a list's items as keys `0`, `1`…). */
+function mergeProblem(mapping: YAMLMapping): YamlProblem | undefined {
+  const value = resolved(mapping.value);
+  const sources = value?.kind === Kind.SEQ ? (value as YAMLSequenceNode).items.map((item) => resolved(item)) : [value];
+  if (sources.every((source) => source?.kind === Kind.MAP)) return undefined;
+  const message = 'merge key "<<" takes a map or a list of maps, whose entries it merges; the AsyncAPI parser drops anything else without a word; write the entries out';
+  return { code: "evc-yaml-dropped", message, offset: (mapping.key as YAMLNode).startPosition };
 }
 
 /**

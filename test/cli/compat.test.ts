@@ -53,6 +53,20 @@ describe("cli - evc compat", () => {
     );
   });
 
+  test("a __proto__ property of a JSON file is an ordinary property, as JSON.parse reads it; in YAML, as in specs, it is refused where it is written", async () => {
+    using ws = pair((schema) => schema);
+    ws.write("old.json", '{ "type": "object", "properties": { "__proto__": { "type": "string" } } }\n');
+    ws.write("new.json", '{ "type": "object", "properties": { "__proto__": { "type": "integer" } } }\n');
+    const { code, stdout } = await ws.evc("compat", "old.json", "new.json");
+    expect(stdout).toContain('"__proto__": type changed from string to integer (TYPE_CHANGED, breaks BACKWARD)\n');
+    expect(code).toBe(1);
+    ws.write("new.yaml", "type: object\nproperties:\n  __proto__: { type: integer }\n");
+    expect(await ws.evc("compat", "old.json", "new.yaml")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('new.yaml:3:3: error: key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it (evc-prototype-key)') as string,
+    });
+  });
+
   test("--mode FORWARD and FULL check the other direction, named as the change from old to new", async () => {
     using ws = pair((schema) => ({ ...schema, properties: { ...schema.properties, note: { type: "string", maxLength: 20 } } }));
     const forward = await ws.evc("compat", "old.json", "new.json", "--mode", "forward");

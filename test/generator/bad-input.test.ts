@@ -170,6 +170,18 @@ describe("generator - bad input", () => {
     expect(code).toBe(0);
   });
 
+  test("a __proto__ key written through an alias, and an alias key the parser would drop, are errors where they are written; nothing is generated", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("info:\n", "x-keys: { proto: &proto __proto__, name: &name room }\ninfo:\n").replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, minimum: 0 }\n          *proto : { type: string }\n          *name : { type: string }"),
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(stderr).toMatch(/^specs\/lights\.yaml:20:11: error: key \*proto \(an alias of "__proto__"\) is refused: JavaScript reads it as the object's prototype, not as a property; rename it \(evc-prototype-key\)$/m);
+    expect(stderr).toMatch(/^specs\/lights\.yaml:21:11: error: YAML alias \*name as a key is refused: the AsyncAPI parser drops the entry it keys without a word; write the key out \(evc-yaml-dropped\)$/m);
+    expect(stderr).toContain("evc: 2 errors in the specs");
+    expect(code).toBe(1);
+    expect(existsSync(join(ws.dir, "generated"))).toBe(false);
+  });
+
   test("an integer beyond what a JavaScript number holds is a warning where it is written, in every run while it stays; the SDK is written", async () => {
     using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, enum: [0, 9007199254740993] }") });
     const warning = /^specs\/lights\.yaml:18:46: warning: integer 9007199254740993 cannot be held exactly by a JavaScript number: .* read it as 9007199254740992; .* \(evc-unsafe-integer\)$/m;

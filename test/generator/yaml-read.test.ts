@@ -117,6 +117,28 @@ describe("generator - YAML read as the parser reads it", () => {
       { code: "evc-prototype-key", message: 'key "__proto__" is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', line: 2, column: 5 },
     ]);
     expect(problemsOf('x: &x { "__proto__": 1 }\ny: { <<: *x }\n').map(({ code, line }) => ({ code, line }))).toEqual([{ code: "evc-prototype-key", line: 1 }]);
+    // An alias that names "__proto__", used as a key, directly or in a map merged elsewhere.
+    expect(problemsOf("key: &key __proto__\nschema:\n  *key : { polluted: true }\n  b: 2\n")).toEqual([
+      { code: "evc-prototype-key", message: 'key *key (an alias of "__proto__") is refused: JavaScript reads it as the object\'s prototype, not as a property; rename it', line: 3, column: 3 },
+    ]);
+    expect(problemsOf("key: &key __proto__\nbase: &base\n  *key : { polluted: true }\nschema: { <<: *base, c: 1 }\n").map(({ code, line, column }) => ({ code, line, column }))).toEqual([
+      { code: "evc-prototype-key", line: 3, column: 3 },
+    ]);
+  });
+
+  test("what the parser drops without a word is refused where it is written: an alias or a map as a key, a merge key of no map", () => {
+    expect(problemsOf("name: &name title\nschema:\n  *name : kept?\n  ? { a: 1 }\n  : v\n  ? [1]\n  : w\n")).toEqual([
+      { code: "evc-yaml-dropped", message: "YAML alias *name as a key is refused: the AsyncAPI parser drops the entry it keys without a word; write the key out", line: 3, column: 3 },
+      { code: "evc-yaml-dropped", message: "a map as a key is refused: JSON keys are strings, and the AsyncAPI parser drops the entry without a word; write a string key", line: 4, column: 5 },
+      { code: "evc-yaml-dropped", message: "a list as a key is refused: JSON keys are strings, and the AsyncAPI parser drops the entry without a word; write a string key", line: 6, column: 5 },
+    ]);
+    const merge = 'merge key "<<" takes a map or a list of maps, whose entries it merges; the AsyncAPI parser drops anything else without a word; write the entries out';
+    expect(problemsOf("base: &base { x: 1 }\na: { <<: 5, c: 1 }\nb: { <<: [*base, [1]], c: 1 }\nc: { <<: ~ }\n")).toEqual([
+      { code: "evc-yaml-dropped", message: merge, line: 2, column: 6 },
+      { code: "evc-yaml-dropped", message: merge, line: 3, column: 6 },
+      { code: "evc-yaml-dropped", message: merge, line: 4, column: 6 },
+    ]);
+    expect(valueOf(readYaml("base: &base { x: 1 }\nother: &other { y: 2 }\na: { <<: [*base, *other], <<: {}, c: 1 }\n"))).toEqual({ base: { x: 1 }, other: { y: 2 }, a: { x: 1, y: 2, c: 1 } });
   });
 
   test("keys the AsyncAPI parser crashes on are refused where they are written: hasOwnProperty, and a $ref that is not a string", () => {
