@@ -8,6 +8,7 @@
  * drops without a word (an alias or a map as a key, a merge key of no map), each with its place.
  */
 import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat, ScalarType, type YAMLAnchorReference, type YAMLMapping, type YAMLNode, type YAMLScalar } from "@stoplight/yaml-ast-parser";
+import { numberProblem, type NumberProblem } from "./yaml-numbers.js";
 
 /**
  * How many times aliases may be expanded in one file, nested ones as often as their enclosing ones are.
@@ -18,7 +19,7 @@ const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
-  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-yaml-dropped" | "evc-non-json-number" | "evc-unsafe-integer";
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-yaml-dropped" | NumberProblem["code"];
   readonly message: string;
   readonly offset: number;
 }
@@ -30,7 +31,7 @@ export type YamlRead =
 
 /**
  * Read a YAML text into its tree and JSON value; syntax errors, alias bombs, duplicate keys and keys
- * that would hurt are problems, integers JavaScript cannot hold exactly are warnings.
+ * that would hurt are problems, numbers JavaScript cannot hold as written are warnings.
  */
 export function readYaml(text: string): YamlRead {
   let root: YAMLNode | undefined;
@@ -55,11 +56,9 @@ export function readYaml(text: string): YamlRead {
 }
 
 /**
- * The numbers written that JSON or a JavaScript number cannot hold, in one pass over the scalars:
- * YAML's `.inf` and `.nan` are errors (JSON has neither; the parser would hand them on as `null`, and
- * the SDK would check for `null`); integers beyond 2^53 in size a JavaScript number cannot hold
- * exactly are warnings (the parser, ajv, the SDK and every consumer's `JSON.parse` read the nearest
- * one, so an enum of two such values may hold one, and a `const` accepts its neighbours).
+ * The numbers written that JSON or a JavaScript number cannot hold (`numberProblem`), in one pass
+ * over the scalars: errors where JSON has no value, warnings where the double read is not the
+ * number written.
  */
 function numberProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: YamlProblem[] } {
   const errors: YamlProblem[] = [];
@@ -68,29 +67,12 @@ function numberProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: Yaml
     if (node.kind !== Kind.SCALAR) continue;
     const scalar = node as YAMLScalar;
     const type = determineScalarType(scalar);
-    if (type === ScalarType.float && !Number.isFinite(scalarValue(scalar))) {
-      const message = `${scalar.value} is no JSON number (JSON has no infinity and no NaN), and would be read as null; write a finite number`;
-      errors.push({ code: "evc-non-json-number", message, offset: node.startPosition });
-    } else if (type === ScalarType.int) {
-      const written = exactInteger(scalar.value);
-      const read = Number(scalarValue(scalar));
-      if (written === undefined || BigInt(read) === written) continue;
-      const message = `integer ${written} cannot be held exactly by a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${BigInt(read)}; keep integers within ±${Number.MAX_SAFE_INTEGER}, or write the value as a string`;
-      warnings.push({ code: "evc-unsafe-integer", message, offset: node.startPosition });
-    }
+    if (type !== ScalarType.int && type !== ScalarType.float) continue;
+    const problem = numberProblem(scalar.value, Number(scalarValue(scalar)));
+    if (problem === undefined) continue;
+    (problem.severity === "error" ? errors : warnings).push({ code: problem.code, message: problem.message, offset: node.startPosition });
   }
   return { errors, warnings };
-}
-
-/** The exact value of a YAML integer as written (decimal, `0x` or `0o`, with a sign); undefined for a form `BigInt` does not read. */
-function exactInteger(text: string): bigint | undefined {
-  const negative = text.startsWith("-");
-  try {
-    const magnitude = BigInt(text.replace(/^[-+]/, ""));
-    return negative ? -magnitude : magnitude;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

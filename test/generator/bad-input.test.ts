@@ -192,6 +192,13 @@ describe("generator - bad input", () => {
     }
   });
 
+  test("an integer written as a float that a JavaScript number cannot hold is a warning where it is written, as one written as an integer is; the SDK is written", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, maximum: 12345678901234567890.0 }") });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(stderr).toMatch(/^specs\/lights\.yaml:18:45: warning: integer 12345678901234567890\.0 cannot be held exactly by a JavaScript number: .* read it as 12345678901234567168; .* \(evc-unsafe-integer\)$/m);
+    expect(code).toBe(0);
+  });
+
   test("a misspelt keyword and a keyword of a later draft, which the SDK's validators skip, are each a warning where they are written", async () => {
     using ws = specWorkspace({
       "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, minimun: 0 }\n          room: { type: object, unevaluatedProperties: false, properties: { x-name: { type: string } } }"),

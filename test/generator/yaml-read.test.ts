@@ -155,7 +155,7 @@ describe("generator - YAML read as the parser reads it", () => {
   });
 
   test("an integer a JavaScript number cannot hold exactly is a warning where it is written, naming the value it is read as; 2^53 and a bound written in full are not", () => {
-    const text = "enum: [9007199254740993, 9007199254740992, 1]\nmin: -9007199254740995\nhex: 0x20000000000001\nok: 18014398509481984\nfloat: 1.5e300\n";
+    const text = "enum: [9007199254740993, 9007199254740992, 1]\nmin: -9007199254740995\nhex: 0x20000000000001\nok: 18014398509481984\nfloat: 1.5e10\n";
     const read = readYaml(text);
     if ("problems" in read) throw new Error(`unexpected problems: ${JSON.stringify(read.problems)}`);
     const lines = new LinePositions(text);
@@ -170,7 +170,36 @@ describe("generator - YAML read as the parser reads it", () => {
       { code: "evc-unsafe-integer", message: expect.stringContaining("integer -9007199254740995 cannot be held exactly") as string, line: 2, column: 6 },
       { code: "evc-unsafe-integer", message: expect.stringContaining("integer 9007199254740993 cannot") as string, line: 3, column: 6 },
     ]);
-    expect(read.json).toEqual({ enum: [9007199254740992, 9007199254740992, 1], min: -9007199254740996, hex: 9007199254740992, ok: 18014398509481984, float: 1.5e300 });
+    expect(read.json).toEqual({ enum: [9007199254740992, 9007199254740992, 1], min: -9007199254740996, hex: 9007199254740992, ok: 18014398509481984, float: 1.5e10 });
+  });
+
+  test("an integer written as a float is held to the same: a warning where the double is not the integer written; a fraction only where its double prints otherwise", () => {
+    const text = [
+      "minimum: 12345678901234567890.0",
+      "maximum: 1e23",
+      "const: 9007199254740993.0",
+      "enum: [1e20, 18014398509481984.0, 5.0, -0.0, 1.5e-7, 0.1, 0.30000000000000001]",
+      "default: -1.5e300",
+      "examples: [1e-400]",
+      "multipleOf: 9007199254740993e0",
+      "",
+    ].join("\n");
+    const read = readYaml(text);
+    if ("problems" in read) throw new Error(`unexpected problems: ${JSON.stringify(read.problems)}`);
+    const lines = new LinePositions(text);
+    const integer = (written: string, held: string) =>
+      `integer ${written} cannot be held exactly by a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${held}; keep integers within ±9007199254740991, or write the value as a string`;
+    const fraction = (written: string, held: string) =>
+      `number ${written} is more precise than a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${held}, the nearest it holds; write ${held}, or the value as a string`;
+    expect(read.warnings.map(({ code, message, offset }) => ({ code, message, ...lines.at(offset) }))).toEqual([
+      { code: "evc-unsafe-integer", message: integer("12345678901234567890.0", "12345678901234567168"), line: 1, column: 10 },
+      { code: "evc-unsafe-integer", message: integer("1e23", "99999999999999991611392"), line: 2, column: 10 },
+      { code: "evc-unsafe-integer", message: integer("9007199254740993.0", "9007199254740992"), line: 3, column: 8 },
+      { code: "evc-inexact-number", message: fraction("0.30000000000000001", "0.3"), line: 4, column: 59 },
+      { code: "evc-unsafe-integer", message: integer("-1.5e300", "-150000000000000007875… (301 digits)"), line: 5, column: 10 },
+      { code: "evc-inexact-number", message: fraction("1e-400", "0"), line: 6, column: 12 },
+      { code: "evc-unsafe-integer", message: integer("9007199254740993e0", "9007199254740992"), line: 7, column: 13 },
+    ]);
   });
 
   test("lists nested in lists more than 12 deep, over which the parser takes exponential time, are refused at the first list too deep; 12 are fine", () => {
@@ -182,13 +211,21 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(problemsOf(`x: ${"{a: ".repeat(201)}1${"}".repeat(201)}\n`).map(({ code }) => code)).toEqual(["evc-yaml-too-deep"]);
   });
 
-  test(".inf and .nan, which JSON cannot hold and the parser would read as null, are problems where they are written; .5 and 1e300 are fine", () => {
+  test(".inf, .nan and numbers past the largest double, which JSON cannot hold and the parser would read as null, are problems where they are written; .5 and 1e300 are read", () => {
     expect(problemsOf("a: { const: .inf }\nb: [.NaN, 1, -.Inf]\n").map(({ code, line, column }) => ({ code, line, column }))).toEqual([
       { code: "evc-non-json-number", line: 1, column: 13 },
       { code: "evc-non-json-number", line: 2, column: 5 },
       { code: "evc-non-json-number", line: 2, column: 14 },
     ]);
     expect(problemsOf("a: .inf\n")[0]?.message).toBe(".inf is no JSON number (JSON has no infinity and no NaN), and would be read as null; write a finite number");
+    expect(problemsOf("a: { maximum: 1e400 }\n")).toEqual([
+      {
+        code: "evc-non-json-number",
+        message: "1e400 is beyond the largest JavaScript number (±1.7976931348623157e+308): it would be read as infinity, which JSON has not, so as null; write a finite number",
+        line: 1,
+        column: 15,
+      },
+    ]);
     expect(valueOf(readYaml("a: .5\nb: 1e300\n"))).toEqual({ a: 0.5, b: 1e300 });
   });
 
