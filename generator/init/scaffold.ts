@@ -1,7 +1,8 @@
 /**
  * `evc init`: a contracts repository from nothing: the config, one spec with a v1 event and its
  * example, the envelope every event carries, a tsconfig, npm scripts and a CI workflow that runs
- * the contract gate. Existing files are never overwritten; package.json gains only what it lacks.
+ * the contract gate. Existing files are never overwritten; package.json gains only what it lacks,
+ * and its module type is never changed: a package of CommonJS is refused before anything is written.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
@@ -17,14 +18,20 @@ export interface ScaffoldResult {
   readonly kept: readonly string[];
   /** True when package.json was created or gained scripts, `type`, `exports` or dependencies. */
   readonly packageJson: "created" | "updated" | "unchanged";
+  /** What package.json gained or lost: its fields (`type`, `scripts`, `exports`, `main removed`), then the packages added. */
+  readonly changed: readonly string[];
   /** The packages package.json gained, which `npm install` then installs. */
   readonly added: readonly string[];
 }
 
 const templates = toolFile("init/templates");
 
-/** Scaffold a contracts repository in `dir`, creating it if needed. */
+/**
+ * Scaffold a contracts repository in `dir`, creating it if needed; throws `ArgumentError`, having
+ * written nothing, when its package.json is no JSON or its package is CommonJS.
+ */
 export function scaffold(dir: string): ScaffoldResult {
+  const packageJson = planPackageJson(dir);
   mkdirSync(dir, { recursive: true });
   const created: string[] = [];
   const kept: string[] = [];
@@ -39,7 +46,7 @@ export function scaffold(dir: string): ScaffoldResult {
     cpSync(join(templates, file), target);
     created.push(shown);
   }
-  return { created, kept, ...updatePackageJson(dir) };
+  return { created, kept, ...packageJson.write() };
 }
 
 function listTemplates(folder: string): string[] {
@@ -82,7 +89,15 @@ function addNeededPackages(json: Record<string, unknown>): string[] {
   return added;
 }
 
-function updatePackageJson(dir: string): Pick<ScaffoldResult, "packageJson" | "added"> {
+/** The fields of package.json `evc init` may set or remove, as `changed` names them. */
+const packageFields = ["type", "scripts", "exports", "main"] as const;
+
+/**
+ * What package.json becomes, checked before anything is written: a package that is not of ES
+ * modules (`"type": "commonjs"`, or no `type` and `.js` files of its own) is refused, since the SDK
+ * is ES modules and a tool must not change how a project loads its JavaScript.
+ */
+function planPackageJson(dir: string): { write(): Pick<ScaffoldResult, "packageJson" | "changed" | "added"> } {
   const path = join(dir, "package.json");
   const existed = existsSync(path);
   let json: Record<string, unknown>;
@@ -91,19 +106,34 @@ function updatePackageJson(dir: string): Pick<ScaffoldResult, "packageJson" | "a
   } catch (error) {
     throw new ArgumentError("dir", `a folder whose package.json is JSON, but ${path} is not (${(error as Error).message})`);
   }
-  const before = JSON.stringify(json);
-  // `npm init -y` writes "type": "commonjs"; a folder with no JavaScript of its own can switch.
-  if (json["type"] === undefined || (json["type"] === "commonjs" && !hasOwnJavaScript(dir))) json["type"] = "module";
-  if (json["type"] !== "module") throw new ArgumentError("dir", `an ES module package, but ${path} says "type": ${JSON.stringify(json["type"])} and the folder holds JavaScript files; the generated SDK is ESM: set "type": "module" or run evc init in a folder of its own`);
+  const before = structuredClone(json);
+  const javaScript = existsSync(dir) && hasOwnJavaScript(dir);
+  if (json["type"] === undefined && !javaScript) json["type"] = "module";
+  if (json["type"] === undefined) throw new ArgumentError("dir", notModule(`${existed ? `${path} names no "type"` : `${dir} has no package.json`} and the folder holds .js files, which "type": "module" would load otherwise`));
+  if (json["type"] !== "module") throw new ArgumentError("dir", notModule(`${path} says "type": ${JSON.stringify(json["type"])}`));
   const current = (json["scripts"] ?? {}) as Record<string, string>;
   json["scripts"] = { ...current, ...Object.fromEntries(Object.entries(scripts).filter(([name]) => current[name] === undefined || /^echo "Error: no test/.test(current[name]))) };
   json["exports"] ??= { ".": { types: "./dist/generated/index.d.ts", default: "./dist/generated/index.js" } };
   // `npm init -y` writes "main": "index.js", which names no file of a contracts package: its exports say what it is.
   if (json["main"] === "index.js" && !existsSync(join(dir, "index.js"))) delete json["main"];
   const added = addNeededPackages(json);
-  if (JSON.stringify(json) === before) return { packageJson: "unchanged", added };
-  writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
-  return { packageJson: existed ? "updated" : "created", added };
+  const fields = packageFields.filter((field) => JSON.stringify(json[field]) !== JSON.stringify(before[field])).map((field) => (field in json ? field : `${field} removed`));
+  const changed = [...fields, ...added];
+  return {
+    write() {
+      if (changed.length === 0) return { packageJson: "unchanged", changed, added };
+      writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
+      return { packageJson: existed ? "updated" : "created", changed, added };
+    },
+  };
+}
+
+/** Why a package that is not of ES modules is refused (`why`), and the two ways on. */
+function notModule(why: string): string {
+  return (
+    `an ES module package, but ${why}; the SDK evc generates is ES modules, and evc init does not change how a project loads its JavaScript: ` +
+    'set "type": "module" in package.json (npm pkg set type=module) if nothing in the folder needs CommonJS, or run "evc init contracts" to start the contracts in a package of their own'
+  );
 }
 
 /** True when the folder holds `.js` files of its own (outside node_modules), which a change of `type` would break. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -71,25 +71,48 @@ describe("evc init", () => {
     expect(created.stdout).toContain("next: cd contracts, then npm install, then npx evc generate, then npx tsc -p tsconfig.json\n");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mine", type: "module", dependencies: { typescript: "5.9.0" }, devDependencies: { "@evc/runtime": "file:../runtime.tgz" } }));
     const again = await evc(dir, "init");
-    expect(again.stdout).toContain("updated package.json (type, scripts, exports, @evc/cli, @types/node)\n");
+    expect(again.stdout).toContain("updated package.json (scripts, exports, @evc/cli, @types/node)\n");
     expect(packageJson(dir)).toMatchObject({ dependencies: { typescript: "5.9.0" }, devDependencies: { "@evc/runtime": "file:../runtime.tgz", "@evc/cli": expect.any(String), "@types/node": expect.any(String) } });
     expect(packageJson(dir)["dependencies"]).not.toHaveProperty("@evc/runtime");
   });
 
-  test('switches the "type": "commonjs" of `npm init -y` to module, but refuses when the folder holds CommonJS code', async () => {
+  test('leaves the "type": "commonjs" of a package alone: refuses before writing anything, saying how on; a package of its own in a subfolder is scaffolded', async () => {
     const fresh = folder();
-    writeFileSync(join(fresh, "package.json"), JSON.stringify({ name: "fresh", type: "commonjs", main: "index.js" }));
-    expect(await evc(fresh, "init")).toMatchObject({ code: 0 });
-    expect(packageJson(fresh)["type"]).toBe("module");
-    expect(packageJson(fresh)).not.toHaveProperty("main");
+    const npmInit = JSON.stringify({ name: "fresh", version: "1.0.0", main: "index.js", type: "commonjs" });
+    writeFileSync(join(fresh, "package.json"), npmInit);
+    const refused = await evc(fresh, "init");
+    expect(refused).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        `evc: invalid argument "dir": an ES module package, but ${join(fresh, "package.json")} says "type": "commonjs"; the SDK evc generates is ES modules, and evc init does not change how a project loads its JavaScript: ` +
+        'set "type": "module" in package.json (npm pkg set type=module) if nothing in the folder needs CommonJS, or run "evc init contracts" to start the contracts in a package of their own\n',
+    });
+    expect(readFileSync(join(fresh, "package.json"), "utf8")).toBe(npmInit);
+    expect(readdirSync(fresh)).toEqual(["package.json"]);
+
+    const inside = await evc(fresh, "init", "contracts");
+    expect(inside.code).toBe(0);
+    expect(inside.stdout).toContain("created package.json (type, scripts, exports, @evc/runtime, @evc/cli, typescript, @types/node)\n");
+    expect(packageJson(join(fresh, "contracts"))).toMatchObject({ type: "module" });
+    expect(readFileSync(join(fresh, "package.json"), "utf8")).toBe(npmInit);
+  });
+
+  test('sets "type": "module" only where no .js file would load otherwise, and says so; a package with CommonJS code and no type is refused', async () => {
+    const empty = folder();
+    writeFileSync(join(empty, "package.json"), JSON.stringify({ name: "empty", main: "index.js" }));
+    expect((await evc(empty, "init")).stdout).toContain("updated package.json (type, scripts, exports, main removed, @evc/runtime, @evc/cli, typescript, @types/node)\n");
+    expect(packageJson(empty)["type"]).toBe("module");
+    expect(packageJson(empty)).not.toHaveProperty("main");
 
     const legacy = folder();
-    writeFileSync(join(legacy, "package.json"), JSON.stringify({ name: "legacy", type: "commonjs" }));
+    writeFileSync(join(legacy, "package.json"), JSON.stringify({ name: "legacy" }));
     writeFileSync(join(legacy, "index.js"), "module.exports = 1;\n");
     const refused = await evc(legacy, "init");
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('"type": "commonjs" and the folder holds JavaScript files');
-    expect(packageJson(legacy)["type"]).toBe("commonjs");
+    expect(refused.stderr).toContain(`${join(legacy, "package.json")} names no "type" and the folder holds .js files, which "type": "module" would load otherwise;`);
+    expect(packageJson(legacy)).toEqual({ name: "legacy" });
+    expect(readdirSync(legacy).sort()).toEqual(["index.js", "package.json"]);
   });
 });
 

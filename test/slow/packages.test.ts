@@ -71,6 +71,7 @@ describe("packed tarballs in a fresh project", () => {
     const project = join(scratch, "orders");
     cpSync(consumerFixture, project, { recursive: true });
     await sh(project, "npm", "init", "-y");
+    await sh(project, "npm", "pkg", "set", "type=module");
     await sh(project, "npm", "install", tarballs.runtime, tarballs.tool, `typescript@${typescriptVersion}`, "@types/node@20");
     // The tool runs its bundle of Modelina: neither Modelina nor what only its unused input processors load is installed.
     expect(["@asyncapi/modelina", "@asyncapi/multi-parser", "typescript-json-schema"].filter((name) => existsSync(join(project, "node_modules", name)))).toEqual([]);

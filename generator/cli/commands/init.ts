@@ -14,7 +14,7 @@ export const initCommand: CommandRegistration = (command, io, done) => {
         const result = scaffold(folder);
         for (const file of result.created) io.stdout(`created ${file}\n`);
         for (const file of result.kept) io.stdout(`kept ${file} (it exists)\n`);
-        if (result.packageJson !== "unchanged") io.stdout(`${result.packageJson} package.json (type, scripts, exports${result.added.length > 0 ? `, ${result.added.join(", ")}` : ""})\n`);
+        if (result.packageJson !== "unchanged") io.stdout(`${result.packageJson} package.json (${result.changed.join(", ")})\n`);
         const steps = [...(folder === io.cwd ? [] : [`cd ${relative(io.cwd, folder)}`]), ...(result.added.length > 0 ? ["npm install"] : []), "npx evc generate", "npx tsc -p tsconfig.json"];
         io.stdout(`next: ${steps.join(", then ")}\n`);
         done(ExitCode.ok);
