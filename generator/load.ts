@@ -13,7 +13,8 @@ import { checkContracts, foldDuplicates } from "./rules.js";
 import { judgeDowncasts } from "./downcasts.js";
 import type { LoadCache } from "./load-cache.js";
 import { ModelNamer } from "./schema-graph.js";
-import { isWithin, pointerTokens, SourceFiles } from "./sources.js";
+import { isWithin } from "./paths.js";
+import { pointerTokens, SourceFiles } from "./sources.js";
 
 /** Where the specs are and how to read them. */
 export interface LoadOptions {

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { ArgumentError } from "@evc/runtime/errors";
+import { displayPath } from "./paths.js";
 
 /** What one generation run produces. */
 export interface OutputPlan {
@@ -115,8 +116,3 @@ function listFiles(folder: string): string[] {
     .sort();
 }
 
-/** A path as messages show it: relative to the working directory with `/` separators, or absolute when outside it. */
-export function displayPath(cwd: string, absolute: string): string {
-  const rel = relative(cwd, absolute);
-  return rel.startsWith("..") ? absolute : rel.split(sep).join("/");
-}

@@ -4,7 +4,8 @@ import { escapePointerToken, isPlainObject } from "@evc/runtime/codegen";
 import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
 import { forEachMapping, stringOf } from "./yaml-read.js";
 import type { YamlMap, YAMLMapping } from "@stoplight/yaml-ast-parser";
-import { isWithin, pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
+import { isWithin } from "./paths.js";
+import { pointerTokens, type SourceFile, type SourceFiles } from "./sources.js";
 
 /**
  * Walk every `$ref` a document reaches, before the parser sees it: load each referenced file through

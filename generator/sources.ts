@@ -9,7 +9,7 @@ import { entryOf, itemOf, LinePositions, readYaml, stringOf } from "./yaml-read.
 export interface SourceFile {
   /** Absolute path. */
   readonly path: string;
-  /** Path shown in diagnostics: relative to the working directory when below it. */
+  /** Path shown in diagnostics and written into the SDK (`SourceFiles.display`). */
   readonly display: string;
   readonly text: string;
   readonly json: unknown;
@@ -18,12 +18,6 @@ export interface SourceFile {
   readonly lines: LinePositions;
   /** What reading it found worth a warning (integers JavaScript cannot hold), given again whenever the file is read. */
   readonly warnings: readonly SpecDiagnostic[];
-}
-
-/** Whether `path` is `folder` itself or below it (both absolute). */
-export function isWithin(folder: string, path: string): boolean {
-  const rest = relative(folder, path);
-  return rest === "" || (!rest.startsWith("..") && !isAbsolute(rest));
 }
 
 /** Reads spec files once (as the parser reads them, guarded against YAML bombs), and maps JSON pointers back to `file:line:col`. */
@@ -39,7 +33,13 @@ export class SourceFiles {
     this.#earlier = earlier;
   }
 
-  /** The path shown for a file in diagnostics. */
+  /**
+   * The path shown for a spec file in diagnostics and written into the SDK (its preamble and
+   * descriptor's `specFile`, read back against the working directory): relative with `/`
+   * separators even outside the working directory (`../specs/orders.yaml`), unlike `displayPath`,
+   * so that no machine's absolute path ends up in generated code; absolute only where no relative
+   * path leads (another drive).
+   */
   display(path: string): string {
     const rel = relative(this.cwd, path);
     return isAbsolute(rel) ? path : rel.split(sep).join("/");

@@ -21,7 +21,7 @@ import type { SourceLocation, SpecDiagnostic } from "./diagnostics.js";
 import { previousVersions, versionKey, type EventModel } from "./model.js";
 import { upcasterName } from "./emit/event-file.js";
 import { upcasterFile, type Layout } from "./emit/layout.js";
-import { displayPath } from "./output.js";
+import { displayPath } from "./paths.js";
 
 /** What one hand-written upcaster gave for one example of the version before: a finding already (it threw, its module does not load), or its output, for the schema of its version to judge. */
 export type UpcastTrial =

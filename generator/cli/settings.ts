@@ -1,7 +1,7 @@
 /** `--config` and the flags that override `evc.config.yaml`: the settings a command runs with. */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ArgumentError } from "@evc/runtime/errors";
 import type { EvcConfig } from "../config.js";
 import { configFileName } from "../config-file.js";
@@ -9,6 +9,7 @@ import type { GenerateOptions } from "../generate.js";
 import type { LoadOptions } from "../load.js";
 import type { LockCheckOptions } from "../compat/lock.js";
 import type { CliIO } from "./io.js";
+import { displayPath } from "../paths.js";
 
 /** The flags that may override the configuration; each absent unless given. */
 export interface SettingsFlags {
@@ -62,12 +63,12 @@ export async function readSettings(flags: SettingsFlags, io: CliIO): Promise<Evc
   const [{ loadConfig, writtenSettingError }, { parsePolicy }] = await Promise.all([import("../config.js"), import("./compat-flags.js")]);
   const config = loadConfig({ cwd: io.cwd, file: flags.config });
   if (flags.specs === undefined && config.written.specs !== undefined && !existsSync(config.specs)) {
-    throw writtenSettingError(config, "specs", `"specs" names "${shownPath(io, config.specs)}", which does not exist: a spec file or a folder of specs, relative to the configuration's folder`);
+    throw writtenSettingError(config, "specs", `"specs" names "${displayPath(io.cwd, config.specs)}", which does not exist: a spec file or a folder of specs, relative to the configuration's folder`);
   }
   if (flags.specs === undefined && config.file === undefined && !existsSync(config.specs)) {
     throw new ArgumentError(
       "specs",
-      `specs to read, but there is no ${configFileName} here and no "${shownPath(io, config.specs)}" folder: run \`npx evc init\` to start a contracts repository here, or pass --specs <file or folder>`,
+      `specs to read, but there is no ${configFileName} here and no "${displayPath(io.cwd, config.specs)}" folder: run \`npx evc init\` to start a contracts repository here, or pass --specs <file or folder>`,
     );
   }
   const path = (flag: string | undefined, fallback: string) => (flag === undefined ? fallback : resolve(io.cwd, flag));
@@ -93,8 +94,3 @@ export function generateOptions(settings: EvcConfig, flags: SettingsFlags, io: C
   };
 }
 
-/** A path as shown to the user: relative to the working directory when below it. */
-export function shownPath(io: CliIO, path: string): string {
-  const rel = relative(io.cwd, path);
-  return rel === "" ? "." : rel.startsWith("..") ? path : rel;
-}

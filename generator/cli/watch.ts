@@ -18,7 +18,8 @@ import { generateOutcome, reportGenerated, runLockCheck } from "./generate-repor
 import { ExitCode, type CliIO, type ExitCodeValue } from "./io.js";
 import { Reporter } from "./output.js";
 import { reportFailure } from "./report.js";
-import { generateOptions, readSettings, shownPath } from "./settings.js";
+import { generateOptions, readSettings } from "./settings.js";
+import { displayPath } from "../paths.js";
 
 /** How long the folders must be quiet after a change before a run starts. */
 const settleMs = 100;
@@ -55,7 +56,7 @@ export async function watchGenerate(flags: CacheFlags, io: CliIO): Promise<ExitC
     if (stopped) return;
     unwatch();
     unwatch = watchInputs(watched, schedule, (message) => io.stderr(`evc: ${message}\n`));
-    io.stdout(`watching ${[...new Set(watched.map((entry) => shownPath(io, entry.folder)))].join(", ")} for changes (Ctrl-C to stop)\n`);
+    io.stdout(`watching ${[...new Set(watched.map((entry) => displayPath(io.cwd, entry.folder)))].join(", ")} for changes (Ctrl-C to stop)\n`);
   };
 
   io.onInterrupt?.(() => {
@@ -79,7 +80,7 @@ async function runOnce(flags: CacheFlags, io: CliIO, kept: Pick<GenerateOptions,
   let out = flags.out ?? "the output folder";
   try {
     const settings = await readSettings(flags, io);
-    out = shownPath(io, settings.output.dir);
+    out = displayPath(io.cwd, settings.output.dir);
     const lock = settings.compatibility.lock;
     watched.push({ folder: settings.specs, recursive: true }, { folder: settings.upcasters, recursive: true }, { folder: dirname(lock), recursive: false, names: new Set([basename(lock)]) });
     const run = openRun("generate", flags, io);

@@ -12,7 +12,7 @@ import { IndentationText, Node, Project, QuoteKind, SyntaxKind, type FunctionDec
 import type { SpecDiagnostic } from "../diagnostics.js";
 import type { ContractModel, EventModel } from "../model.js";
 import { className, commentQuote, singleLine } from "../naming.js";
-import { displayPath } from "../output.js";
+import { displayPath } from "../paths.js";
 import { jsonTypeName } from "./event-class.js";
 import { downcasterName, upcasterName } from "./event-file.js";
 import { eventFile, specifierBetween, upcasterFile, type Layout } from "./layout.js";

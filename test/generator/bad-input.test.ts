@@ -93,6 +93,14 @@ describe("generator - bad input", () => {
     expect(existsSync(join(ws.dir, "generated"))).toBe(false);
   });
 
+  test("a $ref to a file below the specs folder whose name starts with two dots (..shared.yaml) stays in the folder, and is read", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: './..shared.yaml#/Lumens' }"),
+      "specs/..shared.yaml": "Lumens: { type: integer, minimum: 0 }\n",
+    });
+    expect(await ws.evc("generate", "--specs", "specs")).toMatchObject({ code: 0, stderr: "" });
+  });
+
   test("a pointer into another file through a $ref there, which the parser cannot follow, is an error at the $ref that says where to point instead", async () => {
     const shared = "components:\n  schemas:\n    Alias: { $ref: '#/components/schemas/Reading' }\n    Reading: { type: object, properties: { lumens: { type: integer } } }\n";
     const through = valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { $ref: './shared.yaml#/components/schemas/Alias/properties/lumens' }");

@@ -9,8 +9,9 @@ import { ArgumentError } from "@evc/runtime/errors";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printUnusedAccepts, printWarnings, reportFailure } from "../report.js";
-import { loadOptions, readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
+import { loadOptions, readSettings, specOptions, type SettingsFlags } from "../settings.js";
 import { counted } from "../../wording.js";
+import { displayPath } from "../../paths.js";
 
 interface DiffFlags extends SettingsFlags {
   against?: string;
@@ -35,7 +36,7 @@ export const diffCommand: CommandRegistration = (command, io, done) => {
         const { compatibility } = settings;
         const against = flags.against ?? compatibility.baseline;
         if (against === undefined) throw new ArgumentError("against", "a git revision to compare with: give --against <git-ref>, or compatibility.baseline in evc.config.yaml");
-        const specs = shownPath(io, settings.specs);
+        const specs = displayPath(io.cwd, settings.specs);
         const options = loadOptions(settings, flags, io);
         const head = await loadContracts(options);
         printWarnings(reporter, head.warnings);

@@ -7,9 +7,10 @@ import { openRun, recordRun, snapshotInputs, type CacheFlags } from "../cached-r
 import { ExitCode, type CommandRegistration, type ExitCodeValue } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printWarnings, reportFailure } from "../report.js";
-import { generateOptions, readSettings, shownPath, specOptions } from "../settings.js";
+import { generateOptions, readSettings, specOptions } from "../settings.js";
 import { generateOutcome, reportGenerated, runLockCheck, type GenerateOutcome } from "../generate-report.js";
 import { counted, releasedChangeHint } from "../../wording.js";
+import { displayPath } from "../../paths.js";
 
 interface OutputFlags extends CacheFlags {
   format?: string;
@@ -62,7 +63,7 @@ export const generateCommand: CommandRegistration = (command, io, done) => {
         }
         const settings = await readSettings(flags, io);
         using emitter = startEmitter(settings.upcasters);
-        out = shownPath(io, settings.output.dir);
+        out = displayPath(io.cwd, settings.output.dir);
         const before = snapshotInputs(settings, flags, io, [settings.compatibility.lock]);
         const [{ generate }, lock] = await Promise.all([import("../../generate.js"), runLockCheck(settings, io)]);
         const result = await generate({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }), whileEmitting: lock.whileEmitting });
@@ -101,7 +102,7 @@ export const checkCommand: CommandRegistration = (command, io, done) => {
         const [{ check }, lock] = await Promise.all([import("../../generate.js"), runLockCheck(settings, io)]);
         const result = await check({ ...generateOptions(settings, flags, io), ...(emitter === undefined ? {} : { emitter }), whileEmitting: lock.whileEmitting });
         const gate = lock.gate(result);
-        const shown = { out: shownPath(io, settings.output.dir), specs: shownPath(io, settings.specs), lock: shownPath(io, compatibility.lock) };
+        const shown = { out: displayPath(io.cwd, settings.output.dir), specs: displayPath(io.cwd, settings.specs), lock: displayPath(io.cwd, compatibility.lock) };
         const outcome: CheckOutcome = { warnings: result.warnings, upcasterProblems: result.upcasterProblems, gate, shown };
         if (result.files.length === 0) recordRun(run, before, result, outcome);
         done(reportChecked(reporter, outcome, result.files));

@@ -3,8 +3,9 @@ import { loadContracts } from "../../load.js";
 import { ExitCode, type CommandRegistration } from "../io.js";
 import { formatOption, Reporter } from "../output.js";
 import { printChanges, printWarnings, reportFailure } from "../report.js";
-import { loadOptions, lockCheckOptions, readSettings, shownPath, specOptions, type SettingsFlags } from "../settings.js";
+import { loadOptions, lockCheckOptions, readSettings, specOptions, type SettingsFlags } from "../settings.js";
 import { counted, releasedChangeHint } from "../../wording.js";
+import { displayPath } from "../../paths.js";
 
 /**
  * `evc release`: record every event version of the specs in the lock, so that `evc check` holds
@@ -22,7 +23,7 @@ export const releaseCommand: CommandRegistration = (command, io, done) => {
         const { compatibility } = settings;
         const head = await loadContracts(loadOptions(settings, flags, io));
         printWarnings(reporter, head.warnings);
-        const lock = shownPath(io, compatibility.lock);
+        const lock = displayPath(io.cwd, compatibility.lock);
         const gate = checkLock(head, lockCheckOptions(settings, io));
         const breaking = gate.changes.filter((change) => change.severity === "breaking");
         if (breaking.length > 0) {
