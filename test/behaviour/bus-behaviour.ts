@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { encodeEvent, EventHistory, EventSourcedPublishError, PayloadTooLargeError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification, type SubscribeOptions } from "@evc/runtime";
+import { ArgumentError, encodeEvent, EventHistory, EventSourcedPublishError, PayloadTooLargeError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification, type SubscribeOptions } from "@evc/runtime";
 import { SuspensionManager, type ResponseHost } from "@evc/runtime/saga";
 
 /** The bus under test and what the suite needs around it. */
@@ -76,11 +76,21 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       const seen: sdk.RecordCreatedV2[] = [];
       await track(bus().subscribe(sdk.RecordCreated, (event) => void seen.push(event), { durable: durable("json") }));
       const { version: _version, ...json } = recordV2(tableId()).toJSON() as Record<string, unknown>;
-      const ack = await bus().publish(json as never);
+      const ack = await bus().publishJson(json);
       expect(ack).toMatchObject({ type: "record-created", version: 2 });
       await harness.eventually(() => seen.length === 1, "the event");
       expect(seen[0]?.toJSON()).toEqual({ ...json, version: 2 });
-      await expect(bus().publish({ ...json, version: 9 } as never)).rejects.toThrowError('unknown event "record-created" v9');
+      await expect(bus().publishJson({ ...json, version: 9 })).rejects.toThrowError('unknown event "record-created" v9');
+    });
+
+    test("publish takes only generated event objects: an event's JSON or another object with a toJSON is refused, saying what was expected and what it got", async () => {
+      const json = recordV2(tableId()).toJSON();
+      const expected = 'invalid argument "event": an instance of a generated event class (built by create or by a class such as OrderPlacedV1), not ';
+      await expect(bus().publish(json as never)).rejects.toThrowError(`${expected}a plain object (an event's JSON goes to publishJson)`);
+      await expect(bus().publish({ ...json, toJSON: () => json } as never)).rejects.toThrowError(`${expected}a plain object (an event's JSON goes to publishJson)`);
+      await expect(bus().publish(new Date() as never)).rejects.toThrowError(`${expected}an instance of Date`);
+      await expect(bus().publish(undefined as never)).rejects.toThrowError(`${expected}undefined`);
+      await expect(bus().publish(json as never)).rejects.toBeInstanceOf(ArgumentError);
     });
 
     test("an option given as undefined (a JavaScript caller, an unset setting passed on) keeps its default", async () => {
