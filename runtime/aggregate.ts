@@ -11,7 +11,7 @@ import { parseEvent } from "./event-helpers.js";
 import type { EventsOf, EventTypeHandle } from "./event-types.js";
 import { ArgumentError } from "./errors.js";
 import type { AggregateRef } from "./aggregate-subject.js";
-import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore } from "./event-store.js";
+import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore, type LoadedEvents, type LoadOptions } from "./event-store.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
 import { requireNumber } from "./argument-checks.js";
@@ -152,12 +152,21 @@ export class Repository<S, E = EventInstance> {
     const ref = this.ref(aggregateId);
     const snapshot = options.useSnapshot === false ? undefined : await this.store.loadSnapshot<S>(ref, { stateVersion: this.definition.stateVersion ?? 1 });
     if (snapshot !== undefined) {
-      const after = await this.store.load<E>(ref, { fromVersion: snapshot.version + 1, ...(snapshot.seq === undefined ? {} : { afterSeq: snapshot.seq }) });
+      const after = await this.events(aggregateId, { fromVersion: snapshot.version + 1, ...(snapshot.seq === undefined ? {} : { afterSeq: snapshot.seq }) });
       if (after.version < snapshot.version) throw historyRemoved(this.store.subjectOf(ref).subject, snapshot.version, after.version);
       return this.#fold(ref, snapshot.state, after.events, after.version, snapshot.version);
     }
-    const all = await this.store.load<E>(ref);
+    const all = await this.events(aggregateId);
     return this.#fold(ref, this.definition.initialState(aggregateId), all.events, all.version, undefined);
+  }
+
+  /**
+   * The stored events of an aggregate from `fromVersion` on (`EventStore.load`), typed as the events
+   * its definition folds, each at its latest version.
+   */
+  async events(aggregateId: string, options: LoadOptions = {}): Promise<LoadedEvents<E>> {
+    // The store loads the aggregate type's events at their latest versions: what the definition folds.
+    return (await this.store.load(this.ref(aggregateId), options)) as LoadedEvents<unknown> as LoadedEvents<E>;
   }
 
   /**
