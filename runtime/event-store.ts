@@ -67,6 +67,12 @@ export interface AppendResult {
   readonly acks: readonly PublishAck[];
 }
 
+/**
+ * What `append` takes for aggregate type `A`: events of that aggregate type, any version (an untyped
+ * `EventInstance` is checked at run time); any event or event's JSON when `A` is not a literal.
+ */
+export type AppendableEvent<A extends string> = string extends A ? Publishable : EventInstance & { readonly aggregateType?: A };
+
 /** An event of an aggregate as loaded, with its aggregate version. */
 export type RecordedEvent<T = EventInstance> = StoredEvent<T> & { readonly aggregateVersion: number };
 
@@ -191,15 +197,16 @@ export class EventStore<Events = unknown> {
   }
 
   /**
-   * Append events to an aggregate if it is still at `expectedVersion`. Every event is validated
-   * before anything is sent (`ValidationError`, `ArgumentError` for an event of another aggregate).
-   * Throws `ConcurrencyError`, having written nothing, when another writer appended first.
+   * Append events to an aggregate if it is still at `expectedVersion`. With a literal
+   * `ref.aggregateType`, events of another aggregate type do not compile. Every event is
+   * validated before anything is sent (`ValidationError`, `ArgumentError` for an event of another
+   * aggregate). Throws `ConcurrencyError`, having written nothing, when another writer appended first.
    */
-  async append(ref: AggregateRef, events: readonly Publishable[], options: AppendOptions): Promise<AppendResult> {
+  async append<const A extends string>(ref: AggregateRef<A & KnownAggregateType<Events, A>>, events: readonly AppendableEvent<NoInfer<A>>[], options: AppendOptions): Promise<AppendResult> {
     const target = this.#subjects.resolve(ref);
     requireNumber("expectedVersion", options.expectedVersion, "count or 0");
     if (events.length === 0) throw new ArgumentError("events", "at least one event to append");
-    const parts = this.#encode(target, events);
+    const parts = this.#encode(target, events as readonly Publishable[]);
     const cached = this.#tails.get(target.subject);
     if (cached !== undefined && cached.version === options.expectedVersion) {
       const result = await this.#write(target, parts, cached);

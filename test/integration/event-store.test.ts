@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../../demo/context-aggregate.js";
 import { ArgumentError, connect, encodeEvent, EventSourcedPublishError, type EventBus, ValidationError } from "@evc/runtime";
-import { AggregateHistoryError, ConcurrencyError, createEventStore, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
+import { AggregateHistoryError, ConcurrencyError, createEventStore, defineAggregate, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
 import { contextCreated } from "../helpers/contexts.js";
 import { until } from "../helpers/until.js";
@@ -69,16 +69,19 @@ describe("event store - append", () => {
     const ref = contextRef();
     const valid = contextCreated(ref.aggregateId);
     const invalid = { ...contextUpdated(ref.aggregateId, {}, "u").toJSON(), data: { context_id: ref.aggregateId, changes: {}, updated_by: "" } };
-    await expect(store.append(ref, [valid, invalid], { expectedVersion: 0 })).rejects.toThrowError(ValidationError);
+    // An event's JSON is appended through a ref whose aggregate type is not a literal.
+    await expect(store.append(ref as AggregateRef, [valid, invalid], { expectedVersion: 0 })).rejects.toThrowError(ValidationError);
     await expect(store.append(ref, [valid, contextUpdated("ctx-elsewhere", {}, "u")], { expectedVersion: 0 })).rejects.toThrowError(
       `invalid argument "events": events of "devops-mcp.context.${ref.aggregateId}", but event 1`,
     );
     const task = new sdk.TaskCreatedV1({ id: randomUUID(), aggregateId: ref.aggregateId, timestamp: new Date().toISOString(), metadata: {}, data: { task_id: "t", task_type: "deploy", priority: 1 } });
+    // @ts-expect-error -- a task's event does not compile on a context's ref, and is refused at run time
     await expect(store.append(ref, [task], { expectedVersion: 0 })).rejects.toThrowError('events of aggregate type "context", but event 0 is "task.created"');
     await expect(store.append(ref, [valid, valid], { expectedVersion: 0 })).rejects.toThrowError(ArgumentError);
     await expect(store.append(ref, [], { expectedVersion: 0 })).rejects.toThrowError(ArgumentError);
     await expect(store.append(ref, [valid], { expectedVersion: -1 })).rejects.toThrowError(ArgumentError);
-    await expect(store.append({ aggregateType: "nope", aggregateId: "x" }, [valid], { expectedVersion: 0 })).rejects.toThrowError('"nope"');
+    // An aggregate type no event has does not compile; one only known at run time is refused there.
+    await expect(store.append({ aggregateType: "nope" as string, aggregateId: "x" }, [valid], { expectedVersion: 0 })).rejects.toThrowError('"nope"');
     expect(await subjectMessages(`devops-mcp.context.${ref.aggregateId}`)).toBe(0);
   });
 
@@ -296,9 +299,19 @@ describe("event store - snapshots and the repository", () => {
     const context = await repository.load("ctx-record");
     expect(() => context.record(contextUpdated("ctx-other", {}, "u"))).toThrowError(ArgumentError);
     const invalid = { ...contextCreated("ctx-record").toJSON(), data: {} };
-    expect(() => context.record(invalid)).toThrowError(ValidationError);
+    // A typed aggregate records no event's JSON; a JavaScript caller's is validated.
+    expect(() => context.record(invalid as never)).toThrowError(ValidationError);
     expect(context.pending).toEqual([]);
     expect(context.state).toEqual(contextAggregate().initialState("ctx-record"));
+  });
+
+  test("record refuses an event of a type the definition does not declare, naming those it declares", async () => {
+    const created = defineAggregate({ aggregateType: "task", events: [sdk.TaskCreated], initialState: () => ({ created: false }), apply: () => ({ created: true }) });
+    const task = await new Repository(store, created).load("task-record");
+    const assigned = new sdk.AgentAssignedV1({ id: randomUUID(), aggregateId: "task-record", timestamp: new Date().toISOString(), metadata: {}, data: { task_id: "task-record", agent_id: "a-1" } });
+    // agent.assigned is of aggregate type task, but this definition does not declare it: it does not compile either.
+    expect(() => task.record(assigned as never)).toThrowError('invalid argument "event": an event of a type the aggregate "task" declares (task.created), not "agent.assigned"');
+    expect(task.pending).toEqual([]);
   });
 
   test("update retries on ConcurrencyError with a fresh load, so concurrent commands all land", async () => {

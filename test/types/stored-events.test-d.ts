@@ -92,6 +92,17 @@ describe("event store", () => {
     void store.load({ aggregateType: "tsak", aggregateId: "t-1" });
     expectTypeOf(store.query({ type: TaskCreated })).resolves.toEqualTypeOf<StoredEvent<TaskCreatedV1>[]>();
   });
+
+  test("append takes events of a literal aggregate type, any version; a ref only known at run time takes any event or JSON", () => {
+    void store.append({ aggregateType: "task", aggregateId: "t-1" }, [taskCreated, taskFailed], { expectedVersion: 0 });
+    void store.append({ aggregateType: "table", aggregateId: "t-1" }, [recordV1], { expectedVersion: 0 });
+    // @ts-expect-error -- a context's event on a task
+    void store.append({ aggregateType: "task", aggregateId: "t-1" }, [taskCreated, contextCreated], { expectedVersion: 0 });
+    // @ts-expect-error -- an event's JSON on a typed ref
+    void store.append({ aggregateType: "task", aggregateId: "t-1" }, [taskCreated.toJSON()], { expectedVersion: 0 });
+    const ref: AggregateRef = { aggregateType: "task", aggregateId: "t-1" };
+    void store.append(ref, [taskCreated.toJSON(), contextCreated], { expectedVersion: 0 });
+  });
 });
 
 describe("aggregates", () => {
@@ -100,6 +111,23 @@ describe("aggregates", () => {
     events: [TaskCreated, TaskFailed],
     initialState: () => ({ failed: false }),
     apply: (state, event) => (event.type === "task.failed" ? { failed: true } : state),
+  });
+  const tables = defineAggregate({ aggregateType: "table", events: [RecordCreated], initialState: () => ({ records: 0 }), apply: (state) => ({ records: state.records + 1 }) });
+
+  test("record takes only the events the definition declares, any version of them", () => {
+    void new Repository(store, failures).update("t-1", (task) => {
+      task.record(taskCreated);
+      task.record(taskFailed);
+      // @ts-expect-error -- agent.assigned is of aggregate type task, but the definition does not declare it
+      task.record({} as AgentAssignedV1);
+      // @ts-expect-error -- another aggregate type's event
+      task.record(contextCreated);
+      // @ts-expect-error -- an event's JSON
+      task.record(taskCreated.toJSON());
+      // @ts-expect-error -- an object with a toJSON
+      task.record(new Date());
+    });
+    void new Repository(store, tables).update("t-1", (table) => table.record(recordV1));
   });
 
   test("a repository reads an aggregate's events typed as the events its definition folds", () => {
