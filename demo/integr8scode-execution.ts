@@ -119,7 +119,7 @@ async function runServices(scope: DemoScope, pool: pg.Pool, outbox: Outbox, rela
     }),
   ]);
 
-  const chain = (await new EventHistory(bus).query<Integr8scodeEvent>({ system: "integr8scode", aggregateType: "execution", from: since, limit: 1_000 })).filter((event) => ours(event.event));
+  const chain = (await new EventHistory(bus).query({ system: "integr8scode", aggregateType: "execution", from: since, limit: 1_000 })).filter((event) => ours(event.event));
   log(`  execution ${executionId.slice(0, 8)}: ${chain.map((event) => `${event.type} v${event.storedVersion}`).join(" → ")} (${chain.length} events)`);
   // A consumer can hold the last event before the relay has marked it published: stopping the relay finishes its round.
   await relay.stop();

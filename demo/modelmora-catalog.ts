@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import * as sdk from "@evc/seeds";
-import type { JobCompletedV1, JobFailedV1, LatestEvents, ModelRegisteredV3 } from "@evc/seeds";
+import type { JobCompletedV1, JobFailedV1, LatestEvents } from "@evc/seeds";
 import { createEventStore } from "@evc/runtime/store";
 import { type EventBus } from "@evc/runtime";
 import { within, type DemoScope } from "./scope.js";
@@ -25,7 +25,7 @@ const registrations = [
 /** Register three models at three versions, load the catalog as v3, then run two inference jobs against it. */
 export async function runModelCatalog(scope: DemoScope): Promise<void> {
   const { bus, log, runId } = scope;
-  const catalog = { aggregateType: "model_catalog", aggregateId: `catalog-${runId}` };
+  const catalog = { aggregateType: "model_catalog" as const, aggregateId: `catalog-${runId}` };
   const store = await createEventStore(bus);
 
   for (const [index, registration] of registrations.entries()) {
@@ -34,14 +34,16 @@ export async function runModelCatalog(scope: DemoScope): Promise<void> {
     log(`  model.registered v${registration.version} by ${registration.source}: catalog at version ${result.version} (stream seq ${result.seq})`);
   }
 
-  const { events, version } = await store.load<ModelRegisteredV3>(catalog);
+  // Loaded events are typed by the aggregate type: every event type of model_catalog, each at its latest version.
+  const { events, version } = await store.load(catalog);
   log(`  catalog ${catalog.aggregateId} loaded at version ${version}, every event as model.registered v3:`);
-  for (const recorded of events) {
+  const registrationEvents = events.flatMap(({ event, storedVersion }) => (event.type === "model.registered" ? [{ event, storedVersion }] : []));
+  for (const recorded of registrationEvents) {
     const { model, task_type } = recorded.event.data;
     const path = Array.from({ length: 3 - recorded.storedVersion + 1 }, (_, step) => `v${recorded.storedVersion + step}`).join(" → ");
     log(`    ${model.id} ${model.version} (${task_type}, checksum ${model.checksum}) stored as v${recorded.storedVersion}, read ${path}`);
   }
-  const registered = new Map(events.map((recorded) => [recorded.event.data.model.id, recorded.event.data.model]));
+  const registered = new Map(registrationEvents.map((recorded) => [recorded.event.data.model.id, recorded.event.data.model]));
 
   await runJobs(scope, registered);
 }

@@ -12,9 +12,9 @@ import type { Targets } from "./routing.js";
 import { latestTargets } from "./stored-event.js";
 import { subjectOf } from "./subject.js";
 
-/** Names one aggregate: its type, its id, and the system when several systems have an aggregate type of that name. */
-export interface AggregateRef {
-  readonly aggregateType: string;
+/** Names one aggregate: its type (a literal types the event store's `load`), its id, and the system when several systems have an aggregate type of that name. */
+export interface AggregateRef<A extends string = string> {
+  readonly aggregateType: A;
   readonly aggregateId: string;
   readonly system?: string;
 }

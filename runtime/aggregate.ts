@@ -11,7 +11,7 @@ import { parseEvent } from "./event-helpers.js";
 import type { EventsOf, EventTypeHandle } from "./event-types.js";
 import { ArgumentError } from "./errors.js";
 import type { AggregateRef } from "./aggregate-subject.js";
-import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore } from "./event-store.js";
+import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore, type LoadedEvents, type LoadOptions } from "./event-store.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
 import { requireNumber } from "./argument-checks.js";
@@ -23,8 +23,8 @@ export interface AggregateDefinition<S, E = EventInstance> {
   /** The system, when several systems have an aggregate type of this name. */
   readonly system?: string;
   /**
-   * The event types the aggregate folds (their handles). With `defineAggregate` they type `apply`;
-   * `record` refuses any other type.
+   * The event types the aggregate folds (their handles). With `defineAggregate` they type `apply`
+   * and `record`; `record` refuses any other type at run time too.
    */
   readonly events?: readonly EventTypeHandle[];
   /** The state of an aggregate with no events. */
@@ -48,6 +48,16 @@ export function defineAggregate<S, const H extends readonly EventTypeHandle[]>(
   return definition;
 }
 
+/**
+ * What an aggregate folding events `E` records: an event of one of their types, any version; an
+ * untyped event (`EventInstance`, from a type name only known at run time) is checked at run time.
+ * An untyped aggregate records any event or event's JSON.
+ */
+export type RecordableEvent<E> = EventInstance extends E ? Publishable : EventInstance & { readonly type?: TypeNameOf<E> };
+
+/** The type names of events `E`. */
+type TypeNameOf<E> = E extends { readonly type: infer T extends string } ? T : never;
+
 /** What `Repository.save` stored. */
 export interface SaveResult extends AppendResult {
   /** True when the save also stored a snapshot. */
@@ -67,7 +77,7 @@ export class Aggregate<S, E = EventInstance> {
   readonly #registry: Registry;
   #state: S;
   #version: number;
-  #pending: Publishable[] = [];
+  #pending: RecordableEvent<E>[] = [];
 
   /** Use `Repository.load`. */
   constructor(definition: AggregateDefinition<S, E>, registry: Registry, ref: AggregateRef, state: S, version: number, snapshotVersion: number | undefined) {
@@ -94,21 +104,23 @@ export class Aggregate<S, E = EventInstance> {
   }
 
   /** The events recorded since the last load or save, in order. */
-  get pending(): readonly Publishable[] {
+  get pending(): readonly RecordableEvent<E>[] {
     return this.#pending;
   }
 
   /**
    * Record a new event: validate it, check that it belongs to this aggregate, apply it (upcast to
-   * the latest version of its type) and keep it for the next save. Throws `ValidationError`,
-   * `UnknownEventError` or `ArgumentError`, and changes nothing then.
+   * the latest version of its type) and keep it for the next save. Only events of the types the
+   * definition folds compile (any version of them). Throws `ValidationError`, `UnknownEventError`
+   * or `ArgumentError` (an event of a type the definition's `events` do not declare, or of another
+   * aggregate), and changes nothing then.
    */
-  record(event: Publishable): void {
+  record(event: RecordableEvent<E>): void {
     const { contract, json } = resolveEvent(this.#registry, event);
     parseEvent(contract, json);
-    const folded = this.#definition.events;
-    if (folded !== undefined && !folded.some((handle) => handle.type === contract.type)) {
-      throw new ArgumentError("event", `one of the events ${this.ref.aggregateType} folds (${folded.map((handle) => handle.type).join(", ")}), not "${contract.type}"`);
+    const declared = this.#definition.events;
+    if (declared !== undefined && !declared.some((handle) => handle.type === contract.type)) {
+      throw new ArgumentError("event", `an event of a type the aggregate "${this.ref.aggregateType}" declares (${declared.map((handle) => handle.type).join(", ")}), not "${contract.type}"`);
     }
     if (contract.aggregateType !== this.ref.aggregateType || json["aggregateId"] !== this.ref.aggregateId) {
       throw new ArgumentError("event", `an event of ${this.ref.aggregateType} "${this.ref.aggregateId}", not "${contract.type}" of ${contract.aggregateType ?? "no aggregate type"} "${String(json["aggregateId"])}"`);
@@ -152,12 +164,21 @@ export class Repository<S, E = EventInstance> {
     const ref = this.ref(aggregateId);
     const snapshot = options.useSnapshot === false ? undefined : await this.store.loadSnapshot<S>(ref, { stateVersion: this.definition.stateVersion ?? 1 });
     if (snapshot !== undefined) {
-      const after = await this.store.load<E>(ref, { fromVersion: snapshot.version + 1, ...(snapshot.seq === undefined ? {} : { afterSeq: snapshot.seq }) });
+      const after = await this.events(aggregateId, { fromVersion: snapshot.version + 1, ...(snapshot.seq === undefined ? {} : { afterSeq: snapshot.seq }) });
       if (after.version < snapshot.version) throw historyRemoved(this.store.subjectOf(ref).subject, snapshot.version, after.version);
       return this.#fold(ref, snapshot.state, after.events, after.version, snapshot.version);
     }
-    const all = await this.store.load<E>(ref);
+    const all = await this.events(aggregateId);
     return this.#fold(ref, this.definition.initialState(aggregateId), all.events, all.version, undefined);
+  }
+
+  /**
+   * The stored events of an aggregate from `fromVersion` on (`EventStore.load`), typed as the events
+   * its definition folds, each at its latest version.
+   */
+  async events(aggregateId: string, options: LoadOptions = {}): Promise<LoadedEvents<E>> {
+    // The store loads the aggregate type's events at their latest versions: what the definition folds.
+    return (await this.store.load(this.ref(aggregateId), options)) as LoadedEvents<unknown> as LoadedEvents<E>;
   }
 
   /**

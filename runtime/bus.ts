@@ -11,7 +11,7 @@ import { credentialOptions, maskedOptions, maskUrl, serverList, splitServerCrede
 import { ContractError } from "./errors.js";
 import { AckInbox } from "./ack-inbox.js";
 import { deadLetterStreamOf, listDeadLetters, replayDeadLetter, type DeadLetter, type Replayed } from "./dead-letter.js";
-import { defaultMaxPayload, publishEvent, publishEvents, publishReady, readyEvent, type PublishAck, type Publishable, type PublishResult, type ReadyEvent } from "./publish.js";
+import { defaultMaxPayload, publishEvent, publishEvents, publishReady, readyEvent, requireEventObject, type PublishAck, type Publishable, type PublishResult, type ReadyEvent } from "./publish.js";
 import { ensureTopology, type ProvisionAction } from "./provision.js";
 import type { Registry } from "./registry.js";
 import { parseServerVersion, type ServerVersion } from "./server-features.js";
@@ -222,7 +222,8 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
   }
 
   /** Publish one event and return the stream's ack, retrying through timeouts and reconnects. */
-  publish(event: EventInstance): Promise<PublishAck> {
+  async publish(event: EventInstance): Promise<PublishAck> {
+    requireEventObject(event);
     return publishEvent(this.acks, this.registry, event, this.#settings.source, this.#publishSettings(), this.telemetry);
   }
 

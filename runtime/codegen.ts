@@ -28,5 +28,6 @@ export type { SafeResult } from "./event-helpers.js";
 export { functionDowncaster, functionUpcaster, stepsDowncaster, stepsUpcaster } from "./upcast-steps.js";
 export { validatorRequire } from "./validator-runtime.js";
 export { defineEventType, defineRequest } from "./event-types.js";
+export { eventMark } from "./event-mark.js";
 export type { EventTypeHandle, RequestOperation } from "./event-types.js";
 export { escapePointerToken, isPlainObject, pointerTokens, setOwn, valueAtPath } from "./json.js";

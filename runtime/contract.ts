@@ -1,5 +1,6 @@
 /** The shape of generated code: JSON types, contracts, event classes and upcasters. Types only. */
 import type { ValidateFunction } from "ajv";
+import type { eventMark } from "./event-mark.js";
 
 export type { ValidateFunction };
 
@@ -88,8 +89,13 @@ export interface EventContract<T = unknown> {
   readonly create: (json: JsonObject) => T;
 }
 
-/** What every instance of a generated event class offers: its JSON, exactly as validated (unknown fields kept). */
+/**
+ * An instance of a generated event class: its JSON, exactly as validated (unknown fields kept), and
+ * the mark of generated classes, which other objects with a `toJSON` method lack.
+ */
 export interface EventInstance {
+  /** Declared by every generated event class; never set at run time. */
+  readonly [eventMark]: true;
   toJSON(): unknown;
 }
 
@@ -101,9 +107,9 @@ export interface EventClass<T extends EventInstance = EventInstance> {
   fromJSON(json: unknown): T;
 }
 
-/** The fields of a generated event class, without its methods: the shape of its JSON. */
+/** The fields of a generated event class, without its methods and its mark: the shape of its JSON. */
 export type EventFields<T> = {
-  readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K];
+  readonly [K in keyof T as K extends typeof eventMark ? never : T[K] extends (...args: never[]) => unknown ? never : K]: T[K];
 };
 
 /** What a generated class's constructor takes: its fields, less those the schema pins with `const`. */

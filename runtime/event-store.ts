@@ -16,10 +16,11 @@
 import { PubHeaders, type StoredMsg } from "@nats-io/jetstream";
 import type { EventBus } from "./bus.js";
 import type { EventContract, EventInstance, JsonObject } from "./contract.js";
+import type { AggregateEvents, KnownAggregateType } from "./read-types.js";
 import { prepareEvent, withHeaders, type PreparedEvent } from "./codec.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { Header, readHeader } from "./headers.js";
-import { EventHistory, type EventQuery } from "./history.js";
+import { EventHistory } from "./history.js";
 import { isWrongLastSequence } from "./jetstream-errors.js";
 import { kvKeyToken } from "./kv-key.js";
 import { resolveEvent, sendEvent, type PublishAck, type Publishable, type PublishSettings } from "./publish.js";
@@ -65,6 +66,12 @@ export interface AppendResult {
   /** The stream's ack of each event written. */
   readonly acks: readonly PublishAck[];
 }
+
+/**
+ * What `append` takes for aggregate type `A`: events of that aggregate type, any version (an untyped
+ * `EventInstance` is checked at run time); any event or event's JSON when `A` is not a literal.
+ */
+export type AppendableEvent<A extends string> = string extends A ? Publishable : EventInstance & { readonly aggregateType?: A };
 
 /** An event of an aggregate as loaded, with its aggregate version. */
 export type RecordedEvent<T = EventInstance> = StoredEvent<T> & { readonly aggregateVersion: number };
@@ -153,29 +160,35 @@ interface Base {
   readonly seq: number;
 }
 
-/** Open the snapshot bucket (creating it when missing) and return an event store on the bus. */
-export async function createEventStore(bus: EventBus, options: Partial<EventStoreOptions> = {}): Promise<EventStore> {
+/** Open the snapshot bucket (creating it when missing) and return an event store on the bus, typed by its registry. */
+export async function createEventStore<Events = unknown>(bus: EventBus<Events>, options: Partial<EventStoreOptions> = {}): Promise<EventStore<Events>> {
   const settings = withDefaults(defaultEventStoreOptions(), options);
   requireNumberOptions(settings, { abandonedAppendMs: "milliseconds", tailCacheSize: "count or 0" });
   return new EventStore(bus, settings, await SnapshotStore.open(bus.jetstream, bus.manager, bus.registry.topology, settings.snapshotBucket));
 }
 
-/** Appends, loads, snapshots and queries the events of aggregates. */
-export class EventStore {
-  readonly bus: EventBus;
+/**
+ * Appends, loads, snapshots and queries the events of aggregates. `Events` (the generated
+ * `LatestEvents`, from the bus's registry) types `load` by a literal aggregate type and `query` as
+ * `EventHistory.query`.
+ */
+export class EventStore<Events = unknown> {
+  readonly bus: EventBus<Events>;
   readonly options: EventStoreOptions;
+  /** Events across aggregates by type, aggregate type, system and storage time, oldest first: `EventHistory.query` on the store's bus. */
+  readonly query: EventHistory<Events>["query"];
   readonly #subjects: AggregateSubjects;
   readonly #snapshots: SnapshotStore;
-  readonly #history: EventHistory;
   readonly #tails = new Map<string, Base>();
 
   /** Use `createEventStore`. */
-  constructor(bus: EventBus, options: EventStoreOptions, snapshots: SnapshotStore) {
+  constructor(bus: EventBus<Events>, options: EventStoreOptions, snapshots: SnapshotStore) {
     this.bus = bus;
     this.options = options;
     this.#subjects = new AggregateSubjects(bus.registry);
     this.#snapshots = snapshots;
-    this.#history = new EventHistory(bus);
+    const history = new EventHistory(bus);
+    this.query = history.query.bind(history);
   }
 
   /** The subject and stream of an aggregate. */
@@ -184,15 +197,16 @@ export class EventStore {
   }
 
   /**
-   * Append events to an aggregate if it is still at `expectedVersion`. Every event is validated
-   * before anything is sent (`ValidationError`, `ArgumentError` for an event of another aggregate).
-   * Throws `ConcurrencyError`, having written nothing, when another writer appended first.
+   * Append events to an aggregate if it is still at `expectedVersion`. With a literal
+   * `ref.aggregateType`, events of another aggregate type do not compile. Every event is
+   * validated before anything is sent (`ValidationError`, `ArgumentError` for an event of another
+   * aggregate). Throws `ConcurrencyError`, having written nothing, when another writer appended first.
    */
-  async append(ref: AggregateRef, events: readonly Publishable[], options: AppendOptions): Promise<AppendResult> {
+  async append<const A extends string>(ref: AggregateRef<A & KnownAggregateType<Events, A>>, events: readonly AppendableEvent<NoInfer<A>>[], options: AppendOptions): Promise<AppendResult> {
     const target = this.#subjects.resolve(ref);
     requireNumber("expectedVersion", options.expectedVersion, "count or 0");
     if (events.length === 0) throw new ArgumentError("events", "at least one event to append");
-    const parts = this.#encode(target, events);
+    const parts = this.#encode(target, events as readonly Publishable[]);
     const cached = this.#tails.get(target.subject);
     if (cached !== undefined && cached.version === options.expectedVersion) {
       const result = await this.#write(target, parts, cached);
@@ -240,8 +254,13 @@ export class EventStore {
     return { version: tail === undefined ? 0 : this.#committed(tail), seq: tail?.seq ?? 0, duplicate: true, acks: [] };
   }
 
-  /** The events of an aggregate from `fromVersion` on, in order, each upcast to the latest version of its type. */
-  async load<T = EventInstance>(ref: AggregateRef, options: LoadOptions = {}): Promise<LoadedEvents<T>> {
+  /**
+   * The events of an aggregate from `fromVersion` on, in order, each upcast to the latest version of
+   * its type: typed as the events of its aggregate type when `ref.aggregateType` is a literal (one no
+   * event type has does not compile), else as any event.
+   */
+  async load<const A extends string>(ref: AggregateRef<A & KnownAggregateType<Events, A>>, options: LoadOptions = {}): Promise<LoadedEvents<AggregateEvents<Events, A>>> {
+    type T = AggregateEvents<Events, A>;
     const target = this.#subjects.resolve(ref);
     const fromVersion = options.fromVersion ?? 1;
     requireNumber("fromVersion", fromVersion, "count");
@@ -282,11 +301,6 @@ export class EventStore {
   async loadSnapshot<S>(ref: AggregateRef, options: { stateVersion?: number } = {}): Promise<Snapshot<S> | undefined> {
     const snapshot = await this.#snapshots.load<S>(this.#snapshotKey(ref));
     return snapshot === undefined || snapshot.stateVersion !== (options.stateVersion ?? 1) ? undefined : snapshot;
-  }
-
-  /** Events across aggregates by type, aggregate type, system and storage time, oldest first (see `EventHistory.query`). */
-  query<T = EventInstance>(query: EventQuery): Promise<StoredEvent<T>[]> {
-    return this.#history.query<T>(query);
   }
 
   #encode(target: AggregateSubject, events: readonly Publishable[]): Part[] {

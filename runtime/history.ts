@@ -7,22 +7,27 @@
  * consumer) are merged by the time the streams stored them.
  */
 import type { EventBus } from "./bus.js";
-import type { EventContract, EventInstance } from "./contract.js";
+import type { EventContract } from "./contract.js";
 import { ArgumentError } from "./errors.js";
+import { versionOf } from "./event-types.js";
+import type { KnownSelection, KnownTarget, ReadTarget, SelectedEvents, TargetEvents } from "./read-types.js";
 import type { Registry } from "./registry.js";
-import { streamsOf, type Targets } from "./routing.js";
+import { resolveTargets, streamsOf, type Targets } from "./routing.js";
 import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import type { RawMessage, ReadRange } from "./stream-reader.js";
 import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
 import { requireDate, requireNumber } from "./argument-checks.js";
 
-/** What history reads need of a bus (`EventBus` or `MemoryBus`): its registry and its stored messages. */
-export type HistoryHost = Pick<EventBus, "messages" | "registry">;
+/** What history reads need of a bus (`EventBus` or `MemoryBus`): its registry (whose `Events` type the reads) and its stored messages. */
+export type HistoryHost<Events = unknown> = Pick<EventBus<Events>, "messages" | "registry">;
 
 /** Which events a query selects; every field is optional. */
 export interface EventQuery {
-  /** An event type, or a pattern over types with NATS wildcards (`task.*`); default every type. */
-  readonly type?: string;
+  /**
+   * An event type's handle (its latest version), a contract (that version), or a type name or a
+   * pattern over type names with NATS wildcards (`task.*`, each type at its latest version); default every type.
+   */
+  readonly type?: ReadTarget;
   /** Only events of this aggregate type (`task`, `model_catalog`). */
   readonly aggregateType?: string;
   /** Only events of this system (`devops-mcp`). */
@@ -37,8 +42,8 @@ export interface EventQuery {
 
 /** Where a replay starts: a stream sequence (for types on one stream) or a time; default the first stored event. */
 export interface ReplayOptions {
-  /** An event type, or a pattern over types with NATS wildcards. */
-  readonly type: string;
+  /** An event type's handle, a contract, or a type name or pattern with NATS wildcards, as in `EventQuery`. */
+  readonly type: ReadTarget;
   readonly fromSeq?: number;
   readonly fromTime?: Date;
 }
@@ -55,46 +60,55 @@ interface Selection {
   readonly sources: readonly Source[];
 }
 
-/** Reads the history of a bus's events from its JetStream streams. */
-export class EventHistory {
-  readonly #host: HistoryHost;
+/**
+ * Reads the history of a bus's events from its JetStream streams (or the in-memory bus's), typed by
+ * the bus's registry: what a read returns follows from the handle, contract, type name or pattern it
+ * is given (`read-types.ts`).
+ */
+export class EventHistory<Events = unknown> {
+  readonly #host: HistoryHost<Events>;
 
-  constructor(host: HistoryHost) {
+  constructor(host: HistoryHost<Events>) {
     this.#host = host;
   }
 
   /**
-   * The last `limit` events of a type (or pattern), oldest first and newest last, upcast to the
-   * latest version. Reads backwards from the end of each stream in growing windows, so the cost
-   * follows how far back the events are, not how long the stream is.
+   * The last `limit` events of a type (a handle, a contract, a type name) or a pattern, oldest first
+   * and newest last, at the handle's or type's latest version (a contract's own). Reads backwards
+   * from the end of each stream in growing windows, so the cost follows how far back the events
+   * are, not how long the stream is.
    */
-  async getEventHistory<T = EventInstance>(type: string, limit: number): Promise<StoredEvent<T>[]> {
+  async getEventHistory<const T extends ReadTarget>(type: T & KnownTarget<Events, T>, limit: number): Promise<StoredEvent<TargetEvents<Events, T>>[]> {
     requireNumber("limit", limit, "count");
     const selection = select(this.#host.registry, { type });
-    const found = await Promise.all(selection.sources.map((source) => this.#lastOf<T>(selection.targets, source, limit)));
+    const found = await Promise.all(selection.sources.map((source) => this.#lastOf<TargetEvents<Events, T>>(selection.targets, source, limit)));
     return found.flat().sort(byStorageTime).slice(-limit);
   }
 
   /**
    * Replay the stored events of a type (or pattern) from a sequence or a time up to the end of what
-   * the streams hold when the replay starts, oldest first, upcast to the latest version.
+   * the streams hold when the replay starts, oldest first, at the latest version (a contract's own).
    */
-  async *replay<T = EventInstance>(options: ReplayOptions): AsyncGenerator<StoredEvent<T>> {
+  async *replay<const O extends ReplayOptions>(options: O & KnownSelection<Events, O>): AsyncGenerator<StoredEvent<SelectedEvents<Events, O>>> {
     if (options.fromSeq !== undefined && options.fromTime !== undefined) throw new ArgumentError("options", "either fromSeq or fromTime, not both");
     if (options.fromSeq !== undefined) requireNumber("fromSeq", options.fromSeq, "count");
     if (options.fromTime !== undefined) requireDate("fromTime", options.fromTime);
     const selection = select(this.#host.registry, { type: options.type });
     const streams = new Set(selection.sources.map((source) => source.stream));
     if (options.fromSeq !== undefined && streams.size > 1) {
-      throw new ArgumentError("fromSeq", `a sequence of one stream, but "${options.type}" spans the streams ${[...streams].join(", ")}; replay from a time instead`);
+      throw new ArgumentError("fromSeq", `a sequence of one stream, but "${nameOf(options.type)}" spans the streams ${[...streams].join(", ")}; replay from a time instead`);
     }
     const start = options.fromSeq !== undefined ? { seq: options.fromSeq } : options.fromTime !== undefined ? { time: options.fromTime } : undefined;
     const ends = await this.#lastSeqs(streams);
-    yield* mergeByTime(selection.sources.map((source) => this.#read<T>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) })));
+    yield* mergeByTime(selection.sources.map((source) => this.#read<SelectedEvents<Events, O>>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) })));
   }
 
-  /** The events a query selects, oldest first, at most `limit`, upcast to the latest version. */
-  async query<T = EventInstance>(query: EventQuery): Promise<StoredEvent<T>[]> {
+  /**
+   * The events a query selects, oldest first, at most `limit`, at the latest version (a contract's
+   * own); typed by its `type` and `aggregateType` when they are a handle, a contract or literals.
+   */
+  async query<const Q extends EventQuery>(query: Q & KnownSelection<Events, Q>): Promise<StoredEvent<SelectedEvents<Events, Q>>[]> {
+    type T = SelectedEvents<Events, Q>;
     const limit = query.limit ?? 1_000;
     requireNumber("limit", limit, "count");
     if (query.from !== undefined) requireDate("from", query.from);
@@ -149,9 +163,17 @@ export class EventHistory {
   }
 }
 
-/** The types a query matches and the streams and channel filters to read them from; throws `ArgumentError` when it matches none. */
+/** The type name or pattern a target names. */
+function nameOf(target: ReadTarget): string {
+  return typeof target === "string" ? target : target.type;
+}
+
+/**
+ * The types a query matches, each at the version it is read as (its latest, or the contract's),
+ * and the streams and channel filters to read them from; throws `ArgumentError` when it matches none.
+ */
 function select(registry: Registry, query: Pick<EventQuery, "type" | "aggregateType" | "system">): Selection {
-  const pattern = query.type ?? ">";
+  const pattern = query.type === undefined ? ">" : nameOf(query.type);
   const types = registry.types().filter((type) => {
     const latest = registry.latest(type);
     return (
@@ -162,14 +184,15 @@ function select(registry: Registry, query: Pick<EventQuery, "type" | "aggregateT
   });
   if (types.length === 0) {
     const asked = [
-      ...(query.type === undefined ? [] : [`the type pattern "${query.type}"`]),
+      ...(query.type === undefined ? [] : [`the type pattern "${pattern}"`]),
       ...(query.aggregateType === undefined ? [] : [`aggregate type "${query.aggregateType}"`]),
       ...(query.system === undefined ? [] : [`system "${query.system}"`]),
     ];
     const known = query.aggregateType === undefined ? "" : ` (the aggregate types: ${knownValues(registry, (contract) => contract.aggregateType)})`;
     throw new ArgumentError("query", `a selection matching event types of the registry, but no type matches ${asked.join(" with ")}${known}`);
   }
-  const targets = latestTargets(registry, types);
+  const version = typeof query.type === "object" ? versionOf(query.type) : undefined;
+  const targets = version === undefined ? latestTargets(registry, types) : resolveTargets(registry, types, version);
   const sources: Source[] = [];
   for (const [spec, contracts] of streamsOf(registry, targets)) {
     const filters = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));

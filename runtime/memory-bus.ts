@@ -14,7 +14,7 @@ import { checkId } from "./identifiers.js";
 import type { ClockMode } from "./memory-clock.js";
 import { MemoryBroker } from "./memory-broker.js";
 import { MemorySubscription } from "./memory-subscription.js";
-import { defaultMaxPayload, payloadTooLarge, publishAll, requirePlainWriters, resolvePlainEvent, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
+import { defaultMaxPayload, payloadTooLarge, publishAll, requireEventObject, requirePlainWriters, resolvePlainEvent, type PublishAck, type Publishable, type PublishResult } from "./publish.js";
 import type { Registry } from "./registry.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import type { HeardMessage, MessageSource } from "./stream-reader.js";
@@ -90,7 +90,8 @@ export class MemoryBus<Events = unknown> extends TypedBus<Events, MemorySubscrip
     this.telemetry = new Telemetry(this.metrics);
   }
 
-  publish(event: EventInstance): Promise<PublishAck> {
+  async publish(event: EventInstance): Promise<PublishAck> {
+    requireEventObject(event);
     return this.#publish(event);
   }
 

@@ -19,7 +19,7 @@ import { isPlainObject } from "./json.js";
 import { eventSourcedStream, type Registry } from "./registry.js";
 import type { PublishAck, PublishResult } from "./publish-result.js";
 import type { Telemetry } from "./telemetry.js";
-import { requireNumber } from "./argument-checks.js";
+import { requireNumber, shown } from "./argument-checks.js";
 
 export type { PublishAck, PublishResult } from "./publish-result.js";
 
@@ -155,10 +155,33 @@ export interface PublishSettings {
   readonly maxPayload: number;
 }
 
+/** The contract of an instance of a generated event class (its class's static `contract`); undefined for any other value. */
+function classContract(event: unknown): EventContract | undefined {
+  if (typeof event !== "object" || event === null) return undefined;
+  return (Object.getPrototypeOf(event) as { constructor?: { contract?: EventContract } } | null)?.constructor?.contract;
+}
+
+/**
+ * Throw `ArgumentError` unless `event` is an instance of a generated event class (as `create` and
+ * the generated classes build), naming what it is instead: `publish` takes no event's JSON.
+ */
+export function requireEventObject(event: unknown): asserts event is EventInstance {
+  if (classContract(event) !== undefined) return;
+  throw new ArgumentError("event", `an instance of a generated event class (built by create or by a class such as OrderPlacedV1), not ${described(event)}`);
+}
+
+/** What a value that is no generated event is, for an error message. */
+function described(value: unknown): string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return shown(value);
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+  if (prototype === null || prototype === Object.prototype) return "a plain object (an event's JSON goes to publishJson)";
+  return `an instance of ${prototype.constructor?.name || "an anonymous class"}`;
+}
+
 /** The contract and JSON of something to publish (an envelope without `version` is of the latest, which is filled in); throws `UnknownEventError` or `ArgumentError`. */
 export function resolveEvent(registry: Registry, event: Publishable): { contract: EventContract; json: JsonObject } {
-  const owner = (Object.getPrototypeOf(event) as { constructor?: { contract?: EventContract } } | null)?.constructor;
-  if (owner?.contract !== undefined) return { contract: owner.contract, json: event as JsonObject };
+  const own = classContract(event);
+  if (own !== undefined) return { contract: own, json: event as JsonObject };
   if (!isPlainObject(event)) throw new ArgumentError("event", "a generated event object or an event's JSON object");
   const json = event as JsonObject;
   const type = json["type"];

@@ -4,7 +4,7 @@ export type { StoredEvent } from "./stored-event.js";
 export { AggregateLayoutError } from "./aggregate-subject.js";
 export type { AggregateRef, AggregateSubject } from "./aggregate-subject.js";
 export { Aggregate, defineAggregate, Repository } from "./aggregate.js";
-export type { AggregateDefinition, SaveResult } from "./aggregate.js";
+export type { AggregateDefinition, RecordableEvent, SaveResult } from "./aggregate.js";
 export {
   AggregateHistoryError,
   ConcurrencyError,
@@ -13,6 +13,6 @@ export {
   EventStore,
   PartialAppendError,
 } from "./event-store.js";
-export type { AppendOptions, AppendResult, EventStoreOptions, LoadedEvents, LoadOptions, RecordedEvent } from "./event-store.js";
+export type { AppendableEvent, AppendOptions, AppendResult, EventStoreOptions, LoadedEvents, LoadOptions, RecordedEvent } from "./event-store.js";
 export type { Snapshot } from "./snapshots.js";
 

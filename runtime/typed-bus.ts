@@ -80,7 +80,9 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
 
   /**
    * Publish one event (made by `create` or a generated class) and return the stream's ack. An
-   * invalid event throws `ValidationError` and nothing is sent.
+   * invalid event throws `ValidationError` and nothing is sent; anything but an instance of a
+   * generated event class (an event's JSON, which `publishJson` takes, or another object with a
+   * `toJSON` method) does not compile, and throws `ArgumentError` saying what it is.
    */
   abstract publish(event: EventInstance): Promise<PublishAck>;
 

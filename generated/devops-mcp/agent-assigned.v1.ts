@@ -67,6 +67,9 @@ export class AgentAssignedV1 {
   /** The contract of "agent.assigned" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<AgentAssignedV1> = AgentAssignedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "agent.assigned";

@@ -67,6 +67,9 @@ export class AgentJoinedV1 {
   /** The contract of "agent.joined" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<AgentJoinedV1> = AgentJoinedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "agent.joined";

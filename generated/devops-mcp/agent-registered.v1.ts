@@ -74,6 +74,9 @@ export class AgentRegisteredV1 {
   /** The contract of "agent.registered" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<AgentRegisteredV1> = AgentRegisteredV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "agent.registered";

@@ -68,6 +68,9 @@ export class AgentReleasedV1 {
   /** The contract of "agent.released" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<AgentReleasedV1> = AgentReleasedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "agent.released";

@@ -73,6 +73,9 @@ export class CollaborationErrorV1 {
   /** The contract of "collaboration.error" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CollaborationErrorV1> = CollaborationErrorV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "collaboration.error";

@@ -74,6 +74,9 @@ export class CollaborationMessageV1 {
   /** The contract of "collaboration.message" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CollaborationMessageV1> = CollaborationMessageV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "collaboration.message";

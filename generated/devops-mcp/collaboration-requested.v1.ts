@@ -77,6 +77,9 @@ export class CollaborationRequestedV1 {
   /** The contract of "collaboration.requested" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CollaborationRequestedV1> = CollaborationRequestedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "collaboration.requested";

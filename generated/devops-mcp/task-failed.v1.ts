@@ -68,6 +68,9 @@ export class TaskFailedV1 {
   /** The contract of "task.failed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<TaskFailedV1> = TaskFailedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "task.failed";

@@ -98,6 +98,9 @@ export class CreatePodCommandV1 {
   /** The contract of "create_pod_command" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CreatePodCommandV1> = CreatePodCommandV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "create_pod_command";

@@ -76,6 +76,9 @@ export class DeletePodCommandV1 {
   /** The contract of "delete_pod_command" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<DeletePodCommandV1> = DeletePodCommandV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "delete_pod_command";

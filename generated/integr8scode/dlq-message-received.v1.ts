@@ -81,6 +81,9 @@ export class DlqMessageReceivedV1 {
   /** The contract of "dlq_message_received" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<DlqMessageReceivedV1> = DlqMessageReceivedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "dlq_message_received";

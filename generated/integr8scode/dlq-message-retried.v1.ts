@@ -71,6 +71,9 @@ export class DlqMessageRetriedV1 {
   /** The contract of "dlq_message_retried" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<DlqMessageRetriedV1> = DlqMessageRetriedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "dlq_message_retried";

@@ -73,6 +73,9 @@ export class ExecutionAcceptedV1 {
   /** The contract of "execution_accepted" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionAcceptedV1> = ExecutionAcceptedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_accepted";

@@ -75,6 +75,9 @@ export class ExecutionCancelledV2 {
   /** The contract of "execution_cancelled" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionCancelledV2> = ExecutionCancelledV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_cancelled";

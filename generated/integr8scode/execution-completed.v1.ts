@@ -69,6 +69,9 @@ export class ExecutionCompletedV1 {
   /** The contract of "execution_completed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionCompletedV1> = ExecutionCompletedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_completed";

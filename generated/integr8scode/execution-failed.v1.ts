@@ -71,6 +71,9 @@ export class ExecutionFailedV1 {
   /** The contract of "execution_failed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionFailedV1> = ExecutionFailedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_failed";

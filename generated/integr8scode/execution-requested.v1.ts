@@ -103,6 +103,9 @@ export class ExecutionRequestedV1 {
   /** The contract of "execution_requested" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionRequestedV1> = ExecutionRequestedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_requested";

@@ -101,6 +101,9 @@ export class ExecutionRequestedV2 {
   /** The contract of "execution_requested" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionRequestedV2> = ExecutionRequestedV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_requested";

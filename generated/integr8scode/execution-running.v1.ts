@@ -68,6 +68,9 @@ export class ExecutionRunningV1 {
   /** The contract of "execution_running" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionRunningV1> = ExecutionRunningV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_running";

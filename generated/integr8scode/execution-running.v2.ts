@@ -77,6 +77,9 @@ export class ExecutionRunningV2 {
   /** The contract of "execution_running" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionRunningV2> = ExecutionRunningV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_running";

@@ -75,6 +75,9 @@ export class ExecutionStartedV1 {
   /** The contract of "execution_started" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionStartedV1> = ExecutionStartedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_started";

@@ -68,6 +68,9 @@ export class ExecutionTimeoutV1 {
   /** The contract of "execution_timeout" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ExecutionTimeoutV1> = ExecutionTimeoutV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "execution_timeout";

@@ -88,6 +88,9 @@ export class NotificationCreatedV1 {
   /** The contract of "notification_created" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<NotificationCreatedV1> = NotificationCreatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "notification_created";

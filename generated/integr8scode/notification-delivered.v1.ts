@@ -70,6 +70,9 @@ export class NotificationDeliveredV1 {
   /** The contract of "notification_delivered" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<NotificationDeliveredV1> = NotificationDeliveredV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "notification_delivered";

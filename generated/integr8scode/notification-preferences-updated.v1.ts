@@ -72,6 +72,9 @@ export class NotificationPreferencesUpdatedV1 {
   /** The contract of "notification_preferences_updated" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<NotificationPreferencesUpdatedV1> = NotificationPreferencesUpdatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "notification_preferences_updated";

@@ -70,6 +70,9 @@ export class NotificationSentV1 {
   /** The contract of "notification_sent" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<NotificationSentV1> = NotificationSentV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "notification_sent";

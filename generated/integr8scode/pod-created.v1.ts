@@ -68,6 +68,9 @@ export class PodCreatedV1 {
   /** The contract of "pod_created" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PodCreatedV1> = PodCreatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "pod_created";

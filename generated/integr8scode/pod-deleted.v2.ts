@@ -77,6 +77,9 @@ export class PodDeletedV2 {
   /** The contract of "pod_deleted" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PodDeletedV2> = PodDeletedV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "pod_deleted";

@@ -90,6 +90,9 @@ export class PodRunningV2 {
   /** The contract of "pod_running" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PodRunningV2> = PodRunningV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "pod_running";

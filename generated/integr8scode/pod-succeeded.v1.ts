@@ -68,6 +68,9 @@ export class PodSucceededV1 {
   /** The contract of "pod_succeeded" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PodSucceededV1> = PodSucceededV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "pod_succeeded";

@@ -82,6 +82,9 @@ export class PodSucceededV2 {
   /** The contract of "pod_succeeded" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PodSucceededV2> = PodSucceededV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "pod_succeeded";

@@ -76,6 +76,9 @@ export class PodTerminatedV1 {
   /** The contract of "pod_terminated" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PodTerminatedV1> = PodTerminatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "pod_terminated";

@@ -72,6 +72,9 @@ export class ResourceLimitExceededV1 {
   /** The contract of "resource_limit_exceeded" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ResourceLimitExceededV1> = ResourceLimitExceededV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "resource_limit_exceeded";

@@ -68,6 +68,9 @@ export class ResultFailedV1 {
   /** The contract of "result_failed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ResultFailedV1> = ResultFailedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "result_failed";

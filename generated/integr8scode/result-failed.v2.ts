@@ -81,6 +81,9 @@ export class ResultFailedV2 {
   /** The contract of "result_failed" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ResultFailedV2> = ResultFailedV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "result_failed";

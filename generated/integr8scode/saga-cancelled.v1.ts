@@ -90,6 +90,9 @@ export class SagaCancelledV1 {
   /** The contract of "saga_cancelled" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<SagaCancelledV1> = SagaCancelledV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "saga_cancelled";

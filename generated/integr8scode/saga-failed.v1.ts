@@ -70,6 +70,9 @@ export class SagaFailedV1 {
   /** The contract of "saga_failed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<SagaFailedV1> = SagaFailedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "saga_failed";

@@ -75,6 +75,9 @@ export class SecurityViolationV1 {
   /** The contract of "security_violation" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<SecurityViolationV1> = SecurityViolationV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "security_violation";

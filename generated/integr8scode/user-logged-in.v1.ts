@@ -59,6 +59,9 @@ export class UserLoggedInV1 {
   /** The contract of "user_logged_in" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<UserLoggedInV1> = UserLoggedInV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "user_logged_in";

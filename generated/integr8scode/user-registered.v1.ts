@@ -68,6 +68,9 @@ export class UserRegisteredV1 {
   /** The contract of "user_registered" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<UserRegisteredV1> = UserRegisteredV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "user_registered";

@@ -76,6 +76,9 @@ export class UserSettingsUpdatedV1 {
   /** The contract of "user_settings_updated" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<UserSettingsUpdatedV1> = UserSettingsUpdatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "user_settings_updated";

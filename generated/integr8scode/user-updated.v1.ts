@@ -76,6 +76,9 @@ export class UserUpdatedV1 {
   /** The contract of "user_updated" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<UserUpdatedV1> = UserUpdatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "user_updated";

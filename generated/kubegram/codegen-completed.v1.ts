@@ -104,6 +104,9 @@ export class CodegenCompletedV1 {
   /** The contract of "codegen.completed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CodegenCompletedV1> = CodegenCompletedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "codegen.completed";

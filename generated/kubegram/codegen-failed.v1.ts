@@ -70,6 +70,9 @@ export class CodegenFailedV1 {
   /** The contract of "codegen.failed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CodegenFailedV1> = CodegenFailedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "codegen.failed";

@@ -71,6 +71,9 @@ export class CodegenProgressV1 {
   /** The contract of "codegen.progress" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CodegenProgressV1> = CodegenProgressV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "codegen.progress";

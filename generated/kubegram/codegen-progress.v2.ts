@@ -76,6 +76,9 @@ export class CodegenProgressV2 {
   /** The contract of "codegen.progress" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CodegenProgressV2> = CodegenProgressV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "codegen.progress";

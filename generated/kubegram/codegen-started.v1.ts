@@ -126,6 +126,9 @@ export class CodegenStartedV1 {
   /** The contract of "codegen.started" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<CodegenStartedV1> = CodegenStartedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "codegen.started";

@@ -102,6 +102,9 @@ export class PlanCompletedV1 {
   /** The contract of "plan.completed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PlanCompletedV1> = PlanCompletedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "plan.completed";

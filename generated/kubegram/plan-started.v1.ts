@@ -74,6 +74,9 @@ export class PlanStartedV1 {
   /** The contract of "plan.started" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<PlanStartedV1> = PlanStartedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "plan.started";

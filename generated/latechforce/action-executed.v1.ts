@@ -75,6 +75,9 @@ export class ActionExecutedV1 {
   /** The contract of "action-executed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ActionExecutedV1> = ActionExecutedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "action-executed";

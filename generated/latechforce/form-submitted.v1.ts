@@ -73,6 +73,9 @@ export class FormSubmittedV1 {
   /** The contract of "form-submitted" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<FormSubmittedV1> = FormSubmittedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "form-submitted";

@@ -68,6 +68,9 @@ export class RecordCreatedV1 {
   /** The contract of "record-created" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<RecordCreatedV1> = RecordCreatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "record-created";

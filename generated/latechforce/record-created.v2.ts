@@ -79,6 +79,9 @@ export class RecordCreatedV2 {
   /** The contract of "record-created" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<RecordCreatedV2> = RecordCreatedV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "record-created";

@@ -68,6 +68,9 @@ export class RecordDeletedV1 {
   /** The contract of "record-deleted" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<RecordDeletedV1> = RecordDeletedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "record-deleted";

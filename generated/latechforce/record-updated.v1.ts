@@ -75,6 +75,9 @@ export class RecordUpdatedV1 {
   /** The contract of "record-updated" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<RecordUpdatedV1> = RecordUpdatedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "record-updated";

@@ -69,6 +69,9 @@ export class JobCompletedV1 {
   /** The contract of "job.completed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<JobCompletedV1> = JobCompletedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "job.completed";

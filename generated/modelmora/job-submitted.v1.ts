@@ -72,6 +72,9 @@ export class JobSubmittedV1 {
   /** The contract of "job.submitted" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<JobSubmittedV1> = JobSubmittedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "job.submitted";

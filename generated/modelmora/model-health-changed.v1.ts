@@ -77,6 +77,9 @@ export class ModelHealthChangedV1 {
   /** The contract of "model.health.changed" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ModelHealthChangedV1> = ModelHealthChangedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "model.health.changed";

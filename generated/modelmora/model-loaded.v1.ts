@@ -69,6 +69,9 @@ export class ModelLoadedV1 {
   /** The contract of "model.loaded" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ModelLoadedV1> = ModelLoadedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "model.loaded";

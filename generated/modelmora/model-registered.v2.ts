@@ -83,6 +83,9 @@ export class ModelRegisteredV2 {
   /** The contract of "model.registered" v2: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ModelRegisteredV2> = ModelRegisteredV2Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "model.registered";

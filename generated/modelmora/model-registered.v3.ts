@@ -98,6 +98,9 @@ export class ModelRegisteredV3 {
   /** The contract of "model.registered" v3: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ModelRegisteredV3> = ModelRegisteredV3Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "model.registered";

@@ -72,6 +72,9 @@ export class ModelUnloadedV1 {
   /** The contract of "model.unloaded" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ModelUnloadedV1> = ModelUnloadedV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "model.unloaded";

@@ -66,6 +66,9 @@ export class ModelUnregisteredV1 {
   /** The contract of "model.unregistered" v1: its schema, validator, subject and upcast. */
   static readonly contract: $evc.EventContract<ModelUnregisteredV1> = ModelUnregisteredV1Contract;
 
+  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */
+  declare readonly [$evc.eventMark]: true;
+
   /** Unique id of this event; publishing it twice stores it once. */
   declare readonly id: string;
   declare readonly type: "model.unregistered";

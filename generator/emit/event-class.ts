@@ -1,6 +1,6 @@
 /**
  * The text of an event class: typed read-only fields (the JSON's own properties, set once by the
- * constructor after validation), the static contract, JSON in (`fromJSON`, `safeFromJSON`) and out
+ * constructor after validation), the mark of generated events, the static contract, JSON in (`fromJSON`, `safeFromJSON`) and out
  * (`toJSON`). Runtime helpers come from `runtime/codegen.ts`, imported as `$evc`.
  */
 import type { JsonValue } from "@evc/runtime/codegen";
@@ -45,6 +45,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
   );
   const members = [
     `  /** The contract of ${commentQuote(event.type)} v${event.version}: its schema, validator, subject and upcast. */\n  static readonly contract: $evc.EventContract<${name}> = ${contract};`,
+    "  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */\n  declare readonly [$evc.eventMark]: true;",
     valueType === undefined ? fields(properties) : `  /** The payload. */\n  declare readonly value: ${valueType};`,
     valueType === undefined ? objectConstructor(name, contract, properties) : wrapperConstructor(contract, valueType),
     `  /** ${valueType === undefined ? "Validate JSON (a parsed value or its text)" : "Validate JSON (a parsed value, or its text: a string is read as JSON text, so a string payload comes here quoted or goes to the constructor as it is)"} and build the event; throws \`ValidationError\`. */\n  static fromJSON(json: unknown): ${name} {\n    return ${

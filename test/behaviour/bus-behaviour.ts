@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { encodeEvent, EventHistory, EventSourcedPublishError, PayloadTooLargeError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification, type SubscribeOptions } from "@evc/runtime";
+import { ArgumentError, encodeEvent, EventHistory, EventSourcedPublishError, PayloadTooLargeError, ValidationError, type DeadLetter, type EventBusApi, type Replayed, type EventSubscription, type HistoryHost, type SubscriptionNotification, type SubscribeOptions } from "@evc/runtime";
 import { SuspensionManager, type ResponseHost } from "@evc/runtime/saga";
 
 /** The bus under test and what the suite needs around it. */
@@ -76,11 +76,21 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       const seen: sdk.RecordCreatedV2[] = [];
       await track(bus().subscribe(sdk.RecordCreated, (event) => void seen.push(event), { durable: durable("json") }));
       const { version: _version, ...json } = recordV2(tableId()).toJSON() as Record<string, unknown>;
-      const ack = await bus().publish(json as never);
+      const ack = await bus().publishJson(json);
       expect(ack).toMatchObject({ type: "record-created", version: 2 });
       await harness.eventually(() => seen.length === 1, "the event");
       expect(seen[0]?.toJSON()).toEqual({ ...json, version: 2 });
-      await expect(bus().publish({ ...json, version: 9 } as never)).rejects.toThrowError('unknown event "record-created" v9');
+      await expect(bus().publishJson({ ...json, version: 9 })).rejects.toThrowError('unknown event "record-created" v9');
+    });
+
+    test("publish takes only generated event objects: an event's JSON or another object with a toJSON is refused, saying what was expected and what it got", async () => {
+      const json = recordV2(tableId()).toJSON();
+      const expected = 'invalid argument "event": an instance of a generated event class (built by create or by a class such as OrderPlacedV1), not ';
+      await expect(bus().publish(json as never)).rejects.toThrowError(`${expected}a plain object (an event's JSON goes to publishJson)`);
+      await expect(bus().publish({ ...json, toJSON: () => json } as never)).rejects.toThrowError(`${expected}a plain object (an event's JSON goes to publishJson)`);
+      await expect(bus().publish(new Date() as never)).rejects.toThrowError(`${expected}an instance of Date`);
+      await expect(bus().publish(undefined as never)).rejects.toThrowError(`${expected}undefined`);
+      await expect(bus().publish(json as never)).rejects.toBeInstanceOf(ArgumentError);
     });
 
     test("an option given as undefined (a JavaScript caller, an unset setting passed on) keeps its default", async () => {
@@ -145,7 +155,7 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       const results = await bus().publishBatch([large, small]);
       expect(results[0]?.ok === false && results[0].error).toBeInstanceOf(PayloadTooLargeError);
       expect(results[1]).toMatchObject({ ok: true, ack: { id: small.id, seq: 1 } });
-      expect((await new EventHistory(bus()).getEventHistory<sdk.RecordCreatedV2>("record-created", 5)).map((stored) => stored.event.id)).toEqual([small.id]);
+      expect((await new EventHistory(bus()).getEventHistory(sdk.RecordCreated, 5)).map((stored) => stored.event.id)).toEqual([small.id]);
     });
 
     test("publishBatch reports one result per event, in order, a refused event among stored ones", async () => {
@@ -473,13 +483,28 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       const published = [recordV1(table), recordV2(table), recordV2(tableId())];
       for (const event of published) await bus().publish(event);
       const history = new EventHistory(bus());
-      const stored = await history.query<sdk.RecordCreatedV2>({ type: "record-created", aggregateType: "table" });
+      const stored = await history.query({ type: "record-created", aggregateType: "table" });
       expect(stored.map((entry) => entry.event.id)).toEqual(published.map((event) => event.id));
       expect(stored.map((entry) => [entry.storedVersion, entry.event.version])).toEqual([[1, 2], [2, 2], [2, 2]]);
       expect(stored[0]?.event.data.createdBy).toBe("unknown");
       const ofTable = stored.filter((entry) => entry.event.aggregateId === table);
       expect(ofTable.map((entry) => entry.event.id)).toEqual(published.slice(0, 2).map((event) => event.id));
       expect((await history.getEventHistory("record-created", 2)).map((entry) => entry.event)).toEqual(stored.slice(1).map((entry) => entry.event));
+    });
+
+    test("history reads by a handle at the latest version, and by a contract at that version (newer events read back as it)", async () => {
+      const table = tableId();
+      for (const event of [recordV1(table), recordV2(table)]) await bus().publish(event);
+      const history = new EventHistory(bus());
+      const latest = await history.getEventHistory(sdk.RecordCreated, 5);
+      expect(latest.map(({ storedVersion, event }) => [storedVersion, event.version, event instanceof sdk.RecordCreatedV2])).toEqual([[1, 2, true], [2, 2, true]]);
+      const pinned = await history.query({ type: sdk.RecordCreatedV1Contract });
+      expect(pinned.map(({ storedVersion, event }) => [storedVersion, event.version, event instanceof sdk.RecordCreatedV1])).toEqual([[1, 1, true], [2, 1, true]]);
+      expect(pinned[1]?.event.data).not.toHaveProperty("createdBy");
+      const replayed: number[] = [];
+      for await (const { event } of history.replay({ type: sdk.RecordCreatedV1Contract })) replayed.push(event.version);
+      expect(replayed).toEqual([1, 1]);
+      expect((await history.getEventHistory(sdk.RecordCreatedV1Contract, 1)).map(({ event }) => event.version)).toEqual([1]);
     });
 
     test("context.create carries the correlation id over and names the handled event as the cause", async () => {

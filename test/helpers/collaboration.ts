@@ -1,5 +1,5 @@
 /** What the process-manager tests publish as the other services of seed 002, and how they read what the manager emitted. */
-import { EventHistory, type EventBus, type EventInstance } from "@evc/runtime";
+import { EventHistory, type EventBus } from "@evc/runtime";
 import * as sdk from "@evc/seeds";
 
 /** Events the requesting, inviting and agent services publish for a session. */
@@ -15,7 +15,7 @@ export function collaborationEvents(bus: EventBus<sdk.LatestEvents>, sessionId: 
 
 /** The stored `collaboration.started` and `collaboration.error` events of a session, oldest first. */
 export async function outcomesOf(bus: EventBus, sessionId: string): Promise<(sdk.CollaborationStartedV1 | sdk.CollaborationErrorV1)[]> {
-  const stored = await new EventHistory(bus).query<EventInstance>({ type: "collaboration.*", limit: 10_000 });
+  const stored = await new EventHistory(bus).query({ type: "collaboration.*", limit: 10_000 });
   return stored
     .map(({ event }) => event)
     .filter((event): event is sdk.CollaborationStartedV1 | sdk.CollaborationErrorV1 => event instanceof sdk.CollaborationStartedV1 || event instanceof sdk.CollaborationErrorV1)

@@ -5,19 +5,19 @@ import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
 import { contextAggregate, contextUpdated, createContext, type ContextEvent, type ContextState } from "../../demo/context-aggregate.js";
 import { ArgumentError, connect, encodeEvent, EventSourcedPublishError, type EventBus, ValidationError } from "@evc/runtime";
-import { AggregateHistoryError, ConcurrencyError, createEventStore, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
+import { AggregateHistoryError, ConcurrencyError, createEventStore, defineAggregate, PartialAppendError, Repository, StoreHeader, type AggregateRef, type EventStore } from "@evc/runtime/store";
 import { useBus } from "../helpers/bus.js";
 import { contextCreated } from "../helpers/contexts.js";
 import { until } from "../helpers/until.js";
 
 const fixture = useBus({ reset: false });
-let store: EventStore;
+let store: EventStore<sdk.LatestEvents>;
 
 beforeAll(async () => {
   store = await createEventStore(fixture.bus);
 });
 
-const contextRef = (aggregateId = `ctx-${randomUUID().slice(0, 8)}`): AggregateRef => ({ aggregateType: "context", aggregateId });
+const contextRef = (aggregateId = `ctx-${randomUUID().slice(0, 8)}`): AggregateRef<"context"> => ({ aggregateType: "context", aggregateId });
 
 async function subjectMessages(subject: string): Promise<number> {
   const info = await fixture.bus.manager.streams.info("DEVOPS_MCP", { subjects_filter: subject });
@@ -30,10 +30,10 @@ describe("event store - Integr8sCode's user settings, event-sourced (seed 004)",
 
   test("settings are appended to the store and rebuilt by merging each change; a plain publish of them is refused", async () => {
     const userId = `user-${randomUUID().slice(0, 8)}`;
-    const ref = { aggregateType: "user_settings", aggregateId: userId };
+    const ref = { aggregateType: "user_settings" as const, aggregateId: userId };
     await store.append(ref, [settingsChanged(userId, { theme: "dark", language: "en" })], { expectedVersion: 0 });
     await store.append(ref, [settingsChanged(userId, { language: "fr" })], { expectedVersion: 1 });
-    const loaded = await store.load<sdk.UserSettingsUpdatedV1>(ref);
+    const loaded = await store.load(ref);
     const { user_id: _user, changed_fields: _changed, reason: _reason, ...settings } = loaded.events.reduce<Record<string, unknown>>((state, recorded) => ({ ...state, ...recorded.event.data }), {});
     expect({ version: loaded.version, settings }).toEqual({ version: 2, settings: { theme: "dark", language: "fr" } });
     await expect(fixture.bus.publish(settingsChanged(userId, { theme: "light" }))).rejects.toThrowError(EventSourcedPublishError);
@@ -62,23 +62,26 @@ describe("event store - append", () => {
     await expect(other.append(contextRef(ref.aggregateId), [stale], { expectedVersion: 2 })).rejects.toMatchObject({ actualVersion: 3 });
     expect((await other.append(ref, [stale], { expectedVersion: 3 })).version).toBe(4);
     await expect(store.append(ref, [contextUpdated(ref.aggregateId, {}, "u")], { expectedVersion: 3 })).rejects.toMatchObject({ actualVersion: 4 });
-    expect((await store.load<ContextEvent>(ref)).events.map((event) => event.event.id).at(-1)).toBe(stale.id);
+    expect((await store.load(ref)).events.map((event) => event.event.id).at(-1)).toBe(stale.id);
   });
 
   test("every event is validated before anything is sent, and events of another aggregate are refused", async () => {
     const ref = contextRef();
     const valid = contextCreated(ref.aggregateId);
     const invalid = { ...contextUpdated(ref.aggregateId, {}, "u").toJSON(), data: { context_id: ref.aggregateId, changes: {}, updated_by: "" } };
-    await expect(store.append(ref, [valid, invalid], { expectedVersion: 0 })).rejects.toThrowError(ValidationError);
+    // An event's JSON is appended through a ref whose aggregate type is not a literal.
+    await expect(store.append(ref as AggregateRef, [valid, invalid], { expectedVersion: 0 })).rejects.toThrowError(ValidationError);
     await expect(store.append(ref, [valid, contextUpdated("ctx-elsewhere", {}, "u")], { expectedVersion: 0 })).rejects.toThrowError(
       `invalid argument "events": events of "devops-mcp.context.${ref.aggregateId}", but event 1`,
     );
     const task = new sdk.TaskCreatedV1({ id: randomUUID(), aggregateId: ref.aggregateId, timestamp: new Date().toISOString(), metadata: {}, data: { task_id: "t", task_type: "deploy", priority: 1 } });
+    // @ts-expect-error -- a task's event does not compile on a context's ref, and is refused at run time
     await expect(store.append(ref, [task], { expectedVersion: 0 })).rejects.toThrowError('events of aggregate type "context", but event 0 is "task.created"');
     await expect(store.append(ref, [valid, valid], { expectedVersion: 0 })).rejects.toThrowError(ArgumentError);
     await expect(store.append(ref, [], { expectedVersion: 0 })).rejects.toThrowError(ArgumentError);
     await expect(store.append(ref, [valid], { expectedVersion: -1 })).rejects.toThrowError(ArgumentError);
-    await expect(store.append({ aggregateType: "nope", aggregateId: "x" }, [valid], { expectedVersion: 0 })).rejects.toThrowError('"nope"');
+    // An aggregate type no event has does not compile; one only known at run time is refused there.
+    await expect(store.append({ aggregateType: "nope" as string, aggregateId: "x" }, [valid], { expectedVersion: 0 })).rejects.toThrowError('"nope"');
     expect(await subjectMessages(`devops-mcp.context.${ref.aggregateId}`)).toBe(0);
   });
 
@@ -158,7 +161,7 @@ describe("event store - append", () => {
     await expect(patient.append(ref, [next], { expectedVersion: 1 })).rejects.toMatchObject({ name: "ConcurrencyError", actualVersion: 1, inProgress: true });
 
     await until(async () => (await patient.version(ref)) === 2, "the unfinished append to count as abandoned");
-    expect((await patient.load<ContextEvent>(ref)).events.map((event) => event.event.id)).toEqual([expect.any(String), orphan.id]);
+    expect((await patient.load(ref)).events.map((event) => event.event.id)).toEqual([expect.any(String), orphan.id]);
     expect((await patient.append(ref, [next], { expectedVersion: 2 })).version).toBe(3);
   });
 
@@ -189,7 +192,7 @@ describe("event store - append", () => {
 
 describe("event store - load", () => {
   test("returns the events in order from a version on, upcast to the latest version (model.registered v1 and v2 read as v3)", async () => {
-    const ref = { aggregateType: "model_catalog", aggregateId: `catalog-${randomUUID().slice(0, 8)}` };
+    const ref = { aggregateType: "model_catalog" as const, aggregateId: `catalog-${randomUUID().slice(0, 8)}` };
     const envelope = () => ({ id: randomUUID(), aggregateId: ref.aggregateId, timestamp: new Date().toISOString(), metadata: {} });
     await store.append(
       ref,
@@ -200,15 +203,15 @@ describe("event store - load", () => {
       ],
       { expectedVersion: 0 },
     );
-    const loaded = await store.load<sdk.ModelRegisteredV3>(ref);
-    expect(loaded.events.map((stored) => [stored.storedVersion, stored.event.version, stored.event.data.model])).toEqual([
+    const loaded = await store.load(ref);
+    expect(loaded.events.map(({ storedVersion, event }) => [storedVersion, event.version, event.type === "model.registered" && event.data.model])).toEqual([
       [1, 3, { id: "minilm", version: "v1", checksum: "unknown" }],
       [2, 3, { id: "bge", version: "v2", checksum: "sha256:1" }],
       [3, 3, { id: "e5", version: "v3", checksum: "sha256:2" }],
     ]);
     expect(loaded.events.every((stored) => stored.event instanceof sdk.ModelRegisteredV3)).toBe(true);
-    const tail = await store.load<sdk.ModelRegisteredV3>(ref, { fromVersion: 2 });
-    expect(tail.events.map((stored) => stored.event.data.model.id)).toEqual(["bge", "e5"]);
+    const tail = await store.load(ref, { fromVersion: 2 });
+    expect(tail.events.map(({ event }) => event.type === "model.registered" && event.data.model.id)).toEqual(["bge", "e5"]);
     expect(await store.load(ref, { fromVersion: 4 })).toMatchObject({ events: [], version: 3 });
     expect(await store.load({ ...ref, aggregateId: "never-written" })).toEqual({ events: [], version: 0, seq: undefined });
   });
@@ -222,9 +225,9 @@ describe("event store - load", () => {
       await store.append(ref, [contextUpdated(ref.aggregateId, { name: `n${version}` }, "u")], { expectedVersion: version });
       await store.append(other, [contextUpdated(other.aggregateId, { name: `o${version}` }, "u")], { expectedVersion: version });
     }
-    const all = await store.load<sdk.ContextUpdatedV1>(ref);
+    const all = await store.load(ref);
     for (const from of [2, 17, 31, 59, 60]) {
-      const loaded = await store.load<sdk.ContextUpdatedV1>(ref, { fromVersion: from });
+      const loaded = await store.load(ref, { fromVersion: from });
       expect(loaded.events.map((event) => event.event.id)).toEqual(all.events.slice(from - 1).map((event) => event.event.id));
     }
     const hinted = await store.load(ref, { fromVersion: 31, afterSeq: (all.events[29] as { seq: number }).seq });
@@ -256,7 +259,7 @@ describe("event store - snapshots and the repository", () => {
     expect(fromSnapshot.state).toMatchObject({ name: "n23", description: "d24", updates: 24, state: "active" });
     expect(await store.loadSnapshot(repository.ref(id))).toMatchObject({ version: 20, stateVersion: 1, seq: expect.any(Number) });
 
-    const folded = (await store.load<ContextEvent>(repository.ref(id))).events.reduce((state, stored) => contextAggregate().apply(state, stored.event), contextAggregate().initialState(id));
+    const folded = (await store.load(contextRef(id))).events.reduce((state, stored) => contextAggregate().apply(state, stored.event), contextAggregate().initialState(id));
     expect(folded).toEqual(replayed.state);
   });
 
@@ -296,9 +299,19 @@ describe("event store - snapshots and the repository", () => {
     const context = await repository.load("ctx-record");
     expect(() => context.record(contextUpdated("ctx-other", {}, "u"))).toThrowError(ArgumentError);
     const invalid = { ...contextCreated("ctx-record").toJSON(), data: {} };
-    expect(() => context.record(invalid)).toThrowError(ValidationError);
+    // A typed aggregate records no event's JSON; a JavaScript caller's is validated.
+    expect(() => context.record(invalid as never)).toThrowError(ValidationError);
     expect(context.pending).toEqual([]);
     expect(context.state).toEqual(contextAggregate().initialState("ctx-record"));
+  });
+
+  test("record refuses an event of a type the definition does not declare, naming those it declares", async () => {
+    const created = defineAggregate({ aggregateType: "task", events: [sdk.TaskCreated], initialState: () => ({ created: false }), apply: () => ({ created: true }) });
+    const task = await new Repository(store, created).load("task-record");
+    const assigned = new sdk.AgentAssignedV1({ id: randomUUID(), aggregateId: "task-record", timestamp: new Date().toISOString(), metadata: {}, data: { task_id: "task-record", agent_id: "a-1" } });
+    // agent.assigned is of aggregate type task, but this definition does not declare it: it does not compile either.
+    expect(() => task.record(assigned as never)).toThrowError('invalid argument "event": an event of a type the aggregate "task" declares (task.created), not "agent.assigned"');
+    expect(task.pending).toEqual([]);
   });
 
   test("update retries on ConcurrencyError with a fresh load, so concurrent commands all land", async () => {
@@ -338,7 +351,8 @@ describe("event store - query", () => {
     expect(line(await fresh.query({ system: "devops-mcp", from: second.time }))).toEqual(["task.created@t-2", "context.updated@c-1", "agent.assigned@t-2"]);
     expect(line(await fresh.query({ system: "devops-mcp", to: beforeSecond.time }))).toEqual(["task.created@t-1", "agent.assigned@t-1", "context.created@c-1"]);
     expect(line(await fresh.query({ aggregateType: "task", from: second.time, limit: 1 }))).toEqual(["task.created@t-2"]);
-    await expect(fresh.query({ type: "nothing.matches" })).rejects.toThrowError(ArgumentError);
+    // A literal that matches no type does not compile; one only known at run time is refused there.
+    await expect(fresh.query({ type: "nothing.matches" as string })).rejects.toThrowError(ArgumentError);
     await expect(fresh.query({ limit: 0 })).rejects.toThrowError(ArgumentError);
 
     const consumers: string[] = [];

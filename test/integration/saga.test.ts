@@ -27,7 +27,7 @@ async function newTask(tasks: Repository<TaskState, TaskEvent>, taskType = "depl
 }
 
 async function taskEvents(tasks: Repository<TaskState, TaskEvent>, taskId: string): Promise<string[]> {
-  const { events } = await tasks.store.load<TaskEvent>(tasks.ref(taskId));
+  const { events } = await tasks.events(taskId);
   return events.map((stored) => `${stored.type}${stored.event.type === "agent.assigned" || stored.event.type === "agent.released" ? `:${stored.event.data.agent_id}` : ""}`);
 }
 
@@ -113,7 +113,7 @@ describe("saga - runner", () => {
       expect(record).toMatchObject({ status: "compensated", done: ["accept", "assign-agent"], compensated: ["assign-agent", "accept"] });
       expect(record.failure).toEqual({ step: "execute", phase: "run", error: "Error", message: "helm timeout" });
       expect(await taskEvents(tasks, taskId)).toEqual(["task.created", "agent.assigned:agent-9", "task.failed", "agent.released:agent-9", "task.cancelled"]);
-      const released = (await tasks.store.load<TaskEvent>(tasks.ref(taskId))).events[3]?.event as sdk.AgentReleasedV1;
+      const released = (await tasks.events(taskId)).events[3]?.event as sdk.AgentReleasedV1;
       expect(released.data.reason).toBe("execute failed: helm timeout");
       await runner.stop();
       expect(seen.map((notification) => `${notification.type}${"step" in notification ? ` ${notification.step}` : ""}`)).toEqual([
@@ -288,7 +288,7 @@ describe("saga - a runner process killed between steps", () => {
     const record = await waitForSaga(fixture.bus, taskSagaName, taskId, { timeoutMs: 30_000 });
     expect(record).toMatchObject({ status: "completed", done: ["accept", "assign-agent", "execute"], owner: null });
     expect(await taskEvents(tasks, taskId)).toEqual(["task.created", `agent.assigned:agent-${first.pid}`, "task.completed"]);
-    const completion = (await tasks.store.load<TaskEvent>(tasks.ref(taskId))).events[2]?.event as sdk.TaskCompletedV1;
+    const completion = (await tasks.events(taskId)).events[2]?.event as sdk.TaskCompletedV1;
     expect(completion.data.result).toEqual({ worker: second.pid });
   }, 90_000);
 

@@ -118,6 +118,21 @@ describe("publish", () => {
     void bus.publish({ type: "no-such-type" });
   });
 
+  test("takes instances of generated classes and untyped events, not any other object with a toJSON", () => {
+    const created = bus.create(TaskCreated, { aggregateId: "t", data: { task_id: "t", task_type: "x", priority: 1 } });
+    void bus.publish(created);
+    void untyped.publish(untyped.create("task.created", { aggregateId: "t", data: {} }));
+    void bus.subscribe("task.*", (event) => void bus.publish(event));
+    // @ts-expect-error -- a Date has a toJSON, but is no event
+    void bus.publish(new Date());
+    // @ts-expect-error -- nor is an object that only has a toJSON
+    void bus.publish({ toJSON: () => ({ type: "task.created" }) });
+    // @ts-expect-error -- nor an event's JSON with a toJSON added: it goes through publishJson
+    void bus.publish({ ...created.toJSON(), toJSON: () => created.toJSON() });
+    // The JSON type of an event carries no mark: it is what publishJson and create take.
+    expectTypeOf<Extract<keyof ReturnType<typeof created.toJSON>, symbol>>().toBeNever();
+  });
+
   test("a handler's context builds the events its handling causes, typed by their handle", () => {
     void bus.subscribe(TaskCreated, (task, context) => {
       expectTypeOf(context.create(TaskFailed, { aggregateId: task.aggregateId, data: { task_id: task.data.task_id, error: "e" } })).toEqualTypeOf<TaskFailedV1>();
