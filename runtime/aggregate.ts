@@ -11,7 +11,7 @@ import { parseEvent } from "./event-helpers.js";
 import type { EventsOf, EventTypeHandle } from "./event-types.js";
 import { ArgumentError } from "./errors.js";
 import type { AggregateRef } from "./aggregate-subject.js";
-import { ConcurrencyError, historyRemoved, type AppendResult, type EventStore, type LoadedEvents, type LoadOptions } from "./event-store.js";
+import { AggregateHistoryError, ConcurrencyError, historyRemoved, type AppendResult, type EventStore, type LoadedEvents, type LoadOptions } from "./event-store.js";
 import { resolveEvent, type Publishable } from "./publish.js";
 import type { Registry } from "./registry.js";
 import { requireNumber } from "./argument-checks.js";
@@ -174,11 +174,23 @@ export class Repository<S, E = EventInstance> {
 
   /**
    * The stored events of an aggregate from `fromVersion` on (`EventStore.load`), typed as the events
-   * its definition folds, each at its latest version.
+   * its definition folds, each at its latest version. Throws `AggregateHistoryError` when the history
+   * holds an event of a type the definition's `events` do not declare (another writer's): folding it
+   * would hand `apply` an event its type says cannot come, and skipping it would build a wrong state.
    */
   async events(aggregateId: string, options: LoadOptions = {}): Promise<LoadedEvents<E>> {
+    const ref = this.ref(aggregateId);
     // The store loads the aggregate type's events at their latest versions: what the definition folds.
-    return (await this.store.load(this.ref(aggregateId), options)) as LoadedEvents<unknown> as LoadedEvents<E>;
+    const loaded = await this.store.load(ref, options);
+    const declared = this.definition.events;
+    const undeclared = declared === undefined ? undefined : loaded.events.find((stored) => !declared.some((handle) => handle.type === stored.type));
+    if (declared !== undefined && undeclared !== undefined) {
+      throw new AggregateHistoryError(
+        this.store.subjectOf(ref).subject,
+        `its event at version ${undeclared.aggregateVersion} is "${undeclared.type}", a type the aggregate's definition does not declare (${declared.map((handle) => handle.type).join(", ")}); add its handle to the definition's events to fold it`,
+      );
+    }
+    return loaded as LoadedEvents<unknown> as LoadedEvents<E>;
   }
 
   /**

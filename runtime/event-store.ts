@@ -127,7 +127,11 @@ export class PartialAppendError extends ContractError {
   }
 }
 
-/** Thrown when the messages on an aggregate's subject are not the gapless, versioned sequence the store writes (published around it, or removed by stream limits). */
+/**
+ * Thrown when the messages on an aggregate's subject are not the gapless, versioned sequence the store
+ * writes (published around it, or removed by stream limits), or hold an event of a type the
+ * aggregate's definition does not declare (`Repository.load`).
+ */
 export class AggregateHistoryError extends ContractError {
   readonly subject: string;
 

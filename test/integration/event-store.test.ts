@@ -314,6 +314,21 @@ describe("event store - snapshots and the repository", () => {
     expect(task.pending).toEqual([]);
   });
 
+  test("load refuses a history holding an event of a type the definition does not declare, naming it and its version", async () => {
+    const created = defineAggregate({ aggregateType: "task", events: [sdk.TaskCreated], initialState: () => ({ events: 0 }), apply: (state) => ({ events: state.events + 1 }) });
+    const id = `task-${randomUUID().slice(0, 8)}`;
+    const createdEvent = new sdk.TaskCreatedV1({ id: randomUUID(), aggregateId: id, timestamp: new Date().toISOString(), metadata: {}, data: { task_id: id, task_type: "deploy", priority: 1 } });
+    const assigned = new sdk.AgentAssignedV1({ id: randomUUID(), aggregateId: id, timestamp: new Date().toISOString(), metadata: {}, data: { task_id: id, agent_id: "a-1" } });
+    // Another writer, whose definition declares both, appends them.
+    await store.append({ aggregateType: "task", aggregateId: id }, [createdEvent, assigned], { expectedVersion: 0 });
+    const repository = new Repository(store, created);
+    await expect(repository.load(id)).rejects.toThrowError(
+      new AggregateHistoryError(`devops-mcp.task.${id}`, 'its event at version 2 is "agent.assigned", a type the aggregate\'s definition does not declare (task.created); add its handle to the definition\'s events to fold it'),
+    );
+    const both = defineAggregate({ aggregateType: "task", events: [sdk.TaskCreated, sdk.AgentAssigned], initialState: () => ({ events: 0 }), apply: (state) => ({ events: state.events + 1 }) });
+    expect((await new Repository(store, both).load(id)).state).toEqual({ events: 2 });
+  });
+
   test("update retries on ConcurrencyError with a fresh load, so concurrent commands all land", async () => {
     const repository = new Repository(store, contextAggregate(0));
     const id = await contextWith(repository, 0);
