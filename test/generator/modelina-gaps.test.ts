@@ -4,6 +4,9 @@ import { describe, expect, test } from "vitest";
 import { componentSpec } from "../helpers/component-spec.js";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 import { typecheck } from "../helpers/typecheck.js";
+import { checkModelNames } from "../../generator/emit/model-names.js";
+import type { OutputModel } from "../../generator/emit/modelina.js";
+import type { EventModel } from "../../generator/model.js";
 
 interface EventClass {
   fromJSON(json: unknown): { toJSON(): Record<string, unknown> } & Record<string, unknown>;
@@ -208,6 +211,33 @@ channels:
     const { AlikeV1 } = await ws.load<{ AlikeV1: { fromJSON(json: unknown): Record<string, unknown> } }>("generated/alike/alike.v1.ts");
     const event = AlikeV1.fromJSON({ foo_bar: "a", fooBar: 1, FooBar: "b", "foo-bar": 2 });
     expect(names.map((name) => event[name])).toEqual(["a", 1, "b", 2]);
+  });
+
+  test("model names Modelina's own rule would change (HTTPServer, delete: a keyword once lowercased) keep evc's names, and an object payload keeps its class", async () => {
+    const payload = (properties: Record<string, unknown>) => ({ type: "object", properties });
+    using ws = specWorkspace({
+      "specs/names.yaml": componentSpec("Names", { HTTPServerUp: "Up", Removed: "Removed" }, {
+        delete: payload({ id: { type: "string" } }),
+        HTTPServer: payload({ host: { type: "string" }, del: { $ref: "#/components/schemas/delete" } }),
+        Up: payload({ server: { $ref: "#/components/schemas/HTTPServer" } }),
+        Removed: payload({ server: { $ref: "#/components/schemas/HTTPServer" }, what: { $ref: "#/components/schemas/delete" } }),
+      }),
+    });
+    await generateClean(ws);
+    expect(ws.read("generated/names/models.ts")).toMatch(/export interface Delete \{[^}]*\}\s+export interface HTTPServer \{/);
+    const up = ws.read("generated/names/httpserver-up.v1.ts");
+    expect(up).toContain("export class HTTPServerUpV1 {");
+    expect(up).toContain("declare readonly server?: HTTPServer;");
+    expect(up).not.toMatch(/HttpServer|ReservedDelete|HTTPServerUpV1Value/);
+  });
+
+  test("a model Modelina names otherwise than evc stops the run, naming the event and where its message is", () => {
+    const event = { type: "HTTPServerUp", version: 1, location: { file: "specs/names.yaml", line: 21, column: 5 } } as EventModel;
+    const output = (title: string, name: string) => ({ modelName: name, model: { name, originalInput: { title } } }) as unknown as OutputModel;
+    expect(() => checkModelNames(event, [output("HTTPServerUpV1", "HTTPServerUpV1"), output("a title", "ATitle")])).not.toThrow();
+    expect(() => checkModelNames(event, [output("HTTPServerUpV1", "HttpServerUpV1")])).toThrow(
+      'cannot render the models of "HTTPServerUp" v1 (specs/names.yaml:21:5): Modelina renamed the model "HTTPServerUpV1" to "HttpServerUpV1", which the SDK does not declare; rename the schema, and report this to evc',
+    );
   });
 
   test("a property that only null fits is typed null, not unknown", async () => {

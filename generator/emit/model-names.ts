@@ -1,0 +1,31 @@
+/**
+ * The safety net under Modelina's naming: the SDK declares and imports every model by the name evc
+ * gave its schema (the `title` of the named schema), and Modelina is told to keep those names. Should
+ * it rename one all the same, the SDK would name a model it does not declare (or declare one model
+ * twice), so rendering stops there instead.
+ */
+import { ContractError } from "@evc/runtime/errors";
+import { isPlainObject } from "@evc/runtime/codegen";
+import type { EventModel } from "../model.js";
+import { isTypeName } from "../naming.js";
+import type { OutputModel } from "./modelina.js";
+
+/** Thrown when Modelina names a model of an event otherwise than evc did; names the event and where its message is written. */
+export class ModelNameError extends ContractError {
+  constructor(event: EventModel, given: string, rendered: string) {
+    const { file, line, column } = event.location;
+    super(
+      `cannot render the models of "${event.type}" v${event.version} (${file}:${line}:${column}): Modelina renamed the model "${given}" to "${rendered}", which the SDK does not declare; rename the schema, and report this to evc`,
+    );
+    this.name = "ModelNameError";
+  }
+}
+
+/** Throw `ModelNameError` when a model Modelina rendered for the event does not have the name evc gave its schema. */
+export function checkModelNames(event: EventModel, outputs: readonly OutputModel[]): void {
+  for (const output of outputs) {
+    const input = output.model.originalInput as unknown;
+    const given = isPlainObject(input) ? input["title"] : undefined;
+    if (typeof given === "string" && isTypeName(given) && output.model.name !== given) throw new ModelNameError(event, given, output.model.name);
+  }
+}
