@@ -6,6 +6,7 @@
  */
 import { ContractError } from "@evc/runtime/errors";
 import { isPlainObject } from "@evc/runtime/codegen";
+import { formatLocation } from "../diagnostics.js";
 import type { EventModel } from "../model.js";
 import { isTypeName } from "../naming.js";
 import type { OutputModel } from "./modelina.js";
@@ -13,9 +14,8 @@ import type { OutputModel } from "./modelina.js";
 /** Thrown when Modelina names a model of an event otherwise than evc did; names the event and where its message is written. */
 export class ModelNameError extends ContractError {
   constructor(event: EventModel, given: string, rendered: string) {
-    const { file, line, column } = event.location;
     super(
-      `cannot render the models of "${event.type}" v${event.version} (${file}:${line}:${column}): Modelina renamed the model "${given}" to "${rendered}", which the SDK does not declare; rename the schema, and report this to evc`,
+      `cannot render the models of "${event.type}" v${event.version} (${formatLocation(event.location)}): Modelina renamed the model "${given}" to "${rendered}", which the SDK does not declare; rename the schema, and report this to evc`,
     );
     this.name = "ModelNameError";
   }

@@ -213,6 +213,35 @@ describe("generator - bad input", () => {
     ]);
   });
 
+  test("two request/reply operations that would take one name (getUser, get-user), or an operation that would take a type's handle, are errors naming both where they are written", async () => {
+    const request = (id: string, message: string) => `  ${id}:
+    action: send
+    channel: { $ref: '#/channels/users' }
+    messages: [{ $ref: '#/channels/users/messages/${message}' }]
+    reply: { channel: { $ref: '#/channels/users' }, messages: [{ $ref: '#/channels/users/messages/Got' }] }
+`;
+    const message = (key: string, name: string) => `    ${key}: { name: ${name}, payload: { type: object } }\n`;
+    using ws = specWorkspace({
+      "specs/ops.yaml": `asyncapi: 3.0.0
+info: { title: Ops, version: 1.0.0 }
+channels:
+  users:
+    address: users
+    messages:
+${["Get", "Find", "Got", "Ask"].map((key) => `      ${key}: { $ref: '#/components/messages/${key}' }`).join("\n")}
+operations:
+${request("getUser", "Get")}${request("get-user", "Find")}${request("ask", "Ask")}components:
+  messages:
+${message("Get", "user.get")}${message("Find", "user.find")}${message("Got", "user.got")}${message("Ask", "ask.operation")}`,
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr.split("\n").filter((line) => line.includes("evc-name-collision"))).toEqual([
+      'specs/ops.yaml:12:3: error: operations "getUser" and "get-user" (at specs/ops.yaml:17:3) would both generate GetUserOperation; rename one of the operations (evc-name-collision)',
+      'specs/ops.yaml:22:3: error: operation "ask" would generate AskOperation, the handle of type "ask.operation"; rename the operation (evc-name-collision)',
+    ]);
+  });
+
   test("two spec files that would make one system (shop.yaml, Shop.yaml) are an error at the second", async () => {
     using ws = specWorkspace({ "specs/shop.yaml": valid, "specs/Shop.yaml": valid.replace("light.measured", "light.dimmed") });
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");
