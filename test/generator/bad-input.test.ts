@@ -249,6 +249,13 @@ ${message("Get", "user.get")}${message("Find", "user.find")}${message("Got", "us
     expect(stderr).toContain('specs/shop.yaml:1:1: error: "specs/shop.yaml" and "specs/Shop.yaml" would both be system "shop" (one SDK folder, one union); rename one of the files (evc-system-collision)');
   });
 
+  test("two spec files whose systems would declare one union (a1.yaml, a-1.yaml: A1Event) are an error at the second", async () => {
+    using ws = specWorkspace({ "specs/a1.yaml": valid, "specs/a-1.yaml": valid.replace("light.measured", "light.dimmed") });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toContain('specs/a1.yaml:1:1: error: "specs/a1.yaml" (system "a1") and "specs/a-1.yaml" (system "a-1") would both declare the union A1Event; rename one of the files (evc-system-collision)');
+  });
+
   test("a missing specs path is a bad call (exit 2)", async () => {
     using ws = specWorkspace();
     const { code, stderr } = await ws.evc("generate", "--specs", "nope");
