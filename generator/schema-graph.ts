@@ -133,6 +133,7 @@ class Bundler {
       );
       return { plain: items.map((item) => item.plain), named: items.map((item) => item.named) };
     }
+    if (key === "required" && Array.isArray(value)) return { plain: copyJson(value), named: value.map((item) => (typeof item === "string" ? modelinaKey(item) : copyJson(item))) };
     if (schemaMapKeywords.has(key) && isPlainObject(value)) {
       const plain: JsonObject = {};
       const named: JsonObject = {};
@@ -147,7 +148,7 @@ class Bundler {
                 : typeName(child);
         const emitted = Array.isArray(schema) ? { plain: copyJson(schema), named: copyJson(schema) } : this.schema(schema, hint);
         setOwn(plain, child, emitted.plain);
-        setOwn(named, child, emitted.named);
+        setOwn(named, namedKey(key, child), emitted.named);
       });
       return { plain, named };
     }
@@ -199,11 +200,35 @@ export function forEachSubschema(plain: unknown, named: unknown, visit: (node: u
     if (schemaListKeywords.has(key) && Array.isArray(value)) {
       value.forEach((item, index) => walk(item, Array.isArray(namedValue) ? namedValue[index] : undefined));
     } else if (schemaMapKeywords.has(key) && isPlainObject(value)) {
-      for (const [child, schema] of Object.entries(value)) walk(schema, own(namedValue, child));
+      for (const [child, schema] of Object.entries(value)) walk(schema, own(namedValue, namedKey(key, child)));
     } else if (Object.hasOwn(childSchemaNames, key) && (isPlainObject(value) || typeof value === "boolean")) {
       walk(value, namedValue);
     }
   }
+}
+
+/** What marks a property name in the named tree as escaped (`modelinaKey`). */
+const escapeMark = "$evc:";
+
+/**
+ * A property name as the named tree (Modelina's input) holds it, under `properties` and in `required`.
+ * Modelina keeps an object's properties in a plain object, where a name of `Object.prototype`
+ * (`constructor`, `toString`, `valueOf`) finds the inherited member, into which Modelina merges the
+ * property: one model shared by every object with that name, typed as the union of them all (and the
+ * global member changed). Such a name, and one that starts with the mark, gets the mark before it.
+ */
+export function modelinaKey(name: string): string {
+  return name in Object.prototype || name.startsWith(escapeMark) ? `${escapeMark}${name}` : name;
+}
+
+/** The property name a key of the named tree stands for: `modelinaKey` undone. */
+export function propertyName(key: string): string {
+  return key.startsWith(escapeMark) ? key.slice(escapeMark.length) : key;
+}
+
+/** The key of a schema map's entry (`keyword`: `properties`, `definitions`, ...) in the named tree. */
+function namedKey(keyword: string, child: string): string {
+  return keyword === "properties" ? modelinaKey(child) : child;
 }
 
 /** True for subschemas that become a model of their own: objects, enums and unions. */

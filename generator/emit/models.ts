@@ -20,6 +20,7 @@ import { isPlainObject, type JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
 import { docComment, propertyKey } from "../naming.js";
 import { pinnedValue, propertySchemas } from "../schema-facts.js";
+import { propertyName } from "../schema-graph.js";
 import { checkModelNames } from "./model-names.js";
 import { renderEventClass, type RootProperty } from "./event-class.js";
 import type { EventModels, ModelRenderCache, RenderedModel } from "./render-cache.js";
@@ -178,7 +179,7 @@ function dependencyNames(model: ConstrainedMetaModel): string[] {
 }
 
 function rootProperty(event: EventModel, property: ConstrainedObjectPropertyModel): RootProperty {
-  const name = property.unconstrainedPropertyName;
+  const name = propertyName(property.unconstrainedPropertyName);
   const pinned = pinnedValue(propertySchemas(event.schema), name);
   return {
     name,
@@ -216,7 +217,7 @@ function indexSignature(known: readonly ConstrainedObjectPropertyModel[], open: 
 }
 
 function interfaceField(property: ConstrainedObjectPropertyModel): string {
-  return `readonly ${propertyKey(property.unconstrainedPropertyName)}${property.required ? "" : "?"}: ${fieldType(property)};`;
+  return `readonly ${propertyKey(propertyName(property.unconstrainedPropertyName))}${property.required ? "" : "?"}: ${fieldType(property)};`;
 }
 
 /** The TypeScript type of a property: a literal for `const`, else what Modelina mapped. */

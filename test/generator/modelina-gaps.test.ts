@@ -286,6 +286,28 @@ channels:
     expect(Object.getPrototypeOf(named)).toBe((NamedV1 as unknown as { prototype: object }).prototype);
   });
 
+  test("property names of Object.prototype (constructor, toString, valueOf) are typed per object, as each schema says, not as one union of every object's", async () => {
+    const object = (types: readonly string[]) => ({
+      type: "object",
+      required: ["toString"],
+      properties: Object.fromEntries(["constructor", "toString", "valueOf", "propertyIsEnumerable"].map((name, index) => [name, { type: types[index] }])),
+    });
+    using ws = specWorkspace({
+      "specs/proto.yaml": componentSpec("Proto", { proto: "Proto" }, {
+        Proto: { type: "object", required: ["toString"], properties: { toString: { type: "boolean" }, valueOf: { type: "number" }, "$evc:valueOf": { type: "string" }, first: object(["string", "integer", "string", "boolean"]), second: object(["boolean", "string", "integer", "string"]) } },
+      }),
+    });
+    await generateClean(ws);
+    const code = ws.read("generated/proto/proto.v1.ts");
+    expect(code).toContain('declare readonly toString: boolean;\n  declare readonly valueOf?: number;\n  declare readonly "$evc:valueOf"?: string;');
+    expect(code).toMatch(/interface ProtoV1First \{\s+readonly constructor\?: string;\s+readonly toString: number;\s+readonly valueOf\?: string;\s+readonly propertyIsEnumerable\?: boolean;\s+\}/);
+    expect(code).toMatch(/interface ProtoV1Second \{\s+readonly constructor\?: boolean;\s+readonly toString: string;\s+readonly valueOf\?: number;\s+readonly propertyIsEnumerable\?: string;\s+\}/);
+    const { ProtoV1 } = await ws.load<{ ProtoV1: EventClass }>("generated/proto/proto.v1.ts");
+    const json = { toString: true, valueOf: 1.5, "$evc:valueOf": "v", first: { constructor: "c", toString: 1 }, second: { constructor: false, toString: "s", valueOf: 2 } };
+    expect(JSON.parse(JSON.stringify(ProtoV1.fromJSON(json)))).toEqual(json);
+    expect(ProtoV1.safeFromJSON({ ...json, first: { toString: "1" } }).success).toBe(false);
+  });
+
   test("a field printed as a literal (a one-value enum, a const) imports no model, so the SDK compiles under noUnusedLocals", async () => {
     using ws = specWorkspace({
       "specs/bots.yaml": componentSpec(
