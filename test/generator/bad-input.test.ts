@@ -242,6 +242,30 @@ ${message("Get", "user.get")}${message("Find", "user.find")}${message("Got", "us
     ]);
   });
 
+  test("a $ref to the whole AsyncAPI document (# meant as the payload's root) is an error at the $ref that says how to recurse, not a crash", async () => {
+    using ws = specWorkspace({
+      "specs/tree.yaml": `asyncapi: 3.0.0
+info: { title: Tree, version: 1.0.0 }
+channels:
+  c:
+    address: c
+    messages:
+      A:
+        name: tree.self
+        payload:
+          type: object
+          properties:
+            parent: { $ref: '#' }
+`,
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'specs/tree.yaml:12:29: error: $ref "#" points at the whole AsyncAPI document "specs/tree.yaml", not at a schema: in an AsyncAPI document "#" is the document\'s root, not the payload\'s; for a recursive schema, declare it under components/schemas and refer to it there ("#/components/schemas/<Name>") (evc-document-ref)',
+    );
+    expect(stderr).not.toMatch(/dereference/);
+  });
+
   test("two spec files that would make one system (shop.yaml, Shop.yaml) are an error at the second", async () => {
     using ws = specWorkspace({ "specs/shop.yaml": valid, "specs/Shop.yaml": valid.replace("light.measured", "light.dimmed") });
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");
