@@ -308,6 +308,22 @@ channels:
     expect(ProtoV1.safeFromJSON({ ...json, first: { toString: "1" } }).success).toBe(false);
   });
 
+  test("a payload that refers back to its root is typed there as the payload's JSON (an interface shared with events that nest the schema), not as the event class", async () => {
+    const node = { type: "object", properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } }, meta: { type: "object", properties: { owner: { $ref: "#/components/schemas/Node" } } } } };
+    using ws = specWorkspace({
+      "specs/tree.yaml": componentSpec("Tree", { "tree.grown": "Node", "z.forest": "Forest" }, { Node: node, Forest: { type: "object", properties: { tree: { $ref: "#/components/schemas/Node" } } } }),
+    });
+    await generateClean(ws);
+    const grown = ws.read("generated/tree/tree-grown.v1.ts");
+    expect(grown).toContain("declare readonly children?: Node[];\n  declare readonly meta?: NodeMeta;");
+    expect(grown).toContain('"items": { "$ref": "#" }');
+    expect(ws.read("generated/tree/models.ts")).toMatch(/export interface Node \{[^}]*readonly children\?: Node\[\];\s+readonly meta\?: NodeMeta;\s+\}\s+export interface NodeMeta \{\s+readonly owner\?: Node;\s+\}/);
+    const { TreeGrownV1 } = await ws.load<{ TreeGrownV1: EventClass }>("generated/tree/tree-grown.v1.ts");
+    const json = { name: "a", children: [{ name: "b", children: [] }], meta: { owner: { name: "c" } } };
+    expect(TreeGrownV1.fromJSON(json).toJSON()).toEqual(json);
+    expect(TreeGrownV1.safeFromJSON({ children: [{ name: 1 }] }).success).toBe(false);
+  });
+
   test("a field printed as a literal (a one-value enum, a const) imports no model, so the SDK compiles under noUnusedLocals", async () => {
     using ws = specWorkspace({
       "specs/bots.yaml": componentSpec(
