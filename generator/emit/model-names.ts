@@ -21,11 +21,27 @@ export class ModelNameError extends ContractError {
   }
 }
 
-/** Throw `ModelNameError` when a model Modelina rendered for the event does not have the name evc gave its schema. */
+/**
+ * Throw `ModelNameError` when a model Modelina rendered for the event has a name evc gave none of its
+ * schemas, where its schema has one evc gave. (A model may take another schema's name: Modelina models
+ * an alternative of a `oneOf` whose `allOf` holds the `oneOf`'s schema from that schema.)
+ */
 export function checkModelNames(event: EventModel, outputs: readonly OutputModel[]): void {
+  const given = titlesIn(event.namedSchema);
   for (const output of outputs) {
     const input = output.model.originalInput as unknown;
-    const given = isPlainObject(input) ? input["title"] : undefined;
-    if (typeof given === "string" && isTypeName(given) && output.model.name !== given) throw new ModelNameError(event, given, output.model.name);
+    const title = isPlainObject(input) ? input["title"] : undefined;
+    if (typeof title === "string" && isTypeName(title) && !given.has(output.model.name)) throw new ModelNameError(event, title, output.model.name);
   }
+}
+
+/** Every title written in a schema, its subschemas' included. */
+function titlesIn(schema: unknown, titles = new Set<string>()): Set<string> {
+  if (Array.isArray(schema)) schema.forEach((item) => titlesIn(item, titles));
+  if (!isPlainObject(schema)) return titles;
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "title" && typeof value === "string") titles.add(value);
+    else titlesIn(value, titles);
+  }
+  return titles;
 }

@@ -231,10 +231,11 @@ channels:
     expect(up).not.toMatch(/HttpServer|ReservedDelete|HTTPServerUpV1Value/);
   });
 
-  test("a model Modelina names otherwise than evc stops the run, naming the event and where its message is", () => {
-    const event = { type: "HTTPServerUp", version: 1, location: { file: "specs/names.yaml", line: 21, column: 5 } } as EventModel;
+  test("a model Modelina names with a name evc gave no schema stops the run, naming the event and where its message is", () => {
+    const namedSchema = { title: "HTTPServerUpV1", properties: { worker: { title: "Worker", oneOf: [{ title: "Employer" }] } } };
+    const event = { type: "HTTPServerUp", version: 1, location: { file: "specs/names.yaml", line: 21, column: 5 }, namedSchema } as unknown as EventModel;
     const output = (title: string, name: string) => ({ modelName: name, model: { name, originalInput: { title } } }) as unknown as OutputModel;
-    expect(() => checkModelNames(event, [output("HTTPServerUpV1", "HTTPServerUpV1"), output("a title", "ATitle")])).not.toThrow();
+    expect(() => checkModelNames(event, [output("HTTPServerUpV1", "HTTPServerUpV1"), output("a title", "ATitle"), output("Worker", "Employer")])).not.toThrow();
     expect(() => checkModelNames(event, [output("HTTPServerUpV1", "HttpServerUpV1")])).toThrow(
       'cannot render the models of "HTTPServerUp" v1 (specs/names.yaml:21:5): Modelina renamed the model "HTTPServerUpV1" to "HttpServerUpV1", which the SDK does not declare; rename the schema, and report this to evc',
     );
