@@ -30,10 +30,14 @@ export class SpecError extends ContractError {
   }
 }
 
+/** Render a location like a compiler: `file:line:col`. */
+export function formatLocation(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+
 /** Render a diagnostic like a compiler: `file:line:col: error: message (code)`. */
 export function formatDiagnostic(diagnostic: SpecDiagnostic): string {
-  const { file, line, column } = diagnostic.location;
-  return `${file}:${line}:${column}: ${diagnostic.severity}: ${diagnostic.message} (${diagnostic.code})`;
+  return `${formatLocation(diagnostic.location)}: ${diagnostic.severity}: ${diagnostic.message} (${diagnostic.code})`;
 }
 
 /** Order diagnostics by file, line and column, so that output is stable. */

@@ -12,6 +12,7 @@ import { checkReferences } from "./refs.js";
 import { checkContracts, foldDuplicates } from "./rules.js";
 import { judgeDowncasts } from "./downcasts.js";
 import type { LoadCache } from "./load-cache.js";
+import { systemUnionName } from "./naming.js";
 import { ModelNamer } from "./schema-graph.js";
 import { isWithin } from "./paths.js";
 import { pointerTokens, SourceFiles } from "./sources.js";
@@ -66,10 +67,14 @@ export async function loadContracts(options: LoadOptions): Promise<LoadedContrac
   if (entries.length === 0) throw new ArgumentError("specs", `a folder holding AsyncAPI documents, but "${shown}" has none`);
 
   for (const entry of entries) {
-    const first = entries.find((other) => other.system === entry.system) as DocumentEntry;
+    const first = entries.find((other) => systemUnionName(other.system) === systemUnionName(entry.system)) as DocumentEntry;
     if (first === entry) continue;
-    const message = `"${sources.display(entry.path)}" and "${sources.display(first.path)}" would both be system "${entry.system}" (one SDK folder, one union); rename one of the files`;
-    sink.error("evc-system-collision", message, { file: sources.display(entry.path), line: 1, column: 1 });
+    const [shown, firstShown] = [sources.display(entry.path), sources.display(first.path)];
+    const message =
+      first.system === entry.system
+        ? `"${shown}" and "${firstShown}" would both be system "${entry.system}" (one SDK folder, one union); rename one of the files`
+        : `"${shown}" (system "${entry.system}") and "${firstShown}" (system "${first.system}") would both declare the union ${systemUnionName(entry.system)}; rename one of the files`;
+    sink.error("evc-system-collision", message, { file: shown, line: 1, column: 1 });
   }
   const specsFolder = refsFolder(root, resolve(options.cwd));
   const parser = options.parser ?? new SpecParser();

@@ -18,6 +18,15 @@ export function typeName(text: string, fallback = "Schema"): string {
   return /^[0-9]/.test(name) ? `${fallback}${name}` : name;
 }
 
+/**
+ * Whether a name is one of evc's model names as they are: a PascalCase identifier that `typeName`
+ * leaves unchanged. Modelina is told to keep such names (its own rule renames `HTTPServerV1` to
+ * `HttpServerV1` and `Delete` to `ReservedDelete`, which are not the names the SDK declares).
+ */
+export function isTypeName(name: string): boolean {
+  return name !== "" && typeName(name) === name;
+}
+
 /** The name of an event type's union of versions, and of its handle: `RecordCreated`. */
 export function unionName(type: string): string {
   return typeName(type, "Event");

@@ -29,7 +29,7 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
       const location = { file: file.display, line: reference.line, column: reference.column };
       warnOfSiblings(reference, location, sink);
       if (target === "") {
-        if (!pointerLeadsSomewhere(file, reference, true, location, sink)) ok = false;
+        if (pointsAtDocument(file, reference, location, sink) || !pointerLeadsSomewhere(file, reference, true, location, sink)) ok = false;
         continue;
       }
       if (/^(https?:)?\/\//i.test(target)) {
@@ -57,7 +57,7 @@ export function checkReferences(root: SourceFile, sources: SourceFiles, sink: Di
         continue;
       }
       const loaded = sources.load(path, sink);
-      if (loaded === undefined || !pointerLeadsSomewhere(loaded, reference, loaded === file, location, sink)) ok = false;
+      if (loaded === undefined || pointsAtDocument(loaded, reference, location, sink) || !pointerLeadsSomewhere(loaded, reference, loaded === file, location, sink)) ok = false;
       if (loaded !== undefined) pending.push(loaded);
     }
   }
@@ -76,7 +76,7 @@ function isWithinFollowingLinks(folder: string, path: string): boolean {
  */
 function pointerLeadsSomewhere(file: SourceFile, reference: Reference, local: boolean, location: SourceLocation, sink: DiagnosticSink): boolean {
   const hash = reference.value.indexOf("#");
-  const fragment = hash === -1 ? "" : reference.value.slice(hash + 1);
+  const fragment = fragmentOf(reference);
   if (!fragment.startsWith("/")) return true;
   let tokens: string[];
   try {
@@ -95,6 +95,27 @@ function pointerLeadsSomewhere(file: SourceFile, reference: Reference, local: bo
   const there = step.present.length === 0 ? "" : ` (it has ${step.present.slice(0, 8).map((key) => `"${key}"`).join(", ")}${step.present.length > 8 ? ", ..." : ""})`;
   sink.error("evc-unresolved-ref", `${cannot}: "${file.display}" has no "${step.token}" at /${step.under.join("/")}${there}`, location);
   return false;
+}
+
+/**
+ * Whether a `$ref` names the whole of an AsyncAPI document (`#` in it, or its file); if so, reports it at
+ * the `$ref`. There is no schema there: the parser put the whole document in the payload, and
+ * rendering it crashed. A payload that refers to itself (`#` meant as JSON Schema's root) is the usual slip.
+ */
+function pointsAtDocument(file: SourceFile, reference: Reference, location: SourceLocation, sink: DiagnosticSink): boolean {
+  if (fragmentOf(reference) !== "" || !isPlainObject(file.json) || !("asyncapi" in file.json)) return false;
+  sink.error(
+    "evc-document-ref",
+    `$ref "${reference.value}" points at the whole AsyncAPI document "${file.display}", not at a schema: in an AsyncAPI document "#" is the document's root, not the payload's; for a recursive schema, declare it under components/schemas and refer to it there ("#/components/schemas/<Name>")`,
+    location,
+  );
+  return true;
+}
+
+/** The JSON pointer of a `$ref`: what follows its `#`, empty when it has none. */
+function fragmentOf(reference: Reference): string {
+  const hash = reference.value.indexOf("#");
+  return hash === -1 ? "" : reference.value.slice(hash + 1);
 }
 
 /** Where a JSON pointer stops short in a value: a key or index that is not there, or a `$ref` it would have to go through. */

@@ -8,10 +8,11 @@ import { isDeepStrictEqual } from "node:util";
 import { isPlainObject, type JsonObject, pointerTokens as jsonPointerTokens, stepsUpcaster } from "@evc/runtime/codegen";
 import { formatIssues } from "@evc/runtime/errors";
 import { knownFormats, type SchemaCompiler } from "./compile.js";
-import type { DiagnosticSink, SourceLocation } from "./diagnostics.js";
+import { formatLocation, type DiagnosticSink } from "./diagnostics.js";
 import { versionKey, type DocumentLocator, type EventModel, type SystemModel } from "./model.js";
 import { eventFile } from "./emit/layout.js";
 import { fileSlug, indexNames, systemUnionName, unionName } from "./naming.js";
+import { checkOperationNames } from "./request-operations.js";
 import { pinnedValue, propertySchemas } from "./schema-facts.js";
 import { warnInertKeywords } from "./schema-keywords.js";
 import { pointerTokens } from "./sources.js";
@@ -20,6 +21,7 @@ import { pointerTokens } from "./sources.js";
 export function checkContracts(systems: readonly SystemModel[], kept: readonly EventModel[], compiler: SchemaCompiler, sink: DiagnosticSink, locate?: DocumentLocator): void {
   const native = new Set(systems.filter((system) => system.native).map((system) => system.name));
   checkClassNames(kept, sink);
+  checkOperationNames(kept, sink, locate);
   const byType = groupBy(kept, (event) => event.type);
   const unionNames = indexUnionNames(systems);
   for (const versions of byType.values()) {
@@ -47,7 +49,7 @@ export function foldDuplicates(events: readonly EventModel[], sink: DiagnosticSi
       if (isDeepStrictEqual(other.schema, first.schema) && isDeepStrictEqual(other.upcast, first.upcast)) continue;
       sink.error(
         "evc-duplicate-event",
-        `"${other.type}" v${other.version} is declared twice with different contracts; the other one is at ${where(first.location)}`,
+        `"${other.type}" v${other.version} is declared twice with different contracts; the other one is at ${formatLocation(first.location)}`,
         other.location,
       );
     }
@@ -195,8 +197,4 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     groups.set(k, [...(groups.get(k) ?? []), item]);
   }
   return groups;
-}
-
-function where(location: SourceLocation): string {
-  return `${location.file}:${location.line}:${location.column}`;
 }

@@ -60,10 +60,11 @@ export function bundleSchema(root: unknown, rootName: string, namer: ModelNamer)
     const plainDefinitions: JsonObject = {};
     const namedDefinitions: JsonObject = {};
     for (const [name, emitted] of bundler.definitions) {
-      setOwn(plainDefinitions, name, emitted.plain);
+      // The root's shape is Modelina's alone: ajv reads `#` itself.
+      if (name !== bundler.rootShape) setOwn(plainDefinitions, name, emitted.plain);
       setOwn(namedDefinitions, name, emitted.named);
     }
-    schema["definitions"] = { ...(schema["definitions"] as JsonObject | undefined), ...plainDefinitions };
+    if (Object.keys(plainDefinitions).length > 0) schema["definitions"] = { ...(schema["definitions"] as JsonObject | undefined), ...plainDefinitions };
     named["definitions"] = { ...(named["definitions"] as JsonObject | undefined), ...namedDefinitions };
   }
   return { schema, named };
@@ -91,6 +92,13 @@ const droppedKeywords = new Set(["$id", "id", "$schema"]);
 
 class Bundler {
   readonly definitions = new Map<string, Emitted>();
+  /**
+   * The name of the root's shape where the payload refers back to its root (`$ref: "#"`): in the named
+   * tree such a `$ref` points at a definition of the root under a model name of its own, so that
+   * Modelina types it as the payload's JSON (an interface, the same one wherever the schema is nested)
+   * rather than as the event's class, whose methods the JSON does not have.
+   */
+  rootShape: string | undefined;
   readonly #cyclic: Set<Graph>;
   readonly #namer: ModelNamer;
   readonly #names = new Map<Graph, string>();
@@ -103,11 +111,11 @@ class Bundler {
     this.#namer = namer;
   }
 
-  schema(node: unknown, hint: string, at: { isRoot?: boolean; mergePart?: boolean; definitionBody?: boolean } = {}): Emitted {
+  schema(node: unknown, hint: string, at: { isRoot?: boolean; mergePart?: boolean; definitionBody?: boolean; shape?: boolean } = {}): Emitted {
     if (!isPlainObject(node)) return { plain: copyJson(node), named: copyJson(node) };
-    if (node === this.#root && !at.isRoot) return { plain: { $ref: "#" }, named: { $ref: "#" } };
-    const name = at.mergePart ? hint : this.#nameOf(node, hint, at.isRoot === true);
-    if (this.#cyclic.has(node) && !at.isRoot && !at.definitionBody) {
+    if (node === this.#root && !at.isRoot && !at.shape) return { plain: { $ref: "#" }, named: { $ref: `#/definitions/${this.#shapeOfRoot(hint)}` } };
+    const name = at.mergePart || at.shape ? hint : this.#nameOf(node, hint, at.isRoot === true);
+    if (this.#cyclic.has(node) && !at.isRoot && !at.definitionBody && !at.shape) {
       const ref = { $ref: `#/definitions/${this.#define(node, name)}` };
       return { plain: ref, named: { ...ref } };
     }
@@ -120,7 +128,7 @@ class Bundler {
       setOwn(named, key, child.named);
     }
     // The root always takes the class name, so that Modelina names the payload's model after the class whatever its type (a string, an array).
-    if (!at.mergePart && (isModelSchema(node) || at.isRoot === true)) named["title"] = name;
+    if (!at.mergePart && (isModelSchema(node) || at.isRoot === true || at.shape === true)) named["title"] = name;
     return { plain, named };
   }
 
@@ -133,6 +141,7 @@ class Bundler {
       );
       return { plain: items.map((item) => item.plain), named: items.map((item) => item.named) };
     }
+    if (key === "required" && Array.isArray(value)) return { plain: copyJson(value), named: value.map((item) => (typeof item === "string" ? modelinaKey(item) : copyJson(item))) };
     if (schemaMapKeywords.has(key) && isPlainObject(value)) {
       const plain: JsonObject = {};
       const named: JsonObject = {};
@@ -147,7 +156,7 @@ class Bundler {
                 : typeName(child);
         const emitted = Array.isArray(schema) ? { plain: copyJson(schema), named: copyJson(schema) } : this.schema(schema, hint);
         setOwn(plain, child, emitted.plain);
-        setOwn(named, child, emitted.named);
+        setOwn(named, namedKey(key, child), emitted.named);
       });
       return { plain, named };
     }
@@ -159,16 +168,18 @@ class Bundler {
   #nameOf(node: Graph, hint: string, isRoot: boolean): string {
     const known = this.#names.get(node);
     if (known !== undefined) return known;
-    const id = node["x-parser-schema-id"];
-    const title = node["title"];
-    const candidate =
-      !isRoot && typeof id === "string" && !id.startsWith("<")
-        ? typeName(lastSegment(id))
-        : !isRoot && typeof title === "string" && pascalWords(title) <= 6
-          ? typeName(title, hint)
-          : hint;
-    const name = isRoot ? hint : isModelSchema(node) ? this.#namer.claim(candidate, contentKey(node)) : candidate;
+    const name = isRoot ? hint : isModelSchema(node) ? this.#namer.claim(candidateName(node, hint), contentKey(node)) : candidateName(node, hint);
     this.#names.set(node, name);
+    return name;
+  }
+
+  /** The name of the root's shape, defined the first time a `$ref` back to the root asks (`hint`: that `$ref`'s path). */
+  #shapeOfRoot(hint: string): string {
+    if (this.rootShape !== undefined) return this.rootShape;
+    const name = this.#namer.claim(candidateName(this.#root, hint), contentKey(this.#root));
+    this.rootShape = name;
+    this.definitions.set(name, { plain: {}, named: {} });
+    this.definitions.set(name, this.schema(this.#root, name, { shape: true }));
     return name;
   }
 
@@ -199,11 +210,35 @@ export function forEachSubschema(plain: unknown, named: unknown, visit: (node: u
     if (schemaListKeywords.has(key) && Array.isArray(value)) {
       value.forEach((item, index) => walk(item, Array.isArray(namedValue) ? namedValue[index] : undefined));
     } else if (schemaMapKeywords.has(key) && isPlainObject(value)) {
-      for (const [child, schema] of Object.entries(value)) walk(schema, own(namedValue, child));
+      for (const [child, schema] of Object.entries(value)) walk(schema, own(namedValue, namedKey(key, child)));
     } else if (Object.hasOwn(childSchemaNames, key) && (isPlainObject(value) || typeof value === "boolean")) {
       walk(value, namedValue);
     }
   }
+}
+
+/** What marks a property name in the named tree as escaped (`modelinaKey`). */
+const escapeMark = "$evc:";
+
+/**
+ * A property name as the named tree (Modelina's input) holds it, under `properties` and in `required`.
+ * Modelina keeps an object's properties in a plain object, where a name of `Object.prototype`
+ * (`constructor`, `toString`, `valueOf`) finds the inherited member, into which Modelina merges the
+ * property: one model shared by every object with that name, typed as the union of them all (and the
+ * global member changed). Such a name, and one that starts with the mark, gets the mark before it.
+ */
+export function modelinaKey(name: string): string {
+  return name in Object.prototype || name.startsWith(escapeMark) ? `${escapeMark}${name}` : name;
+}
+
+/** The property name a key of the named tree stands for: `modelinaKey` undone. */
+export function propertyName(key: string): string {
+  return key.startsWith(escapeMark) ? key.slice(escapeMark.length) : key;
+}
+
+/** The key of a schema map's entry (`keyword`: `properties`, `definitions`, ...) in the named tree. */
+function namedKey(keyword: string, child: string): string {
+  return keyword === "properties" ? modelinaKey(child) : child;
 }
 
 /** True for subschemas that become a model of their own: objects, enums and unions. */
@@ -218,6 +253,14 @@ function isModelSchema(node: Graph): boolean {
     "anyOf" in node ||
     "allOf" in node
   );
+}
+
+/** The name a schema's model would have: its component's name, else its title when short, else `hint` (its path). */
+function candidateName(node: Graph, hint: string): string {
+  const id = node["x-parser-schema-id"];
+  const title = node["title"];
+  if (typeof id === "string" && !id.startsWith("<")) return typeName(lastSegment(id));
+  return typeof title === "string" && pascalWords(title) <= 6 ? typeName(title, hint) : hint;
 }
 
 /** How many words a title has; a long title is a sentence, not a name. */

@@ -20,6 +20,8 @@ import { isPlainObject, type JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
 import { docComment, propertyKey } from "../naming.js";
 import { pinnedValue, propertySchemas } from "../schema-facts.js";
+import { propertyName } from "../schema-graph.js";
+import { checkModelNames } from "./model-names.js";
 import { renderEventClass, type RootProperty } from "./event-class.js";
 import type { EventModels, ModelRenderCache, RenderedModel } from "./render-cache.js";
 
@@ -46,6 +48,7 @@ export async function renderModels(events: readonly EventModel[], cache?: ModelR
 }
 
 function collect(event: EventModel, outputs: readonly OutputModel[]): EventModels {
+  checkModelNames(event, outputs);
   const models = outputs
     .filter((output) => output.modelName !== "")
     .map((output): RenderedModel => {
@@ -55,9 +58,7 @@ function collect(event: EventModel, outputs: readonly OutputModel[]): EventModel
       return { name: model.name, kind, code: output.result, uses: [...new Set(uses)].sort() };
     });
   if (models.some((model) => model.kind === "class")) return { event, models: reachableFrom(event.className, models), valueType: undefined };
-  // The payload's own model carries the class name as its title; Modelina may name it otherwise (a nullable object's).
-  const root = outputs.find((output) => isPlainObject(output.model.originalInput) && output.model.originalInput["title"] === event.className);
-  return wrapped(event, models, root?.model.name ?? event.className);
+  return wrapped(event, models);
 }
 
 /**
@@ -65,7 +66,8 @@ function collect(event: EventModel, outputs: readonly OutputModel[]): EventModel
  * that wraps the value; the type Modelina rendered for the payload is renamed `<Class>Value` (with
  * `| null` where the payload may be null, which Modelina leaves out of an object's model).
  */
-function wrapped(event: EventModel, models: readonly RenderedModel[], rootName: string): EventModels {
+function wrapped(event: EventModel, models: readonly RenderedModel[]): EventModels {
+  const rootName = event.className;
   const root = models.find((model) => model.name === rootName);
   const valueName = `${event.className}Value`;
   // Modelina leaves null out of an object's model (a nullable string's type keeps it).
@@ -177,7 +179,7 @@ function dependencyNames(model: ConstrainedMetaModel): string[] {
 }
 
 function rootProperty(event: EventModel, property: ConstrainedObjectPropertyModel): RootProperty {
-  const name = property.unconstrainedPropertyName;
+  const name = propertyName(property.unconstrainedPropertyName);
   const pinned = pinnedValue(propertySchemas(event.schema), name);
   return {
     name,
@@ -215,7 +217,7 @@ function indexSignature(known: readonly ConstrainedObjectPropertyModel[], open: 
 }
 
 function interfaceField(property: ConstrainedObjectPropertyModel): string {
-  return `readonly ${propertyKey(property.unconstrainedPropertyName)}${property.required ? "" : "?"}: ${fieldType(property)};`;
+  return `readonly ${propertyKey(propertyName(property.unconstrainedPropertyName))}${property.required ? "" : "?"}: ${fieldType(property)};`;
 }
 
 /** The TypeScript type of a property: a literal for `const`, else what Modelina mapped. */

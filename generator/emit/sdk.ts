@@ -5,7 +5,8 @@
  */
 import type { SharedSchemas } from "../shared-schemas.js";
 import type { ContractModel, EventModel } from "../model.js";
-import { commentQuote, systemUnionName, typeName, unionName } from "../naming.js";
+import { commentQuote, systemUnionName, unionName } from "../naming.js";
+import { requestOperations, type RequestOperationModel } from "../request-operations.js";
 import { contractName, jsonTypeName } from "./event-class.js";
 import { eventModule } from "./event-file.js";
 import { eventFile, importBetween, runtimeImport, schemasFile, type Layout } from "./layout.js";
@@ -119,48 +120,10 @@ function registryModule(model: ContractModel, layout: Layout) {
       `/** Every version of every event type, by type and version. */\ninterface EventVersions {\n${types
         .map((type) => `  ${JSON.stringify(type)}: { ${versionsOf(type).map((event) => `${event.version}: ${event.className}`).join("; ")} };`)
         .join("\n")}\n}`,
-      ...requestOperations(model).map(requestOperation),
+      ...requestOperations(model.events).map(requestOperation),
       "/** Every event by type and version: class, schema, validator, subject, stream and upcasters; typed by `LatestEvents`. */\nconst registry: $evc.Registry<LatestEvents> = $evc.createRegistry<LatestEvents>({ contracts, topology });",
     ],
   };
-}
-
-/** A request/reply operation of the specs: the one event type it sends and the event types that answer. */
-interface RequestOperationModel {
-  readonly id: string;
-  readonly name: string;
-  readonly request: EventModel;
-  readonly replies: readonly EventModel[];
-}
-
-/**
- * The operations that send one event type and expect a reply (AsyncAPI 3 `reply`) whose messages
- * are events of the same system, each under the name `<Operation>Operation`; operations that
- * send several types, or whose replies are not events, are left out.
- */
-function requestOperations(model: ContractModel): RequestOperationModel[] {
-  const found = new Map<string, { id: string; system: string; requests: EventModel[]; replyMessages: ReadonlySet<string> }>();
-  for (const event of model.events) {
-    for (const operation of event.operations) {
-      if (operation.action !== "send" || operation.replyMessages.length === 0) continue;
-      const key = `${event.system}/${operation.id}`;
-      const entry = found.get(key) ?? { id: operation.id, system: event.system, requests: [], replyMessages: new Set(operation.replyMessages) };
-      entry.requests.push(event);
-      found.set(key, entry);
-    }
-  }
-  const latest = (type: string) => model.events.filter((event) => event.type === type).at(-1) as EventModel;
-  const taken = new Set(model.events.flatMap((event) => [event.className, unionName(event.type)]));
-  const operations: RequestOperationModel[] = [];
-  for (const entry of [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const requestTypes = new Set(entry.requests.map((event) => event.type));
-    const replyTypes = [...new Set(model.events.filter((event) => event.system === entry.system && entry.replyMessages.has(event.messageId)).map((event) => event.type))].sort();
-    const name = `${typeName(entry.id, "Request")}Operation`;
-    if (requestTypes.size !== 1 || replyTypes.length === 0 || taken.has(name)) continue;
-    taken.add(name);
-    operations.push({ id: entry.id, name, request: latest([...requestTypes][0] as string), replies: replyTypes.map(latest) });
-  }
-  return operations;
 }
 
 /** A request/reply operation for `SuspensionManager.request`: its request handle and reply handles, typed. */

@@ -3,6 +3,7 @@
  * versions (fields, examples, subject, stream, operations), and every pair of versions of a type
  * compared by the compatibility checker that `evc diff` uses.
  */
+import { formatLocation } from "../diagnostics.js";
 import type { LoadedContracts } from "../load.js";
 import type { EventModel, OperationModel } from "../model.js";
 import { checkCompatibility, diffSchemas, ruleClass, type CompatibilityDirection, type RuleClass, type RuleId } from "../compat/index.js";
@@ -110,7 +111,7 @@ function catalogVersion(event: EventModel): CatalogVersion {
     title: event.title,
     summary: event.summary,
     description: event.description,
-    declaredAt: `${event.location.file}:${event.location.line}:${event.location.column}`,
+    declaredAt: formatLocation(event.location),
     subject: event.subject?.address,
     stream: event.stream,
     compatibility: event.compatibility,

@@ -240,11 +240,71 @@ describe("generator - bad input", () => {
     ]);
   });
 
+  test("two request/reply operations that would take one name (getUser, get-user), or an operation that would take a type's handle, are errors naming both where they are written", async () => {
+    const request = (id: string, message: string) => `  ${id}:
+    action: send
+    channel: { $ref: '#/channels/users' }
+    messages: [{ $ref: '#/channels/users/messages/${message}' }]
+    reply: { channel: { $ref: '#/channels/users' }, messages: [{ $ref: '#/channels/users/messages/Got' }] }
+`;
+    const message = (key: string, name: string) => `    ${key}: { name: ${name}, payload: { type: object } }\n`;
+    using ws = specWorkspace({
+      "specs/ops.yaml": `asyncapi: 3.0.0
+info: { title: Ops, version: 1.0.0 }
+channels:
+  users:
+    address: users
+    messages:
+${["Get", "Find", "Got", "Ask"].map((key) => `      ${key}: { $ref: '#/components/messages/${key}' }`).join("\n")}
+operations:
+${request("getUser", "Get")}${request("get-user", "Find")}${request("ask", "Ask")}components:
+  messages:
+${message("Get", "user.get")}${message("Find", "user.find")}${message("Got", "user.got")}${message("Ask", "ask.operation")}`,
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr.split("\n").filter((line) => line.includes("evc-name-collision"))).toEqual([
+      'specs/ops.yaml:12:3: error: operations "getUser" and "get-user" (at specs/ops.yaml:17:3) would both generate GetUserOperation; rename one of the operations (evc-name-collision)',
+      'specs/ops.yaml:22:3: error: operation "ask" would generate AskOperation, the handle of type "ask.operation"; rename the operation (evc-name-collision)',
+    ]);
+  });
+
+  test("a $ref to the whole AsyncAPI document (# meant as the payload's root) is an error at the $ref that says how to recurse, not a crash", async () => {
+    using ws = specWorkspace({
+      "specs/tree.yaml": `asyncapi: 3.0.0
+info: { title: Tree, version: 1.0.0 }
+channels:
+  c:
+    address: c
+    messages:
+      A:
+        name: tree.self
+        payload:
+          type: object
+          properties:
+            parent: { $ref: '#' }
+`,
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'specs/tree.yaml:12:29: error: $ref "#" points at the whole AsyncAPI document "specs/tree.yaml", not at a schema: in an AsyncAPI document "#" is the document\'s root, not the payload\'s; for a recursive schema, declare it under components/schemas and refer to it there ("#/components/schemas/<Name>") (evc-document-ref)',
+    );
+    expect(stderr).not.toMatch(/dereference/);
+  });
+
   test("two spec files that would make one system (shop.yaml, Shop.yaml) are an error at the second", async () => {
     using ws = specWorkspace({ "specs/shop.yaml": valid, "specs/Shop.yaml": valid.replace("light.measured", "light.dimmed") });
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");
     expect(code).toBe(1);
     expect(stderr).toContain('specs/shop.yaml:1:1: error: "specs/shop.yaml" and "specs/Shop.yaml" would both be system "shop" (one SDK folder, one union); rename one of the files (evc-system-collision)');
+  });
+
+  test("two spec files whose systems would declare one union (a1.yaml, a-1.yaml: A1Event) are an error at the second", async () => {
+    using ws = specWorkspace({ "specs/a1.yaml": valid, "specs/a-1.yaml": valid.replace("light.measured", "light.dimmed") });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(code).toBe(1);
+    expect(stderr).toContain('specs/a1.yaml:1:1: error: "specs/a1.yaml" (system "a1") and "specs/a-1.yaml" (system "a-1") would both declare the union A1Event; rename one of the files (evc-system-collision)');
   });
 
   test("a missing specs path is a bad call (exit 2)", async () => {

@@ -4,6 +4,9 @@ import { describe, expect, test } from "vitest";
 import { componentSpec } from "../helpers/component-spec.js";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 import { typecheck } from "../helpers/typecheck.js";
+import { checkModelNames } from "../../generator/emit/model-names.js";
+import type { OutputModel } from "../../generator/emit/modelina.js";
+import type { EventModel } from "../../generator/model.js";
 
 interface EventClass {
   fromJSON(json: unknown): { toJSON(): Record<string, unknown> } & Record<string, unknown>;
@@ -210,6 +213,34 @@ channels:
     expect(names.map((name) => event[name])).toEqual(["a", 1, "b", 2]);
   });
 
+  test("model names Modelina's own rule would change (HTTPServer, delete: a keyword once lowercased) keep evc's names, and an object payload keeps its class", async () => {
+    const payload = (properties: Record<string, unknown>) => ({ type: "object", properties });
+    using ws = specWorkspace({
+      "specs/names.yaml": componentSpec("Names", { HTTPServerUp: "Up", Removed: "Removed" }, {
+        delete: payload({ id: { type: "string" } }),
+        HTTPServer: payload({ host: { type: "string" }, del: { $ref: "#/components/schemas/delete" } }),
+        Up: payload({ server: { $ref: "#/components/schemas/HTTPServer" } }),
+        Removed: payload({ server: { $ref: "#/components/schemas/HTTPServer" }, what: { $ref: "#/components/schemas/delete" } }),
+      }),
+    });
+    await generateClean(ws);
+    expect(ws.read("generated/names/models.ts")).toMatch(/export interface Delete \{[^}]*\}\s+export interface HTTPServer \{/);
+    const up = ws.read("generated/names/httpserver-up.v1.ts");
+    expect(up).toContain("export class HTTPServerUpV1 {");
+    expect(up).toContain("declare readonly server?: HTTPServer;");
+    expect(up).not.toMatch(/HttpServer|ReservedDelete|HTTPServerUpV1Value/);
+  });
+
+  test("a model Modelina names with a name evc gave no schema stops the run, naming the event and where its message is", () => {
+    const namedSchema = { title: "HTTPServerUpV1", properties: { worker: { title: "Worker", oneOf: [{ title: "Employer" }] } } };
+    const event = { type: "HTTPServerUp", version: 1, location: { file: "specs/names.yaml", line: 21, column: 5 }, namedSchema } as unknown as EventModel;
+    const output = (title: string, name: string) => ({ modelName: name, model: { name, originalInput: { title } } }) as unknown as OutputModel;
+    expect(() => checkModelNames(event, [output("HTTPServerUpV1", "HTTPServerUpV1"), output("a title", "ATitle"), output("Worker", "Employer")])).not.toThrow();
+    expect(() => checkModelNames(event, [output("HTTPServerUpV1", "HttpServerUpV1")])).toThrow(
+      'cannot render the models of "HTTPServerUp" v1 (specs/names.yaml:21:5): Modelina renamed the model "HTTPServerUpV1" to "HttpServerUpV1", which the SDK does not declare; rename the schema, and report this to evc',
+    );
+  });
+
   test("a property that only null fits is typed null, not unknown", async () => {
     using ws = specWorkspace({
       "specs/nulls.yaml": componentSpec("Nulls", { nulls: "Nulls" }, {
@@ -254,6 +285,44 @@ channels:
     const named = NamedV1.fromJSON({ constructor: "c", "it's \"quoted\"": 2 });
     expect(JSON.parse(JSON.stringify(named))).toEqual({ constructor: "c", "it's \"quoted\"": 2 });
     expect(Object.getPrototypeOf(named)).toBe((NamedV1 as unknown as { prototype: object }).prototype);
+  });
+
+  test("property names of Object.prototype (constructor, toString, valueOf) are typed per object, as each schema says, not as one union of every object's", async () => {
+    const object = (types: readonly string[]) => ({
+      type: "object",
+      required: ["toString"],
+      properties: Object.fromEntries(["constructor", "toString", "valueOf", "propertyIsEnumerable"].map((name, index) => [name, { type: types[index] }])),
+    });
+    using ws = specWorkspace({
+      "specs/proto.yaml": componentSpec("Proto", { proto: "Proto" }, {
+        Proto: { type: "object", required: ["toString"], properties: { toString: { type: "boolean" }, valueOf: { type: "number" }, "$evc:valueOf": { type: "string" }, first: object(["string", "integer", "string", "boolean"]), second: object(["boolean", "string", "integer", "string"]) } },
+      }),
+    });
+    await generateClean(ws);
+    const code = ws.read("generated/proto/proto.v1.ts");
+    expect(code).toContain('declare readonly toString: boolean;\n  declare readonly valueOf?: number;\n  declare readonly "$evc:valueOf"?: string;');
+    expect(code).toMatch(/interface ProtoV1First \{\s+readonly constructor\?: string;\s+readonly toString: number;\s+readonly valueOf\?: string;\s+readonly propertyIsEnumerable\?: boolean;\s+\}/);
+    expect(code).toMatch(/interface ProtoV1Second \{\s+readonly constructor\?: boolean;\s+readonly toString: string;\s+readonly valueOf\?: number;\s+readonly propertyIsEnumerable\?: string;\s+\}/);
+    const { ProtoV1 } = await ws.load<{ ProtoV1: EventClass }>("generated/proto/proto.v1.ts");
+    const json = { toString: true, valueOf: 1.5, "$evc:valueOf": "v", first: { constructor: "c", toString: 1 }, second: { constructor: false, toString: "s", valueOf: 2 } };
+    expect(JSON.parse(JSON.stringify(ProtoV1.fromJSON(json)))).toEqual(json);
+    expect(ProtoV1.safeFromJSON({ ...json, first: { toString: "1" } }).success).toBe(false);
+  });
+
+  test("a payload that refers back to its root is typed there as the payload's JSON (an interface shared with events that nest the schema), not as the event class", async () => {
+    const node = { type: "object", properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } }, meta: { type: "object", properties: { owner: { $ref: "#/components/schemas/Node" } } } } };
+    using ws = specWorkspace({
+      "specs/tree.yaml": componentSpec("Tree", { "tree.grown": "Node", "z.forest": "Forest" }, { Node: node, Forest: { type: "object", properties: { tree: { $ref: "#/components/schemas/Node" } } } }),
+    });
+    await generateClean(ws);
+    const grown = ws.read("generated/tree/tree-grown.v1.ts");
+    expect(grown).toContain("declare readonly children?: Node[];\n  declare readonly meta?: NodeMeta;");
+    expect(grown).toContain('"items": { "$ref": "#" }');
+    expect(ws.read("generated/tree/models.ts")).toMatch(/export interface Node \{[^}]*readonly children\?: Node\[\];\s+readonly meta\?: NodeMeta;\s+\}\s+export interface NodeMeta \{\s+readonly owner\?: Node;\s+\}/);
+    const { TreeGrownV1 } = await ws.load<{ TreeGrownV1: EventClass }>("generated/tree/tree-grown.v1.ts");
+    const json = { name: "a", children: [{ name: "b", children: [] }], meta: { owner: { name: "c" } } };
+    expect(TreeGrownV1.fromJSON(json).toJSON()).toEqual(json);
+    expect(TreeGrownV1.safeFromJSON({ children: [{ name: 1 }] }).success).toBe(false);
   });
 
   test("a field printed as a literal (a one-value enum, a const) imports no model, so the SDK compiles under noUnusedLocals", async () => {
