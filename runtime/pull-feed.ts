@@ -24,9 +24,8 @@ export interface PullFeedOptions {
 }
 
 /**
- * How long one pull waits on the server for messages. Short, because a pull the feed stops stays open
- * on the server until it expires: a message handed back meanwhile, or published, could be delivered
- * into it, where no one reads it any more, and come again only once the ack wait runs out.
+ * How long one pull waits on the server for messages. Short, because what a stopped feed hands back
+ * waits until its pulls have expired on the server (see `handBackMs`).
  */
 const pullExpiresMs = 5_000;
 
@@ -96,7 +95,10 @@ export class PullFeed {
   /**
    * How long a message of this feed handed back now must wait before the server delivers it again:
    * 0 while the feed pulls; once it is stopped, until the pulls it asked for have expired on the
-   * server (a plain `nak` would have the server deliver the message into one of them, unread).
+   * server. A stopped pull stays in the consumer's waiting list until the server next goes through
+   * it, and nats-server before 2.10.16 drops a redelivery that falls due while that list holds only
+   * stopped or expired pulls (nats-server#5305): it comes after the ack wait, and the consumer's
+   * latest message comes a second time.
    */
   handBackMs(): number {
     return this.#stopped ? Math.max(0, this.#openUntil - Date.now()) : 0;

@@ -234,8 +234,8 @@ export class Subscription {
   /**
    * Handle a lane's messages one at a time, in stream order, each retried in place until it is
    * settled. Once the subscription drains, the rest of the lane is handed back in order, after the
-   * pause its head still had to wait, so that the server delivers them after it. (Not immediately:
-   * the server could deliver them into the pulls this subscription just stopped.) Events of the
+   * pause its head still had to wait, so that the server delivers them after it. (Not before the
+   * pulls this subscription stopped have expired: see `PullFeed.handBackMs`.) Events of the
    * aggregate it never pulled may come before them: JetStream delivers new messages beside ones
    * waiting to be delivered again.
    */
@@ -351,8 +351,7 @@ export class Subscription {
 
   /**
    * Hand a message back for the server to deliver again after `delayMs`; while the subscription
-   * drains, not before the pulls it stopped have expired on the server, which would otherwise take
-   * it into one of them, unread, until its ack wait ran out.
+   * drains, not before the pulls it stopped have expired on the server (see `PullFeed.handBackMs`).
    */
   #handBack(message: JsMsg, delayMs: number): number {
     const delay = this.#draining ? Math.max(delayMs, this.#handBackUntil - Date.now()) : delayMs;
