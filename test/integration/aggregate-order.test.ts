@@ -53,6 +53,9 @@ describe("subscriptions in aggregate order on JetStream", () => {
     }, { ordering: "aggregate", durable: "ordered" });
     await until(() => first.length === 1, "the first try");
     await bus.unsubscribe(stopping);
+    // The handed-back events fall due about 5.25 s after the first subscription's last pull; the new subscription's first pull, a second
+    // later, expires (5 s) well after that, so they do not fall due at its expiry, which nats-server before 2.10.16 may drop them at (below).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const second: string[] = [];
     await bus.subscribe(RecordCreated, (event, context) => void second.push(`${name(event.id)}#${context.deliveryCount}`), { ordering: "aggregate", durable: "ordered" });
     // The events come back once the pulls the first subscription left expire (5 s) and the retry's backoff has passed; a loaded machine may take a while longer.
