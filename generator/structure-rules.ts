@@ -32,6 +32,10 @@ type RuleFunction = (input: unknown, options: unknown, context: CheckContext) =>
  * Two more of the parser's rules check a value against a small schema of their own with spectral's `schema`
  * (`asyncapi-latest-version`, `asyncapi-servers`); spectral would build a new ajv instance for every
  * document they check, at a twentieth of a second each, so they get the same key of ours: one instance per parser.
+ *
+ * The parser's complaint about a key YAML reads as no string ("Mapping key must be a string scalar rather
+ * than number", an error that stops the document) is turned off: evc reads the same key and warns, where it
+ * is written, only when the string it becomes is not the one written (`evc-key-rewritten`, `yaml-keys.ts`).
  */
 export function sharedStructureRules() {
   assertMetaSchemaValidatorsBuilt();
@@ -45,6 +49,7 @@ export function sharedStructureRules() {
   return {
     // The parser's rulesets come first whatever this says; these rules then override two of theirs.
     extends: [],
+    parserOptions: { incompatibleValues: "off" as const },
     rules: {
       "asyncapi-document-resolved": { given: "$", then: { function: check, functionOptions: { resolved: true } } },
       "asyncapi-document-unresolved": { given: "$", then: { function: check, functionOptions: { resolved: false } } },

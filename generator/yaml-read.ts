@@ -8,6 +8,7 @@
  * drops without a word (an alias or a map as a key, a merge key of no map), each with its place.
  */
 import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat, ScalarType, type YAMLAnchorReference, type YAMLMapping, type YAMLNode, type YAMLScalar } from "@stoplight/yaml-ast-parser";
+import { keyProblem, type KeyProblem } from "./yaml-keys.js";
 import { numberProblem, type NumberProblem } from "./yaml-numbers.js";
 
 /**
@@ -19,7 +20,7 @@ const maxAliasExpansions = 1_000;
 
 /** A problem of a YAML text, at an offset into it. */
 export interface YamlProblem {
-  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-yaml-dropped" | NumberProblem["code"];
+  readonly code: "evc-yaml-syntax" | "evc-yaml-alias-bomb" | "evc-yaml-too-deep" | "evc-prototype-key" | "evc-parser-crash-key" | "evc-yaml-dropped" | NumberProblem["code"] | KeyProblem["code"];
   readonly message: string;
   readonly offset: number;
 }
@@ -31,7 +32,8 @@ export type YamlRead =
 
 /**
  * Read a YAML text into its tree and JSON value; syntax errors, alias bombs, duplicate keys and keys
- * that would hurt are problems, numbers JavaScript cannot hold as written are warnings.
+ * that would hurt are problems, numbers JavaScript cannot hold as written and plain keys read as
+ * another string than written are warnings.
  */
 export function readYaml(text: string): YamlRead {
   let root: YAMLNode | undefined;
@@ -48,11 +50,12 @@ export function readYaml(text: string): YamlRead {
   if (first !== undefined) return { problems: [syntaxProblem(text, first.reason, first.mark.position)] };
   if (root === undefined) return { root, json: null, warnings: [] };
   const numbers = numberProblems(root);
-  const keys = [...keyProblems(root), ...numbers.errors].sort((a, b) => a.offset - b.offset);
-  if (keys.length > 0) return { problems: keys };
+  const keys = keyProblems(root);
+  const problems = [...keys.errors, ...numbers.errors].sort((a, b) => a.offset - b.offset);
+  if (problems.length > 0) return { problems };
   const bomb = aliasBomb(root) ?? tooDeep(root);
   if (bomb !== undefined) return { problems: [bomb] };
-  return { root, json: valueOf(root), warnings: numbers.warnings };
+  return { root, json: valueOf(root), warnings: [...keys.warnings, ...numbers.warnings].sort((a, b) => a.offset - b.offset) };
 }
 
 /**
@@ -208,9 +211,12 @@ function scalarValue(node: YAMLScalar): unknown {
   }
 }
 
-/** A key as the parser names the property: its scalar value as a string (`200`, `true`). */
+/**
+ * A key as the parser names the property: its scalar value as a string (`200`, `true`), an integer
+ * past 2^53 as its exact digits (the parser reads it as a BigInt there, where a value is rounded).
+ */
 function keyOf(key: YAMLScalar): string {
-  return String(scalarValue(key));
+  return determineScalarType(key) === ScalarType.int ? String(parseYamlBigInteger(key.value)) : String(scalarValue(key));
 }
 
 /**
@@ -232,14 +238,16 @@ function prototypeKey(key: string): string {
 }
 
 /**
- * Duplicate keys in one mapping, `__proto__` keys, keys the parser crashes on and entries it drops,
- * where the (second) key is written.
+ * Duplicate keys in one mapping, `__proto__` keys, keys the parser crashes on and entries it drops
+ * (errors), and plain keys read as another string than written (warnings), where the (second) key is written.
  */
-function keyProblems(root: YAMLNode): YamlProblem[] {
+function keyProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: YamlProblem[] } {
   const problems: YamlProblem[] = [];
+  const warnings: YamlProblem[] = [];
   for (const node of nodesOf(root)) {
     if (node.kind !== Kind.MAP) continue;
-    const seen = new Set<string>();
+    /** Each key read so far, with the text it was written as. */
+    const seen = new Map<string, string>();
     for (const mapping of node.mappings as YAMLMapping[]) {
       if (mapping.key === null || mapping.key === undefined) continue;
       if (mapping.key.kind !== Kind.SCALAR) {
@@ -247,6 +255,8 @@ function keyProblems(root: YAMLNode): YamlProblem[] {
         continue;
       }
       const key = keyOf(mapping.key);
+      const rewritten = keyProblem(mapping.key.value, determineScalarType(mapping.key), key);
+      if (rewritten !== undefined) warnings.push({ ...rewritten, offset: mapping.key.startPosition });
       const crash = parserCrashKey(key, mapping.value);
       const merge = key === "<<" ? mergeProblem(mapping) : undefined;
       if (key === "__proto__") {
@@ -256,12 +266,18 @@ function keyProblems(root: YAMLNode): YamlProblem[] {
       } else if (merge !== undefined) {
         problems.push(merge);
       } else if (key !== "<<" && seen.has(key)) {
-        problems.push({ code: "evc-yaml-syntax", message: `invalid YAML: key "${key}" appears twice in this mapping`, offset: mapping.key.startPosition });
+        problems.push({ code: "evc-yaml-syntax", message: duplicateKey(key, seen.get(key) as string, mapping.key.value), offset: mapping.key.startPosition });
       }
-      seen.add(key);
+      seen.set(key, mapping.key.value);
     }
   }
-  return problems.sort((a, b) => a.offset - b.offset);
+  return { errors: problems, warnings };
+}
+
+/** Why a key read twice in one mapping is refused, naming how each was written when they differ (`1.0` and `1` are both "1"). */
+function duplicateKey(key: string, first: string, second: string): string {
+  const written = first === second ? "" : `, written ${first} and ${second}; quote a key to keep it as written`;
+  return `invalid YAML: key "${key}" appears twice in this mapping${written}`;
 }
 
 /**

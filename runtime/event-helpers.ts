@@ -65,18 +65,36 @@ export function pin(input: object, pins: JsonObject): object {
   return pinned ?? input;
 }
 
+/** The JSON of the events that keep keys of it off the instance (`defineFields`), a frozen copy as validated. */
+const heldJson = new WeakMap<object, JsonObject>();
+
 /**
  * Copy validated JSON onto an event instance as enumerable own properties, then freeze it: an
- * event never changes. A `__proto__` key becomes an own property, never a prototype change. Throws
+ * event never changes. A `__proto__` key becomes an own property, never a prototype change. The
+ * keys `keptOff` (root properties named as a member of the class, `toJSON` or `constructor`) stay
+ * off the instance, where they would hide that member, and in its JSON (`jsonOf`). Throws
  * a `ValidationError` for JSON that is not an object: a schema that declares properties without
  * `type: object` accepts a string or an array, but the event's class has fields, not a value.
  * @private
  */
-export function defineFields(target: object, json: JsonObject): void {
+export function defineFields(target: object, json: JsonObject, keptOff: readonly string[] = []): void {
   if (!isPlainObject(json)) throw notAnObject(target, json);
-  if (Object.hasOwn(json, "__proto__")) for (const key of Object.keys(json)) setOwn(target, key, json[key]);
-  else Object.assign(target, json);
+  const kept = keptOff.filter((key) => Object.hasOwn(json, key));
+  if (kept.length > 0) heldJson.set(target, Object.freeze(copyOwn(json)));
+  if (kept.length > 0 || Object.hasOwn(json, "__proto__")) {
+    for (const key of Object.keys(json)) if (!kept.includes(key)) setOwn(target, key, json[key]);
+  } else Object.assign(target, json);
   Object.freeze(target);
+}
+
+/**
+ * The JSON of an event, a new object: its own fields, or the JSON it was built from when its class
+ * keeps keys off it (`defineFields`).
+ * @private
+ */
+export function jsonOf(target: object): JsonObject {
+  const held = heldJson.get(target);
+  return held === undefined ? ({ ...target } as JsonObject) : copyOwn(held);
 }
 
 /** The error for a payload an event class with fields cannot hold, naming the class's contract. */

@@ -15,6 +15,7 @@ import type { EventContract, EventInstance, JsonObject } from "./contract.js";
 import { encodeEvent, prepareEvent, withHeaders, type EncodedEvent, type PreparedEvent } from "./codec.js";
 import { headerBlockBytes, headerPairs } from "./headers.js";
 import { ArgumentError, ContractError, UnknownEventError } from "./errors.js";
+import { eventJson } from "./event-json.js";
 import { isPlainObject } from "./json.js";
 import { eventSourcedStream, type Registry } from "./registry.js";
 import type { PublishAck, PublishResult } from "./publish-result.js";
@@ -181,7 +182,7 @@ function described(value: unknown): string {
 /** The contract and JSON of something to publish (an envelope without `version` is of the latest, which is filled in); throws `UnknownEventError` or `ArgumentError`. */
 export function resolveEvent(registry: Registry, event: Publishable): { contract: EventContract; json: JsonObject } {
   const own = classContract(event);
-  if (own !== undefined) return { contract: own, json: event as JsonObject };
+  if (own !== undefined) return { contract: own, json: eventJson(event) };
   if (!isPlainObject(event)) throw new ArgumentError("event", "a generated event object or an event's JSON object");
   const json = event as JsonObject;
   const type = json["type"];

@@ -11,6 +11,7 @@ import type { EventBus } from "./bus.js";
 import type { EventInstance, JsonObject } from "./contract.js";
 import { ArgumentError, ContractError } from "./errors.js";
 import { parseEvent } from "./event-helpers.js";
+import { eventJson } from "./event-json.js";
 import type { EventOf } from "./event-types.js";
 import { defineProcessManager, startProcessManager, type ProcessManagerDefinition, type ProcessManagerRunner, type ProcessRecord } from "./process-manager.js";
 import type { AnyHandle, EventWait, SagaContext, SagaDefinition, SagaStep } from "./saga-definition.js";
@@ -138,7 +139,7 @@ function waitsOf(saga: SagaDefinition<object, never>): ProcessManagerDefinition<
         apply: (state, event: EventInstance) =>
           state.arrived[step.id] !== undefined || state.timedOut.includes(step.id) || step.awaits.match?.(event) === false
             ? undefined
-            : { state: { ...state, arrived: { ...state.arrived, [step.id]: event.toJSON() as JsonObject } } },
+            : { state: { ...state, arrived: { ...state.arrived, [step.id]: eventJson(event) } } },
       });
     }
   }

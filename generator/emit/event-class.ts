@@ -11,7 +11,7 @@ import { jsonLiteral } from "./literal.js";
 /** A top-level property of an event, as the class declares it. */
 export interface RootProperty {
   readonly name: string;
-  /** False for names a class cannot declare (`constructor`, `toJSON`); they stay in the JSON, untyped. */
+  /** False for names a class cannot declare (`constructor`, `toJSON`); they stay in the JSON, untyped, off the instance, where they would hide the class's member. */
   readonly declarable: boolean;
   readonly optional: boolean;
   readonly type: string;
@@ -38,6 +38,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
   const name = event.className;
   const contract = contractName(event);
   const json = jsonTypeName(event);
+  const keptOff = properties.filter((property) => !property.declarable).map((property) => property.name);
   const header = docComment(
     [event.title, event.summary, event.description],
     "",
@@ -47,14 +48,14 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
     `  /** The contract of ${commentQuote(event.type)} v${event.version}: its schema, validator, subject and upcast. */\n  static readonly contract: $evc.EventContract<${name}> = ${contract};`,
     "  /** Marks a generated event for the typed API (`publish`, the event store); never set at run time. */\n  declare readonly [$evc.eventMark]: true;",
     valueType === undefined ? fields(properties) : `  /** The payload. */\n  declare readonly value: ${valueType};`,
-    valueType === undefined ? objectConstructor(name, contract, properties) : wrapperConstructor(contract, valueType),
+    valueType === undefined ? objectConstructor(name, contract, properties, keptOff) : wrapperConstructor(contract, valueType),
     `  /** ${valueType === undefined ? "Validate JSON (a parsed value or its text)" : "Validate JSON (a parsed value, or its text: a string is read as JSON text, so a string payload comes here quoted or goes to the constructor as it is)"} and build the event; throws \`ValidationError\`. */\n  static fromJSON(json: unknown): ${name} {\n    return ${
       valueType === undefined
         ? `new ${name}($evc.trust($evc.parseEvent(${contract}, $evc.readJson(${contract}, json))))`
         : `new ${name}($evc.readJson(${contract}, json) as ${valueType})`
     };\n  }`,
     `  /** Like \`fromJSON\`, but returns the \`ValidationError\` instead of throwing it. */\n  static safeFromJSON(json: unknown): $evc.SafeResult<${name}> {\n    return $evc.safely(() => ${name}.fromJSON(json));\n  }`,
-    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType === undefined ? `{ ...this } as ${json}` : "this.value"};\n  }`,
+    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType !== undefined ? "this.value" : keptOff.length === 0 ? `{ ...this } as ${json}` : `$evc.jsonOf(this) as ${json}`};\n  }`,
   ];
   return `${header}class ${name} {\n${members.filter((member) => member !== "").join("\n\n")}\n}`;
 }
@@ -64,17 +65,17 @@ function fields(properties: readonly RootProperty[]): string {
     .map((property) =>
       property.declarable
         ? `${docComment([property.doc], "  ")}  declare readonly ${propertyKey(property.name)}${property.optional ? "?" : ""}: ${property.type};`
-        : `  // ${commentQuote(property.name)} is kept in the JSON but cannot be a typed field of a class.`,
+        : `  // ${commentQuote(property.name)} is kept in the JSON (\`toJSON()\`), not as a field: it would hide the class's member.`,
     )
     .join("\n");
 }
 
-function objectConstructor(name: string, contract: string, properties: readonly RootProperty[]): string {
+function objectConstructor(name: string, contract: string, properties: readonly RootProperty[], keptOff: readonly string[]): string {
   const pinned = properties.filter((property) => property.pinned !== undefined && property.declarable);
   const pins = Object.fromEntries(pinned.map((property) => [property.name, property.pinned]));
   const omitted = pinned.length === 0 ? "" : `, ${pinned.map((property) => JSON.stringify(property.name)).join(" | ")}`;
   const input = pinned.length === 0 ? "input" : `$evc.pin(input, ${jsonLiteral(pins, "    ")})`;
-  return `  /** Build the event from its fields and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(input: $evc.EventInit<${name}${omitted}>) {\n    $evc.defineFields(this, $evc.parseEvent(${contract}, ${input}));\n  }`;
+  return `  /** Build the event from its fields and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(input: $evc.EventInit<${name}${omitted}>) {\n    $evc.defineFields(this, $evc.parseEvent(${contract}, ${input})${keptOff.length === 0 ? "" : `, ${JSON.stringify(keptOff)}`});\n  }`;
 }
 
 function wrapperConstructor(contract: string, valueType: string): string {

@@ -200,6 +200,19 @@ describe("generator - bad input", () => {
     }
   });
 
+  test("a plain key YAML reads as a number, which the parser would rename or refuse, is a warning where it is written, in the document and in a file a $ref reaches; the SDK is written", async () => {
+    using ws = specWorkspace({
+      "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, minimum: 0 }\n          1.0: { type: string }\n          2: { $ref: './schemas.yaml#/Shade' }"),
+      "specs/schemas.yaml": "Shade:\n  type: object\n  properties:\n    0x10: { type: string }\n",
+    });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(stderr).toMatch(/^specs\/lights\.yaml:19:11: warning: key 1\.0 is read as "1": YAML reads an unquoted 1\.0 as a number, which the parser writes as "1"; quote it \("1\.0"\) to keep the key as written \(evc-key-rewritten\)$/m);
+    expect(stderr).toMatch(/^specs\/schemas\.yaml:4:5: warning: key 0x10 is read as "16": .* \(evc-key-rewritten\)$/m);
+    expect(stderr).not.toMatch(/Mapping key|key 2 /);
+    expect(code).toBe(0);
+    expect(ws.read("generated/lights/light-measured.v1.ts")).toContain('declare readonly "1"?: string;');
+  });
+
   test("an integer written as a float that a JavaScript number cannot hold is a warning where it is written, as one written as an integer is; the SDK is written", async () => {
     using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, maximum: 12345678901234567890.0 }") });
     const { code, stderr } = await ws.evc("generate", "--specs", "specs");

@@ -4,6 +4,9 @@ import { describe, expect, test } from "vitest";
 import { componentSpec } from "../helpers/component-spec.js";
 import { specWorkspace, type SpecWorkspace } from "../helpers/spec-workspace.js";
 import { typecheck } from "../helpers/typecheck.js";
+import type { Registry } from "@evc/runtime";
+import { prepareEvent } from "../../runtime/codec.js";
+import { resolveEvent } from "../../runtime/publish.js";
 import { checkModelNames } from "../../generator/emit/model-names.js";
 import type { OutputModel } from "../../generator/emit/modelina.js";
 import type { EventModel } from "../../generator/model.js";
@@ -18,6 +21,18 @@ function generatedTs(ws: SpecWorkspace): string[] {
     .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
     .map((entry) => join(entry.parentPath, entry.name));
 }
+
+/** The head of a spec of one message, "named", whose object payload the test goes on to write (indented by 10). */
+const namedSpec = `asyncapi: 3.0.0
+info: { title: Names, version: 1.0.0 }
+channels:
+  c:
+    address: names
+    messages:
+      Named:
+        name: named
+        payload:
+          type: object`;
 
 async function generateClean(ws: SpecWorkspace): Promise<void> {
   const { code, stderr } = await ws.evc("generate", "--specs", "specs");
@@ -256,16 +271,7 @@ channels:
 
   test("property names such as constructor, toJSON and __proto__ are read as own properties only", async () => {
     using ws = specWorkspace({
-      "specs/names.yaml": `asyncapi: 3.0.0
-info: { title: Names, version: 1.0.0 }
-channels:
-  c:
-    address: names
-    messages:
-      Named:
-        name: named
-        payload:
-          type: object
+      "specs/names.yaml": `${namedSpec}
           properties:
             constructor: { type: string }
             toJSON: { type: string }
@@ -285,6 +291,35 @@ channels:
     const named = NamedV1.fromJSON({ constructor: "c", "it's \"quoted\"": 2 });
     expect(JSON.parse(JSON.stringify(named))).toEqual({ constructor: "c", "it's \"quoted\"": 2 });
     expect(Object.getPrototypeOf(named)).toBe((NamedV1 as unknown as { prototype: object }).prototype);
+  });
+
+  test("a root property named toJSON or constructor stays in the JSON and off the instance: toJSON() works, and the event is built, encoded as publish encodes it and read back with both", async () => {
+    using ws = specWorkspace({
+      "specs/names.yaml": `${namedSpec}
+          required: [id, toJSON]
+          properties:
+            id: { type: string }
+            toJSON: { type: string }
+            constructor: { type: string }
+operations:
+  onNamed: { action: receive, channel: { $ref: '#/channels/c' } }
+`,
+    });
+    await generateClean(ws);
+    type Named = { toJSON(): Record<string, unknown>; readonly id: string };
+    const { NamedV1 } = await ws.load<{ NamedV1: EventClass & (new (input: object) => Named) }>("generated/names/named.v1.ts");
+    const { registry } = await ws.load<{ registry: Registry }>("generated/registry.ts");
+    const json = { id: "n-1", toJSON: "data", constructor: "c" };
+    const event = new NamedV1(json);
+    expect(event.toJSON()).toEqual(json);
+    expect(JSON.parse(JSON.stringify(event))).toEqual(json);
+    expect(Object.getPrototypeOf(event)).toBe(NamedV1.prototype);
+    expect(NamedV1.fromJSON(JSON.stringify(event)).toJSON()).toEqual(json);
+    expect(NamedV1.safeFromJSON({ id: "n-2" }).success).toBe(false);
+    // What publish sends: the runtime takes the event's JSON (resolveEvent), validates and encodes it.
+    const { contract, json: sent } = resolveEvent(registry, event as never);
+    const body = new TextDecoder().decode(prepareEvent(contract, sent, "names").body);
+    expect(NamedV1.fromJSON(body).toJSON()).toEqual(json);
   });
 
   test("property names of Object.prototype (constructor, toString, valueOf) are typed per object, as each schema says, not as one union of every object's", async () => {

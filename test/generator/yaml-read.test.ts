@@ -32,6 +32,14 @@ function problemsOf(text: string) {
   return read.problems.map(({ code, message, offset }) => ({ code, message, ...lines.at(offset) }));
 }
 
+/** The JSON value of a text read without problems, and its warnings with their lines and columns. */
+function warningsOf(text: string) {
+  const read = readYaml(text);
+  if ("problems" in read) throw new Error(`unexpected problems: ${JSON.stringify(read.problems)}`);
+  const lines = new LinePositions(text);
+  return { json: read.json, warnings: read.warnings.map(({ code, message, offset }) => ({ code, message, ...lines.at(offset) })) };
+}
+
 const yamlFiles = (folder: string) =>
   readdirSync(folder, { recursive: true, encoding: "utf8" })
     .filter((file) => /\.(ya?ml|json)$/.test(file))
@@ -156,10 +164,8 @@ describe("generator - YAML read as the parser reads it", () => {
 
   test("an integer a JavaScript number cannot hold exactly is a warning where it is written, naming the value it is read as; 2^53 and a bound written in full are not", () => {
     const text = "enum: [9007199254740993, 9007199254740992, 1]\nmin: -9007199254740995\nhex: 0x20000000000001\nok: 18014398509481984\nfloat: 1.5e10\n";
-    const read = readYaml(text);
-    if ("problems" in read) throw new Error(`unexpected problems: ${JSON.stringify(read.problems)}`);
-    const lines = new LinePositions(text);
-    expect(read.warnings.map(({ code, message, offset }) => ({ code, message, ...lines.at(offset) }))).toEqual([
+    const read = warningsOf(text);
+    expect(read.warnings).toEqual([
       {
         code: "evc-unsafe-integer",
         message:
@@ -173,6 +179,53 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(read.json).toEqual({ enum: [9007199254740992, 9007199254740992, 1], min: -9007199254740996, hex: 9007199254740992, ok: 18014398509481984, float: 1.5e10 });
   });
 
+  test("a plain key YAML reads as null, a boolean or a number is a warning where it is written when the key it becomes is not the one written; 1, true, null, a date and quoted keys are not", () => {
+    const text = [
+      "1.0: a",
+      "0x10: b",
+      "True: c",
+      "1e3: d",
+      "~: e",
+      "-0: f",
+      "2024-01-01: g",
+      '"1.5e1": h',
+      "'0x20': i",
+      "asWritten: { 1: j, true: k, null: l, 9007199254740993: m }",
+      "more: { .5: n, +2: o, Null: p }",
+      "",
+    ].join("\n");
+    const read = warningsOf(text);
+    expect(plain(read.json)).toEqual(plain(parserValue(text)));
+    expect(read.json).toEqual({
+      "1": "a", "16": "b", true: "c", "1000": "d", null: "e", "0": "f", "2024-01-01": "g", "1.5e1": "h", "0x20": "i",
+      asWritten: { "1": "j", true: "k", null: "l", "9007199254740993": "m" },
+      more: { "0.5": "n", "2": "o", null: "p" },
+    });
+    const rewritten = (written: string, kind: string, read: string) =>
+      `key ${written} is read as "${read}": YAML reads an unquoted ${written} as ${kind}, which the parser writes as "${read}"; quote it ("${written}") to keep the key as written`;
+    expect(read.warnings).toEqual([
+      { code: "evc-key-rewritten", message: rewritten("1.0", "a number", "1"), line: 1, column: 1 },
+      { code: "evc-key-rewritten", message: rewritten("0x10", "an integer", "16"), line: 2, column: 1 },
+      { code: "evc-key-rewritten", message: rewritten("True", "a boolean", "true"), line: 3, column: 1 },
+      { code: "evc-key-rewritten", message: rewritten("1e3", "a number", "1000"), line: 4, column: 1 },
+      { code: "evc-key-rewritten", message: rewritten("~", "null", "null"), line: 5, column: 1 },
+      { code: "evc-key-rewritten", message: rewritten("-0", "an integer", "0"), line: 6, column: 1 },
+      { code: "evc-key-rewritten", message: rewritten(".5", "a number", "0.5"), line: 11, column: 9 },
+      { code: "evc-key-rewritten", message: rewritten("+2", "an integer", "2"), line: 11, column: 16 },
+      { code: "evc-key-rewritten", message: rewritten("Null", "null", "null"), line: 11, column: 23 },
+    ]);
+  });
+
+  test("two keys read as one are refused as a duplicate naming how each was written; an integer key past 2^53 keeps its digits, as the parser's does", () => {
+    expect(problemsOf("1.0: a\n1: b\n")).toEqual([
+      { code: "evc-yaml-syntax", message: 'invalid YAML: key "1" appears twice in this mapping, written 1.0 and 1; quote a key to keep it as written', line: 2, column: 1 },
+    ]);
+    expect(problemsOf("a: 1\na: 2\n")[0]?.message).toBe('invalid YAML: key "a" appears twice in this mapping');
+    const text = "9007199254740993: a\n9007199254740992: b\n";
+    expect(plain(valueOf(readYaml(text)))).toEqual(plain(parserValue(text)));
+    expect(Object.keys(valueOf(readYaml(text)) as object)).toEqual(["9007199254740993", "9007199254740992"]);
+  });
+
   test("an integer written as a float is held to the same: a warning where the double is not the integer written; a fraction only where its double prints otherwise", () => {
     const text = [
       "minimum: 12345678901234567890.0",
@@ -184,14 +237,11 @@ describe("generator - YAML read as the parser reads it", () => {
       "multipleOf: 9007199254740993e0",
       "",
     ].join("\n");
-    const read = readYaml(text);
-    if ("problems" in read) throw new Error(`unexpected problems: ${JSON.stringify(read.problems)}`);
-    const lines = new LinePositions(text);
     const integer = (written: string, held: string) =>
       `integer ${written} cannot be held exactly by a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${held}; keep integers within ±9007199254740991, or write the value as a string`;
     const fraction = (written: string, held: string) =>
       `number ${written} is more precise than a JavaScript number: the parser, ajv, the SDK and every consumer's JSON.parse read it as ${held}, the nearest it holds; write ${held}, or the value as a string`;
-    expect(read.warnings.map(({ code, message, offset }) => ({ code, message, ...lines.at(offset) }))).toEqual([
+    expect(warningsOf(text).warnings).toEqual([
       { code: "evc-unsafe-integer", message: integer("12345678901234567890.0", "12345678901234567168"), line: 1, column: 10 },
       { code: "evc-unsafe-integer", message: integer("1e23", "99999999999999991611392"), line: 2, column: 10 },
       { code: "evc-unsafe-integer", message: integer("9007199254740993.0", "9007199254740992"), line: 3, column: 8 },
