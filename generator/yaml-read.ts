@@ -71,7 +71,7 @@ function numberProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: Yaml
     const scalar = node as YAMLScalar;
     const type = determineScalarType(scalar);
     if (type !== ScalarType.int && type !== ScalarType.float) continue;
-    const problem = numberProblem(scalar.value, Number(scalarValue(scalar)));
+    const problem = numberProblem(scalar.value, Number(scalarValue(scalar, type)));
     if (problem === undefined) continue;
     (problem.severity === "error" ? errors : warnings).push({ code: problem.code, message: problem.message, offset: node.startPosition });
   }
@@ -195,9 +195,9 @@ function resolved(node: YAMLNode | null | undefined): YAMLNode | undefined {
   return current;
 }
 
-/** A scalar's value as `@stoplight/yaml` gives it: null, boolean, number or string (integers past 2^53 as the nearest number). */
-function scalarValue(node: YAMLScalar): unknown {
-  switch (determineScalarType(node)) {
+/** A scalar's value as `@stoplight/yaml` gives it: null, boolean, number or string (integers past 2^53 as the nearest number); `type` when its caller has it. */
+function scalarValue(node: YAMLScalar, type = determineScalarType(node)): unknown {
+  switch (type) {
     case ScalarType.null:
       return null;
     case ScalarType.bool:
@@ -215,8 +215,8 @@ function scalarValue(node: YAMLScalar): unknown {
  * A key as the parser names the property: its scalar value as a string (`200`, `true`), an integer
  * past 2^53 as its exact digits (the parser reads it as a BigInt there, where a value is rounded).
  */
-function keyOf(key: YAMLScalar): string {
-  return determineScalarType(key) === ScalarType.int ? String(parseYamlBigInteger(key.value)) : String(scalarValue(key));
+function keyOf(key: YAMLScalar, type = determineScalarType(key)): string {
+  return type === ScalarType.int ? String(parseYamlBigInteger(key.value)) : String(scalarValue(key, type));
 }
 
 /**
@@ -254,8 +254,9 @@ function keyProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: YamlPro
         problems.push(droppedKey(mapping.key));
         continue;
       }
-      const key = keyOf(mapping.key);
-      const rewritten = keyProblem(mapping.key.value, determineScalarType(mapping.key), key);
+      const type = determineScalarType(mapping.key);
+      const key = keyOf(mapping.key, type);
+      const rewritten = keyProblem(mapping.key.value, type, key);
       if (rewritten !== undefined) warnings.push({ ...rewritten, offset: mapping.key.startPosition });
       const crash = parserCrashKey(key, mapping.value);
       const merge = key === "<<" ? mergeProblem(mapping) : undefined;
