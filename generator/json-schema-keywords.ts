@@ -15,3 +15,25 @@ export const laterDraftKeywords: readonly string[] = [
   "prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "minContains", "maxContains",
   "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary",
 ];
+
+/** The keywords whose value is a subschema, a list of them, or a map of them by name. */
+export interface SubschemaKeywords {
+  /** A schema (`items` in its object form too). */
+  readonly single: readonly string[];
+  readonly lists: readonly string[];
+  readonly maps: readonly string[];
+}
+
+/** Where draft-07 keeps subschemas (and `$defs`, a place to keep schemas that later drafts name). */
+export const draft07Subschemas: SubschemaKeywords = {
+  single: ["items", "additionalItems", "additionalProperties", "contains", "not", "if", "then", "else", "propertyNames"],
+  lists: ["oneOf", "anyOf", "allOf", "items"],
+  maps: ["properties", "patternProperties", "definitions", "$defs", "dependencies"],
+};
+
+/** Where 2019-09 and 2020-12 keep subschemas beyond draft-07's. */
+export const laterDraftSubschemas: SubschemaKeywords = {
+  single: ["unevaluatedProperties", "unevaluatedItems"],
+  lists: ["prefixItems"],
+  maps: ["dependentSchemas"],
+};

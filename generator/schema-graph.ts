@@ -9,6 +9,7 @@
  */
 import { isPlainObject, type JsonObject, type JsonValue, setOwn } from "@evc/runtime/codegen";
 import { reservedTypeNames, typeName } from "./naming.js";
+import { draft07Subschemas } from "./json-schema-keywords.js";
 
 type Graph = Record<string, unknown>;
 
@@ -86,8 +87,8 @@ const childSchemaNames: Record<string, string> = {
   else: "Else",
   propertyNames: "Key",
 };
-const schemaListKeywords = new Set(["oneOf", "anyOf", "allOf", "items"]);
-const schemaMapKeywords = new Set(["properties", "patternProperties", "definitions", "$defs", "dependencies"]);
+const schemaListKeywords = new Set(draft07Subschemas.lists);
+const schemaMapKeywords = new Set(draft07Subschemas.maps);
 const droppedKeywords = new Set(["$id", "id", "$schema"]);
 
 class Bundler {

@@ -7,7 +7,7 @@
 import { isPlainObject } from "@evc/runtime/codegen";
 import { didYouMean } from "./cli/suggest.js";
 import type { DiagnosticSink } from "./diagnostics.js";
-import { draft07Keywords, laterDraftKeywords } from "./json-schema-keywords.js";
+import { draft07Keywords, draft07Subschemas, laterDraftKeywords, laterDraftSubschemas } from "./json-schema-keywords.js";
 import type { DocumentLocator, EventModel } from "./model.js";
 import { pointerTokens } from "./sources.js";
 
@@ -15,10 +15,10 @@ import { pointerTokens } from "./sources.js";
 const applied = new Set([...draft07Keywords, "$defs"]);
 const later = new Set(laterDraftKeywords);
 
-/** Keywords whose value is a schema, a list of schemas, or a map of them. */
-const oneSchema = ["additionalItems", "additionalProperties", "contains", "propertyNames", "not", "if", "then", "else", "unevaluatedProperties", "unevaluatedItems"];
-const schemaLists = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
-const schemaMaps = ["properties", "patternProperties", "definitions", "$defs", "dependencies", "dependentSchemas"];
+/** Keywords whose value is a schema, a list of schemas, or a map of them, of every draft: a later draft's keyword may hold misspelt ones too. */
+const oneSchema = new Set([...draft07Subschemas.single, ...laterDraftSubschemas.single]);
+const schemaLists = new Set([...draft07Subschemas.lists, ...laterDraftSubschemas.lists]);
+const schemaMaps = new Set([...draft07Subschemas.maps, ...laterDraftSubschemas.maps]);
 
 /** Warn at each keyword of the event's payload schema that no draft-07 validator applies. */
 export function warnInertKeywords(event: EventModel, sink: DiagnosticSink, locate: DocumentLocator | undefined): void {
@@ -30,10 +30,9 @@ export function warnInertKeywords(event: EventModel, sink: DiagnosticSink, locat
     for (const [keyword, value] of Object.entries(schema)) {
       const message = inertKeyword(keyword);
       if (message !== undefined) sink.warning(message.code, message.text, locate === undefined ? event.location : locate(event, [...base, ...path, keyword]));
-      if (oneSchema.includes(keyword)) visit(value, [...path, keyword]);
-      else if (schemaLists.includes(keyword) && Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, keyword, String(index)]));
-      else if (keyword === "items") visit(value, [...path, keyword]);
-      else if (schemaMaps.includes(keyword) && isPlainObject(value)) for (const [name, item] of Object.entries(value)) visit(item, [...path, keyword, name]);
+      if (schemaLists.has(keyword) && Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, keyword, String(index)]));
+      else if (oneSchema.has(keyword)) visit(value, [...path, keyword]);
+      else if (schemaMaps.has(keyword) && isPlainObject(value)) for (const [name, item] of Object.entries(value)) visit(item, [...path, keyword, name]);
     }
   };
   visit(event.schema, []);
