@@ -117,4 +117,3 @@ function refsFolder(specs: string, cwd: string): string {
   if (statSync(specs).isDirectory()) return specs;
   return isWithin(cwd, specs) ? cwd : dirname(specs);
 }
-

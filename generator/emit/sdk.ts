@@ -135,7 +135,6 @@ function requestOperation(operation: RequestOperationModel): string {
   ].join("\n");
 }
 
-
 /** The union of an event type's versions and, under the same name, its handle for the typed API: two statements. */
 function eventTypeHandle(type: string, versions: readonly EventModel[]): string[] {
   const name = unionName(type);
