@@ -3,7 +3,8 @@
  * parser (`@stoplight/yaml`) and evc name the property by that value's text, so `1.0:` is the key
  * "1", `0x10:` "16", `True:` "true" and `~:` "null". In a schema's `properties` or a map of
  * channels or messages that silently renames a field of the contract, so where the key read is not
- * the key written it is worth a warning; `1:`, `true:` and `null:` read as written and are not.
+ * the key written it is worth a warning; `1:`, `true:` and `null:` read as written and are not. An
+ * empty key in a flow mapping (`{ : v }`) is read as null too, so it becomes the key "null".
  */
 import { ScalarType } from "@stoplight/yaml-ast-parser";
 
@@ -25,6 +26,7 @@ const typeNames: Readonly<Partial<Record<ScalarType, string>>> = {
 export function keyProblem(written: string, type: ScalarType, read: string): KeyProblem | undefined {
   const typeName = typeNames[type];
   if (typeName === undefined || read === written) return undefined;
+  if (written === "") return { code: "evc-key-rewritten", message: `an empty key is read as ${JSON.stringify(read)}: YAML reads a key with nothing written as null, which the parser writes as ${JSON.stringify(read)}; write the key, quoted ("") if it is to be empty` };
   const message = `key ${written} is read as ${JSON.stringify(read)}: YAML reads an unquoted ${written} as ${typeName}, which the parser writes as ${JSON.stringify(read)}; quote it (${JSON.stringify(written)}) to keep the key as written`;
   return { code: "evc-key-rewritten", message };
 }

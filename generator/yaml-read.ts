@@ -5,9 +5,10 @@
  * starts. Unlike the parser, it refuses what would hurt: an alias bomb (before expanding anything), an
  * alias inside its own anchor, a duplicate key, a `__proto__` key (written, quoted or through an alias),
  * two keys the parser crashes on (`hasOwnProperty`, a `$ref` that is not a string), and what the parser
- * drops without a word (an alias or a map as a key, a merge key of no map), each with its place.
+ * drops without a word (an alias or a map as a key, an empty key, a merge key of no map), each with its place.
  */
 import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat, ScalarType, type YAMLAnchorReference, type YAMLMapping, type YAMLNode, type YAMLScalar } from "@stoplight/yaml-ast-parser";
+import { emptyKeyMessage, emptyKeyProblems } from "./yaml-empty-keys.js";
 import { keyProblem, type KeyProblem } from "./yaml-keys.js";
 import { numberProblem, type NumberProblem } from "./yaml-numbers.js";
 
@@ -51,7 +52,7 @@ export function readYaml(text: string): YamlRead {
   if (root === undefined) return { root, json: null, warnings: [] };
   const numbers = numberProblems(root);
   const keys = keyProblems(root);
-  const problems = [...keys.errors, ...numbers.errors].sort((a, b) => a.offset - b.offset);
+  const problems = [...keys.errors, ...numbers.errors, ...emptyKeyProblems(text)].sort((a, b) => a.offset - b.offset);
   if (problems.length > 0) return { problems };
   const bomb = aliasBomb(root) ?? tooDeep(root);
   if (bomb !== undefined) return { problems: [bomb] };
@@ -83,13 +84,18 @@ function numberProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: Yaml
  * bracket left open makes a run of errors at later lines that all go away with it. An error about a
  * flow collection names the nearest earlier line that opens a `{` or `[` with text after it and
  * leaves it open: the parser finds the error where the text stops making sense, a line or more
- * after the missing bracket.
+ * after the missing bracket. A block mapping entry with nothing before its `:`, valid YAML for an
+ * empty key, is refused as the entries the parser drops are: it drops that one too.
  */
 function syntaxProblem(text: string, reason: string, offset: number): YamlProblem {
+  if (reason === missingKey) return { code: "evc-yaml-dropped", message: emptyKeyMessage, offset };
   const opener = reason.includes("flow collection") ? unclosedOpener(text, offset) : undefined;
   const hint = opener === undefined ? "" : `, after the "${opener.bracket}" at line ${opener.line}, column ${opener.column}, which its line does not close: is its "${opener.bracket === "{" ? "}" : "]"}" missing?`;
   return { code: "evc-yaml-syntax", message: `invalid YAML: ${reason}${hint}`, offset };
 }
+
+/** The parser's reason for a block mapping entry with nothing before its `:`, an entry it drops. */
+const missingKey = "incomplete explicit mapping pair; a key node is missed";
 
 /** How many lines above an error `unclosedOpener` looks. */
 const openerLookback = 50;
@@ -257,7 +263,8 @@ function keyProblems(root: YAMLNode): { errors: YamlProblem[]; warnings: YamlPro
       const type = determineScalarType(mapping.key);
       const key = keyOf(mapping.key, type);
       const rewritten = keyProblem(mapping.key.value, type, key);
-      if (rewritten !== undefined) warnings.push({ ...rewritten, offset: mapping.key.startPosition });
+      // The parser places the empty key of `{ ? , b: 1 }` before the text; the map's `{` stands for it there.
+      if (rewritten !== undefined) warnings.push({ ...rewritten, offset: Math.max(mapping.key.startPosition, node.startPosition) });
       const crash = parserCrashKey(key, mapping.value);
       const merge = key === "<<" ? mergeProblem(mapping) : undefined;
       if (key === "__proto__") {

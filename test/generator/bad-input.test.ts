@@ -190,6 +190,14 @@ describe("generator - bad input", () => {
     expect(existsSync(join(ws.dir, "generated"))).toBe(false);
   });
 
+  test("a payload property with an empty key, which the parser would drop, is an error where it is written; nothing is generated", async () => {
+    using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, minimum: 0 }\n          ?\n          : { type: string }") });
+    const { code, stderr } = await ws.evc("generate", "--specs", "specs");
+    expect(stderr).toMatch(/^specs\/lights\.yaml:19:11: error: an entry with an empty key is refused: the AsyncAPI parser drops it without a word; write the key, quoted \(""\) if it is to be empty \(evc-yaml-dropped\)$/m);
+    expect(code).toBe(1);
+    expect(existsSync(join(ws.dir, "generated"))).toBe(false);
+  });
+
   test("an integer beyond what a JavaScript number holds is a warning where it is written, in every run while it stays; the SDK is written", async () => {
     using ws = specWorkspace({ "specs/lights.yaml": valid.replace("lumens: { type: integer, minimum: 0 }", "lumens: { type: integer, enum: [0, 9007199254740993] }") });
     const warning = /^specs\/lights\.yaml:18:46: warning: integer 9007199254740993 cannot be held exactly by a JavaScript number: .* read it as 9007199254740992; .* \(evc-unsafe-integer\)$/m;

@@ -149,6 +149,30 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(valueOf(readYaml("base: &base { x: 1 }\nother: &other { y: 2 }\na: { <<: [*base, *other], <<: {}, c: 1 }\n"))).toEqual({ base: { x: 1 }, other: { y: 2 }, a: { x: 1, y: 2, c: 1 } });
   });
 
+  test("an entry with an empty key, which the parser drops, is refused where it is written: a ? with no key, a : with nothing before it", () => {
+    const dropped = { code: "evc-yaml-dropped", message: 'an entry with an empty key is refused: the AsyncAPI parser drops it without a word; write the key, quoted ("") if it is to be empty' };
+    expect(problemsOf("properties:\n  a: 1\n  ? \n  : { type: string }\n  ?\n  b: 2\n")).toEqual([
+      { ...dropped, line: 3, column: 3 },
+      { ...dropped, line: 5, column: 3 },
+    ]);
+    expect(problemsOf("items:\n  - ? # no key\n    : 1\n")).toEqual([{ ...dropped, line: 2, column: 5 }]);
+    expect(problemsOf("properties:\n  a: 1\n  : { type: string }\n")).toEqual([{ ...dropped, line: 3, column: 3 }]);
+  });
+
+  test("an empty key written quoted, or an explicit key on the next line, is kept; an empty key in a flow mapping is read as \"null\" with a warning where it is written", () => {
+    for (const text of ['a: 1\n"": x\n', "a: 1\n? ''\n: x\n", "a: { '': x }\n"]) expect(plain(valueOf(readYaml(text)))).toEqual(plain(parserValue(text)));
+    expect(valueOf(readYaml('a: 1\n"": x\n'))).toEqual({ a: 1, "": "x" });
+    expect(valueOf(readYaml("a: 1\n? \n  b\n: 2\nc: 'what ? no'\n"))).toEqual({ a: 1, b: 2, c: "what ? no" });
+    const text = "a: { : 3 }\nb: { ? , c: 1 }\n";
+    const read = warningsOf(text);
+    expect(plain(read.json)).toEqual(plain(parserValue(text)));
+    const warning = { code: "evc-key-rewritten", message: 'an empty key is read as "null": YAML reads a key with nothing written as null, which the parser writes as "null"; write the key, quoted ("") if it is to be empty' };
+    expect(read.warnings).toEqual([
+      { ...warning, line: 1, column: 6 },
+      { ...warning, line: 2, column: 4 },
+    ]);
+  });
+
   test("keys the AsyncAPI parser crashes on are refused where they are written: hasOwnProperty, and a $ref that is not a string", () => {
     expect(problemsOf("properties:\n  hasOwnProperty: { type: string }\n  ok: { $ref: '#/x' }\n  $ref: { type: string }\n  other: { $ref: 5 }\n")).toEqual([
       {
