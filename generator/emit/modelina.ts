@@ -16,7 +16,7 @@ import {
 } from "@asyncapi/modelina";
 import { isTypeName } from "../naming.js";
 
-export { ConstrainedDictionaryModel, ConstrainedObjectModel, ConstrainedReferenceModel, TypeScriptGenerator } from "@asyncapi/modelina";
+export { ConstrainedDictionaryModel, ConstrainedObjectModel, ConstrainedReferenceModel, ConstrainedUnionModel, TypeScriptGenerator } from "@asyncapi/modelina";
 export type { ConstrainedMetaModel, ConstrainedObjectPropertyModel, OutputModel, TypeScriptPreset } from "@asyncapi/modelina";
 
 /**

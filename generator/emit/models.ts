@@ -9,6 +9,7 @@ import {
   ConstrainedDictionaryModel,
   ConstrainedObjectModel,
   ConstrainedReferenceModel,
+  ConstrainedUnionModel,
   namingConstraints,
   TypeScriptGenerator,
   type ConstrainedMetaModel,
@@ -141,8 +142,15 @@ function createGenerator(roots: ReadonlyMap<string, EventModel>): TypeScriptGene
     enumType: "union",
     mapType: "record",
     presets: [preset],
-    // Modelina models a schema that only lets null through (`type: "null"`) as any value.
-    typeMapping: { Any: ({ constrainedModel }) => (onlyNull(constrainedModel.originalInput) ? "null" : "unknown") },
+    typeMapping: {
+      // Modelina models a schema that only lets null through (`type: "null"`) as any value.
+      Any: ({ constrainedModel }) => (onlyNull(constrainedModel.originalInput) ? "null" : "unknown"),
+      // It types an object that may be null (`type: ["object", "null"]`), and a reference to one (a
+      // recursive or shared schema), by its model alone, and writes a nullable item before `[]` bare.
+      Object: ({ constrainedModel }) => orNull(constrainedModel, constrainedModel.name),
+      Reference: ({ constrainedModel }) => orNull(constrainedModel, constrainedModel.name),
+      Array: ({ constrainedModel }) => orNull(constrainedModel, `${bracketedUnion(constrainedModel.valueModel)}[]`),
+    },
     constraints: {
       ...namingConstraints(),
       enumValue: ({ enumValue }) => JSON.stringify(enumValue) ?? "null",
@@ -225,6 +233,16 @@ function fieldType(property: ConstrainedObjectPropertyModel): string {
   const input = property.property.originalInput as unknown;
   if (isPlainObject(input) && "const" in input) return literalType(input["const"] as JsonValue);
   return property.property.type;
+}
+
+/** A model's type with `| null` after it where its schema lets null through (`type` lists "null"), as Modelina does for a string or a list. */
+function orNull(model: ConstrainedMetaModel, type: string): string {
+  return model.options.isNullable === true ? `${type} | null` : type;
+}
+
+/** An item's type as `[]` may follow it: in brackets when it is a union (of models, or with `null`). */
+function bracketedUnion(item: ConstrainedMetaModel): string {
+  return item instanceof ConstrainedUnionModel || item.type.includes(" | ") ? `(${item.type})` : item.type;
 }
 
 /** Whether a schema lets null alone through: `type: "null"` (or `["null"]`), or `const: null`. */

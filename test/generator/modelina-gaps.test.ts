@@ -360,6 +360,37 @@ operations:
     expect(TreeGrownV1.safeFromJSON({ children: [{ name: 1 }] }).success).toBe(false);
   });
 
+  test("an object schema that may be null is typed with | null wherever it is used: a recursive node, a reference back to a nullable root, a list item (as a nullable string is)", async () => {
+    const node = { type: ["object", "null"], properties: { name: { type: "string" }, next: { $ref: "#/components/schemas/Node" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } } } };
+    const item = { type: ["object", "null"], properties: { value: { type: "string" }, next: { $ref: "#/components/schemas/Item" } } };
+    using ws = specWorkspace({
+      "specs/tree.yaml": componentSpec("Tree", { "tree.grown": "Tree", "list.made": "Item" }, { Node: node, Item: item, Tree: { type: "object", properties: { root: { $ref: "#/components/schemas/Node" }, tags: { type: "array", items: { type: ["string", "null"] } } } } }),
+    });
+    await generateClean(ws);
+    expect(ws.read("generated/tree/tree-grown.v1.ts")).toMatch(/interface Node \{\s+readonly name\?: string;\s+readonly next\?: Node \| null;\s+readonly children\?: \(Node \| null\)\[\];\s+\}/);
+    ws.write(
+      "probe.ts",
+      [
+        'import type { TreeGrownV1Json } from "./generated/tree/tree-grown.v1.js";',
+        'import type { ListMadeV1Json } from "./generated/tree/list-made.v1.js";',
+        'export const tree: TreeGrownV1Json = { root: { name: "a", next: null, children: [null, { next: { next: null } }] } };',
+        'export const empty: TreeGrownV1Json = { root: null, tags: ["a", null] };',
+        'export const list: ListMadeV1Json = { value: "a", next: { next: null } };',
+        "// @ts-expect-error a node is an object or null",
+        'export const wrongNode: TreeGrownV1Json = { root: { next: "b" } };',
+        "// @ts-expect-error a child is a node or null",
+        "export const wrongChild: TreeGrownV1Json = { root: { children: [1] } };",
+        "// @ts-expect-error an item is an object or null",
+        "export const wrongItem: ListMadeV1Json = { next: { next: false } };",
+        "",
+      ].join("\n"),
+    );
+    expect(typecheck([join(ws.dir, "probe.ts")])).toEqual([]);
+    const { TreeGrownV1 } = await ws.load<{ TreeGrownV1: EventClass }>("generated/tree/tree-grown.v1.ts");
+    const json = { root: { name: "a", next: null, children: [null, { next: null }] } };
+    expect(TreeGrownV1.fromJSON(json).toJSON()).toEqual(json);
+  });
+
   test("a field printed as a literal (a one-value enum, a const) imports no model, so the SDK compiles under noUnusedLocals", async () => {
     using ws = specWorkspace({
       "specs/bots.yaml": componentSpec(
