@@ -1,4 +1,4 @@
-/** Facts read off a bundled payload schema: its properties (through `allOf`) and the values it pins with `const`. */
+/** Facts read off a bundled payload schema: its properties (through `allOf`), the values it pins with `const`, and whether it takes keys it does not name. */
 import { isPlainObject, type JsonObject, type JsonSchema, type JsonValue } from "@evc/runtime/codegen";
 
 /** Every property schema the payload declares, merged across `allOf` parts. */
@@ -26,6 +26,14 @@ export function pinnedValue(properties: Map<string, JsonObject[]>, name: string)
     if (Array.isArray(values) && values.length === 1) return values[0];
   }
   return undefined;
+}
+
+/**
+ * Whether a payload lets through keys its schema does not name: every payload but one whose root
+ * says `additionalProperties: false` and has no `patternProperties`.
+ */
+export function takesExtraKeys(schema: JsonSchema): boolean {
+  return !isPlainObject(schema) || schema["additionalProperties"] !== false || "patternProperties" in schema;
 }
 
 /** The envelope fields an evc event carries at its top level. */

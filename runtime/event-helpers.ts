@@ -71,8 +71,9 @@ const heldJson = new WeakMap<object, JsonObject>();
 /**
  * Copy validated JSON onto an event instance as enumerable own properties, then freeze it: an
  * event never changes. A `__proto__` key becomes an own property, never a prototype change. The
- * keys `keptOff` (root properties named as a member of the class, `toJSON` or `constructor`) stay
- * off the instance, where they would hide that member, and in its JSON (`jsonOf`). Throws
+ * keys `keptOff` (the class's members, `toJSON` and `constructor`, where the schema names them or
+ * lets extra keys through) stay off the instance, where they would hide that member, and in its
+ * JSON (`jsonOf`). Throws
  * a `ValidationError` for JSON that is not an object: a schema that declares properties without
  * `type: object` accepts a string or an array, but the event's class has fields, not a value.
  * @private
@@ -89,12 +90,14 @@ export function defineFields(target: object, json: JsonObject, keptOff: readonly
 
 /**
  * The JSON of an event, a new object: its own fields, or the JSON it was built from when its class
- * keeps keys off it (`defineFields`).
+ * keeps keys off it (`defineFields`). `Json` is the type its class gives that JSON (validated when
+ * the event was built), which a cast from `JsonObject` cannot always reach: a field named as a member
+ * of `Object.prototype` (`toString: boolean`) is not comparable with the member.
  * @private
  */
-export function jsonOf(target: object): JsonObject {
+export function jsonOf<Json = JsonObject>(target: object): Json {
   const held = heldJson.get(target);
-  return held === undefined ? ({ ...target } as JsonObject) : copyOwn(held);
+  return (held === undefined ? { ...target } : copyOwn(held)) as Json;
 }
 
 /** The error for a payload an event class with fields cannot hold, naming the class's contract. */

@@ -87,7 +87,7 @@ export class AgentDisconnectedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AgentDisconnectedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AgentDisconnectedV1Contract, $evc.pin(input, { "type": "agent.disconnected", "version": 1, "aggregateType": "agent" })));
+    $evc.defineFields(this, $evc.parseEvent(AgentDisconnectedV1Contract, $evc.pin(input, { "type": "agent.disconnected", "version": 1, "aggregateType": "agent" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class AgentDisconnectedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): AgentDisconnectedV1Json {
-    return { ...this } as AgentDisconnectedV1Json;
+    return $evc.jsonOf<AgentDisconnectedV1Json>(this);
   }
 }
 

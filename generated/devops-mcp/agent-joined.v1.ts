@@ -86,7 +86,7 @@ export class AgentJoinedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AgentJoinedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AgentJoinedV1Contract, $evc.pin(input, { "type": "agent.joined", "version": 1, "aggregateType": "collaboration" })));
+    $evc.defineFields(this, $evc.parseEvent(AgentJoinedV1Contract, $evc.pin(input, { "type": "agent.joined", "version": 1, "aggregateType": "collaboration" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -101,7 +101,7 @@ export class AgentJoinedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): AgentJoinedV1Json {
-    return { ...this } as AgentJoinedV1Json;
+    return $evc.jsonOf<AgentJoinedV1Json>(this);
   }
 }
 

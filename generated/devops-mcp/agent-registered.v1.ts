@@ -93,7 +93,7 @@ export class AgentRegisteredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AgentRegisteredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AgentRegisteredV1Contract, $evc.pin(input, { "type": "agent.registered", "version": 1, "aggregateType": "agent" })));
+    $evc.defineFields(this, $evc.parseEvent(AgentRegisteredV1Contract, $evc.pin(input, { "type": "agent.registered", "version": 1, "aggregateType": "agent" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -108,7 +108,7 @@ export class AgentRegisteredV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): AgentRegisteredV1Json {
-    return { ...this } as AgentRegisteredV1Json;
+    return $evc.jsonOf<AgentRegisteredV1Json>(this);
   }
 }
 

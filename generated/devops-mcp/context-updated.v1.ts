@@ -91,7 +91,7 @@ export class ContextUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ContextUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ContextUpdatedV1Contract, $evc.pin(input, { "type": "context.updated", "version": 1, "aggregateType": "context" })));
+    $evc.defineFields(this, $evc.parseEvent(ContextUpdatedV1Contract, $evc.pin(input, { "type": "context.updated", "version": 1, "aggregateType": "context" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -106,7 +106,7 @@ export class ContextUpdatedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ContextUpdatedV1Json {
-    return { ...this } as ContextUpdatedV1Json;
+    return $evc.jsonOf<ContextUpdatedV1Json>(this);
   }
 }
 

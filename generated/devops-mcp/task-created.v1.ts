@@ -88,7 +88,7 @@ export class TaskCreatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<TaskCreatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(TaskCreatedV1Contract, $evc.pin(input, { "type": "task.created", "version": 1, "aggregateType": "task" })));
+    $evc.defineFields(this, $evc.parseEvent(TaskCreatedV1Contract, $evc.pin(input, { "type": "task.created", "version": 1, "aggregateType": "task" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -103,7 +103,7 @@ export class TaskCreatedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): TaskCreatedV1Json {
-    return { ...this } as TaskCreatedV1Json;
+    return $evc.jsonOf<TaskCreatedV1Json>(this);
   }
 }
 

@@ -87,7 +87,7 @@ export class TaskFailedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<TaskFailedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(TaskFailedV1Contract, $evc.pin(input, { "type": "task.failed", "version": 1, "aggregateType": "task" })));
+    $evc.defineFields(this, $evc.parseEvent(TaskFailedV1Contract, $evc.pin(input, { "type": "task.failed", "version": 1, "aggregateType": "task" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class TaskFailedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): TaskFailedV1Json {
-    return { ...this } as TaskFailedV1Json;
+    return $evc.jsonOf<TaskFailedV1Json>(this);
   }
 }
 

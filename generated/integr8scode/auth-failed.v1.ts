@@ -93,7 +93,7 @@ export class AuthFailedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AuthFailedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AuthFailedV1Contract, $evc.pin(input, { "type": "auth_failed", "version": 1, "aggregateType": "security" })));
+    $evc.defineFields(this, $evc.parseEvent(AuthFailedV1Contract, $evc.pin(input, { "type": "auth_failed", "version": 1, "aggregateType": "security" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -108,7 +108,7 @@ export class AuthFailedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): AuthFailedV1Json {
-    return { ...this } as AuthFailedV1Json;
+    return $evc.jsonOf<AuthFailedV1Json>(this);
   }
 }
 

@@ -87,7 +87,7 @@ export class ExecutionRunningV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionRunningV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionRunningV1Contract, $evc.pin(input, { "type": "execution_running", "version": 1, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(ExecutionRunningV1Contract, $evc.pin(input, { "type": "execution_running", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class ExecutionRunningV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ExecutionRunningV1Json {
-    return { ...this } as ExecutionRunningV1Json;
+    return $evc.jsonOf<ExecutionRunningV1Json>(this);
   }
 }
 

@@ -87,7 +87,7 @@ export class NotificationAllReadV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<NotificationAllReadV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(NotificationAllReadV1Contract, $evc.pin(input, { "type": "notification_all_read", "version": 1, "aggregateType": "notifications" })));
+    $evc.defineFields(this, $evc.parseEvent(NotificationAllReadV1Contract, $evc.pin(input, { "type": "notification_all_read", "version": 1, "aggregateType": "notifications" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class NotificationAllReadV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): NotificationAllReadV1Json {
-    return { ...this } as NotificationAllReadV1Json;
+    return $evc.jsonOf<NotificationAllReadV1Json>(this);
   }
 }
 

@@ -91,7 +91,7 @@ export class NotificationClickedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<NotificationClickedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(NotificationClickedV1Contract, $evc.pin(input, { "type": "notification_clicked", "version": 1, "aggregateType": "notifications" })));
+    $evc.defineFields(this, $evc.parseEvent(NotificationClickedV1Contract, $evc.pin(input, { "type": "notification_clicked", "version": 1, "aggregateType": "notifications" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -106,7 +106,7 @@ export class NotificationClickedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): NotificationClickedV1Json {
-    return { ...this } as NotificationClickedV1Json;
+    return $evc.jsonOf<NotificationClickedV1Json>(this);
   }
 }
 

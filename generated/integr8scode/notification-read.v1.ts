@@ -87,7 +87,7 @@ export class NotificationReadV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<NotificationReadV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(NotificationReadV1Contract, $evc.pin(input, { "type": "notification_read", "version": 1, "aggregateType": "notifications" })));
+    $evc.defineFields(this, $evc.parseEvent(NotificationReadV1Contract, $evc.pin(input, { "type": "notification_read", "version": 1, "aggregateType": "notifications" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class NotificationReadV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): NotificationReadV1Json {
-    return { ...this } as NotificationReadV1Json;
+    return $evc.jsonOf<NotificationReadV1Json>(this);
   }
 }
 

@@ -89,7 +89,7 @@ export class NotificationSentV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<NotificationSentV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(NotificationSentV1Contract, $evc.pin(input, { "type": "notification_sent", "version": 1, "aggregateType": "notifications" })));
+    $evc.defineFields(this, $evc.parseEvent(NotificationSentV1Contract, $evc.pin(input, { "type": "notification_sent", "version": 1, "aggregateType": "notifications" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -104,7 +104,7 @@ export class NotificationSentV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): NotificationSentV1Json {
-    return { ...this } as NotificationSentV1Json;
+    return $evc.jsonOf<NotificationSentV1Json>(this);
   }
 }
 

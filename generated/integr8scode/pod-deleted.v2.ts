@@ -96,7 +96,7 @@ export class PodDeletedV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PodDeletedV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PodDeletedV2Contract, $evc.pin(input, { "type": "pod_deleted", "version": 2, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(PodDeletedV2Contract, $evc.pin(input, { "type": "pod_deleted", "version": 2, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -111,7 +111,7 @@ export class PodDeletedV2 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): PodDeletedV2Json {
-    return { ...this } as PodDeletedV2Json;
+    return $evc.jsonOf<PodDeletedV2Json>(this);
   }
 }
 

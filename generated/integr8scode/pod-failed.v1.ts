@@ -103,7 +103,7 @@ export class PodFailedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PodFailedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PodFailedV1Contract, $evc.pin(input, { "type": "pod_failed", "version": 1, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(PodFailedV1Contract, $evc.pin(input, { "type": "pod_failed", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -118,7 +118,7 @@ export class PodFailedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): PodFailedV1Json {
-    return { ...this } as PodFailedV1Json;
+    return $evc.jsonOf<PodFailedV1Json>(this);
   }
 }
 

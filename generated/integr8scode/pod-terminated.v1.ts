@@ -95,7 +95,7 @@ export class PodTerminatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PodTerminatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PodTerminatedV1Contract, $evc.pin(input, { "type": "pod_terminated", "version": 1, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(PodTerminatedV1Contract, $evc.pin(input, { "type": "pod_terminated", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -110,7 +110,7 @@ export class PodTerminatedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): PodTerminatedV1Json {
-    return { ...this } as PodTerminatedV1Json;
+    return $evc.jsonOf<PodTerminatedV1Json>(this);
   }
 }
 

@@ -88,7 +88,7 @@ export class QuotaExceededV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<QuotaExceededV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(QuotaExceededV1Contract, $evc.pin(input, { "type": "quota_exceeded", "version": 1, "aggregateType": "resource" })));
+    $evc.defineFields(this, $evc.parseEvent(QuotaExceededV1Contract, $evc.pin(input, { "type": "quota_exceeded", "version": 1, "aggregateType": "resource" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -103,7 +103,7 @@ export class QuotaExceededV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): QuotaExceededV1Json {
-    return { ...this } as QuotaExceededV1Json;
+    return $evc.jsonOf<QuotaExceededV1Json>(this);
   }
 }
 

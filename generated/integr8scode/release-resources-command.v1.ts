@@ -87,7 +87,7 @@ export class ReleaseResourcesCommandV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ReleaseResourcesCommandV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ReleaseResourcesCommandV1Contract, $evc.pin(input, { "type": "release_resources_command", "version": 1, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(ReleaseResourcesCommandV1Contract, $evc.pin(input, { "type": "release_resources_command", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class ReleaseResourcesCommandV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ReleaseResourcesCommandV1Json {
-    return { ...this } as ReleaseResourcesCommandV1Json;
+    return $evc.jsonOf<ReleaseResourcesCommandV1Json>(this);
   }
 }
 

@@ -100,7 +100,7 @@ export class ResultFailedV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ResultFailedV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ResultFailedV2Contract, $evc.pin(input, { "type": "result_failed", "version": 2, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(ResultFailedV2Contract, $evc.pin(input, { "type": "result_failed", "version": 2, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -115,7 +115,7 @@ export class ResultFailedV2 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ResultFailedV2Json {
-    return { ...this } as ResultFailedV2Json;
+    return $evc.jsonOf<ResultFailedV2Json>(this);
   }
 }
 

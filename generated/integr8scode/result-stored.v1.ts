@@ -93,7 +93,7 @@ export class ResultStoredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ResultStoredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ResultStoredV1Contract, $evc.pin(input, { "type": "result_stored", "version": 1, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(ResultStoredV1Contract, $evc.pin(input, { "type": "result_stored", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -108,7 +108,7 @@ export class ResultStoredV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ResultStoredV1Json {
-    return { ...this } as ResultStoredV1Json;
+    return $evc.jsonOf<ResultStoredV1Json>(this);
   }
 }
 

@@ -101,7 +101,7 @@ export class ResultStoredV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ResultStoredV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ResultStoredV2Contract, $evc.pin(input, { "type": "result_stored", "version": 2, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(ResultStoredV2Contract, $evc.pin(input, { "type": "result_stored", "version": 2, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -116,7 +116,7 @@ export class ResultStoredV2 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ResultStoredV2Json {
-    return { ...this } as ResultStoredV2Json;
+    return $evc.jsonOf<ResultStoredV2Json>(this);
   }
 }
 

@@ -93,7 +93,7 @@ export class SagaCompletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<SagaCompletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(SagaCompletedV1Contract, $evc.pin(input, { "type": "saga_completed", "version": 1, "aggregateType": "execution" })));
+    $evc.defineFields(this, $evc.parseEvent(SagaCompletedV1Contract, $evc.pin(input, { "type": "saga_completed", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -108,7 +108,7 @@ export class SagaCompletedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): SagaCompletedV1Json {
-    return { ...this } as SagaCompletedV1Json;
+    return $evc.jsonOf<SagaCompletedV1Json>(this);
   }
 }
 

@@ -90,7 +90,7 @@ export class ScriptDeletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ScriptDeletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ScriptDeletedV1Contract, $evc.pin(input, { "type": "script_deleted", "version": 1, "aggregateType": "script" })));
+    $evc.defineFields(this, $evc.parseEvent(ScriptDeletedV1Contract, $evc.pin(input, { "type": "script_deleted", "version": 1, "aggregateType": "script" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -105,7 +105,7 @@ export class ScriptDeletedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ScriptDeletedV1Json {
-    return { ...this } as ScriptDeletedV1Json;
+    return $evc.jsonOf<ScriptDeletedV1Json>(this);
   }
 }
 

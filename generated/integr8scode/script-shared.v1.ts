@@ -93,7 +93,7 @@ export class ScriptSharedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ScriptSharedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ScriptSharedV1Contract, $evc.pin(input, { "type": "script_shared", "version": 1, "aggregateType": "script" })));
+    $evc.defineFields(this, $evc.parseEvent(ScriptSharedV1Contract, $evc.pin(input, { "type": "script_shared", "version": 1, "aggregateType": "script" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -108,7 +108,7 @@ export class ScriptSharedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ScriptSharedV1Json {
-    return { ...this } as ScriptSharedV1Json;
+    return $evc.jsonOf<ScriptSharedV1Json>(this);
   }
 }
 

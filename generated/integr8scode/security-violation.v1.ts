@@ -94,7 +94,7 @@ export class SecurityViolationV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<SecurityViolationV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(SecurityViolationV1Contract, $evc.pin(input, { "type": "security_violation", "version": 1, "aggregateType": "security" })));
+    $evc.defineFields(this, $evc.parseEvent(SecurityViolationV1Contract, $evc.pin(input, { "type": "security_violation", "version": 1, "aggregateType": "security" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -109,7 +109,7 @@ export class SecurityViolationV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): SecurityViolationV1Json {
-    return { ...this } as SecurityViolationV1Json;
+    return $evc.jsonOf<SecurityViolationV1Json>(this);
   }
 }
 

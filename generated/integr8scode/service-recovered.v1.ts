@@ -87,7 +87,7 @@ export class ServiceRecoveredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ServiceRecoveredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ServiceRecoveredV1Contract, $evc.pin(input, { "type": "service_recovered", "version": 1, "aggregateType": "service" })));
+    $evc.defineFields(this, $evc.parseEvent(ServiceRecoveredV1Contract, $evc.pin(input, { "type": "service_recovered", "version": 1, "aggregateType": "service" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class ServiceRecoveredV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ServiceRecoveredV1Json {
-    return { ...this } as ServiceRecoveredV1Json;
+    return $evc.jsonOf<ServiceRecoveredV1Json>(this);
   }
 }
 

@@ -93,7 +93,7 @@ export class UserDeletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserDeletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserDeletedV1Contract, $evc.pin(input, { "type": "user_deleted", "version": 1, "aggregateType": "user" })));
+    $evc.defineFields(this, $evc.parseEvent(UserDeletedV1Contract, $evc.pin(input, { "type": "user_deleted", "version": 1, "aggregateType": "user" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -108,7 +108,7 @@ export class UserDeletedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): UserDeletedV1Json {
-    return { ...this } as UserDeletedV1Json;
+    return $evc.jsonOf<UserDeletedV1Json>(this);
   }
 }
 

@@ -78,7 +78,7 @@ export class UserLoggedInV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserLoggedInV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserLoggedInV1Contract, $evc.pin(input, { "type": "user_logged_in", "version": 1, "aggregateType": "user" })));
+    $evc.defineFields(this, $evc.parseEvent(UserLoggedInV1Contract, $evc.pin(input, { "type": "user_logged_in", "version": 1, "aggregateType": "user" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -93,6 +93,6 @@ export class UserLoggedInV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): UserLoggedInV1Json {
-    return { ...this } as UserLoggedInV1Json;
+    return $evc.jsonOf<UserLoggedInV1Json>(this);
   }
 }

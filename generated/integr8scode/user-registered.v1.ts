@@ -87,7 +87,7 @@ export class UserRegisteredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserRegisteredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserRegisteredV1Contract, $evc.pin(input, { "type": "user_registered", "version": 1, "aggregateType": "user" })));
+    $evc.defineFields(this, $evc.parseEvent(UserRegisteredV1Contract, $evc.pin(input, { "type": "user_registered", "version": 1, "aggregateType": "user" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class UserRegisteredV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): UserRegisteredV1Json {
-    return { ...this } as UserRegisteredV1Json;
+    return $evc.jsonOf<UserRegisteredV1Json>(this);
   }
 }
 

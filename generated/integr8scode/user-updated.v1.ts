@@ -95,7 +95,7 @@ export class UserUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserUpdatedV1Contract, $evc.pin(input, { "type": "user_updated", "version": 1, "aggregateType": "user" })));
+    $evc.defineFields(this, $evc.parseEvent(UserUpdatedV1Contract, $evc.pin(input, { "type": "user_updated", "version": 1, "aggregateType": "user" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -110,7 +110,7 @@ export class UserUpdatedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): UserUpdatedV1Json {
-    return { ...this } as UserUpdatedV1Json;
+    return $evc.jsonOf<UserUpdatedV1Json>(this);
   }
 }
 

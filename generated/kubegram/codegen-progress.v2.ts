@@ -95,7 +95,7 @@ export class CodegenProgressV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenProgressV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenProgressV2Contract, $evc.pin(input, { "type": "codegen.progress", "version": 2, "aggregateType": "codegen-job" })));
+    $evc.defineFields(this, $evc.parseEvent(CodegenProgressV2Contract, $evc.pin(input, { "type": "codegen.progress", "version": 2, "aggregateType": "codegen-job" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -110,7 +110,7 @@ export class CodegenProgressV2 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): CodegenProgressV2Json {
-    return { ...this } as CodegenProgressV2Json;
+    return $evc.jsonOf<CodegenProgressV2Json>(this);
   }
 }
 

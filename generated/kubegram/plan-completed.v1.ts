@@ -121,7 +121,7 @@ export class PlanCompletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PlanCompletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PlanCompletedV1Contract, $evc.pin(input, { "type": "plan.completed", "version": 1, "aggregateType": "plan-job" })));
+    $evc.defineFields(this, $evc.parseEvent(PlanCompletedV1Contract, $evc.pin(input, { "type": "plan.completed", "version": 1, "aggregateType": "plan-job" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -136,7 +136,7 @@ export class PlanCompletedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): PlanCompletedV1Json {
-    return { ...this } as PlanCompletedV1Json;
+    return $evc.jsonOf<PlanCompletedV1Json>(this);
   }
 }
 

@@ -94,7 +94,7 @@ export class ActionExecutedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ActionExecutedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ActionExecutedV1Contract, $evc.pin(input, { "type": "action-executed", "version": 1, "aggregateType": "automation" })));
+    $evc.defineFields(this, $evc.parseEvent(ActionExecutedV1Contract, $evc.pin(input, { "type": "action-executed", "version": 1, "aggregateType": "automation" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -109,7 +109,7 @@ export class ActionExecutedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ActionExecutedV1Json {
-    return { ...this } as ActionExecutedV1Json;
+    return $evc.jsonOf<ActionExecutedV1Json>(this);
   }
 }
 

@@ -92,7 +92,7 @@ export class AutomationTriggeredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AutomationTriggeredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AutomationTriggeredV1Contract, $evc.pin(input, { "type": "automation-triggered", "version": 1, "aggregateType": "automation" })));
+    $evc.defineFields(this, $evc.parseEvent(AutomationTriggeredV1Contract, $evc.pin(input, { "type": "automation-triggered", "version": 1, "aggregateType": "automation" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -107,7 +107,7 @@ export class AutomationTriggeredV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): AutomationTriggeredV1Json {
-    return { ...this } as AutomationTriggeredV1Json;
+    return $evc.jsonOf<AutomationTriggeredV1Json>(this);
   }
 }
 

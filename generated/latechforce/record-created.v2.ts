@@ -98,7 +98,7 @@ export class RecordCreatedV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordCreatedV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV2Contract, $evc.pin(input, { "type": "record-created", "version": 2, "aggregateType": "table" })));
+    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV2Contract, $evc.pin(input, { "type": "record-created", "version": 2, "aggregateType": "table" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -113,7 +113,7 @@ export class RecordCreatedV2 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): RecordCreatedV2Json {
-    return { ...this } as RecordCreatedV2Json;
+    return $evc.jsonOf<RecordCreatedV2Json>(this);
   }
 }
 

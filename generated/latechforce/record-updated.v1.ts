@@ -94,7 +94,7 @@ export class RecordUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordUpdatedV1Contract, $evc.pin(input, { "type": "record-updated", "version": 1, "aggregateType": "table" })));
+    $evc.defineFields(this, $evc.parseEvent(RecordUpdatedV1Contract, $evc.pin(input, { "type": "record-updated", "version": 1, "aggregateType": "table" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -109,7 +109,7 @@ export class RecordUpdatedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): RecordUpdatedV1Json {
-    return { ...this } as RecordUpdatedV1Json;
+    return $evc.jsonOf<RecordUpdatedV1Json>(this);
   }
 }
 

@@ -88,7 +88,7 @@ export class ModelLoadedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelLoadedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelLoadedV1Contract, $evc.pin(input, { "type": "model.loaded", "version": 1, "aggregateType": "model_lifecycle_manager" })));
+    $evc.defineFields(this, $evc.parseEvent(ModelLoadedV1Contract, $evc.pin(input, { "type": "model.loaded", "version": 1, "aggregateType": "model_lifecycle_manager" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -103,7 +103,7 @@ export class ModelLoadedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ModelLoadedV1Json {
-    return { ...this } as ModelLoadedV1Json;
+    return $evc.jsonOf<ModelLoadedV1Json>(this);
   }
 }
 

@@ -117,7 +117,7 @@ export class ModelRegisteredV3 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelRegisteredV3, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelRegisteredV3Contract, $evc.pin(input, { "type": "model.registered", "version": 3, "aggregateType": "model_catalog" })));
+    $evc.defineFields(this, $evc.parseEvent(ModelRegisteredV3Contract, $evc.pin(input, { "type": "model.registered", "version": 3, "aggregateType": "model_catalog" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -132,7 +132,7 @@ export class ModelRegisteredV3 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ModelRegisteredV3Json {
-    return { ...this } as ModelRegisteredV3Json;
+    return $evc.jsonOf<ModelRegisteredV3Json>(this);
   }
 }
 

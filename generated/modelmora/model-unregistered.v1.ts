@@ -85,7 +85,7 @@ export class ModelUnregisteredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelUnregisteredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelUnregisteredV1Contract, $evc.pin(input, { "type": "model.unregistered", "version": 1, "aggregateType": "model_catalog" })));
+    $evc.defineFields(this, $evc.parseEvent(ModelUnregisteredV1Contract, $evc.pin(input, { "type": "model.unregistered", "version": 1, "aggregateType": "model_catalog" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -100,7 +100,7 @@ export class ModelUnregisteredV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ModelUnregisteredV1Json {
-    return { ...this } as ModelUnregisteredV1Json;
+    return $evc.jsonOf<ModelUnregisteredV1Json>(this);
   }
 }
 

@@ -87,7 +87,7 @@ export class ModelVersionAddedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelVersionAddedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelVersionAddedV1Contract, $evc.pin(input, { "type": "model.version.added", "version": 1, "aggregateType": "model_catalog" })));
+    $evc.defineFields(this, $evc.parseEvent(ModelVersionAddedV1Contract, $evc.pin(input, { "type": "model.version.added", "version": 1, "aggregateType": "model_catalog" })), ["constructor","toJSON"]);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */
@@ -102,7 +102,7 @@ export class ModelVersionAddedV1 {
 
   /** The event as plain JSON, fields the schema does not name included. */
   toJSON(): ModelVersionAddedV1Json {
-    return { ...this } as ModelVersionAddedV1Json;
+    return $evc.jsonOf<ModelVersionAddedV1Json>(this);
   }
 }
 

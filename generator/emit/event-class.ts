@@ -6,7 +6,15 @@
 import type { JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
 import { commentQuote, docComment, propertyKey } from "../naming.js";
+import { takesExtraKeys } from "../schema-facts.js";
 import { jsonLiteral } from "./literal.js";
+
+/**
+ * The members an event instance takes from its class, which a key of its JSON would hide: such a key
+ * stays in the JSON (`toJSON()`) and off the instance, whether the schema names it or lets it through
+ * as an extra key (`defineFields`).
+ */
+export const classMembers: readonly string[] = ["constructor", "toJSON"];
 
 /** A top-level property of an event, as the class declares it. */
 export interface RootProperty {
@@ -38,7 +46,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
   const name = event.className;
   const contract = contractName(event);
   const json = jsonTypeName(event);
-  const keptOff = properties.filter((property) => !property.declarable).map((property) => property.name);
+  const keptOff = takesExtraKeys(event.schema) ? classMembers : properties.filter((property) => !property.declarable).map((property) => property.name);
   const header = docComment(
     [event.title, event.summary, event.description],
     "",
@@ -55,7 +63,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
         : `new ${name}($evc.readJson(${contract}, json) as ${valueType})`
     };\n  }`,
     `  /** Like \`fromJSON\`, but returns the \`ValidationError\` instead of throwing it. */\n  static safeFromJSON(json: unknown): $evc.SafeResult<${name}> {\n    return $evc.safely(() => ${name}.fromJSON(json));\n  }`,
-    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType !== undefined ? "this.value" : keptOff.length === 0 ? `{ ...this } as ${json}` : `$evc.jsonOf(this) as ${json}`};\n  }`,
+    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType !== undefined ? "this.value" : keptOff.length === 0 ? `{ ...this } as ${json}` : `$evc.jsonOf<${json}>(this)`};\n  }`,
   ];
   return `${header}class ${name} {\n${members.filter((member) => member !== "").join("\n\n")}\n}`;
 }

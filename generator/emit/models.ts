@@ -23,11 +23,11 @@ import { docComment, propertyKey } from "../naming.js";
 import { pinnedValue, propertySchemas } from "../schema-facts.js";
 import { propertyName } from "../schema-graph.js";
 import { checkModelNames } from "./model-names.js";
-import { renderEventClass, type RootProperty } from "./event-class.js";
+import { classMembers, renderEventClass, type RootProperty } from "./event-class.js";
 import type { EventModels, ModelRenderCache, RenderedModel } from "./render-cache.js";
 
-/** Property names a class cannot declare: they stay in the JSON but get no typed field. */
-const undeclarableFields = new Set(["constructor", "toJSON"]);
+/** Property names a class cannot declare, its members: they stay in the JSON but get no typed field. */
+const undeclarableFields = new Set(classMembers);
 
 /** Render the models of every event with Modelina; with a cache, only those of events that changed since its last run. */
 export async function renderModels(events: readonly EventModel[], cache?: ModelRenderCache): Promise<EventModels[]> {
