@@ -79,6 +79,12 @@ describe("history", () => {
     expectTypeOf(untypedHistory.getEventHistory("anything.at.all", 10)).resolves.toEqualTypeOf<StoredEvent<EventInstance>[]>();
     expectTypeOf(untypedHistory.getEventHistory(RecordCreated, 10)).resolves.toEqualTypeOf<StoredEvent<RecordCreatedV2>[]>();
   });
+
+  test("a typed history is also an untyped one, for code that takes any history", () => {
+    expectTypeOf(history).toExtend<EventHistory>();
+    const untyped = <Events>(read: EventHistory<Events>): EventHistory => read;
+    void untyped(history);
+  });
 });
 
 describe("event store", () => {
@@ -91,6 +97,12 @@ describe("event store", () => {
     // @ts-expect-error -- no event has aggregate type tsak
     void store.load({ aggregateType: "tsak", aggregateId: "t-1" });
     expectTypeOf(store.query({ type: TaskCreated })).resolves.toEqualTypeOf<StoredEvent<TaskCreatedV1>[]>();
+  });
+
+  test("a typed store is also an untyped one, for code that takes any store", () => {
+    expectTypeOf(store).toExtend<EventStore>();
+    const untyped = <Events>(events: EventStore<Events>): EventStore => events;
+    void untyped(store);
   });
 
   test("append takes events of a literal aggregate type, any version; a ref only known at run time takes any event or JSON", () => {
