@@ -2,14 +2,15 @@
  * Event history read from the streams themselves (JetStream's, or the in-memory bus's), with no second cache that could drift: the last
  * events of a type, a replay from a sequence or a time, and queries across aggregates by type,
  * aggregate type and time range. Types are matched by their `ce-type` header before any body is
- * parsed; every event is validated and upcast to the latest version of its type. Reads from
- * several streams (or several channels of one stream, since nats-server 2.9 takes one filter per
- * consumer) are merged by the time the streams stored them.
+ * parsed; every event is validated and upcast to the latest version of its type. A read reads each
+ * stream once, through the channel filters of all its types (`stream-reader.ts`), and merges reads
+ * of several streams by the time they stored them.
  */
 import type { EventBus } from "./bus.js";
 import type { EventContract } from "./contract.js";
 import { ArgumentError } from "./errors.js";
 import { versionOf } from "./event-types.js";
+import { mergeOrdered } from "./merge-ordered.js";
 import type { KnownSelection, KnownTarget, ReadTarget, SelectedEvents, TargetEvents } from "./read-types.js";
 import type { Registry } from "./registry.js";
 import { resolveTargets, streamsOf, type Targets } from "./routing.js";
@@ -48,11 +49,8 @@ export interface ReplayOptions {
   readonly fromTime?: Date;
 }
 
-/** One consumer's worth of a selection: a stream and one subject filter on it. */
-interface Source {
-  readonly stream: string;
-  readonly filter: string | undefined;
-}
+/** One read of a selection: a stream and the subject filters of its types on it. */
+type Source = Pick<ReadRange, "stream" | "filter">;
 
 /** The event types a selection matches, at their latest versions, and where to read them. */
 interface Selection {
@@ -100,7 +98,7 @@ export class EventHistory<Events = unknown> {
     }
     const start = options.fromSeq !== undefined ? { seq: options.fromSeq } : options.fromTime !== undefined ? { time: options.fromTime } : undefined;
     const ends = await this.#lastSeqs(streams);
-    yield* mergeByTime(selection.sources.map((source) => this.#read<SelectedEvents<Events, O>>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) })));
+    yield* mergeOrdered(selection.sources.map((source) => this.#read<SelectedEvents<Events, O>>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) })), byStorageTime);
   }
 
   /**
@@ -118,7 +116,7 @@ export class EventHistory<Events = unknown> {
     const start = query.from === undefined ? undefined : { time: query.from };
     const found: StoredEvent<T>[] = [];
     const readers = selection.sources.map((source) => this.#read<T>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) }, query.to));
-    for await (const event of mergeByTime(readers)) {
+    for await (const event of mergeOrdered(readers, byStorageTime)) {
       found.push(event);
       if (found.length >= limit) break;
     }
@@ -196,32 +194,9 @@ function select(registry: Registry, query: Pick<EventQuery, "type" | "aggregateT
   const sources: Source[] = [];
   for (const [spec, contracts] of streamsOf(registry, targets)) {
     const filters = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
-    if (filters.length === 0) sources.push({ stream: spec.name, filter: undefined });
-    for (const filter of filters) sources.push({ stream: spec.name, filter });
+    sources.push({ stream: spec.name, filter: filters.length === 0 ? undefined : filters });
   }
   return { targets, sources };
-}
-
-/** Merge readers that each yield in storage order into one sequence ordered by storage time. */
-async function* mergeByTime<T extends StoredEvent<unknown>>(readers: readonly AsyncGenerator<T>[]): AsyncGenerator<T> {
-  if (readers.length === 1) {
-    yield* readers[0] as AsyncGenerator<T>;
-    return;
-  }
-  try {
-    const heads = await Promise.all(readers.map((reader) => reader.next()));
-    for (;;) {
-      let best: number | undefined;
-      heads.forEach((head, index) => {
-        if (head.done !== true && (best === undefined || byStorageTime(head.value, (heads[best] as IteratorYieldResult<T>).value) < 0)) best = index;
-      });
-      if (best === undefined) return;
-      yield (heads[best] as IteratorYieldResult<T>).value;
-      heads[best] = await (readers[best] as AsyncGenerator<T>).next();
-    }
-  } finally {
-    await Promise.all(readers.map((reader) => reader.return(undefined)));
-  }
 }
 
 function byStorageTime(a: StoredEvent<unknown>, b: StoredEvent<unknown>): number {
