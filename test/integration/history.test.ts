@@ -3,7 +3,7 @@ import { headers as natsHeaders } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { ArgumentError, EventHistory, parseServerVersion } from "@evc/runtime";
+import { ArgumentError, EventHistory, parseServerVersion, type EventInstance } from "@evc/runtime";
 import { StoredEventError, type StoredEvent } from "@evc/runtime/store";
 import { jetStreamMessages, type RawMessage, type ReadRange } from "../../runtime/stream-reader.js";
 import { useBus } from "../helpers/bus.js";
@@ -156,7 +156,36 @@ describe("history - several channels of one stream", () => {
     // Filters that overlap (which 2.10 refuses for one consumer) give each message once.
     expect(await seqs(old.read({ ...both, filter: ["kubegram.codegen-job.*", "kubegram.>"] }))).toEqual(all);
     const oldHistory = new EventHistory({ registry: fixture.bus.registry, messages: old });
-    expect(ids(await oldHistory.getEventHistory(">", 10))).toEqual(published.map((event) => event.id));
+    expect(ids(await oldHistory.getEventHistory([sdk.CodegenCompleted, "plan.*", "codegen.progress"], 10))).toEqual(published.map((event) => event.id));
     expect(await consumerCount("KUBEGRAM")).toBe(0);
+  });
+});
+
+describe("history - lists of targets", () => {
+  /** Publish with a pause between, so that events of different streams are stored at different times. */
+  async function publishApart(events: readonly (EventInstance & { readonly id: string })[]): Promise<string[]> {
+    for (const event of events) {
+      await fixture.bus.publish(event);
+      await sleep(5);
+    }
+    return events.map((event) => event.id);
+  }
+
+  test("a list spanning streams reads the union of its targets, merged by storage time, through every read", async () => {
+    const published = await publishApart([recordCreated("tbl-1"), completed("job-1"), progressV1("job-1", 1), completed("job-2"), recordCreated("tbl-2")]);
+    const targets = [sdk.CodegenCompleted, "record-created"] as const;
+    const expected = [published[0], published[1], published[3], published[4]];
+    const last = await history.getEventHistory(targets, 10);
+    expect(ids(last)).toEqual(expected);
+    expect(last.map((stored) => stored.stream)).toEqual(["LATECHFORCE", "KUBEGRAM", "KUBEGRAM", "LATECHFORCE"]);
+    expect(ids(await history.getEventHistory(targets, 3))).toEqual(expected.slice(1));
+    expect(ids(await history.query({ type: targets }))).toEqual(expected);
+    const since = (last[1] as StoredEvent<unknown>).time;
+    const replayed: StoredEvent[] = [];
+    for await (const stored of history.replay({ type: targets, fromTime: since })) replayed.push(stored);
+    expect(ids(replayed)).toEqual(expected.slice(1));
+    await expect(history.replay({ type: targets, fromSeq: 1 }).next()).rejects.toThrowError('"fromSeq": a sequence of one stream, but "codegen.completed, record-created" spans the streams');
+    expect(await consumerCount("KUBEGRAM")).toBe(0);
+    expect(await consumerCount("LATECHFORCE")).toBe(0);
   });
 });
