@@ -189,7 +189,7 @@ export class EventBus<Events = unknown> extends TypedBus<Events, Subscription> {
     this.connection = nc;
     this.manager = jsm;
     this.jetstream = jetstream(nc);
-    this.messages = jetStreamMessages(this.jetstream, jsm);
+    this.messages = jetStreamMessages(this.jetstream, jsm, server);
     this.server = server;
     this.metrics = settings.metrics === false ? undefined : settings.metrics;
     this.telemetry = new Telemetry(this.metrics);

@@ -58,6 +58,12 @@ export type CreateInit<T> = EventInstance extends T
       readonly metadata?: MetadataOf<T>;
     };
 
+/**
+ * The fields `create` takes for the type named `K` of `Events`: `CreateInit` of its latest version.
+ * `Events` is matched, not indexed, so that a bus of typed events stays assignable to an untyped one.
+ */
+export type CreateInitOf<Events, K extends string> = [Events] extends [{ readonly [P in K]: infer T }] ? CreateInit<T> : never;
+
 /** The fields `create` takes when the type is only known at run time. */
 export interface DynamicInit {
   readonly aggregateId: string;

@@ -2,21 +2,22 @@
  * Event history read from the streams themselves (JetStream's, or the in-memory bus's), with no second cache that could drift: the last
  * events of a type, a replay from a sequence or a time, and queries across aggregates by type,
  * aggregate type and time range. Types are matched by their `ce-type` header before any body is
- * parsed; every event is validated and upcast to the latest version of its type. Reads from
- * several streams (or several channels of one stream, since nats-server 2.9 takes one filter per
- * consumer) are merged by the time the streams stored them.
+ * parsed; every event is validated and upcast to the latest version of its type. A read takes one
+ * target or a list of them; it reads each stream once, through the channel filters of all its
+ * types (`stream-reader.ts`), and merges reads of several streams by the time they stored them.
  */
 import type { EventBus } from "./bus.js";
 import type { EventContract } from "./contract.js";
 import { ArgumentError } from "./errors.js";
 import { versionOf } from "./event-types.js";
-import type { KnownSelection, KnownTarget, ReadTarget, SelectedEvents, TargetEvents } from "./read-types.js";
+import { mergeOrdered } from "./merge-ordered.js";
+import type { KnownSelection, KnownTarget, ReadTarget, ReadTargets, SelectedEvents, TargetEvents } from "./read-types.js";
 import type { Registry } from "./registry.js";
 import { resolveTargets, streamsOf, type Targets } from "./routing.js";
 import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import type { RawMessage, ReadRange } from "./stream-reader.js";
 import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
-import { requireDate, requireNumber } from "./argument-checks.js";
+import { requireDate, requireNumber, shown } from "./argument-checks.js";
 
 /** What history reads need of a bus (`EventBus` or `MemoryBus`): its registry (whose `Events` type the reads) and its stored messages. */
 export type HistoryHost<Events = unknown> = Pick<EventBus<Events>, "messages" | "registry">;
@@ -24,10 +25,11 @@ export type HistoryHost<Events = unknown> = Pick<EventBus<Events>, "messages" | 
 /** Which events a query selects; every field is optional. */
 export interface EventQuery {
   /**
-   * An event type's handle (its latest version), a contract (that version), or a type name or a
-   * pattern over type names with NATS wildcards (`task.*`, each type at its latest version); default every type.
+   * An event type's handle (its latest version), a contract (that version), a type name or a
+   * pattern over type names with NATS wildcards (`task.*`, each type at its latest version), or a
+   * list of them (`[TaskCreated, "context.*"]`, the events of any); default every type.
    */
-  readonly type?: ReadTarget;
+  readonly type?: ReadTargets;
   /** Only events of this aggregate type (`task`, `model_catalog`). */
   readonly aggregateType?: string;
   /** Only events of this system (`devops-mcp`). */
@@ -42,22 +44,21 @@ export interface EventQuery {
 
 /** Where a replay starts: a stream sequence (for types on one stream) or a time; default the first stored event. */
 export interface ReplayOptions {
-  /** An event type's handle, a contract, or a type name or pattern with NATS wildcards, as in `EventQuery`. */
-  readonly type: ReadTarget;
+  /** An event type's handle, a contract, a type name or pattern with NATS wildcards, or a list of them, as in `EventQuery`. */
+  readonly type: ReadTargets;
   readonly fromSeq?: number;
   readonly fromTime?: Date;
 }
 
-/** One consumer's worth of a selection: a stream and one subject filter on it. */
-interface Source {
-  readonly stream: string;
-  readonly filter: string | undefined;
-}
+/** One read of a selection: a stream and the subject filters of its types on it. */
+type Source = Pick<ReadRange, "stream" | "filter">;
 
-/** The event types a selection matches, at their latest versions, and where to read them. */
+/** The event types a selection matches, each at the version it is read as, where to read them, and what it was asked as. */
 interface Selection {
   readonly targets: Targets;
   readonly sources: readonly Source[];
+  /** The type names and patterns of the selection, as messages name them. */
+  readonly names: string;
 }
 
 /**
@@ -73,12 +74,12 @@ export class EventHistory<Events = unknown> {
   }
 
   /**
-   * The last `limit` events of a type (a handle, a contract, a type name) or a pattern, oldest first
-   * and newest last, at the handle's or type's latest version (a contract's own). Reads backwards
+   * The last `limit` events of a type (a handle, a contract, a type name), a pattern or a list of
+   * them, oldest first and newest last, at the handle's or type's latest version (a contract's own). Reads backwards
    * from the end of each stream in growing windows, so the cost follows how far back the events
    * are, not how long the stream is.
    */
-  async getEventHistory<const T extends ReadTarget>(type: T & KnownTarget<Events, T>, limit: number): Promise<StoredEvent<TargetEvents<Events, T>>[]> {
+  async getEventHistory<const T extends ReadTargets>(type: T & KnownTarget<Events, T>, limit: number): Promise<StoredEvent<TargetEvents<Events, T>>[]> {
     requireNumber("limit", limit, "count");
     const selection = select(this.#host.registry, { type });
     const found = await Promise.all(selection.sources.map((source) => this.#lastOf<TargetEvents<Events, T>>(selection.targets, source, limit)));
@@ -86,7 +87,7 @@ export class EventHistory<Events = unknown> {
   }
 
   /**
-   * Replay the stored events of a type (or pattern) from a sequence or a time up to the end of what
+   * Replay the stored events of a type, a pattern or a list of them from a sequence or a time up to the end of what
    * the streams hold when the replay starts, oldest first, at the latest version (a contract's own).
    */
   async *replay<const O extends ReplayOptions>(options: O & KnownSelection<Events, O>): AsyncGenerator<StoredEvent<SelectedEvents<Events, O>>> {
@@ -96,11 +97,11 @@ export class EventHistory<Events = unknown> {
     const selection = select(this.#host.registry, { type: options.type });
     const streams = new Set(selection.sources.map((source) => source.stream));
     if (options.fromSeq !== undefined && streams.size > 1) {
-      throw new ArgumentError("fromSeq", `a sequence of one stream, but "${nameOf(options.type)}" spans the streams ${[...streams].join(", ")}; replay from a time instead`);
+      throw new ArgumentError("fromSeq", `a sequence of one stream, but "${selection.names}" spans the streams ${[...streams].join(", ")}; replay from a time instead`);
     }
     const start = options.fromSeq !== undefined ? { seq: options.fromSeq } : options.fromTime !== undefined ? { time: options.fromTime } : undefined;
     const ends = await this.#lastSeqs(streams);
-    yield* mergeByTime(selection.sources.map((source) => this.#read<SelectedEvents<Events, O>>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) })));
+    yield* mergeOrdered(selection.sources.map((source) => this.#read<SelectedEvents<Events, O>>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) })), byStorageTime);
   }
 
   /**
@@ -118,7 +119,7 @@ export class EventHistory<Events = unknown> {
     const start = query.from === undefined ? undefined : { time: query.from };
     const found: StoredEvent<T>[] = [];
     const readers = selection.sources.map((source) => this.#read<T>(selection.targets, { ...source, start, endSeq: ends.get(source.stream) }, query.to));
-    for await (const event of mergeByTime(readers)) {
+    for await (const event of mergeOrdered(readers, byStorageTime)) {
       found.push(event);
       if (found.length >= limit) break;
     }
@@ -169,59 +170,70 @@ function nameOf(target: ReadTarget): string {
 }
 
 /**
+ * The targets a read names (every type when it names none), checked at run time as the compiler
+ * checks literals: one handle, contract, type name or pattern, or a non-empty list of them.
+ */
+function targetsOf(type: unknown): readonly ReadTarget[] {
+  if (type === undefined) return [">"];
+  if (!Array.isArray(type)) {
+    if (!isReadTarget(type)) throw new ArgumentError("type", `a handle, a contract, a type name or pattern, or a list of them, not ${shown(type)}`);
+    return [type];
+  }
+  if (type.length === 0) throw new ArgumentError("type", "a list of at least one handle, contract, type name or pattern, not []");
+  const bad = type.findIndex((target) => !isReadTarget(target));
+  if (bad >= 0) throw new ArgumentError("type", `a list of handles, contracts, type names and patterns, not ${shown(type[bad])} at [${bad}]`);
+  return type as readonly ReadTarget[];
+}
+
+function isReadTarget(value: unknown): value is ReadTarget {
+  return typeof value === "string" || (typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string");
+}
+
+/**
  * The types a query matches, each at the version it is read as (its latest, or the contract's),
- * and the streams and channel filters to read them from; throws `ArgumentError` when it matches none.
+ * and the streams and channel filters to read them from; throws `ArgumentError` when one of its
+ * targets matches none, or when two of them ask for one type at two versions.
  */
 function select(registry: Registry, query: Pick<EventQuery, "type" | "aggregateType" | "system">): Selection {
-  const pattern = query.type === undefined ? ">" : nameOf(query.type);
-  const types = registry.types().filter((type) => {
-    const latest = registry.latest(type);
-    return (
-      matchesPattern(type, pattern) &&
-      (query.aggregateType === undefined || latest?.aggregateType === query.aggregateType) &&
-      (query.system === undefined || latest?.system === query.system)
-    );
-  });
-  if (types.length === 0) {
-    const asked = [
-      ...(query.type === undefined ? [] : [`the type pattern "${pattern}"`]),
-      ...(query.aggregateType === undefined ? [] : [`aggregate type "${query.aggregateType}"`]),
-      ...(query.system === undefined ? [] : [`system "${query.system}"`]),
-    ];
-    const known = query.aggregateType === undefined ? "" : ` (the aggregate types: ${knownValues(registry, (contract) => contract.aggregateType)})`;
-    throw new ArgumentError("query", `a selection matching event types of the registry, but no type matches ${asked.join(" with ")}${known}`);
+  const wanted = targetsOf(query.type);
+  const targets = new Map<string, EventContract>();
+  for (const target of wanted) {
+    const pattern = nameOf(target);
+    const types = registry.types().filter((type) => {
+      const latest = registry.latest(type);
+      return (
+        matchesPattern(type, pattern) &&
+        (query.aggregateType === undefined || latest?.aggregateType === query.aggregateType) &&
+        (query.system === undefined || latest?.system === query.system)
+      );
+    });
+    if (types.length === 0) throw noMatch(registry, query, pattern);
+    const version = typeof target === "object" ? versionOf(target) : undefined;
+    for (const [type, contract] of version === undefined ? latestTargets(registry, types) : resolveTargets(registry, types, version)) {
+      const other = targets.get(type);
+      if (other !== undefined && other.version !== contract.version) {
+        throw new ArgumentError("type", `each event type at one version, but the list asks for "${type}" at v${other.version} and at v${contract.version}`);
+      }
+      targets.set(type, contract);
+    }
   }
-  const version = typeof query.type === "object" ? versionOf(query.type) : undefined;
-  const targets = version === undefined ? latestTargets(registry, types) : resolveTargets(registry, types, version);
   const sources: Source[] = [];
   for (const [spec, contracts] of streamsOf(registry, targets)) {
     const filters = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
-    if (filters.length === 0) sources.push({ stream: spec.name, filter: undefined });
-    for (const filter of filters) sources.push({ stream: spec.name, filter });
+    sources.push({ stream: spec.name, filter: filters.length === 0 ? undefined : filters });
   }
-  return { targets, sources };
+  return { targets, sources, names: wanted.map(nameOf).join(", ") };
 }
 
-/** Merge readers that each yield in storage order into one sequence ordered by storage time. */
-async function* mergeByTime<T extends StoredEvent<unknown>>(readers: readonly AsyncGenerator<T>[]): AsyncGenerator<T> {
-  if (readers.length === 1) {
-    yield* readers[0] as AsyncGenerator<T>;
-    return;
-  }
-  try {
-    const heads = await Promise.all(readers.map((reader) => reader.next()));
-    for (;;) {
-      let best: number | undefined;
-      heads.forEach((head, index) => {
-        if (head.done !== true && (best === undefined || byStorageTime(head.value, (heads[best] as IteratorYieldResult<T>).value) < 0)) best = index;
-      });
-      if (best === undefined) return;
-      yield (heads[best] as IteratorYieldResult<T>).value;
-      heads[best] = await (readers[best] as AsyncGenerator<T>).next();
-    }
-  } finally {
-    await Promise.all(readers.map((reader) => reader.return(undefined)));
-  }
+/** The `ArgumentError` of a target that matches no type of the registry with the query's aggregate type and system. */
+function noMatch(registry: Registry, query: Pick<EventQuery, "type" | "aggregateType" | "system">, pattern: string): ArgumentError {
+  const asked = [
+    ...(query.type === undefined ? [] : [`the type pattern "${pattern}"`]),
+    ...(query.aggregateType === undefined ? [] : [`aggregate type "${query.aggregateType}"`]),
+    ...(query.system === undefined ? [] : [`system "${query.system}"`]),
+  ];
+  const known = query.aggregateType === undefined ? "" : ` (the aggregate types: ${knownValues(registry, (contract) => contract.aggregateType)})`;
+  return new ArgumentError("query", `a selection matching event types of the registry, but no type matches ${asked.join(" with ")}${known}`);
 }
 
 function byStorageTime(a: StoredEvent<unknown>, b: StoredEvent<unknown>): number {

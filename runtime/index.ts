@@ -61,5 +61,5 @@ export type { BucketSpec, ConsumerDefaults, DeadLetterSpec, FailurePolicy, JetSt
 export { EventHistory } from "./history.js";
 export type { HeardMessage, MessageSource, RawMessage, ReadRange, ReadStart } from "./stream-reader.js";
 export type { EventQuery, HistoryHost, ReplayOptions } from "./history.js";
-export type { AggregateEvents, KnownAggregateType, KnownSelection, KnownTarget, ReadTarget, SelectedEvents, TargetEvents } from "./read-types.js";
+export type { AggregateEvents, KnownAggregateType, KnownSelection, KnownTarget, ReadTarget, ReadTargets, SelectedEvents, TargetEvents } from "./read-types.js";
 export type { StoredEvent } from "./stored-event.js";

@@ -11,7 +11,7 @@ import { headerBlockBytes, headerPairs } from "./headers.js";
 import { streamLimitReasons } from "./jetstream-errors.js";
 import { StreamFullError } from "./publish.js";
 import { StreamNotReadableError } from "./retention.js";
-import type { MessageSource, RawMessage, ReadRange } from "./stream-reader.js";
+import { filtersOf, type MessageSource, type RawMessage, type ReadRange } from "./stream-reader.js";
 import { matchesPattern } from "./subject.js";
 import type { StreamLimits } from "./topology.js";
 
@@ -120,9 +120,10 @@ export class MemoryStreams implements MessageSource {
   async *read(range: ReadRange): AsyncGenerator<RawMessage> {
     if (this.#retentionOf(range.stream) === "workqueue") throw new StreamNotReadableError(range.stream);
     const end = range.endSeq ?? this.#streams.get(range.stream)?.messages.length ?? 0;
+    const filters = filtersOf(range);
     for (const message of this.list(range.stream)) {
       if (message.seq > end) return;
-      if (range.filter !== undefined && !matchesPattern(message.subject, range.filter)) continue;
+      if (filters.length > 0 && !filters.some((filter) => matchesPattern(message.subject, filter))) continue;
       if (range.start !== undefined && ("seq" in range.start ? message.seq < range.start.seq : message.time < range.start.time)) continue;
       yield message;
     }

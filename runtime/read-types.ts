@@ -21,15 +21,30 @@ export type KnownAggregateType<Events, A extends string> = [AggregateEvents<Even
 /** What a read selects events by: a handle, a contract, or a type name or pattern with NATS wildcards. */
 export type ReadTarget = string | EventSource;
 
-/** `T` unless it is a literal type name or pattern that matches no type of `Events` (then `never`). */
-export type KnownTarget<Events, T> = T extends string ? KnownPattern<Events, T> : T;
+/** One target of a read, or a non-empty list of them: the list selects what any of its targets selects. */
+export type ReadTargets = ReadTarget | readonly ReadTarget[];
+
+/**
+ * `T` unless it is a literal type name or pattern that matches no type of `Events`, or a list that
+ * is empty or holds such a literal (then `never`, or `never` in that place of the list).
+ */
+export type KnownTarget<Events, T> = T extends readonly []
+  ? never
+  : T extends readonly unknown[]
+    ? { readonly [I in keyof T]: KnownTarget<Events, T[I]> }
+    : T extends string
+      ? KnownPattern<Events, T>
+      : T;
 
 /**
  * The events a read of target `T` returns, within aggregate type `A`: a handle's latest version or a
  * contract's own (whatever `A`), else the latest versions of the types `T` matches (every type when
- * `T` is undefined, any type for a non-literal string) that have aggregate type `A`.
+ * `T` is undefined, any type for a non-literal string) that have aggregate type `A`; for a list, the
+ * union of what each of its targets returns.
  */
-export type TargetEvents<Events, T, A extends string = string> = T extends EventSource
+export type TargetEvents<Events, T, A extends string = string> = T extends readonly (infer Each)[]
+  ? TargetEvents<Events, Each, A>
+  : T extends EventSource
   ? EventOf<T>
   : string extends T
     ? AggregateEvents<Events, A>

@@ -1,12 +1,16 @@
 /**
  * Reading stored messages of a stream in order with an ordered consumer: from a sequence, a time
- * or the start, through one subject filter (nats-server 2.9 takes one per consumer), up to a last
- * sequence or the end of what is stored. The consumer is ephemeral, in memory, and deleted when the
+ * or the start, through subject filters, up to a last sequence or the end of what is stored.
+ * Several filters take one consumer where the server takes several (`filter_subjects`, 2.10 on);
+ * nats-server 2.9 takes one per consumer, so there each filter is read by a consumer of its own and
+ * the reads are merged by stream sequence. Consumers are ephemeral, in memory, and deleted when the
  * read ends, however it ends, so reads leave nothing behind on the server.
  */
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
 import { messageHeaders, type HeaderLookup } from "./headers.js";
+import { mergeOrdered } from "./merge-ordered.js";
 import { StreamNotReadableError } from "./retention.js";
+import { supports, type ServerVersion } from "./server-features.js";
 
 /** A stored message, however it was read. */
 export interface RawMessage {
@@ -33,8 +37,8 @@ export type ReadStart = { readonly seq: number } | { readonly time: Date } | und
 /** What to read. */
 export interface ReadRange {
   readonly stream: string;
-  /** One subject filter; undefined reads every subject of the stream. */
-  readonly filter: string | undefined;
+  /** A subject filter, or several read as one in stream order; undefined reads every subject of the stream. */
+  readonly filter: string | readonly string[] | undefined;
   readonly start: ReadStart;
   /** The last sequence to read (inclusive); undefined reads to the end of what is stored when the read starts. */
   readonly endSeq: number | undefined;
@@ -50,15 +54,33 @@ export interface MessageSource {
   read(range: ReadRange): AsyncIterable<RawMessage>;
 }
 
-/** The stored messages of JetStream's streams. */
-export function jetStreamMessages(js: JetStreamClient, jsm: JetStreamManager): MessageSource {
+/** The stored messages of JetStream's streams, read with what the connected server can do. */
+export function jetStreamMessages(js: JetStreamClient, jsm: JetStreamManager, server: ServerVersion): MessageSource {
   return {
     bounds: async (stream) => {
       const { first_seq: first, last_seq: last } = (await jsm.streams.info(stream)).state;
       return { first, last };
     },
-    read: (range) => readStream(js, range),
+    read: (range) => readFiltered(js, range, server),
   };
+}
+
+/** The subject filters of a range, as a list (empty for every subject). */
+export function filtersOf(range: Pick<ReadRange, "filter">): readonly string[] {
+  return range.filter === undefined ? [] : typeof range.filter === "string" ? [range.filter] : range.filter;
+}
+
+/**
+ * Read a range in stream order: with one consumer where the server takes its filters, else (several
+ * filters on nats-server 2.9) with one consumer per filter, merged by stream sequence.
+ */
+function readFiltered(js: JetStreamClient, range: ReadRange, server: ServerVersion): AsyncGenerator<RawMessage> {
+  const filters = filtersOf(range);
+  if (filters.length <= 1 || supports(server, "multipleFilterSubjects")) return readStream(js, range);
+  return mergeOrdered(
+    filters.map((filter) => readStream(js, { ...range, filter })),
+    (a, b) => a.seq - b.seq,
+  );
 }
 
 /** How long a read waits for a message before it asks the server whether any is left to come. */
@@ -74,7 +96,7 @@ export async function* readStream(js: JetStreamClient, range: ReadRange): AsyncG
   let consumer: Consumer;
   try {
     consumer = await js.consumers.get(range.stream, {
-      ...(range.filter === undefined ? {} : { filter_subjects: range.filter }),
+      ...consumerFilter(filtersOf(range)),
       ...startOptions(range.start),
       inactive_threshold: 30_000,
     });
@@ -149,6 +171,12 @@ export function fromJsMsg(message: JsMsg): RawMessage {
 /** A message read with a direct get by sequence or subject, as a `RawMessage`. */
 export function fromStoredMsg(stream: string, message: StoredMsg): RawMessage {
   return { stream, subject: message.subject, seq: message.seq, time: message.time, headers: message.header, data: message.data };
+}
+
+/** The filter option of an ordered consumer: one subject as nats-server 2.9 takes it, several as 2.10 does. */
+function consumerFilter(filters: readonly string[]): { filter_subjects?: string | string[] } {
+  if (filters.length === 0) return {};
+  return { filter_subjects: filters.length === 1 ? (filters[0] as string) : [...filters] };
 }
 
 function startOptions(start: ReadStart): { opt_start_seq: number } | { opt_start_time: string } | { deliver_policy: "all" } {

@@ -17,6 +17,7 @@ import {
   contractOf,
   versionOf,
   type CreateInit,
+  type CreateInitOf,
   type DynamicInit,
   type DynamicString,
   type EventOf,
@@ -144,7 +145,7 @@ export abstract class TypedBus<Events, Sub extends EventSubscription> {
    * untyped event, and throws `ArgumentError` for a type or version the registry does not have.
    */
   create<S extends string>(type: S & DynamicString<Events, S>, init: DynamicInit, options?: CreateOptions): EventInstance;
-  create<K extends keyof Events & string>(type: K, init: CreateInit<Events[K]>, options?: CreateOptions): Events[K];
+  create<K extends keyof Events & string>(type: K, init: CreateInitOf<Events, K>, options?: CreateOptions): Events[K];
   // Last: a call that no signature takes is reported against the last one, which for a handle is at the field that is wrong.
   create<S extends EventSource>(source: S, init: CreateInit<EventOf<S>>, options?: CreateOptions): EventOf<S>;
   create(source: string | EventSource, init: object, options: CreateOptions = {}): unknown {

@@ -507,6 +507,24 @@ export function describeBusBehaviour(name: string, open: () => Promise<BusHarnes
       expect((await history.getEventHistory(sdk.RecordCreatedV1Contract, 1)).map(({ event }) => event.version)).toEqual([1]);
     });
 
+    test("history reads a list of targets on several channels of one stream in stream order, through every read", async () => {
+      const jobId = `job-${randomUUID().slice(0, 8)}`;
+      const codegen = () => bus().create(sdk.CodegenCompleted, { aggregateId: jobId, data: { jobId, graphId: "graph-1", processingTime: 10, manifests: [] } });
+      const plan = () => bus().create(sdk.PlanCompleted, { aggregateId: jobId, data: { jobId, plan: { summary: "s", resources: [] }, processingTime: 10 } });
+      const published = [codegen(), plan(), plan(), codegen(), plan(), codegen()];
+      for (const event of published) await bus().publish(event);
+      const ids = published.map((event) => event.id);
+      const history = new EventHistory(bus());
+      const targets = [sdk.CodegenCompleted, "plan.*"] as const;
+      const idsOf = (events: readonly { readonly event: { readonly id: string } }[]) => events.map((stored) => stored.event.id);
+      expect(idsOf(await history.getEventHistory(targets, 10))).toEqual(ids);
+      expect(idsOf(await history.getEventHistory(targets, 2))).toEqual(ids.slice(-2));
+      expect(idsOf(await history.query({ type: targets }))).toEqual(ids);
+      const replayed: string[] = [];
+      for await (const stored of history.replay({ type: targets, fromSeq: 1 })) replayed.push(stored.event.id);
+      expect(replayed).toEqual(ids);
+    });
+
     test("context.create carries the correlation id over and names the handled event as the cause", async () => {
       const caused: sdk.RecordCreatedV2[] = [];
       const table = tableId();

@@ -13,7 +13,7 @@ const fixture = useBus({ reset: false });
 /** A saga of one step that starts on `task.created`. */
 const oneStep = { name: "numbers", startOn: sdk.TaskCreated, initialState: () => ({}), steps: [{ id: "a", run: () => undefined }] };
 
-describe("runtime - a number or a time that is not what its argument takes is refused, saying what was expected and what was given", () => {
+describe("runtime - a number, a time or a read target that is not what its argument takes is refused, saying what was expected and what was given", () => {
   test.each<[string, string, () => Promise<unknown>]>([
     ["connect", 'invalid argument "maxInFlight": a positive integer, not 0', () => connect({ registry: sdk.registry, servers: fixture.server.url, maxInFlight: 0 })],
     ["connect", 'invalid argument "publishTimeoutMs": a positive number of milliseconds, not NaN', () => connect({ registry: sdk.registry, servers: fixture.server.url, publishTimeoutMs: Number.NaN })],
@@ -28,6 +28,11 @@ describe("runtime - a number or a time that is not what its argument takes is re
     ["history", 'invalid argument "limit": a positive integer, not 0', () => new EventHistory(fixture.bus).query({ limit: 0 })],
     ["history", 'invalid argument "from": a Date holding a time, not an invalid Date', () => new EventHistory(fixture.bus).query({ type: "task.created", from: new Date("yesterday") })],
     ["history", 'invalid argument "fromTime": a Date holding a time, not "2026-01-01"', () => new EventHistory(fixture.bus).replay({ type: "task.created", fromTime: "2026-01-01" as never }).next()],
+    ["history", 'invalid argument "type": a list of at least one handle, contract, type name or pattern, not []', () => new EventHistory(fixture.bus).getEventHistory([] as never, 1)],
+    ["history", 'invalid argument "type": a list of handles, contracts, type names and patterns, not 7 at [1]', () => new EventHistory(fixture.bus).query({ type: ["task.created", 7] as never })],
+    ["history", 'invalid argument "type": a handle, a contract, a type name or pattern, or a list of them, not null', () => new EventHistory(fixture.bus).replay({ type: null as never }).next()],
+    ["history", 'invalid argument "type": each event type at one version, but the list asks for "record-created" at v1 and at v2', () => new EventHistory(fixture.bus).query({ type: [sdk.RecordCreatedV1Contract, "record-created"] })],
+    ["history", 'invalid argument "query": a selection matching event types of the registry, but no type matches the type pattern "tsak.*"', () => new EventHistory(fixture.bus).query({ type: ["task.*", "tsak.*" as string] })],
     ["the outbox relay", 'invalid argument "batchSize": a positive integer for the outbox relay, not 0', async () => new Outbox(sdk.registry).relay(undefined as never, fixture.bus, { batchSize: 0 })],
     ["the outbox relay", 'invalid argument "idleMs": a positive number of milliseconds for the outbox relay, not "100"', async () => new Outbox(sdk.registry).relay(undefined as never, fixture.bus, { idleMs: "100" as never })],
     ["a saga", 'invalid argument "scanIntervalMs": a positive number of milliseconds for the saga "numbers", not 0', () => startSaga(fixture.bus, oneStep, { scanIntervalMs: 0 })],

@@ -3,8 +3,9 @@ import { headers as natsHeaders } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as sdk from "@evc/seeds";
-import { ArgumentError, EventHistory } from "@evc/runtime";
+import { ArgumentError, EventHistory, parseServerVersion, type EventInstance } from "@evc/runtime";
 import { StoredEventError, type StoredEvent } from "@evc/runtime/store";
+import { jetStreamMessages, type RawMessage, type ReadRange } from "../../runtime/stream-reader.js";
 import { useBus } from "../helpers/bus.js";
 
 const fixture = useBus({ reset: true });
@@ -17,6 +18,7 @@ beforeAll(async () => {
 const envelope = (jobId: string) => ({ id: randomUUID(), aggregateId: jobId, timestamp: new Date().toISOString(), metadata: { correlationId: jobId } });
 const completed = (jobId: string) => new sdk.CodegenCompletedV1({ ...envelope(jobId), data: { jobId, graphId: "graph-1", processingTime: 10, manifests: [] } });
 const progressV1 = (jobId: string, percent: number) => new sdk.CodegenProgressV1({ ...envelope(jobId), data: { jobId, step: "LLM_CALL", progress: percent, message: "thinking" } });
+const planned = (jobId: string) => new sdk.PlanCompletedV1({ ...envelope(jobId), data: { jobId, plan: { summary: "s", resources: [] }, processingTime: 10 } });
 const recordCreated = (tableId: string) => new sdk.RecordCreatedV2({ ...envelope(tableId), data: { tableId, recordId: randomUUID(), fields: {}, createdBy: "ada" } });
 
 /** Publish, in order: for each of `jobs` jobs, `progressPerJob` progress events then one completion. */
@@ -133,5 +135,57 @@ describe("history - replay", () => {
     const newer = await publishJobs(2, 0);
     expect(ids(await history.getEventHistory("codegen.completed", 2))).toEqual(newer);
     await expect(history.getEventHistory("codegen.completed", 3)).rejects.toThrowError(`cannot read "KUBEGRAM" #${broken.seq}`);
+  });
+});
+
+describe("history - several channels of one stream", () => {
+  test("are read in stream order by one consumer from nats-server 2.10 on, and on 2.9 by a consumer each, merged by sequence", async () => {
+    const published = [completed("job-1"), planned("job-1"), planned("job-2"), completed("job-2"), progressV1("job-3", 1), planned("job-3")];
+    for (const event of published) await fixture.bus.publish(event);
+    const both: ReadRange = { stream: "KUBEGRAM", filter: ["kubegram.plan-job.*", "kubegram.codegen-job.*"], start: undefined, endSeq: undefined };
+    const seqs = async (messages: AsyncIterable<RawMessage>) => {
+      const read: number[] = [];
+      for await (const message of messages) read.push(message.seq);
+      return read;
+    };
+    const all = [1, 2, 3, 4, 5, 6];
+    // The 2.9 way whatever the server, then the server's own way (the same on 2.9).
+    const old = jetStreamMessages(fixture.bus.jetstream, fixture.bus.manager, parseServerVersion("2.9.10"));
+    expect(await seqs(old.read(both))).toEqual(all);
+    expect(await seqs(fixture.bus.messages.read(both))).toEqual(all);
+    // Filters that overlap (which 2.10 refuses for one consumer) give each message once.
+    expect(await seqs(old.read({ ...both, filter: ["kubegram.codegen-job.*", "kubegram.>"] }))).toEqual(all);
+    const oldHistory = new EventHistory({ registry: fixture.bus.registry, messages: old });
+    expect(ids(await oldHistory.getEventHistory([sdk.CodegenCompleted, "plan.*", "codegen.progress"], 10))).toEqual(published.map((event) => event.id));
+    expect(await consumerCount("KUBEGRAM")).toBe(0);
+  });
+});
+
+describe("history - lists of targets", () => {
+  /** Publish with a pause between, so that events of different streams are stored at different times. */
+  async function publishApart(events: readonly (EventInstance & { readonly id: string })[]): Promise<string[]> {
+    for (const event of events) {
+      await fixture.bus.publish(event);
+      await sleep(5);
+    }
+    return events.map((event) => event.id);
+  }
+
+  test("a list spanning streams reads the union of its targets, merged by storage time, through every read", async () => {
+    const published = await publishApart([recordCreated("tbl-1"), completed("job-1"), progressV1("job-1", 1), completed("job-2"), recordCreated("tbl-2")]);
+    const targets = [sdk.CodegenCompleted, "record-created"] as const;
+    const expected = [published[0], published[1], published[3], published[4]];
+    const last = await history.getEventHistory(targets, 10);
+    expect(ids(last)).toEqual(expected);
+    expect(last.map((stored) => stored.stream)).toEqual(["LATECHFORCE", "KUBEGRAM", "KUBEGRAM", "LATECHFORCE"]);
+    expect(ids(await history.getEventHistory(targets, 3))).toEqual(expected.slice(1));
+    expect(ids(await history.query({ type: targets }))).toEqual(expected);
+    const since = (last[1] as StoredEvent<unknown>).time;
+    const replayed: StoredEvent[] = [];
+    for await (const stored of history.replay({ type: targets, fromTime: since })) replayed.push(stored);
+    expect(ids(replayed)).toEqual(expected.slice(1));
+    await expect(history.replay({ type: targets, fromSeq: 1 }).next()).rejects.toThrowError('"fromSeq": a sequence of one stream, but "codegen.completed, record-created" spans the streams');
+    expect(await consumerCount("KUBEGRAM")).toBe(0);
+    expect(await consumerCount("LATECHFORCE")).toBe(0);
   });
 });

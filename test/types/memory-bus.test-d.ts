@@ -43,4 +43,14 @@ describe("the in-memory bus", () => {
     void api.publishBatch([{ type: "record-created", version: 1, aggregateId: "t", data: { tableId: "t" } }, memory.create(RecordCreated, { aggregateId: "t", data: { tableId: "t", recordId: "r", fields: {}, createdBy: "u" } })]);
     expectTypeOf(new SuspensionManager(memory).request(RequestCodegenOperation, { aggregateId: "j", data: { jobId: "j", userId: "u", graphId: "g", graphData: { nodes: [], edges: [] }, options: { provider: "p", model: "m" } } })).resolves.toEqualTypeOf<CodegenCompletedV1 | CodegenFailedV1>();
   });
+
+  test("a typed bus is also an untyped one, for code that takes any bus", () => {
+    expectTypeOf(memory).toExtend<MemoryBus>();
+    expectTypeOf(memory).toExtend<EventBusApi>();
+    expectTypeOf(jetstream).toExtend<EventBus>();
+    expectTypeOf(jetstream).toExtend<EventBusApi>();
+    // Within generic code too, where the events are a type parameter.
+    const untyped = <Events>(bus: EventBusApi<Events>): EventBusApi => bus;
+    void untyped(memory);
+  });
 });

@@ -15,6 +15,7 @@ import {
   type AgentReleasedV1,
   type LatestEvents,
   type ContextCreatedV1,
+  type ContextUpdatedV1,
   type RecordCreatedV1,
   type RecordCreatedV2,
   type RecordDeletedV1,
@@ -79,6 +80,36 @@ describe("history", () => {
     expectTypeOf(untypedHistory.getEventHistory("anything.at.all", 10)).resolves.toEqualTypeOf<StoredEvent<EventInstance>[]>();
     expectTypeOf(untypedHistory.getEventHistory(RecordCreated, 10)).resolves.toEqualTypeOf<StoredEvent<RecordCreatedV2>[]>();
   });
+
+  test("a list of targets reads the union of what each selects", () => {
+    expectTypeOf(history.getEventHistory([TaskCreated, "context.*"], 10)).resolves.toEqualTypeOf<StoredEvent<TaskCreatedV1 | ContextCreatedV1 | ContextUpdatedV1>[]>();
+    expectTypeOf(history.getEventHistory([RecordCreatedV1Contract, "task.failed"], 10)).resolves.toEqualTypeOf<StoredEvent<RecordCreatedV1 | TaskFailedV1>[]>();
+    expectTypeOf(history.replay({ type: [TaskCreated, TaskFailed], fromSeq: 1 })).toEqualTypeOf<AsyncGenerator<StoredEvent<TaskCreatedV1 | TaskFailedV1>>>();
+    expectTypeOf(history.query({ type: ["task.*", "agent.*"], aggregateType: "task" })).resolves.toEqualTypeOf<StoredEvent<TaskEvents>[]>();
+    expectTypeOf(store.query({ type: [TaskCreated, "context.created"] })).resolves.toEqualTypeOf<StoredEvent<TaskCreatedV1 | ContextCreatedV1>[]>();
+    const dynamic: string[] = ["task.created"];
+    expectTypeOf(history.query({ type: dynamic })).resolves.toEqualTypeOf<StoredEvent<EventInstance>[]>();
+    expectTypeOf(untypedHistory.getEventHistory(["anything", RecordCreated], 10)).resolves.toEqualTypeOf<StoredEvent<EventInstance | RecordCreatedV2>[]>();
+  });
+
+  test("a list with a name that matches nothing, or an empty list, is an error", () => {
+    // @ts-expect-error -- no event type is called billing.invoice-paid
+    void history.getEventHistory([TaskCreated, "billing.invoice-paid"], 10);
+    // @ts-expect-error -- a pattern that matches nothing in a query's list
+    void history.query({ type: ["task.*", "billing.*"] });
+    // @ts-expect-error -- and in a replay's
+    void history.replay({ type: ["billing.*"] });
+    // @ts-expect-error -- a list selects at least one target
+    void history.getEventHistory([], 10);
+    // @ts-expect-error -- a number is no target
+    void history.getEventHistory(["task.created", 7], 10);
+  });
+
+  test("a typed history is also an untyped one, for code that takes any history", () => {
+    expectTypeOf(history).toExtend<EventHistory>();
+    const untyped = <Events>(read: EventHistory<Events>): EventHistory => read;
+    void untyped(history);
+  });
 });
 
 describe("event store", () => {
@@ -91,6 +122,12 @@ describe("event store", () => {
     // @ts-expect-error -- no event has aggregate type tsak
     void store.load({ aggregateType: "tsak", aggregateId: "t-1" });
     expectTypeOf(store.query({ type: TaskCreated })).resolves.toEqualTypeOf<StoredEvent<TaskCreatedV1>[]>();
+  });
+
+  test("a typed store is also an untyped one, for code that takes any store", () => {
+    expectTypeOf(store).toExtend<EventStore>();
+    const untyped = <Events>(events: EventStore<Events>): EventStore => events;
+    void untyped(store);
   });
 
   test("append takes events of a literal aggregate type, any version; a ref only known at run time takes any event or JSON", () => {
