@@ -10,7 +10,7 @@ import { ArgumentError, DecodeError } from "./errors.js";
 import type { HeaderLookup } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import type { Registry } from "./registry.js";
-import { supports, type ServerVersion } from "./server-features.js";
+import { oneConsumerTakes, type ServerVersion } from "./server-features.js";
 import { contractPattern, coveringPatterns, matchesPattern, subjectOf } from "./subject.js";
 import type { StreamSpec } from "./topology.js";
 
@@ -62,11 +62,11 @@ export function streamsOf(registry: Registry, targets: Targets): Map<StreamSpec,
   return byStream;
 }
 
-/** The narrowest consumer filter for contracts on one stream: one subject, several (2.10+), or none on 2.9. */
+/** The narrowest consumer filter for contracts on one stream: one subject, several (2.10+, none overlapping), or none (2.9, or overlapping subjects). */
 export function consumerFilter(contracts: readonly EventContract[], server: ServerVersion): Pick<ConsumerConfig, "filter_subject"> | Pick<ConsumerConfig, "filter_subjects"> | object {
   const patterns = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
   if (patterns.length === 1) return { filter_subject: patterns[0] as string };
-  if (patterns.length > 1 && supports(server, "multipleFilterSubjects")) return { filter_subjects: patterns };
+  if (patterns.length > 1 && oneConsumerTakes(server, patterns)) return { filter_subjects: patterns };
   return {};
 }
 

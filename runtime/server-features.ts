@@ -1,5 +1,6 @@
 /** What the connected nats-server can do, by version; the runtime refuses what it cannot honour. */
 import { ContractError } from "./errors.js";
+import { patternsOverlap } from "./subject.js";
 
 /** A nats-server version. */
 export interface ServerVersion {
@@ -54,4 +55,15 @@ export function supports(server: ServerVersion, feature: ServerFeature): boolean
 /** Throw a `ServerFeatureError` unless the server has a feature. */
 export function requireFeature(server: ServerVersion, feature: ServerFeature): void {
   if (!supports(server, feature)) throw new ServerFeatureError(feature, server);
+}
+
+/**
+ * True when one consumer can filter on all these subject patterns: one, or several on a server that
+ * takes several (`multipleFilterSubjects`) where no two overlap, as the server refuses a consumer
+ * whose filters overlap (`a.*.c` and `a.b.*`).
+ */
+export function oneConsumerTakes(server: ServerVersion, patterns: readonly string[]): boolean {
+  if (patterns.length <= 1) return true;
+  if (!supports(server, "multipleFilterSubjects")) return false;
+  return patterns.every((pattern, index) => patterns.slice(index + 1).every((other) => !patternsOverlap(pattern, other)));
 }

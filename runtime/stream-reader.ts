@@ -10,7 +10,7 @@ import type { Consumer, JetStreamClient, JetStreamManager, JsMsg, StoredMsg } fr
 import { messageHeaders, type HeaderLookup } from "./headers.js";
 import { mergeOrdered } from "./merge-ordered.js";
 import { StreamNotReadableError } from "./retention.js";
-import { supports, type ServerVersion } from "./server-features.js";
+import { oneConsumerTakes, type ServerVersion } from "./server-features.js";
 
 /** A stored message, however it was read. */
 export interface RawMessage {
@@ -72,11 +72,11 @@ export function filtersOf(range: Pick<ReadRange, "filter">): readonly string[] {
 
 /**
  * Read a range in stream order: with one consumer where the server takes its filters, else (several
- * filters on nats-server 2.9) with one consumer per filter, merged by stream sequence.
+ * filters on nats-server 2.9, or overlapping ones) with one consumer per filter, merged by stream sequence.
  */
 function readFiltered(js: JetStreamClient, range: ReadRange, server: ServerVersion): AsyncGenerator<RawMessage> {
   const filters = filtersOf(range);
-  if (filters.length <= 1 || supports(server, "multipleFilterSubjects")) return readStream(js, range);
+  if (oneConsumerTakes(server, filters)) return readStream(js, range);
   return mergeOrdered(
     filters.map((filter) => readStream(js, { ...range, filter })),
     (a, b) => a.seq - b.seq,
