@@ -23,15 +23,30 @@ const maybeExplicitKey = /(?:^|[ \t])\?(?:[ \t\r]|$)/m;
 
 /** The entries of block mappings in a text whose `?` has no key after it, in the order they are written. */
 export function emptyKeyProblems(text: string): EmptyKeyProblem[] {
+  return emptyExplicitKeys(text)
+    .filter((key) => key.inBlockMap)
+    .map((key) => ({ code: "evc-yaml-dropped", message: emptyKeyMessage, offset: key.offset }));
+}
+
+/**
+ * The `?` indicators of entries with no key after them (or only a tag or anchor), in any collection: where
+ * `@stoplight/yaml-ast-parser` crashes on a text (`? !!str` then `: v`, or `[ ? ]`), these are what it trips on.
+ */
+export function emptyKeyOffsets(text: string): number[] {
+  return emptyExplicitKeys(text).map((key) => key.offset);
+}
+
+/** Each `?` with no key after it, and whether its entry is in a block mapping (the parser drops it there). */
+function emptyExplicitKeys(text: string): { readonly offset: number; readonly inBlockMap: boolean }[] {
   if (!maybeExplicitKey.test(text)) return [];
-  const problems: EmptyKeyProblem[] = [];
+  const found: { offset: number; inBlockMap: boolean }[] = [];
   for (const token of new Parser().parse(text)) {
     if (token.type !== "document") continue;
     CST.visit(token, (item, path) => {
       if (item.key !== null && item.key !== undefined) return;
       const indicator = item.start.find((source) => source.type === "explicit-key-ind");
-      if (indicator !== undefined && CST.visit.parentCollection(token, path).type === "block-map") problems.push({ code: "evc-yaml-dropped", message: emptyKeyMessage, offset: indicator.offset });
+      if (indicator !== undefined) found.push({ offset: indicator.offset, inBlockMap: CST.visit.parentCollection(token, path).type === "block-map" });
     });
   }
-  return problems;
+  return found;
 }

@@ -8,7 +8,7 @@
  * drops without a word (an alias or a map as a key, an empty key, a merge key of no map), each with its place.
  */
 import { determineScalarType, Kind, load, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat, ScalarType, type YAMLAnchorReference, type YAMLMapping, type YAMLNode, type YAMLScalar } from "@stoplight/yaml-ast-parser";
-import { emptyKeyMessage, emptyKeyProblems } from "./yaml-empty-keys.js";
+import { emptyKeyMessage, emptyKeyOffsets, emptyKeyProblems } from "./yaml-empty-keys.js";
 import { keyProblem, type KeyProblem } from "./yaml-keys.js";
 import { numberProblem, type NumberProblem } from "./yaml-numbers.js";
 
@@ -42,7 +42,8 @@ export function readYaml(text: string): YamlRead {
     root = load(text, { ignoreDuplicateKeys: true }) as YAMLNode | undefined;
   } catch (error) {
     const mark = (error as { mark?: { position?: number } }).mark;
-    return { problems: [{ code: "evc-yaml-syntax", message: `invalid YAML: ${(error as { reason?: string }).reason ?? (error as Error).message}`, offset: mark?.position ?? 0 }] };
+    if (mark === undefined) return { problems: crashProblems(text, error as Error) };
+    return { problems: [{ code: "evc-yaml-syntax", message: `invalid YAML: ${(error as { reason?: string }).reason ?? (error as Error).message}`, offset: mark.position ?? 0 }] };
   }
   const syntax = (root?.errors ?? []).filter((error) => !error.isWarning);
   const tab = tabIndentation(text, root);
@@ -93,6 +94,20 @@ function syntaxProblem(text: string, reason: string, offset: number): YamlProble
   const hint = opener === undefined ? "" : `, after the "${opener.bracket}" at line ${opener.line}, column ${opener.column}, which its line does not close: is its "${opener.bracket === "{" ? "}" : "]"}" missing?`;
   return { code: "evc-yaml-syntax", message: `invalid YAML: ${reason}${hint}`, offset };
 }
+
+/**
+ * What to say where the YAML reader crashes (an error of its own code, with no place in the text):
+ * the entries with an empty explicit key it trips on, each where its `?` is; else its error, at the
+ * start of the text, for want of a better place.
+ */
+function crashProblems(text: string, error: Error): YamlProblem[] {
+  const offsets = emptyKeyOffsets(text);
+  if (offsets.length > 0) return offsets.map((offset) => ({ code: "evc-yaml-syntax", message: emptyKeyCrash, offset }));
+  return [{ code: "evc-yaml-syntax", message: `the AsyncAPI parser's YAML reader fails on this text (${error.message}); simplify the YAML, or report it with the text`, offset: 0 }];
+}
+
+/** Why an entry whose `?` has no key after it (but a tag or an anchor), or one in a flow list, is refused. */
+const emptyKeyCrash = 'an entry with an empty key, which the AsyncAPI parser\'s YAML reader cannot read; write the key, quoted ("") if it is to be empty';
 
 /** The parser's reason for a block mapping entry with nothing before its `:`, an entry it drops. */
 const missingKey = "incomplete explicit mapping pair; a key node is missed";

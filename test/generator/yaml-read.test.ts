@@ -159,6 +159,12 @@ describe("generator - YAML read as the parser reads it", () => {
     expect(problemsOf("properties:\n  a: 1\n  : { type: string }\n")).toEqual([{ ...dropped, line: 3, column: 3 }]);
   });
 
+  test("an empty key the YAML reader crashes on (a ? with only a tag or anchor, a ? in a flow list) is refused where its ? is written, not at the start with the reader's own error", () => {
+    const crash = { code: "evc-yaml-syntax", message: 'an entry with an empty key, which the AsyncAPI parser\'s YAML reader cannot read; write the key, quoted ("") if it is to be empty' };
+    expect(problemsOf("info:\n  title: t\nitems:\n  ? !!str\n  : v\n")).toEqual([{ ...crash, line: 4, column: 3 }]);
+    expect(problemsOf("a: 1\nb: [ x, ? ]\n")).toEqual([{ ...crash, line: 2, column: 9 }]);
+  });
+
   test("an empty key written quoted, or an explicit key on the next line, is kept; an empty key in a flow mapping is read as \"null\" with a warning where it is written", () => {
     for (const text of ['a: 1\n"": x\n', "a: 1\n? ''\n: x\n", "a: { '': x }\n"]) expect(plain(valueOf(readYaml(text)))).toEqual(plain(parserValue(text)));
     expect(valueOf(readYaml('a: 1\n"": x\n'))).toEqual({ a: 1, "": "x" });
