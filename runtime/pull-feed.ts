@@ -38,7 +38,7 @@ export const pullExpiresMs = 5_000;
  * expired pull, and sends it a 408, on a timer at its expiry) or was stopped, the redelivery is
  * lost until the ack wait runs out, and the consumer's latest new message comes a second time
  * (consumer.go `loopAndGatherMsgs`: `nextWaiting` returns nil, and only `o.sseq` is wound back;
- * nats-server#5305). A successor opened before the pull expires keeps a valid pull in that list.
+ * nats-server#5305 and #5338). A successor opened before the pull expires keeps a valid pull in that list.
  * It asks for what the pull still waits for, and only while that pull is the only one open for
  * its room; so for this long the room is asked for twice, and the feed can be delivered, beyond its
  * capacity, up to what the bridged pulls asked for (it holds and keeps those alive as any other).

@@ -21,7 +21,7 @@ export const serverFeatures = {
   termWithReason: "2.10.0",
   /**
    * A redelivery that falls due as a consumer's last pull expires is delivered to the next pull;
-   * before, it was lost until the ack wait ran out (nats-server#5305).
+   * before, it was lost until the ack wait ran out (nats-server#5305 in 2.10.14, #5338 in 2.10.15).
    */
   redeliveryAtPullExpiry: "2.10.16",
 } as const;
