@@ -72,6 +72,8 @@ export class PullFeed {
   readonly #keepAlive: ReturnType<typeof setInterval>;
   /** Messages asked for in open pulls and not yet delivered. */
   #asked = 0;
+  /** Pulls open, or being opened; with bridged expiries, one can be open with nothing asked for left. */
+  #open = 0;
   #pausedUntil = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
@@ -131,7 +133,7 @@ export class PullFeed {
   /** Stop pulling and waiting; returns the messages delivered and not taken, no longer held. */
   #end(): JsMsg[] {
     this.#stopped = true;
-    if (this.#asked > 0) this.#openUntil = this.#lastPullAt + pullExpiresMs + expiryMarginMs;
+    if (this.#open > 0) this.#openUntil = this.#lastPullAt + pullExpiresMs + expiryMarginMs;
     clearTimeout(this.#retry);
     for (const pull of this.#pulls) pull.stop();
     const untaken = this.#queue.splice(0);
@@ -167,6 +169,7 @@ export class PullFeed {
    */
   async #run(ask: Ask): Promise<void> {
     ask.open++;
+    this.#open++;
     this.#lastPullAt = Date.now();
     let bridge: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -200,6 +203,7 @@ export class PullFeed {
     } finally {
       clearTimeout(bridge);
       ask.open--;
+      this.#open--;
       if (ask.open === 0) {
         this.#asked -= ask.left;
         ask.left = 0;
