@@ -15,25 +15,49 @@ import { ClosedConnectionError } from "@nats-io/transport-node";
 
 /** What a feed is told by the subscription that owns it. */
 export interface PullFeedOptions {
-  /** The most messages held at once: waiting for a handler, running, or asked for. */
+  /** The most messages held at once: waiting for a handler, running, or asked for (exceeded only as `bridgeLeadMs` says). */
   readonly capacity: number;
   /** The consumer's `ack_wait`; held messages are kept alive every third of it. */
   readonly ackWaitMs: number;
   /** Told what the client reports about a pull (heartbeats missed, a consumer deleted, a failed pull). */
   readonly onStatus: (status: string, data: unknown) => void;
+  /** Open a pull's successor before the pull expires, as servers before 2.10.16 need (see `bridgeLeadMs`). */
+  readonly bridgeExpiries: boolean;
 }
 
 /**
  * How long one pull waits on the server for messages. Short, because what a stopped feed hands back
  * waits until its pulls have expired on the server (see `handBackMs`).
  */
-const pullExpiresMs = 5_000;
+export const pullExpiresMs = 5_000;
+
+/**
+ * How long before a pull expires the feed opens its successor, when it bridges expiries.
+ * nats-server before 2.10.16 takes a redelivery that falls due off its queue whenever the
+ * consumer's waiting list holds a pull; when every pull there has expired (the server removes an
+ * expired pull, and sends it a 408, on a timer at its expiry) or was stopped, the redelivery is
+ * lost until the ack wait runs out, and the consumer's latest new message comes a second time
+ * (consumer.go `loopAndGatherMsgs`: `nextWaiting` returns nil, and only `o.sseq` is wound back;
+ * nats-server#5305 and #5338). A successor opened before the pull expires keeps a valid pull in that list.
+ * It asks for what the pull still waits for, and only while that pull is the only one open for
+ * its room; so for this long the room is asked for twice, and the feed can be delivered, beyond its
+ * capacity, up to what the bridged pulls asked for (it holds and keeps those alive as any other).
+ */
+export const bridgeLeadMs = 1_000;
 
 /** Added to a stopped pull's expiry for the time its request took to reach the server. */
 const expiryMarginMs = 250;
 
 /** Pause after a pull failed (the consumer is gone, the connection is down) before the next. */
 const retryPauseMs = 1_000;
+
+/** Room a feed asked for in one pull, shared with the pulls that bridge its expiries. */
+interface Ask {
+  /** Messages asked for and not yet delivered. */
+  left: number;
+  /** Pulls open for it. */
+  open: number;
+}
 
 /** Messages pulled from one consumer, in order, each kept alive from delivery until `done`. */
 export class PullFeed {
@@ -48,6 +72,8 @@ export class PullFeed {
   readonly #keepAlive: ReturnType<typeof setInterval>;
   /** Messages asked for in open pulls and not yet delivered. */
   #asked = 0;
+  /** Pulls open, or being opened; with bridged expiries, one can be open with nothing asked for left. */
+  #open = 0;
   #pausedUntil = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
@@ -107,7 +133,7 @@ export class PullFeed {
   /** Stop pulling and waiting; returns the messages delivered and not taken, no longer held. */
   #end(): JsMsg[] {
     this.#stopped = true;
-    if (this.#asked > 0) this.#openUntil = this.#lastPullAt + pullExpiresMs + expiryMarginMs;
+    if (this.#open > 0) this.#openUntil = this.#lastPullAt + pullExpiresMs + expiryMarginMs;
     clearTimeout(this.#retry);
     for (const pull of this.#pulls) pull.stop();
     const untaken = this.#queue.splice(0);
@@ -134,23 +160,36 @@ export class PullFeed {
       return;
     }
     this.#asked += room;
-    this.#lastPullAt = Date.now();
-    void this.#run(room);
+    void this.#run({ left: room, open: 0 });
   }
 
-  /** One pull of `batch` messages: each delivered message joins the queue; the pull's unused room is freed when it ends. */
-  async #run(batch: number): Promise<void> {
-    let delivered = 0;
+  /**
+   * One pull for what `ask` still waits for: each delivered message joins the queue; the unused
+   * room is freed when the last pull open for it ends.
+   */
+  async #run(ask: Ask): Promise<void> {
+    ask.open++;
+    this.#open++;
+    this.#lastPullAt = Date.now();
+    let bridge: ReturnType<typeof setTimeout> | undefined;
     try {
-      const pull = await this.#consumer.fetch({ max_messages: batch, expires: pullExpiresMs });
+      const pull = await this.#consumer.fetch({ max_messages: ask.left, expires: pullExpiresMs });
       // Stopped while the pull was being opened: it ends at once, and whatever it already got is handed back.
       if (this.#stopped) pull.stop();
       this.#pulls.add(pull);
       void this.#watch(pull);
+      if (this.#options.bridgeExpiries) {
+        bridge = setTimeout(() => {
+          if (!this.#stopped && ask.left > 0 && ask.open === 1) void this.#run(ask);
+        }, pullExpiresMs - bridgeLeadMs);
+        bridge.unref();
+      }
       try {
         for await (const message of pull) {
-          delivered++;
-          if (delivered <= batch) this.#asked--;
+          if (ask.left > 0) {
+            ask.left--;
+            this.#asked--;
+          }
           this.#deliver(message);
         }
       } finally {
@@ -162,7 +201,13 @@ export class PullFeed {
       if (error instanceof ClosedConnectionError) this.#end();
       this.#pausedUntil = Date.now() + retryPauseMs;
     } finally {
-      this.#asked -= Math.max(0, batch - delivered);
+      clearTimeout(bridge);
+      ask.open--;
+      this.#open--;
+      if (ask.open === 0) {
+        this.#asked -= ask.left;
+        ask.left = 0;
+      }
       this.#pull();
     }
   }

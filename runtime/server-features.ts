@@ -20,6 +20,11 @@ export const serverFeatures = {
   messageTtl: "2.11.0",
   /** `term()` with a reason the server records (2.9 ignores the reason and keeps redelivering). */
   termWithReason: "2.10.0",
+  /**
+   * A redelivery that falls due as a consumer's last pull expires is delivered to the next pull;
+   * before, it was lost until the ack wait ran out (nats-server#5305 in 2.10.14, #5338 in 2.10.15).
+   */
+  redeliveryAtPullExpiry: "2.10.16",
 } as const;
 
 /** A feature name of `serverFeatures`. */

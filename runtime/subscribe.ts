@@ -24,7 +24,7 @@ import { PullFeed } from "./pull-feed.js";
 import { WorkQueueConsumerError } from "./retention.js";
 import { ensureConsumer } from "./provision.js";
 import { consumerFilter, type ReceivedEvent } from "./routing.js";
-import type { ServerVersion } from "./server-features.js";
+import { supports, type ServerVersion } from "./server-features.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { replayOf, type StreamSpec } from "./topology.js";
 import { BoundedCounts } from "./bounded-counts.js";
@@ -114,6 +114,7 @@ export class Subscription {
         capacity: this.options.prefetch + this.options.concurrency,
         ackWaitMs: ackWaitOf(this.options, spec),
         onStatus: (status, data) => this.#core.notifier.emit({ type: "consumer_status", status, data }),
+        bridgeExpiries: !supports(this.#host.server, "redeliveryAtPullExpiry"),
       });
       this.#feeds.push(feed);
       this.#loops.push(this.#consume(spec, feed, subjectOf));
