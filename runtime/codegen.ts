@@ -23,7 +23,7 @@ export type {
   Upcaster,
   ValidateFunction,
 } from "./contract.js";
-export { defineContract, defineFields, jsonOf, own, parseEvent, pin, readJson, safely, trust } from "./event-helpers.js";
+export { defineContract, defineFields, inheritedMembers, jsonOf, own, parseEvent, pin, readJson, safely, trust } from "./event-helpers.js";
 export type { SafeResult } from "./event-helpers.js";
 export { functionDowncaster, functionUpcaster, stepsDowncaster, stepsUpcaster } from "./upcast-steps.js";
 export { validatorRequire } from "./validator-runtime.js";

@@ -65,25 +65,36 @@ export function pin(input: object, pins: JsonObject): object {
   return pinned ?? input;
 }
 
+/**
+ * The names an event instance inherits, which a key of its JSON would hide as an own property: those
+ * of `Object.prototype` (`toString`, `valueOf`, `hasOwnProperty`…) and the generated class's `toJSON`
+ * and `constructor`. A class whose payload lets extra keys through keeps such keys off the instance and
+ * in its JSON (`defineFields`), unless its schema declares them as fields: an extra `toString: 1` from a
+ * producer would otherwise make `String(event)` throw. `__proto__` is left to `defineFields`, which sets
+ * it as an own property, never as the prototype.
+ */
+export const inheritedMembers: readonly string[] = Object.freeze([...Object.getOwnPropertyNames(Object.prototype).filter((name) => name !== "__proto__"), "toJSON"].sort());
+
 /** The JSON of the events that keep keys of it off the instance (`defineFields`), a frozen copy as validated. */
 const heldJson = new WeakMap<object, JsonObject>();
 
 /**
  * Copy validated JSON onto an event instance as enumerable own properties, then freeze it: an
  * event never changes. A `__proto__` key becomes an own property, never a prototype change. The
- * keys `keptOff` (the class's members, `toJSON` and `constructor`, where the schema names them or
- * lets extra keys through) stay off the instance, where they would hide that member, and in its
- * JSON (`jsonOf`). Throws
+ * keys `keptOff` (names the instance inherits: `toJSON` and `constructor` where the schema names
+ * them, every one of `inheritedMembers` it does not declare where it lets extra keys through) stay off
+ * the instance, where they would hide what it inherits, and in its JSON (`jsonOf`). Throws
  * a `ValidationError` for JSON that is not an object: a schema that declares properties without
  * `type: object` accepts a string or an array, but the event's class has fields, not a value.
  * @private
  */
 export function defineFields(target: object, json: JsonObject, keptOff: readonly string[] = []): void {
   if (!isPlainObject(json)) throw notAnObject(target, json);
-  const kept = keptOff.filter((key) => Object.hasOwn(json, key));
-  if (kept.length > 0) heldJson.set(target, Object.freeze(copyOwn(json)));
-  if (kept.length > 0 || Object.hasOwn(json, "__proto__")) {
-    for (const key of Object.keys(json)) if (!kept.includes(key)) setOwn(target, key, json[key]);
+  let kept: string[] | undefined;
+  for (const key of keptOff) if (Object.hasOwn(json, key)) (kept ??= []).push(key);
+  if (kept !== undefined) heldJson.set(target, Object.freeze(copyOwn(json)));
+  if (kept !== undefined || Object.hasOwn(json, "__proto__")) {
+    for (const key of Object.keys(json)) if (kept?.includes(key) !== true) setOwn(target, key, json[key]);
   } else Object.assign(target, json);
   Object.freeze(target);
 }

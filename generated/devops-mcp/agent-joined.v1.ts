@@ -86,7 +86,7 @@ export class AgentJoinedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AgentJoinedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AgentJoinedV1Contract, $evc.pin(input, { "type": "agent.joined", "version": 1, "aggregateType": "collaboration" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(AgentJoinedV1Contract, $evc.pin(input, { "type": "agent.joined", "version": 1, "aggregateType": "collaboration" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

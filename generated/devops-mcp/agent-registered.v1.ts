@@ -93,7 +93,7 @@ export class AgentRegisteredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AgentRegisteredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AgentRegisteredV1Contract, $evc.pin(input, { "type": "agent.registered", "version": 1, "aggregateType": "agent" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(AgentRegisteredV1Contract, $evc.pin(input, { "type": "agent.registered", "version": 1, "aggregateType": "agent" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

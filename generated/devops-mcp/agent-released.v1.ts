@@ -87,7 +87,7 @@ export class AgentReleasedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AgentReleasedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AgentReleasedV1Contract, $evc.pin(input, { "type": "agent.released", "version": 1, "aggregateType": "task" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(AgentReleasedV1Contract, $evc.pin(input, { "type": "agent.released", "version": 1, "aggregateType": "task" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -89,7 +89,7 @@ export class ContextCreatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ContextCreatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ContextCreatedV1Contract, $evc.pin(input, { "type": "context.created", "version": 1, "aggregateType": "context" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ContextCreatedV1Contract, $evc.pin(input, { "type": "context.created", "version": 1, "aggregateType": "context" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -91,7 +91,7 @@ export class ContextUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ContextUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ContextUpdatedV1Contract, $evc.pin(input, { "type": "context.updated", "version": 1, "aggregateType": "context" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ContextUpdatedV1Contract, $evc.pin(input, { "type": "context.updated", "version": 1, "aggregateType": "context" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -92,7 +92,7 @@ export class TaskCompletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<TaskCompletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(TaskCompletedV1Contract, $evc.pin(input, { "type": "task.completed", "version": 1, "aggregateType": "task" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(TaskCompletedV1Contract, $evc.pin(input, { "type": "task.completed", "version": 1, "aggregateType": "task" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -87,7 +87,7 @@ export class TaskFailedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<TaskFailedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(TaskFailedV1Contract, $evc.pin(input, { "type": "task.failed", "version": 1, "aggregateType": "task" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(TaskFailedV1Contract, $evc.pin(input, { "type": "task.failed", "version": 1, "aggregateType": "task" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -93,7 +93,7 @@ export class AuthFailedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AuthFailedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AuthFailedV1Contract, $evc.pin(input, { "type": "auth_failed", "version": 1, "aggregateType": "security" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(AuthFailedV1Contract, $evc.pin(input, { "type": "auth_failed", "version": 1, "aggregateType": "security" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -95,7 +95,7 @@ export class DeletePodCommandV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<DeletePodCommandV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(DeletePodCommandV1Contract, $evc.pin(input, { "type": "delete_pod_command", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(DeletePodCommandV1Contract, $evc.pin(input, { "type": "delete_pod_command", "version": 1, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

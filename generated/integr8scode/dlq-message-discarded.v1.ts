@@ -90,7 +90,7 @@ export class DlqMessageDiscardedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<DlqMessageDiscardedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(DlqMessageDiscardedV1Contract, $evc.pin(input, { "type": "dlq_message_discarded", "version": 1, "aggregateType": "dlq_message" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(DlqMessageDiscardedV1Contract, $evc.pin(input, { "type": "dlq_message_discarded", "version": 1, "aggregateType": "dlq_message" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -90,7 +90,7 @@ export class DlqMessageRetriedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<DlqMessageRetriedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(DlqMessageRetriedV1Contract, $evc.pin(input, { "type": "dlq_message_retried", "version": 1, "aggregateType": "dlq_message" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(DlqMessageRetriedV1Contract, $evc.pin(input, { "type": "dlq_message_retried", "version": 1, "aggregateType": "dlq_message" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -92,7 +92,7 @@ export class ExecutionAcceptedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionAcceptedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionAcceptedV1Contract, $evc.pin(input, { "type": "execution_accepted", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ExecutionAcceptedV1Contract, $evc.pin(input, { "type": "execution_accepted", "version": 1, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -94,7 +94,7 @@ export class ExecutionCancelledV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionCancelledV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionCancelledV2Contract, $evc.pin(input, { "type": "execution_cancelled", "version": 2, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ExecutionCancelledV2Contract, $evc.pin(input, { "type": "execution_cancelled", "version": 2, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

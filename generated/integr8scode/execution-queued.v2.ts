@@ -99,7 +99,7 @@ export class ExecutionQueuedV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionQueuedV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionQueuedV2Contract, $evc.pin(input, { "type": "execution_queued", "version": 2, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ExecutionQueuedV2Contract, $evc.pin(input, { "type": "execution_queued", "version": 2, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -96,7 +96,7 @@ export class ExecutionTimeoutV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ExecutionTimeoutV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ExecutionTimeoutV2Contract, $evc.pin(input, { "type": "execution_timeout", "version": 2, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ExecutionTimeoutV2Contract, $evc.pin(input, { "type": "execution_timeout", "version": 2, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

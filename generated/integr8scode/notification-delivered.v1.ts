@@ -89,7 +89,7 @@ export class NotificationDeliveredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<NotificationDeliveredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(NotificationDeliveredV1Contract, $evc.pin(input, { "type": "notification_delivered", "version": 1, "aggregateType": "notifications" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(NotificationDeliveredV1Contract, $evc.pin(input, { "type": "notification_delivered", "version": 1, "aggregateType": "notifications" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

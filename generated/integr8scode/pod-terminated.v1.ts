@@ -95,7 +95,7 @@ export class PodTerminatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PodTerminatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PodTerminatedV1Contract, $evc.pin(input, { "type": "pod_terminated", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(PodTerminatedV1Contract, $evc.pin(input, { "type": "pod_terminated", "version": 1, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -91,7 +91,7 @@ export class RateLimitExceededV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RateLimitExceededV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RateLimitExceededV1Contract, $evc.pin(input, { "type": "rate_limit_exceeded", "version": 1, "aggregateType": "security" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(RateLimitExceededV1Contract, $evc.pin(input, { "type": "rate_limit_exceeded", "version": 1, "aggregateType": "security" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

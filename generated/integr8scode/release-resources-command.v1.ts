@@ -87,7 +87,7 @@ export class ReleaseResourcesCommandV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ReleaseResourcesCommandV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ReleaseResourcesCommandV1Contract, $evc.pin(input, { "type": "release_resources_command", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ReleaseResourcesCommandV1Contract, $evc.pin(input, { "type": "release_resources_command", "version": 1, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

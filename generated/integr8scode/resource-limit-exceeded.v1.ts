@@ -91,7 +91,7 @@ export class ResourceLimitExceededV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ResourceLimitExceededV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ResourceLimitExceededV1Contract, $evc.pin(input, { "type": "resource_limit_exceeded", "version": 1, "aggregateType": "resource" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ResourceLimitExceededV1Contract, $evc.pin(input, { "type": "resource_limit_exceeded", "version": 1, "aggregateType": "resource" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -101,7 +101,7 @@ export class ResultStoredV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ResultStoredV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ResultStoredV2Contract, $evc.pin(input, { "type": "result_stored", "version": 2, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ResultStoredV2Contract, $evc.pin(input, { "type": "result_stored", "version": 2, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -109,7 +109,7 @@ export class SagaCancelledV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<SagaCancelledV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(SagaCancelledV1Contract, $evc.pin(input, { "type": "saga_cancelled", "version": 1, "aggregateType": "execution" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(SagaCancelledV1Contract, $evc.pin(input, { "type": "saga_cancelled", "version": 1, "aggregateType": "execution" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

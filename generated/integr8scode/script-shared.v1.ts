@@ -93,7 +93,7 @@ export class ScriptSharedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ScriptSharedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ScriptSharedV1Contract, $evc.pin(input, { "type": "script_shared", "version": 1, "aggregateType": "script" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ScriptSharedV1Contract, $evc.pin(input, { "type": "script_shared", "version": 1, "aggregateType": "script" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -94,7 +94,7 @@ export class SecurityViolationV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<SecurityViolationV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(SecurityViolationV1Contract, $evc.pin(input, { "type": "security_violation", "version": 1, "aggregateType": "security" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(SecurityViolationV1Contract, $evc.pin(input, { "type": "security_violation", "version": 1, "aggregateType": "security" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -87,7 +87,7 @@ export class ServiceRecoveredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ServiceRecoveredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ServiceRecoveredV1Contract, $evc.pin(input, { "type": "service_recovered", "version": 1, "aggregateType": "service" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ServiceRecoveredV1Contract, $evc.pin(input, { "type": "service_recovered", "version": 1, "aggregateType": "service" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -91,7 +91,7 @@ export class SystemErrorV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<SystemErrorV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(SystemErrorV1Contract, $evc.pin(input, { "type": "system_error", "version": 1, "aggregateType": "service" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(SystemErrorV1Contract, $evc.pin(input, { "type": "system_error", "version": 1, "aggregateType": "service" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

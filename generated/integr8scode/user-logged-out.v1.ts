@@ -89,7 +89,7 @@ export class UserLoggedOutV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserLoggedOutV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserLoggedOutV1Contract, $evc.pin(input, { "type": "user_logged_out", "version": 1, "aggregateType": "user" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(UserLoggedOutV1Contract, $evc.pin(input, { "type": "user_logged_out", "version": 1, "aggregateType": "user" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

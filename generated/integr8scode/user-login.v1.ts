@@ -78,7 +78,7 @@ export class UserLoginV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserLoginV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserLoginV1Contract, $evc.pin(input, { "type": "user_login", "version": 1, "aggregateType": "user" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(UserLoginV1Contract, $evc.pin(input, { "type": "user_login", "version": 1, "aggregateType": "user" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

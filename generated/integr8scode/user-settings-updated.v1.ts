@@ -95,7 +95,7 @@ export class UserSettingsUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<UserSettingsUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(UserSettingsUpdatedV1Contract, $evc.pin(input, { "type": "user_settings_updated", "version": 1, "aggregateType": "user_settings" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(UserSettingsUpdatedV1Contract, $evc.pin(input, { "type": "user_settings_updated", "version": 1, "aggregateType": "user_settings" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -86,7 +86,7 @@ export class CodegenCancelledV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenCancelledV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenCancelledV1Contract, $evc.pin(input, { "type": "codegen.cancelled", "version": 1, "aggregateType": "codegen-job" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(CodegenCancelledV1Contract, $evc.pin(input, { "type": "codegen.cancelled", "version": 1, "aggregateType": "codegen-job" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -123,7 +123,7 @@ export class CodegenCompletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenCompletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenCompletedV1Contract, $evc.pin(input, { "type": "codegen.completed", "version": 1, "aggregateType": "codegen-job" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(CodegenCompletedV1Contract, $evc.pin(input, { "type": "codegen.completed", "version": 1, "aggregateType": "codegen-job" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -95,7 +95,7 @@ export class CodegenProgressV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenProgressV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenProgressV2Contract, $evc.pin(input, { "type": "codegen.progress", "version": 2, "aggregateType": "codegen-job" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(CodegenProgressV2Contract, $evc.pin(input, { "type": "codegen.progress", "version": 2, "aggregateType": "codegen-job" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -145,7 +145,7 @@ export class CodegenStartedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<CodegenStartedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(CodegenStartedV1Contract, $evc.pin(input, { "type": "codegen.started", "version": 1, "aggregateType": "codegen-job" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(CodegenStartedV1Contract, $evc.pin(input, { "type": "codegen.started", "version": 1, "aggregateType": "codegen-job" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

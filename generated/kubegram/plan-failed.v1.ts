@@ -86,7 +86,7 @@ export class PlanFailedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PlanFailedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PlanFailedV1Contract, $evc.pin(input, { "type": "plan.failed", "version": 1, "aggregateType": "plan-job" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(PlanFailedV1Contract, $evc.pin(input, { "type": "plan.failed", "version": 1, "aggregateType": "plan-job" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -93,7 +93,7 @@ export class PlanProgressV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<PlanProgressV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(PlanProgressV1Contract, $evc.pin(input, { "type": "plan.progress", "version": 1, "aggregateType": "plan-job" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(PlanProgressV1Contract, $evc.pin(input, { "type": "plan.progress", "version": 1, "aggregateType": "plan-job" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -94,7 +94,7 @@ export class ActionExecutedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ActionExecutedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ActionExecutedV1Contract, $evc.pin(input, { "type": "action-executed", "version": 1, "aggregateType": "automation" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ActionExecutedV1Contract, $evc.pin(input, { "type": "action-executed", "version": 1, "aggregateType": "automation" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

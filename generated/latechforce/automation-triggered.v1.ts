@@ -92,7 +92,7 @@ export class AutomationTriggeredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<AutomationTriggeredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(AutomationTriggeredV1Contract, $evc.pin(input, { "type": "automation-triggered", "version": 1, "aggregateType": "automation" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(AutomationTriggeredV1Contract, $evc.pin(input, { "type": "automation-triggered", "version": 1, "aggregateType": "automation" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

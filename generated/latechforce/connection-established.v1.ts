@@ -87,7 +87,7 @@ export class ConnectionEstablishedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ConnectionEstablishedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ConnectionEstablishedV1Contract, $evc.pin(input, { "type": "connection-established", "version": 1, "aggregateType": "connection" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ConnectionEstablishedV1Contract, $evc.pin(input, { "type": "connection-established", "version": 1, "aggregateType": "connection" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -92,7 +92,7 @@ export class FormSubmittedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<FormSubmittedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(FormSubmittedV1Contract, $evc.pin(input, { "type": "form-submitted", "version": 1, "aggregateType": "form" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(FormSubmittedV1Contract, $evc.pin(input, { "type": "form-submitted", "version": 1, "aggregateType": "form" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

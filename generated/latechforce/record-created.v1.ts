@@ -87,7 +87,7 @@ export class RecordCreatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordCreatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV1Contract, $evc.pin(input, { "type": "record-created", "version": 1, "aggregateType": "table" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV1Contract, $evc.pin(input, { "type": "record-created", "version": 1, "aggregateType": "table" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

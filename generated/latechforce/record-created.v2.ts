@@ -98,7 +98,7 @@ export class RecordCreatedV2 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordCreatedV2, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV2Contract, $evc.pin(input, { "type": "record-created", "version": 2, "aggregateType": "table" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(RecordCreatedV2Contract, $evc.pin(input, { "type": "record-created", "version": 2, "aggregateType": "table" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -87,7 +87,7 @@ export class RecordDeletedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordDeletedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordDeletedV1Contract, $evc.pin(input, { "type": "record-deleted", "version": 1, "aggregateType": "table" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(RecordDeletedV1Contract, $evc.pin(input, { "type": "record-deleted", "version": 1, "aggregateType": "table" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

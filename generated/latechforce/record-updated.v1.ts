@@ -94,7 +94,7 @@ export class RecordUpdatedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<RecordUpdatedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(RecordUpdatedV1Contract, $evc.pin(input, { "type": "record-updated", "version": 1, "aggregateType": "table" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(RecordUpdatedV1Contract, $evc.pin(input, { "type": "record-updated", "version": 1, "aggregateType": "table" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

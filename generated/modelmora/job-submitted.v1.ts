@@ -91,7 +91,7 @@ export class JobSubmittedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<JobSubmittedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(JobSubmittedV1Contract, $evc.pin(input, { "type": "job.submitted", "version": 1, "aggregateType": "inference_queue" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(JobSubmittedV1Contract, $evc.pin(input, { "type": "job.submitted", "version": 1, "aggregateType": "inference_queue" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

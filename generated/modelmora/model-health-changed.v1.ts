@@ -96,7 +96,7 @@ export class ModelHealthChangedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelHealthChangedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelHealthChangedV1Contract, $evc.pin(input, { "type": "model.health.changed", "version": 1, "aggregateType": "model_lifecycle_manager" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ModelHealthChangedV1Contract, $evc.pin(input, { "type": "model.health.changed", "version": 1, "aggregateType": "model_lifecycle_manager" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

@@ -88,7 +88,7 @@ export class ModelLoadedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelLoadedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelLoadedV1Contract, $evc.pin(input, { "type": "model.loaded", "version": 1, "aggregateType": "model_lifecycle_manager" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ModelLoadedV1Contract, $evc.pin(input, { "type": "model.loaded", "version": 1, "aggregateType": "model_lifecycle_manager" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

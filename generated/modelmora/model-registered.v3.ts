@@ -117,7 +117,7 @@ export class ModelRegisteredV3 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelRegisteredV3, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelRegisteredV3Contract, $evc.pin(input, { "type": "model.registered", "version": 3, "aggregateType": "model_catalog" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ModelRegisteredV3Contract, $evc.pin(input, { "type": "model.registered", "version": 3, "aggregateType": "model_catalog" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

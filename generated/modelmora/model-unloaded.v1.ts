@@ -91,7 +91,7 @@ export class ModelUnloadedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelUnloadedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelUnloadedV1Contract, $evc.pin(input, { "type": "model.unloaded", "version": 1, "aggregateType": "model_lifecycle_manager" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ModelUnloadedV1Contract, $evc.pin(input, { "type": "model.unloaded", "version": 1, "aggregateType": "model_lifecycle_manager" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

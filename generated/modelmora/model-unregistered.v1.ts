@@ -85,7 +85,7 @@ export class ModelUnregisteredV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelUnregisteredV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelUnregisteredV1Contract, $evc.pin(input, { "type": "model.unregistered", "version": 1, "aggregateType": "model_catalog" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ModelUnregisteredV1Contract, $evc.pin(input, { "type": "model.unregistered", "version": 1, "aggregateType": "model_catalog" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

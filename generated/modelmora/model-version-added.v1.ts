@@ -87,7 +87,7 @@ export class ModelVersionAddedV1 {
 
   /** Build the event from its fields and validate it; throws `ValidationError` naming every JSON path that breaks the contract. */
   constructor(input: $evc.EventInit<ModelVersionAddedV1, "type" | "version" | "aggregateType">) {
-    $evc.defineFields(this, $evc.parseEvent(ModelVersionAddedV1Contract, $evc.pin(input, { "type": "model.version.added", "version": 1, "aggregateType": "model_catalog" })), ["constructor","toJSON"]);
+    $evc.defineFields(this, $evc.parseEvent(ModelVersionAddedV1Contract, $evc.pin(input, { "type": "model.version.added", "version": 1, "aggregateType": "model_catalog" })), $evc.inheritedMembers);
   }
 
   /** Validate JSON (a parsed value or its text) and build the event; throws `ValidationError`. */

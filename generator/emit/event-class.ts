@@ -3,16 +3,15 @@
  * constructor after validation), the mark of generated events, the static contract, JSON in (`fromJSON`, `safeFromJSON`) and out
  * (`toJSON`). Runtime helpers come from `runtime/codegen.ts`, imported as `$evc`.
  */
-import type { JsonValue } from "@evc/runtime/codegen";
+import { inheritedMembers, type JsonValue } from "@evc/runtime/codegen";
 import type { EventModel } from "../model.js";
 import { commentQuote, docComment, propertyKey } from "../naming.js";
 import { takesExtraKeys } from "../schema-facts.js";
 import { jsonLiteral } from "./literal.js";
 
 /**
- * The members an event instance takes from its class, which a key of its JSON would hide: such a key
- * stays in the JSON (`toJSON()`) and off the instance, whether the schema names it or lets it through
- * as an extra key (`defineFields`).
+ * The members an event instance takes from its class, which a property its schema declares cannot
+ * be a field of: such a key stays in the JSON (`toJSON()`) and off the instance (`defineFields`).
  */
 export const classMembers: readonly string[] = ["constructor", "toJSON"];
 
@@ -46,7 +45,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
   const name = event.className;
   const contract = contractName(event);
   const json = jsonTypeName(event);
-  const keptOff = takesExtraKeys(event.schema) ? classMembers : properties.filter((property) => !property.declarable).map((property) => property.name);
+  const keptOff = keptOffNames(event, properties);
   const header = docComment(
     [event.title, event.summary, event.description],
     "",
@@ -63,7 +62,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
         : `new ${name}($evc.readJson(${contract}, json) as ${valueType})`
     };\n  }`,
     `  /** Like \`fromJSON\`, but returns the \`ValidationError\` instead of throwing it. */\n  static safeFromJSON(json: unknown): $evc.SafeResult<${name}> {\n    return $evc.safely(() => ${name}.fromJSON(json));\n  }`,
-    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType !== undefined ? "this.value" : keptOff.length === 0 ? `{ ...this } as ${json}` : `$evc.jsonOf<${json}>(this)`};\n  }`,
+    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType !== undefined ? "this.value" : keptOff !== "inherited" && keptOff.length === 0 ? `{ ...this } as ${json}` : `$evc.jsonOf<${json}>(this)`};\n  }`,
   ];
   return `${header}class ${name} {\n${members.filter((member) => member !== "").join("\n\n")}\n}`;
 }
@@ -78,12 +77,24 @@ function fields(properties: readonly RootProperty[]): string {
     .join("\n");
 }
 
-function objectConstructor(name: string, contract: string, properties: readonly RootProperty[], keptOff: readonly string[]): string {
+/**
+ * The keys of an event's JSON its instance keeps off (`defineFields`), where they would hide what it
+ * inherits: for a payload open to extra keys, every inherited name its schema does not declare as a
+ * field (`$evc.inheritedMembers` itself when it declares none); else the declared ones a class cannot
+ * declare (`constructor`, `toJSON`).
+ */
+function keptOffNames(event: EventModel, properties: readonly RootProperty[]): readonly string[] | "inherited" {
+  if (!takesExtraKeys(event.schema)) return properties.filter((property) => !property.declarable).map((property) => property.name);
+  const fields = new Set(properties.filter((property) => property.declarable).map((property) => property.name));
+  return inheritedMembers.some((member) => fields.has(member)) ? inheritedMembers.filter((member) => !fields.has(member)) : "inherited";
+}
+
+function objectConstructor(name: string, contract: string, properties: readonly RootProperty[], keptOff: readonly string[] | "inherited"): string {
   const pinned = properties.filter((property) => property.pinned !== undefined && property.declarable);
   const pins = Object.fromEntries(pinned.map((property) => [property.name, property.pinned]));
   const omitted = pinned.length === 0 ? "" : `, ${pinned.map((property) => JSON.stringify(property.name)).join(" | ")}`;
   const input = pinned.length === 0 ? "input" : `$evc.pin(input, ${jsonLiteral(pins, "    ")})`;
-  return `  /** Build the event from its fields and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(input: $evc.EventInit<${name}${omitted}>) {\n    $evc.defineFields(this, $evc.parseEvent(${contract}, ${input})${keptOff.length === 0 ? "" : `, ${JSON.stringify(keptOff)}`});\n  }`;
+  return `  /** Build the event from its fields and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(input: $evc.EventInit<${name}${omitted}>) {\n    $evc.defineFields(this, $evc.parseEvent(${contract}, ${input})${keptOff === "inherited" ? ", $evc.inheritedMembers" : keptOff.length === 0 ? "" : `, ${JSON.stringify(keptOff)}`});\n  }`;
 }
 
 function wrapperConstructor(contract: string, valueType: string): string {
