@@ -16,7 +16,7 @@ import type { Registry } from "./registry.js";
 import { resolveTargets, streamsOf, type Targets } from "./routing.js";
 import { latestTargets, toStoredEvent, type StoredEvent } from "./stored-event.js";
 import type { RawMessage, ReadRange } from "./stream-reader.js";
-import { contractPattern, coveringPatterns, matchesPattern } from "./subject.js";
+import { contractFilters, matchesPattern } from "./subject.js";
 import { requireDate, requireNumber, shown } from "./argument-checks.js";
 
 /** What history reads need of a bus (`EventBus` or `MemoryBus`): its registry (whose `Events` type the reads) and its stored messages. */
@@ -219,7 +219,7 @@ function select(registry: Registry, query: Pick<EventQuery, "type" | "aggregateT
   }
   const sources: Source[] = [];
   for (const [spec, contracts] of streamsOf(registry, targets)) {
-    const filters = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
+    const filters = contractFilters(contracts);
     sources.push({ stream: spec.name, filter: filters.length === 0 ? undefined : filters });
   }
   return { targets, sources, names: wanted.map(nameOf).join(", ") };

@@ -15,7 +15,7 @@ import type { Delivery, DeliveryTarget, MemoryBroker, MemoryConsumer } from "./m
 import type { SubscriptionNotification } from "./notifications.js";
 import { judgeFailure } from "./failure-policy.js";
 import type { EventHandler, SubscribeOptions } from "./subscribe-options.js";
-import { contractPattern, coveringPatterns } from "./subject.js";
+import { contractFilters } from "./subject.js";
 import { SubscriptionCore, type SubscriptionCoreHost } from "./subscription-core.js";
 import type { StreamSpec } from "./topology.js";
 import type { EventSubscription } from "./typed-bus.js";
@@ -64,7 +64,7 @@ export class MemorySubscription implements EventSubscription, DeliveryTarget {
   async start(): Promise<void> {
     if (this.#consumers.length > 0) return;
     this.#consumers = [...this.#core.streams].map(([spec, contracts]) => {
-      const filters = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
+      const filters = contractFilters(contracts);
       return this.#host.broker.join(spec, this.options.durable, filters, this.options.deliverPolicy, this);
     });
   }

@@ -20,7 +20,7 @@ import { resolveEvent, type PublishAck, type Publishable } from "./publish.js";
 import { receiveEvent, resolveTargets, streamsOf, type Targets } from "./routing.js";
 import type { HeardMessage, MessageSource, ReadStart } from "./stream-reader.js";
 import type { EventBusApi } from "./typed-bus.js";
-import { contractPattern, coveringPatterns } from "./subject.js";
+import { contractFilters } from "./subject.js";
 import { requireNumber } from "./argument-checks.js";
 
 /**
@@ -120,7 +120,7 @@ export class SuspensionManager {
     const targets: Targets = new Map(types.flatMap((type) => [...resolveTargets(this.#bus.registry, type, undefined)]));
     const channels = [...streamsOf(this.#bus.registry, targets)].map(([spec, contracts]) => ({
       stream: spec.name,
-      filters: coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)]))),
+      filters: contractFilters(contracts),
     }));
 
     let settle: (outcome: { event: T } | { error: Error }) => void = () => undefined;

@@ -11,7 +11,7 @@ import type { HeaderLookup } from "./headers.js";
 import { checkId } from "./identifiers.js";
 import type { Registry } from "./registry.js";
 import { oneConsumerTakes, type ServerVersion } from "./server-features.js";
-import { contractPattern, coveringPatterns, matchesPattern, subjectOf } from "./subject.js";
+import { contractFilters, matchesPattern, subjectOf } from "./subject.js";
 import type { StreamSpec } from "./topology.js";
 
 /** The event types a pattern matches, each with the contract events are delivered as. */
@@ -64,7 +64,7 @@ export function streamsOf(registry: Registry, targets: Targets): Map<StreamSpec,
 
 /** The narrowest consumer filter for contracts on one stream: one subject, several (2.10+, none overlapping), or none (2.9, or overlapping subjects). */
 export function consumerFilter(contracts: readonly EventContract[], server: ServerVersion): Pick<ConsumerConfig, "filter_subject"> | Pick<ConsumerConfig, "filter_subjects"> | object {
-  const patterns = coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
+  const patterns = contractFilters(contracts);
   if (patterns.length === 1) return { filter_subject: patterns[0] as string };
   if (patterns.length > 1 && oneConsumerTakes(server, patterns)) return { filter_subjects: patterns };
   return {};

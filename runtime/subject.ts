@@ -113,6 +113,11 @@ export function matchesPattern(name: string, pattern: string): boolean {
   return subjectCovers(pattern, name);
 }
 
+/** The narrowest subject filters that catch every message of these contracts on their channels (none for contracts without a channel subject). */
+export function contractFilters(contracts: readonly EventContract[]): string[] {
+  return coveringPatterns(contracts.flatMap((contract) => (contract.subject === undefined ? [] : [contractPattern(contract.subject)])));
+}
+
 /** Of several subject patterns, those that no other one covers (the narrowest set of filters that catches all). */
 export function coveringPatterns(patterns: Iterable<string>): string[] {
   const unique = [...new Set(patterns)].sort();
