@@ -45,7 +45,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
   const name = event.className;
   const contract = contractName(event);
   const json = jsonTypeName(event);
-  const keptOff = keptOffNames(event, properties);
+  const keptOff = keptOffArgument(event, properties);
   const header = docComment(
     [event.title, event.summary, event.description],
     "",
@@ -62,7 +62,7 @@ export function renderEventClass(event: EventModel, properties: readonly RootPro
         : `new ${name}($evc.readJson(${contract}, json) as ${valueType})`
     };\n  }`,
     `  /** Like \`fromJSON\`, but returns the \`ValidationError\` instead of throwing it. */\n  static safeFromJSON(json: unknown): $evc.SafeResult<${name}> {\n    return $evc.safely(() => ${name}.fromJSON(json));\n  }`,
-    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType !== undefined ? "this.value" : keptOff !== "inherited" && keptOff.length === 0 ? `{ ...this } as ${json}` : `$evc.jsonOf<${json}>(this)`};\n  }`,
+    `  /** The event as plain JSON, fields the schema does not name included. */\n  toJSON(): ${json} {\n    return ${valueType !== undefined ? "this.value" : keptOff === "" ? `{ ...this } as ${json}` : `$evc.jsonOf<${json}>(this)`};\n  }`,
   ];
   return `${header}class ${name} {\n${members.filter((member) => member !== "").join("\n\n")}\n}`;
 }
@@ -79,22 +79,23 @@ function fields(properties: readonly RootProperty[]): string {
 
 /**
  * The keys of an event's JSON its instance keeps off (`defineFields`), where they would hide what it
- * inherits: for a payload open to extra keys, every inherited name its schema does not declare as a
- * field (`$evc.inheritedMembers` itself when it declares none); else the declared ones a class cannot
- * declare (`constructor`, `toJSON`).
+ * inherits, as the argument written after the JSON (empty when there are none): for a payload open to
+ * extra keys, every inherited name its schema does not declare as a field (`$evc.inheritedMembers`
+ * itself when it declares none); else the declared ones a class cannot declare (`constructor`, `toJSON`).
  */
-function keptOffNames(event: EventModel, properties: readonly RootProperty[]): readonly string[] | "inherited" {
-  if (!takesExtraKeys(event.schema)) return properties.filter((property) => !property.declarable).map((property) => property.name);
+function keptOffArgument(event: EventModel, properties: readonly RootProperty[]): string {
+  const listed = (names: readonly string[]) => (names.length === 0 ? "" : `, ${JSON.stringify(names)}`);
+  if (!takesExtraKeys(event.schema)) return listed(properties.filter((property) => !property.declarable).map((property) => property.name));
   const fields = new Set(properties.filter((property) => property.declarable).map((property) => property.name));
-  return inheritedMembers.some((member) => fields.has(member)) ? inheritedMembers.filter((member) => !fields.has(member)) : "inherited";
+  return inheritedMembers.some((member) => fields.has(member)) ? listed(inheritedMembers.filter((member) => !fields.has(member))) : ", $evc.inheritedMembers";
 }
 
-function objectConstructor(name: string, contract: string, properties: readonly RootProperty[], keptOff: readonly string[] | "inherited"): string {
+function objectConstructor(name: string, contract: string, properties: readonly RootProperty[], keptOff: string): string {
   const pinned = properties.filter((property) => property.pinned !== undefined && property.declarable);
   const pins = Object.fromEntries(pinned.map((property) => [property.name, property.pinned]));
   const omitted = pinned.length === 0 ? "" : `, ${pinned.map((property) => JSON.stringify(property.name)).join(" | ")}`;
   const input = pinned.length === 0 ? "input" : `$evc.pin(input, ${jsonLiteral(pins, "    ")})`;
-  return `  /** Build the event from its fields and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(input: $evc.EventInit<${name}${omitted}>) {\n    $evc.defineFields(this, $evc.parseEvent(${contract}, ${input})${keptOff === "inherited" ? ", $evc.inheritedMembers" : keptOff.length === 0 ? "" : `, ${JSON.stringify(keptOff)}`});\n  }`;
+  return `  /** Build the event from its fields and validate it; throws \`ValidationError\` naming every JSON path that breaks the contract. */\n  constructor(input: $evc.EventInit<${name}${omitted}>) {\n    $evc.defineFields(this, $evc.parseEvent(${contract}, ${input})${keptOff});\n  }`;
 }
 
 function wrapperConstructor(contract: string, valueType: string): string {
